@@ -1,0 +1,32 @@
+# Small helpers so each module is one target with an alias (iam::name).
+#
+#   iam_cc_library(NAME name [ALIAS iam::name] SRCS ... DEPS ...)
+#   iam_cc_binary(NAME name SRCS ... DEPS ...)
+#   iam_cc_test(NAME name SRCS ... DEPS ... [LABELS ...])
+
+function(iam_cc_library)
+  cmake_parse_arguments(A "" "NAME;ALIAS" "SRCS;DEPS" ${ARGN})
+  add_library(${A_NAME} STATIC ${A_SRCS})
+  target_link_libraries(${A_NAME} PUBLIC ${A_DEPS})
+  if(A_ALIAS)
+    add_library(${A_ALIAS} ALIAS ${A_NAME})
+  endif()
+endfunction()
+
+function(iam_cc_binary)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${A_NAME} ${A_SRCS})
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS})
+endfunction()
+
+function(iam_cc_test)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${A_NAME} ${A_SRCS})
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  # One CTest entry per binary: gtest_discover_tests would start a process
+  # per case and multiply the MariaDB database set-up cost.
+  add_test(NAME ${A_NAME} COMMAND ${A_NAME} --gtest_brief=1)
+  if(A_LABELS)
+    set_tests_properties(${A_NAME} PROPERTIES LABELS "${A_LABELS}")
+  endif()
+endfunction()

@@ -1,0 +1,238 @@
+#include "iam/account/access_key_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "iam/account/ids.h"
+#include "iam/common/cidr.h"
+#include "iam/common/crypto.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/store/access_key_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::account {
+namespace {
+
+constexpr size_t kMaxCidrs = 32;
+constexpr size_t kMaxDescription = 1000;
+constexpr size_t kMaxTokenBytes = 128;
+
+absl::StatusOr<std::string> NormalizeCidrs(const std::vector<std::string>& cidrs) {
+  if (cidrs.size() > kMaxCidrs) {
+    return absl::InvalidArgumentError("allowed_cidrs: at most 32 entries");
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < cidrs.size(); ++i) {
+    auto c = Cidr::Parse(cidrs[i]);
+    if (!c.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("allowed_cidrs[", i, "]: ", c.status().message()));
+    }
+    out.push_back(c->ToString());
+  }
+  return absl::StrJoin(out, ",");
+}
+
+bool SourceAllowed(const std::string& cidrs, const std::string& source_ip) {
+  if (cidrs.empty()) return true;
+  auto ip = IpAddress::Parse(source_ip);
+  if (!ip) return false;
+  for (absl::string_view c : absl::StrSplit(cidrs, ',')) {
+    auto net = Cidr::Parse(c);
+    if (net.ok() && net->Contains(*ip)) return true;
+  }
+  return false;
+}
+
+// Splits "<key id>.<secret>"; both parts in their own alphabets.
+bool SplitToken(absl::string_view token, std::string* id, std::string* secret) {
+  if (token.size() > kMaxTokenBytes) return false;
+  const size_t dot = token.find('.');
+  if (dot == absl::string_view::npos) return false;
+  *id = std::string(token.substr(0, dot));
+  *secret = std::string(token.substr(dot + 1));
+  if (id->size() != 20 || id->rfind("AKIA", 0) != 0 || secret->size() < 32) return false;
+  for (char c : *id) {
+    if (!absl::ascii_isupper(static_cast<unsigned char>(c)) &&
+        !absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  for (char c : *secret) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+std::string SecretHash(absl::string_view secret) {
+  return crypto::Hex(crypto::Sha256(secret));
+}
+
+}  // namespace
+
+AccessKeyView AccessKeyService::View(const store::AccessKeyRow& row,
+                                     const std::string& username) const {
+  std::string state = "active";
+  if (row.revoked_at) {
+    state = "revoked";
+  } else if (row.expires_at && *row.expires_at <= ctx_.NowMs()) {
+    state = "expired";
+  }
+  return AccessKeyView{row, username, state};
+}
+
+absl::StatusOr<CreatedAccessKey> InsertAccessKey(const ServiceContext& ctx, store::Tx& tx,
+                                                 const store::UserRow& user,
+                                                 const NewAccessKey& key) {
+  RETURN_IF_ERROR(text::CheckFreeText("description", key.description, kMaxDescription));
+  ASSIGN_OR_RETURN(std::string cidrs, NormalizeCidrs(key.allowed_cidrs));
+  const int64_t now = ctx.NowMs();
+  if (key.expires_at && ToUnixMillisUtc(*key.expires_at) <= now) {
+    return absl::InvalidArgumentError("expire_time: must be in the future");
+  }
+  ASSIGN_OR_RETURN(auto existing, store::access_keys::ListByUser(tx, user.id));
+  int active = 0;
+  for (const auto& k : existing) {
+    if (!k.revoked_at && !(k.expires_at && *k.expires_at <= now)) ++active;
+  }
+  if (active >= ctx.settings.max_active_keys_per_user) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the user has ", active, " active access keys, the most allowed; revoke one first"));
+  }
+  std::string id, secret;
+  if (!key.preset_token.empty()) {
+    if (!SplitToken(key.preset_token, &id, &secret)) {
+      return absl::InvalidArgumentError(
+          "bootstrap access key: must be AKIA + 16 of [A-Z0-9], '.', and a secret of at least "
+          "32 base64url characters");
+    }
+  } else {
+    id = NewAccessKeyId(*ctx.random);
+    secret = NewSecret(*ctx.random);
+  }
+  store::AccessKeyRow row{id,    user.account_id, user.id, SecretHash(secret), key.description,
+                          cidrs, now,             std::nullopt, std::nullopt};
+  if (key.expires_at) row.expires_at = ToUnixMillisUtc(*key.expires_at);
+  RETURN_IF_ERROR(store::access_keys::Insert(tx, row));
+  return CreatedAccessKey{AccessKeyView{row, user.username, "active"}, id + "." + secret};
+}
+
+absl::StatusOr<CreatedAccessKey> AccessKeyService::Create(const Caller& caller,
+                                                          const std::string& account_id,
+                                                          const NewAccessKey& key) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:CreateAccessKey", account));
+  RETURN_IF_ERROR(text::CheckName("username", key.username, 64));
+  if (!key.preset_token.empty()) {
+    return absl::InvalidArgumentError("a preset key is for bootstrap only");
+  }
+  CreatedAccessKey created;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::GetByUsername(tx, account, key.username));
+    ASSIGN_OR_RETURN(created, InsertAccessKey(ctx_, tx, user, key));
+    audit::Event e = AuditEvent(caller, account, "iam:CreateAccessKey", "access-key",
+                                created.key.row.id);
+    e.detail["username"] = user.username;
+    e.detail["allowed_cidrs"] = created.key.row.allowed_cidrs;
+    if (created.key.row.expires_at) e.detail["expires_at"] = *created.key.row.expires_at;
+    return ctx_.audit->Append(tx, e);
+  }));
+  return created;
+}
+
+absl::StatusOr<std::vector<AccessKeyView>> AccessKeyService::List(const Caller& caller,
+                                                                  const std::string& account_id,
+                                                                  const std::string& username) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:ListAccessKeys", account));
+  if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  std::vector<AccessKeyView> out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.clear();
+    std::vector<store::AccessKeyRow> rows;
+    if (username.empty()) {
+      ASSIGN_OR_RETURN(rows, store::access_keys::ListByAccount(tx, account));
+    } else {
+      ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+      ASSIGN_OR_RETURN(rows, store::access_keys::ListByUser(tx, u.id));
+    }
+    std::map<std::string, std::string> names;
+    for (const auto& r : rows) {
+      if (!names.count(r.user_id)) {
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, r.user_id));
+        names[r.user_id] = u.username;
+      }
+      out.push_back(View(r, names[r.user_id]));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
+                                                       const std::string& account_id,
+                                                       const std::string& key_id) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:RevokeAccessKey", account));
+  RETURN_IF_ERROR(text::CheckName("key_id", key_id, 32));
+  AccessKeyView view;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::AccessKeyRow row, store::access_keys::Get(tx, key_id));
+    if (row.account_id != account) return absl::NotFoundError("access key not found");
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, row.user_id));
+    if (!row.revoked_at) {
+      row.revoked_at = ctx_.NowMs();
+      RETURN_IF_ERROR(store::access_keys::Revoke(tx, key_id, *row.revoked_at));
+      audit::Event e = AuditEvent(caller, account, "iam:RevokeAccessKey", "access-key", key_id);
+      e.detail["username"] = u.username;
+      RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+    }
+    view = View(row, u.username);
+    return absl::OkStatus();
+  }));
+  return view;
+}
+
+absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
+                                                      const std::string& source_ip,
+                                                      const std::string& user_agent,
+                                                      std::string* why) const {
+  const absl::Status denied = absl::UnauthenticatedError("invalid or missing access key");
+  auto fail = [&](std::string reason) {
+    if (why) *why = std::move(reason);
+    return denied;
+  };
+  std::string id, secret;
+  if (!SplitToken(token, &id, &secret)) return fail("malformed token");
+  const std::string presented = SecretHash(secret);
+  store::access_keys::KeyWithOwner k;
+  absl::Status s = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(k, store::access_keys::GetWithOwner(tx, id));
+    return absl::OkStatus();
+  });
+  if (absl::IsNotFound(s)) {
+    // Same work as a known key, so timing does not tell whether it exists.
+    crypto::ConstantTimeEquals(presented, std::string(presented.size(), '0'));
+    return fail("unknown key id");
+  }
+  RETURN_IF_ERROR(s);
+  if (!crypto::ConstantTimeEquals(presented, k.key.secret_hash)) return fail("wrong secret");
+  if (k.key.revoked_at) return fail("key revoked");
+  if (k.key.expires_at && *k.key.expires_at <= ctx_.NowMs()) return fail("key expired");
+  if (!SourceAllowed(k.key.allowed_cidrs, source_ip)) return fail("source address not allowed");
+  if (k.user_state != "active") return fail("user disabled");
+  if (k.account_state != "active") return fail("account not active");
+  Caller c;
+  c.account_id = k.key.account_id;
+  c.user_id = k.key.user_id;
+  c.username = k.username;
+  c.access_key_id = k.key.id;
+  c.is_admin = k.is_admin;
+  c.system_account = k.account_is_system;
+  c.source_ip = source_ip;
+  c.user_agent = user_agent;
+  return c;
+}
+
+}  // namespace iam::account

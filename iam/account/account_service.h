@@ -1,0 +1,69 @@
+// AccountService: tenants. Create (with the account's first admin and its
+// access key), get, list, suspend, reactivate, close, and the purge of closed
+// accounts once their grace period has run out. Every change writes audit
+// records in the same transaction: in the system account's chain (the
+// operator acted) and in the account's own. Thread-safe.
+#ifndef IAM_ACCOUNT_ACCOUNT_SERVICE_H_
+#define IAM_ACCOUNT_ACCOUNT_SERVICE_H_
+
+#include "absl/strings/string_view.h"
+#include "iam/account/access_key_service.h"
+#include "iam/account/service_context.h"
+#include "iam/account/user_service.h"
+#include "iam/store/records.h"
+
+namespace iam::account {
+
+struct NewAccount {
+  std::string name;
+  std::string display_name;
+  std::string admin_username = "admin";
+  std::string admin_email;
+};
+
+struct CreatedAccount {
+  store::AccountRow account;
+  UserView admin;
+  CreatedAccessKey admin_key;
+};
+
+class AccountService {
+ public:
+  explicit AccountService(const ServiceContext& ctx) : ctx_(ctx), users_(ctx) {}
+
+  // ALREADY_EXISTS when the name is taken.
+  absl::StatusOr<CreatedAccount> Create(const Caller& caller, const NewAccount& account);
+  absl::StatusOr<store::AccountRow> Get(const Caller& caller, const std::string& account_id);
+  absl::StatusOr<Listing<store::AccountRow>> List(const Caller& caller, int page_size,
+                                                  const std::string& page_token);
+  // FAILED_PRECONDITION for the system account, or a state the change does
+  // not apply to (suspending a closed account, reactivating a purged one).
+  absl::StatusOr<store::AccountRow> Suspend(const Caller& caller, const std::string& account_id,
+                                            const std::string& reason);
+  // Brings back a suspended account, or a closed one within its grace period.
+  absl::StatusOr<store::AccountRow> Reactivate(const Caller& caller,
+                                               const std::string& account_id);
+  absl::StatusOr<store::AccountRow> Close(const Caller& caller, const std::string& account_id,
+                                          const std::string& reason);
+
+  // Destroys the users, groups, memberships and access keys of every account
+  // closed for longer than the grace period, and marks it purged. Returns how
+  // many accounts were purged. The audit trail is kept.
+  absl::StatusOr<int> PurgeClosedAccounts();
+
+  // When a closed account's data will be destroyed.
+  int64_t PurgeTime(const store::AccountRow& row) const;
+
+ private:
+  absl::StatusOr<store::AccountRow> Transition(const Caller& caller,
+                                               const std::string& account_id,
+                                               absl::string_view action,
+                                               const std::string& reason);
+
+  ServiceContext ctx_;
+  UserService users_;
+};
+
+}  // namespace iam::account
+
+#endif  // IAM_ACCOUNT_ACCOUNT_SERVICE_H_

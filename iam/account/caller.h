@@ -1,0 +1,34 @@
+// Caller: who is making a request, as established by authentication, and
+// from where. Plain value.
+#ifndef IAM_ACCOUNT_CALLER_H_
+#define IAM_ACCOUNT_CALLER_H_
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace iam::account {
+
+struct Caller {
+  std::string account_id;
+  std::string user_id;
+  std::string username;
+  std::string access_key_id;
+  bool is_admin = false;
+  bool system_account = false;
+  std::string source_ip;
+  std::string user_agent;
+
+  std::string Arn() const { return absl::StrCat("arn:aws:iam::", account_id, ":user/", username); }
+};
+
+inline std::string UserArn(const std::string& account_id, const std::string& username) {
+  return absl::StrCat("arn:aws:iam::", account_id, ":user/", username);
+}
+inline std::string GroupArn(const std::string& account_id, const std::string& name) {
+  return absl::StrCat("arn:aws:iam::", account_id, ":group/", name);
+}
+
+}  // namespace iam::account
+
+#endif  // IAM_ACCOUNT_CALLER_H_

@@ -1,0 +1,52 @@
+// GroupService: groups of users within an account, and their members.
+// Every change writes its audit record in the same transaction. Thread-safe.
+#ifndef IAM_ACCOUNT_GROUP_SERVICE_H_
+#define IAM_ACCOUNT_GROUP_SERVICE_H_
+
+#include "absl/strings/string_view.h"
+#include "iam/account/service_context.h"
+#include "iam/account/user_service.h"
+#include "iam/store/records.h"
+
+namespace iam::account {
+
+class GroupService {
+ public:
+  explicit GroupService(const ServiceContext& ctx) : ctx_(ctx), users_(ctx) {}
+
+  absl::StatusOr<store::GroupRow> Create(const Caller& caller, const std::string& account_id,
+                                         const std::string& name, const std::string& description);
+  absl::StatusOr<store::GroupRow> Get(const Caller& caller, const std::string& account_id,
+                                      const std::string& name);
+  absl::StatusOr<Listing<store::GroupRow>> List(const Caller& caller,
+                                                const std::string& account_id, int page_size,
+                                                const std::string& page_token);
+  // Removes the group and its memberships.
+  absl::Status Delete(const Caller& caller, const std::string& account_id,
+                      const std::string& name);
+  // ALREADY_EXISTS when a member already; NOT_FOUND for an unknown group or user.
+  absl::Status AddMember(const Caller& caller, const std::string& account_id,
+                         const std::string& group, const std::string& username);
+  absl::Status RemoveMember(const Caller& caller, const std::string& account_id,
+                            const std::string& group, const std::string& username);
+  absl::StatusOr<Listing<UserView>> ListMembers(const Caller& caller,
+                                                const std::string& account_id,
+                                                const std::string& group, int page_size,
+                                                const std::string& page_token);
+  absl::StatusOr<std::vector<store::GroupRow>> ListUserGroups(const Caller& caller,
+                                                              const std::string& account_id,
+                                                              const std::string& username);
+
+ private:
+  absl::StatusOr<std::string> Prepare(const Caller& caller, const std::string& account_id,
+                                      absl::string_view action, const std::string& group);
+  absl::Status ChangeMember(const Caller& caller, const std::string& account_id,
+                            const std::string& group, const std::string& username, bool add);
+
+  ServiceContext ctx_;
+  UserService users_;
+};
+
+}  // namespace iam::account
+
+#endif  // IAM_ACCOUNT_GROUP_SERVICE_H_

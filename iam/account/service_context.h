@@ -1,0 +1,58 @@
+// ServiceContext: the collaborators every domain service of this module
+// shares, and the small helpers they have in common. All pointers are
+// borrowed: the owner (iamd's main, or a test) keeps them alive longer than
+// every service built from the context.
+#ifndef IAM_ACCOUNT_SERVICE_CONTEXT_H_
+#define IAM_ACCOUNT_SERVICE_CONTEXT_H_
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "iam/account/authorizer.h"
+#include "iam/account/caller.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/audit/audit_log.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/store/database.h"
+
+namespace iam::account {
+
+struct AccountSettings {
+  absl::Duration close_grace = absl::Hours(24 * 60);
+  int max_active_keys_per_user = 2;
+};
+
+struct ServiceContext {
+  store::Database* db = nullptr;
+  const Clock* clock = nullptr;
+  Random* random = nullptr;
+  const Authorizer* authorizer = nullptr;
+  const PiiCipher* pii = nullptr;
+  const audit::AuditLog* audit = nullptr;
+  AccountSettings settings;
+
+  int64_t NowMs() const { return ToUnixMillisUtc(clock->Now()); }
+};
+
+template <typename T>
+struct Listing {
+  std::vector<T> items;
+  std::string next_page_token;
+};
+
+// The account a request names, or the caller's own when it names none.
+// INVALID_ARGUMENT (account_id) when it is not twelve digits.
+absl::StatusOr<std::string> ResolveAccountId(const Caller& caller, const std::string& requested);
+
+// An audit event for an action of `caller` on an object of `account_id`.
+audit::Event AuditEvent(const Caller& caller, const std::string& account_id,
+                        absl::string_view action, absl::string_view object_type,
+                        absl::string_view object_id);
+
+}  // namespace iam::account
+
+#endif  // IAM_ACCOUNT_SERVICE_CONTEXT_H_

@@ -1,0 +1,270 @@
+#include "iam/account/user_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "iam/account/ids.h"
+#include "iam/account/paging.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/store/access_key_store.h"
+#include "iam/store/group_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::account {
+namespace {
+
+constexpr size_t kMaxUsername = 64;
+constexpr size_t kMaxDisplayName = 256;
+constexpr size_t kMaxReason = 1024;
+
+std::string Binding(const store::UserRow& u, absl::string_view field) {
+  return absl::StrCat(u.account_id, "/", u.id, "/", field);
+}
+
+absl::Status CheckEmailField(const std::string& email) {
+  return email.empty() ? absl::OkStatus() : text::CheckEmail("email", email);
+}
+
+// Seals email and phone into the row (or clears them).
+absl::Status SealPii(const ServiceContext& ctx, store::UserRow& row,
+                     const std::optional<std::string>& email,
+                     const std::optional<std::string>& phone) {
+  if (email) {
+    if (email->empty()) {
+      row.email_enc.reset();
+      row.email_index.reset();
+    } else {
+      row.email_enc = ctx.pii->Seal(*email, Binding(row, "email"));
+      row.email_index = ctx.pii->BlindIndex(text::AsciiLower(*email));
+    }
+  }
+  if (phone) {
+    if (phone->empty()) {
+      row.phone_enc.reset();
+    } else {
+      ASSIGN_OR_RETURN(std::string normalized, text::NormalizePhone("phone", *phone));
+      row.phone_enc = ctx.pii->Seal(normalized, Binding(row, "phone"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool still_admin) {
+  if (!(before.is_admin && before.state == "active") || still_admin) return absl::OkStatus();
+  ASSIGN_OR_RETURN(int64_t admins, store::users::CountActiveAdmins(tx, before.account_id));
+  if (admins <= 1) {
+    return absl::FailedPreconditionError("the account must keep at least one active admin");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateNewUser(const NewUser& u) {
+  RETURN_IF_ERROR(text::CheckName("username", u.username, kMaxUsername));
+  RETURN_IF_ERROR(text::CheckFreeText("display_name", u.display_name, kMaxDisplayName));
+  RETURN_IF_ERROR(CheckEmailField(u.email));
+  if (!u.phone.empty()) RETURN_IF_ERROR(text::NormalizePhone("phone", u.phone).status());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<store::UserRow> InsertUser(const ServiceContext& ctx, store::Tx& tx,
+                                          const std::string& account_id, const NewUser& u) {
+  store::UserRow row;
+  row.id = NewUserId(*ctx.random);
+  row.account_id = account_id;
+  row.username = u.username;
+  row.display_name = u.display_name;
+  row.is_admin = u.admin;
+  row.state = "active";
+  row.created_at = row.updated_at = ctx.NowMs();
+  RETURN_IF_ERROR(SealPii(ctx, row, u.email, u.phone));
+  absl::Status s = store::users::Insert(tx, row);
+  if (absl::IsAlreadyExists(s)) {
+    return absl::AlreadyExistsError("username: a user of that name exists in the account");
+  }
+  RETURN_IF_ERROR(s);
+  return row;
+}
+
+absl::StatusOr<UserView> UserService::View(const store::UserRow& row, bool reveal) const {
+  UserView v{row, "", "", reveal};
+  if (row.email_enc) {
+    ASSIGN_OR_RETURN(v.email, ctx_.pii->Open(*row.email_enc, Binding(row, "email")));
+    if (!reveal) v.email = text::MaskEmail(v.email);
+  }
+  if (row.phone_enc) {
+    ASSIGN_OR_RETURN(v.phone, ctx_.pii->Open(*row.phone_enc, Binding(row, "phone")));
+    if (!reveal) v.phone = text::MaskPhone(v.phone);
+  }
+  return v;
+}
+
+absl::StatusOr<std::string> UserService::Prepare(const Caller& caller,
+                                                 const std::string& account_id,
+                                                 absl::string_view action,
+                                                 const std::string& username) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, action, account));
+  RETURN_IF_ERROR(text::CheckName("username", username, kMaxUsername));
+  return account;
+}
+
+absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::string& account_id,
+                                             const NewUser& user) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:CreateUser", account));
+  RETURN_IF_ERROR(ValidateNewUser(user));
+  store::UserRow row;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(row, InsertUser(ctx_, tx, account, user));
+    audit::Event e = AuditEvent(caller, account, "iam:CreateUser", "user", row.id);
+    e.detail["username"] = row.username;
+    e.detail["admin"] = row.is_admin;
+    e.detail["email_set"] = !user.email.empty();
+    e.detail["phone_set"] = !user.phone.empty();
+    return ctx_.audit->Append(tx, e);
+  }));
+  return View(row, false);
+}
+
+absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::string& account_id,
+                                          const std::string& username, bool reveal) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetUser", username));
+  if (reveal) {
+    RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:RevealUserPersonalData", account));
+  }
+  store::UserRow row;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
+    return absl::OkStatus();
+  }));
+  return View(row, reveal);
+}
+
+absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
+                                                    const std::string& account_id, int page_size,
+                                                    const std::string& page_token, bool reveal) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:ListUsers", account));
+  if (reveal) {
+    RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:RevealUserPersonalData", account));
+  }
+  ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "users"));
+  std::vector<store::UserRow> rows;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, store::users::List(tx, account, page.after, page.size + 1));
+    return absl::OkStatus();
+  }));
+  Listing<UserView> out;
+  if (static_cast<int>(rows.size()) > page.size) {
+    rows.resize(page.size);
+    out.next_page_token = PageToken("users", store::users::UsernameKey(rows.back().username));
+  }
+  for (const auto& r : rows) {
+    ASSIGN_OR_RETURN(UserView v, View(r, reveal));
+    out.items.push_back(std::move(v));
+  }
+  return out;
+}
+
+absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::string& account_id,
+                                             const std::string& username,
+                                             const UserUpdate& update) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:UpdateUser", username));
+  if (!update.display_name && !update.email && !update.phone && !update.admin) {
+    return absl::InvalidArgumentError("update_mask: names no field to update");
+  }
+  if (update.display_name) {
+    RETURN_IF_ERROR(text::CheckFreeText("display_name", *update.display_name, kMaxDisplayName));
+  }
+  if (update.email) RETURN_IF_ERROR(CheckEmailField(*update.email));
+  if (update.phone && !update.phone->empty()) {
+    RETURN_IF_ERROR(text::NormalizePhone("phone", *update.phone).status());
+  }
+  store::UserRow row;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
+    audit::Event e = AuditEvent(caller, account, "iam:UpdateUser", "user", row.id);
+    nlohmann::json changed = nlohmann::json::object();
+    if (update.display_name && *update.display_name != row.display_name) {
+      changed["display_name"] = {{"before", row.display_name}, {"after", *update.display_name}};
+      row.display_name = *update.display_name;
+    }
+    if (update.admin && *update.admin != row.is_admin) {
+      if (row.id == caller.user_id && !*update.admin) {
+        return absl::FailedPreconditionError("admin: you cannot remove your own admin right");
+      }
+      RETURN_IF_ERROR(KeepsAnAdmin(tx, row, *update.admin));
+      changed["admin"] = {{"before", row.is_admin}, {"after", *update.admin}};
+      row.is_admin = *update.admin;
+    }
+    // Personal fields are recorded as changed, never with their values.
+    if (update.email) changed["email"] = update.email->empty() ? "cleared" : "set";
+    if (update.phone) changed["phone"] = update.phone->empty() ? "cleared" : "set";
+    RETURN_IF_ERROR(SealPii(ctx_, row, update.email, update.phone));
+    row.updated_at = ctx_.NowMs();
+    RETURN_IF_ERROR(store::users::Update(tx, row));
+    e.detail["changed"] = changed;
+    return ctx_.audit->Append(tx, e);
+  }));
+  return View(row, false);
+}
+
+absl::StatusOr<UserView> UserService::SetState(const Caller& caller,
+                                               const std::string& account_id,
+                                               const std::string& username,
+                                               absl::string_view action, const std::string& state,
+                                               const std::string& reason) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, username));
+  RETURN_IF_ERROR(text::CheckFreeText("reason", reason, kMaxReason));
+  store::UserRow row;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
+    if (row.state == state) return absl::OkStatus();  // idempotent, nothing to record
+    if (state == "disabled") {
+      if (row.id == caller.user_id) {
+        return absl::FailedPreconditionError("you cannot disable the user you are calling as");
+      }
+      RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
+    }
+    audit::Event e = AuditEvent(caller, account, action, "user", row.id);
+    e.detail["username"] = row.username;
+    if (!reason.empty()) e.detail["reason"] = reason;
+    row.state = state;
+    row.updated_at = ctx_.NowMs();
+    RETURN_IF_ERROR(store::users::Update(tx, row));
+    return ctx_.audit->Append(tx, e);
+  }));
+  return View(row, false);
+}
+
+absl::StatusOr<UserView> UserService::Disable(const Caller& caller, const std::string& account_id,
+                                              const std::string& username,
+                                              const std::string& reason) {
+  return SetState(caller, account_id, username, "iam:DisableUser", "disabled", reason);
+}
+
+absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::string& account_id,
+                                             const std::string& username) {
+  return SetState(caller, account_id, username, "iam:EnableUser", "active", "");
+}
+
+absl::Status UserService::Delete(const Caller& caller, const std::string& account_id,
+                                 const std::string& username) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:DeleteUser", username));
+  return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow row, store::users::GetByUsername(tx, account, username));
+    if (row.id == caller.user_id) {
+      return absl::FailedPreconditionError("you cannot delete the user you are calling as");
+    }
+    RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
+    RETURN_IF_ERROR(store::groups::DeleteMembershipsOfUser(tx, row.id));
+    RETURN_IF_ERROR(store::access_keys::DeleteByUser(tx, row.id));
+    RETURN_IF_ERROR(store::users::Delete(tx, row.id));
+    audit::Event e = AuditEvent(caller, account, "iam:DeleteUser", "user", row.id);
+    e.detail["username"] = row.username;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+}  // namespace iam::account

@@ -1,0 +1,85 @@
+// UserService: the users of an account: create, read, list, update, disable,
+// enable, delete. Email and phone are sealed at rest and shown masked unless
+// the caller asks and may see them. Every change writes its audit record in
+// the same transaction. Thread-safe.
+#ifndef IAM_ACCOUNT_USER_SERVICE_H_
+#define IAM_ACCOUNT_USER_SERVICE_H_
+
+#include "absl/strings/string_view.h"
+#include <optional>
+#include <string>
+
+#include "iam/account/service_context.h"
+#include "iam/store/records.h"
+
+namespace iam::account {
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string email;  // "" for none
+  std::string phone;  // "" for none
+  bool admin = false;
+};
+
+struct UserUpdate {
+  std::optional<std::string> display_name;
+  std::optional<std::string> email;  // "" clears
+  std::optional<std::string> phone;  // "" clears
+  std::optional<bool> admin;
+};
+
+struct UserView {
+  store::UserRow row;
+  std::string email;  // masked unless revealed
+  std::string phone;
+  bool revealed = false;
+};
+
+class UserService {
+ public:
+  explicit UserService(const ServiceContext& ctx) : ctx_(ctx) {}
+
+  // ALREADY_EXISTS when the username is taken (regardless of case).
+  absl::StatusOr<UserView> Create(const Caller& caller, const std::string& account_id,
+                                  const NewUser& user);
+  absl::StatusOr<UserView> Get(const Caller& caller, const std::string& account_id,
+                               const std::string& username, bool reveal);
+  absl::StatusOr<Listing<UserView>> List(const Caller& caller, const std::string& account_id,
+                                         int page_size, const std::string& page_token,
+                                         bool reveal);
+  // FAILED_PRECONDITION when it would leave the account without an active admin.
+  absl::StatusOr<UserView> Update(const Caller& caller, const std::string& account_id,
+                                  const std::string& username, const UserUpdate& update);
+  // FAILED_PRECONDITION for oneself or the last active admin.
+  absl::StatusOr<UserView> Disable(const Caller& caller, const std::string& account_id,
+                                   const std::string& username, const std::string& reason);
+  absl::StatusOr<UserView> Enable(const Caller& caller, const std::string& account_id,
+                                  const std::string& username);
+  // Removes the user, its group memberships and its access keys.
+  absl::Status Delete(const Caller& caller, const std::string& account_id,
+                      const std::string& username);
+
+  // Masked (or revealed) view of a row. DATA_LOSS if a sealed field does not open.
+  absl::StatusOr<UserView> View(const store::UserRow& row, bool reveal) const;
+
+ private:
+  // Authorizes, resolves the account and validates the username.
+  absl::StatusOr<std::string> Prepare(const Caller& caller, const std::string& account_id,
+                                      absl::string_view action, const std::string& username);
+  absl::StatusOr<UserView> SetState(const Caller& caller, const std::string& account_id,
+                                    const std::string& username, absl::string_view action,
+                                    const std::string& state, const std::string& reason);
+
+  ServiceContext ctx_;
+};
+
+// Validates and inserts a user inside tx (no authorization, no audit): the
+// shared step of CreateUser, CreateAccount and bootstrap.
+absl::StatusOr<store::UserRow> InsertUser(const ServiceContext& ctx, store::Tx& tx,
+                                          const std::string& account_id, const NewUser& user);
+absl::Status ValidateNewUser(const NewUser& user);
+
+}  // namespace iam::account
+
+#endif  // IAM_ACCOUNT_USER_SERVICE_H_

@@ -1,0 +1,64 @@
+// Config: everything iamd can be told, and where it is read from. Sources in
+// rising precedence: built-in defaults, a YAML file (--config or IAM_CONFIG),
+// IAM_* environment variables, command-line flags. Plain data once loaded.
+#ifndef IAM_COMMON_CONFIG_H_
+#define IAM_COMMON_CONFIG_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace iam {
+
+struct Config {
+  std::string listen = "127.0.0.1:50051";
+  std::string data_dir = "./iam-data";
+  // "sqlite:///path/iam.db" or "mysql://user:pass@host:port/db"; empty means
+  // SQLite under data_dir.
+  std::string store;
+  // 32 bytes, base64 or 64 hex digits, in a file or in IAM_MASTER_KEY. With
+  // SQLite and no key configured, one is generated under data_dir (0600).
+  std::string master_key_file;
+  std::string master_key;  // from the environment only: never a flag
+  std::string log_level = "info";
+  std::string log_format = "json";
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;  // enables mTLS
+  bool tls_require_client_cert = false;
+  int64_t max_message_bytes = 4 * 1024 * 1024;
+  int64_t store_pool_size = 8;
+  int64_t close_grace_days = 60;
+  int64_t purge_interval_seconds = 3600;
+  std::string bootstrap_admin_username = "admin";
+  // "<key id>.<secret>" to create the first admin's key with (unattended
+  // installs); from the environment only.
+  std::string bootstrap_access_key;
+  // Where to write the first admin's key (0600) besides printing it.
+  std::string bootstrap_key_file;
+  // Written with "host:port" once the server listens (scripts and tests).
+  std::string ready_file;
+
+  std::string StoreUrl() const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Parses argv (flags, --config) and the environment. Returns INVALID_ARGUMENT
+// with the offending key for a bad value; `--help` yields a CANCELLED status
+// whose message is the help text.
+absl::StatusOr<Config> LoadConfig(int argc, const char* const* argv, const EnvLookup& env);
+
+// The process environment.
+EnvLookup ProcessEnv();
+
+// The store URL with any password replaced by "***", for logs.
+std::string RedactUrl(const std::string& url);
+
+}  // namespace iam
+
+#endif  // IAM_COMMON_CONFIG_H_

@@ -1,0 +1,104 @@
+// Database: the one seam between the service and its SQL backends (SQLite,
+// MySQL). It runs a function inside a transaction and offers prepared
+// statements with bound parameters, nothing else: no string-built SQL with
+// values in it ever reaches a backend.
+//
+// Thread-safe: many transactions may run at once, each on its own pooled
+// connection. A Tx is used by one thread and only inside Transact().
+//
+// Status codes from statements: ALREADY_EXISTS (unique key), FAILED_PRECONDITION
+// (foreign key, or a trigger refused the change), ABORTED (deadlock, lock
+// timeout, busy: Transact retries these), UNAVAILABLE (the server is gone or
+// the pool is exhausted), INTERNAL (anything else). Messages name the error
+// code, never the values bound.
+#ifndef IAM_STORE_DATABASE_H_
+#define IAM_STORE_DATABASE_H_
+
+#include "absl/strings/string_view.h"
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace iam::store {
+
+// A bound parameter or a column value: NULL, an integer or text.
+using Value = std::variant<std::monostate, int64_t, std::string>;
+
+// Convenience for optional parameters.
+inline Value NullOr(const std::optional<int64_t>& v) {
+  return v ? Value(*v) : Value(std::monostate{});
+}
+inline Value NullOr(const std::optional<std::string>& v) {
+  return v ? Value(*v) : Value(std::monostate{});
+}
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(values_[i]); }
+  // 0 for NULL; text holding a number (MySQL DECIMAL results) is parsed.
+  int64_t Int(size_t i) const;
+  // "" for NULL; an integer is printed.
+  std::string Str(size_t i) const;
+  std::optional<int64_t> OptInt(size_t i) const;
+  std::optional<std::string> OptStr(size_t i) const;
+
+ private:
+  std::vector<Value> values_;
+};
+
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  // Runs a statement that returns no rows; answers the number of rows changed.
+  virtual absl::StatusOr<int64_t> Exec(absl::string_view sql, const std::vector<Value>& params) = 0;
+  virtual absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                                 const std::vector<Value>& params) = 0;
+};
+
+enum class Backend { kSqlite, kMysql };
+enum class TxMode { kRead, kWrite };
+
+struct Migration {
+  int version;
+  std::string name;
+  std::string sql;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  virtual Backend backend() const = 0;
+
+  // Runs fn in one transaction and commits when it returns OK; anything else
+  // rolls back and is returned. ABORTED (deadlock, busy) and a connection
+  // lost before commit are retried a few times, so fn may run more than once:
+  // it must assign its outputs, not append to them.
+  virtual absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) = 0;
+
+  // Applies the migrations newer than the schema's version, in order, holding
+  // a lock that keeps concurrent replicas from applying them twice.
+  // FAILED_PRECONDITION when the schema is newer than the newest migration.
+  virtual absl::Status Migrate(const std::vector<Migration>& migrations, int64_t now_ms) = 0;
+
+  // The schema version recorded in the database (0 for an empty one).
+  absl::StatusOr<int> SchemaVersion();
+};
+
+// Helper shared by the backends' Migrate(): the version check and its message.
+absl::Status CheckSchemaNotNewer(int current, const std::vector<Migration>& migrations);
+
+}  // namespace iam::store
+
+#endif  // IAM_STORE_DATABASE_H_
