@@ -1,0 +1,341 @@
+#include "iam/server/admin_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "iam/common/cidr.h"
+#include "iam/common/log.h"
+#include "iam/common/status_macros.h"
+#include "iam/server/grpc_status.h"
+#include "iam/server/proto_convert.h"
+
+namespace iam::server {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Authenticates, then runs fn(caller); any status goes out translated.
+template <typename Fn>
+grpc::Status Serve(const AdminServiceImpl& svc, grpc::ServerContext* ctx, Fn&& fn) {
+  auto caller = svc.Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  return ToGrpc(fn(*caller));
+}
+
+template <typename Row, typename Msg>
+void AppendAll(const std::vector<Row>& rows, google::protobuf::RepeatedPtrField<Msg>* out) {
+  for (const auto& r : rows) ToProto(r, out->Add());
+}
+
+}  // namespace
+
+absl::StatusOr<account::Caller> AdminServiceImpl::Authenticate(grpc::ServerContext* ctx) const {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return absl::UnauthenticatedError("missing authorization metadata");
+  absl::string_view value(it->second.data(), it->second.size());
+  if (!absl::ConsumePrefix(&value, "Bearer ")) {
+    return absl::UnauthenticatedError("authorization: expected 'Bearer <key id>.<secret>'");
+  }
+  std::string agent;
+  auto ua = md.find("user-agent");
+  if (ua != md.end()) agent = std::string(ua->second.data(), std::min<size_t>(ua->second.size(), 512));
+  std::string why;
+  auto caller = keys_.Authenticate(value, PeerAddress(ctx->peer()), agent, &why);
+  if (!caller.ok() && absl::IsUnauthenticated(caller.status())) {
+    // The reason, never the token: enough to explain a failure to an operator.
+    log::Info("authentication failed", {{"reason", why}, {"peer", ctx->peer()}});
+  }
+  return caller;
+}
+
+grpc::Status AdminServiceImpl::GetCallerIdentity(grpc::ServerContext* ctx,
+                                                 const v1::GetCallerIdentityRequest*,
+                                                 v1::GetCallerIdentityResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    out->set_account_id(c.account_id);
+    out->set_user_id(c.user_id);
+    out->set_username(c.username);
+    out->set_arn(c.Arn());
+    out->set_access_key_id(c.access_key_id);
+    out->set_admin(c.is_admin);
+    out->set_system_account(c.system_account);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::CreateAccount(grpc::ServerContext* ctx,
+                                             const v1::CreateAccountRequest* req,
+                                             v1::CreateAccountResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    account::NewAccount in{req->name(), req->display_name(), req->admin_username(),
+                           req->admin_email()};
+    ASSIGN_OR_RETURN(auto created, accounts_.Create(c, in));
+    ToProto(created.account, 0, out->mutable_account());
+    ToProto(created.admin, out->mutable_admin_user());
+    ToProto(created.admin_key.key, out->mutable_admin_access_key());
+    out->set_admin_access_key_token(created.admin_key.token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::GetAccount(grpc::ServerContext* ctx,
+                                          const v1::GetAccountRequest* req, v1::Account* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto row, accounts_.Get(c, req->account_id()));
+    ToProto(row, accounts_.PurgeTime(row), out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ListAccounts(grpc::ServerContext* ctx,
+                                            const v1::ListAccountsRequest* req,
+                                            v1::ListAccountsResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page, accounts_.List(c, req->page_size(), req->page_token()));
+    for (const auto& a : page.items) ToProto(a, accounts_.PurgeTime(a), out->add_accounts());
+    out->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::SuspendAccount(grpc::ServerContext* ctx,
+                                              const v1::SuspendAccountRequest* req,
+                                              v1::Account* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto row, accounts_.Suspend(c, req->account_id(), req->reason()));
+    ToProto(row, accounts_.PurgeTime(row), out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ReactivateAccount(grpc::ServerContext* ctx,
+                                                 const v1::ReactivateAccountRequest* req,
+                                                 v1::Account* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto row, accounts_.Reactivate(c, req->account_id()));
+    ToProto(row, accounts_.PurgeTime(row), out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::CloseAccount(grpc::ServerContext* ctx,
+                                            const v1::CloseAccountRequest* req,
+                                            v1::Account* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto row, accounts_.Close(c, req->account_id(), req->reason()));
+    ToProto(row, accounts_.PurgeTime(row), out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::CreateUser(grpc::ServerContext* ctx,
+                                          const v1::CreateUserRequest* req, v1::User* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    account::NewUser in{req->username(), req->display_name(), req->email(), req->phone(),
+                        req->admin()};
+    ASSIGN_OR_RETURN(auto view, users_.Create(c, req->account_id(), in));
+    ToProto(view, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::GetUser(grpc::ServerContext* ctx, const v1::GetUserRequest* req,
+                                       v1::User* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto view,
+                     users_.Get(c, req->account_id(), req->username(), req->reveal_pii()));
+    ToProto(view, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ListUsers(grpc::ServerContext* ctx,
+                                         const v1::ListUsersRequest* req,
+                                         v1::ListUsersResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page, users_.List(c, req->account_id(), req->page_size(),
+                                            req->page_token(), req->reveal_pii()));
+    AppendAll(page.items, out->mutable_users());
+    out->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::UpdateUser(grpc::ServerContext* ctx,
+                                          const v1::UpdateUserRequest* req, v1::User* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    account::UserUpdate update;
+    if (req->update_mask().paths_size() == 0) {
+      return absl::InvalidArgumentError("update_mask: required");
+    }
+    for (const std::string& path : req->update_mask().paths()) {
+      if (path == "display_name") {
+        update.display_name = req->display_name();
+      } else if (path == "email") {
+        update.email = req->email();
+      } else if (path == "phone") {
+        update.phone = req->phone();
+      } else if (path == "admin") {
+        update.admin = req->admin();
+      } else {
+        return absl::InvalidArgumentError(
+            "update_mask: unknown path (allowed: display_name, email, phone, admin)");
+      }
+    }
+    ASSIGN_OR_RETURN(auto view, users_.Update(c, req->account_id(), req->username(), update));
+    ToProto(view, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::DisableUser(grpc::ServerContext* ctx,
+                                           const v1::DisableUserRequest* req, v1::User* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto view,
+                     users_.Disable(c, req->account_id(), req->username(), req->reason()));
+    ToProto(view, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::EnableUser(grpc::ServerContext* ctx,
+                                          const v1::EnableUserRequest* req, v1::User* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto view, users_.Enable(c, req->account_id(), req->username()));
+    ToProto(view, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::DeleteUser(grpc::ServerContext* ctx,
+                                          const v1::DeleteUserRequest* req,
+                                          v1::DeleteUserResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return users_.Delete(c, req->account_id(), req->username());
+  });
+}
+
+grpc::Status AdminServiceImpl::CreateGroup(grpc::ServerContext* ctx,
+                                           const v1::CreateGroupRequest* req, v1::Group* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto row,
+                     groups_.Create(c, req->account_id(), req->name(), req->description()));
+    ToProto(row, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::GetGroup(grpc::ServerContext* ctx, const v1::GetGroupRequest* req,
+                                        v1::Group* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto row, groups_.Get(c, req->account_id(), req->name()));
+    ToProto(row, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ListGroups(grpc::ServerContext* ctx,
+                                          const v1::ListGroupsRequest* req,
+                                          v1::ListGroupsResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page,
+                     groups_.List(c, req->account_id(), req->page_size(), req->page_token()));
+    AppendAll(page.items, out->mutable_groups());
+    out->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::DeleteGroup(grpc::ServerContext* ctx,
+                                           const v1::DeleteGroupRequest* req,
+                                           v1::DeleteGroupResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return groups_.Delete(c, req->account_id(), req->name());
+  });
+}
+
+grpc::Status AdminServiceImpl::AddGroupMember(grpc::ServerContext* ctx,
+                                              const v1::AddGroupMemberRequest* req,
+                                              v1::AddGroupMemberResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return groups_.AddMember(c, req->account_id(), req->group(), req->username());
+  });
+}
+
+grpc::Status AdminServiceImpl::RemoveGroupMember(grpc::ServerContext* ctx,
+                                                 const v1::RemoveGroupMemberRequest* req,
+                                                 v1::RemoveGroupMemberResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return groups_.RemoveMember(c, req->account_id(), req->group(), req->username());
+  });
+}
+
+grpc::Status AdminServiceImpl::ListGroupMembers(grpc::ServerContext* ctx,
+                                                const v1::ListGroupMembersRequest* req,
+                                                v1::ListUsersResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page, groups_.ListMembers(c, req->account_id(), req->group(),
+                                                    req->page_size(), req->page_token()));
+    AppendAll(page.items, out->mutable_users());
+    out->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ListUserGroups(grpc::ServerContext* ctx,
+                                              const v1::ListUserGroupsRequest* req,
+                                              v1::ListGroupsResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, groups_.ListUserGroups(c, req->account_id(), req->username()));
+    AppendAll(rows, out->mutable_groups());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::CreateAccessKey(grpc::ServerContext* ctx,
+                                               const v1::CreateAccessKeyRequest* req,
+                                               v1::CreateAccessKeyResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    account::NewAccessKey in;
+    in.username = req->username();
+    in.description = req->description();
+    if (req->has_expire_time()) {
+      const auto& t = req->expire_time();
+      if (t.seconds() < TimeUtil::kTimestampMinSeconds ||
+          t.seconds() > TimeUtil::kTimestampMaxSeconds || t.nanos() < 0 ||
+          t.nanos() > 999999999) {
+        return absl::InvalidArgumentError("expire_time: not a valid timestamp");
+      }
+      in.expires_at = absl::FromUnixMillis(TimeUtil::TimestampToMilliseconds(req->expire_time()));
+    }
+    in.allowed_cidrs.assign(req->allowed_cidrs().begin(), req->allowed_cidrs().end());
+    ASSIGN_OR_RETURN(auto created, keys_.Create(c, req->account_id(), in));
+    ToProto(created.key, out->mutable_key());
+    out->set_token(created.token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ListAccessKeys(grpc::ServerContext* ctx,
+                                              const v1::ListAccessKeysRequest* req,
+                                              v1::ListAccessKeysResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto keys, keys_.List(c, req->account_id(), req->username()));
+    AppendAll(keys, out->mutable_keys());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::RevokeAccessKey(grpc::ServerContext* ctx,
+                                               const v1::RevokeAccessKeyRequest* req,
+                                               v1::AccessKey* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto view, keys_.Revoke(c, req->account_id(), req->key_id()));
+    ToProto(view, out);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace iam::server

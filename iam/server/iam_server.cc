@@ -1,0 +1,132 @@
+#include "iam/server/iam_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "iam/common/log.h"
+#include "iam/common/status_macros.h"
+#include "iam/server/master_key.h"
+#include "iam/store/open_database.h"
+
+namespace iam::server {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Config& c) {
+  if (c.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions opts;
+  ASSIGN_OR_RETURN(std::string cert, ReadFile(c.tls_cert_file));
+  ASSIGN_OR_RETURN(std::string key, ReadFile(c.tls_key_file));
+  opts.pem_key_cert_pairs.push_back({key, cert});
+  if (!c.tls_client_ca_file.empty()) {
+    ASSIGN_OR_RETURN(opts.pem_root_certs, ReadFile(c.tls_client_ca_file));
+    opts.client_certificate_request =
+        c.tls_require_client_cert
+            ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+            : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(opts);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config,
+                                                            const Clock* clock, Random* random) {
+  auto s = std::unique_ptr<IamServer>(new IamServer());
+  const std::string url = config.StoreUrl();
+  const bool embedded = url.rfind("sqlite://", 0) == 0;
+  if (embedded || config.master_key_file.empty()) ::mkdir(config.data_dir.c_str(), 0700);
+
+  store::OpenOptions open;
+  open.pool_size = static_cast<int>(config.store_pool_size);
+  open.now_ms = ToUnixMillisUtc(clock->Now());
+  ASSIGN_OR_RETURN(s->db_, store::OpenDatabase(url, open));
+  ASSIGN_OR_RETURN(std::string master_key, LoadMasterKey(config, embedded, *random));
+
+  s->pii_ = std::make_unique<account::PiiCipher>(master_key, random);
+  s->audit_ = std::make_unique<audit::AuditLog>(clock);
+  s->ctx_.db = s->db_.get();
+  s->ctx_.clock = clock;
+  s->ctx_.random = random;
+  s->ctx_.authorizer = &s->authorizer_;
+  s->ctx_.pii = s->pii_.get();
+  s->ctx_.audit = s->audit_.get();
+  s->ctx_.settings.close_grace = absl::Hours(24 * config.close_grace_days);
+  s->accounts_ = std::make_unique<account::AccountService>(s->ctx_);
+  s->admin_ = std::make_unique<AdminServiceImpl>(s->ctx_);
+
+  account::BootstrapOptions boot;
+  boot.admin_username = config.bootstrap_admin_username;
+  boot.preset_access_key = config.bootstrap_access_key;
+  ASSIGN_OR_RETURN(s->bootstrap_, account::Bootstrap(s->ctx_, boot));
+
+  ASSIGN_OR_RETURN(auto creds, Credentials(config));
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, creds, &s->port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.RegisterService(s->admin_.get());
+  s->server_ = builder.BuildAndStart();
+  if (!s->server_ || s->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
+  }
+  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  const size_t colon = config.listen.rfind(':');
+  s->address_ = absl::StrCat(config.listen.substr(0, colon), ":", s->port_);
+
+  const absl::Duration interval = absl::Seconds(config.purge_interval_seconds);
+  if (interval > absl::ZeroDuration()) {
+    IamServer* raw = s.get();
+    s->purge_thread_ = std::thread([raw, interval] { raw->PurgeLoop(interval); });
+  }
+  return s;
+}
+
+void IamServer::PurgeLoop(absl::Duration interval) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto purged = accounts_->PurgeClosedAccounts();
+    if (!purged.ok()) {
+      log::Error("purge job failed", {{"status", purged.status().ToString()}});
+    } else if (*purged > 0) {
+      log::Info("purged closed accounts", {{"count", absl::StrCat(*purged)}});
+    }
+    lock.lock();
+    cv_.wait_for(lock, absl::ToChronoSeconds(interval), [&] { return stopping_; });
+  }
+}
+
+void IamServer::Shutdown(absl::Duration grace) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+  }
+  if (purge_thread_.joinable()) purge_thread_.join();
+}
+
+IamServer::~IamServer() { Shutdown(absl::Seconds(1)); }
+
+}  // namespace iam::server

@@ -1,0 +1,74 @@
+// IamServer: the running service. Opens and migrates the store, loads the
+// master key, bootstraps the system account, and serves gRPC (AdminService,
+// health checking, reflection) with optional TLS/mTLS; runs the purge job of
+// closed accounts. Used by iamd's main and by the end-to-end tests (port 0).
+// Thread-safe after Start; Shutdown may be called from any thread, once.
+#ifndef IAM_SERVER_IAM_SERVER_H_
+#define IAM_SERVER_IAM_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "iam/account/account_service.h"
+#include "iam/account/authorizer.h"
+#include "iam/account/bootstrap.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/audit/audit_log.h"
+#include "iam/common/clock.h"
+#include "iam/common/config.h"
+#include "iam/common/random.h"
+#include "iam/server/admin_service.h"
+#include "iam/store/database.h"
+
+namespace iam::server {
+
+class IamServer {
+ public:
+  // clock and random must outlive the server. UNAVAILABLE when the store or
+  // the listen address cannot be used; FAILED_PRECONDITION for a missing
+  // master key or a schema newer than this binary.
+  static absl::StatusOr<std::unique_ptr<IamServer>> Start(const Config& config,
+                                                          const Clock* clock, Random* random);
+  ~IamServer();
+
+  // "host:port" actually bound (the port is chosen when the config says 0).
+  const std::string& address() const { return address_; }
+  int port() const { return port_; }
+  const account::BootstrapResult& bootstrap() const { return bootstrap_; }
+  store::Database& database() { return *db_; }
+  account::AccountService& accounts() { return *accounts_; }
+
+  // Stops accepting calls, lets running ones finish until the deadline, then
+  // stops the purge job.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  IamServer() = default;
+  void PurgeLoop(absl::Duration interval);
+
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<account::PiiCipher> pii_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  account::AdminFlagAuthorizer authorizer_;
+  account::ServiceContext ctx_;
+  std::unique_ptr<account::AccountService> accounts_;
+  std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<grpc::Server> server_;
+  account::BootstrapResult bootstrap_;
+  std::string address_;
+  int port_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread purge_thread_;
+};
+
+}  // namespace iam::server
+
+#endif  // IAM_SERVER_IAM_SERVER_H_
