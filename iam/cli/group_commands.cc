@@ -1,0 +1,203 @@
+// iamctl group ...
+#include <iostream>
+
+#include "iam/cli/commands.h"
+#include "iam/cli/output.h"
+
+namespace iam::cli {
+namespace {
+
+using v1::AdminService;
+
+struct GroupArgs {
+  std::string account;
+  std::string name;
+  std::string description;
+  std::string username;
+};
+
+}  // namespace
+
+void PrintGroups(Context& c, const google::protobuf::RepeatedPtrField<v1::Group>& groups) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& g : groups) {
+    rows.push_back({g.name(), g.id(), g.description().empty() ? "-" : g.description(),
+                    FormatTime(g.create_time(), true)});
+  }
+  PrintTable({"NAME", "ID", "DESCRIPTION", "CREATED"}, rows);
+}
+
+void AddGroupCommands(CLI::App& app, Action* run) {
+  auto* group = app.add_subcommand("group", "groups of users");
+  group->require_subcommand(1);
+  auto make = [&](const char* name, const char* help, bool needs_group, bool needs_user) {
+    auto a = std::make_shared<GroupArgs>();
+    auto* cmd = group->add_subcommand(name, help);
+    if (needs_group) cmd->add_option("group", a->name)->required();
+    if (needs_user) cmd->add_option("username", a->username)->required();
+    cmd->add_option("--account", a->account, "account id (default: your own)");
+    return std::make_pair(cmd, a);
+  };
+  auto print_group = [](Context& c, const grpc::Status& s, const v1::Group& g) {
+    if (!s.ok()) return Fail(s);
+    if (c.json()) {
+      PrintJson(g);
+    } else {
+      google::protobuf::RepeatedPtrField<v1::Group> one;
+      *one.Add() = g;
+      PrintGroups(c, one);
+    }
+    return 0;
+  };
+  auto done = [](Context& c, const grpc::Status& s, const google::protobuf::Message& r,
+                 const std::string& text) {
+    if (!s.ok()) return Fail(s);
+    if (c.json()) {
+      PrintJson(r);
+    } else {
+      std::cout << text << "\n";
+    }
+    return 0;
+  };
+
+  {
+    auto [cmd, a] = make("create", "create a group", true, false);
+    cmd->add_option("--description", a->description);
+    cmd->callback([run, a, print_group] {
+      *run = [a, print_group](Context& c) {
+        v1::CreateGroupRequest q;
+        q.set_account_id(a->account);
+        q.set_name(a->name);
+        q.set_description(a->description);
+        v1::Group g;
+        return print_group(c, Invoke(c, &AdminService::Stub::CreateGroup, q, &g), g);
+      };
+    });
+  }
+  {
+    auto [cmd, a] = make("get", "show a group", true, false);
+    cmd->callback([run, a, print_group] {
+      *run = [a, print_group](Context& c) {
+        v1::GetGroupRequest q;
+        q.set_account_id(a->account);
+        q.set_name(a->name);
+        v1::Group g;
+        return print_group(c, Invoke(c, &AdminService::Stub::GetGroup, q, &g), g);
+      };
+    });
+  }
+  {
+    auto [cmd, a] = make("list", "list groups (every page)", false, false);
+    cmd->callback([run, a] {
+      *run = [a](Context& c) {
+        v1::ListGroupsRequest q;
+        q.set_account_id(a->account);
+        q.set_page_size(1000);
+        v1::ListGroupsResponse all;
+        do {
+          v1::ListGroupsResponse page;
+          auto s = Invoke(c, &AdminService::Stub::ListGroups, q, &page);
+          if (!s.ok()) return Fail(s);
+          all.mutable_groups()->MergeFrom(page.groups());
+          q.set_page_token(page.next_page_token());
+        } while (!q.page_token().empty());
+        if (c.json()) {
+          PrintJson(all);
+        } else {
+          PrintGroups(c, all.groups());
+        }
+        return 0;
+      };
+    });
+  }
+  {
+    auto [cmd, a] = make("delete", "delete a group and its memberships", true, false);
+    cmd->callback([run, a, done] {
+      *run = [a, done](Context& c) {
+        v1::DeleteGroupRequest q;
+        q.set_account_id(a->account);
+        q.set_name(a->name);
+        v1::DeleteGroupResponse r;
+        return done(c, Invoke(c, &AdminService::Stub::DeleteGroup, q, &r), r,
+                    "deleted group " + a->name);
+      };
+    });
+  }
+  {
+    auto [cmd, a] = make("add-member", "add a user to a group", true, true);
+    cmd->callback([run, a, done] {
+      *run = [a, done](Context& c) {
+        v1::AddGroupMemberRequest q;
+        q.set_account_id(a->account);
+        q.set_group(a->name);
+        q.set_username(a->username);
+        v1::AddGroupMemberResponse r;
+        return done(c, Invoke(c, &AdminService::Stub::AddGroupMember, q, &r), r,
+                    "added " + a->username + " to " + a->name);
+      };
+    });
+  }
+  {
+    auto [cmd, a] = make("remove-member", "remove a user from a group", true, true);
+    cmd->callback([run, a, done] {
+      *run = [a, done](Context& c) {
+        v1::RemoveGroupMemberRequest q;
+        q.set_account_id(a->account);
+        q.set_group(a->name);
+        q.set_username(a->username);
+        v1::RemoveGroupMemberResponse r;
+        return done(c, Invoke(c, &AdminService::Stub::RemoveGroupMember, q, &r), r,
+                    "removed " + a->username + " from " + a->name);
+      };
+    });
+  }
+  {
+    auto [cmd, a] = make("members", "list a group's members", true, false);
+    cmd->callback([run, a] {
+      *run = [a](Context& c) {
+        v1::ListGroupMembersRequest q;
+        q.set_account_id(a->account);
+        q.set_group(a->name);
+        q.set_page_size(1000);
+        v1::ListUsersResponse all;
+        do {
+          v1::ListUsersResponse page;
+          auto s = Invoke(c, &AdminService::Stub::ListGroupMembers, q, &page);
+          if (!s.ok()) return Fail(s);
+          all.mutable_users()->MergeFrom(page.users());
+          q.set_page_token(page.next_page_token());
+        } while (!q.page_token().empty());
+        if (c.json()) {
+          PrintJson(all);
+        } else {
+          PrintUsers(c, all.users());
+        }
+        return 0;
+      };
+    });
+  }
+  {
+    auto a = std::make_shared<GroupArgs>();
+    auto* cmd = group->add_subcommand("for-user", "list the groups of a user");
+    cmd->add_option("username", a->username)->required();
+    cmd->add_option("--account", a->account, "account id (default: your own)");
+    cmd->callback([run, a] {
+      *run = [a](Context& c) {
+        v1::ListUserGroupsRequest q;
+        q.set_account_id(a->account);
+        q.set_username(a->username);
+        v1::ListGroupsResponse r;
+        auto s = Invoke(c, &AdminService::Stub::ListUserGroups, q, &r);
+        if (!s.ok()) return Fail(s);
+        if (c.json()) {
+          PrintJson(r);
+        } else {
+          PrintGroups(c, r.groups());
+        }
+        return 0;
+      };
+    });
+  }
+}
+
+}  // namespace iam::cli

@@ -1,0 +1,46 @@
+// iamctl: the administrators' command-line tool for iamd.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "iam/cli/commands.h"
+#include "iam/cli/context.h"
+
+int main(int argc, char** argv) {
+  iam::cli::Options options;
+  CLI::App app{"iamctl: manage accounts, users, groups and access keys of an iamd"};
+  app.set_version_flag("--version", "iamctl 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--address", options.address,
+                 "iamd gRPC address (IAMCTL_ADDRESS, profile; default 127.0.0.1:50051)");
+  app.add_option("--profile", options.profile, "profile in ~/.config/iamctl/config")
+      ->envname("IAMCTL_PROFILE");
+  app.add_option("--access-key-file", options.access_key_file,
+                 "file holding '<key id>.<secret>' (else IAMCTL_ACCESS_KEY, else the profile)");
+  app.add_option("-o,--output", options.output, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  app.add_flag("--tls", options.tls, "connect with TLS");
+  app.add_option("--ca-file", options.ca_file, "CA bundle to verify the server (implies --tls)");
+  app.add_option("--timeout", options.timeout_seconds, "seconds per call")
+      ->check(CLI::Range(1, 3600));
+
+  iam::cli::Action run;
+  iam::cli::AddAccountCommands(app, &run);
+  iam::cli::AddUserCommands(app, &run);
+  iam::cli::AddGroupCommands(app, &run);
+  iam::cli::AddKeyCommands(app, &run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "iamctl: " << e.what() << "\n";
+    return 2;
+  }
+  iam::cli::Context context(options);
+  if (auto s = context.Init(); !s.ok()) return iam::cli::Fail(s);
+  return run ? run(context) : 2;
+}

@@ -1,0 +1,24 @@
+// iamctl's two output formats: JSON (the API's messages, proto field names)
+// and aligned text tables. Writes to stdout.
+#ifndef IAM_CLI_OUTPUT_H_
+#define IAM_CLI_OUTPUT_H_
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <string>
+#include <vector>
+
+namespace iam::cli {
+
+void PrintJson(const google::protobuf::Message& message);
+void PrintTable(const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& rows);
+// RFC 3339, or "-" when unset.
+std::string FormatTime(const google::protobuf::Timestamp& t, bool set);
+// "ACCOUNT_STATE_ACTIVE" -> "active".
+std::string EnumLabel(const std::string& name);
+
+}  // namespace iam::cli
+
+#endif  // IAM_CLI_OUTPUT_H_
