@@ -214,6 +214,9 @@ absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlDatabase::Borrow() {
     // reconnect ourselves, between transactions.
     opts["OPT_RECONNECT"] = false;
     opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    // Affected rows count matched rows, as in SQLite: an UPDATE that finds its
+    // row but changes nothing must not read as "absent".
+    opts["CLIENT_FOUND_ROWS"] = true;
     con.reset(sql::mysql::get_mysql_driver_instance()->connect(opts));
     con->setAutoCommit(false);
     con->setTransactionIsolation(sql::TRANSACTION_READ_COMMITTED);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds everything and runs the whole test suite, the MySQL backend against
+# a real MariaDB server started here (and stopped at the end).
+#   scripts/test.sh              # release build
+#   scripts/test.sh --sanitize   # ASan + UBSan build in build-asan/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_dir=build
+cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+if [ "${1:-}" = "--sanitize" ]; then
+  build_dir=build-asan
+  cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DIAM_SANITIZE=ON)
+fi
+
+bash scripts/install-deps.sh
+cmake -S . -B "$build_dir" -G Ninja "${cmake_args[@]}" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+
+source scripts/mariadb.sh
+mariadb_start
+trap mariadb_stop EXIT
+export IAM_REQUIRE_MYSQL=1
+
+ctest --test-dir "$build_dir" --output-on-failure -j 2

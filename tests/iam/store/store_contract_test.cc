@@ -1,0 +1,203 @@
+// The store contract: every test runs against SQLite and against MySQL.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "iam/audit/audit_log.h"
+#include "iam/common/clock.h"
+#include "iam/common/status_macros.h"
+#include "iam/store/account_store.h"
+#include "iam/store/audit_store.h"
+#include "iam/store/mysql/mysql_database.h"
+#include "iam/store/user_store.h"
+#include "schemas/migrations.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/test_database.h"
+
+namespace iam::store {
+namespace {
+
+class StoreContractTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { IAM_OPEN_TEST_DATABASE(t_, GetParam()); }
+
+  Database& db() { return t_->db(); }
+  const std::vector<Migration>& migrations() {
+    return GetParam() == Backend::kSqlite ? schemas::sqlite_migrations()
+                                          : schemas::mysql_migrations();
+  }
+  absl::Status Write(const std::function<absl::Status(Tx&)>& fn) {
+    return db().Transact(TxMode::kWrite, fn);
+  }
+  AccountRow Account(const std::string& id, const std::string& name) {
+    return AccountRow{id, name, name, "active", false, 1, 1, std::nullopt, std::nullopt};
+  }
+  UserRow User(const std::string& id, const std::string& account, const std::string& name) {
+    UserRow u;
+    u.id = id;
+    u.account_id = account;
+    u.username = name;
+    u.state = "active";
+    return u;
+  }
+
+  std::unique_ptr<testing::TestDatabase> t_;
+};
+
+TEST_P(StoreContractTest, MigrationsAreRecordedAndIdempotent) {
+  EXPECT_EQ(*db().SchemaVersion(), migrations().back().version);
+  ASSERT_OK(db().Migrate(migrations(), 5));
+  EXPECT_EQ(*db().SchemaVersion(), migrations().back().version);
+}
+
+TEST_P(StoreContractTest, RefusesASchemaNewerThanTheBinary) {
+  ASSERT_OK(Write([](Tx& tx) {
+    return tx.Exec("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                   {int64_t{999}, std::string("from_the_future"), int64_t{1}})
+        .status();
+  }));
+  absl::Status s = db().Migrate(migrations(), 5);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("999"), absl::string_view::npos) << s;
+}
+
+TEST_P(StoreContractTest, UsernamesAreUniquePerAccountRegardlessOfCase) {
+  ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(accounts::Insert(tx, Account("111111111111", "a")));
+    RETURN_IF_ERROR(accounts::Insert(tx, Account("222222222222", "b")));
+    RETURN_IF_ERROR(users::Insert(tx, User("U1", "111111111111", "Alice")));
+    return users::Insert(tx, User("U2", "222222222222", "alice"));  // other account: fine
+  }));
+  EXPECT_CODE(Write([&](Tx& tx) { return users::Insert(tx, User("U3", "111111111111", "ALICE")); }),
+              absl::StatusCode::kAlreadyExists);
+  absl::StatusOr<UserRow> found = absl::NotFoundError("");
+  ASSERT_OK(db().Transact(TxMode::kRead, [&](Tx& tx) {
+    found = users::GetByUsername(tx, "111111111111", "aLiCe");
+    return absl::OkStatus();
+  }));
+  ASSERT_OK(found);
+  EXPECT_EQ(found->id, "U1");
+}
+
+TEST_P(StoreContractTest, AFailedTransactionLeavesNothingBehind) {
+  absl::Status s = Write([&](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(accounts::Insert(tx, Account("333333333333", "c")));
+    return absl::InvalidArgumentError("changed my mind");
+  });
+  EXPECT_CODE(s, absl::StatusCode::kInvalidArgument);
+  EXPECT_OK(Write([&](Tx& tx) { return accounts::Insert(tx, Account("333333333333", "c")); }));
+}
+
+TEST_P(StoreContractTest, HostileStringsAreStoredVerbatim) {
+  const std::vector<std::string> hostile = {"x'); DROP TABLE accounts;--", "\" OR 1=1 --",
+                                            "名字 😀", "back\\slash", "%_wild%"};
+  for (size_t i = 0; i < hostile.size(); ++i) {
+    const std::string id = std::string(11, '4') + std::to_string(i);
+    ASSERT_OK(Write([&](Tx& tx) {
+      AccountRow a = Account(id, "n" + std::to_string(i));
+      a.display_name = hostile[i];
+      return accounts::Insert(tx, a);
+    }));
+    AccountRow back;
+    ASSERT_OK(db().Transact(TxMode::kRead, [&](Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(back, accounts::Get(tx, id));
+      return absl::OkStatus();
+    }));
+    EXPECT_EQ(back.display_name, hostile[i]);
+  }
+}
+
+TEST_P(StoreContractTest, TheDatabaseRefusesToChangeOrDeleteAuditRecords) {
+  FakeClock clock;
+  ::iam::audit::AuditLog log(&clock);
+  ::iam::audit::Event e;
+  e.account_id = "555555555555";
+  e.actor = "test";
+  e.action = "iam:Test";
+  ASSERT_OK(Write([&](Tx& tx) { return log.Append(tx, e); }));
+  EXPECT_CODE(Write([](Tx& tx) {
+                return tx.Exec("UPDATE audit_log SET actor = 'mallory'", {}).status();
+              }),
+              absl::StatusCode::kFailedPrecondition);
+  EXPECT_CODE(Write([](Tx& tx) { return tx.Exec("DELETE FROM audit_log", {}).status(); }),
+              absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(::iam::audit::VerifyChain(db(), "555555555555")->records, 1);
+}
+
+TEST_P(StoreContractTest, ConcurrentAuditAppendsFormOneGaplessChain) {
+  FakeClock clock;
+  ::iam::audit::AuditLog log(&clock);
+  constexpr int kThreads = 8, kEach = 20;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        ::iam::audit::Event e;
+        e.account_id = "666666666666";
+        e.actor = "thread-" + std::to_string(t);
+        e.action = "iam:Test";
+        if (!Write([&](Tx& tx) { return log.Append(tx, e); }).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto v = ::iam::audit::VerifyChain(db(), "666666666666");
+  ASSERT_OK(v);
+  EXPECT_EQ(v->records, kThreads * kEach);
+  EXPECT_EQ(v->first_bad_seq, 0) << v->problem;
+}
+
+TEST_P(StoreContractTest, VerifyNamesTheFirstAlteredRecord) {
+  FakeClock clock;
+  ::iam::audit::AuditLog log(&clock);
+  for (int i = 0; i < 5; ++i) {
+    ::iam::audit::Event e;
+    e.account_id = "777777777777";
+    e.actor = "admin";
+    e.action = "iam:Step" + std::to_string(i);
+    ASSERT_OK(Write([&](Tx& tx) { return log.Append(tx, e); }));
+  }
+  // Someone with direct database access removes the guard and edits record 3.
+  ASSERT_OK(Write([](Tx& tx) {
+    return tx.Exec("DROP TRIGGER audit_log_no_update", {}).status();
+  }));
+  ASSERT_OK(Write([](Tx& tx) {
+    return tx.Exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3", {}).status();
+  }));
+  auto v = ::iam::audit::VerifyChain(db(), "777777777777");
+  ASSERT_OK(v);
+  EXPECT_EQ(v->first_bad_seq, 3) << v->problem;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kMysql),
+                         testing::BackendParamName());
+
+class MysqlReconnectTest : public ::testing::Test {};
+
+TEST_F(MysqlReconnectTest, ATransactionSurvivesItsConnectionBeingKilled) {
+  std::unique_ptr<testing::TestDatabase> t;
+  IAM_OPEN_TEST_DATABASE(t, Backend::kMysql);
+  auto& db = static_cast<mysql::MysqlDatabase&>(t->db());
+  ASSERT_OK(db.SchemaVersion());  // leaves a pooled connection
+  std::vector<int64_t> ids = db.IdleConnectionIds();
+  ASSERT_FALSE(ids.empty());
+  // A second handle kills every idle connection of the first, as a server
+  // restart or an idle timeout would.
+  auto killer = mysql::MysqlDatabase::Open(*mysql::ParseMysqlUrl(t->url()));
+  ASSERT_OK(killer);
+  for (int64_t id : ids) {
+    ASSERT_OK((*killer)->Transact(TxMode::kWrite, [&](Tx& tx) {
+      return tx.Exec("KILL ?", {id}).status();
+    }));
+  }
+  auto version = db.SchemaVersion();
+  ASSERT_OK(version);
+  EXPECT_GT(*version, 0);
+}
+
+}  // namespace
+}  // namespace iam::store
