@@ -20,13 +20,7 @@ void PrintAccounts(Context& c, const std::vector<const v1::Account*>& accounts) 
 }
 
 int ShowAccount(Context& c, const grpc::Status& s, const v1::Account& a) {
-  if (!s.ok()) return Fail(s);
-  if (c.json()) {
-    PrintJson(a);
-  } else {
-    PrintAccounts(c, {&a});
-  }
-  return 0;
+  return Render(c, s, a, [&] { PrintAccounts(c, {&a}); });
 }
 
 }  // namespace
@@ -37,15 +31,11 @@ void AddAccountCommands(CLI::App& app, Action* run) {
     *run = [](Context& c) {
       v1::GetCallerIdentityResponse r;
       auto s = Invoke(c, &AdminService::Stub::GetCallerIdentity, v1::GetCallerIdentityRequest{}, &r);
-      if (!s.ok()) return Fail(s);
-      if (c.json()) {
-        PrintJson(r);
-      } else {
+      return Render(c, s, r, [&] {
         PrintTable({"ACCOUNT", "USER", "ARN", "KEY", "ADMIN"},
                    {{r.account_id() + (r.system_account() ? " (system)" : ""), r.username(),
                      r.arn(), r.access_key_id(), r.admin() ? "yes" : "no"}});
-      }
-      return 0;
+      });
     };
   });
 
@@ -118,23 +108,12 @@ void AddAccountCommands(CLI::App& app, Action* run) {
   list->callback([run] {
     *run = [](Context& c) {
       v1::ListAccountsResponse all;
-      v1::ListAccountsRequest q;
-      q.set_page_size(1000);
-      do {
-        v1::ListAccountsResponse page;
-        auto s = Invoke(c, &AdminService::Stub::ListAccounts, q, &page);
-        if (!s.ok()) return Fail(s);
-        all.mutable_accounts()->MergeFrom(page.accounts());
-        q.set_page_token(page.next_page_token());
-      } while (!q.page_token().empty());
-      if (c.json()) {
-        PrintJson(all);
-      } else {
+      auto s = ListAll(c, &AdminService::Stub::ListAccounts, v1::ListAccountsRequest{}, &all);
+      return Render(c, s, all, [&] {
         std::vector<const v1::Account*> v;
         for (const auto& a : all.accounts()) v.push_back(&a);
         PrintAccounts(c, v);
-      }
-      return 0;
+      });
     };
   });
 

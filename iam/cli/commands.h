@@ -25,6 +25,25 @@ grpc::Status Invoke(Context& c, Method method, const Req& req, Resp* resp) {
   return (c.admin().*method)(call.get(), req, resp);
 }
 
+// Calls a List RPC page after page and gathers every page into *all.
+template <typename Req, typename Resp, typename Method>
+grpc::Status ListAll(Context& c, Method method, Req req, Resp* all) {
+  req.set_page_size(1000);
+  do {
+    Resp page;
+    grpc::Status s = Invoke(c, method, req, &page);
+    if (!s.ok()) return s;
+    all->MergeFrom(page);  // repeated fields append
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  all->clear_next_page_token();
+  return grpc::Status::OK;
+}
+
+// The end of every command: the error, or the message as JSON, or the table.
+int Render(Context& c, const grpc::Status& s, const google::protobuf::Message& m,
+           const std::function<void()>& table);
+
 void PrintUsers(Context& c, const google::protobuf::RepeatedPtrField<v1::User>& users);
 void PrintGroups(Context& c, const google::protobuf::RepeatedPtrField<v1::Group>& groups);
 

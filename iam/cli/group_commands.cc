@@ -39,25 +39,15 @@ void AddGroupCommands(CLI::App& app, Action* run) {
     return std::make_pair(cmd, a);
   };
   auto print_group = [](Context& c, const grpc::Status& s, const v1::Group& g) {
-    if (!s.ok()) return Fail(s);
-    if (c.json()) {
-      PrintJson(g);
-    } else {
+    return Render(c, s, g, [&] {
       google::protobuf::RepeatedPtrField<v1::Group> one;
       *one.Add() = g;
       PrintGroups(c, one);
-    }
-    return 0;
+    });
   };
   auto done = [](Context& c, const grpc::Status& s, const google::protobuf::Message& r,
                  const std::string& text) {
-    if (!s.ok()) return Fail(s);
-    if (c.json()) {
-      PrintJson(r);
-    } else {
-      std::cout << text << "\n";
-    }
-    return 0;
+    return Render(c, s, r, [&] { std::cout << text << "\n"; });
   };
 
   {
@@ -92,21 +82,9 @@ void AddGroupCommands(CLI::App& app, Action* run) {
       *run = [a](Context& c) {
         v1::ListGroupsRequest q;
         q.set_account_id(a->account);
-        q.set_page_size(1000);
         v1::ListGroupsResponse all;
-        do {
-          v1::ListGroupsResponse page;
-          auto s = Invoke(c, &AdminService::Stub::ListGroups, q, &page);
-          if (!s.ok()) return Fail(s);
-          all.mutable_groups()->MergeFrom(page.groups());
-          q.set_page_token(page.next_page_token());
-        } while (!q.page_token().empty());
-        if (c.json()) {
-          PrintJson(all);
-        } else {
-          PrintGroups(c, all.groups());
-        }
-        return 0;
+        auto s = ListAll(c, &AdminService::Stub::ListGroups, q, &all);
+        return Render(c, s, all, [&] { PrintGroups(c, all.groups()); });
       };
     });
   }
@@ -158,21 +136,9 @@ void AddGroupCommands(CLI::App& app, Action* run) {
         v1::ListGroupMembersRequest q;
         q.set_account_id(a->account);
         q.set_group(a->name);
-        q.set_page_size(1000);
         v1::ListUsersResponse all;
-        do {
-          v1::ListUsersResponse page;
-          auto s = Invoke(c, &AdminService::Stub::ListGroupMembers, q, &page);
-          if (!s.ok()) return Fail(s);
-          all.mutable_users()->MergeFrom(page.users());
-          q.set_page_token(page.next_page_token());
-        } while (!q.page_token().empty());
-        if (c.json()) {
-          PrintJson(all);
-        } else {
-          PrintUsers(c, all.users());
-        }
-        return 0;
+        auto s = ListAll(c, &AdminService::Stub::ListGroupMembers, q, &all);
+        return Render(c, s, all, [&] { PrintUsers(c, all.users()); });
       };
     });
   }
@@ -188,13 +154,7 @@ void AddGroupCommands(CLI::App& app, Action* run) {
         q.set_username(a->username);
         v1::ListGroupsResponse r;
         auto s = Invoke(c, &AdminService::Stub::ListUserGroups, q, &r);
-        if (!s.ok()) return Fail(s);
-        if (c.json()) {
-          PrintJson(r);
-        } else {
-          PrintGroups(c, r.groups());
-        }
-        return 0;
+        return Render(c, s, r, [&] { PrintGroups(c, r.groups()); });
       };
     });
   }

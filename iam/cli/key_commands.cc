@@ -21,6 +21,14 @@ struct KeyArgs {
   std::string key_id;
 };
 
+void PrintKeys(const google::protobuf::RepeatedPtrField<v1::AccessKey>& keys);
+
+void PrintKey(const v1::AccessKey& key) {
+  google::protobuf::RepeatedPtrField<v1::AccessKey> one;
+  *one.Add() = key;
+  PrintKeys(one);
+}
+
 void PrintKeys(const google::protobuf::RepeatedPtrField<v1::AccessKey>& keys) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& k : keys) {
@@ -59,16 +67,10 @@ void AddKeyCommands(CLI::App& app, Action* run) {
         }
         v1::CreateAccessKeyResponse r;
         auto s = Invoke(c, &AdminService::Stub::CreateAccessKey, q, &r);
-        if (!s.ok()) return Fail(s);
-        if (c.json()) {
-          PrintJson(r);
-        } else {
-          google::protobuf::RepeatedPtrField<v1::AccessKey> one;
-          *one.Add() = r.key();
-          PrintKeys(one);
+        return Render(c, s, r, [&] {
+          PrintKey(r.key());
           std::cout << "\naccess key (shown once): " << r.token() << "\n";
-        }
-        return 0;
+        });
       };
     });
   }
@@ -84,13 +86,7 @@ void AddKeyCommands(CLI::App& app, Action* run) {
         q.set_username(a->username);
         v1::ListAccessKeysResponse r;
         auto s = Invoke(c, &AdminService::Stub::ListAccessKeys, q, &r);
-        if (!s.ok()) return Fail(s);
-        if (c.json()) {
-          PrintJson(r);
-        } else {
-          PrintKeys(r.keys());
-        }
-        return 0;
+        return Render(c, s, r, [&] { PrintKeys(r.keys()); });
       };
     });
   }
@@ -106,15 +102,7 @@ void AddKeyCommands(CLI::App& app, Action* run) {
         q.set_key_id(a->key_id);
         v1::AccessKey k;
         auto s = Invoke(c, &AdminService::Stub::RevokeAccessKey, q, &k);
-        if (!s.ok()) return Fail(s);
-        if (c.json()) {
-          PrintJson(k);
-        } else {
-          google::protobuf::RepeatedPtrField<v1::AccessKey> one;
-          *one.Add() = k;
-          PrintKeys(one);
-        }
-        return 0;
+        return Render(c, s, k, [&] { PrintKey(k); });
       };
     });
   }

@@ -24,15 +24,11 @@ struct UserArgs {
 };
 
 int ShowUser(Context& c, const grpc::Status& s, const v1::User& u) {
-  if (!s.ok()) return Fail(s);
-  if (c.json()) {
-    PrintJson(u);
-  } else {
+  return Render(c, s, u, [&] {
     google::protobuf::RepeatedPtrField<v1::User> one;
     *one.Add() = u;
     PrintUsers(c, one);
-  }
-  return 0;
+  });
 }
 
 }  // namespace
@@ -104,21 +100,9 @@ void AddUserCommands(CLI::App& app, Action* run) {
         v1::ListUsersRequest q;
         q.set_account_id(a->account);
         q.set_reveal_pii(a->reveal);
-        q.set_page_size(1000);
         v1::ListUsersResponse all;
-        do {
-          v1::ListUsersResponse page;
-          auto s = Invoke(c, &AdminService::Stub::ListUsers, q, &page);
-          if (!s.ok()) return Fail(s);
-          all.mutable_users()->MergeFrom(page.users());
-          q.set_page_token(page.next_page_token());
-        } while (!q.page_token().empty());
-        if (c.json()) {
-          PrintJson(all);
-        } else {
-          PrintUsers(c, all.users());
-        }
-        return 0;
+        auto s = ListAll(c, &AdminService::Stub::ListUsers, q, &all);
+        return Render(c, s, all, [&] { PrintUsers(c, all.users()); });
       };
     });
   }
@@ -189,10 +173,7 @@ void AddUserCommands(CLI::App& app, Action* run) {
         q.set_username(a->username);
         v1::DeleteUserResponse r;
         auto s = Invoke(c, &AdminService::Stub::DeleteUser, q, &r);
-        if (!s.ok()) return Fail(s);
-        if (!c.json()) std::cout << "deleted user " << a->username << "\n";
-        else PrintJson(r);
-        return 0;
+        return Render(c, s, r, [&] { std::cout << "deleted user " << a->username << "\n"; });
       };
     });
   }

@@ -1,0 +1,52 @@
+// TestServer: a real IamServer on a loopback port over a TestDatabase, with
+// a FakeClock, and a stub to call it. For end-to-end tests.
+#ifndef IAM_TESTS_SUPPORT_TEST_SERVER_H_
+#define IAM_TESTS_SUPPORT_TEST_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "iam/server/iam_server.h"
+#include "iam/v1/admin_service.grpc.pb.h"
+#include "tests/support/test_database.h"
+
+namespace iam::testing {
+
+inline constexpr char kTestMasterKey[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+// A config that serves `db` on 127.0.0.1:0 without the purge thread.
+Config TestConfig(const TestDatabase& db);
+
+class TestServer {
+ public:
+  // Starts the server; ADD_FAILURE and nullptr when it cannot.
+  static std::unique_ptr<TestServer> Start(const Config& config, const Clock* clock,
+                                           Random* random);
+
+  server::IamServer& server() { return *server_; }
+  v1::AdminService::Stub& stub() { return *stub_; }
+  // The bootstrap admin's key ("" when this server found the account existing).
+  std::string root_token() const;
+
+  template <typename Req, typename Resp, typename Method>
+  grpc::Status Call(const std::string& token, Method m, const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    return (stub_.get()->*m)(&ctx, req, resp);
+  }
+
+  // Creates an account with an admin; returns {account id, admin token}.
+  std::pair<std::string, std::string> CreateAccount(const std::string& name,
+                                                    const std::string& admin);
+
+ private:
+  std::unique_ptr<server::IamServer> server_;
+  std::unique_ptr<v1::AdminService::Stub> stub_;
+};
+
+}  // namespace iam::testing
+
+#endif  // IAM_TESTS_SUPPORT_TEST_SERVER_H_
