@@ -11,7 +11,7 @@ packages=(
   libargon2-dev liboath-dev oathtool
   libmysqlcppconn-dev mariadb-server mariadb-client
   libsqlite3-dev sqlite3
-  libssl-dev
+  libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libcpp-httplib-dev libqrencode-dev
