@@ -19,9 +19,10 @@ cmake --build "$build_dir" -j "$(nproc)"
 
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 
-source scripts/mariadb.sh
-mariadb_start
-trap mariadb_stop EXIT
-export IAM_REQUIRE_MYSQL=1
+mariadb_dir=$(mktemp -d /tmp/iam-mariadb.XXXXXX)
+trap 'bash scripts/mariadb.sh stop "$mariadb_dir"; rm -rf "$mariadb_dir"' EXIT
+bash scripts/mariadb.sh start "$mariadb_dir"
+IAM_TEST_MYSQL_URL=$(cat "$mariadb_dir/url")
+export IAM_TEST_MYSQL_URL IAM_REQUIRE_MYSQL=1
 
 ctest --test-dir "$build_dir" --output-on-failure -j 2
