@@ -39,7 +39,7 @@ int64_t AccountService::PurgeTime(const store::AccountRow& row) const {
 
 absl::StatusOr<CreatedAccount> AccountService::Create(const Caller& caller,
                                                       const NewAccount& in) {
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:CreateAccount", ""));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateAccount", ""));
   RETURN_IF_ERROR(text::CheckAccountName("name", in.name));
   RETURN_IF_ERROR(text::CheckFreeText("display_name", in.display_name, kMaxDisplayName));
   NewUser admin{in.admin_username.empty() ? "admin" : in.admin_username, "", in.admin_email, "",
@@ -89,7 +89,7 @@ absl::StatusOr<CreatedAccount> AccountService::Create(const Caller& caller,
 absl::StatusOr<store::AccountRow> AccountService::Get(const Caller& caller,
                                                       const std::string& account_id) {
   ASSIGN_OR_RETURN(std::string id, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:GetAccount", id));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:GetAccount", id));
   store::AccountRow row;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::accounts::Get(tx, id));
@@ -101,7 +101,7 @@ absl::StatusOr<store::AccountRow> AccountService::Get(const Caller& caller,
 absl::StatusOr<Listing<store::AccountRow>> AccountService::List(const Caller& caller,
                                                                 int page_size,
                                                                 const std::string& page_token) {
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:ListAccounts", ""));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListAccounts", ""));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "accounts"));
   Listing<store::AccountRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -120,7 +120,7 @@ absl::StatusOr<store::AccountRow> AccountService::Transition(const Caller& calle
                                                              absl::string_view action,
                                                              const std::string& reason) {
   ASSIGN_OR_RETURN(std::string id, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, action, id));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, action, id));
   RETURN_IF_ERROR(text::CheckFreeText("reason", reason, kMaxReason));
   store::AccountRow row;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {

@@ -20,7 +20,7 @@ absl::StatusOr<std::string> GroupService::Prepare(const Caller& caller,
                                                   absl::string_view action,
                                                   const std::string& group) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, action, account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account));
   RETURN_IF_ERROR(text::CheckName("name", group, kMaxGroupName));
   return account;
 }
@@ -62,7 +62,7 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
                                                             int page_size,
                                                             const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:ListGroups", account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroups", account));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "groups"));
   Listing<store::GroupRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -151,7 +151,7 @@ absl::StatusOr<Listing<UserView>> GroupService::ListMembers(const Caller& caller
 absl::StatusOr<std::vector<store::GroupRow>> GroupService::ListUserGroups(
     const Caller& caller, const std::string& account_id, const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:ListGroupsForUser", account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroupsForUser", account));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   std::vector<store::GroupRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {

@@ -14,6 +14,20 @@ absl::StatusOr<std::string> ResolveAccountId(const Caller& caller, const std::st
   return requested;
 }
 
+absl::Status Authorize(const ServiceContext& ctx, const Caller& caller, absl::string_view action,
+                       const std::string& target_account_id) {
+  absl::Status decision = ctx.authorizer->Authorize(caller, action, target_account_id);
+  if (decision.ok() || caller.account_id.empty()) return decision;
+  audit::Event e = AuditEvent(caller, caller.account_id, action, "account", target_account_id);
+  e.result = "denied";
+  e.detail["status"] = absl::StatusCodeToString(decision.code());
+  absl::Status recorded = ctx.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return ctx.audit->Append(tx, e);
+  });
+  // The refusal stands either way; a store that cannot record it is reported.
+  return recorded.ok() ? decision : recorded;
+}
+
 audit::Event AuditEvent(const Caller& caller, const std::string& account_id,
                         absl::string_view action, absl::string_view object_type,
                         absl::string_view object_id) {

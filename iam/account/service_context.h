@@ -48,6 +48,12 @@ struct Listing {
 // INVALID_ARGUMENT (account_id) when it is not twelve digits.
 absl::StatusOr<std::string> ResolveAccountId(const Caller& caller, const std::string& requested);
 
+// Asks the authorizer. A refusal (PERMISSION_DENIED, or NOT_FOUND for another
+// account) is also recorded, with result "denied", in the caller's own
+// account's chain: never in the target's, whose existence stays hidden.
+absl::Status Authorize(const ServiceContext& ctx, const Caller& caller, absl::string_view action,
+                       const std::string& target_account_id);
+
 // An audit event for an action of `caller` on an object of `account_id`.
 audit::Event AuditEvent(const Caller& caller, const std::string& account_id,
                         absl::string_view action, absl::string_view object_type,

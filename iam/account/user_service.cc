@@ -104,7 +104,7 @@ absl::StatusOr<std::string> UserService::Prepare(const Caller& caller,
                                                  absl::string_view action,
                                                  const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, action, account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account));
   RETURN_IF_ERROR(text::CheckName("username", username, kMaxUsername));
   return account;
 }
@@ -112,7 +112,7 @@ absl::StatusOr<std::string> UserService::Prepare(const Caller& caller,
 absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::string& account_id,
                                              const NewUser& user) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:CreateUser", account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateUser", account));
   RETURN_IF_ERROR(ValidateNewUser(user));
   store::UserRow row;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
@@ -131,7 +131,7 @@ absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::strin
                                           const std::string& username, bool reveal) {
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetUser", username));
   if (reveal) {
-    RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:RevealUserPersonalData", account));
+    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account));
   }
   store::UserRow row;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -145,9 +145,9 @@ absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token, bool reveal) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:ListUsers", account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListUsers", account));
   if (reveal) {
-    RETURN_IF_ERROR(ctx_.authorizer->Authorize(caller, "iam:RevealUserPersonalData", account));
+    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account));
   }
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "users"));
   std::vector<store::UserRow> rows;

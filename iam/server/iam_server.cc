@@ -49,7 +49,9 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   auto s = std::unique_ptr<IamServer>(new IamServer());
   const std::string url = config.StoreUrl();
   const bool embedded = url.rfind("sqlite://", 0) == 0;
-  if (embedded || config.master_key_file.empty()) ::mkdir(config.data_dir.c_str(), 0700);
+  // The data directory holds the SQLite file and, when none is configured, the
+  // generated master key: only the embedded mode needs it.
+  if (embedded) ::mkdir(config.data_dir.c_str(), 0700);
 
   store::OpenOptions open;
   open.pool_size = static_cast<int>(config.store_pool_size);

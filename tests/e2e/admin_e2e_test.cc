@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "iam/server/iam_server.h"
+#include "iam/store/audit_store.h"
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
@@ -213,6 +214,26 @@ TEST_P(AdminE2eTest, EveryRpcIsolatesTenants) {
   // Even a key id of acme's, named under globex's own account, is not found.
   { v1::RevokeAccessKeyRequest q; q.set_key_id(alice_.substr(0, 20)); v1::AccessKey r;
     check("RevokeAccessKey(own account)", Call(gina_, &AdminService::Stub::RevokeAccessKey, q, &r)); }
+  // Each refusal is in globex's own audit chain, none in acme's.
+  auto records = [&](const std::string& account) {
+    std::vector<store::AuditRow> rows;
+    EXPECT_TRUE(t_->db().Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      auto r = store::audit::ListAscending(tx, account, 0, 1000);
+      if (!r.ok()) return r.status();
+      rows = *r;
+      return absl::OkStatus();
+    }).ok());
+    return rows;
+  };
+  int denied = 0;
+  for (const auto& r : records(globex_)) {
+    if (r.result == "denied") {
+      ++denied;
+      EXPECT_EQ(r.actor, "arn:aws:iam::" + globex_ + ":user/gina");
+    }
+  }
+  EXPECT_EQ(denied, 22);  // every call above but the own-account revoke, which is not a refusal
+  for (const auto& r : records(acme_)) EXPECT_NE(r.result, "denied") << r.action;
   // acme is untouched: alice still works and is still active.
   v1::GetUserRequest q;
   q.set_username("alice");
