@@ -27,6 +27,8 @@ unset IAMCTL_ACCESS_KEY IAMCTL_PROFILE
 root="--access-key-file $dir/admin.key"
 
 grep -q "$(cat "$dir/admin.key")" "$dir/stdout" || fail "the bootstrap key was not printed"
+[ "$(stat -c %a "$dir/data/master.key")" = 600 ] || fail "the generated master key is not 0600"
+[ "$(stat -c %a "$dir/admin.key")" = 600 ] || fail "the bootstrap key file is not 0600"
 $iamctl $root whoami | grep -q "admin" || fail "whoami"
 $iamctl $root account create acme --display-name "Acme Corp" --admin-username alice \
   --save-profile acme >/dev/null

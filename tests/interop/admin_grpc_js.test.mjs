@@ -15,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const iamd = process.env.IAMD || path.join(repo, 'build/iam/server/iamd');
 
-let server, dir, client, token;
+let server, dir, client, token, address;
 
 function call(method, request, key = token) {
   const md = new grpc.Metadata();
@@ -32,7 +32,7 @@ before(async () => {
   for (let i = 0; i < 100 && !existsSync(path.join(dir, 'ready')); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  const address = readFileSync(path.join(dir, 'ready'), 'utf8').trim();
+  address = readFileSync(path.join(dir, 'ready'), 'utf8').trim();
   token = readFileSync(path.join(dir, 'key'), 'utf8').trim();
   const def = protoLoader.loadSync('iam/v1/admin_service.proto', {
     includeDirs: [path.join(repo, 'proto')], keepCase: true, longs: String, enums: String,
@@ -62,6 +62,38 @@ test('creates a user and reads it back, with personal data masked', async () => 
   assert.equal(clear.email, 'node@example.com');
   const list = await call('ListUsers', { page_size: 10 });
   assert.ok(list.users.some((u) => u.id === created.id));
+});
+
+function loadLocal(file) {
+  return grpc.loadPackageDefinition(protoLoader.loadSync(file, {
+    includeDirs: [path.join(here, 'protos')], keepCase: true, enums: String, defaults: true,
+  }));
+}
+
+test('the standard health service reports SERVING', async () => {
+  const health = new (loadLocal('health.proto').grpc.health.v1.Health)(
+    address, grpc.credentials.createInsecure());
+  const resp = await new Promise((resolve, reject) =>
+    health.Check({ service: '' }, (err, r) => (err ? reject(err) : resolve(r))));
+  assert.equal(resp.status, 'SERVING');
+  health.close();
+});
+
+test('server reflection lists the AdminService', async () => {
+  const refl = new (loadLocal('reflection.proto').grpc.reflection.v1alpha.ServerReflection)(
+    address, grpc.credentials.createInsecure());
+  const names = await new Promise((resolve, reject) => {
+    const call = refl.ServerReflectionInfo();
+    call.on('data', (r) => {
+      resolve(r.list_services_response.service.map((s) => s.name));
+      call.end();
+    });
+    call.on('error', reject);
+    call.write({ list_services: '*' });
+  });
+  assert.ok(names.includes('iam.v1.AdminService'), names.join(','));
+  assert.ok(names.includes('grpc.health.v1.Health'), names.join(','));
+  refl.close();
 });
 
 test('errors arrive as precise status codes', async () => {
