@@ -1,0 +1,101 @@
+// iam-policy: validate policy documents and evaluate requests offline.
+//   iam-policy validate [--kind identity|resource] [--max-size N] < policy.json
+//   iam-policy eval [--explain] < input.json
+#include <iostream>
+#include <iterator>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "policy/eval_input.h"
+#include "policy/policy.h"
+
+namespace {
+
+constexpr size_t kMaxInput = 64 * 1024 * 1024;
+
+int Usage() {
+  std::cerr << "usage: iam-policy validate [--kind identity|resource] [--max-size N] < policy\n"
+               "       iam-policy eval [--explain] < input\n";
+  return 2;
+}
+
+bool ReadStdin(std::string* out) {
+  std::istreambuf_iterator<char> begin(std::cin), end;
+  for (; begin != end; ++begin) {
+    if (out->size() >= kMaxInput) return false;
+    out->push_back(*begin);
+  }
+  return true;
+}
+
+int Validate(int argc, char** argv) {
+  iam::policy::ParseOptions options;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--kind" && i + 1 < argc) {
+      const std::string kind = argv[++i];
+      if (kind == "identity") {
+        options.kind = iam::policy::PolicyKind::kIdentity;
+      } else if (kind == "resource") {
+        options.kind = iam::policy::PolicyKind::kResource;
+      } else {
+        return Usage();
+      }
+    } else if (arg == "--max-size" && i + 1 < argc) {
+      if (!absl::SimpleAtoi(argv[++i], &options.max_size) || options.max_size == 0) return Usage();
+    } else {
+      return Usage();
+    }
+  }
+  std::string text;
+  if (!ReadStdin(&text)) {
+    std::cerr << "invalid: input larger than 64 MiB\n";
+    return 1;
+  }
+  auto policy = iam::policy::ParsePolicy(text, options);
+  if (!policy.ok()) {
+    std::cout << "invalid: " << policy.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "valid\n";
+  return 0;
+}
+
+int Eval(int argc, char** argv) {
+  bool explain = false;
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--explain") {
+      explain = true;
+    } else {
+      return Usage();
+    }
+  }
+  std::string text;
+  if (!ReadStdin(&text)) {
+    std::cerr << "error: input larger than 64 MiB\n";
+    return 2;
+  }
+  auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) {
+    std::cerr << "error: $: not valid JSON\n";
+    return 2;
+  }
+  auto input = iam::policy::ParseEvalInput(json);
+  if (!input.ok()) {
+    std::cerr << "error: " << input.status().message() << "\n";
+    return 2;
+  }
+  auto result = iam::policy::Evaluate(input->inputs(), input->request, explain);
+  std::cout << iam::policy::ResultToJson(result, explain).dump(explain ? 2 : -1) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return Usage();
+  const std::string cmd = argv[1];
+  if (cmd == "validate") return Validate(argc, argv);
+  if (cmd == "eval") return Eval(argc, argv);
+  return Usage();
+}
