@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "policy/policy.h"
 
 namespace iam::policy {
@@ -11,6 +12,14 @@ using Json = nlohmann::json;
 
 absl::Status Error(const std::string& path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+}
+
+// A policy's own error ("Statement[1].Effect: ...", or "policy: ..." for the
+// document as a whole) placed under the path of the policy in the input.
+absl::Status Nested(const std::string& path, const absl::Status& s) {
+  absl::string_view m = s.message();
+  if (absl::ConsumePrefix(&m, "policy: ")) return Error(path, m);
+  return absl::InvalidArgumentError(absl::StrCat(path, ".", m));
 }
 
 absl::StatusOr<std::string> OptString(const Json& obj, const char* key, const std::string& path) {
@@ -36,7 +45,7 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> ParseSet(const Json& list,
     o.kind = kind;
     o.label = p;
     auto policy = ParsePolicy(list[i].dump(), o);
-    if (!policy.ok()) return Error(p, policy.status().message());
+    if (!policy.ok()) return Nested(p, policy.status());
     policies.push_back(std::move(*policy));
   }
   return PolicySet::Compile(std::move(policies));
@@ -197,7 +206,7 @@ absl::StatusOr<EvalInput> ParseEvalInput(const Json& j) {
     o.kind = PolicyKind::kResource;
     o.label = "resource_policy";
     auto policy = ParsePolicy(j["resource_policy"].dump(), o);
-    if (!policy.ok()) return Error("resource_policy", policy.status().message());
+    if (!policy.ok()) return Nested("resource_policy", policy.status());
     std::vector<Policy> one;
     one.push_back(std::move(*policy));
     in.resource = PolicySet::Compile(std::move(one));
