@@ -70,13 +70,18 @@ void PolicySet::Index(const Statement* st) {
   for (const auto& [exact, key] : keys) (exact ? by_action_ : by_service_)[key].Add(st);
 }
 
-std::shared_ptr<const PolicySet> PolicySet::Compile(std::vector<Policy> policies) {
+std::shared_ptr<const PolicySet> PolicySet::Compile(std::vector<Policy> policies,
+                                                    bool indexed) {
   auto set = std::shared_ptr<PolicySet>(new PolicySet());
   set->policies_ = std::move(policies);
   for (Policy& p : set->policies_) {
     for (Statement& st : p.statements) {
       st.ordinal = static_cast<int>(set->statement_count_++);
-      set->Index(&st);
+      if (indexed) {
+        set->Index(&st);
+      } else {
+        set->generic_.any_resource.push_back(&st);
+      }
     }
   }
   return set;

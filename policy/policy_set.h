@@ -21,7 +21,10 @@ using Candidates = absl::InlinedVector<const Statement*, 16>;
 
 class PolicySet {
  public:
-  static std::shared_ptr<const PolicySet> Compile(std::vector<Policy> policies);
+  // indexed=false files every statement as generic: a linear scan, the
+  // reference the index is tested against.
+  static std::shared_ptr<const PolicySet> Compile(std::vector<Policy> policies,
+                                                  bool indexed = true);
 
   // Appends every statement that may apply to the action (lower-case) and
   // resource; possibly more, never fewer, and each at most once.
