@@ -26,3 +26,6 @@ IAM_TEST_MYSQL_URL=$(cat "$mariadb_dir/url")
 export IAM_TEST_MYSQL_URL IAM_REQUIRE_MYSQL=1
 
 ctest --test-dir "$build_dir" --output-on-failure -j 2
+
+# The policy parser and evaluator under libFuzzer, for a bounded time.
+bash scripts/fuzz.sh "${IAM_FUZZ_SECONDS:-60}"
