@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Policy decision benchmarks: this engine (Google Benchmark) and Cedar's wasm
+# build on the same workloads, in one run, with the ratio per workload.
+#   scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh >/dev/null
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-release --target policy_bench -j "$(nproc)" >/dev/null
+(cd tests/bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+build-release/tests/bench/policy_bench --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_format=json >"$out/iam.json"
+node tests/bench/cedar_bench.mjs >"$out/cedar.jsonl"
+python3 - "$out/iam.json" "$out/cedar.jsonl" <<'PY'
+import json, sys
+iam = {}
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b["name"].startswith("BM_Decision/") and b.get("aggregate_name") == "median":
+        n, m = b["run_name"].split("/")[1:3]
+        iam[(int(n), m == "1")] = b["real_time"] / 1000.0  # ns -> us
+    elif b.get("aggregate_name") == "median":
+        print(f'{b["run_name"]}: {b["real_time"]:.0f} ns median')
+cedar = {}
+for line in open(sys.argv[2]):
+    d = json.loads(line)
+    cedar[(d["policies"], d["match"])] = d["median_us"]
+print()
+print("| policies | request | this engine (median) | decisions/s | Cedar wasm (median) | Cedar / this |")
+print("|---:|---|---:|---:|---:|---:|")
+for key in sorted(iam):
+    n, match = key
+    us = iam[key]
+    c = cedar.get(key)
+    cs = f"{c:,.1f} µs" if c else "-"
+    ratio = f"{c / us:,.0f}×" if c else "-"
+    print(f"| {n:,} | {'one matches' if match else 'none matches'} | {us * 1000:,.0f} ns | "
+          f"{1e6 / us:,.0f} | {cs} | {ratio} |")
+print()
+print(f"growth 10 -> 100,000 policies: {iam[(100000, True)] / iam[(10, True)]:.2f}x")
+PY
