@@ -9,6 +9,13 @@ namespace {
 
 using v1::AdminService;
 
+// The response type of a unary stub method, for declaring one.
+template <typename Req, typename Resp>
+Resp* method_response(grpc::Status (AdminService::Stub::*)(grpc::ClientContext*, const Req&,
+                                                           Resp*)) {
+  return nullptr;
+}
+
 struct GroupArgs {
   std::string account;
   std::string name;
@@ -101,34 +108,27 @@ void AddGroupCommands(CLI::App& app, Action* run) {
       };
     });
   }
-  {
-    auto [cmd, a] = make("add-member", "add a user to a group", true, true);
-    cmd->callback([run, a, done] {
-      *run = [a, done](Context& c) {
-        v1::AddGroupMemberRequest q;
+  // add-member and remove-member differ only in their request and wording.
+  auto membership = [&](const char* name, const char* help, auto method, auto request,
+                        const char* verb, const char* preposition) {
+    auto [cmd, a] = make(name, help, true, true);
+    cmd->callback([run, a, done, method, request, verb, preposition] {
+      *run = [a, done, method, request, verb, preposition](Context& c) {
+        auto q = request;
         q.set_account_id(a->account);
         q.set_group(a->name);
         q.set_username(a->username);
-        v1::AddGroupMemberResponse r;
-        return done(c, Invoke(c, &AdminService::Stub::AddGroupMember, q, &r), r,
-                    "added " + a->username + " to " + a->name);
+        typename std::remove_reference_t<decltype(*method_response(method))> r;
+        return done(c, Invoke(c, method, q, &r), r,
+                    std::string(verb) + " " + a->username + " " + preposition + " " + a->name);
       };
     });
-  }
-  {
-    auto [cmd, a] = make("remove-member", "remove a user from a group", true, true);
-    cmd->callback([run, a, done] {
-      *run = [a, done](Context& c) {
-        v1::RemoveGroupMemberRequest q;
-        q.set_account_id(a->account);
-        q.set_group(a->name);
-        q.set_username(a->username);
-        v1::RemoveGroupMemberResponse r;
-        return done(c, Invoke(c, &AdminService::Stub::RemoveGroupMember, q, &r), r,
-                    "removed " + a->username + " from " + a->name);
-      };
-    });
-  }
+  };
+  membership("add-member", "add a user to a group", &AdminService::Stub::AddGroupMember,
+             v1::AddGroupMemberRequest{}, "added", "to");
+  membership("remove-member", "remove a user from a group",
+             &AdminService::Stub::RemoveGroupMember, v1::RemoveGroupMemberRequest{}, "removed",
+             "from");
   {
     auto [cmd, a] = make("members", "list a group's members", true, false);
     cmd->callback([run, a] {
