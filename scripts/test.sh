@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
 # Builds everything and runs the whole test suite, the MySQL backend against
-# a real MariaDB server started here (and stopped at the end).
-#   scripts/test.sh              # release build
-#   scripts/test.sh --sanitize   # ASan + UBSan build in build-asan/
+# a real MariaDB server started here (and stopped at the end), after a
+# bounded libFuzzer run of the policy engine.
+#   scripts/test.sh              # release build (under CI=true: then ASan+UBSan too)
+#   scripts/test.sh --sanitize   # ASan + UBSan build only, in build-asan/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_dir=build
-cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+suites=(release)
 if [ "${1:-}" = "--sanitize" ]; then
-  build_dir=build-asan
-  cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DIAM_SANITIZE=ON)
+  suites=(sanitize)
+elif [ "${CI:-}" = "true" ]; then
+  suites=(release sanitize)
 fi
 
 bash scripts/install-deps.sh
-cmake -S . -B "$build_dir" -G Ninja "${cmake_args[@]}" >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
-
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+
+build() {
+  case $1 in
+    release) cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null ;;
+    sanitize) cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIAM_SANITIZE=ON >/dev/null ;;
+  esac
+  cmake --build "$(dir_of "$1")" -j "$(nproc)"
+}
+dir_of() { [ "$1" = release ] && echo build || echo build-asan; }
+
+for suite in "${suites[@]}"; do build "$suite"; done
+
+# The policy parser and evaluator under libFuzzer, for a bounded time.
+if [ "${suites[0]}" = release ]; then bash scripts/fuzz.sh "${IAM_FUZZ_SECONDS:-60}"; fi
 
 mariadb_dir=$(mktemp -d /tmp/iam-mariadb.XXXXXX)
 trap 'bash scripts/mariadb.sh stop "$mariadb_dir"; rm -rf "$mariadb_dir"' EXIT
@@ -25,7 +37,9 @@ bash scripts/mariadb.sh start "$mariadb_dir"
 IAM_TEST_MYSQL_URL=$(cat "$mariadb_dir/url")
 export IAM_TEST_MYSQL_URL IAM_REQUIRE_MYSQL=1
 
-ctest --test-dir "$build_dir" --output-on-failure -j 2
-
-# The policy parser and evaluator under libFuzzer, for a bounded time.
-bash scripts/fuzz.sh "${IAM_FUZZ_SECONDS:-60}"
+status=0
+for suite in "${suites[@]}"; do
+  echo "== $suite suite"
+  ctest --test-dir "$(dir_of "$suite")" --output-on-failure -j 2 || status=1
+done
+exit $status
