@@ -255,10 +255,9 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
     auto conn_or = Borrow();
-    if (!conn_or.ok()) {
-      result = conn_or.status();
-      continue;  // the server may be coming back
-    }
+    // No connection to be had: the server is down or unreachable, and a retry
+    // would only make the caller wait out more connect timeouts.
+    if (!conn_or.ok()) return conn_or.status();
     auto conn = std::move(conn_or).value();
     bool committing = false;
     result = fn(*conn);
