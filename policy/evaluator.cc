@@ -62,7 +62,9 @@ struct Evaluation {
       m = PrincipalMatch::kDirect;
     } else if (!p.anonymous) {
       for (const std::string& a : spec.arns) {
-        if (a == p.arn || (!p.role.empty() && a == p.role)) m = PrincipalMatch::kDirect;
+        if (a == p.arn || (!p.role.empty() && a == p.role) || InGroup(a)) {
+          m = PrincipalMatch::kDirect;
+        }
       }
       if (m == PrincipalMatch::kNone) {
         for (const std::string& a : spec.accounts) {
@@ -74,6 +76,24 @@ struct Evaluation {
       return m == PrincipalMatch::kNone ? PrincipalMatch::kDirect : PrincipalMatch::kNone;
     }
     return m;
+  }
+
+  // A group ARN names its members. AWS accepts no group principals; here a
+  // policy may name one, and it matches a principal whose groups list that
+  // ARN, or the group's name within the principal's own account.
+  bool InGroup(absl::string_view group_arn) const {
+    const Principal& p = req.principal;
+    if (p.groups.empty()) return false;
+    ArnParts parts;
+    if (!SplitArn(group_arn, &parts) || parts[2] != "iam" ||
+        parts[5].substr(0, 6) != "group/") {
+      return false;
+    }
+    const absl::string_view name = parts[5].substr(parts[5].rfind('/') + 1);
+    for (const std::string& g : p.groups) {
+      if (g == group_arn || (parts[4] == p.account && g == name)) return true;
+    }
+    return false;
   }
 
   bool ConditionsHold(const Statement& st) const {

@@ -20,7 +20,7 @@ enum class PolicyKind { kIdentity, kResource };
 struct PrincipalSpec {
   bool everyone = false;              // "*" or {"AWS": "*"}: anyone, anonymous too
   std::vector<std::string> accounts;  // the account as a whole (id, :root ARN, CanonicalUser)
-  std::vector<std::string> arns;      // exactly these users or roles
+  std::vector<std::string> arns;      // exactly these users, roles or groups' members
   std::vector<std::string> others;    // Service / Federated: never a user principal
 };
 
