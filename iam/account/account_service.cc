@@ -7,6 +7,10 @@
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
+#include "iam/store/credential_store.h"
+#include "iam/store/login_store.h"
+#include "iam/store/policy_store.h"
+#include "iam/store/session_store.h"
 #include "iam/store/access_key_store.h"
 #include "iam/store/account_store.h"
 #include "iam/store/group_store.h"
@@ -199,6 +203,10 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
       }
       RETURN_IF_ERROR(store::groups::DeleteAllOfAccount(tx, row.id));
       RETURN_IF_ERROR(store::access_keys::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::sessions::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::passwords::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::login::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::account_policies::DeleteAllOfAccount(tx, row.id));
       ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));
       row.state = "purged";
       row.purged_at = row.updated_at = ctx_.NowMs();

@@ -3,7 +3,9 @@
 #ifndef IAM_ACCOUNT_CALLER_H_
 #define IAM_ACCOUNT_CALLER_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -14,6 +16,10 @@ struct Caller {
   std::string user_id;
   std::string username;
   std::string access_key_id;
+  // Set when the caller presented an access token instead of a key.
+  std::string session_id;
+  std::vector<std::string> amr;
+  int64_t auth_time = 0;  // Unix seconds
   bool is_admin = false;
   bool system_account = false;
   std::string source_ip;

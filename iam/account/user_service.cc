@@ -6,6 +6,9 @@
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/store/access_key_store.h"
+#include "iam/store/credential_store.h"
+#include "iam/store/login_store.h"
+#include "iam/store/session_store.h"
 #include "iam/store/group_store.h"
 #include "iam/store/user_store.h"
 
@@ -233,6 +236,12 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller,
     row.state = state;
     row.updated_at = ctx_.NowMs();
     RETURN_IF_ERROR(store::users::Update(tx, row));
+    if (state == "disabled") {
+      // A disabled user's sessions end with it, at once, on every replica.
+      ASSIGN_OR_RETURN(auto ended, store::sessions::RevokeAllOfUser(tx, row.id, row.updated_at,
+                                                                    "user disabled"));
+      e.detail["sessions_revoked"] = ended.size();
+    }
     return ctx_.audit->Append(tx, e);
   }));
   return View(row, false);
@@ -260,6 +269,9 @@ absl::Status UserService::Delete(const Caller& caller, const std::string& accoun
     RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
     RETURN_IF_ERROR(store::groups::DeleteMembershipsOfUser(tx, row.id));
     RETURN_IF_ERROR(store::access_keys::DeleteByUser(tx, row.id));
+    RETURN_IF_ERROR(store::sessions::DeleteOfUser(tx, row.id));
+    RETURN_IF_ERROR(store::passwords::DeleteOfUser(tx, row.id));
+    RETURN_IF_ERROR(store::login::DeleteLoginState(tx, row.id));
     RETURN_IF_ERROR(store::users::Delete(tx, row.id));
     audit::Event e = AuditEvent(caller, account, "iam:DeleteUser", "user", row.id);
     e.detail["username"] = row.username;

@@ -43,6 +43,31 @@ struct Config {
   // Written with "host:port" once the server listens (scripts and tests).
   std::string ready_file;
 
+  // The HTTP side listener (JWKS, OpenID discovery, health); "off" disables.
+  std::string http_listen = "127.0.0.1:8080";
+  std::string http_tls_cert_file;  // TLS on the HTTP listener too
+  std::string http_tls_key_file;
+  // The tokens' "iss"; empty means http(s)://<http_listen>.
+  std::string issuer;
+  std::string token_signing_alg = "ES256";  // ES256 | EdDSA | RS256
+  int64_t signing_key_rotation_days = 30;   // 0 = on command only
+  int64_t argon2_memory_kib = 19 * 1024;
+  int64_t argon2_iterations = 2;
+  int64_t argon2_parallelism = 1;
+  int64_t hash_threads = 0;  // 0 = one per core
+  int64_t hash_queue = 64;   // logins waiting for a hash thread before RESOURCE_EXHAUSTED
+  std::string password_blocklist_file;  // added to the built-in list
+  // Secret shared with the front end that mints human-challenge passes;
+  // from the environment only.
+  std::string challenge_secret;
+  // Comma-separated CIDRs whose LoginRequest.client_ip is believed.
+  std::string trusted_proxies;
+  int64_t throttle_window_seconds = 15 * 60;
+  int64_t throttle_slow_after = 10;
+  int64_t throttle_slow_delay_ms = 2000;
+  int64_t throttle_block_after = 25;
+  int64_t throttle_block_seconds = 30 * 60;
+
   std::string StoreUrl() const;
 };
 

@@ -30,26 +30,6 @@ void AppendAll(const std::vector<Row>& rows, google::protobuf::RepeatedPtrField<
 
 }  // namespace
 
-absl::StatusOr<account::Caller> AdminServiceImpl::Authenticate(grpc::ServerContext* ctx) const {
-  const auto& md = ctx->client_metadata();
-  auto it = md.find("authorization");
-  if (it == md.end()) return absl::UnauthenticatedError("missing authorization metadata");
-  absl::string_view value(it->second.data(), it->second.size());
-  if (!absl::ConsumePrefix(&value, "Bearer ")) {
-    return absl::UnauthenticatedError("authorization: expected 'Bearer <key id>.<secret>'");
-  }
-  std::string agent;
-  auto ua = md.find("user-agent");
-  if (ua != md.end()) agent = std::string(ua->second.data(), std::min<size_t>(ua->second.size(), 512));
-  std::string why;
-  auto caller = keys_.Authenticate(value, PeerAddress(ctx->peer()), agent, &why);
-  if (!caller.ok() && absl::IsUnauthenticated(caller.status())) {
-    // The reason, never the token: enough to explain a failure to an operator.
-    log::Info("authentication failed", {{"reason", why}, {"peer", ctx->peer()}});
-  }
-  return caller;
-}
-
 grpc::Status AdminServiceImpl::GetCallerIdentity(grpc::ServerContext* ctx,
                                                  const v1::GetCallerIdentityRequest*,
                                                  v1::GetCallerIdentityResponse* out) {
@@ -334,6 +314,130 @@ grpc::Status AdminServiceImpl::RevokeAccessKey(grpc::ServerContext* ctx,
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto view, keys_.Revoke(c, req->account_id(), req->key_id()));
     ToProto(view, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::GetAccountPolicy(grpc::ServerContext* ctx,
+                                                const v1::GetAccountPolicyRequest* req,
+                                                v1::AccountPolicy* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auth::PolicyKind kind, auth::ParsePolicyKind(req->kind()));
+    ASSIGN_OR_RETURN(nlohmann::json doc, auth_admin_.GetPolicy(c, req->account_id(), kind));
+    out->set_account_id(req->account_id().empty() ? c.account_id : req->account_id());
+    out->set_kind(req->kind());
+    out->set_document(doc.dump());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::SetAccountPolicy(grpc::ServerContext* ctx,
+                                                const v1::SetAccountPolicyRequest* req,
+                                                v1::AccountPolicy* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auth::PolicyKind kind, auth::ParsePolicyKind(req->kind()));
+    if (req->document().size() > 64 * 1024) {
+      return absl::InvalidArgumentError("document: larger than 64 KiB");
+    }
+    nlohmann::json doc = nlohmann::json::parse(req->document(), nullptr, false);
+    if (doc.is_discarded()) return absl::InvalidArgumentError("document: not valid JSON");
+    ASSIGN_OR_RETURN(nlohmann::json stored, auth_admin_.SetPolicy(c, req->account_id(), kind, doc));
+    out->set_account_id(req->account_id().empty() ? c.account_id : req->account_id());
+    out->set_kind(req->kind());
+    out->set_document(stored.dump());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::SetUserPassword(grpc::ServerContext* ctx,
+                                               const v1::SetUserPasswordRequest* req,
+                                               v1::SetUserPasswordResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return passwords_.SetByAdmin(c, req->account_id(), req->username(), req->password(),
+                                 !req->permanent());
+  });
+}
+
+grpc::Status AdminServiceImpl::UnlockUser(grpc::ServerContext* ctx,
+                                          const v1::UnlockUserRequest* req,
+                                          v1::UnlockUserResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return auth_admin_.Unlock(c, req->account_id(), req->username());
+  });
+}
+
+grpc::Status AdminServiceImpl::ListLoginBlocks(grpc::ServerContext* ctx,
+                                               const v1::ListLoginBlocksRequest* req,
+                                               v1::ListLoginBlocksResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto blocks,
+                     auth_admin_.ListBlocks(c, req->account_id(), req->include_sources()));
+    for (const auto& b : blocks) {
+      v1::LoginBlock* p = out->add_blocks();
+      p->set_kind(b.kind);
+      p->set_subject(b.subject);
+      p->set_failures(b.failures);
+      p->set_lockouts(b.lockouts);
+      p->set_permanent(b.permanent);
+      if (!b.permanent) *p->mutable_locked_until() = TimeUtil::MillisecondsToTimestamp(b.locked_until);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ClearLoginBlock(grpc::ServerContext* ctx,
+                                               const v1::ClearLoginBlockRequest* req,
+                                               v1::ClearLoginBlockResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return auth_admin_.ClearSourceBlock(c, req->kind(), req->subject());
+  });
+}
+
+grpc::Status AdminServiceImpl::RevokeUserSessions(grpc::ServerContext* ctx,
+                                                  const v1::RevokeUserSessionsRequest* req,
+                                                  v1::RevokeUserSessionsResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(int n, sessions_->RevokeAllOfUser(c, req->account_id(), req->username()));
+    out->set_revoked(n);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::RotateSigningKey(grpc::ServerContext* ctx,
+                                                const v1::RotateSigningKeyRequest*,
+                                                v1::RotateSigningKeyResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:RotateSigningKey", c.account_id));
+    if (!c.system_account) {
+      return absl::PermissionDeniedError("signing keys are managed by system administrators");
+    }
+    ASSIGN_OR_RETURN(std::string kid, signing_keys_->Rotate(/*force=*/true));
+    out->set_kid(kid);
+    audit::Event e = account::AuditEvent(c, c.account_id, "sts:RotateSigningKey", "signing-key", kid);
+    return ctx_.db->Transact(store::TxMode::kWrite,
+                             [&](store::Tx& tx) { return ctx_.audit->Append(tx, e); });
+  });
+}
+
+grpc::Status AdminServiceImpl::ListSigningKeys(grpc::ServerContext* ctx,
+                                               const v1::ListSigningKeysRequest*,
+                                               v1::ListSigningKeysResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:ListSigningKeys", c.account_id));
+    ASSIGN_OR_RETURN(auto keys, signing_keys_->List());
+    bool first_active = true;
+    for (const auto& k : keys) {
+      v1::SigningKey* p = out->add_keys();
+      p->set_kid(k.kid);
+      p->set_alg(k.alg);
+      *p->mutable_create_time() = TimeUtil::MillisecondsToTimestamp(k.created_at);
+      if (k.retired_at) *p->mutable_retire_time() = TimeUtil::MillisecondsToTimestamp(*k.retired_at);
+      if (k.publish_until) {
+        *p->mutable_publish_until() = TimeUtil::MillisecondsToTimestamp(*k.publish_until);
+      }
+      p->set_signing(!k.retired_at && first_active);
+      if (!k.retired_at) first_active = false;
+    }
     return absl::OkStatus();
   });
 }

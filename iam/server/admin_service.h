@@ -9,18 +9,28 @@
 #include "iam/account/account_service.h"
 #include "iam/account/group_service.h"
 #include "iam/account/user_service.h"
+#include "iam/auth/auth_admin_service.h"
+#include "iam/auth/password_service.h"
+#include "iam/server/authenticator.h"
+#include "iam/session/session_service.h"
+#include "iam/token/key_ring.h"
 #include "iam/v1/admin_service.grpc.pb.h"
 
 namespace iam::server {
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  explicit AdminServiceImpl(const account::ServiceContext& ctx)
-      : accounts_(ctx), users_(ctx), groups_(ctx), keys_(ctx) {}
+  AdminServiceImpl(const auth::AuthContext& ctx, const Authenticator* authenticator,
+                   token::KeyRing* keys)
+      : accounts_(ctx.base), users_(ctx.base), groups_(ctx.base), keys_(ctx.base),
+        auth_admin_(ctx), passwords_(ctx), sessions_(ctx.sessions), signing_keys_(keys),
+        authn_(authenticator), ctx_(ctx.base) {}
 
-  // Who is calling: the bearer key in the metadata, checked against the
-  // peer's address. UNAUTHENTICATED when absent or invalid.
-  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContext* ctx) const;
+  // Who is calling: the bearer access key or access token in the metadata.
+  // UNAUTHENTICATED when absent or invalid.
+  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContext* ctx) const {
+    return authn_->Authenticate(ctx);
+  }
 
   grpc::Status GetCallerIdentity(grpc::ServerContext*, const v1::GetCallerIdentityRequest*,
                                  v1::GetCallerIdentityResponse*) override;
@@ -67,12 +77,36 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                               v1::ListAccessKeysResponse*) override;
   grpc::Status RevokeAccessKey(grpc::ServerContext*, const v1::RevokeAccessKeyRequest*,
                                v1::AccessKey*) override;
+  grpc::Status GetAccountPolicy(grpc::ServerContext*, const v1::GetAccountPolicyRequest*,
+                                v1::AccountPolicy*) override;
+  grpc::Status SetAccountPolicy(grpc::ServerContext*, const v1::SetAccountPolicyRequest*,
+                                v1::AccountPolicy*) override;
+  grpc::Status SetUserPassword(grpc::ServerContext*, const v1::SetUserPasswordRequest*,
+                               v1::SetUserPasswordResponse*) override;
+  grpc::Status UnlockUser(grpc::ServerContext*, const v1::UnlockUserRequest*,
+                          v1::UnlockUserResponse*) override;
+  grpc::Status ListLoginBlocks(grpc::ServerContext*, const v1::ListLoginBlocksRequest*,
+                               v1::ListLoginBlocksResponse*) override;
+  grpc::Status ClearLoginBlock(grpc::ServerContext*, const v1::ClearLoginBlockRequest*,
+                               v1::ClearLoginBlockResponse*) override;
+  grpc::Status RevokeUserSessions(grpc::ServerContext*, const v1::RevokeUserSessionsRequest*,
+                                  v1::RevokeUserSessionsResponse*) override;
+  grpc::Status RotateSigningKey(grpc::ServerContext*, const v1::RotateSigningKeyRequest*,
+                                v1::RotateSigningKeyResponse*) override;
+  grpc::Status ListSigningKeys(grpc::ServerContext*, const v1::ListSigningKeysRequest*,
+                               v1::ListSigningKeysResponse*) override;
 
  private:
   account::AccountService accounts_;
   account::UserService users_;
   account::GroupService groups_;
   account::AccessKeyService keys_;
+  auth::AuthAdminService auth_admin_;
+  auth::PasswordService passwords_;
+  session::SessionService* sessions_;
+  token::KeyRing* signing_keys_;
+  const Authenticator* authn_;
+  account::ServiceContext ctx_;
 };
 
 }  // namespace iam::server

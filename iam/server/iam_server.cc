@@ -13,6 +13,9 @@
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
 #include "iam/server/master_key.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "iam/store/login_store.h"
 #include "iam/store/open_database.h"
 
 namespace iam::server {
@@ -69,7 +72,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   s->ctx_.audit = s->audit_.get();
   s->ctx_.settings.close_grace = absl::Hours(24 * config.close_grace_days);
   s->accounts_ = std::make_unique<account::AccountService>(s->ctx_);
-  s->admin_ = std::make_unique<AdminServiceImpl>(s->ctx_);
+  RETURN_IF_ERROR(s->StartAuth(config, clock, random));
 
   account::BootstrapOptions boot;
   boot.admin_username = config.bootstrap_admin_username;
@@ -84,6 +87,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
   builder.RegisterService(s->admin_.get());
+  builder.RegisterService(s->auth_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
@@ -100,16 +104,87 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   return s;
 }
 
+absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Random* random) {
+  auth::Argon2Params argon;
+  argon.memory_kib = static_cast<uint32_t>(config.argon2_memory_kib);
+  argon.iterations = static_cast<uint32_t>(config.argon2_iterations);
+  argon.parallelism = static_cast<uint32_t>(config.argon2_parallelism);
+  if (argon.memory_kib < 8 * argon.parallelism || argon.iterations < 1 || argon.parallelism < 1) {
+    return absl::InvalidArgumentError("passwords: Argon2 parameters out of range");
+  }
+  int threads = static_cast<int>(config.hash_threads);
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  hasher_ = std::make_unique<auth::PasswordHasher>(argon, random, threads,
+                                                   static_cast<int>(config.hash_queue));
+  ASSIGN_OR_RETURN(auto blocklist,
+                   auth::PasswordBlocklist::LoadWithBuiltIn(config.password_blocklist_file));
+  challenge_ = std::make_unique<auth::HmacChallengeVerifier>(config.challenge_secret, clock);
+
+  token::KeyRingOptions ring;
+  ASSIGN_OR_RETURN(ring.alg, token::ParseAlg(config.token_signing_alg));
+  ring.rotation_period = absl::Hours(24 * config.signing_key_rotation_days);
+  ring.publish_after_retire = absl::Seconds(session::kMaxAccessTokenTtlSeconds + 300);
+  key_ring_ = std::make_unique<token::KeyRing>(db_.get(), pii_.get(), clock, random, ring);
+  RETURN_IF_ERROR(key_ring_->Start());
+
+  if (config.http_listen != "off" && !config.http_listen.empty()) {
+    HttpOptions http{config.http_listen, config.http_tls_cert_file, config.http_tls_key_file,
+                     config.issuer};
+    ASSIGN_OR_RETURN(http_, HttpListener::Start(http, key_ring_.get()));
+    issuer_ = http_->issuer();
+  } else {
+    issuer_ = config.issuer.empty() ? "iam" : config.issuer;
+  }
+  token::TokenServiceOptions topts;
+  topts.issuer = issuer_;
+  tokens_ = std::make_unique<token::TokenService>(key_ring_.get(), db_.get(), clock, random, topts);
+  sessions_ = std::make_unique<session::SessionService>(ctx_, tokens_.get());
+
+  std::vector<Cidr> proxies;
+  for (absl::string_view c : absl::StrSplit(config.trusted_proxies, ',', absl::SkipWhitespace())) {
+    auto cidr = Cidr::Parse(absl::StripAsciiWhitespace(c));
+    if (!cidr.ok()) return absl::InvalidArgumentError("login.trusted_proxies: not a CIDR list");
+    proxies.push_back(*cidr);
+  }
+  authn_ = std::make_unique<Authenticator>(ctx_, tokens_.get(), std::move(proxies));
+
+  auth_ctx_.base = ctx_;
+  auth_ctx_.hasher = hasher_.get();
+  auth_ctx_.blocklist = blocklist;
+  auth_ctx_.throttle.window_seconds = static_cast<int>(config.throttle_window_seconds);
+  auth_ctx_.throttle.slow_after_failures = static_cast<int>(config.throttle_slow_after);
+  auth_ctx_.throttle.slow_delay_ms = static_cast<int>(config.throttle_slow_delay_ms);
+  auth_ctx_.throttle.block_after_failures = static_cast<int>(config.throttle_block_after);
+  auth_ctx_.throttle.block_seconds = static_cast<int>(config.throttle_block_seconds);
+  auth_ctx_.challenge = challenge_.get();
+  auth_ctx_.sessions = sessions_.get();
+  admin_ = std::make_unique<AdminServiceImpl>(auth_ctx_, authn_.get(), key_ring_.get());
+  auth_service_ = std::make_unique<AuthServiceImpl>(auth_ctx_, tokens_.get(), authn_.get());
+  return absl::OkStatus();
+}
+
+void IamServer::RunMaintenance() {
+  auto purged = accounts_->PurgeClosedAccounts();
+  if (!purged.ok()) {
+    log::Error("purge job failed", {{"status", purged.status().ToString()}});
+  } else if (*purged > 0) {
+    log::Info("purged closed accounts", {{"count", absl::StrCat(*purged)}});
+  }
+  auto rotated = key_ring_->Rotate(/*force=*/false);
+  if (!rotated.ok()) log::Error("key rotation failed", {{"status", rotated.status().ToString()}});
+  const int64_t now = ctx_.NowMs();
+  // Counters idle for a day and not locked say nothing any more.
+  absl::Status pruned = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::login::PruneCounters(tx, now - 86400 * 1000, now).status();
+  });
+  if (!pruned.ok()) log::Error("counter pruning failed", {{"status", pruned.ToString()}});
+}
+
 void IamServer::PurgeLoop(absl::Duration interval) {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    auto purged = accounts_->PurgeClosedAccounts();
-    if (!purged.ok()) {
-      log::Error("purge job failed", {{"status", purged.status().ToString()}});
-    } else if (*purged > 0) {
-      log::Info("purged closed accounts", {{"count", absl::StrCat(*purged)}});
-    }
+    RunMaintenance();
     lock.lock();
     cv_.wait_for(lock, absl::ToChronoSeconds(interval), [&] { return stopping_; });
   }
@@ -127,6 +202,7 @@ void IamServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   }
   if (purge_thread_.joinable()) purge_thread_.join();
+  if (http_) http_->Stop();
 }
 
 IamServer::~IamServer() { Shutdown(absl::Seconds(1)); }

@@ -22,8 +22,17 @@
 #include "iam/common/clock.h"
 #include "iam/common/config.h"
 #include "iam/common/random.h"
+#include "iam/auth/auth_context.h"
+#include "iam/auth/challenge.h"
+#include "iam/auth/password_hasher.h"
 #include "iam/server/admin_service.h"
+#include "iam/server/auth_service.h"
+#include "iam/server/authenticator.h"
+#include "iam/server/http_listener.h"
+#include "iam/session/session_service.h"
 #include "iam/store/database.h"
+#include "iam/token/key_ring.h"
+#include "iam/token/token_service.h"
 
 namespace iam::server {
 
@@ -42,6 +51,16 @@ class IamServer {
   const account::BootstrapResult& bootstrap() const { return bootstrap_; }
   store::Database& database() { return *db_; }
   account::AccountService& accounts() { return *accounts_; }
+  token::KeyRing& key_ring() { return *key_ring_; }
+  token::TokenService& tokens() { return *tokens_; }
+  auth::PasswordHasher& hasher() { return *hasher_; }
+  // The HTTP listener's port (0 when it is off) and the tokens' issuer.
+  int http_port() const { return http_ ? http_->port() : 0; }
+  const std::string& issuer() const { return issuer_; }
+
+  // One round of the periodic jobs: purge closed accounts, rotate an
+  // overdue signing key, forget stale login counters.
+  void RunMaintenance();
 
   // Stops accepting calls, lets running ones finish until the deadline, then
   // stops the purge job.
@@ -49,6 +68,7 @@ class IamServer {
 
  private:
   IamServer() = default;
+  absl::Status StartAuth(const Config& config, const Clock* clock, Random* random);
   void PurgeLoop(absl::Duration interval);
 
   std::unique_ptr<store::Database> db_;
@@ -57,7 +77,17 @@ class IamServer {
   account::AdminFlagAuthorizer authorizer_;
   account::ServiceContext ctx_;
   std::unique_ptr<account::AccountService> accounts_;
+  std::unique_ptr<auth::PasswordHasher> hasher_;
+  std::unique_ptr<auth::HmacChallengeVerifier> challenge_;
+  std::unique_ptr<token::KeyRing> key_ring_;
+  std::unique_ptr<token::TokenService> tokens_;
+  std::unique_ptr<session::SessionService> sessions_;
+  std::unique_ptr<Authenticator> authn_;
+  auth::AuthContext auth_ctx_;
   std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<AuthServiceImpl> auth_service_;
+  std::unique_ptr<HttpListener> http_;
+  std::string issuer_;
   std::unique_ptr<grpc::Server> server_;
   account::BootstrapResult bootstrap_;
   std::string address_;

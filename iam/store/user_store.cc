@@ -46,6 +46,15 @@ absl::StatusOr<UserRow> GetByUsername(Tx& tx, const std::string& account_id,
                       {account_id, UsernameKey(username)}));
 }
 
+absl::StatusOr<UserRow> GetByEmailIndex(Tx& tx, const std::string& account_id,
+                                        const std::string& email_index) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kSelect) +
+                                           "WHERE account_id = ? AND email_index = ? LIMIT 2",
+                                       {account_id, email_index}));
+  if (rows.size() != 1) return absl::NotFoundError("user not found");
+  return FromRow(rows[0]);
+}
+
 absl::StatusOr<std::vector<UserRow>> List(Tx& tx, const std::string& account_id,
                                           const std::string& after_key, int limit) {
   ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kSelect) +

@@ -14,6 +14,10 @@ absl::Status Insert(Tx& tx, const UserRow& row);
 absl::StatusOr<UserRow> Get(Tx& tx, const std::string& id);
 absl::StatusOr<UserRow> GetByUsername(Tx& tx, const std::string& account_id,
                                       const std::string& username);
+// The user whose email has that blind index; NOT_FOUND when none, or when
+// several share it (an email that does not name one user cannot log in).
+absl::StatusOr<UserRow> GetByEmailIndex(Tx& tx, const std::string& account_id,
+                                        const std::string& email_index);
 // Ordered by username key, those after `after_key`.
 absl::StatusOr<std::vector<UserRow>> List(Tx& tx, const std::string& account_id,
                                           const std::string& after_key, int limit);

@@ -11,6 +11,11 @@ Config TestConfig(const TestDatabase& db) {
   c.store = db.url();
   c.master_key = kTestMasterKey;
   c.purge_interval_seconds = 0;
+  c.http_listen = "127.0.0.1:0";
+  // Real Argon2id, at a cost that keeps hundreds of test logins quick.
+  c.argon2_memory_kib = 1024;
+  c.argon2_iterations = 1;
+  c.challenge_secret = kTestChallengeSecret;
   return c;
 }
 

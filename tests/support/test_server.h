@@ -16,6 +16,7 @@
 namespace iam::testing {
 
 inline constexpr char kTestMasterKey[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+inline constexpr char kTestChallengeSecret[] = "test-challenge-secret";
 
 // A config that serves `db` on 127.0.0.1:0 without the purge thread.
 Config TestConfig(const TestDatabase& db);

@@ -1,0 +1,183 @@
+#include "iam/auth/auth_admin_service.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "iam/auth/lockout_policy.h"
+#include "iam/auth/password_policy.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/session/session_policy.h"
+#include "iam/store/login_store.h"
+#include "iam/store/policy_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::auth {
+namespace {
+
+constexpr int kMaxBlocksListed = 1000;
+
+absl::StatusOr<nlohmann::json> Normalize(PolicyKind kind, const nlohmann::json& j) {
+  switch (kind) {
+    case PolicyKind::kPassword: {
+      ASSIGN_OR_RETURN(PasswordPolicy p, PasswordPolicy::FromJson(j));
+      return p.ToJson();
+    }
+    case PolicyKind::kLockout: {
+      ASSIGN_OR_RETURN(LockoutPolicy p, LockoutPolicy::FromJson(j));
+      return p.ToJson();
+    }
+    case PolicyKind::kSession: {
+      ASSIGN_OR_RETURN(session::SessionPolicy p, session::SessionPolicy::FromJson(j));
+      return p.ToJson();
+    }
+  }
+  return absl::InvalidArgumentError("kind: unknown");
+}
+
+nlohmann::json Defaults(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kPassword: return PasswordPolicy{}.ToJson();
+    case PolicyKind::kLockout: return LockoutPolicy{}.ToJson();
+    case PolicyKind::kSession: return session::SessionPolicy{}.ToJson();
+  }
+  return nlohmann::json::object();
+}
+
+const char* SetAction(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kPassword: return "iam:UpdateAccountPasswordPolicy";
+    case PolicyKind::kLockout: return "iam:UpdateAccountLockoutPolicy";
+    case PolicyKind::kSession: return "iam:UpdateAccountSessionPolicy";
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name) {
+  if (name == "password") return PolicyKind::kPassword;
+  if (name == "lockout") return PolicyKind::kLockout;
+  if (name == "session") return PolicyKind::kSession;
+  return absl::InvalidArgumentError("kind: must be password, lockout or session");
+}
+
+const char* PolicyKindName(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kPassword: return "password";
+    case PolicyKind::kLockout: return "lockout";
+    case PolicyKind::kSession: return "session";
+  }
+  return "";
+}
+
+absl::StatusOr<nlohmann::json> AuthAdminService::GetPolicy(const account::Caller& caller,
+                                                           const std::string& account_id,
+                                                           PolicyKind kind) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:GetAccountPolicy", account));
+  nlohmann::json out;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto body, store::account_policies::Get(tx, account, PolicyKindName(kind)));
+    out = body ? nlohmann::json::parse(*body, nullptr, false) : Defaults(kind);
+    if (out.is_discarded()) return absl::DataLossError("stored policy does not parse");
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller& caller,
+                                                           const std::string& account_id,
+                                                           PolicyKind kind,
+                                                           const nlohmann::json& policy) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, SetAction(kind), account));
+  ASSIGN_OR_RETURN(nlohmann::json normalized, Normalize(kind, policy));
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto before, store::account_policies::Get(tx, account, PolicyKindName(kind)));
+    RETURN_IF_ERROR(store::account_policies::Put(tx, account, PolicyKindName(kind),
+                                                 normalized.dump(), ctx_.base.NowMs()));
+    audit::Event e = account::AuditEvent(caller, account, SetAction(kind), "account-policy",
+                                         PolicyKindName(kind));
+    e.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false) : Defaults(kind);
+    e.detail["after"] = normalized;
+    return ctx_.base.audit->Append(tx, e);
+  }));
+  return normalized;
+}
+
+absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::string& account_id,
+                                      const std::string& username) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UnlockUser", account));
+  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  return ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+    ASSIGN_OR_RETURN(store::CounterRow c,
+                     store::login::GetCounter(tx, account, absl::StrCat("user:", u.id)));
+    RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, c.subject).status());
+    audit::Event e = account::AuditEvent(caller, account, "iam:UnlockUser", "user", u.id);
+    e.detail["username"] = u.username;
+    e.detail["was_locked"] = c.permanent || c.locked_until > ctx_.base.NowMs();
+    e.detail["failures"] = c.failures;
+    return ctx_.base.audit->Append(tx, e);
+  });
+}
+
+absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const account::Caller& caller,
+                                                                     const std::string& account_id,
+                                                                     bool sources) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:ListLoginBlocks", account));
+  if (sources && !caller.system_account) {
+    return absl::PermissionDeniedError(
+        "sources: throttled addresses and devices span accounts; system administrators only");
+  }
+  std::vector<LoginBlock> out;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.clear();
+    std::vector<std::string> scopes{account};
+    if (sources) {
+      scopes.push_back("ip");
+      scopes.push_back("device");
+    }
+    ASSIGN_OR_RETURN(auto rows,
+                     store::login::ListLocked(tx, scopes, ctx_.base.NowMs(), kMaxBlocksListed));
+    for (const auto& r : rows) {
+      LoginBlock b{"", r.subject, r.failures, r.lockouts, r.permanent, r.locked_until};
+      if (r.scope == "ip" || r.scope == "device") {
+        b.kind = r.scope;
+      } else if (absl::StartsWith(r.subject, "user:")) {
+        b.kind = "user";
+        auto u = store::users::Get(tx, r.subject.substr(5));
+        if (u.ok()) b.subject = u->username;
+      } else {
+        b.kind = "unknown-name";
+      }
+      out.push_back(std::move(b));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status AuthAdminService::ClearSourceBlock(const account::Caller& caller,
+                                                const std::string& kind,
+                                                const std::string& subject) {
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:ClearLoginBlock", caller.account_id));
+  if (!caller.system_account) {
+    return absl::PermissionDeniedError("throttled sources span accounts; system administrators only");
+  }
+  if (kind != "ip" && kind != "device") {
+    return absl::InvalidArgumentError("kind: must be ip or device");
+  }
+  RETURN_IF_ERROR(text::CheckFreeText("subject", subject, 128, false));
+  return ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(int64_t n, store::login::DeleteCounter(tx, kind, subject));
+    if (n == 0) return absl::NotFoundError("no such block");
+    audit::Event e =
+        account::AuditEvent(caller, caller.account_id, "iam:ClearLoginBlock", kind, subject);
+    return ctx_.base.audit->Append(tx, e);
+  });
+}
+
+}  // namespace iam::auth

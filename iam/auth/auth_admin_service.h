@@ -1,0 +1,64 @@
+// AuthAdminService: what administrators manage about authentication: the
+// account's password, lockout and session policies (an update states every
+// field), unlocking users, and the list of locked subjects and throttled
+// sources (IP addresses, devices) with clearing. Audited. Thread-safe.
+#ifndef IAM_AUTH_AUTH_ADMIN_SERVICE_H_
+#define IAM_AUTH_AUTH_ADMIN_SERVICE_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "iam/auth/auth_context.h"
+#include "iam/store/auth_records.h"
+
+namespace iam::auth {
+
+enum class PolicyKind { kPassword, kLockout, kSession };
+
+absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name);
+const char* PolicyKindName(PolicyKind kind);
+
+struct LoginBlock {
+  std::string kind;     // "user", "unknown-name", "ip", "device"
+  std::string subject;  // username, the name's blind index, the address or device id
+  int failures = 0;
+  int lockouts = 0;
+  bool permanent = false;
+  int64_t locked_until = 0;
+};
+
+class AuthAdminService {
+ public:
+  explicit AuthAdminService(const AuthContext& ctx) : ctx_(ctx) {}
+
+  // The policy as JSON (defaults when never set).
+  absl::StatusOr<nlohmann::json> GetPolicy(const account::Caller& caller,
+                                           const std::string& account_id, PolicyKind kind);
+  // Replaces the policy; every field must be stated. Answers the stored form.
+  absl::StatusOr<nlohmann::json> SetPolicy(const account::Caller& caller,
+                                           const std::string& account_id, PolicyKind kind,
+                                           const nlohmann::json& policy);
+
+  // Clears the user's lockout (temporary or permanent) and failure count.
+  absl::Status Unlock(const account::Caller& caller, const std::string& account_id,
+                      const std::string& username);
+
+  // The account's locked users and names; with `sources`, also every
+  // throttled address and device (system administrators only: sources span
+  // accounts).
+  absl::StatusOr<std::vector<LoginBlock>> ListBlocks(const account::Caller& caller,
+                                                     const std::string& account_id,
+                                                     bool sources);
+  // Clears one throttled source (kind "ip" or "device"). System admins only.
+  absl::Status ClearSourceBlock(const account::Caller& caller, const std::string& kind,
+                                const std::string& subject);
+
+ private:
+  AuthContext ctx_;
+};
+
+}  // namespace iam::auth
+
+#endif  // IAM_AUTH_AUTH_ADMIN_SERVICE_H_

@@ -1,0 +1,157 @@
+#include "iam/auth/password_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/session/session_policy.h"
+#include "iam/store/credential_store.h"
+#include "iam/store/policy_store.h"
+#include "iam/store/session_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::auth {
+namespace {
+
+constexpr size_t kMaxPasswordBytes = 4 * 4096;  // 4096 code points of up to 4 bytes
+
+absl::Status CheckPasswordField(absl::string_view field, const std::string& password) {
+  if (password.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  if (password.size() > kMaxPasswordBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": longer than 16384 bytes"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool PasswordChangeDue(const PasswordPolicy& policy, const store::PasswordRow& row, int64_t now) {
+  if (row.must_change) return true;
+  return policy.max_age_days > 0 &&
+         now - row.changed_at >= int64_t{policy.max_age_days} * 86400 * 1000;
+}
+
+absl::StatusOr<PasswordPolicy> PasswordService::Policy(const std::string& account_id) {
+  PasswordPolicy p;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(p, store::account_policies::Load<PasswordPolicy>(tx, account_id, "password"));
+    return absl::OkStatus();
+  }));
+  return p;
+}
+
+absl::Status PasswordService::Replace(const account::Caller& actor, const store::UserRow& user,
+                                      const std::string& new_password, bool must_change,
+                                      bool admin, const std::string& keep_session) {
+  RETURN_IF_ERROR(CheckPasswordField("new_password", new_password));
+  // What the checks need, read first: Argon2 runs outside any transaction.
+  PasswordPolicy policy;
+  session::SessionPolicy sessions;
+  std::optional<store::PasswordRow> current;
+  std::vector<std::string> history;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(policy,
+                     store::account_policies::Load<PasswordPolicy>(tx, user.account_id, "password"));
+    ASSIGN_OR_RETURN(sessions, store::account_policies::Load<session::SessionPolicy>(
+                                   tx, user.account_id, "session"));
+    ASSIGN_OR_RETURN(current, store::passwords::Get(tx, user.id));
+    ASSIGN_OR_RETURN(history, store::passwords::History(tx, user.id, policy.history));
+    return absl::OkStatus();
+  }));
+  const int64_t now = ctx_.base.NowMs();
+  PasswordContext pctx{user.username, ""};
+  if (user.email_enc) {
+    auto email = ctx_.base.pii->Open(*user.email_enc, absl::StrCat(user.account_id, "/", user.id,
+                                                                    "/email"));
+    if (email.ok()) pctx.email = *email;
+  }
+  std::vector<std::string> violations =
+      CheckPassword(policy, new_password, pctx, ctx_.blocklist.get());
+  if (!admin && current && !current->must_change && policy.min_age_hours > 0 &&
+      now - current->changed_at < int64_t{policy.min_age_hours} * 3600 * 1000) {
+    violations.push_back(absl::StrCat("was changed less than ", policy.min_age_hours,
+                                      " hours ago (minimum age)"));
+  }
+  if (policy.history > 0) {
+    std::vector<std::string> earlier = history;
+    if (current) earlier.insert(earlier.begin(), current->hash);
+    earlier.resize(std::min<size_t>(earlier.size(), policy.history));
+    for (const std::string& h : earlier) {
+      ASSIGN_OR_RETURN(VerifyOutcome v, ctx_.hasher->Verify(new_password, h));
+      if (v.match) {
+        violations.push_back(absl::StrCat("was used among the last ", policy.history, " passwords"));
+        break;
+      }
+    }
+  }
+  RETURN_IF_ERROR(ViolationsToStatus(violations));
+  ASSIGN_OR_RETURN(std::string hash, ctx_.hasher->Hash(new_password));
+  std::vector<std::string> ended;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ended.clear();
+    ASSIGN_OR_RETURN(auto before, store::passwords::Get(tx, user.id));
+    if (before && policy.history > 0) {
+      RETURN_IF_ERROR(store::passwords::AddHistory(tx, user.id, before->hash, before->changed_at,
+                                                   policy.history));
+    }
+    RETURN_IF_ERROR(store::passwords::Put(
+        tx, store::PasswordRow{user.id, user.account_id, hash, now, must_change}));
+    if (sessions.revoke_on_password_change) {
+      ASSIGN_OR_RETURN(auto live, store::sessions::ListLiveOfUser(tx, user.id, now));
+      for (const auto& s : live) {
+        if (s.id == keep_session) continue;
+        ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, now, "password changed"));
+        if (n > 0) ended.push_back(s.id);
+      }
+    }
+    audit::Event e = account::AuditEvent(
+        actor, user.account_id, admin ? "iam:SetUserPassword" : "iam:ChangePassword", "user",
+        user.id);
+    e.detail["username"] = user.username;
+    e.detail["must_change"] = must_change;
+    if (!ended.empty()) e.detail["sessions_revoked"] = ended;
+    return ctx_.base.audit->Append(tx, e);
+  }));
+  for (const auto& id : ended) ctx_.sessions->ForgetSession(id);
+  return absl::OkStatus();
+}
+
+absl::Status PasswordService::SetByAdmin(const account::Caller& caller,
+                                         const std::string& account_id,
+                                         const std::string& username, const std::string& password,
+                                         bool temporary) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:SetUserPassword", account));
+  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  RETURN_IF_ERROR(CheckPasswordField("password", password));
+  store::UserRow user;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(user, store::users::GetByUsername(tx, account, username));
+    return absl::OkStatus();
+  }));
+  return Replace(caller, user, password, temporary, /*admin=*/true, "");
+}
+
+absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
+                                        const std::string& old_password,
+                                        const std::string& new_password) {
+  RETURN_IF_ERROR(CheckPasswordField("old_password", old_password));
+  RETURN_IF_ERROR(CheckPasswordField("new_password", new_password));
+  store::UserRow user;
+  std::optional<store::PasswordRow> current;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(user, store::users::Get(tx, caller.user_id));
+    ASSIGN_OR_RETURN(current, store::passwords::Get(tx, caller.user_id));
+    return absl::OkStatus();
+  }));
+  bool match = false;
+  if (current) {
+    ASSIGN_OR_RETURN(VerifyOutcome v, ctx_.hasher->Verify(old_password, current->hash));
+    match = v.match;
+  } else {
+    RETURN_IF_ERROR(ctx_.hasher->VerifyDummy(old_password));
+  }
+  if (!match) return absl::PermissionDeniedError("old_password: does not match");
+  return Replace(caller, user, new_password, false, /*admin=*/false, caller.session_id);
+}
+
+}  // namespace iam::auth

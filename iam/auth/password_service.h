@@ -1,0 +1,53 @@
+// PasswordService: setting and changing passwords under the account's
+// password policy (every broken rule named, history and minimum age
+// included), admin resets that force a change at next login, and the
+// optional end of every other session when a password changes. Thread-safe.
+#ifndef IAM_AUTH_PASSWORD_SERVICE_H_
+#define IAM_AUTH_PASSWORD_SERVICE_H_
+
+#include <string>
+
+#include "iam/auth/auth_context.h"
+#include "iam/auth/password_policy.h"
+#include "iam/store/auth_records.h"
+#include "iam/store/records.h"
+
+namespace iam::auth {
+
+class PasswordService {
+ public:
+  explicit PasswordService(const AuthContext& ctx) : ctx_(ctx) {}
+
+  // An admin sets a user's password; the user must change it at next login
+  // unless `temporary` is false.
+  absl::Status SetByAdmin(const account::Caller& caller, const std::string& account_id,
+                          const std::string& username, const std::string& password,
+                          bool temporary);
+
+  // A signed-in user changes their own password, proving the old one.
+  // PERMISSION_DENIED when the old password is wrong.
+  absl::Status ChangeOwn(const account::Caller& caller, const std::string& old_password,
+                         const std::string& new_password);
+
+  // The shared last step once the user is known and the old password (if
+  // any) proven: checks the policy (history and, unless `admin`, minimum
+  // age), stores the new hash, remembers the old one, and ends the user's
+  // other sessions when the policy says so. `keep_session` survives.
+  // INVALID_ARGUMENT listing every broken rule.
+  absl::Status Replace(const account::Caller& actor, const store::UserRow& user,
+                       const std::string& new_password, bool must_change, bool admin,
+                       const std::string& keep_session);
+
+  // The account's password policy and the user's context for checking one.
+  absl::StatusOr<PasswordPolicy> Policy(const std::string& account_id);
+
+ private:
+  AuthContext ctx_;
+};
+
+// Whether a stored password has expired (or must be changed) at `now`.
+bool PasswordChangeDue(const PasswordPolicy& policy, const store::PasswordRow& row, int64_t now);
+
+}  // namespace iam::auth
+
+#endif  // IAM_AUTH_PASSWORD_SERVICE_H_

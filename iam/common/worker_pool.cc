@@ -1,0 +1,55 @@
+#include "iam/common/worker_pool.h"
+
+namespace iam {
+
+struct WorkerPool::Job {
+  const std::function<void()>* task;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+WorkerPool::WorkerPool(int threads, int queue_capacity)
+    : capacity_(static_cast<size_t>(queue_capacity < 0 ? 0 : queue_capacity)) {
+  if (threads < 1) threads = 1;
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+absl::Status WorkerPool::Run(const std::function<void()>& task) {
+  Job job{&task};
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_) return absl::UnavailableError("the service is shutting down");
+  if (queue_.size() >= capacity_) {
+    return absl::ResourceExhaustedError("too many requests are waiting; try again shortly");
+  }
+  queue_.push_back(&job);
+  cv_.notify_one();
+  job.cv.wait(lock, [&] { return job.done; });
+  return absl::OkStatus();
+}
+
+void WorkerPool::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    // Queued work is finished even when stopping: its callers are waiting.
+    if (queue_.empty()) return;
+    Job* job = queue_.front();
+    queue_.pop_front();
+    lock.unlock();
+    (*job->task)();
+    lock.lock();
+    job->done = true;
+    job->cv.notify_one();
+  }
+}
+
+}  // namespace iam

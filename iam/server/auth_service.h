@@ -1,0 +1,51 @@
+// AuthServiceImpl: the gRPC face of login, tokens and sessions. Thin:
+// translate, call the domain services, translate back. Thread-safe.
+#ifndef IAM_SERVER_AUTH_SERVICE_H_
+#define IAM_SERVER_AUTH_SERVICE_H_
+
+#include "iam/auth/login_service.h"
+#include "iam/auth/password_service.h"
+#include "iam/server/authenticator.h"
+#include "iam/session/session_service.h"
+#include "iam/token/token_service.h"
+#include "iam/v1/auth_service.grpc.pb.h"
+
+namespace iam::server {
+
+class AuthServiceImpl final : public v1::AuthService::Service {
+ public:
+  AuthServiceImpl(const auth::AuthContext& ctx, token::TokenService* tokens,
+                  const Authenticator* authenticator)
+      : login_(ctx), passwords_(ctx), sessions_(ctx.sessions), tokens_(tokens),
+        authn_(authenticator), clock_(ctx.base.clock) {}
+
+  grpc::Status Login(grpc::ServerContext*, const v1::LoginRequest*, v1::LoginResponse*) override;
+  grpc::Status Refresh(grpc::ServerContext*, const v1::RefreshRequest*,
+                       v1::TokenResponse*) override;
+  grpc::Status Logout(grpc::ServerContext*, const v1::LogoutRequest*,
+                      v1::LogoutResponse*) override;
+  grpc::Status ChangePassword(grpc::ServerContext*, const v1::ChangePasswordRequest*,
+                              v1::ChangePasswordResponse*) override;
+  grpc::Status IssueToken(grpc::ServerContext*, const v1::IssueTokenRequest*,
+                          v1::IssueTokenResponse*) override;
+  grpc::Status VerifyToken(grpc::ServerContext*, const v1::VerifyTokenRequest*,
+                           v1::VerifyTokenResponse*) override;
+  grpc::Status GetJwks(grpc::ServerContext*, const v1::GetJwksRequest*,
+                       v1::GetJwksResponse*) override;
+  grpc::Status ListSessions(grpc::ServerContext*, const v1::ListSessionsRequest*,
+                            v1::ListSessionsResponse*) override;
+  grpc::Status RevokeSession(grpc::ServerContext*, const v1::RevokeSessionRequest*,
+                             v1::RevokeSessionResponse*) override;
+
+ private:
+  auth::LoginService login_;
+  auth::PasswordService passwords_;
+  session::SessionService* sessions_;
+  token::TokenService* tokens_;
+  const Authenticator* authn_;
+  const Clock* clock_;
+};
+
+}  // namespace iam::server
+
+#endif  // IAM_SERVER_AUTH_SERVICE_H_

@@ -1,0 +1,97 @@
+#include "iam/server/authenticator.h"
+
+#include "absl/strings/strip.h"
+#include "iam/common/log.h"
+#include "iam/common/status_macros.h"
+#include "iam/store/account_store.h"
+#include "iam/store/user_store.h"
+#include "iam/token/jwt.h"
+
+namespace iam::server {
+
+std::string Authenticator::UserAgent(grpc::ServerContext* ctx) {
+  const auto& md = ctx->client_metadata();
+  auto ua = md.find("user-agent");
+  if (ua == md.end()) return "";
+  return std::string(ua->second.data(), std::min<size_t>(ua->second.size(), 512));
+}
+
+absl::StatusOr<std::string> Authenticator::SourceIp(grpc::ServerContext* ctx,
+                                                    const std::string& client_ip) const {
+  const std::string peer = PeerAddress(ctx->peer());
+  if (client_ip.empty()) return peer;
+  auto forwarded = IpAddress::Parse(client_ip);
+  if (!forwarded) return absl::InvalidArgumentError("client_ip: not an IP address");
+  auto peer_ip = IpAddress::Parse(peer);
+  for (const Cidr& c : trusted_) {
+    if (peer_ip && c.Contains(*peer_ip)) return forwarded->ToString();
+  }
+  // From anyone else the claim is ignored: a client cannot pick its address.
+  return peer;
+}
+
+absl::StatusOr<account::Caller> Authenticator::FromToken(absl::string_view jwt,
+                                                         const std::string& ip,
+                                                         const std::string& agent,
+                                                         std::string* why) const {
+  const absl::Status denied = absl::UnauthenticatedError("invalid or expired access token");
+  auto verified = tokens_->Verify(jwt, "", /*check_session=*/true);
+  if (!verified.ok()) {
+    if (!absl::IsUnauthenticated(verified.status())) return verified.status();
+    *why = std::string(verified.status().message());
+    return denied;
+  }
+  if (!verified->session_active) {
+    *why = "session " + verified->session_state;
+    return denied;
+  }
+  const token::Claims& c = verified->claims;
+  account::Caller caller;
+  absl::Status s = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, c.sub));
+    ASSIGN_OR_RETURN(store::AccountRow a, store::accounts::Get(tx, u.account_id));
+    if (u.state != "active" || a.state != "active" || a.id != c.account) {
+      return absl::UnauthenticatedError("inactive");
+    }
+    caller.account_id = a.id;
+    caller.user_id = u.id;
+    caller.username = u.username;
+    caller.is_admin = u.is_admin;
+    caller.system_account = a.is_system;
+    return absl::OkStatus();
+  });
+  if (absl::IsNotFound(s) || absl::IsUnauthenticated(s)) {
+    *why = "user or account not active";
+    return denied;
+  }
+  RETURN_IF_ERROR(s);
+  caller.session_id = c.sid;
+  caller.amr = c.amr;
+  caller.auth_time = c.auth_time;
+  caller.source_ip = ip;
+  caller.user_agent = agent;
+  return caller;
+}
+
+absl::StatusOr<account::Caller> Authenticator::Authenticate(grpc::ServerContext* ctx) const {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return absl::UnauthenticatedError("missing authorization metadata");
+  absl::string_view value(it->second.data(), it->second.size());
+  if (!absl::ConsumePrefix(&value, "Bearer ")) {
+    return absl::UnauthenticatedError(
+        "authorization: expected 'Bearer <access token>' or 'Bearer <key id>.<secret>'");
+  }
+  const std::string ip = PeerAddress(ctx->peer());
+  const std::string agent = UserAgent(ctx);
+  std::string why;
+  auto caller = token::LooksLikeJwt(value) ? FromToken(value, ip, agent, &why)
+                                           : keys_.Authenticate(value, ip, agent, &why);
+  if (!caller.ok() && absl::IsUnauthenticated(caller.status())) {
+    // The reason, never the credential: enough to explain a failure.
+    log::Info("authentication failed", {{"reason", why}, {"peer", ctx->peer()}});
+  }
+  return caller;
+}
+
+}  // namespace iam::server

@@ -1,0 +1,47 @@
+// Authenticator: who is calling a gRPC method, from the bearer credential in
+// the metadata: an access key ("<key id>.<secret>") or a user's access token
+// (a JWT of this service whose session is still alive). Also where the
+// request comes from: the peer address, or the client_ip a trusted proxy
+// forwards. Thread-safe.
+#ifndef IAM_SERVER_AUTHENTICATOR_H_
+#define IAM_SERVER_AUTHENTICATOR_H_
+
+#include <grpcpp/server_context.h>
+
+#include <string>
+#include <vector>
+
+#include "iam/account/access_key_service.h"
+#include "iam/common/cidr.h"
+#include "iam/token/token_service.h"
+
+namespace iam::server {
+
+class Authenticator {
+ public:
+  Authenticator(const account::ServiceContext& ctx, token::TokenService* tokens,
+                std::vector<Cidr> trusted_proxies)
+      : ctx_(ctx), keys_(ctx), tokens_(tokens), trusted_(std::move(trusted_proxies)) {}
+
+  // UNAUTHENTICATED when the credential is absent or does not verify.
+  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContext* ctx) const;
+
+  // The address a login comes from: the peer, or `client_ip` when the peer
+  // is a trusted proxy. INVALID_ARGUMENT for a malformed client_ip.
+  absl::StatusOr<std::string> SourceIp(grpc::ServerContext* ctx, const std::string& client_ip) const;
+
+  static std::string UserAgent(grpc::ServerContext* ctx);
+
+ private:
+  absl::StatusOr<account::Caller> FromToken(absl::string_view jwt, const std::string& ip,
+                                            const std::string& agent, std::string* why) const;
+
+  account::ServiceContext ctx_;
+  account::AccessKeyService keys_;
+  token::TokenService* tokens_;
+  std::vector<Cidr> trusted_;
+};
+
+}  // namespace iam::server
+
+#endif  // IAM_SERVER_AUTHENTICATOR_H_

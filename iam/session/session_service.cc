@@ -1,0 +1,291 @@
+#include "iam/session/session_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_join.h"
+#include "iam/common/crypto.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/store/policy_store.h"
+#include "iam/store/session_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::session {
+namespace {
+
+constexpr size_t kMaxRefreshToken = 128;
+constexpr int kMaxListed = 1000;
+
+std::string TokenHash(absl::string_view token) { return crypto::Hex(crypto::Sha256(token)); }
+
+int64_t IdleExpiry(const ClientSessionRules& r, int64_t now, int64_t expires_at) {
+  if (r.idle_timeout_seconds == 0) return expires_at;
+  return std::min(expires_at, now + int64_t{r.idle_timeout_seconds} * 1000);
+}
+
+audit::Event SessionEvent(const account::Caller& caller, const store::SessionRow& s,
+                          absl::string_view action) {
+  audit::Event e = account::AuditEvent(caller, s.account_id, action, "session", s.id);
+  e.detail["user_id"] = s.user_id;
+  e.detail["client_type"] = s.client_type;
+  return e;
+}
+
+// The actor of events the user causes by logging in or refreshing.
+account::Caller UserActor(const store::SessionRow& s, const std::string& username,
+                          const std::string& ip, const std::string& agent) {
+  account::Caller c;
+  c.account_id = s.account_id;
+  c.user_id = s.user_id;
+  c.username = username;
+  c.source_ip = ip;
+  c.user_agent = agent;
+  return c;
+}
+
+}  // namespace
+
+absl::Status CheckClientType(const std::string& client_type) {
+  for (const char* t : kClientTypes) {
+    if (client_type == t) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError("client_type: must be web, mobile or api");
+}
+
+absl::StatusOr<std::string> SessionService::NewRefreshToken(store::Tx& tx,
+                                                            const std::string& session_id,
+                                                            int64_t now) {
+  std::string token = "rt1." + crypto::Base64Url(ctx_.random->Bytes(32));
+  RETURN_IF_ERROR(store::refresh_tokens::Insert(tx, TokenHash(token), session_id, now));
+  return token;
+}
+
+absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const SessionPolicy& policy,
+                                                       const NewSession& n) {
+  const ClientSessionRules* rules = policy.Rules(n.client_type);
+  if (rules == nullptr) return absl::InvalidArgumentError("client_type: must be web, mobile or api");
+  const int64_t now = ctx_.NowMs();
+  ASSIGN_OR_RETURN(auto live, store::sessions::ListLiveOfUser(tx, n.user_id, now));
+  // Which live sessions must end so that one more fits both limits: the
+  // oldest of the same type first, then the oldest of any type.
+  std::vector<const store::SessionRow*> same_type, evict;
+  for (const auto& s : live) {
+    if (s.client_type == n.client_type) same_type.push_back(&s);
+  }
+  int over_type = rules->max_sessions > 0
+                      ? static_cast<int>(same_type.size()) + 1 - rules->max_sessions
+                      : 0;
+  for (int i = 0; i < over_type; ++i) evict.push_back(same_type[i]);
+  int over_user = policy.max_sessions_per_user > 0
+                      ? static_cast<int>(live.size() - evict.size()) + 1 -
+                            policy.max_sessions_per_user
+                      : 0;
+  for (const auto& s : live) {
+    if (over_user <= 0) break;
+    if (std::find(evict.begin(), evict.end(), &s) != evict.end()) continue;
+    evict.push_back(&s);
+    --over_user;
+  }
+  account::Caller actor;
+  actor.account_id = n.account_id;
+  actor.user_id = n.user_id;
+  actor.username = n.username;
+  actor.source_ip = n.source_ip;
+  actor.user_agent = n.user_agent;
+  if (!evict.empty() && policy.on_limit == "refuse") {
+    return absl::FailedPreconditionError(
+        "session limit reached: log out of another session first");
+  }
+  OpenedSession out;
+  for (const store::SessionRow* s : evict) {
+    RETURN_IF_ERROR(store::sessions::Revoke(tx, s->id, now, "evicted").status());
+    audit::Event e = SessionEvent(actor, *s, "sts:EvictSession");
+    e.detail["reason"] = "concurrent session limit";
+    RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+    out.evicted.push_back(s->id);
+  }
+  store::SessionRow& row = out.row;
+  row.id = crypto::Base64Url(ctx_.random->Bytes(18));
+  row.account_id = n.account_id;
+  row.user_id = n.user_id;
+  row.client_type = n.client_type;
+  row.device_id = n.device_id;
+  row.source_ip = n.source_ip;
+  row.user_agent = n.user_agent;
+  row.amr = absl::StrJoin(n.amr, ",");
+  row.auth_time = n.auth_time;
+  row.created_at = row.last_seen_at = now;
+  row.expires_at = now + int64_t{rules->absolute_lifetime_seconds} * 1000;
+  row.idle_expires_at = IdleExpiry(*rules, now, row.expires_at);
+  RETURN_IF_ERROR(store::sessions::Insert(tx, row));
+  ASSIGN_OR_RETURN(out.refresh_token, NewRefreshToken(tx, row.id, now));
+  audit::Event e = SessionEvent(actor, row, "sts:CreateSession");
+  e.detail["device_id"] = row.device_id;
+  e.detail["expires_at"] = row.expires_at;
+  if (!out.evicted.empty()) e.detail["evicted"] = out.evicted;
+  RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+  return out;
+}
+
+absl::StatusOr<TokenPair> SessionService::Tokens(const OpenedSession& opened,
+                                                 const std::string& username,
+                                                 const std::string& audience, int ttl_seconds) {
+  ASSIGN_OR_RETURN(token::IssuedToken t, tokens_->Issue(opened.row, username, audience, ttl_seconds));
+  return TokenPair{t.token, t.claims.exp, opened.refresh_token, opened.row};
+}
+
+absl::StatusOr<TokenPair> SessionService::Refresh(const std::string& refresh_token,
+                                                  const std::string& audience,
+                                                  const std::string& source_ip,
+                                                  const std::string& user_agent) {
+  const absl::Status denied = absl::UnauthenticatedError("refresh token: invalid or expired");
+  if (refresh_token.empty() || refresh_token.size() > kMaxRefreshToken ||
+      refresh_token.rfind("rt1.", 0) != 0) {
+    return denied;
+  }
+  if (!audience.empty()) RETURN_IF_ERROR(text::CheckFreeText("audience", audience, 256, false));
+  const std::string hash = TokenHash(refresh_token);
+  OpenedSession opened;
+  std::string username;
+  int ttl = 0;
+  bool reused = false;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    reused = false;
+    const int64_t now = ctx_.NowMs();
+    ASSIGN_OR_RETURN(auto rt, store::refresh_tokens::Get(tx, hash));
+    if (!rt) return denied;
+    ASSIGN_OR_RETURN(store::SessionRow s, store::sessions::Get(tx, rt->session_id));
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, s.user_id));
+    account::Caller actor = UserActor(s, user.username, source_ip, user_agent);
+    ASSIGN_OR_RETURN(int64_t marked, rt->used_at ? absl::StatusOr<int64_t>(0)
+                                                 : store::refresh_tokens::MarkUsed(tx, hash, now));
+    if (marked == 0) {
+      // Used before: someone holds a copy. End the session for everyone.
+      ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, now, "refresh token reuse"));
+      if (n > 0) {
+        audit::Event e = SessionEvent(actor, s, "sts:RevokeSession");
+        e.result = "failure";
+        e.detail["reason"] = "refresh token reuse";
+        RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+      }
+      reused = true;
+      return absl::OkStatus();
+    }
+    if (!s.LiveAt(now) || user.state != "active") return denied;
+    ASSIGN_OR_RETURN(SessionPolicy policy,
+                     store::account_policies::Load<SessionPolicy>(tx, s.account_id, "session"));
+    const ClientSessionRules* rules = policy.Rules(s.client_type);
+    s.last_seen_at = now;
+    s.idle_expires_at = rules ? IdleExpiry(*rules, now, s.expires_at) : s.expires_at;
+    RETURN_IF_ERROR(store::sessions::Touch(tx, s.id, s.last_seen_at, s.idle_expires_at));
+    ASSIGN_OR_RETURN(opened.refresh_token, NewRefreshToken(tx, s.id, now));
+    opened.row = s;
+    username = user.username;
+    ttl = policy.access_token_ttl_seconds;
+    return absl::OkStatus();
+  }));
+  if (reused) {
+    tokens_->ForgetSession(opened.row.id);
+    return denied;
+  }
+  return Tokens(opened, username, audience, ttl);
+}
+
+absl::StatusOr<token::IssuedToken> SessionService::IssueForAudience(const account::Caller& caller,
+                                                                    const std::string& audience) {
+  if (caller.session_id.empty()) {
+    return absl::FailedPreconditionError("IssueToken needs a login session (an access token)");
+  }
+  RETURN_IF_ERROR(text::CheckFreeText("audience", audience, 256, false));
+  store::SessionRow s;
+  int ttl = 0;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(s, store::sessions::Get(tx, caller.session_id));
+    if (!s.LiveAt(ctx_.NowMs())) return absl::UnauthenticatedError("the session has ended");
+    ASSIGN_OR_RETURN(SessionPolicy policy,
+                     store::account_policies::Load<SessionPolicy>(tx, s.account_id, "session"));
+    ttl = policy.access_token_ttl_seconds;
+    audit::Event e = SessionEvent(caller, s, "sts:IssueToken");
+    e.detail["audience"] = audience;
+    return ctx_.audit->Append(tx, e);
+  }));
+  return tokens_->Issue(s, caller.username, audience, ttl);
+}
+
+absl::Status SessionService::Logout(const account::Caller& caller) {
+  if (caller.session_id.empty()) {
+    return absl::FailedPreconditionError("Logout needs a login session (an access token)");
+  }
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::SessionRow s, store::sessions::Get(tx, caller.session_id));
+    ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, ctx_.NowMs(), "logout"));
+    if (n == 0) return absl::OkStatus();
+    return ctx_.audit->Append(tx, SessionEvent(caller, s, "sts:Logout"));
+  }));
+  tokens_->ForgetSession(caller.session_id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<store::SessionRow>> SessionService::List(
+    const account::Caller& caller, const std::string& account_id, const std::string& username,
+    bool include_ended) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  const bool own = account == caller.account_id &&
+                   (username.empty() || store::users::UsernameKey(username) ==
+                                            store::users::UsernameKey(caller.username));
+  if (!own) RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:ListSessions", account));
+  if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  std::vector<store::SessionRow> out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    std::string user_id = own ? caller.user_id : "";
+    if (!own && !username.empty()) {
+      ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+      user_id = u.id;
+    }
+    ASSIGN_OR_RETURN(out, store::sessions::List(tx, account, user_id, ctx_.NowMs(), include_ended,
+                                                kMaxListed));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status SessionService::Revoke(const account::Caller& caller, const std::string& account_id,
+                                    const std::string& session_id) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  if (session_id.empty() || session_id.size() > 64) {
+    return absl::InvalidArgumentError("session_id: must be 1..64 characters");
+  }
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    auto s = store::sessions::Get(tx, session_id);
+    if (!s.ok() || s->account_id != account) return absl::NotFoundError("session not found");
+    if (s->user_id != caller.user_id || account != caller.account_id) {
+      RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account));
+    }
+    ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, session_id, ctx_.NowMs(), "revoked"));
+    if (n == 0) return absl::OkStatus();
+    return ctx_.audit->Append(tx, SessionEvent(caller, *s, "sts:RevokeSession"));
+  }));
+  tokens_->ForgetSession(session_id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> SessionService::RevokeAllOfUser(const account::Caller& caller,
+                                                    const std::string& account_id,
+                                                    const std::string& username) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account));
+  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  std::vector<std::string> ended;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+    ASSIGN_OR_RETURN(ended, store::sessions::RevokeAllOfUser(tx, u.id, ctx_.NowMs(), "revoked"));
+    if (ended.empty()) return absl::OkStatus();
+    audit::Event e = account::AuditEvent(caller, account, "sts:RevokeUserSessions", "user", u.id);
+    e.detail["sessions"] = ended;
+    return ctx_.audit->Append(tx, e);
+  }));
+  for (const auto& id : ended) tokens_->ForgetSession(id);
+  return static_cast<int>(ended.size());
+}
+
+}  // namespace iam::session

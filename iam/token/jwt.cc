@@ -1,0 +1,121 @@
+#include "iam/token/jwt.h"
+
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "iam/common/crypto.h"
+
+namespace iam::token {
+namespace {
+
+constexpr size_t kMaxTokenBytes = 8192;
+
+absl::Status Bad(absl::string_view why) {
+  return absl::UnauthenticatedError(absl::StrCat("token: ", why));
+}
+
+bool IsB64Url(absl::string_view s) {
+  for (char c : s) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+nlohmann::json Claims::ToJson() const {
+  nlohmann::json j = {{"iss", iss},       {"sub", sub},       {"aud", aud},
+                      {"jti", jti},       {"sid", sid},       {"iat", iat},
+                      {"nbf", nbf},       {"exp", exp},       {"auth_time", auth_time},
+                      {"amr", amr},       {"account", account}, {"username", username}};
+  if (!client_type.empty()) j["client_type"] = client_type;
+  return j;
+}
+
+absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return Bad("claims are not an object");
+  Claims c;
+  auto str = [&](const char* k, std::string* out, bool required) -> bool {
+    auto it = j.find(k);
+    if (it == j.end()) return !required;
+    if (!it->is_string()) return false;
+    *out = it->get<std::string>();
+    return true;
+  };
+  auto num = [&](const char* k, int64_t* out) -> bool {
+    auto it = j.find(k);
+    if (it == j.end() || !it->is_number_integer()) return false;
+    *out = it->get<int64_t>();
+    return true;
+  };
+  if (!str("iss", &c.iss, true) || !str("sub", &c.sub, true) || !str("jti", &c.jti, true) ||
+      !str("sid", &c.sid, true) || !str("account", &c.account, true) ||
+      !str("username", &c.username, false) || !str("client_type", &c.client_type, false) ||
+      !num("iat", &c.iat) || !num("nbf", &c.nbf) || !num("exp", &c.exp) ||
+      !num("auth_time", &c.auth_time)) {
+    return Bad("a required claim is missing or mistyped");
+  }
+  // RFC 7519 allows "aud" as a string or an array; ours carry one.
+  auto aud = j.find("aud");
+  if (aud != j.end() && aud->is_string()) {
+    c.aud = aud->get<std::string>();
+  } else if (aud != j.end() && aud->is_array() && aud->size() == 1 && (*aud)[0].is_string()) {
+    c.aud = (*aud)[0].get<std::string>();
+  } else {
+    return Bad("aud is missing or mistyped");
+  }
+  auto amr = j.find("amr");
+  if (amr != j.end()) {
+    if (!amr->is_array()) return Bad("amr is mistyped");
+    for (const auto& m : *amr) {
+      if (!m.is_string()) return Bad("amr is mistyped");
+      c.amr.push_back(m.get<std::string>());
+    }
+  }
+  return c;
+}
+
+absl::StatusOr<std::string> SignJwt(const Claims& claims, const SigningKey& key) {
+  const nlohmann::json header = {{"alg", AlgName(key.alg())}, {"typ", "at+jwt"}, {"kid", key.kid()}};
+  std::string input =
+      crypto::Base64Url(header.dump()) + "." + crypto::Base64Url(claims.ToJson().dump());
+  auto sig = key.Sign(input);
+  if (!sig.ok()) return sig.status();
+  return input + "." + crypto::Base64Url(*sig);
+}
+
+bool LooksLikeJwt(absl::string_view token) {
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  return parts.size() == 3 && !parts[0].empty() && !parts[1].empty() && IsB64Url(parts[0]) &&
+         IsB64Url(parts[1]) && IsB64Url(parts[2]);
+}
+
+absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token) {
+  if (token.size() > kMaxTokenBytes) return Bad("too long");
+  if (!LooksLikeJwt(token)) return Bad("malformed");
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  auto header_raw = crypto::FromBase64Url(parts[0]);
+  auto payload_raw = crypto::FromBase64Url(parts[1]);
+  auto sig = crypto::FromBase64Url(parts[2]);
+  if (!header_raw.ok() || !payload_raw.ok() || !sig.ok()) return Bad("malformed");
+  ParsedJwt out;
+  nlohmann::json header = nlohmann::json::parse(*header_raw, nullptr, false);
+  out.payload = nlohmann::json::parse(*payload_raw, nullptr, false);
+  if (header.is_discarded() || !header.is_object() || out.payload.is_discarded()) {
+    return Bad("malformed");
+  }
+  auto alg = header.find("alg");
+  auto kid = header.find("kid");
+  if (alg == header.end() || !alg->is_string() || kid == header.end() || !kid->is_string()) {
+    return Bad("header lacks alg or kid");
+  }
+  // A critical extension we do not implement must be refused (RFC 7515 4.1.11).
+  if (header.contains("crit")) return Bad("unsupported critical header");
+  out.alg = alg->get<std::string>();
+  out.kid = kid->get<std::string>();
+  out.signing_input = std::string(parts[0]) + "." + std::string(parts[1]);
+  out.signature = std::move(*sig);
+  return out;
+}
+
+}  // namespace iam::token

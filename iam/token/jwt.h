@@ -1,0 +1,58 @@
+// JWT (RFC 7519) in JWS compact form: the claims this service issues, their
+// encoding and signing, and the strict parsing of a presented token. No
+// "none", no algorithm taken from the token alone: the key decides.
+// Stateless.
+#ifndef IAM_TOKEN_JWT_H_
+#define IAM_TOKEN_JWT_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "iam/token/signing_key.h"
+
+namespace iam::token {
+
+struct Claims {
+  std::string iss;
+  std::string sub;  // user id
+  std::string aud;
+  std::string jti;
+  std::string sid;  // session id
+  std::string account;
+  std::string username;
+  std::string client_type;
+  std::vector<std::string> amr;  // "pwd", "otp", "recovery"...
+  int64_t iat = 0;  // seconds since the epoch
+  int64_t nbf = 0;
+  int64_t exp = 0;
+  int64_t auth_time = 0;
+
+  nlohmann::json ToJson() const;
+  // INVALID_ARGUMENT when a required claim is missing or mistyped.
+  static absl::StatusOr<Claims> FromJson(const nlohmann::json& j);
+};
+
+absl::StatusOr<std::string> SignJwt(const Claims& claims, const SigningKey& key);
+
+struct ParsedJwt {
+  std::string alg;
+  std::string kid;
+  std::string signing_input;  // header.payload
+  std::string signature;
+  nlohmann::json payload;
+};
+
+// Splits and decodes without verifying. UNAUTHENTICATED for anything that
+// is not a well-formed JWS of ours (size capped at 8 KiB).
+absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token);
+
+// Heuristic used to route a bearer credential: three base64url parts.
+bool LooksLikeJwt(absl::string_view token);
+
+}  // namespace iam::token
+
+#endif  // IAM_TOKEN_JWT_H_

@@ -1,0 +1,131 @@
+#include "iam/token/token_service.h"
+
+#include "absl/strings/str_split.h"
+#include "iam/common/crypto.h"
+#include "iam/common/status_macros.h"
+#include "iam/store/session_store.h"
+
+namespace iam::token {
+namespace {
+
+constexpr absl::Duration kSessionStaleAfter = absl::Seconds(1);
+
+absl::Status Unauthenticated(absl::string_view why) {
+  return absl::UnauthenticatedError(absl::StrCat("token: ", why));
+}
+
+}  // namespace
+
+TokenService::TokenService(KeyRing* keys, store::Database* db, const Clock* clock,
+                           Random* random, TokenServiceOptions options)
+    : keys_(keys), db_(db), clock_(clock), random_(random), options_(std::move(options)) {}
+
+absl::StatusOr<IssuedToken> TokenService::Issue(const store::SessionRow& s,
+                                                const std::string& username,
+                                                const std::string& audience, int ttl_seconds) {
+  ASSIGN_OR_RETURN(auto key, keys_->Signer());
+  const int64_t now = absl::ToUnixSeconds(clock_->Now());
+  Claims c;
+  c.iss = options_.issuer;
+  c.sub = s.user_id;
+  c.aud = audience.empty() ? options_.default_audience : audience;
+  c.jti = crypto::Base64Url(random_->Bytes(16));
+  c.sid = s.id;
+  c.account = s.account_id;
+  c.username = username;
+  c.client_type = s.client_type;
+  for (absl::string_view m : absl::StrSplit(s.amr, ',', absl::SkipEmpty())) c.amr.emplace_back(m);
+  c.iat = c.nbf = now;
+  // Never beyond the session's own end.
+  c.exp = std::min<int64_t>(now + ttl_seconds, s.expires_at / 1000);
+  c.auth_time = s.auth_time / 1000;
+  ASSIGN_OR_RETURN(std::string jwt, SignJwt(c, *key));
+  return IssuedToken{std::move(jwt), std::move(c)};
+}
+
+absl::StatusOr<Claims> TokenService::VerifySignature(absl::string_view token) {
+  const std::string digest = crypto::Sha256(token);
+  TokenShard& shard = tokens_[static_cast<unsigned char>(digest[0]) % kShards];
+  {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto it = shard.map.find(digest);
+    if (it != shard.map.end()) return it->second.claims;
+  }
+  ASSIGN_OR_RETURN(ParsedJwt jwt, ParseJwt(token));
+  auto key = keys_->Find(jwt.kid);
+  if (!key.ok()) {
+    if (absl::IsNotFound(key.status())) return Unauthenticated("signed by an unknown key");
+    return key.status();
+  }
+  // The key's algorithm decides; a token naming another one is refused.
+  if (jwt.alg != AlgName((*key)->alg())) return Unauthenticated("algorithm mismatch");
+  if (!(*key)->Verify(jwt.signing_input, jwt.signature)) return Unauthenticated("bad signature");
+  ASSIGN_OR_RETURN(Claims claims, Claims::FromJson(jwt.payload));
+  std::lock_guard<std::mutex> lock(shard.mu);
+  if (shard.map.size() >= options_.cache_entries / kShards) {
+    const int64_t now = absl::ToUnixSeconds(clock_->Now());
+    for (auto it = shard.map.begin(); it != shard.map.end();) {
+      if (it->second.claims.exp <= now) {
+        shard.map.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+    if (shard.map.size() >= options_.cache_entries / kShards) shard.map.clear();
+  }
+  shard.map[digest] = CachedToken{claims};
+  return claims;
+}
+
+absl::StatusOr<TokenService::CachedSession> TokenService::SessionState(const std::string& sid) {
+  const absl::Time now = clock_->Now();
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    auto it = sessions_.find(sid);
+    if (it != sessions_.end() && now - it->second.checked_at < kSessionStaleAfter) {
+      return it->second;
+    }
+  }
+  CachedSession state{false, "unknown", now};
+  absl::Status s = db_->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    auto row = store::sessions::Get(tx, sid);
+    if (absl::IsNotFound(row.status())) return absl::OkStatus();
+    RETURN_IF_ERROR(row.status());
+    const int64_t ms = ToUnixMillisUtc(now);
+    state.live = row->LiveAt(ms);
+    state.state = state.live ? "active" : row->revoked_at ? "revoked" : "expired";
+    return absl::OkStatus();
+  });
+  RETURN_IF_ERROR(s);
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  if (sessions_.size() > options_.cache_entries) sessions_.clear();
+  sessions_[sid] = state;
+  return state;
+}
+
+void TokenService::ForgetSession(const std::string& session_id) {
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  sessions_.erase(session_id);
+}
+
+absl::StatusOr<VerifiedToken> TokenService::Verify(absl::string_view token,
+                                                   const std::string& audience,
+                                                   bool check_session) {
+  ASSIGN_OR_RETURN(Claims c, VerifySignature(token));
+  const int64_t now = absl::ToUnixSeconds(clock_->Now());
+  if (c.iss != options_.issuer) return Unauthenticated("wrong issuer");
+  const std::string& want = audience.empty() ? options_.default_audience : audience;
+  if (c.aud != want) return Unauthenticated("wrong audience");
+  if (c.exp + options_.leeway_seconds <= now) return Unauthenticated("expired");
+  if (c.nbf - options_.leeway_seconds > now) return Unauthenticated("not yet valid");
+  VerifiedToken out{std::move(c)};
+  if (check_session) {
+    ASSIGN_OR_RETURN(CachedSession s, SessionState(out.claims.sid));
+    out.session_checked = true;
+    out.session_active = s.live;
+    out.session_state = s.state;
+  }
+  return out;
+}
+
+}  // namespace iam::token

@@ -1,0 +1,95 @@
+// TokenService: issues access tokens (JWT, signed by the KeyRing's current
+// key) and verifies them. Verification checks the signature, the issuer,
+// the audience, the time window and, when asked, that the session is still
+// alive. Verified tokens are cached by their SHA-256 until they expire, so
+// repeating a verification skips the signature check; session liveness is
+// cached for at most one second, which bounds how long a revocation takes to
+// be seen on every replica. Thread-safe.
+#ifndef IAM_TOKEN_TOKEN_SERVICE_H_
+#define IAM_TOKEN_TOKEN_SERVICE_H_
+
+#include <array>
+#include <mutex>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/store/auth_records.h"
+#include "iam/store/database.h"
+#include "iam/token/jwt.h"
+#include "iam/token/key_ring.h"
+
+namespace iam::token {
+
+struct TokenServiceOptions {
+  std::string issuer = "http://127.0.0.1:8080";
+  std::string default_audience = "iam";
+  size_t cache_entries = 200000;
+  int64_t leeway_seconds = 30;  // clock skew accepted on nbf and exp
+};
+
+struct IssuedToken {
+  std::string token;
+  Claims claims;
+};
+
+struct VerifiedToken {
+  Claims claims;
+  bool session_checked = false;
+  bool session_active = false;
+  std::string session_state;  // "active", "revoked", "expired", "unknown"
+};
+
+class TokenService {
+ public:
+  TokenService(KeyRing* keys, store::Database* db, const Clock* clock, Random* random,
+               TokenServiceOptions options);
+
+  absl::StatusOr<IssuedToken> Issue(const store::SessionRow& session, const std::string& username,
+                                    const std::string& audience, int ttl_seconds);
+
+  // UNAUTHENTICATED with the reason (never the token) when it does not
+  // verify. With check_session, a revoked or ended session is reported in
+  // the answer (session_active false), not as an error.
+  absl::StatusOr<VerifiedToken> Verify(absl::string_view token, const std::string& audience,
+                                       bool check_session);
+
+  // Forgets the cached state of a session (this replica revoked it).
+  void ForgetSession(const std::string& session_id);
+
+  const TokenServiceOptions& options() const { return options_; }
+  KeyRing& keys() { return *keys_; }
+
+ private:
+  struct CachedToken {
+    Claims claims;
+  };
+  struct CachedSession {
+    bool live = false;
+    std::string state;
+    absl::Time checked_at;
+  };
+  static constexpr size_t kShards = 16;
+  struct TokenShard {
+    std::mutex mu;
+    absl::flat_hash_map<std::string, CachedToken> map;
+  };
+
+  absl::StatusOr<Claims> VerifySignature(absl::string_view token);
+  absl::StatusOr<CachedSession> SessionState(const std::string& sid);
+
+  KeyRing* keys_;
+  store::Database* db_;
+  const Clock* clock_;
+  Random* random_;
+  TokenServiceOptions options_;
+  std::array<TokenShard, kShards> tokens_;
+  std::mutex sessions_mu_;
+  absl::flat_hash_map<std::string, CachedSession> sessions_;  // guarded by sessions_mu_
+};
+
+}  // namespace iam::token
+
+#endif  // IAM_TOKEN_TOKEN_SERVICE_H_
