@@ -30,7 +30,7 @@ absl::Status Put(Tx& tx, const PasswordRow& p) {
 
 absl::StatusOr<std::vector<std::string>> History(Tx& tx, const std::string& user_id, int limit) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT hash FROM password_history WHERE user_id = ? "
-                                       "ORDER BY changed_at DESC LIMIT ?",
+                                       "ORDER BY seq DESC LIMIT ?",
                                        {user_id, int64_t{limit}}));
   std::vector<std::string> out;
   for (const Row& r : rows) out.push_back(r.Str(0));
@@ -39,19 +39,19 @@ absl::StatusOr<std::vector<std::string>> History(Tx& tx, const std::string& user
 
 absl::Status AddHistory(Tx& tx, const std::string& user_id, const std::string& hash, int64_t at,
                         int keep) {
-  RETURN_IF_ERROR(tx.Exec("INSERT INTO password_history (user_id, changed_at, hash) "
-                          "VALUES (?, ?, ?)",
-                          {user_id, at, hash})
-                      .status());
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT changed_at FROM password_history WHERE "
-                                       "user_id = ? ORDER BY changed_at DESC LIMIT 1 OFFSET ?",
-                                       {user_id, int64_t{keep > 0 ? keep - 1 : 0}}));
-  if (keep <= 0) {
-    return tx.Exec("DELETE FROM password_history WHERE user_id = ?", {user_id}).status();
-  }
-  if (rows.empty()) return absl::OkStatus();
-  return tx.Exec("DELETE FROM password_history WHERE user_id = ? AND changed_at < ?",
-                 {user_id, rows[0].Int(0)})
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(MAX(seq), 0) FROM password_history "
+                                       "WHERE user_id = ?",
+                                       {user_id}));
+  const int64_t seq = (rows.empty() ? 0 : rows[0].Int(0)) + 1;
+  absl::Status s = tx.Exec("INSERT INTO password_history (user_id, seq, changed_at, hash) "
+                           "VALUES (?, ?, ?, ?)",
+                           {user_id, seq, at, hash})
+                       .status();
+  // Two changes of one user at once: the transaction runs again, in turn.
+  if (absl::IsAlreadyExists(s)) return absl::AbortedError("password history raced");
+  RETURN_IF_ERROR(s);
+  return tx.Exec("DELETE FROM password_history WHERE user_id = ? AND seq <= ?",
+                 {user_id, seq - keep})
       .status();
 }
 

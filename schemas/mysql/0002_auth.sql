@@ -21,10 +21,10 @@ CREATE TABLE IF NOT EXISTS passwords (
 
 CREATE TABLE IF NOT EXISTS password_history (
   user_id     VARCHAR(32) NOT NULL,
+  seq         BIGINT NOT NULL,
   changed_at  BIGINT NOT NULL,
   hash        VARCHAR(255) NOT NULL,
-  PRIMARY KEY (user_id, hash),
-  KEY password_history_user (user_id, changed_at)
+  PRIMARY KEY (user_id, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE IF NOT EXISTS login_counters (

@@ -17,13 +17,14 @@ CREATE TABLE passwords (
   must_change  INTEGER NOT NULL DEFAULT 0
 );
 
+-- seq orders a user's earlier passwords, newest highest.
 CREATE TABLE password_history (
   user_id     TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
   changed_at  INTEGER NOT NULL,
   hash        TEXT NOT NULL,
-  PRIMARY KEY (user_id, hash)
+  PRIMARY KEY (user_id, seq)
 );
-CREATE INDEX password_history_user ON password_history (user_id, changed_at);
 
 -- One failure counter per login subject (scope = account id) or source
 -- (scope = 'ip' or 'device').

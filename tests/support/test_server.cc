@@ -28,8 +28,9 @@ std::unique_ptr<TestServer> TestServer::Start(const Config& config, const Clock*
   }
   auto t = std::make_unique<TestServer>();
   t->server_ = std::move(server).value();
-  t->stub_ = v1::AdminService::NewStub(
-      grpc::CreateChannel(t->server_->address(), grpc::InsecureChannelCredentials()));
+  auto channel = grpc::CreateChannel(t->server_->address(), grpc::InsecureChannelCredentials());
+  t->stub_ = v1::AdminService::NewStub(channel);
+  t->auth_stub_ = v1::AuthService::NewStub(channel);
   return t;
 }
 

@@ -11,6 +11,7 @@
 
 #include "iam/server/iam_server.h"
 #include "iam/v1/admin_service.grpc.pb.h"
+#include "iam/v1/auth_service.grpc.pb.h"
 #include "tests/support/test_database.h"
 
 namespace iam::testing {
@@ -29,6 +30,7 @@ class TestServer {
 
   server::IamServer& server() { return *server_; }
   v1::AdminService::Stub& stub() { return *stub_; }
+  v1::AuthService::Stub& auth() { return *auth_stub_; }
   // The bootstrap admin's key ("" when this server found the account existing).
   std::string root_token() const;
 
@@ -38,6 +40,13 @@ class TestServer {
     if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
     return (stub_.get()->*m)(&ctx, req, resp);
   }
+  // The same for AuthService; `token` may be an access key or access token.
+  template <typename Req, typename Resp, typename Method>
+  grpc::Status CallAuth(const std::string& token, Method m, const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    return (auth_stub_.get()->*m)(&ctx, req, resp);
+  }
 
   // Creates an account with an admin; returns {account id, admin token}.
   std::pair<std::string, std::string> CreateAccount(const std::string& name,
@@ -46,6 +55,7 @@ class TestServer {
  private:
   std::unique_ptr<server::IamServer> server_;
   std::unique_ptr<v1::AdminService::Stub> stub_;
+  std::unique_ptr<v1::AuthService::Stub> auth_stub_;
 };
 
 }  // namespace iam::testing
