@@ -17,6 +17,9 @@ void AddAccountCommands(CLI::App& app, Action* run);
 void AddUserCommands(CLI::App& app, Action* run);
 void AddGroupCommands(CLI::App& app, Action* run);
 void AddKeyCommands(CLI::App& app, Action* run);
+// login, logout, password, session, and the auth settings under account,
+// user and key (call after those nouns are added).
+void AddAuthCommands(CLI::App& app, Action* run);
 
 // Runs one unary AdminService call with the context's credentials.
 template <typename Req, typename Resp, typename Method>

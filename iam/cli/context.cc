@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -62,10 +64,16 @@ std::string ProfilePath() {
 
 absl::Status SaveProfile(const std::string& profile, const std::string& address,
                          const std::string& access_key) {
+  return UpdateProfile(profile, {{"address", address}, {"access_key", access_key}}, {});
+}
+
+absl::Status UpdateProfile(const std::string& profile,
+                           const std::map<std::string, std::string>& set,
+                           const std::vector<std::string>& erase) {
   const std::string path = ProfilePath();
   Profiles profiles = ReadProfiles(path);
-  profiles[profile]["address"] = address;
-  profiles[profile]["access_key"] = access_key;
+  for (const auto& [k, v] : set) profiles[profile][k] = v;
+  for (const auto& k : erase) profiles[profile].erase(k);
   const size_t slash = path.rfind('/');
   if (slash != std::string::npos) {
     // mkdir -p of the directory, private to this user.
@@ -111,6 +119,11 @@ absl::Status Context::Init() {
     }
   } else if (const char* k = Env("IAMCTL_ACCESS_KEY")) {
     access_key_ = k;
+  } else if (!from_profile("access_token").empty()) {
+    // A session from `iamctl login` is preferred to the profile's key.
+    access_key_ = from_profile("access_token");
+    refresh_token_ = from_profile("refresh_token");
+    absl::SimpleAtoi(from_profile("token_expires"), &token_expires_);
   } else {
     access_key_ = from_profile("access_key");
   }
@@ -129,8 +142,44 @@ absl::Status Context::Init() {
   }
   grpc::ChannelArguments args;
   args.SetUserAgentPrefix("iamctl/0.1");
-  stub_ = v1::AdminService::NewStub(grpc::CreateCustomChannel(address_, creds, args));
+  auto channel = grpc::CreateCustomChannel(address_, creds, args);
+  stub_ = v1::AdminService::NewStub(channel);
+  auth_stub_ = v1::AuthService::NewStub(channel);
+  RefreshIfDue();
   return absl::OkStatus();
+}
+
+void Context::RefreshIfDue() {
+  if (refresh_token_.empty()) return;
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  if (token_expires_ - now > 30) return;
+  grpc::ClientContext call;
+  call.set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(options_.timeout_seconds));
+  v1::RefreshRequest req;
+  req.set_refresh_token(refresh_token_);
+  v1::TokenResponse resp;
+  if (auth_stub_->Refresh(&call, req, &resp).ok()) {
+    SaveTokens(resp.tokens()).IgnoreError();
+  }
+  // A failed refresh leaves the old token: the call then says why.
+}
+
+absl::Status Context::SaveTokens(const v1::Tokens& t) {
+  access_key_ = t.access_token();
+  refresh_token_ = t.refresh_token();
+  token_expires_ = t.access_token_expire_time().seconds();
+  return UpdateProfile(options_.profile,
+                       {{"address", address_},
+                        {"access_token", access_key_},
+                        {"refresh_token", refresh_token_},
+                        {"token_expires", absl::StrCat(token_expires_)}},
+                       {});
+}
+
+absl::Status Context::ForgetTokens() {
+  refresh_token_.clear();
+  return UpdateProfile(options_.profile, {}, {"access_token", "refresh_token", "token_expires"});
 }
 
 std::unique_ptr<grpc::ClientContext> Context::NewCall() const {

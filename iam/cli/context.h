@@ -10,7 +10,11 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include <map>
+#include <vector>
+
 #include "iam/v1/admin_service.grpc.pb.h"
+#include "iam/v1/auth_service.grpc.pb.h"
 
 namespace iam::cli {
 
@@ -25,11 +29,16 @@ struct Options {
 };
 
 // ~/.config/iamctl/config (or $IAMCTL_CONFIG): INI sections per profile with
-// `address` and `access_key`.
+// `address`, `access_key`, and after `iamctl login` the session's
+// `access_token`, `refresh_token` and `token_expires` (Unix seconds).
 std::string ProfilePath();
 // Writes (creating with mode 0600) the profile's address and key.
 absl::Status SaveProfile(const std::string& profile, const std::string& address,
                          const std::string& access_key);
+// Sets and removes keys of one profile, leaving the others as they are.
+absl::Status UpdateProfile(const std::string& profile,
+                           const std::map<std::string, std::string>& set,
+                           const std::vector<std::string>& erase);
 
 class Context {
  public:
@@ -40,6 +49,10 @@ class Context {
   absl::Status Init();
 
   v1::AdminService::Stub& admin() { return *stub_; }
+  v1::AuthService::Stub& auth() { return *auth_stub_; }
+  // Keeps the logged-in session's tokens (after login or a refresh).
+  absl::Status SaveTokens(const v1::Tokens& tokens);
+  absl::Status ForgetTokens();
   std::unique_ptr<grpc::ClientContext> NewCall() const;
   const Options& options() const { return options_; }
   bool json() const { return options_.output == "json"; }
@@ -48,8 +61,14 @@ class Context {
  private:
   Options options_;
   std::string address_;
-  std::string access_key_;
+  std::string access_key_;    // "<key id>.<secret>" or an access token
+  std::string refresh_token_;  // when access_key_ is a session's token
+  int64_t token_expires_ = 0;
   std::unique_ptr<v1::AdminService::Stub> stub_;
+  std::unique_ptr<v1::AuthService::Stub> auth_stub_;
+
+  // Refreshes the session's access token when it is about to expire.
+  void RefreshIfDue();
 };
 
 // Prints "iamctl: <code>: <message>" and returns the exit code for it.

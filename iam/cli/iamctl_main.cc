@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   iam::cli::Options options;
-  CLI::App app{"iamctl: manage accounts, users, groups and access keys of an iamd"};
+  CLI::App app{"iamctl: manage accounts, users, groups, keys, logins and sessions of an iamd"};
   app.set_version_flag("--version", "iamctl 0.1.0");
   app.require_subcommand(1);
   app.fallthrough();
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   app.add_option("--profile", options.profile, "profile in ~/.config/iamctl/config")
       ->envname("IAMCTL_PROFILE");
   app.add_option("--access-key-file", options.access_key_file,
-                 "file holding '<key id>.<secret>' (else IAMCTL_ACCESS_KEY, else the profile)");
+                 "file holding '<key id>.<secret>' (else IAMCTL_ACCESS_KEY, else the profile's login session or key)");
   app.add_option("-o,--output", options.output, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
   app.add_flag("--tls", options.tls, "connect with TLS");
@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   iam::cli::AddUserCommands(app, &run);
   iam::cli::AddGroupCommands(app, &run);
   iam::cli::AddKeyCommands(app, &run);
+  iam::cli::AddAuthCommands(app, &run);
 
   try {
     app.parse(argc, argv);

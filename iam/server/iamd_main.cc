@@ -81,8 +81,19 @@ int main(int argc, char** argv) {
               << std::flush;
   }
   std::cout << "iamd listening on " << s.address() << (tls ? " (TLS)" : "") << std::endl;
+  std::string http_url;
+  if (s.http_port() > 0) {
+    const size_t colon = config->http_listen.rfind(':');
+    http_url = (config->http_tls_cert_file.empty() ? "http://" : "https://") +
+               config->http_listen.substr(0, colon) + ":" + std::to_string(s.http_port());
+    std::cout << "JWKS at " << http_url << "/.well-known/jwks.json (issuer " << s.issuer() << ")"
+              << std::endl;
+    iam::log::Info("http listening", {{"url", http_url}, {"issuer", s.issuer()}});
+  }
 
-  if (!config->ready_file.empty() && !WriteFile0600(config->ready_file, s.address() + "\n")) {
+  // Line 1: the gRPC address; line 2: the HTTP listener's URL (if any).
+  if (!config->ready_file.empty() &&
+      !WriteFile0600(config->ready_file, s.address() + "\n" + http_url + "\n")) {
     iam::log::Error("cannot write the ready file", {{"path", config->ready_file}});
   }
 

@@ -16,13 +16,13 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$iamd" --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
+"$iamd" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
   --bootstrap-key-file "$dir/admin.key" >"$dir/stdout" 2>"$dir/stderr" &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
 [ -s "$dir/ready" ] || fail "iamd did not start: $(cat "$dir/stderr")"
 
-export IAMCTL_ADDRESS=$(cat "$dir/ready") IAMCTL_CONFIG="$dir/iamctl.conf"
+export IAMCTL_ADDRESS=$(head -1 "$dir/ready") IAMCTL_CONFIG="$dir/iamctl.conf"
 unset IAMCTL_ACCESS_KEY IAMCTL_PROFILE
 root="--access-key-file $dir/admin.key"
 

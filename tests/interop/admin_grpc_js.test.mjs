@@ -27,12 +27,12 @@ function call(method, request, key = token) {
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'iam-interop-'));
   server = spawn(iamd, ['--listen', '127.0.0.1:0', '--data-dir', dir,
-    '--ready-file', path.join(dir, 'ready'), '--bootstrap-key-file', path.join(dir, 'key')],
+    '--http-listen', '127.0.0.1:0', '--ready-file', path.join(dir, 'ready'), '--bootstrap-key-file', path.join(dir, 'key')],
     { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 100 && !existsSync(path.join(dir, 'ready')); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  address = readFileSync(path.join(dir, 'ready'), 'utf8').trim();
+  address = readFileSync(path.join(dir, 'ready'), 'utf8').split('\n')[0].trim();
   token = readFileSync(path.join(dir, 'key'), 'utf8').trim();
   const def = protoLoader.loadSync('iam/v1/admin_service.proto', {
     includeDirs: [path.join(repo, 'proto')], keepCase: true, longs: String, enums: String,
