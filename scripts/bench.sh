@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Policy decision benchmarks: this engine (Google Benchmark) and Cedar's wasm
-# build on the same workloads, in one run, with the ratio per workload.
-#   scripts/bench.sh
+# Benchmarks. Policy decisions: this engine (Google Benchmark) and Cedar's
+# wasm build on the same workloads, with the ratio per workload. With
+# "auth": logins against raw Argon2id, and token signing and verification.
+#   scripts/bench.sh          # policy
+#   scripts/bench.sh auth     # authentication
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh >/dev/null
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+if [ "${1:-}" = auth ]; then
+  cmake --build build-release --target auth_bench -j "$(nproc)" >/dev/null
+  build-release/tests/bench/auth_bench --benchmark_min_time=2 --benchmark_repetitions=3 \
+    --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "^(BM_|-|Benchmark)" | grep -v "_cv\|_stddev"
+  exit 0
+fi
 cmake --build build-release --target policy_bench -j "$(nproc)" >/dev/null
 (cd tests/bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 out=$(mktemp -d)

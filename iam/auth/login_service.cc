@@ -88,8 +88,15 @@ class Attempt {
   absl::Status Audit(store::Tx& tx, const std::string& result, const std::string& reason);
   absl::StatusOr<LoginResult> Refuse(LoginStatus status, const std::string& reason,
                                      int64_t retry_after_ms);
-  absl::StatusOr<LoginResult> Settle(bool password_ok, bool* proceed);
+  // Counts the outcome under the counters' row locks. With the right
+  // password, *proceed is set; when `open` is also set, the session is
+  // opened in the same transaction (the common path: one write per login).
+  absl::StatusOr<LoginResult> Settle(bool password_ok, bool open, const std::string& rehash,
+                                     bool* proceed);
+  // Inside a write transaction: the session, the previous login, the audit.
+  absl::Status OpenInTx(store::Tx& tx, const std::string& rehash, LoginResult* out);
   absl::StatusOr<LoginResult> OpenSession(const std::string& rehash);
+  absl::StatusOr<LoginResult> SignTokens(LoginResult out);
 
   int64_t Now() const { return ctx_.base.NowMs(); }
 
@@ -175,9 +182,8 @@ absl::StatusOr<LoginResult> Attempt::Refuse(LoginStatus status, const std::strin
   return out;
 }
 
-// Counts the outcome under the counters' row locks. *proceed is set when the
-// password was right and the login may go on.
-absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool* proceed) {
+absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
+                                            const std::string& rehash, bool* proceed) {
   LoginResult out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     *proceed = false;
@@ -207,6 +213,7 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool* proceed) {
                      t_.user->state != "active" ? "user disabled" : "account not active");
       }
       *proceed = true;
+      if (open) return OpenInTx(tx, rehash, &out);
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(store::CounterRow ip, store::login::LockCounter(tx, "ip", r_.source_ip));
@@ -243,62 +250,72 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool* proceed) {
     }
     return absl::OkStatus();
   }));
+  if (*proceed && open) return SignTokens(std::move(out));
   return out;
 }
 
 absl::StatusOr<LoginResult> Attempt::OpenSession(const std::string& rehash) {
   LoginResult out;
-  const store::UserRow& user = *t_.user;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
     out = LoginResult{};
-    const int64_t now = Now();
-    ASSIGN_OR_RETURN(store::LoginStateRow state,
-                     store::login::LockLoginState(tx, user.id, user.account_id));
-    // Disabled between the password check and now.
-    ASSIGN_OR_RETURN(store::UserRow fresh, store::users::Get(tx, user.id));
-    if (fresh.state != "active") {
-      out.status = LoginStatus::kFailed;
-      return Audit(tx, "failure", "user disabled");
-    }
-    ASSIGN_OR_RETURN(session::SessionPolicy policy,
-                     store::account_policies::Load<session::SessionPolicy>(tx, user.account_id,
-                                                                           "session"));
-    session::NewSession n{user.account_id, user.id, user.username, r_.client_type, r_.device_id,
-                          r_.source_ip,    r_.user_agent, {"pwd"}, now};
-    auto opened = ctx_.sessions->OpenInTx(tx, policy, n);
-    if (absl::IsFailedPrecondition(opened.status())) {
-      out.status = LoginStatus::kSessionLimit;
-      return Audit(tx, "failure", "session limit reached");
-    }
-    RETURN_IF_ERROR(opened.status());
-    if (!rehash.empty()) {
-      ASSIGN_OR_RETURN(auto pw, store::passwords::Get(tx, user.id));
-      if (pw) {
-        pw->hash = rehash;
-        RETURN_IF_ERROR(store::passwords::Put(tx, *pw));
-      }
-    }
-    if (state.last_at) {
-      out.previous = PreviousLogin{true, *state.last_at, state.last_ip, state.last_device,
-                                   state.last_client};
-    }
-    state.last_at = now;
-    state.last_ip = r_.source_ip;
-    state.last_device = r_.device_id;
-    state.last_client = r_.client_type;
-    RETURN_IF_ERROR(store::login::RecordLogin(tx, state));
-    RETURN_IF_ERROR(Audit(tx, "success", ""));
-    out.status = LoginStatus::kSuccess;
-    out.evicted_sessions = opened->evicted;
-    out.tokens.session = opened->row;
-    out.tokens.refresh_token = opened->refresh_token;
-    out.tokens.access_expires_at = policy.access_token_ttl_seconds;  // the TTL, until signed
-    return absl::OkStatus();
+    return OpenInTx(tx, rehash, &out);
   }));
+  return SignTokens(std::move(out));
+}
+
+absl::Status Attempt::OpenInTx(store::Tx& tx, const std::string& rehash, LoginResult* result) {
+  LoginResult& out = *result;
+  const store::UserRow& user = *t_.user;
+  const int64_t now = Now();
+  ASSIGN_OR_RETURN(store::LoginStateRow state,
+                   store::login::LockLoginState(tx, user.id, user.account_id));
+  // Disabled between the password check and now.
+  ASSIGN_OR_RETURN(store::UserRow fresh, store::users::Get(tx, user.id));
+  if (fresh.state != "active") {
+    out.status = LoginStatus::kFailed;
+    return Audit(tx, "failure", "user disabled");
+  }
+  ASSIGN_OR_RETURN(session::SessionPolicy policy,
+                   store::account_policies::Load<session::SessionPolicy>(tx, user.account_id,
+                                                                         "session"));
+  session::NewSession n{user.account_id, user.id, user.username, r_.client_type, r_.device_id,
+                        r_.source_ip,    r_.user_agent, {"pwd"}, now};
+  auto opened = ctx_.sessions->OpenInTx(tx, policy, n);
+  if (absl::IsFailedPrecondition(opened.status())) {
+    out.status = LoginStatus::kSessionLimit;
+    return Audit(tx, "failure", "session limit reached");
+  }
+  RETURN_IF_ERROR(opened.status());
+  if (!rehash.empty()) {
+    ASSIGN_OR_RETURN(auto pw, store::passwords::Get(tx, user.id));
+    if (pw) {
+      pw->hash = rehash;
+      RETURN_IF_ERROR(store::passwords::Put(tx, *pw));
+    }
+  }
+  if (state.last_at) {
+    out.previous =
+        PreviousLogin{true, *state.last_at, state.last_ip, state.last_device, state.last_client};
+  }
+  state.last_at = now;
+  state.last_ip = r_.source_ip;
+  state.last_device = r_.device_id;
+  state.last_client = r_.client_type;
+  RETURN_IF_ERROR(store::login::RecordLogin(tx, state));
+  RETURN_IF_ERROR(Audit(tx, "success", ""));
+  out.status = LoginStatus::kSuccess;
+  out.evicted_sessions = opened->evicted;
+  out.tokens.session = opened->row;
+  out.tokens.refresh_token = opened->refresh_token;
+  out.tokens.access_expires_at = policy.access_token_ttl_seconds;  // the TTL, until signed
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LoginResult> Attempt::SignTokens(LoginResult out) {
   if (out.status != LoginStatus::kSuccess) return out;
   for (const auto& id : out.evicted_sessions) ctx_.sessions->ForgetSession(id);
   session::OpenedSession opened{out.tokens.session, out.tokens.refresh_token, {}};
-  ASSIGN_OR_RETURN(out.tokens, ctx_.sessions->Tokens(opened, user.username, r_.audience,
+  ASSIGN_OR_RETURN(out.tokens, ctx_.sessions->Tokens(opened, t_.user->username, r_.audience,
                                                      static_cast<int>(out.tokens.access_expires_at)));
   return out;
 }
@@ -336,26 +353,26 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   } else {
     RETURN_IF_ERROR(ctx_.hasher->VerifyDummy(r_.password));
   }
-  bool proceed = false;
-  ASSIGN_OR_RETURN(LoginResult settled, Settle(v.match, &proceed));
-  if (!proceed) return settled;
   // 5. An expired or reset password: only a change lets the user in.
+  const bool change_due = v.match && PasswordChangeDue(t_.password_policy, *t_.password, now);
   std::string rehash;
-  if (PasswordChangeDue(t_.password_policy, *t_.password, now)) {
-    if (r_.new_password.empty()) {
-      return Refuse(LoginStatus::kPasswordChangeRequired, "password change required", 0);
-    }
-    account::Caller actor;
-    actor.account_id = t_.account->id;
-    actor.user_id = t_.user->id;
-    actor.username = t_.user->username;
-    actor.source_ip = r_.source_ip;
-    actor.user_agent = r_.user_agent;
-    RETURN_IF_ERROR(passwords.Replace(actor, *t_.user, r_.new_password, false, false, ""));
-  } else if (v.needs_rehash) {
+  if (v.match && !change_due && v.needs_rehash) {
     ASSIGN_OR_RETURN(rehash, ctx_.hasher->Hash(r_.password));
   }
-  return OpenSession(rehash);
+  bool proceed = false;
+  ASSIGN_OR_RETURN(LoginResult settled, Settle(v.match, !change_due, rehash, &proceed));
+  if (!proceed || !change_due) return settled;
+  if (r_.new_password.empty()) {
+    return Refuse(LoginStatus::kPasswordChangeRequired, "password change required", 0);
+  }
+  account::Caller actor;
+  actor.account_id = t_.account->id;
+  actor.user_id = t_.user->id;
+  actor.username = t_.user->username;
+  actor.source_ip = r_.source_ip;
+  actor.user_agent = r_.user_agent;
+  RETURN_IF_ERROR(passwords.Replace(actor, *t_.user, r_.new_password, false, false, ""));
+  return OpenSession("");
 }
 
 }  // namespace
