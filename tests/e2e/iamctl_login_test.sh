@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Logins through iamctl against a real iamd on SQLite: an admin sets a
+# password that must be changed, the user logs in (answering the change),
+# sees the previous login, works with the saved token, is locked out after
+# the configured failures and unlocked by the admin; the admin rotates the
+# signing key; logout ends the token. No password reaches argv or the logs.
+set -euo pipefail
+iamd=$1
+iamctl=$2
+dir=$(mktemp -d /tmp/iamctl-login.XXXXXX)
+pid=
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$iamd" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --data-dir "$dir/data" \
+  --ready-file "$dir/ready" --bootstrap-key-file "$dir/admin.key" \
+  --argon2-memory-kib 1024 --argon2-iterations 1 >"$dir/stdout" 2>"$dir/stderr" &
+pid=$!
+for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
+[ -s "$dir/ready" ] || fail "iamd did not start: $(cat "$dir/stderr")"
+export IAMCTL_ADDRESS=$(head -1 "$dir/ready") IAMCTL_CONFIG="$dir/iamctl.conf"
+http=$(sed -n 2p "$dir/ready")
+unset IAMCTL_ACCESS_KEY IAMCTL_PROFILE
+root="--access-key-file $dir/admin.key"
+
+$iamctl $root account create acme --admin-username alice --save-profile acme >/dev/null
+$iamctl --profile acme user create bob >/dev/null
+$iamctl --profile acme account set-lockout-policy --set max_failures=3 \
+  --set quick_login_check_ms=0 --set challenge_after_failures=0 >/dev/null
+$iamctl --profile acme account get-policy lockout -o json | grep -q '"max_failures\\":3' \
+  || fail "lockout policy not stored"
+if $iamctl --profile acme account set-password-policy --set min_length=zero 2>"$dir/err"; then
+  fail "a mistyped policy field was accepted"
+fi
+grep -q "INVALID_ARGUMENT: min_length" "$dir/err" || fail "policy error: $(cat "$dir/err")"
+
+# A temporary password, changed at the first login.
+echo "first-temporary-pw" | $iamctl --profile acme user set-password bob >/dev/null
+printf 'first-temporary-pw\nharbour-lantern-41\nharbour-lantern-41\n' |
+  $iamctl --profile bob login --account acme --username bob >"$dir/out" || fail "login: $(cat "$dir/out")"
+grep -q "first login" "$dir/out" || fail "first login not reported"
+[ "$(stat -c %a "$dir/iamctl.conf")" = 600 ] || fail "profile with tokens is not 0600"
+$iamctl --profile bob session list | grep -q " active " || fail "own session not listed"
+echo "harbour-lantern-41" | $iamctl --profile bob2 login --account acme --username bob >"$dir/out"
+grep -q "previous login: .* from 127.0.0.1" "$dir/out" || fail "previous login: $(cat "$dir/out")"
+
+# bob is no admin: his token works, his rights do not stretch.
+$iamctl --profile bob whoami | grep -q bob || fail "whoami with a token"
+if $iamctl --profile bob user list 2>"$dir/err"; then fail "bob listed users"; fi
+grep -q PERMISSION_DENIED "$dir/err" || fail "bob: $(cat "$dir/err")"
+
+# Three wrong passwords lock him out, even with the right one; alice unlocks.
+for _ in 1 2 3; do
+  echo "wrong-password" | $iamctl --profile x login --account acme --username bob 2>/dev/null && fail "wrong password accepted"
+done
+if echo "harbour-lantern-41" | $iamctl --profile x login --account acme --username bob 2>"$dir/err"; then
+  fail "locked user logged in"
+fi
+grep -q "locked" "$dir/err" || fail "lock message: $(cat "$dir/err")"
+$iamctl --profile acme account login-blocks | grep -q "bob" || fail "lockout not listed"
+$iamctl --profile acme user unlock bob >/dev/null
+echo "harbour-lantern-41" | $iamctl --profile x login --account acme --username bob >/dev/null \
+  || fail "login after unlock"
+
+# Keys: rotation by the operators; both keys published.
+$iamctl $root key rotate | grep -q "new signing key" || fail "rotate"
+[ "$($iamctl $root key signing-keys -o json | grep -c '"kid"')" = 2 ] || fail "signing keys"
+python3 - "$http" <<'PY' || fail "JWKS over HTTP"
+import json, sys, urllib.request
+jwks = json.load(urllib.request.urlopen(sys.argv[1] + "/.well-known/jwks.json"))
+assert len(jwks["keys"]) == 2, jwks
+assert all("d" not in k for k in jwks["keys"])
+PY
+
+# Logout ends the session: the saved token stops working.
+$iamctl --profile bob logout >/dev/null
+if $iamctl --profile bob whoami 2>"$dir/err"; then fail "token works after logout"; fi
+grep -q UNAUTHENTICATED "$dir/err" || fail "after logout: $(cat "$dir/err")"
+
+kill -TERM "$pid"; wait "$pid"; pid=
+for secret in first-temporary-pw harbour-lantern-41 "$(grep -m1 refresh_token "$dir/iamctl.conf" | sed 's/.*= //')"; do
+  if grep -qF "$secret" "$dir/stderr" "$dir/stdout"; then fail "a secret appears in the logs"; fi
+done
+echo "1 passed, 0 failed"
