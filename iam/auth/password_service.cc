@@ -4,7 +4,9 @@
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/session/session_policy.h"
+#include "iam/auth/lockout_policy.h"
 #include "iam/store/credential_store.h"
+#include "iam/store/login_store.h"
 #include "iam/store/policy_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/user_store.h"
@@ -143,6 +145,21 @@ absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
     ASSIGN_OR_RETURN(current, store::passwords::Get(tx, caller.user_id));
     return absl::OkStatus();
   }));
+  // Guessing the old password from a stolen session counts as failed logins.
+  const std::string subject = absl::StrCat("user:", user.id);
+  LockoutPolicy lockout;
+  store::CounterRow counter;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(lockout,
+                     store::account_policies::Load<LockoutPolicy>(tx, user.account_id, "lockout"));
+    ASSIGN_OR_RETURN(counter, store::login::GetCounter(tx, user.account_id, subject));
+    return absl::OkStatus();
+  }));
+  const FailureCounter before{counter.failures, counter.last_failure_at, counter.lockouts,
+                              counter.locked_until, counter.permanent};
+  if (SubjectLock(before, ctx_.base.NowMs()).locked) {
+    return absl::PermissionDeniedError("too many failed attempts: try again later");
+  }
   bool match = false;
   if (current) {
     ASSIGN_OR_RETURN(VerifyOutcome v, ctx_.hasher->Verify(old_password, current->hash));
@@ -150,7 +167,24 @@ absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
   } else {
     RETURN_IF_ERROR(ctx_.hasher->VerifyDummy(old_password));
   }
-  if (!match) return absl::PermissionDeniedError("old_password: does not match");
+  if (!match) {
+    RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(store::CounterRow c, store::login::LockCounter(tx, user.account_id, subject));
+      const int64_t now = ctx_.base.NowMs();
+      FailureCounter f{c.failures, c.last_failure_at, c.lockouts, c.locked_until, c.permanent};
+      if (SubjectLock(f, now).locked) return absl::OkStatus();
+      f = RecordSubjectFailure(lockout, f, now);
+      RETURN_IF_ERROR(store::login::PutCounter(
+          tx, store::CounterRow{c.scope, c.subject, f.failures, f.last_failure_at, f.lockouts,
+                                f.locked_until, f.permanent}));
+      audit::Event e = account::AuditEvent(caller, user.account_id, "iam:ChangePassword", "user",
+                                           user.id);
+      e.result = "failure";
+      e.detail["reason"] = "wrong old password";
+      return ctx_.base.audit->Append(tx, e);
+    }));
+    return absl::PermissionDeniedError("old_password: does not match");
+  }
   return Replace(caller, user, new_password, false, /*admin=*/false, caller.session_id);
 }
 

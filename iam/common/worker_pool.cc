@@ -27,7 +27,8 @@ absl::Status WorkerPool::Run(const std::function<void()>& task) {
   Job job{&task};
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) return absl::UnavailableError("the service is shutting down");
-  if (queue_.size() >= capacity_) {
+  // Idle workers take a task at once, so they add to what may wait.
+  if (queue_.size() >= capacity_ + idle_) {
     return absl::ResourceExhaustedError("too many requests are waiting; try again shortly");
   }
   queue_.push_back(&job);
@@ -39,7 +40,9 @@ absl::Status WorkerPool::Run(const std::function<void()>& task) {
 void WorkerPool::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
+    ++idle_;
     cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    --idle_;
     // Queued work is finished even when stopping: its callers are waiting.
     if (queue_.empty()) return;
     Job* job = queue_.front();

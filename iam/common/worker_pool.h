@@ -39,6 +39,7 @@ class WorkerPool {
   std::condition_variable cv_;
   std::deque<Job*> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
+  size_t idle_ = 0;         // workers waiting for a task; guarded by mu_
   std::vector<std::thread> threads_;
 };
 

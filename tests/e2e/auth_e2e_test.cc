@@ -362,6 +362,13 @@ TEST_P(AuthE2eTest, PasswordPolicyHistoryAndForcedChange) {
   cp.set_new_password("another-harbour-77");
   EXPECT_RPC(server_->CallAuth(token, &AuthService::Stub::ChangePassword, cp, &cpr),
               grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Audit("iam:ChangePassword").back()["reason"], "wrong old password")
+      << "a wrong old password is a counted failure";
+  // Two failures within a second (the login above, this change) make a
+  // quick-succession lock of a minute.
+  EXPECT_RPC(server_->CallAuth(token, &AuthService::Stub::ChangePassword, cp, &cpr),
+             grpc::StatusCode::PERMISSION_DENIED);
+  clock_.Advance(absl::Minutes(2));
   cp.set_old_password("fresh-harbour-2026");
   ASSERT_RPC_OK(server_->CallAuth(token, &AuthService::Stub::ChangePassword, cp, &cpr));
   EXPECT_EQ(Login("bob", "another-harbour-77").status(), v1::LOGIN_STATUS_SUCCESS);

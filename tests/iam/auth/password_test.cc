@@ -79,6 +79,14 @@ TEST(WorkerPoolTest, AFullQueueRefusesInsteadOfGrowing) {
   EXPECT_EQ(done, 2);
 }
 
+TEST(WorkerPoolTest, AnIdleWorkerTakesATaskEvenWithNoQueue) {
+  WorkerPool pool(1, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the worker starts waiting
+  int ran = 0;
+  EXPECT_OK(pool.Run([&] { ++ran; }));
+  EXPECT_EQ(ran, 1);
+}
+
 TEST(PasswordPolicyTest, NistDefaults) {
   PasswordPolicy p;
   EXPECT_EQ(p.min_length, 8);
