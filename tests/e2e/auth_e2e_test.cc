@@ -719,6 +719,38 @@ TEST_P(AuthE2eTest, OlderHashParametersAreUpgradedAtLogin) {
   EXPECT_EQ(Login("bob", kBobPassword).status(), v1::LOGIN_STATUS_SUCCESS);
 }
 
+TEST_P(AuthE2eTest, AFloodOfLoginsIsRefusedNotQueuedWithoutBound) {
+  server_.reset();
+  config_.hash_threads = 1;
+  config_.hash_queue = 1;
+  config_.argon2_memory_kib = 19 * 1024;  // slow enough that the logins overlap
+  config_.argon2_iterations = 2;
+  Start();
+  std::atomic<int> ok{0}, exhausted{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      v1::LoginRequest r;
+      r.set_account("acme");
+      r.set_username("bob");
+      r.set_password(kBobPassword);
+      v1::LoginResponse resp;
+      grpc::Status s = server_->CallAuth("", &AuthService::Stub::Login, r, &resp);
+      if (s.ok() && resp.status() == v1::LOGIN_STATUS_SUCCESS) {
+        ++ok;
+      } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        ++exhausted;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(exhausted, 1);
+  EXPECT_EQ(other, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuthE2eTest,
                          ::testing::Values(Backend::kSqlite, Backend::kMysql),
                          testing::BackendParamName());

@@ -2,6 +2,7 @@
 // test by the openssl command.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -98,6 +99,24 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificate) {
   with_cert.pem_cert_chain = Read(dir_ + "/client.crt");
   with_cert.pem_private_key = Read(dir_ + "/client.key");
   EXPECT_EQ(Whoami(*s, grpc::SslCredentials(with_cert)), grpc::StatusCode::OK);
+}
+
+TEST_F(TlsTest, TheHttpListenerServesHttpsWhenGivenACertificate) {
+  Config c = testing::TestConfig(*db_);
+  c.http_tls_cert_file = dir_ + "/server.crt";
+  c.http_tls_key_file = dir_ + "/server.key";
+  auto s = testing::TestServer::Start(c, &clock_, &random_);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->server().issuer().rfind("https://127.0.0.1:", 0), 0u) << s->server().issuer();
+  httplib::SSLClient https("127.0.0.1", s->server().http_port());
+  https.set_ca_cert_path((dir_ + "/ca.crt").c_str());
+  https.enable_server_certificate_verification(true);
+  auto res = https.Get("/.well-known/jwks.json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("\"keys\""), std::string::npos);
+  httplib::Client plain("127.0.0.1", s->server().http_port());
+  EXPECT_FALSE(plain.Get("/.well-known/jwks.json")) << "no plain HTTP on a TLS listener";
 }
 
 TEST_F(TlsTest, AMissingCertificateStopsTheStart) {
