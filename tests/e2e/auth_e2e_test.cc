@@ -593,6 +593,44 @@ TEST_P(AuthE2eTest, BadInputIsRefusedWithTheField) {
   EXPECT_NE(s.error_message().find("client_ip"), std::string::npos);
   s = login([](v1::LoginRequest& r) { r.set_device_id(std::string(500, 'd')); });
   EXPECT_NE(s.error_message().find("device_id"), std::string::npos);
+  // The calls made with a token refuse malformed fields, naming them.
+  v1::LoginResponse bob = Login("bob", kBobPassword);
+  const std::string token = bob.tokens().access_token();
+  v1::IssueTokenRequest it;
+  v1::IssueTokenResponse itr;
+  for (const std::string& audience : {std::string(), std::string(300, 'a'), std::string("a\nb")}) {
+    it.set_audience(audience);
+    grpc::Status st = server_->CallAuth(token, &AuthService::Stub::IssueToken, it, &itr);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(st.error_message().find("audience"), std::string::npos);
+  }
+  v1::RevokeSessionRequest rs;
+  rs.set_session_id(std::string(100, 's'));
+  v1::RevokeSessionResponse rsr;
+  EXPECT_RPC(server_->CallAuth(token, &AuthService::Stub::RevokeSession, rs, &rsr),
+             grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ChangePasswordRequest cp;
+  cp.set_old_password(kBobPassword);
+  cp.set_new_password(std::string(20000, 'p'));
+  v1::ChangePasswordResponse cpr;
+  EXPECT_RPC(server_->CallAuth(token, &AuthService::Stub::ChangePassword, cp, &cpr),
+             grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ClearLoginBlockRequest cl;
+  cl.set_kind("user");
+  cl.set_subject("bob");
+  v1::ClearLoginBlockResponse clr;
+  EXPECT_RPC(server_->Call(root_, &AdminService::Stub::ClearLoginBlock, cl, &clr),
+             grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ListSessionsRequest ls;
+  ls.set_username("bad name!");
+  ls.set_account_id(acme_);
+  v1::ListSessionsResponse lsr;
+  v1::GetAccountPolicyRequest no_kind;
+  v1::AccountPolicy policy;
+  EXPECT_RPC(server_->Call(alice_, &AdminService::Stub::GetAccountPolicy, no_kind, &policy),
+             grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_RPC(server_->CallAuth(alice_, &AuthService::Stub::ListSessions, ls, &lsr),
+             grpc::StatusCode::INVALID_ARGUMENT);
   v1::VerifyTokenResponse v = Verify("a.b.c");
   EXPECT_FALSE(v.valid());
   EXPECT_FALSE(Verify(std::string(10000, 'x')).valid());
