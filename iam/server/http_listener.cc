@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
@@ -83,6 +84,11 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(const HttpOpti
   l->issuer_ = options.issuer.empty() ? l->base_url_ : options.issuer;
   httplib::Server* raw = l->server_.get();
   l->thread_ = std::thread([raw] { raw->listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs: without this wait, a
+  // listener stopped right after starting would never return from accept.
+  for (int i = 0; i < 5000 && !raw->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return l;
 }
 
