@@ -8,7 +8,9 @@
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/store/credential_store.h"
+#include "iam/store/device_store.h"
 #include "iam/store/login_store.h"
+#include "iam/store/mfa_store.h"
 #include "iam/store/policy_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/access_key_store.h"
@@ -206,6 +208,8 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
       RETURN_IF_ERROR(store::sessions::DeleteAllOfAccount(tx, row.id));
       RETURN_IF_ERROR(store::passwords::DeleteAllOfAccount(tx, row.id));
       RETURN_IF_ERROR(store::login::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::mfa::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::devices::DeleteAllOfAccount(tx, row.id));
       RETURN_IF_ERROR(store::account_policies::DeleteAllOfAccount(tx, row.id));
       ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));
       row.state = "purged";

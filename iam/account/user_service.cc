@@ -7,7 +7,9 @@
 #include "iam/common/text.h"
 #include "iam/store/access_key_store.h"
 #include "iam/store/credential_store.h"
+#include "iam/store/device_store.h"
 #include "iam/store/login_store.h"
+#include "iam/store/mfa_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/group_store.h"
 #include "iam/store/user_store.h"
@@ -272,6 +274,8 @@ absl::Status UserService::Delete(const Caller& caller, const std::string& accoun
     RETURN_IF_ERROR(store::sessions::DeleteOfUser(tx, row.id));
     RETURN_IF_ERROR(store::passwords::DeleteOfUser(tx, row.id));
     RETURN_IF_ERROR(store::login::DeleteLoginState(tx, row.id));
+    RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, row.id));
+    RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, row.id));
     RETURN_IF_ERROR(store::users::Delete(tx, row.id));
     audit::Event e = AuditEvent(caller, account, "iam:DeleteUser", "user", row.id);
     e.detail["username"] = row.username;

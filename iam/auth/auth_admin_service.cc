@@ -7,6 +7,9 @@
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/session/session_policy.h"
+#include "iam/mfa/login_gate.h"
+#include "iam/mfa/mfa_service.h"
+#include "iam/store/device_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/policy_store.h"
 #include "iam/store/user_store.h"
@@ -30,6 +33,14 @@ absl::StatusOr<nlohmann::json> Normalize(PolicyKind kind, const nlohmann::json& 
       ASSIGN_OR_RETURN(session::SessionPolicy p, session::SessionPolicy::FromJson(j));
       return p.ToJson();
     }
+    case PolicyKind::kMfa: {
+      ASSIGN_OR_RETURN(mfa::MfaPolicy p, mfa::MfaPolicy::FromJson(j));
+      return p.ToJson();
+    }
+    case PolicyKind::kIpAllowlist: {
+      ASSIGN_OR_RETURN(mfa::IpAllowlistPolicy p, mfa::IpAllowlistPolicy::FromJson(j));
+      return p.ToJson();
+    }
   }
   return absl::InvalidArgumentError("kind: unknown");
 }
@@ -39,6 +50,8 @@ nlohmann::json Defaults(PolicyKind kind) {
     case PolicyKind::kPassword: return PasswordPolicy{}.ToJson();
     case PolicyKind::kLockout: return LockoutPolicy{}.ToJson();
     case PolicyKind::kSession: return session::SessionPolicy{}.ToJson();
+    case PolicyKind::kMfa: return mfa::MfaPolicy{}.ToJson();
+    case PolicyKind::kIpAllowlist: return mfa::IpAllowlistPolicy{}.ToJson();
   }
   return nlohmann::json::object();
 }
@@ -48,6 +61,8 @@ const char* SetAction(PolicyKind kind) {
     case PolicyKind::kPassword: return "iam:UpdateAccountPasswordPolicy";
     case PolicyKind::kLockout: return "iam:UpdateAccountLockoutPolicy";
     case PolicyKind::kSession: return "iam:UpdateAccountSessionPolicy";
+    case PolicyKind::kMfa: return "iam:UpdateAccountMfaPolicy";
+    case PolicyKind::kIpAllowlist: return "iam:UpdateAccountIpAllowlist";
   }
   return "";
 }
@@ -58,7 +73,10 @@ absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name) {
   if (name == "password") return PolicyKind::kPassword;
   if (name == "lockout") return PolicyKind::kLockout;
   if (name == "session") return PolicyKind::kSession;
-  return absl::InvalidArgumentError("kind: must be password, lockout or session");
+  if (name == "mfa") return PolicyKind::kMfa;
+  if (name == "ip_allowlist") return PolicyKind::kIpAllowlist;
+  return absl::InvalidArgumentError(
+      "kind: must be password, lockout, session, mfa or ip_allowlist");
 }
 
 const char* PolicyKindName(PolicyKind kind) {
@@ -66,6 +84,8 @@ const char* PolicyKindName(PolicyKind kind) {
     case PolicyKind::kPassword: return "password";
     case PolicyKind::kLockout: return "lockout";
     case PolicyKind::kSession: return "session";
+    case PolicyKind::kMfa: return "mfa";
+    case PolicyKind::kIpAllowlist: return "ip_allowlist";
   }
   return "";
 }
@@ -111,16 +131,63 @@ absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::
   RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UnlockUser", account));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   return ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    int e_mfa_failures = 0;
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
     ASSIGN_OR_RETURN(store::CounterRow c,
                      store::login::GetCounter(tx, account, absl::StrCat("user:", u.id)));
     RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, c.subject).status());
+    ASSIGN_OR_RETURN(store::CounterRow m,
+                     store::login::GetCounter(tx, account, mfa::MfaCounterSubject(u.id)));
+    RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, m.subject).status());
+    e_mfa_failures = m.failures;
     audit::Event e = account::AuditEvent(caller, account, "iam:UnlockUser", "user", u.id);
     e.detail["username"] = u.username;
     e.detail["was_locked"] = c.permanent || c.locked_until > ctx_.base.NowMs();
     e.detail["failures"] = c.failures;
+    e.detail["mfa_failures"] = e_mfa_failures;
     return ctx_.base.audit->Append(tx, e);
   });
+}
+
+absl::StatusOr<std::vector<std::string>> AuthAdminService::GetUserAllowlist(
+    const account::Caller& caller, const std::string& account_id, const std::string& username) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:GetUserIpAllowlist", account));
+  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  std::vector<std::string> out;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+    ASSIGN_OR_RETURN(auto body, store::devices::GetUserAllowlist(tx, u.id));
+    if (!body) return absl::OkStatus();
+    auto p = mfa::IpAllowlistPolicy::FromJson(nlohmann::json::parse(*body, nullptr, false));
+    if (!p.ok()) return absl::DataLossError("stored user IP allowlist does not parse");
+    out = p->cidrs;
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> AuthAdminService::SetUserAllowlist(
+    const account::Caller& caller, const std::string& account_id, const std::string& username,
+    const std::vector<std::string>& cidrs) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UpdateUserIpAllowlist", account));
+  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  ASSIGN_OR_RETURN(mfa::IpAllowlistPolicy list, mfa::IpAllowlistPolicy::FromList(cidrs));
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+    ASSIGN_OR_RETURN(auto before, store::devices::GetUserAllowlist(tx, u.id));
+    RETURN_IF_ERROR(store::devices::PutUserAllowlist(
+        tx, account, u.id, list.cidrs.empty() ? "" : list.ToJson().dump(), ctx_.base.NowMs()));
+    audit::Event e =
+        account::AuditEvent(caller, account, "iam:UpdateUserIpAllowlist", "user", u.id);
+    e.detail["username"] = u.username;
+    e.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false)["cidrs"]
+                                : nlohmann::json::array();
+    e.detail["after"] = list.cidrs;
+    return ctx_.base.audit->Append(tx, e);
+  }));
+  return list.cidrs;
 }
 
 absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const account::Caller& caller,

@@ -1,5 +1,5 @@
 // AuthAdminService: what administrators manage about authentication: the
-// account's password, lockout and session policies (an update states every
+// account's password, lockout, session, MFA and login IP allowlist policies (an update states every
 // field), unlocking users, and the list of locked subjects and throttled
 // sources (IP addresses, devices) with clearing. Audited. Thread-safe.
 #ifndef IAM_AUTH_AUTH_ADMIN_SERVICE_H_
@@ -15,7 +15,7 @@
 
 namespace iam::auth {
 
-enum class PolicyKind { kPassword, kLockout, kSession };
+enum class PolicyKind { kPassword, kLockout, kSession, kMfa, kIpAllowlist };
 
 absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name);
 const char* PolicyKindName(PolicyKind kind);
@@ -51,6 +51,16 @@ class AuthAdminService {
   absl::StatusOr<std::vector<LoginBlock>> ListBlocks(const account::Caller& caller,
                                                      const std::string& account_id,
                                                      bool sources);
+  // A user's own login IP allowlist (CIDRs; empty removes it). It applies
+  // on top of the account's ("ip_allowlist" policy): a login must pass both.
+  absl::StatusOr<std::vector<std::string>> GetUserAllowlist(const account::Caller& caller,
+                                                            const std::string& account_id,
+                                                            const std::string& username);
+  absl::StatusOr<std::vector<std::string>> SetUserAllowlist(const account::Caller& caller,
+                                                            const std::string& account_id,
+                                                            const std::string& username,
+                                                            const std::vector<std::string>& cidrs);
+
   // Clears one throttled source (kind "ip" or "device"). System admins only.
   absl::Status ClearSourceBlock(const account::Caller& caller, const std::string& kind,
                                 const std::string& subject);

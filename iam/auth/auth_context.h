@@ -10,6 +10,8 @@
 #include "iam/auth/lockout_policy.h"
 #include "iam/auth/password_blocklist.h"
 #include "iam/auth/password_hasher.h"
+#include "iam/mfa/device_service.h"
+#include "iam/mfa/mfa_service.h"
 #include "iam/session/session_service.h"
 
 namespace iam::auth {
@@ -21,6 +23,8 @@ struct AuthContext {
   ThrottlePolicy throttle;
   const ChallengeVerifier* challenge = nullptr;
   session::SessionService* sessions = nullptr;
+  mfa::MfaService* mfa = nullptr;
+  mfa::DeviceService* devices = nullptr;
 };
 
 }  // namespace iam::auth

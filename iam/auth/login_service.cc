@@ -4,7 +4,12 @@
 #include "absl/strings/str_cat.h"
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
+#include "iam/common/crypto.h"
 #include "iam/common/text.h"
+#include "iam/mfa/login_gate.h"
+#include "iam/auth/session_opener.h"
+#include "iam/store/device_store.h"
+#include "iam/store/mfa_store.h"
 #include "iam/session/session_policy.h"
 #include "iam/store/account_store.h"
 #include "iam/store/credential_store.h"
@@ -27,6 +32,12 @@ struct Target {
   PasswordPolicy password_policy;
   std::string subject;  // "user:<id>", or "name:<blind index>" for an unknown name
   store::CounterRow subject_counter, ip_counter, device_counter;
+  // What the gate after the password needs (known users only).
+  mfa::MfaPolicy mfa_policy;
+  mfa::IpAllowlistPolicy account_allowlist, user_allowlist;
+  mfa::DeviceFacts device;
+  bool enrolled = false;
+  bool mfa_in_scope = false;
 };
 
 bool IsAccountId(const std::string& s) {
@@ -46,6 +57,7 @@ absl::Status Validate(const LoginRequest& r) {
   RETURN_IF_ERROR(text::CheckFreeText("device_id", r.device_id, 128));
   RETURN_IF_ERROR(text::CheckFreeText("challenge_proof", r.challenge_proof, 256));
   RETURN_IF_ERROR(text::CheckFreeText("audience", r.audience, 256));
+  RETURN_IF_ERROR(text::CheckFreeText("device_token", r.device_token, 128));
   return absl::OkStatus();
 }
 
@@ -70,6 +82,7 @@ const char* LoginStatusName(LoginStatus s) {
     case LoginStatus::kPasswordChangeRequired: return "PASSWORD_CHANGE_REQUIRED";
     case LoginStatus::kMfaRequired: return "MFA_REQUIRED";
     case LoginStatus::kSessionLimit: return "SESSION_LIMIT";
+    case LoginStatus::kDeviceApprovalRequired: return "DEVICE_APPROVAL_REQUIRED";
   }
   return "";
 }
@@ -78,7 +91,12 @@ namespace {
 
 class Attempt {
  public:
-  Attempt(const AuthContext& ctx, const LoginRequest& r) : ctx_(ctx), r_(r) {}
+  Attempt(const AuthContext& ctx, const LoginRequest& r)
+      : ctx_(ctx),
+        r_(r),
+        origin_{r.account, r.username, r.client_type, r.device_id, r.source_ip, r.user_agent,
+                r.audience},
+        opener_(ctx) {}
 
   absl::StatusOr<LoginResult> Run(PasswordService& passwords);
 
@@ -93,15 +111,20 @@ class Attempt {
   // opened in the same transaction (the common path: one write per login).
   absl::StatusOr<LoginResult> Settle(bool password_ok, bool open, const std::string& rehash,
                                      bool* proceed);
-  // Inside a write transaction: the session, the previous login, the audit.
-  absl::Status OpenInTx(store::Tx& tx, const std::string& rehash, LoginResult* out);
-  absl::StatusOr<LoginResult> OpenSession(const std::string& rehash);
+  // Inside a write transaction, with the right password: the gate (IP
+  // allowlists, device binding, second factor), then the session.
+  absl::Status ProceedInTx(store::Tx& tx, const std::string& rehash, LoginResult* out);
+  absl::Status IssueTicketInTx(store::Tx& tx, bool enroll, const std::string& risk,
+                               LoginResult* out);
+  absl::StatusOr<LoginResult> Proceed();
   absl::StatusOr<LoginResult> SignTokens(LoginResult out);
 
   int64_t Now() const { return ctx_.base.NowMs(); }
 
   const AuthContext& ctx_;
   const LoginRequest& r_;
+  const LoginOrigin origin_;
+  SessionOpener opener_;
   Target t_;
 };
 
@@ -139,6 +162,22 @@ absl::Status Attempt::Read() {
       ASSIGN_OR_RETURN(t_.subject_counter, store::login::GetCounter(tx, id, t_.subject));
       if (t_.user) {
         ASSIGN_OR_RETURN(t_.password, store::passwords::Get(tx, t_.user->id));
+        ASSIGN_OR_RETURN(t_.mfa_policy, store::account_policies::Load<mfa::MfaPolicy>(tx, id, "mfa"));
+        ASSIGN_OR_RETURN(t_.account_allowlist, store::account_policies::Load<mfa::IpAllowlistPolicy>(
+                                                   tx, id, "ip_allowlist"));
+        ASSIGN_OR_RETURN(auto user_list, store::devices::GetUserAllowlist(tx, t_.user->id));
+        if (user_list) {
+          auto parsed = mfa::IpAllowlistPolicy::FromJson(nlohmann::json::parse(*user_list, nullptr, false));
+          if (!parsed.ok()) return absl::DataLossError("stored user IP allowlist does not parse");
+          t_.user_allowlist = *parsed;
+        }
+        ASSIGN_OR_RETURN(t_.enrolled, mfa::MfaService::Enrolled(tx, t_.user->id));
+        ASSIGN_OR_RETURN(t_.mfa_in_scope, mfa::MfaService::RequiredOf(tx, t_.mfa_policy, *t_.user));
+        if (ctx_.devices != nullptr) {
+          ASSIGN_OR_RETURN(t_.device, ctx_.devices->FactsInTx(tx, *t_.user,
+                                                              {r_.device_id, r_.source_ip, r_.user_agent},
+                                                              r_.device_token, t_.mfa_policy));
+        }
       }
     }
     ASSIGN_OR_RETURN(t_.ip_counter, store::login::GetCounter(tx, "ip", r_.source_ip));
@@ -155,20 +194,8 @@ absl::Status Attempt::Audit(store::Tx& tx, const std::string& result, const std:
               {{"result", result}, {"reason", reason}, {"source_ip", r_.source_ip}});
     return absl::OkStatus();
   }
-  audit::Event e;
-  e.account_id = t_.account->id;
-  e.actor = t_.user ? account::UserArn(t_.account->id, t_.user->username) : "anonymous";
-  e.action = "sts:Login";
-  e.object_type = "user";
-  e.object_id = t_.user ? t_.user->id : "";
-  e.source_ip = r_.source_ip;
-  e.user_agent = r_.user_agent;
-  e.result = result;
-  e.detail["username"] = r_.username;
-  e.detail["client_type"] = r_.client_type;
-  e.detail["device_id"] = r_.device_id;
-  if (!reason.empty()) e.detail["reason"] = reason;
-  return ctx_.base.audit->Append(tx, e);
+  return ctx_.base.audit->Append(
+      tx, LoginEvent(t_.account->id, t_.user ? &*t_.user : nullptr, origin_, result, reason));
 }
 
 absl::StatusOr<LoginResult> Attempt::Refuse(LoginStatus status, const std::string& reason,
@@ -213,7 +240,7 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
                      t_.user->state != "active" ? "user disabled" : "account not active");
       }
       *proceed = true;
-      if (open) return OpenInTx(tx, rehash, &out);
+      if (open) return ProceedInTx(tx, rehash, &out);
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(store::CounterRow ip, store::login::LockCounter(tx, "ip", r_.source_ip));
@@ -254,70 +281,80 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
   return out;
 }
 
-absl::StatusOr<LoginResult> Attempt::OpenSession(const std::string& rehash) {
+absl::StatusOr<LoginResult> Attempt::Proceed() {
   LoginResult out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
     out = LoginResult{};
-    return OpenInTx(tx, rehash, &out);
+    return ProceedInTx(tx, "", &out);
   }));
   return SignTokens(std::move(out));
 }
 
-absl::Status Attempt::OpenInTx(store::Tx& tx, const std::string& rehash, LoginResult* result) {
-  LoginResult& out = *result;
-  const store::UserRow& user = *t_.user;
+absl::Status Attempt::ProceedInTx(store::Tx& tx, const std::string& rehash, LoginResult* out) {
+  mfa::LoginFacts facts;
+  facts.ip_allowed =
+      t_.account_allowlist.Allows(r_.source_ip) && t_.user_allowlist.Allows(r_.source_ip);
+  facts.has_device_id = !r_.device_id.empty();
+  facts.device_approved = t_.device.approved;
+  facts.device_known = t_.device.known;
+  facts.device_trusted = t_.device.trusted;
+  facts.prefix_known = t_.device.prefix_known;
+  facts.enrolled = t_.enrolled;
+  facts.in_scope = t_.mfa_in_scope;
+  const mfa::GateDecision d = mfa::Decide(t_.mfa_policy, facts);
+  switch (d.next) {
+    case mfa::Next::kRefuseIp:
+      out->status = LoginStatus::kFailed;
+      return Audit(tx, "failure", "source address not in the login IP allowlist");
+    case mfa::Next::kRefuseNoDevice:
+      out->status = LoginStatus::kFailed;
+      return Audit(tx, "failure", "device binding: no device id");
+    case mfa::Next::kDeviceApproval:
+      out->status = LoginStatus::kDeviceApprovalRequired;
+      if (ctx_.devices != nullptr) {
+        RETURN_IF_ERROR(ctx_.devices->MarkPendingInTx(
+            tx, *t_.user, {r_.device_id, r_.source_ip, r_.user_agent}));
+      }
+      return Audit(tx, "failure", "device not approved");
+    case mfa::Next::kMfa:
+    case mfa::Next::kEnroll:
+      return IssueTicketInTx(tx, d.next == mfa::Next::kEnroll, d.risk, out);
+    case mfa::Next::kOpen:
+      break;
+  }
+  return opener_.OpenInTx(tx, *t_.user, origin_, OpenRequest{{"pwd"}, d.risk, false, rehash}, out);
+}
+
+absl::Status Attempt::IssueTicketInTx(store::Tx& tx, bool enroll, const std::string& risk,
+                                      LoginResult* out) {
   const int64_t now = Now();
-  ASSIGN_OR_RETURN(store::LoginStateRow state,
-                   store::login::LockLoginState(tx, user.id, user.account_id));
-  // Disabled between the password check and now.
-  ASSIGN_OR_RETURN(store::UserRow fresh, store::users::Get(tx, user.id));
-  if (fresh.state != "active") {
-    out.status = LoginStatus::kFailed;
-    return Audit(tx, "failure", "user disabled");
-  }
-  ASSIGN_OR_RETURN(session::SessionPolicy policy,
-                   store::account_policies::Load<session::SessionPolicy>(tx, user.account_id,
-                                                                         "session"));
-  session::NewSession n{user.account_id, user.id, user.username, r_.client_type, r_.device_id,
-                        r_.source_ip,    r_.user_agent, {"pwd"}, now};
-  auto opened = ctx_.sessions->OpenInTx(tx, policy, n);
-  if (absl::IsFailedPrecondition(opened.status())) {
-    out.status = LoginStatus::kSessionLimit;
-    return Audit(tx, "failure", "session limit reached");
-  }
-  RETURN_IF_ERROR(opened.status());
-  if (!rehash.empty()) {
-    ASSIGN_OR_RETURN(auto pw, store::passwords::Get(tx, user.id));
-    if (pw) {
-      pw->hash = rehash;
-      RETURN_IF_ERROR(store::passwords::Put(tx, *pw));
-    }
-  }
-  if (state.last_at) {
-    out.previous =
-        PreviousLogin{true, *state.last_at, state.last_ip, state.last_device, state.last_client};
-  }
-  state.last_at = now;
-  state.last_ip = r_.source_ip;
-  state.last_device = r_.device_id;
-  state.last_client = r_.client_type;
-  RETURN_IF_ERROR(store::login::RecordLogin(tx, state));
-  RETURN_IF_ERROR(Audit(tx, "success", ""));
-  out.status = LoginStatus::kSuccess;
-  out.evicted_sessions = opened->evicted;
-  out.tokens.session = opened->row;
-  out.tokens.refresh_token = opened->refresh_token;
-  out.tokens.access_expires_at = policy.access_token_ttl_seconds;  // the TTL, until signed
-  return absl::OkStatus();
+  const std::string ticket = absl::StrCat("mt1.", crypto::Base64Url(ctx_.base.random->Bytes(32)));
+  store::MfaTicketRow row;
+  row.hash = crypto::Hex(crypto::Sha256(ticket));
+  row.account_id = t_.account->id;
+  row.user_id = t_.user->id;
+  row.purpose = enroll ? "enroll" : "verify";
+  row.created_at = now;
+  row.expires_at = now + int64_t{t_.mfa_policy.ticket_ttl_seconds} * 1000;
+  row.client_type = r_.client_type;
+  row.device_id = r_.device_id;
+  row.source_ip = r_.source_ip;
+  row.user_agent = r_.user_agent;
+  row.audience = r_.audience;
+  row.risk = risk;
+  RETURN_IF_ERROR(store::mfa::PutTicket(tx, row));
+  out->status = LoginStatus::kMfaRequired;
+  out->mfa_ticket = ticket;
+  out->mfa_ticket_expires_at = row.expires_at;
+  out->enrollment_required = enroll;
+  audit::Event e = LoginEvent(t_.account->id, &*t_.user, origin_, "pending",
+                              enroll ? "mfa enrolment required" : "mfa required");
+  if (!risk.empty()) e.detail["risk"] = risk;
+  return ctx_.base.audit->Append(tx, e);
 }
 
 absl::StatusOr<LoginResult> Attempt::SignTokens(LoginResult out) {
-  if (out.status != LoginStatus::kSuccess) return out;
-  for (const auto& id : out.evicted_sessions) ctx_.sessions->ForgetSession(id);
-  session::OpenedSession opened{out.tokens.session, out.tokens.refresh_token, {}};
-  ASSIGN_OR_RETURN(out.tokens, ctx_.sessions->Tokens(opened, t_.user->username, r_.audience,
-                                                     static_cast<int>(out.tokens.access_expires_at)));
-  return out;
+  return opener_.Sign(t_.user->username, r_.audience, std::move(out));
 }
 
 absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
@@ -372,7 +409,7 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   actor.source_ip = r_.source_ip;
   actor.user_agent = r_.user_agent;
   RETURN_IF_ERROR(passwords.Replace(actor, *t_.user, r_.new_password, false, false, ""));
-  return OpenSession("");
+  return Proceed();
 }
 
 }  // namespace

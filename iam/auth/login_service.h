@@ -5,7 +5,10 @@
 // transaction holding the counters' row locks, the outcome: failures counted
 // (only while not locked, so a lock lands after exactly the configured
 // number across replicas), or the session opened under the concurrent-login
-// limits. Every attempt is audited with its reason. Thread-safe.
+// limits. With the right password the login still passes the gate: the
+// login IP allowlists, device binding, and the second factor the MFA policy
+// and the login's risk call for (then a single-use MFA ticket is answered
+// instead of tokens). Every attempt is audited with its reason. Thread-safe.
 #ifndef IAM_AUTH_LOGIN_SERVICE_H_
 #define IAM_AUTH_LOGIN_SERVICE_H_
 
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "iam/auth/auth_context.h"
+#include "iam/auth/login_types.h"
 #include "iam/auth/password_service.h"
 
 namespace iam::auth {
@@ -28,35 +32,7 @@ struct LoginRequest {
   std::string user_agent;
   std::string challenge_proof;
   std::string audience;
-};
-
-enum class LoginStatus {
-  kSuccess,
-  kFailed,  // wrong credentials, unknown user, disabled user: one answer
-  kLocked,
-  kThrottled,
-  kChallengeRequired,
-  kPasswordChangeRequired,
-  kMfaRequired,
-  kSessionLimit,
-};
-
-const char* LoginStatusName(LoginStatus s);
-
-struct PreviousLogin {
-  bool present = false;
-  int64_t at = 0;  // ms
-  std::string source_ip;
-  std::string device_id;
-  std::string client_type;
-};
-
-struct LoginResult {
-  LoginStatus status = LoginStatus::kFailed;
-  int64_t retry_after_ms = 0;  // kLocked, kThrottled; 0 with a permanent lock
-  session::TokenPair tokens;   // kSuccess
-  PreviousLogin previous;      // kSuccess
-  std::vector<std::string> evicted_sessions;
+  std::string device_token;  // from an earlier "remember this device"
 };
 
 class LoginService {

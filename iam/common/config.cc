@@ -68,6 +68,8 @@ std::vector<Setting> Settings(Config& c) {
        "private key of the HTTP listener (PEM)", &c.http_tls_key_file},
       {"tokens.issuer", "IAM_ISSUER", "--issuer", "the tokens' iss (default: the HTTP URL)",
        &c.issuer},
+      {"mfa.issuer", "IAM_MFA_ISSUER", "--mfa-issuer",
+       "the name authenticator apps show for TOTP factors", &c.mfa_issuer},
       {"tokens.signing_alg", "IAM_TOKEN_SIGNING_ALG", "--token-signing-alg",
        "ES256, EdDSA or RS256", &c.token_signing_alg},
       {"tokens.key_rotation_days", "IAM_SIGNING_KEY_ROTATION_DAYS", "--signing-key-rotation-days",

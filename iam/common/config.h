@@ -49,6 +49,7 @@ struct Config {
   std::string http_tls_key_file;
   // The tokens' "iss"; empty means http(s)://<http_listen>.
   std::string issuer;
+  std::string mfa_issuer = "IAM";  // the name authenticator apps show
   std::string token_signing_alg = "ES256";  // ES256 | EdDSA | RS256
   int64_t signing_key_rotation_days = 30;   // 0 = on command only
   int64_t argon2_memory_kib = 19 * 1024;

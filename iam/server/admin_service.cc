@@ -366,6 +366,47 @@ grpc::Status AdminServiceImpl::UnlockUser(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status AdminServiceImpl::ResetUserMfa(grpc::ServerContext* ctx,
+                                            const v1::ResetUserMfaRequest* req,
+                                            v1::ResetUserMfaResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return mfa_->Reset(c, req->account_id(), req->username());
+  });
+}
+
+grpc::Status AdminServiceImpl::ApproveDevice(grpc::ServerContext* ctx,
+                                             const v1::ApproveDeviceRequest* req,
+                                             v1::ApproveDeviceResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return devices_->Approve(c, req->account_id(), req->username(), req->device_id());
+  });
+}
+
+grpc::Status AdminServiceImpl::GetUserIpAllowlist(grpc::ServerContext* ctx,
+                                                  const v1::GetUserIpAllowlistRequest* req,
+                                                  v1::UserIpAllowlist* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto cidrs, auth_admin_.GetUserAllowlist(c, req->account_id(),
+                                                              req->username()));
+    out->set_username(req->username());
+    for (const auto& x : cidrs) out->add_cidrs(x);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::SetUserIpAllowlist(grpc::ServerContext* ctx,
+                                                  const v1::SetUserIpAllowlistRequest* req,
+                                                  v1::UserIpAllowlist* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    std::vector<std::string> in(req->cidrs().begin(), req->cidrs().end());
+    ASSIGN_OR_RETURN(auto cidrs,
+                     auth_admin_.SetUserAllowlist(c, req->account_id(), req->username(), in));
+    out->set_username(req->username());
+    for (const auto& x : cidrs) out->add_cidrs(x);
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status AdminServiceImpl::ListLoginBlocks(grpc::ServerContext* ctx,
                                                const v1::ListLoginBlocksRequest* req,
                                                v1::ListLoginBlocksResponse* out) {

@@ -23,7 +23,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   AdminServiceImpl(const auth::AuthContext& ctx, const Authenticator* authenticator,
                    token::KeyRing* keys)
       : accounts_(ctx.base), users_(ctx.base), groups_(ctx.base), keys_(ctx.base),
-        auth_admin_(ctx), passwords_(ctx), sessions_(ctx.sessions), signing_keys_(keys),
+        auth_admin_(ctx), passwords_(ctx), sessions_(ctx.sessions), mfa_(ctx.mfa),
+        devices_(ctx.devices), signing_keys_(keys),
         authn_(authenticator), ctx_(ctx.base) {}
 
   // Who is calling: the bearer access key or access token in the metadata.
@@ -83,6 +84,14 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                                 v1::AccountPolicy*) override;
   grpc::Status SetUserPassword(grpc::ServerContext*, const v1::SetUserPasswordRequest*,
                                v1::SetUserPasswordResponse*) override;
+  grpc::Status ResetUserMfa(grpc::ServerContext*, const v1::ResetUserMfaRequest*,
+                            v1::ResetUserMfaResponse*) override;
+  grpc::Status ApproveDevice(grpc::ServerContext*, const v1::ApproveDeviceRequest*,
+                             v1::ApproveDeviceResponse*) override;
+  grpc::Status GetUserIpAllowlist(grpc::ServerContext*, const v1::GetUserIpAllowlistRequest*,
+                                  v1::UserIpAllowlist*) override;
+  grpc::Status SetUserIpAllowlist(grpc::ServerContext*, const v1::SetUserIpAllowlistRequest*,
+                                  v1::UserIpAllowlist*) override;
   grpc::Status UnlockUser(grpc::ServerContext*, const v1::UnlockUserRequest*,
                           v1::UnlockUserResponse*) override;
   grpc::Status ListLoginBlocks(grpc::ServerContext*, const v1::ListLoginBlocksRequest*,
@@ -104,6 +113,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   auth::AuthAdminService auth_admin_;
   auth::PasswordService passwords_;
   session::SessionService* sessions_;
+  mfa::MfaService* mfa_;
+  mfa::DeviceService* devices_;
   token::KeyRing* signing_keys_;
   const Authenticator* authn_;
   account::ServiceContext ctx_;

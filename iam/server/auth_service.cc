@@ -22,6 +22,8 @@ v1::LoginStatus ToProto(auth::LoginStatus s) {
       return v1::LOGIN_STATUS_PASSWORD_CHANGE_REQUIRED;
     case auth::LoginStatus::kMfaRequired: return v1::LOGIN_STATUS_MFA_REQUIRED;
     case auth::LoginStatus::kSessionLimit: return v1::LOGIN_STATUS_SESSION_LIMIT_REACHED;
+    case auth::LoginStatus::kDeviceApprovalRequired:
+      return v1::LOGIN_STATUS_DEVICE_APPROVAL_REQUIRED;
   }
   return v1::LOGIN_STATUS_UNSPECIFIED;
 }
@@ -37,6 +39,8 @@ const char* Message(auth::LoginStatus s) {
     case auth::LoginStatus::kPasswordChangeRequired: return "the password must be changed";
     case auth::LoginStatus::kMfaRequired: return "a second factor is required";
     case auth::LoginStatus::kSessionLimit: return "too many sessions: log out of one first";
+    case auth::LoginStatus::kDeviceApprovalRequired:
+      return "this device is waiting for an administrator's approval";
   }
   return "";
 }
@@ -72,23 +76,36 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* ctx, const v1::LoginReq
   in.user_agent = Authenticator::UserAgent(ctx);
   in.challenge_proof = req->challenge_proof();
   in.audience = req->audience();
+  in.device_token = req->device_token();
   auto result = login_.Login(in);
   if (!result.ok()) return ToGrpc(result.status());
-  out->set_status(ToProto(result->status));
-  out->set_message(Message(result->status));
-  out->set_retry_after_ms(result->retry_after_ms);
-  if (result->status == auth::LoginStatus::kSuccess) {
-    FillTokens(result->tokens, absl::ToUnixSeconds(clock_->Now()), out->mutable_tokens());
-    if (result->previous.present) {
-      auto* p = out->mutable_previous_login();
-      *p->mutable_time() = TimeUtil::MillisecondsToTimestamp(result->previous.at);
-      p->set_source_ip(result->previous.source_ip);
-      p->set_device_id(result->previous.device_id);
-      p->set_client_type(result->previous.client_type);
-    }
-    for (const auto& id : result->evicted_sessions) out->add_evicted_session_ids(id);
-  }
+  FillLogin(*result, out);
   return grpc::Status::OK;
+}
+
+void AuthServiceImpl::FillLogin(const auth::LoginResult& result, v1::LoginResponse* out) const {
+  out->set_status(ToProto(result.status));
+  out->set_message(Message(result.status));
+  out->set_retry_after_ms(result.retry_after_ms);
+  if (result.status == auth::LoginStatus::kMfaRequired) {
+    out->set_mfa_ticket(result.mfa_ticket);
+    *out->mutable_mfa_ticket_expire_time() =
+        TimeUtil::MillisecondsToTimestamp(result.mfa_ticket_expires_at);
+    out->set_enrollment_required(result.enrollment_required);
+    if (result.enrollment_required) out->set_message("enrol a second factor to continue");
+  }
+  if (result.status == auth::LoginStatus::kSuccess) {
+    FillTokens(result.tokens, absl::ToUnixSeconds(clock_->Now()), out->mutable_tokens());
+    if (result.previous.present) {
+      auto* p = out->mutable_previous_login();
+      *p->mutable_time() = TimeUtil::MillisecondsToTimestamp(result.previous.at);
+      p->set_source_ip(result.previous.source_ip);
+      p->set_device_id(result.previous.device_id);
+      p->set_client_type(result.previous.client_type);
+    }
+    for (const auto& id : result.evicted_sessions) out->add_evicted_session_ids(id);
+    out->set_device_token(result.device_token);
+  }
 }
 
 grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* ctx, const v1::RefreshRequest* req,
@@ -156,6 +173,11 @@ grpc::Status AuthServiceImpl::VerifyToken(grpc::ServerContext*, const v1::Verify
   out->set_client_type(c.client_type);
   out->set_issuer(c.iss);
   out->set_token_id(c.jti);
+  const bool mfa = std::find(c.amr.begin(), c.amr.end(), "mfa") != c.amr.end();
+  out->set_mfa_present(mfa);
+  out->set_mfa_age_seconds(mfa ? std::max<int64_t>(0, absl::ToUnixSeconds(clock_->Now()) -
+                                                          c.auth_time)
+                               : -1);
   return grpc::Status::OK;
 }
 
@@ -203,6 +225,141 @@ grpc::Status AuthServiceImpl::RevokeSession(grpc::ServerContext* ctx,
   auto caller = authn_->Authenticate(ctx);
   if (!caller.ok()) return ToGrpc(caller.status());
   return ToGrpc(sessions_->Revoke(*caller, req->account_id(), req->session_id()));
+}
+
+}  // namespace iam::server
+
+namespace iam::server {
+
+grpc::Status AuthServiceImpl::VerifyMfa(grpc::ServerContext* ctx, const v1::VerifyMfaRequest* req,
+                                        v1::LoginResponse* out) {
+  auth::MfaAnswer a{req->ticket(),          req->code(), req->recovery_code(),
+                    req->remember_device(), PeerAddress(ctx->peer()),
+                    Authenticator::UserAgent(ctx)};
+  auto result = mfa_login_.Verify(a);
+  if (!result.ok()) return ToGrpc(result.status());
+  FillLogin(*result, out);
+  return grpc::Status::OK;
+}
+
+grpc::Status AuthServiceImpl::BeginTotpEnrollment(grpc::ServerContext* ctx,
+                                                  const v1::BeginTotpEnrollmentRequest* req,
+                                                  v1::BeginTotpEnrollmentResponse* out) {
+  absl::StatusOr<mfa::Enrollment> e;
+  if (!req->ticket().empty()) {
+    e = mfa_login_.BeginEnrollment(req->ticket());
+  } else {
+    auto caller = authn_->Authenticate(ctx);
+    if (!caller.ok()) return ToGrpc(caller.status());
+    e = mfa_->Begin(*caller);
+  }
+  if (!e.ok()) return ToGrpc(e.status());
+  out->set_otpauth_uri(e->otpauth_uri);
+  out->set_secret(e->secret_base32);
+  out->set_algorithm(mfa::TotpAlgorithmName(e->params.algorithm));
+  out->set_digits(e->params.digits);
+  out->set_period_seconds(e->params.period);
+  return grpc::Status::OK;
+}
+
+grpc::Status AuthServiceImpl::ConfirmTotpEnrollment(grpc::ServerContext* ctx,
+                                                    const v1::ConfirmTotpEnrollmentRequest* req,
+                                                    v1::ConfirmTotpEnrollmentResponse* out) {
+  if (!req->ticket().empty()) {
+    auth::MfaAnswer a{req->ticket(),          req->code(), "",
+                      req->remember_device(), PeerAddress(ctx->peer()),
+                      Authenticator::UserAgent(ctx)};
+    auto result = mfa_login_.ConfirmEnrollment(a);
+    if (!result.ok()) return ToGrpc(result.status());
+    FillLogin(*result, out->mutable_login());
+    for (const auto& c : result->recovery_codes) out->add_recovery_codes(c);
+    return grpc::Status::OK;
+  }
+  auto caller = authn_->Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto codes = mfa_->Confirm(*caller, req->code());
+  if (!codes.ok()) return ToGrpc(codes.status());
+  for (const auto& c : *codes) out->add_recovery_codes(c);
+  return grpc::Status::OK;
+}
+
+grpc::Status AuthServiceImpl::RegenerateRecoveryCodes(
+    grpc::ServerContext* ctx, const v1::RegenerateRecoveryCodesRequest* req,
+    v1::RegenerateRecoveryCodesResponse* out) {
+  auto caller = authn_->Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto codes = mfa_->RegenerateRecoveryCodes(*caller, req->code());
+  if (!codes.ok()) return ToGrpc(codes.status());
+  for (const auto& c : *codes) out->add_recovery_codes(c);
+  return grpc::Status::OK;
+}
+
+grpc::Status AuthServiceImpl::GetMfaStatus(grpc::ServerContext* ctx,
+                                           const v1::GetMfaStatusRequest* req,
+                                           v1::MfaStatus* out) {
+  auto caller = authn_->Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto st = mfa_->Status(*caller, req->account_id(), req->username());
+  if (!st.ok()) return ToGrpc(st.status());
+  out->set_enrolled(st->enrolled);
+  out->set_pending(st->pending);
+  out->set_algorithm(st->algorithm);
+  out->set_digits(st->digits);
+  out->set_period_seconds(st->period);
+  if (st->confirmed_at) {
+    *out->mutable_confirm_time() = TimeUtil::MillisecondsToTimestamp(st->confirmed_at);
+  }
+  out->set_recovery_codes_left(st->recovery_codes_left);
+  out->set_policy_mode(st->mode);
+  out->set_required(st->required);
+  out->set_consecutive_failures(st->consecutive_failures);
+  return grpc::Status::OK;
+}
+
+grpc::Status AuthServiceImpl::StepUp(grpc::ServerContext* ctx, const v1::StepUpRequest* req,
+                                     v1::StepUpResponse* out) {
+  auto caller = authn_->Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto t = mfa_login_.StepUp(*caller, req->code(), req->recovery_code(), req->audience());
+  if (!t.ok()) return ToGrpc(t.status());
+  out->set_access_token(t->access_token);
+  *out->mutable_expire_time() = TimeUtil::SecondsToTimestamp(t->access_expires_at);
+  *out->mutable_auth_time() = TimeUtil::MillisecondsToTimestamp(t->session.auth_time);
+  return grpc::Status::OK;
+}
+
+grpc::Status AuthServiceImpl::ListDevices(grpc::ServerContext* ctx,
+                                          const v1::ListDevicesRequest* req,
+                                          v1::ListDevicesResponse* out) {
+  auto caller = authn_->Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto devices = devices_->List(*caller, req->account_id(), req->username());
+  if (!devices.ok()) return ToGrpc(devices.status());
+  const int64_t now = absl::ToUnixMillis(clock_->Now());
+  for (const auto& d : *devices) {
+    v1::Device* p = out->add_devices();
+    p->set_device_id(d.device_id);
+    p->set_state(d.state);
+    p->set_trusted(!d.token_hash.empty() && d.trusted_until > now);
+    if (d.trusted_until > 0) {
+      *p->mutable_trusted_until() = TimeUtil::MillisecondsToTimestamp(d.trusted_until);
+    }
+    *p->mutable_first_seen_time() = TimeUtil::MillisecondsToTimestamp(d.first_seen_at);
+    *p->mutable_last_seen_time() = TimeUtil::MillisecondsToTimestamp(d.last_seen_at);
+    p->set_last_ip(d.last_ip);
+    p->set_user_agent(d.user_agent);
+    p->set_approved_by(d.approved_by);
+    if (d.approved_at) *p->mutable_approve_time() = TimeUtil::MillisecondsToTimestamp(*d.approved_at);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AuthServiceImpl::RevokeDevice(grpc::ServerContext* ctx,
+                                           const v1::RevokeDeviceRequest* req,
+                                           v1::RevokeDeviceResponse*) {
+  auto caller = authn_->Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  return ToGrpc(devices_->Revoke(*caller, req->account_id(), req->username(), req->device_id()));
 }
 
 }  // namespace iam::server

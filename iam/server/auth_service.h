@@ -4,6 +4,7 @@
 #define IAM_SERVER_AUTH_SERVICE_H_
 
 #include "iam/auth/login_service.h"
+#include "iam/auth/mfa_login_service.h"
 #include "iam/auth/password_service.h"
 #include "iam/server/authenticator.h"
 #include "iam/session/session_service.h"
@@ -16,8 +17,8 @@ class AuthServiceImpl final : public v1::AuthService::Service {
  public:
   AuthServiceImpl(const auth::AuthContext& ctx, token::TokenService* tokens,
                   const Authenticator* authenticator)
-      : login_(ctx), passwords_(ctx), sessions_(ctx.sessions), tokens_(tokens),
-        authn_(authenticator), clock_(ctx.base.clock) {}
+      : login_(ctx), mfa_login_(ctx), passwords_(ctx), sessions_(ctx.sessions), mfa_(ctx.mfa),
+        devices_(ctx.devices), tokens_(tokens), authn_(authenticator), clock_(ctx.base.clock) {}
 
   grpc::Status Login(grpc::ServerContext*, const v1::LoginRequest*, v1::LoginResponse*) override;
   grpc::Status Refresh(grpc::ServerContext*, const v1::RefreshRequest*,
@@ -36,11 +37,34 @@ class AuthServiceImpl final : public v1::AuthService::Service {
                             v1::ListSessionsResponse*) override;
   grpc::Status RevokeSession(grpc::ServerContext*, const v1::RevokeSessionRequest*,
                              v1::RevokeSessionResponse*) override;
+  grpc::Status VerifyMfa(grpc::ServerContext*, const v1::VerifyMfaRequest*,
+                         v1::LoginResponse*) override;
+  grpc::Status BeginTotpEnrollment(grpc::ServerContext*, const v1::BeginTotpEnrollmentRequest*,
+                                   v1::BeginTotpEnrollmentResponse*) override;
+  grpc::Status ConfirmTotpEnrollment(grpc::ServerContext*, const v1::ConfirmTotpEnrollmentRequest*,
+                                     v1::ConfirmTotpEnrollmentResponse*) override;
+  grpc::Status RegenerateRecoveryCodes(grpc::ServerContext*,
+                                       const v1::RegenerateRecoveryCodesRequest*,
+                                       v1::RegenerateRecoveryCodesResponse*) override;
+  grpc::Status GetMfaStatus(grpc::ServerContext*, const v1::GetMfaStatusRequest*,
+                            v1::MfaStatus*) override;
+  grpc::Status StepUp(grpc::ServerContext*, const v1::StepUpRequest*,
+                      v1::StepUpResponse*) override;
+  grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
+                           v1::ListDevicesResponse*) override;
+  grpc::Status RevokeDevice(grpc::ServerContext*, const v1::RevokeDeviceRequest*,
+                            v1::RevokeDeviceResponse*) override;
 
  private:
+  void FillLogin(const auth::LoginResult& result, v1::LoginResponse* out) const;
+
+
   auth::LoginService login_;
+  auth::MfaLoginService mfa_login_;
   auth::PasswordService passwords_;
   session::SessionService* sessions_;
+  mfa::MfaService* mfa_;
+  mfa::DeviceService* devices_;
   token::TokenService* tokens_;
   const Authenticator* authn_;
   const Clock* clock_;

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "iam/store/login_store.h"
+#include "iam/store/mfa_store.h"
 #include "iam/store/open_database.h"
 
 namespace iam::server {
@@ -158,6 +159,10 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   auth_ctx_.throttle.block_seconds = static_cast<int>(config.throttle_block_seconds);
   auth_ctx_.challenge = challenge_.get();
   auth_ctx_.sessions = sessions_.get();
+  mfa_ = std::make_unique<mfa::MfaService>(ctx_, config.mfa_issuer);
+  devices_ = std::make_unique<mfa::DeviceService>(ctx_);
+  auth_ctx_.mfa = mfa_.get();
+  auth_ctx_.devices = devices_.get();
   admin_ = std::make_unique<AdminServiceImpl>(auth_ctx_, authn_.get(), key_ring_.get());
   auth_service_ = std::make_unique<AuthServiceImpl>(auth_ctx_, tokens_.get(), authn_.get());
   return absl::OkStatus();
@@ -175,7 +180,8 @@ void IamServer::RunMaintenance() {
   const int64_t now = ctx_.NowMs();
   // Counters idle for a day and not locked say nothing any more.
   absl::Status pruned = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
-    return store::login::PruneCounters(tx, now - 86400 * 1000, now).status();
+    RETURN_IF_ERROR(store::login::PruneCounters(tx, now - 86400 * 1000, now).status());
+    return store::mfa::PruneTickets(tx, now).status();
   });
   if (!pruned.ok()) log::Error("counter pruning failed", {{"status", pruned.ToString()}});
 }

@@ -82,6 +82,8 @@ class IamServer {
   std::unique_ptr<token::KeyRing> key_ring_;
   std::unique_ptr<token::TokenService> tokens_;
   std::unique_ptr<session::SessionService> sessions_;
+  std::unique_ptr<mfa::MfaService> mfa_;
+  std::unique_ptr<mfa::DeviceService> devices_;
   std::unique_ptr<Authenticator> authn_;
   auth::AuthContext auth_ctx_;
   std::unique_ptr<AdminServiceImpl> admin_;

@@ -76,8 +76,10 @@ absl::StatusOr<std::vector<CounterRow>> ListLocked(Tx& tx, const std::vector<std
 }
 
 absl::StatusOr<int64_t> PruneCounters(Tx& tx, int64_t cutoff, int64_t now) {
+  // Second-factor failures count until a success or an administrator
+  // clears them: they are never forgotten by age.
   return tx.Exec("DELETE FROM login_counters WHERE last_failure_at < ? AND permanent = 0 AND "
-                 "locked_until <= ?",
+                 "locked_until <= ? AND subject NOT LIKE 'mfa:%'",
                  {cutoff, now});
 }
 

@@ -37,6 +37,11 @@ absl::Status Insert(Tx& tx, const SessionRow& s) {
       .status();
 }
 
+absl::Status SetAuth(Tx& tx, const std::string& id, const std::string& amr, int64_t auth_time) {
+  return tx.Exec("UPDATE sessions SET amr = ?, auth_time = ? WHERE id = ?", {amr, auth_time, id})
+      .status();
+}
+
 absl::StatusOr<SessionRow> Get(Tx& tx, const std::string& id) {
   ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kSelect) + "WHERE id = ?", {id}));
   if (rows.empty()) return absl::NotFoundError("session not found");

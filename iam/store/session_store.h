@@ -23,6 +23,8 @@ absl::StatusOr<std::vector<SessionRow>> ListLiveOfUser(Tx& tx, const std::string
 absl::StatusOr<std::vector<SessionRow>> List(Tx& tx, const std::string& account_id,
                                              const std::string& user_id, int64_t now,
                                              bool include_ended, int limit);
+// A step-up: the session's authentication methods and time change.
+absl::Status SetAuth(Tx& tx, const std::string& id, const std::string& amr, int64_t auth_time);
 absl::Status Touch(Tx& tx, const std::string& id, int64_t last_seen_at, int64_t idle_expires_at);
 // Marks the session revoked; 0 when it already was (or does not exist).
 absl::StatusOr<int64_t> Revoke(Tx& tx, const std::string& id, int64_t at,

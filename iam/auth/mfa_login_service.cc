@@ -1,0 +1,201 @@
+#include "iam/auth/mfa_login_service.h"
+
+#include <set>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "iam/auth/session_opener.h"
+#include "iam/common/crypto.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/store/account_store.h"
+#include "iam/store/login_store.h"
+#include "iam/store/mfa_store.h"
+#include "iam/store/policy_store.h"
+#include "iam/store/session_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::auth {
+namespace {
+
+constexpr size_t kMaxTicket = 128;
+
+absl::Status CheckTicket(const std::string& ticket) {
+  if (ticket.empty()) return absl::InvalidArgumentError("ticket: required");
+  if (ticket.size() > kMaxTicket || ticket.rfind("mt1.", 0) != 0) {
+    return absl::InvalidArgumentError("ticket: not an MFA ticket");
+  }
+  return absl::OkStatus();
+}
+
+LoginOrigin OriginOf(const store::MfaTicketRow& t, const store::UserRow& user) {
+  return LoginOrigin{t.account_id, user.username, t.client_type, t.device_id,
+                     t.source_ip,  t.user_agent,  t.audience};
+}
+
+std::vector<std::string> AmrWith(const std::string& method) {
+  return {"pwd", method, "mfa"};
+}
+
+}  // namespace
+
+absl::StatusOr<LoginResult> MfaLoginService::WithTicket(
+    const MfaAnswer& answer, TicketUse use,
+    const std::function<absl::Status(store::Tx&, const store::MfaTicketRow&, const store::UserRow&,
+                                     const mfa::MfaPolicy&, LoginResult*)>& step) {
+  RETURN_IF_ERROR(CheckTicket(answer.ticket));
+  const std::string hash = crypto::Hex(crypto::Sha256(answer.ticket));
+  LoginResult out;
+  std::string username, audience;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    out = LoginResult{};
+    const int64_t now = ctx_.base.NowMs();
+    ASSIGN_OR_RETURN(auto t, store::mfa::LockTicket(tx, hash));
+    const bool right_use = t && (t->purpose == "enroll") == (use == TicketUse::kEnroll);
+    if (!t || t->expires_at <= now || !right_use) {
+      if (t && t->expires_at <= now) RETURN_IF_ERROR(store::mfa::DeleteTicket(tx, hash));
+      out.status = LoginStatus::kFailed;
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, t->user_id));
+    ASSIGN_OR_RETURN(mfa::MfaPolicy policy,
+                     store::account_policies::Load<mfa::MfaPolicy>(tx, t->account_id, "mfa"));
+    username = user.username;
+    audience = t->audience;
+    RETURN_IF_ERROR(step(tx, *t, user, policy, &out));
+    if (out.status == LoginStatus::kMfaRequired) {
+      // A wrong code: the ticket lives on until its limit.
+      const int failures = t->failures + 1;
+      if (failures >= policy.ticket_max_failures) {
+        out.status = LoginStatus::kFailed;
+        return store::mfa::DeleteTicket(tx, hash);
+      }
+      out.mfa_ticket = answer.ticket;
+      out.mfa_ticket_expires_at = t->expires_at;
+      out.enrollment_required = use == TicketUse::kEnroll;
+      return store::mfa::SetTicketFailures(tx, hash, failures);
+    }
+    // Used, whatever came of it: a ticket never serves twice.
+    return store::mfa::DeleteTicket(tx, hash);
+  }));
+  SessionOpener opener(ctx_);
+  return opener.Sign(username, audience, std::move(out));
+}
+
+absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {
+  RETURN_IF_ERROR(mfa::CheckCodeInput(answer.code, answer.recovery_code, true));
+  return WithTicket(answer, TicketUse::kVerify,
+                    [&](store::Tx& tx, const store::MfaTicketRow& t, const store::UserRow& user,
+                        const mfa::MfaPolicy& policy, LoginResult* out) -> absl::Status {
+                      ASSIGN_OR_RETURN(
+                          mfa::CodeOutcome o,
+                          ctx_.mfa->CheckInTx(tx, user, policy, answer.code, answer.recovery_code,
+                                              {answer.source_ip, answer.user_agent, "login"}));
+                      if (o.result == mfa::CodeResult::kLocked) {
+                        out->status = LoginStatus::kLocked;
+                        return absl::OkStatus();
+                      }
+                      if (o.result == mfa::CodeResult::kWrong) {
+                        out->status = LoginStatus::kMfaRequired;
+                        return absl::OkStatus();
+                      }
+                      SessionOpener opener(ctx_);
+                      return opener.OpenInTx(tx, user, OriginOf(t, user),
+                                             OpenRequest{AmrWith(o.method), t.risk,
+                                                         answer.remember_device, ""},
+                                             out);
+                    });
+}
+
+absl::StatusOr<mfa::Enrollment> MfaLoginService::BeginEnrollment(const std::string& ticket) {
+  RETURN_IF_ERROR(CheckTicket(ticket));
+  const std::string hash = crypto::Hex(crypto::Sha256(ticket));
+  mfa::Enrollment out;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto t, store::mfa::LockTicket(tx, hash));
+    if (!t || t->purpose != "enroll" || t->expires_at <= ctx_.base.NowMs()) {
+      return absl::UnauthenticatedError("ticket: invalid or expired; log in again");
+    }
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, t->user_id));
+    ASSIGN_OR_RETURN(mfa::MfaPolicy policy,
+                     store::account_policies::Load<mfa::MfaPolicy>(tx, t->account_id, "mfa"));
+    ASSIGN_OR_RETURN(out, ctx_.mfa->BeginInTx(tx, user, policy,
+                                              account::UserArn(user.account_id, user.username)));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<LoginResult> MfaLoginService::ConfirmEnrollment(const MfaAnswer& answer) {
+  RETURN_IF_ERROR(mfa::CheckCodeInput(answer.code, "", true));
+  return WithTicket(
+      answer, TicketUse::kEnroll,
+      [&](store::Tx& tx, const store::MfaTicketRow& t, const store::UserRow& user,
+          const mfa::MfaPolicy& policy, LoginResult* out) -> absl::Status {
+        ASSIGN_OR_RETURN(auto pending, store::mfa::GetFactor(tx, user.id));
+        if (!pending || pending->active) {
+          return absl::FailedPreconditionError("no enrolment begun: call BeginTotpEnrollment");
+        }
+        ASSIGN_OR_RETURN(auto codes,
+                         ctx_.mfa->ConfirmInTx(tx, user, policy, answer.code,
+                                               account::UserArn(user.account_id, user.username)));
+        if (!codes) {
+          out->status = LoginStatus::kMfaRequired;
+          return absl::OkStatus();
+        }
+        SessionOpener opener(ctx_);
+        RETURN_IF_ERROR(opener.OpenInTx(
+            tx, user, OriginOf(t, user),
+            OpenRequest{AmrWith("otp"), t.risk, answer.remember_device, ""}, out));
+        out->recovery_codes = std::move(*codes);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<session::TokenPair> MfaLoginService::StepUp(const account::Caller& caller,
+                                                           const std::string& code,
+                                                           const std::string& recovery_code,
+                                                           const std::string& audience) {
+  if (caller.session_id.empty()) {
+    return absl::FailedPreconditionError("step-up needs a login session (an access token)");
+  }
+  RETURN_IF_ERROR(mfa::CheckCodeInput(code, recovery_code, true));
+  if (!audience.empty()) RETURN_IF_ERROR(text::CheckFreeText("audience", audience, 256, false));
+  store::SessionRow s;
+  int ttl = 0;
+  mfa::CodeOutcome outcome;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    const int64_t now = ctx_.base.NowMs();
+    ASSIGN_OR_RETURN(s, store::sessions::Get(tx, caller.session_id));
+    if (!s.LiveAt(now)) return absl::UnauthenticatedError("the session has ended");
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, s.user_id));
+    ASSIGN_OR_RETURN(mfa::MfaPolicy policy,
+                     store::account_policies::Load<mfa::MfaPolicy>(tx, s.account_id, "mfa"));
+    ASSIGN_OR_RETURN(outcome, ctx_.mfa->CheckInTx(tx, user, policy, code, recovery_code,
+                                                  {caller.source_ip, caller.user_agent, "step-up"}));
+    if (outcome.result != mfa::CodeResult::kAccepted) return absl::OkStatus();
+    std::set<std::string> amr;
+    for (absl::string_view m : absl::StrSplit(s.amr, ',', absl::SkipEmpty())) amr.emplace(m);
+    amr.insert(outcome.method);
+    amr.insert("mfa");
+    s.amr = absl::StrJoin(amr, ",");
+    s.auth_time = now;
+    RETURN_IF_ERROR(store::sessions::SetAuth(tx, s.id, s.amr, s.auth_time));
+    ASSIGN_OR_RETURN(session::SessionPolicy sp,
+                     store::account_policies::Load<session::SessionPolicy>(tx, s.account_id,
+                                                                           "session"));
+    ttl = sp.access_token_ttl_seconds;
+    audit::Event e = account::AuditEvent(caller, s.account_id, "sts:StepUp", "session", s.id);
+    e.detail["method"] = outcome.method;
+    return ctx_.base.audit->Append(tx, e);
+  }));
+  if (outcome.result == mfa::CodeResult::kLocked) {
+    return absl::PermissionDeniedError("too many wrong codes: the user is locked");
+  }
+  if (outcome.result != mfa::CodeResult::kAccepted) {
+    return absl::PermissionDeniedError("the code does not match");
+  }
+  return ctx_.sessions->Tokens(session::OpenedSession{s, "", {}}, caller.username, audience, ttl);
+}
+
+}  // namespace iam::auth

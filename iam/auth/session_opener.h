@@ -1,0 +1,60 @@
+// SessionOpener: the last step of every login path (password, password plus
+// a second factor, enrolment at login): under the user's login row lock, it
+// opens the session within the concurrent-login limits, learns the device
+// and network, remembers the device when asked, records the previous login
+// and audits the success; then signs the tokens. Shared by LoginService and
+// MfaLoginService. Thread-safe.
+#ifndef IAM_AUTH_SESSION_OPENER_H_
+#define IAM_AUTH_SESSION_OPENER_H_
+
+#include <string>
+#include <vector>
+
+#include "iam/audit/audit_log.h"
+#include "iam/auth/auth_context.h"
+#include "iam/auth/login_types.h"
+
+namespace iam::auth {
+
+// Where a login comes from and what it asks for.
+struct LoginOrigin {
+  std::string account;   // as typed
+  std::string username;  // as typed
+  std::string client_type = "web";
+  std::string device_id;
+  std::string source_ip;
+  std::string user_agent;
+  std::string audience;
+};
+
+struct OpenRequest {
+  std::vector<std::string> amr;
+  std::string risk;          // flagged in the audit record
+  bool remember_device = false;
+  std::string rehash;        // a new password hash to store
+};
+
+// The sts:Login audit record of one attempt.
+audit::Event LoginEvent(const std::string& account_id, const store::UserRow* user,
+                        const LoginOrigin& origin, const std::string& result,
+                        const std::string& reason);
+
+class SessionOpener {
+ public:
+  explicit SessionOpener(const AuthContext& ctx) : ctx_(ctx) {}
+
+  // Inside a write transaction; sets out->status (kSuccess, or kFailed /
+  // kSessionLimit with the reason audited).
+  absl::Status OpenInTx(store::Tx& tx, const store::UserRow& user, const LoginOrigin& origin,
+                        const OpenRequest& request, LoginResult* out);
+  // After the transaction committed: ends evicted sessions here and signs.
+  absl::StatusOr<LoginResult> Sign(const std::string& username, const std::string& audience,
+                                   LoginResult out);
+
+ private:
+  AuthContext ctx_;
+};
+
+}  // namespace iam::auth
+
+#endif  // IAM_AUTH_SESSION_OPENER_H_

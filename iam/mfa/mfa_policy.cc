@@ -1,0 +1,107 @@
+#include "iam/mfa/mfa_policy.h"
+
+#include "absl/strings/str_cat.h"
+#include "iam/common/json_fields.h"
+#include "iam/common/text.h"
+
+namespace iam::mfa {
+namespace {
+
+absl::Status CheckRange(const char* field, int v, int lo, int hi) {
+  if (v < lo || v > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be ", lo, "..", hi));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+nlohmann::json MfaPolicy::ToJson() const {
+  return {{"mode", mode},
+          {"required_groups", required_groups},
+          {"required_for_admins", required_for_admins},
+          {"totp_algorithm", totp_algorithm},
+          {"totp_digits", totp_digits},
+          {"totp_period", totp_period},
+          {"totp_window", totp_window},
+          {"ticket_ttl_seconds", ticket_ttl_seconds},
+          {"ticket_max_failures", ticket_max_failures},
+          {"failure_hard_cap", failure_hard_cap},
+          {"recovery_code_count", recovery_code_count},
+          {"remember_device_days", remember_device_days},
+          {"device_binding", device_binding},
+          {"risk_step_up", risk_step_up},
+          {"risk_memory_days", risk_memory_days}};
+}
+
+absl::StatusOr<MfaPolicy> MfaPolicy::FromJson(const nlohmann::json& j) {
+  MfaPolicy p;
+  JsonFields f(j, p.ToJson());
+  f.Take("mode", &p.mode);
+  f.Take("required_for_admins", &p.required_for_admins);
+  f.Take("totp_algorithm", &p.totp_algorithm);
+  f.Take("totp_digits", &p.totp_digits);
+  f.Take("totp_period", &p.totp_period);
+  f.Take("totp_window", &p.totp_window);
+  f.Take("ticket_ttl_seconds", &p.ticket_ttl_seconds);
+  f.Take("ticket_max_failures", &p.ticket_max_failures);
+  f.Take("failure_hard_cap", &p.failure_hard_cap);
+  f.Take("recovery_code_count", &p.recovery_code_count);
+  f.Take("remember_device_days", &p.remember_device_days);
+  f.Take("device_binding", &p.device_binding);
+  f.Take("risk_step_up", &p.risk_step_up);
+  f.Take("risk_memory_days", &p.risk_memory_days);
+  if (absl::Status s = f.status(); !s.ok()) return s;
+  const nlohmann::json& groups = j.at("required_groups");
+  if (!groups.is_array()) return absl::InvalidArgumentError("required_groups: must be an array");
+  if (groups.size() > 100) return absl::InvalidArgumentError("required_groups: at most 100");
+  for (const auto& g : groups) {
+    if (!g.is_string()) {
+      return absl::InvalidArgumentError("required_groups: must hold group names");
+    }
+    if (absl::Status s = text::CheckName("required_groups", g.get<std::string>(), 128); !s.ok()) {
+      return s;
+    }
+    p.required_groups.push_back(g.get<std::string>());
+  }
+  if (p.mode != "off" && p.mode != "optional" && p.mode != "required" &&
+      p.mode != "required_for") {
+    return absl::InvalidArgumentError("mode: must be off, optional, required or required_for");
+  }
+  if (p.mode == "required_for" && p.required_groups.empty() && !p.required_for_admins) {
+    return absl::InvalidArgumentError(
+        "required_groups: name at least one group (or set required_for_admins) with "
+        "mode required_for");
+  }
+  auto alg = ParseTotpAlgorithm(p.totp_algorithm);
+  if (!alg.ok()) return alg.status();
+  p.totp_algorithm = TotpAlgorithmName(*alg);
+  if (p.totp_digits != 6 && p.totp_digits != 8) {
+    return absl::InvalidArgumentError("totp_digits: must be 6 or 8");
+  }
+  for (const absl::Status& s :
+       {CheckRange("totp_period", p.totp_period, 15, 120),
+        CheckRange("totp_window", p.totp_window, 0, 10),
+        CheckRange("ticket_ttl_seconds", p.ticket_ttl_seconds, 30, 3600),
+        CheckRange("ticket_max_failures", p.ticket_max_failures, 1, 100),
+        CheckRange("failure_hard_cap", p.failure_hard_cap, 1, 100),
+        CheckRange("recovery_code_count", p.recovery_code_count, 0, 100),
+        CheckRange("remember_device_days", p.remember_device_days, 0, 365),
+        CheckRange("risk_memory_days", p.risk_memory_days, 1, 3650)}) {
+    if (!s.ok()) return s;
+  }
+  if (p.ticket_max_failures > p.failure_hard_cap) {
+    return absl::InvalidArgumentError("ticket_max_failures: must not exceed failure_hard_cap");
+  }
+  return p;
+}
+
+TotpParams MfaPolicy::Totp() const {
+  TotpParams t;
+  t.algorithm = ParseTotpAlgorithm(totp_algorithm).value_or(TotpAlgorithm::kSha1);
+  t.digits = totp_digits;
+  t.period = totp_period;
+  return t;
+}
+
+}  // namespace iam::mfa
