@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "iam/cli/commands.h"
+#include "iam/cli/mfa_flow.h"
 #include "iam/cli/output.h"
 #include "iam/cli/secret_input.h"
 
@@ -33,6 +35,7 @@ struct LoginArgs {
   std::string device_id;
   std::string challenge_proof;
   std::string audience;
+  bool remember_device = false;
 };
 
 // "a.b=3" sets doc["a"]["b"] = 3; values parse as JSON when they can
@@ -111,6 +114,14 @@ void PrintSessions(const google::protobuf::RepeatedPtrField<v1::Session>& sessio
              rows);
 }
 
+std::string RandomDeviceId() {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  std::string id = "iamctl-";
+  for (int i = 0; i < 16; ++i) id.push_back(kHex[rd() & 15]);
+  return id;
+}
+
 int Login(Context& c, const LoginArgs& a) {
   v1::LoginRequest q;
   q.set_account(a.account);
@@ -119,6 +130,20 @@ int Login(Context& c, const LoginArgs& a) {
   q.set_device_id(a.device_id);
   q.set_challenge_proof(a.challenge_proof);
   q.set_audience(a.audience);
+  // The device is this profile's: one id per profile, drawn once, and the
+  // device token a remembered login left there.
+  q.set_device_id(a.device_id.empty() ? ProfileValue(c.options().profile, "device_id")
+                                      : a.device_id);
+  if (q.device_id().empty()) {
+    q.set_device_id(RandomDeviceId());
+    if (auto st = UpdateProfile(c.options().profile, {{"device_id", q.device_id()}}, {});
+        !st.ok()) {
+      return Fail(st);
+    }
+  }
+  if (q.device_id() == ProfileValue(c.options().profile, "device_id")) {
+    q.set_device_token(ProfileValue(c.options().profile, "device_token"));
+  }
   q.set_password(ReadSecret("password: "));
   v1::LoginResponse r;
   auto s = InvokeAuth(c, &AuthService::Stub::Login, q, &r);
@@ -131,6 +156,9 @@ int Login(Context& c, const LoginArgs& a) {
     q.set_new_password(fresh);
     s = InvokeAuth(c, &AuthService::Stub::Login, q, &r);
   }
+  if (s.ok() && r.status() == v1::LOGIN_STATUS_MFA_REQUIRED) {
+    s = CompleteMfa(c, a.remember_device, &r);
+  }
   if (!s.ok()) return Fail(s);
   if (r.status() != v1::LOGIN_STATUS_SUCCESS) {
     std::cerr << "iamctl: " << EnumLabel(v1::LoginStatus_Name(r.status()).substr(13)) << ": "
@@ -140,7 +168,14 @@ int Login(Context& c, const LoginArgs& a) {
     return 1;
   }
   if (auto st = c.SaveTokens(r.tokens()); !st.ok()) return Fail(st);
+  if (!r.device_token().empty()) {
+    if (auto st = UpdateProfile(c.options().profile, {{"device_token", r.device_token()}}, {});
+        !st.ok()) {
+      return Fail(st);
+    }
+  }
   v1::LoginResponse shown = r;
+  shown.clear_device_token();
   shown.mutable_tokens()->clear_access_token();  // secrets stay in the 0600 profile
   shown.mutable_tokens()->clear_refresh_token();
   return Render(c, s, shown, [&] {
@@ -170,6 +205,8 @@ void AddAuthCommands(CLI::App& app, Action* run) {
     cmd->add_option("--device-id", a->device_id);
     cmd->add_option("--challenge-proof", a->challenge_proof, "pass from a solved challenge");
     cmd->add_option("--audience", a->audience, "service the token is for (default: iam)");
+    cmd->add_flag("--remember-device", a->remember_device,
+                  "after the second factor, remember this device (as the account allows)");
     cmd->callback([run, a] { *run = [a](Context& c) { return Login(c, *a); }; });
   }
   {
@@ -255,12 +292,14 @@ void AddAuthCommands(CLI::App& app, Action* run) {
     });
   }
   if (CLI::App* account = app.get_subcommand("account")) {
-    for (const char* kind : {"password", "lockout", "session"}) AddPolicyCommand(account, kind, run);
+    for (const char* kind : {"password", "lockout", "session", "mfa"}) {
+      AddPolicyCommand(account, kind, run);
+    }
     struct Args {
       std::string account, kind;
     };
     auto a = std::make_shared<Args>();
-    auto* get = account->add_subcommand("get-policy", "show a password, lockout or session policy");
+    auto* get = account->add_subcommand("get-policy", "show a password, lockout, session, mfa or ip_allowlist policy");
     get->add_option("kind", a->kind)->required()->check(CLI::IsMember({"password", "lockout", "session"}));
     get->add_option("--account", a->account);
     get->callback([run, a] {

@@ -20,6 +20,8 @@ void AddKeyCommands(CLI::App& app, Action* run);
 // login, logout, password, session, and the auth settings under account,
 // user and key (call after those nouns are added).
 void AddAuthCommands(CLI::App& app, Action* run);
+// mfa, device, and account set-ip-allowlist (after account is added).
+void AddMfaCommands(CLI::App& app, Action* run);
 
 // Runs one unary AdminService call with the context's credentials.
 template <typename Req, typename Resp, typename Method>

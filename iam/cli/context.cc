@@ -67,6 +67,14 @@ absl::Status SaveProfile(const std::string& profile, const std::string& address,
   return UpdateProfile(profile, {{"address", address}, {"access_key", access_key}}, {});
 }
 
+std::string ProfileValue(const std::string& profile, const std::string& key) {
+  Profiles profiles = ReadProfiles(ProfilePath());
+  auto p = profiles.find(profile);
+  if (p == profiles.end()) return "";
+  auto v = p->second.find(key);
+  return v == p->second.end() ? "" : v->second;
+}
+
 absl::Status UpdateProfile(const std::string& profile,
                            const std::map<std::string, std::string>& set,
                            const std::vector<std::string>& erase) {

@@ -35,6 +35,8 @@ std::string ProfilePath();
 // Writes (creating with mode 0600) the profile's address and key.
 absl::Status SaveProfile(const std::string& profile, const std::string& address,
                          const std::string& access_key);
+// One value of a profile ("" when absent).
+std::string ProfileValue(const std::string& profile, const std::string& key);
 // Sets and removes keys of one profile, leaving the others as they are.
 absl::Status UpdateProfile(const std::string& profile,
                            const std::map<std::string, std::string>& set,

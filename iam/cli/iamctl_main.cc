@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   iam::cli::AddGroupCommands(app, &run);
   iam::cli::AddKeyCommands(app, &run);
   iam::cli::AddAuthCommands(app, &run);
+  iam::cli::AddMfaCommands(app, &run);
 
   try {
     app.parse(argc, argv);
