@@ -216,10 +216,11 @@ Result Evaluate(const PolicyInputs& in, const Request& req, bool explain) {
 
   auto identity = p.anonymous ? Evaluation::SideResult{} : ev.Scan(in.identity);
   auto boundary = p.anonymous ? Evaluation::SideResult{} : ev.Scan(in.boundary);
+  auto second = p.anonymous ? Evaluation::SideResult{} : ev.Scan(in.second_boundary);
   auto resource = ev.Scan(in.resource);
 
   // 1. An explicit deny anywhere wins.
-  for (const auto* side : {&identity, &boundary, &resource}) {
+  for (const auto* side : {&identity, &boundary, &second, &resource}) {
     result.statements.insert(result.statements.end(), side->denies.begin(), side->denies.end());
   }
   if (!result.statements.empty()) {
@@ -267,6 +268,10 @@ Result Evaluate(const PolicyInputs& in, const Request& req, bool explain) {
       if (identity_allows && in.boundary != nullptr && boundary.allows.empty()) {
         identity_allows = false;
         result.notes.push_back("the permission boundary does not allow it");
+      }
+      if (identity_allows && in.second_boundary != nullptr && second.allows.empty()) {
+        identity_allows = false;
+        result.notes.push_back("the second permission boundary does not allow it");
       }
     }
   }

@@ -31,6 +31,9 @@ struct PolicyInputs {
   const PolicySet* boundary = nullptr;  // permission boundary; null: none
   const PolicySet* resource = nullptr;  // the resource's policy; null: none
   const Acl* acl = nullptr;             // the resource's ACL; null: none
+  // A second boundary that must allow as well (a role's boundary within its
+  // holder's); null: none.
+  const PolicySet* second_boundary = nullptr;
 };
 
 struct Result {

@@ -122,8 +122,9 @@ absl::StatusOr<CreatedAccessKey> AccessKeyService::Create(const Caller& caller,
                                                           const std::string& account_id,
                                                           const NewAccessKey& key) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateAccessKey", account));
   RETURN_IF_ERROR(text::CheckName("username", key.username, 64));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateAccessKey", account,
+                            IamArn(account, "user/" + key.username)));
   if (!key.preset_token.empty()) {
     return absl::InvalidArgumentError("a preset key is for bootstrap only");
   }
@@ -145,8 +146,9 @@ absl::StatusOr<std::vector<AccessKeyView>> AccessKeyService::List(const Caller& 
                                                                   const std::string& account_id,
                                                                   const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListAccessKeys", account));
   if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListAccessKeys", account,
+                            IamArn(account, "user/" + (username.empty() ? "*" : username))));
   std::vector<AccessKeyView> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
@@ -174,8 +176,9 @@ absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
                                                        const std::string& account_id,
                                                        const std::string& key_id) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevokeAccessKey", account));
   RETURN_IF_ERROR(text::CheckName("key_id", key_id, 32));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevokeAccessKey", account,
+                            IamArn(account, "access-key/" + key_id)));
   AccessKeyView view;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::AccessKeyRow row, store::access_keys::Get(tx, key_id));

@@ -17,6 +17,10 @@
 #include "iam/store/account_store.h"
 #include "iam/store/group_store.h"
 #include "iam/store/user_store.h"
+#include "iam/store/authz_version_store.h"
+#include "iam/store/iam_policy_store.h"
+#include "iam/store/resource_store.h"
+#include "iam/store/role_store.h"
 
 namespace iam::account {
 namespace {
@@ -129,7 +133,7 @@ absl::StatusOr<store::AccountRow> AccountService::Transition(const Caller& calle
   RETURN_IF_ERROR(Authorize(ctx_, caller, action, id));
   RETURN_IF_ERROR(text::CheckFreeText("reason", reason, kMaxReason));
   store::AccountRow row;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(TransactAuthz(ctx_, id, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::accounts::Get(tx, id));
     if (row.is_system) {
       return absl::FailedPreconditionError("the system account's state cannot be changed");
@@ -211,6 +215,10 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
       RETURN_IF_ERROR(store::mfa::DeleteAllOfAccount(tx, row.id));
       RETURN_IF_ERROR(store::devices::DeleteAllOfAccount(tx, row.id));
       RETURN_IF_ERROR(store::account_policies::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::iam_policies::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::roles::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::resources::DeleteAllOfAccount(tx, row.id));
+      RETURN_IF_ERROR(store::authz_versions::Bump(tx, store::authz_versions::kResourcesScope).status());
       ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));
       row.state = "purged";
       row.purged_at = row.updated_at = ctx_.NowMs();

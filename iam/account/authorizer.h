@@ -1,7 +1,6 @@
 // Authorizer: decides whether a caller may perform an admin action on an
-// object of an account. The interface is what the policy engine will
-// implement; AdminFlagAuthorizer is the interim rule set. Implementations are
-// thread-safe.
+// object of an account (authz::PolicyAuthorizer asks the policy engine).
+// Implementations are thread-safe.
 #ifndef IAM_ACCOUNT_AUTHORIZER_H_
 #define IAM_ACCOUNT_AUTHORIZER_H_
 
@@ -20,19 +19,19 @@ class Authorizer {
   // OK when allowed. NOT_FOUND when the target account is not the caller's
   // and the caller may not see it (its existence is not revealed);
   // PERMISSION_DENIED when the caller sees it but may not act.
-  // `target_account_id` is empty for actions on no account (CreateAccount).
+  // `target_account_id` is empty for actions on no account (CreateAccount);
+  // `resource` is the ARN acted on.
   virtual absl::Status Authorize(const Caller& caller, absl::string_view action,
-                                 const std::string& target_account_id) const = 0;
+                                 const std::string& target_account_id,
+                                 const std::string& resource) const = 0;
 };
 
-// Administrators of an account manage that account; administrators of the
-// system account also manage accounts (create, list, suspend, close) but
-// never see inside other accounts: there is no super-account.
-class AdminFlagAuthorizer final : public Authorizer {
- public:
-  absl::Status Authorize(const Caller& caller, absl::string_view action,
-                         const std::string& target_account_id) const override;
-};
+// Actions on accounts as a whole (create, list, suspend, reactivate,
+// close, and reading another account), reserved to the system account.
+bool IsAccountLifecycleAction(absl::string_view action, bool own_account);
+
+// The ARN of an IAM object of an account: IamArn("123...", "user/alice").
+std::string IamArn(const std::string& account_id, absl::string_view path);
 
 }  // namespace iam::account
 

@@ -2,9 +2,12 @@
 
 #include "iam/account/ids.h"
 #include "iam/account/paging.h"
+#include "iam/account/separation_of_duties.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/store/group_store.h"
+#include "iam/store/iam_policy_store.h"
+#include "iam/store/role_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::account {
@@ -20,8 +23,8 @@ absl::StatusOr<std::string> GroupService::Prepare(const Caller& caller,
                                                   absl::string_view action,
                                                   const std::string& group) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account));
   RETURN_IF_ERROR(text::CheckName("name", group, kMaxGroupName));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, IamArn(account, "group/" + group)));
   return account;
 }
 
@@ -32,7 +35,7 @@ absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:CreateGroup", name));
   RETURN_IF_ERROR(text::CheckFreeText("description", description, kMaxDescription));
   store::GroupRow row{NewGroupId(*ctx_.random), account, name, description, ctx_.NowMs()};
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     absl::Status s = store::groups::Insert(tx, row);
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError("name: a group of that name exists in the account");
@@ -62,7 +65,7 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
                                                             int page_size,
                                                             const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroups", account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroups", account, IamArn(account, "group/*")));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "groups"));
   Listing<store::GroupRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -79,9 +82,11 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
 absl::Status GroupService::Delete(const Caller& caller, const std::string& account_id,
                                   const std::string& name) {
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:DeleteGroup", name));
-  return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::GroupRow row, store::groups::GetByName(tx, account, name));
     RETURN_IF_ERROR(store::groups::DeleteMembershipsOfGroup(tx, row.id));
+    RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"group", row.id}));
+    RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"group", row.id}));
     RETURN_IF_ERROR(store::groups::Delete(tx, row.id));
     audit::Event e = AuditEvent(caller, account, "iam:DeleteGroup", "group", row.id);
     e.detail["name"] = row.name;
@@ -95,11 +100,13 @@ absl::Status GroupService::ChangeMember(const Caller& caller, const std::string&
   const char* action = add ? "iam:AddUserToGroup" : "iam:RemoveUserFromGroup";
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, group));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account, group));
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
     RETURN_IF_ERROR(add ? store::groups::AddMember(tx, account, g.id, u.id, ctx_.NowMs())
                         : store::groups::RemoveMember(tx, g.id, u.id));
+    // Joining a group gives its roles: that must not break separation of duties.
+    if (add) RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
     audit::Event e = AuditEvent(caller, account, action, "group", g.id);
     e.detail["group"] = g.name;
     e.detail["user_id"] = u.id;
@@ -151,7 +158,8 @@ absl::StatusOr<Listing<UserView>> GroupService::ListMembers(const Caller& caller
 absl::StatusOr<std::vector<store::GroupRow>> GroupService::ListUserGroups(
     const Caller& caller, const std::string& account_id, const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroupsForUser", account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroupsForUser", account,
+                            IamArn(account, "user/" + username)));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   std::vector<store::GroupRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {

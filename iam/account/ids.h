@@ -14,6 +14,9 @@ std::string NewAccountId(Random& random);
 std::string NewUserId(Random& random);       // "AIDA" + 17
 std::string NewGroupId(Random& random);      // "AGPA" + 17
 std::string NewAccessKeyId(Random& random);  // "AKIA" + 16
+std::string NewRoleId(Random& random);       // "AROA" + 17
+std::string NewPolicyId(Random& random);     // "ANPA" + 17
+std::string NewRuleId(Random& random);       // "ASOD" + 17
 // 256 bits, base64url without padding (43 characters).
 std::string NewSecret(Random& random);
 

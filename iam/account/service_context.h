@@ -6,6 +6,7 @@
 #define IAM_ACCOUNT_SERVICE_CONTEXT_H_
 
 #include "absl/strings/string_view.h"
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ struct AccountSettings {
   int max_active_keys_per_user = 2;
 };
 
+// Told of every committed change to what authorization decisions read
+// (policies, roles, users, groups), with the scope's new version.
+class AuthzListener {
+ public:
+  virtual ~AuthzListener() = default;
+  virtual void Changed(const std::string& scope, int64_t version) = 0;
+};
+
 struct ServiceContext {
   store::Database* db = nullptr;
   const Clock* clock = nullptr;
@@ -33,6 +42,7 @@ struct ServiceContext {
   const Authorizer* authorizer = nullptr;
   const PiiCipher* pii = nullptr;
   const audit::AuditLog* audit = nullptr;
+  AuthzListener* authz_listener = nullptr;  // may be null
   AccountSettings settings;
 
   int64_t NowMs() const { return ToUnixMillisUtc(clock->Now()); }
@@ -51,8 +61,17 @@ absl::StatusOr<std::string> ResolveAccountId(const Caller& caller, const std::st
 // Asks the authorizer. A refusal (PERMISSION_DENIED, or NOT_FOUND for another
 // account) is also recorded, with result "denied", in the caller's own
 // account's chain: never in the target's, whose existence stays hidden.
+// `resource` is the ARN acted on; empty means the account itself
+// (arn:aws:iam::<account>:account).
 absl::Status Authorize(const ServiceContext& ctx, const Caller& caller, absl::string_view action,
-                       const std::string& target_account_id);
+                       const std::string& target_account_id, const std::string& resource = "");
+
+// Runs fn in a write transaction that first bumps the authorization version
+// of `scope` (an account id, or store::authz_versions::kResourcesScope),
+// which serializes such changes per scope, then tells the listener once it
+// committed.
+absl::Status TransactAuthz(const ServiceContext& ctx, const std::string& scope,
+                           const std::function<absl::Status(store::Tx&)>& fn);
 
 // An audit event for an action of `caller` on an object of `account_id`.
 audit::Event AuditEvent(const Caller& caller, const std::string& account_id,

@@ -12,6 +12,8 @@
 #include "iam/store/mfa_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/group_store.h"
+#include "iam/store/iam_policy_store.h"
+#include "iam/store/role_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::account {
@@ -109,18 +111,19 @@ absl::StatusOr<std::string> UserService::Prepare(const Caller& caller,
                                                  absl::string_view action,
                                                  const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account));
   RETURN_IF_ERROR(text::CheckName("username", username, kMaxUsername));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, IamArn(account, "user/" + username)));
   return account;
 }
 
 absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::string& account_id,
                                              const NewUser& user) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateUser", account));
   RETURN_IF_ERROR(ValidateNewUser(user));
+  RETURN_IF_ERROR(
+      Authorize(ctx_, caller, "iam:CreateUser", account, IamArn(account, "user/" + user.username)));
   store::UserRow row;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, InsertUser(ctx_, tx, account, user));
     audit::Event e = AuditEvent(caller, account, "iam:CreateUser", "user", row.id);
     e.detail["username"] = row.username;
@@ -136,7 +139,8 @@ absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::strin
                                           const std::string& username, bool reveal) {
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetUser", username));
   if (reveal) {
-    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account));
+    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
+                              IamArn(account, "user/" + username)));
   }
   store::UserRow row;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -150,9 +154,10 @@ absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token, bool reveal) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListUsers", account));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListUsers", account, IamArn(account, "user/*")));
   if (reveal) {
-    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account));
+    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
+                              IamArn(account, "user/*")));
   }
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "users"));
   std::vector<store::UserRow> rows;
@@ -187,7 +192,7 @@ absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::st
     RETURN_IF_ERROR(text::NormalizePhone("phone", *update.phone).status());
   }
   store::UserRow row;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
     audit::Event e = AuditEvent(caller, account, "iam:UpdateUser", "user", row.id);
     nlohmann::json changed = nlohmann::json::object();
@@ -223,7 +228,7 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller,
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, username));
   RETURN_IF_ERROR(text::CheckFreeText("reason", reason, kMaxReason));
   store::UserRow row;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
     if (row.state == state) return absl::OkStatus();  // idempotent, nothing to record
     if (state == "disabled") {
@@ -263,7 +268,7 @@ absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::st
 absl::Status UserService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:DeleteUser", username));
-  return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow row, store::users::GetByUsername(tx, account, username));
     if (row.id == caller.user_id) {
       return absl::FailedPreconditionError("you cannot delete the user you are calling as");
@@ -276,6 +281,8 @@ absl::Status UserService::Delete(const Caller& caller, const std::string& accoun
     RETURN_IF_ERROR(store::login::DeleteLoginState(tx, row.id));
     RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, row.id));
     RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, row.id));
+    RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"user", row.id}));
+    RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"user", row.id}));
     RETURN_IF_ERROR(store::users::Delete(tx, row.id));
     audit::Event e = AuditEvent(caller, account, "iam:DeleteUser", "user", row.id);
     e.detail["username"] = row.username;

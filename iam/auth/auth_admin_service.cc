@@ -128,7 +128,8 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
 absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::string& account_id,
                                       const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UnlockUser", account));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UnlockUser", account,
+                                     account::IamArn(account, "user/" + username)));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   return ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     int e_mfa_failures = 0;
@@ -152,7 +153,8 @@ absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::
 absl::StatusOr<std::vector<std::string>> AuthAdminService::GetUserAllowlist(
     const account::Caller& caller, const std::string& account_id, const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:GetUserIpAllowlist", account));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:GetUserIpAllowlist", account,
+                                     account::IamArn(account, "user/" + username)));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   std::vector<std::string> out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -171,7 +173,8 @@ absl::StatusOr<std::vector<std::string>> AuthAdminService::SetUserAllowlist(
     const account::Caller& caller, const std::string& account_id, const std::string& username,
     const std::vector<std::string>& cidrs) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UpdateUserIpAllowlist", account));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UpdateUserIpAllowlist", account,
+                                     account::IamArn(account, "user/" + username)));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   ASSIGN_OR_RETURN(mfa::IpAllowlistPolicy list, mfa::IpAllowlistPolicy::FromList(cidrs));
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {

@@ -122,7 +122,8 @@ absl::Status PasswordService::SetByAdmin(const account::Caller& caller,
                                          const std::string& username, const std::string& password,
                                          bool temporary) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:SetUserPassword", account));
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:SetUserPassword", account,
+                                     account::IamArn(account, "user/" + username)));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   RETURN_IF_ERROR(CheckPasswordField("password", password));
   store::UserRow user;

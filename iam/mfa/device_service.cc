@@ -42,7 +42,8 @@ absl::StatusOr<std::vector<store::DeviceRow>> DeviceService::List(const account:
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   const bool own = OwnUser(caller, account, username);
   if (!own) {
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListDevices", account));
+    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListDevices", account,
+                                       account::IamArn(account, "user/" + username)));
     RETURN_IF_ERROR(text::CheckName("username", username, 64));
   }
   std::vector<store::DeviceRow> out;
@@ -59,7 +60,8 @@ absl::Status DeviceService::Revoke(const account::Caller& caller, const std::str
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   const bool own = OwnUser(caller, account, username);
   if (!own) {
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:RevokeDevice", account));
+    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:RevokeDevice", account,
+                                       account::IamArn(account, "user/" + username)));
     RETURN_IF_ERROR(text::CheckName("username", username, 64));
   }
   RETURN_IF_ERROR(text::CheckFreeText("device_id", device_id, 128, false));
@@ -86,7 +88,8 @@ absl::Status DeviceService::Revoke(const account::Caller& caller, const std::str
 absl::Status DeviceService::Approve(const account::Caller& caller, const std::string& account_id,
                                     const std::string& username, const std::string& device_id) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ApproveDevice", account));
+  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ApproveDevice", account,
+                                     account::IamArn(account, "user/" + username)));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   RETURN_IF_ERROR(text::CheckFreeText("device_id", device_id, 128, false));
   return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {

@@ -315,7 +315,8 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
                    (username.empty() || store::users::UsernameKey(username) ==
                                             store::users::UsernameKey(caller.username));
   if (!own) {
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListMFADevices", account));
+    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListMFADevices", account,
+                                       account::IamArn(account, "user/" + username)));
     RETURN_IF_ERROR(text::CheckName("username", username, 64));
   }
   FactorStatus out;
@@ -347,7 +348,8 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
 absl::Status MfaService::Reset(const account::Caller& caller, const std::string& account_id,
                                const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:DeactivateMFADevice", account));
+  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:DeactivateMFADevice", account,
+                                     account::IamArn(account, "user/" + username)));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
   return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));

@@ -448,7 +448,8 @@ grpc::Status AdminServiceImpl::RotateSigningKey(grpc::ServerContext* ctx,
                                                 const v1::RotateSigningKeyRequest*,
                                                 v1::RotateSigningKeyResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:RotateSigningKey", c.account_id));
+    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:RotateSigningKey", c.account_id,
+                                       "arn:aws:iam::" + c.account_id + ":signing-key/*"));
     if (!c.system_account) {
       return absl::PermissionDeniedError("signing keys are managed by system administrators");
     }
@@ -464,7 +465,8 @@ grpc::Status AdminServiceImpl::ListSigningKeys(grpc::ServerContext* ctx,
                                                const v1::ListSigningKeysRequest*,
                                                v1::ListSigningKeysResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:ListSigningKeys", c.account_id));
+    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:ListSigningKeys", c.account_id,
+                                       "arn:aws:iam::" + c.account_id + ":signing-key/*"));
     ASSIGN_OR_RETURN(auto keys, signing_keys_->List());
     bool first_active = true;
     for (const auto& k : keys) {

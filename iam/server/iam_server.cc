@@ -68,7 +68,11 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   s->ctx_.db = s->db_.get();
   s->ctx_.clock = clock;
   s->ctx_.random = random;
-  s->ctx_.authorizer = &s->authorizer_;
+  s->authz_cache_ = std::make_unique<authz::AuthzCache>(s->db_.get());
+  s->decider_ = std::make_unique<authz::Decider>(s->authz_cache_.get(), clock);
+  s->authorizer_ = std::make_unique<authz::PolicyAuthorizer>(s->decider_.get());
+  s->ctx_.authorizer = s->authorizer_.get();
+  s->ctx_.authz_listener = s->authz_cache_.get();
   s->ctx_.pii = s->pii_.get();
   s->ctx_.audit = s->audit_.get();
   s->ctx_.settings.close_grace = absl::Hours(24 * config.close_grace_days);

@@ -16,6 +16,9 @@
 #include "absl/status/statusor.h"
 #include "iam/account/account_service.h"
 #include "iam/account/authorizer.h"
+#include "iam/authz/authz_cache.h"
+#include "iam/authz/decider.h"
+#include "iam/authz/policy_authorizer.h"
 #include "iam/account/bootstrap.h"
 #include "iam/account/pii_cipher.h"
 #include "iam/audit/audit_log.h"
@@ -74,7 +77,9 @@ class IamServer {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<account::PiiCipher> pii_;
   std::unique_ptr<audit::AuditLog> audit_;
-  account::AdminFlagAuthorizer authorizer_;
+  std::unique_ptr<authz::AuthzCache> authz_cache_;
+  std::unique_ptr<authz::Decider> decider_;
+  std::unique_ptr<authz::PolicyAuthorizer> authorizer_;
   account::ServiceContext ctx_;
   std::unique_ptr<account::AccountService> accounts_;
   std::unique_ptr<auth::PasswordHasher> hasher_;

@@ -233,7 +233,8 @@ absl::StatusOr<std::vector<store::SessionRow>> SessionService::List(
   const bool own = account == caller.account_id &&
                    (username.empty() || store::users::UsernameKey(username) ==
                                             store::users::UsernameKey(caller.username));
-  if (!own) RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:ListSessions", account));
+  if (!own) RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:ListSessions", account,
+                                              account::IamArn(account, "user/" + username)));
   if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
   std::vector<store::SessionRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -255,11 +256,25 @@ absl::Status SessionService::Revoke(const account::Caller& caller, const std::st
   if (session_id.empty() || session_id.size() > 64) {
     return absl::InvalidArgumentError("session_id: must be 1..64 characters");
   }
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  // Who owns the session decides whether the caller needs a permission;
+  // asking happens outside the write transaction.
+  std::string owner_id, owner_name;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     auto s = store::sessions::Get(tx, session_id);
     if (!s.ok() || s->account_id != account) return absl::NotFoundError("session not found");
-    if (s->user_id != caller.user_id || account != caller.account_id) {
-      RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account));
+    owner_id = s->user_id;
+    auto u = store::users::Get(tx, s->user_id);
+    owner_name = u.ok() ? u->username : "*";
+    return absl::OkStatus();
+  }));
+  if (owner_id != caller.user_id || account != caller.account_id) {
+    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account,
+                                       account::IamArn(account, "user/" + owner_name)));
+  }
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    auto s = store::sessions::Get(tx, session_id);
+    if (!s.ok() || s->account_id != account || s->user_id != owner_id) {
+      return absl::NotFoundError("session not found");
     }
     ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, session_id, ctx_.NowMs(), "revoked"));
     if (n == 0) return absl::OkStatus();
@@ -273,8 +288,9 @@ absl::StatusOr<int> SessionService::RevokeAllOfUser(const account::Caller& calle
                                                     const std::string& account_id,
                                                     const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account));
   RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account,
+                                     account::IamArn(account, "user/" + username)));
   std::vector<std::string> ended;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));

@@ -8,6 +8,7 @@
 #include "iam/account/group_service.h"
 #include "iam/account/user_service.h"
 #include "iam/audit/audit_log.h"
+#include "iam/authz/policy_authorizer.h"
 #include "iam/common/status_macros.h"
 #include "iam/store/audit_store.h"
 #include "tests/support/status_matchers.h"
@@ -26,7 +27,11 @@ class AccountServicesTest : public ::testing::TestWithParam<Backend> {
     ctx_.db = &t_->db();
     ctx_.clock = &clock_;
     ctx_.random = &random_;
-    ctx_.authorizer = &authorizer_;
+    cache_ = std::make_unique<authz::AuthzCache>(&t_->db());
+    decider_ = std::make_unique<authz::Decider>(cache_.get(), &clock_);
+    authorizer_ = std::make_unique<authz::PolicyAuthorizer>(decider_.get());
+    ctx_.authorizer = authorizer_.get();
+    ctx_.authz_listener = cache_.get();
     ctx_.pii = pii_.get();
     ctx_.audit = &audit_;
     auto boot = Bootstrap(ctx_, {});
@@ -47,7 +52,9 @@ class AccountServicesTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<testing::TestDatabase> t_;
   FakeClock clock_;
   CryptoRandom random_;
-  AdminFlagAuthorizer authorizer_;
+  std::unique_ptr<authz::AuthzCache> cache_;
+  std::unique_ptr<authz::Decider> decider_;
+  std::unique_ptr<authz::PolicyAuthorizer> authorizer_;
   std::unique_ptr<PiiCipher> pii_;
   audit::AuditLog audit_{&clock_};
   ServiceContext ctx_;

@@ -1,0 +1,340 @@
+#include "iam/account/role_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "iam/account/ids.h"
+#include "iam/account/paging.h"
+#include "iam/account/separation_of_duties.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/store/group_store.h"
+#include "iam/store/iam_policy_store.h"
+#include "iam/store/role_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::account {
+namespace {
+
+constexpr size_t kMaxDescription = 1000;
+constexpr size_t kMaxRulesRoles = 20;
+
+std::string RoleArnOf(const std::string& account, const std::string& name) {
+  return IamArn(account, "role/" + name);
+}
+
+}  // namespace
+
+absl::Status CheckPrincipalName(const PrincipalName& p, bool allow_role) {
+  if (p.type != "user" && p.type != "group" && !(allow_role && p.type == "role")) {
+    return absl::InvalidArgumentError(allow_role ? "principal: a user, a group or a role"
+                                                 : "principal: a user or a group");
+  }
+  return text::CheckName(absl::StrCat(p.type, "_name"), p.name, p.type == "role" ? kMaxRoleName : 128);
+}
+
+absl::StatusOr<store::PrincipalRef> ResolvePrincipal(store::Tx& tx, const std::string& account_id,
+                                                     const PrincipalName& p) {
+  if (p.type == "user") {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account_id, p.name));
+    return store::PrincipalRef{"user", u.id};
+  }
+  if (p.type == "group") {
+    ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account_id, p.name));
+    return store::PrincipalRef{"group", g.id};
+  }
+  if (p.type == "role") {
+    ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account_id, p.name));
+    return store::PrincipalRef{"role", r.id};
+  }
+  return absl::InvalidArgumentError("principal: a user, a group or a role");
+}
+
+absl::StatusOr<std::string> RoleService::Prepare(const Caller& caller,
+                                                 const std::string& account_id,
+                                                 absl::string_view action,
+                                                 const std::string& role) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(text::CheckName("role", role, kMaxRoleName));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, RoleArnOf(account, role)));
+  return account;
+}
+
+absl::StatusOr<RoleAssignmentView> RoleService::ViewOf(store::Tx& tx, const std::string& role_name,
+                                                       const store::RoleAssignmentRow& a) const {
+  RoleAssignmentView v{role_name, {a.principal.type, ""}, a.expires_at, a.assigned_at,
+                       a.assigned_by, a.expires_at && *a.expires_at <= ctx_.NowMs()};
+  if (a.principal.type == "user") {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, a.principal.id));
+    v.principal.name = u.username;
+  } else {
+    auto rows = tx.Query("SELECT name FROM user_groups WHERE id = ?", {a.principal.id});
+    if (!rows.ok()) return rows.status();
+    v.principal.name = rows->empty() ? a.principal.id : (*rows)[0].Str(0);
+  }
+  return v;
+}
+
+absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::string& account_id,
+                                             const std::string& name,
+                                             const std::string& description) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:CreateRole", name));
+  RETURN_IF_ERROR(text::CheckFreeText("description", description, kMaxDescription));
+  RoleView view{store::RoleRow{NewRoleId(*ctx_.random), account, name, description, ctx_.NowMs()},
+                RoleArnOf(account, name), {}};
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    absl::Status s = store::roles::Insert(tx, view.row);
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError("name: a role of that name exists in the account");
+    }
+    RETURN_IF_ERROR(s);
+    audit::Event e = AuditEvent(caller, account, "iam:CreateRole", "role", view.row.id);
+    e.detail["name"] = name;
+    e.detail["description"] = description;
+    return ctx_.audit->Append(tx, e);
+  }));
+  return view;
+}
+
+absl::StatusOr<RoleView> RoleService::Get(const Caller& caller, const std::string& account_id,
+                                          const std::string& name) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetRole", name));
+  RoleView view;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(view.row, store::roles::GetByName(tx, account, name));
+    view.arn = RoleArnOf(account, view.row.name);
+    ASSIGN_OR_RETURN(auto rows, store::roles::ListAssignmentsOfRole(tx, view.row.id));
+    view.assignments.clear();
+    for (const auto& a : rows) {
+      ASSIGN_OR_RETURN(auto v, ViewOf(tx, view.row.name, a));
+      view.assignments.push_back(std::move(v));
+    }
+    return absl::OkStatus();
+  }));
+  return view;
+}
+
+absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
+                                                    const std::string& account_id, int page_size,
+                                                    const std::string& page_token) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListRoles", account, IamArn(account, "role/*")));
+  ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "roles"));
+  std::vector<store::RoleRow> rows;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, store::roles::List(tx, account, page.after, page.size + 1));
+    return absl::OkStatus();
+  }));
+  Listing<RoleView> out;
+  if (static_cast<int>(rows.size()) > page.size) {
+    rows.resize(page.size);
+    out.next_page_token = PageToken("roles", text::AsciiLower(rows.back().name));
+  }
+  for (auto& r : rows) {
+    std::string arn = RoleArnOf(account, r.name);
+    out.items.push_back(RoleView{std::move(r), std::move(arn), {}});
+  }
+  return out;
+}
+
+absl::Status RoleService::Delete(const Caller& caller, const std::string& account_id,
+                                 const std::string& name) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:DeleteRole", name));
+  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::RoleRow role, store::roles::GetByName(tx, account, name));
+    ASSIGN_OR_RETURN(auto rules, store::roles::ListSodRules(tx, account));
+    for (const auto& rule : rules) {
+      if (std::find(rule.role_ids.begin(), rule.role_ids.end(), role.id) != rule.role_ids.end()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("separation-of-duties rule ", rule.name, " names the role; delete it first"));
+      }
+    }
+    ASSIGN_OR_RETURN(auto assignments, store::roles::ListAssignmentsOfRole(tx, role.id));
+    RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"role", role.id}));
+    RETURN_IF_ERROR(store::roles::Delete(tx, role.id));
+    audit::Event e = AuditEvent(caller, account, "iam:DeleteRole", "role", role.id);
+    e.detail["name"] = role.name;
+    e.detail["assignments_removed"] = assignments.size();
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
+                                                       const std::string& account_id,
+                                                       const std::string& role,
+                                                       const PrincipalName& to,
+                                                       std::optional<int64_t> expires_at) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:AssignRole", role));
+  RETURN_IF_ERROR(CheckPrincipalName(to, false));
+  const int64_t now = ctx_.NowMs();
+  if (expires_at && *expires_at <= now) {
+    return absl::InvalidArgumentError("expire_time: must lie in the future");
+  }
+  if (expires_at && *expires_at - now > kMaxAssignmentMs) {
+    return absl::InvalidArgumentError("expire_time: at most 366 days ahead");
+  }
+  RoleAssignmentView view;
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
+    ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, to));
+    // Everyone who would hold the role must stay within the rules.
+    if (p.type == "user") {
+      RETURN_IF_ERROR(CheckSeparation(tx, account, p.id, to.name, {r.id}, now));
+    } else {
+      ASSIGN_OR_RETURN(auto members, store::groups::ListMemberIds(tx, p.id, "", 1 << 30));
+      for (const std::string& uid : members) {
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, uid));
+        RETURN_IF_ERROR(CheckSeparation(tx, account, uid, u.username, {r.id}, now));
+      }
+    }
+    store::RoleAssignmentRow row{r.id, p, account, expires_at, now,
+                                 caller.user_id.empty() ? "iamd" : caller.Arn()};
+    RETURN_IF_ERROR(store::roles::Assign(tx, row));
+    ASSIGN_OR_RETURN(view, ViewOf(tx, r.name, row));
+    audit::Event e = AuditEvent(caller, account, "iam:AssignRole", "role", r.id);
+    e.detail["role"] = r.name;
+    e.detail["principal_type"] = to.type;
+    e.detail["principal"] = view.principal.name;
+    if (expires_at) e.detail["expires_at"] = *expires_at;
+    return ctx_.audit->Append(tx, e);
+  }));
+  return view;
+}
+
+absl::Status RoleService::Unassign(const Caller& caller, const std::string& account_id,
+                                   const std::string& role, const PrincipalName& from) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:UnassignRole", role));
+  RETURN_IF_ERROR(CheckPrincipalName(from, false));
+  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
+    ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, from));
+    RETURN_IF_ERROR(store::roles::Unassign(tx, r.id, p));
+    audit::Event e = AuditEvent(caller, account, "iam:UnassignRole", "role", r.id);
+    e.detail["role"] = r.name;
+    e.detail["principal_type"] = from.type;
+    e.detail["principal"] = from.name;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::StatusOr<std::vector<HeldRole>> RoleService::ListHeld(const Caller& caller,
+                                                            const std::string& account_id,
+                                                            const std::string& username) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListRolesForUser", account,
+                            IamArn(account, "user/" + username)));
+  std::vector<HeldRole> out;
+  const int64_t now = ctx_.NowMs();
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.clear();
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+    auto add = [&](const std::vector<store::RoleAssignmentRow>& rows,
+                   const std::string& via) -> absl::Status {
+      for (const auto& a : rows) {
+        if (a.expires_at && *a.expires_at <= now) continue;
+        ASSIGN_OR_RETURN(store::RoleRow r, store::roles::Get(tx, a.role_id));
+        out.push_back(HeldRole{r.name, via, a.expires_at});
+      }
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(auto direct, store::roles::ListAssignmentsOf(tx, {"user", u.id}));
+    RETURN_IF_ERROR(add(direct, ""));
+    ASSIGN_OR_RETURN(auto groups, store::groups::ListGroupsOfUser(tx, u.id));
+    for (const auto& g : groups) {
+      ASSIGN_OR_RETURN(auto rows, store::roles::ListAssignmentsOf(tx, {"group", g.id}));
+      RETURN_IF_ERROR(add(rows, g.name));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<SodRuleView> RoleService::CreateSodRule(const Caller& caller,
+                                                       const std::string& account_id,
+                                                       const std::string& name,
+                                                       const std::vector<std::string>& roles) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(text::CheckName("name", name, kMaxRoleName));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateSeparationOfDutiesRule", account,
+                            IamArn(account, "sod-rule/" + name)));
+  if (roles.size() < 2 || roles.size() > kMaxRulesRoles) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("roles: between 2 and ", kMaxRulesRoles, " roles"));
+  }
+  for (size_t i = 0; i < roles.size(); ++i) {
+    RETURN_IF_ERROR(text::CheckName(absl::StrCat("roles[", i, "]"), roles[i], kMaxRoleName));
+  }
+  SodRuleView view{name, {}, ctx_.NowMs()};
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    store::SodRuleRow row{NewRuleId(*ctx_.random), account, name, {}, view.created_at};
+    view.roles.clear();
+    for (size_t i = 0; i < roles.size(); ++i) {
+      auto r = store::roles::GetByName(tx, account, roles[i]);
+      if (absl::IsNotFound(r.status())) {
+        return absl::NotFoundError(absl::StrCat("roles[", i, "]: role not found"));
+      }
+      RETURN_IF_ERROR(r.status());
+      if (std::find(row.role_ids.begin(), row.role_ids.end(), r->id) != row.role_ids.end()) {
+        return absl::InvalidArgumentError(absl::StrCat("roles[", i, "]: named twice"));
+      }
+      row.role_ids.push_back(r->id);
+      view.roles.push_back(r->name);
+    }
+    absl::Status s = store::roles::InsertSodRule(tx, row);
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError("name: a rule of that name exists in the account");
+    }
+    RETURN_IF_ERROR(s);
+    // A rule that current holdings already break would be a lie: refuse it.
+    ASSIGN_OR_RETURN(auto users, store::users::List(tx, account, "", 1 << 30));
+    for (const auto& u : users) {
+      RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
+    }
+    audit::Event e = AuditEvent(caller, account, "iam:CreateSeparationOfDutiesRule", "sod-rule",
+                                row.id);
+    e.detail["name"] = name;
+    e.detail["roles"] = view.roles;
+    return ctx_.audit->Append(tx, e);
+  }));
+  return view;
+}
+
+absl::StatusOr<std::vector<SodRuleView>> RoleService::ListSodRules(const Caller& caller,
+                                                                   const std::string& account_id) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListSeparationOfDutiesRules", account,
+                            IamArn(account, "sod-rule/*")));
+  std::vector<SodRuleView> out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.clear();
+    ASSIGN_OR_RETURN(auto rules, store::roles::ListSodRules(tx, account));
+    for (const auto& rule : rules) {
+      SodRuleView v{rule.name, {}, rule.created_at};
+      for (const std::string& id : rule.role_ids) {
+        auto r = store::roles::Get(tx, id);
+        v.roles.push_back(r.ok() ? r->name : id);
+      }
+      out.push_back(std::move(v));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status RoleService::DeleteSodRule(const Caller& caller, const std::string& account_id,
+                                        const std::string& name) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(text::CheckName("name", name, kMaxRoleName));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:DeleteSeparationOfDutiesRule", account,
+                            IamArn(account, "sod-rule/" + name)));
+  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(store::roles::DeleteSodRule(tx, account, name));
+    audit::Event e = AuditEvent(caller, account, "iam:DeleteSeparationOfDutiesRule", "sod-rule",
+                                name);
+    e.detail["name"] = name;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+}  // namespace iam::account

@@ -1,0 +1,71 @@
+// AuthzCache: each replica's compiled authorization data: one snapshot per
+// account used, and the resource index. Every change bumps a version in
+// the store in its own transaction; a poller reads one row ("*") every
+// poll interval and, when it moved, the per-scope versions, so a change
+// made through any replica is used everywhere within one interval plus
+// one rebuild. Changes made through this replica are used at once
+// (Changed()). A stale snapshot is rebuilt by the first caller that needs
+// it; others keep using the previous one meanwhile only if the rebuild
+// fails. Thread-safe.
+#ifndef IAM_AUTHZ_AUTHZ_CACHE_H_
+#define IAM_AUTHZ_AUTHZ_CACHE_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "iam/account/service_context.h"
+#include "iam/authz/account_snapshot.h"
+#include "iam/authz/resource_index.h"
+#include "iam/store/database.h"
+
+namespace iam::authz {
+
+class AuthzCache final : public account::AuthzListener {
+ public:
+  explicit AuthzCache(store::Database* db) : db_(db) {}
+  ~AuthzCache() override { Stop(); }
+
+  // NOT_FOUND for an unknown account.
+  absl::StatusOr<std::shared_ptr<const AccountSnapshot>> Account(const std::string& account_id);
+  absl::StatusOr<std::shared_ptr<const ResourceIndex>> Resources();
+
+  // A change committed through this replica.
+  void Changed(const std::string& scope, int64_t version) override;
+
+  // One poll of the store's versions (what the poller thread runs).
+  absl::Status Poll();
+  void Start(absl::Duration interval);
+  void Stop();
+
+  store::Database& db() const { return *db_; }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const AccountSnapshot> snapshot;
+    std::shared_ptr<std::mutex> rebuild = std::make_shared<std::mutex>();
+  };
+  int64_t Known(const std::string& scope) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  store::Database* db_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, int64_t> known_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Entry> accounts_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const ResourceIndex> resources_ ABSL_GUARDED_BY(mu_);
+  int64_t any_version_ ABSL_GUARDED_BY(mu_) = -1;
+  std::mutex resources_rebuild_;
+
+  std::mutex thread_mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread poller_;
+};
+
+}  // namespace iam::authz
+
+#endif  // IAM_AUTHZ_AUTHZ_CACHE_H_

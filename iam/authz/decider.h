@@ -1,0 +1,82 @@
+// Decider: authorization decisions for a principal of an account (or an
+// anonymous one) asking to perform an action on a resource, from the
+// cached, compiled policies: the principal's own and its groups' policies
+// within its permission boundary, each role it holds (unexpired) within
+// the role's boundary and its own, the resource policies covering the
+// resource and its ACL. An explicit deny anywhere wins; otherwise any of
+// those grant paths allows; otherwise the default deny. Thread-safe.
+#ifndef IAM_AUTHZ_DECIDER_H_
+#define IAM_AUTHZ_DECIDER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "iam/authz/authz_cache.h"
+#include "iam/common/clock.h"
+#include "policy/evaluator.h"
+
+namespace iam::authz {
+
+struct ContextKey {
+  std::string key;
+  std::vector<std::string> values;
+  bool multi = false;  // a multivalued key (ForAnyValue / ForAllValues)
+};
+
+inline constexpr size_t kMaxContextKeys = 64;
+inline constexpr size_t kMaxContextValues = 64;
+inline constexpr size_t kMaxContextValueBytes = 1024;
+inline constexpr size_t kMaxActionBytes = 128;
+
+struct CheckInput {
+  std::string account_id;  // the principal's account
+  std::string user;        // the user's name, or its id when by_id
+  bool by_id = false;
+  bool anonymous = false;  // no principal: only grants to everyone apply
+  std::string action;
+  std::string resource;
+  // Keys the caller states (aws:SourceIp, s3:prefix, ...). Keys about the
+  // principal and the time are the service's to set: a caller stating one
+  // is refused, except in a simulation (`what_if`), where the time keys and
+  // the MFA keys may be chosen.
+  std::vector<ContextKey> context;
+  // Keys the service established itself (from a verified token, the peer
+  // address); they override the caller's.
+  std::vector<ContextKey> trusted;
+  bool what_if = false;
+  bool explain = false;
+};
+
+struct CheckOutcome {
+  policy::Decision decision = policy::Decision::kImplicitDeny;
+  // The statements that decided, then the notes ("through role dev", "the
+  // permission boundary does not allow it", ...).
+  std::vector<std::string> reasons;
+  std::vector<std::string> trace;  // with explain
+  std::string principal_arn;
+  std::string resource_owner;
+};
+
+class Decider {
+ public:
+  Decider(AuthzCache* cache, const Clock* clock) : cache_(cache), clock_(clock) {}
+
+  // INVALID_ARGUMENT (naming the field) for a malformed action, resource or
+  // context; NOT_FOUND when the principal's account or user does not exist.
+  absl::StatusOr<CheckOutcome> Check(const CheckInput& in) const;
+
+  // The syntax checks of Check alone, for batches validated up front.
+  static absl::Status Validate(const CheckInput& in);
+
+  AuthzCache& cache() const { return *cache_; }
+  absl::Time Now() const { return clock_->Now(); }
+
+ private:
+  AuthzCache* cache_;
+  const Clock* clock_;
+};
+
+}  // namespace iam::authz
+
+#endif  // IAM_AUTHZ_DECIDER_H_
