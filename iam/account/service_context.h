@@ -25,6 +25,8 @@ namespace iam::account {
 struct AccountSettings {
   absl::Duration close_grace = absl::Hours(24 * 60);
   int max_active_keys_per_user = 2;
+  size_t policy_max_bytes = 0;           // 0: AWS's default for identity policies
+  size_t resource_policy_max_bytes = 0;  // 0: AWS's default for resource policies
 };
 
 // Told of every committed change to what authorization decisions read

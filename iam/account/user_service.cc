@@ -55,6 +55,8 @@ absl::Status SealPii(const ServiceContext& ctx, store::UserRow& row,
   return absl::OkStatus();
 }
 
+}  // namespace
+
 absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool still_admin) {
   if (!(before.is_admin && before.state == "active") || still_admin) return absl::OkStatus();
   ASSIGN_OR_RETURN(int64_t admins, store::users::CountActiveAdmins(tx, before.account_id));
@@ -63,8 +65,6 @@ absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool stil
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::Status ValidateNewUser(const NewUser& u) {
   RETURN_IF_ERROR(text::CheckName("username", u.username, kMaxUsername));

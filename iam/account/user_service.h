@@ -36,6 +36,10 @@ struct UserView {
   bool revealed = false;
 };
 
+// FAILED_PRECONDITION when `before` is the account's last active admin and
+// would stop being one.
+absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool still_admin);
+
 class UserService {
  public:
   explicit UserService(const ServiceContext& ctx) : ctx_(ctx) {}

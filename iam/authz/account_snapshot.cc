@@ -146,7 +146,7 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
       const BoundPolicy* p = snap->FindPolicy(b.policy_id);
       if (it != snap->roles_.end() && p != nullptr) {
         it->second.boundary = CompileAll({p});
-        it->second.boundary_name = p->name;
+        it->second.boundary_name = p->arn.empty() ? p->name : p->arn;
       }
     }
     return absl::OkStatus();
@@ -206,6 +206,7 @@ absl::StatusOr<std::shared_ptr<const UserAuthz>> AccountSnapshot::LoadUser(store
   if (u->admin) u->policies.push_back(*FindPolicy(BuiltinId(kAdministratorAccess)));
   RETURN_IF_ERROR(Collect(*this, attached, inlines, absl::StrCat("user/", u->username),
                           &u->policies));
+  u->own_policies = u->policies.size();
   for (const auto& a : assignments) {
     auto it = roles_.find(a.role_id);
     if (it != roles_.end()) u->roles.push_back(RoleGrant{&it->second, a.expires_at, ""});
@@ -227,7 +228,7 @@ absl::StatusOr<std::shared_ptr<const UserAuthz>> AccountSnapshot::LoadUser(store
   if (boundary) {
     if (const BoundPolicy* p = FindPolicy(boundary->policy_id)) {
       u->boundary = CompileAll({p});
-      u->boundary_name = p->name;
+      u->boundary_name = p->arn.empty() ? p->name : p->arn;
     }
   }
   for (const auto& t : tags) u->tags.emplace_back(t.key, t.value);

@@ -60,7 +60,8 @@ struct UserAuthz {
   bool active = true;
   bool admin = false;
   std::vector<const GroupData*> groups;
-  std::vector<BoundPolicy> policies;  // the user's and its groups', for listings
+  std::vector<BoundPolicy> policies;  // the user's own first, then its groups'
+  size_t own_policies = 0;
   SetPtr identity;
   SetPtr boundary;  // null: none
   std::string boundary_name;

@@ -50,6 +50,11 @@ struct Config {
   // The tokens' "iss"; empty means http(s)://<http_listen>.
   std::string issuer;
   std::string mfa_issuer = "IAM";  // the name authenticator apps show
+  // How often a replica looks for policy changes made through others.
+  int64_t authz_poll_ms = 250;
+  // Largest identity / resource policy document (0: AWS's 6,144 / 20,480).
+  int64_t policy_max_bytes = 0;
+  int64_t resource_policy_max_bytes = 0;
   std::string token_signing_alg = "ES256";  // ES256 | EdDSA | RS256
   int64_t signing_key_rotation_days = 30;   // 0 = on command only
   int64_t argon2_memory_kib = 19 * 1024;

@@ -9,19 +9,12 @@
 #include "iam/common/status_macros.h"
 #include "iam/server/grpc_status.h"
 #include "iam/server/proto_convert.h"
+#include "iam/server/serve.h"
 
 namespace iam::server {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-// Authenticates, then runs fn(caller); any status goes out translated.
-template <typename Fn>
-grpc::Status Serve(const AdminServiceImpl& svc, grpc::ServerContext* ctx, Fn&& fn) {
-  auto caller = svc.Authenticate(ctx);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  return ToGrpc(fn(*caller));
-}
 
 template <typename Row, typename Msg>
 void AppendAll(const std::vector<Row>& rows, google::protobuf::RepeatedPtrField<Msg>* out) {

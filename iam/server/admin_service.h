@@ -8,7 +8,11 @@
 #include "iam/account/access_key_service.h"
 #include "iam/account/account_service.h"
 #include "iam/account/group_service.h"
+#include "iam/account/role_service.h"
 #include "iam/account/user_service.h"
+#include "iam/authz/permissions_export.h"
+#include "iam/authz/policy_admin_service.h"
+#include "iam/authz/resource_admin_service.h"
 #include "iam/auth/auth_admin_service.h"
 #include "iam/auth/password_service.h"
 #include "iam/server/authenticator.h"
@@ -21,8 +25,11 @@ namespace iam::server {
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
   AdminServiceImpl(const auth::AuthContext& ctx, const Authenticator* authenticator,
-                   token::KeyRing* keys)
+                   token::KeyRing* keys, authz::AuthzCache* authz_cache)
       : accounts_(ctx.base), users_(ctx.base), groups_(ctx.base), keys_(ctx.base),
+        roles_(ctx.base), policies_(ctx.base, ctx.base.settings.policy_max_bytes),
+        resources_(ctx.base, ctx.base.settings.resource_policy_max_bytes),
+        exporter_(ctx.base, authz_cache),
         auth_admin_(ctx), passwords_(ctx), sessions_(ctx.sessions), mfa_(ctx.mfa),
         devices_(ctx.devices), signing_keys_(keys),
         authn_(authenticator), ctx_(ctx.base) {}
@@ -105,11 +112,56 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   grpc::Status ListSigningKeys(grpc::ServerContext*, const v1::ListSigningKeysRequest*,
                                v1::ListSigningKeysResponse*) override;
 
+#define IAM_ADMIN_RPC(name, Req, Resp) \
+  grpc::Status name(grpc::ServerContext*, const v1::Req*, v1::Resp*) override;
+  IAM_ADMIN_RPC(CreatePolicy, CreatePolicyRequest, ManagedPolicy)
+  IAM_ADMIN_RPC(GetPolicy, GetPolicyRequest, ManagedPolicy)
+  IAM_ADMIN_RPC(ListPolicies, ListPoliciesRequest, ListPoliciesResponse)
+  IAM_ADMIN_RPC(DeletePolicy, DeletePolicyRequest, DeletePolicyResponse)
+  IAM_ADMIN_RPC(CreatePolicyVersion, CreatePolicyVersionRequest, PolicyVersion)
+  IAM_ADMIN_RPC(GetPolicyVersion, PolicyVersionRequest, PolicyVersion)
+  IAM_ADMIN_RPC(ListPolicyVersions, GetPolicyRequest, ListPolicyVersionsResponse)
+  IAM_ADMIN_RPC(SetDefaultPolicyVersion, PolicyVersionRequest, PolicyVersionResponse)
+  IAM_ADMIN_RPC(DeletePolicyVersion, PolicyVersionRequest, PolicyVersionResponse)
+  IAM_ADMIN_RPC(AttachPolicy, AttachPolicyRequest, AttachPolicyResponse)
+  IAM_ADMIN_RPC(DetachPolicy, AttachPolicyRequest, AttachPolicyResponse)
+  IAM_ADMIN_RPC(ListPrincipalPolicies, PrincipalRequest, PrincipalPolicies)
+  IAM_ADMIN_RPC(PutInlinePolicy, InlinePolicyRequest, InlinePolicyResponse)
+  IAM_ADMIN_RPC(GetInlinePolicy, InlinePolicyRequest, InlinePolicy)
+  IAM_ADMIN_RPC(DeleteInlinePolicy, InlinePolicyRequest, InlinePolicyResponse)
+  IAM_ADMIN_RPC(PutPermissionsBoundary, PermissionsBoundaryRequest, PermissionsBoundaryResponse)
+  IAM_ADMIN_RPC(DeletePermissionsBoundary, PermissionsBoundaryRequest,
+                PermissionsBoundaryResponse)
+  IAM_ADMIN_RPC(TagPrincipal, TagPrincipalRequest, PrincipalTags)
+  IAM_ADMIN_RPC(UntagPrincipal, UntagPrincipalRequest, PrincipalTags)
+  IAM_ADMIN_RPC(ListPrincipalTags, PrincipalRequest, PrincipalTags)
+  IAM_ADMIN_RPC(CreateRole, CreateRoleRequest, Role)
+  IAM_ADMIN_RPC(GetRole, RoleRequest, Role)
+  IAM_ADMIN_RPC(ListRoles, ListRolesRequest, ListRolesResponse)
+  IAM_ADMIN_RPC(DeleteRole, RoleRequest, DeleteRoleResponse)
+  IAM_ADMIN_RPC(AssignRole, AssignRoleRequest, RoleAssignment)
+  IAM_ADMIN_RPC(UnassignRole, UnassignRoleRequest, UnassignRoleResponse)
+  IAM_ADMIN_RPC(ListUserRoles, ListUserRolesRequest, ListUserRolesResponse)
+  IAM_ADMIN_RPC(CreateSodRule, CreateSodRuleRequest, SodRule)
+  IAM_ADMIN_RPC(ListSodRules, SodRuleRequest, ListSodRulesResponse)
+  IAM_ADMIN_RPC(DeleteSodRule, SodRuleRequest, DeleteSodRuleResponse)
+  IAM_ADMIN_RPC(PutResourcePolicy, ResourcePolicyRequest, ResourcePolicy)
+  IAM_ADMIN_RPC(GetResourcePolicy, ResourcePolicyRequest, ResourcePolicy)
+  IAM_ADMIN_RPC(DeleteResourcePolicy, ResourcePolicyRequest, DeleteResourcePolicyResponse)
+  IAM_ADMIN_RPC(PutResourceAcl, PutResourceAclRequest, ResourceAcl)
+  IAM_ADMIN_RPC(GetResourceAcl, GetResourceAclRequest, ResourceAcl)
+  IAM_ADMIN_RPC(ExportPermissions, ExportPermissionsRequest, ExportPermissionsResponse)
+#undef IAM_ADMIN_RPC
+
  private:
   account::AccountService accounts_;
   account::UserService users_;
   account::GroupService groups_;
   account::AccessKeyService keys_;
+  account::RoleService roles_;
+  authz::PolicyAdminService policies_;
+  authz::ResourceAdminService resources_;
+  authz::PermissionsExporter exporter_;
   auth::AuthAdminService auth_admin_;
   auth::PasswordService passwords_;
   session::SessionService* sessions_;

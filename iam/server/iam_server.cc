@@ -73,6 +73,10 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   s->authorizer_ = std::make_unique<authz::PolicyAuthorizer>(s->decider_.get());
   s->ctx_.authorizer = s->authorizer_.get();
   s->ctx_.authz_listener = s->authz_cache_.get();
+  s->ctx_.settings.policy_max_bytes = static_cast<size_t>(config.policy_max_bytes);
+  s->ctx_.settings.resource_policy_max_bytes =
+      static_cast<size_t>(config.resource_policy_max_bytes);
+  if (config.authz_poll_ms > 0) s->authz_cache_->Start(absl::Milliseconds(config.authz_poll_ms));
   s->ctx_.pii = s->pii_.get();
   s->ctx_.audit = s->audit_.get();
   s->ctx_.settings.close_grace = absl::Hours(24 * config.close_grace_days);
@@ -93,6 +97,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
   builder.RegisterService(s->admin_.get());
   builder.RegisterService(s->auth_service_.get());
+  builder.RegisterService(s->authz_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
@@ -167,7 +172,10 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   devices_ = std::make_unique<mfa::DeviceService>(ctx_);
   auth_ctx_.mfa = mfa_.get();
   auth_ctx_.devices = devices_.get();
-  admin_ = std::make_unique<AdminServiceImpl>(auth_ctx_, authn_.get(), key_ring_.get());
+  admin_ = std::make_unique<AdminServiceImpl>(auth_ctx_, authn_.get(), key_ring_.get(),
+                                              authz_cache_.get());
+  authz_service_ =
+      std::make_unique<AuthzServiceImpl>(ctx_, decider_.get(), tokens_.get(), authn_.get());
   auth_service_ = std::make_unique<AuthServiceImpl>(auth_ctx_, tokens_.get(), authn_.get());
   return absl::OkStatus();
 }
@@ -212,6 +220,7 @@ void IamServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   }
   if (purge_thread_.joinable()) purge_thread_.join();
+  if (authz_cache_) authz_cache_->Stop();
   if (http_) http_->Stop();
 }
 

@@ -30,6 +30,7 @@
 #include "iam/auth/password_hasher.h"
 #include "iam/server/admin_service.h"
 #include "iam/server/auth_service.h"
+#include "iam/server/authz_service.h"
 #include "iam/server/authenticator.h"
 #include "iam/server/http_listener.h"
 #include "iam/session/session_service.h"
@@ -56,6 +57,8 @@ class IamServer {
   account::AccountService& accounts() { return *accounts_; }
   token::KeyRing& key_ring() { return *key_ring_; }
   token::TokenService& tokens() { return *tokens_; }
+  authz::AuthzCache& authz_cache() { return *authz_cache_; }
+  authz::Decider& decider() { return *decider_; }
   auth::PasswordHasher& hasher() { return *hasher_; }
   // The HTTP listener's port (0 when it is off) and the tokens' issuer.
   int http_port() const { return http_ ? http_->port() : 0; }
@@ -93,6 +96,7 @@ class IamServer {
   auth::AuthContext auth_ctx_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<AuthServiceImpl> auth_service_;
+  std::unique_ptr<AuthzServiceImpl> authz_service_;
   std::unique_ptr<HttpListener> http_;
   std::string issuer_;
   std::unique_ptr<grpc::Server> server_;

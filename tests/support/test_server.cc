@@ -31,6 +31,7 @@ std::unique_ptr<TestServer> TestServer::Start(const Config& config, const Clock*
   auto channel = grpc::CreateChannel(t->server_->address(), grpc::InsecureChannelCredentials());
   t->stub_ = v1::AdminService::NewStub(channel);
   t->auth_stub_ = v1::AuthService::NewStub(channel);
+  t->authz_stub_ = v1::AuthzService::NewStub(channel);
   return t;
 }
 

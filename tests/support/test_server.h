@@ -12,6 +12,7 @@
 #include "iam/server/iam_server.h"
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "iam/v1/auth_service.grpc.pb.h"
+#include "iam/v1/authz_service.grpc.pb.h"
 #include "tests/support/test_database.h"
 
 namespace iam::testing {
@@ -48,6 +49,14 @@ class TestServer {
     return (auth_stub_.get()->*m)(&ctx, req, resp);
   }
 
+  // The same for AuthzService.
+  template <typename Req, typename Resp, typename Method>
+  grpc::Status CallAuthz(const std::string& token, Method m, const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    return (authz_stub_.get()->*m)(&ctx, req, resp);
+  }
+
   // Creates an account with an admin; returns {account id, admin token}.
   std::pair<std::string, std::string> CreateAccount(const std::string& name,
                                                     const std::string& admin);
@@ -56,6 +65,7 @@ class TestServer {
   std::unique_ptr<server::IamServer> server_;
   std::unique_ptr<v1::AdminService::Stub> stub_;
   std::unique_ptr<v1::AuthService::Stub> auth_stub_;
+  std::unique_ptr<v1::AuthzService::Stub> authz_stub_;
 };
 
 }  // namespace iam::testing

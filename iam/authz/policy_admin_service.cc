@@ -1,0 +1,638 @@
+#include "iam/authz/policy_admin_service.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "iam/account/ids.h"
+#include "iam/account/paging.h"
+#include "iam/account/user_service.h"
+#include "iam/authz/builtin_policies.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/store/iam_policy_store.h"
+#include "iam/store/user_store.h"
+#include "policy/policy.h"
+
+namespace iam::authz {
+namespace {
+
+using account::PrincipalName;
+using store::PrincipalRef;
+
+constexpr size_t kMaxPolicyName = 128;
+constexpr size_t kMaxDescription = 1000;
+
+std::string Capital(const std::string& type) {
+  return type == "user" ? "User" : type == "group" ? "Group" : "Role";
+}
+
+std::string PrincipalPath(const PrincipalName& p) { return absl::StrCat(p.type, "/", p.name); }
+
+// A policy as a request names it: a name, or a managed or built-in ARN.
+struct PolicyRef {
+  std::string name;
+  bool builtin = false;
+};
+
+absl::StatusOr<PolicyRef> ParsePolicyRef(const std::string& account, const std::string& ref) {
+  if (absl::StartsWith(ref, kBuiltinArnPrefix)) {
+    std::string name = ref.substr(sizeof(kBuiltinArnPrefix) - 1);
+    if (FindBuiltin(name) == nullptr) return absl::NotFoundError("policy not found");
+    return PolicyRef{name, true};
+  }
+  const std::string own = absl::StrCat("arn:aws:iam::", account, ":policy/");
+  if (absl::StartsWith(ref, "arn:")) {
+    if (!absl::StartsWith(ref, own)) return absl::NotFoundError("policy not found");
+    std::string name = ref.substr(own.size());
+    RETURN_IF_ERROR(text::CheckName("policy", name, kMaxPolicyName));
+    return PolicyRef{name, false};
+  }
+  RETURN_IF_ERROR(text::CheckName("policy", ref, kMaxPolicyName));
+  return PolicyRef{ref, false};
+}
+
+std::string ArnOf(const std::string& account, const PolicyRef& ref) {
+  return ref.builtin ? BuiltinArn(ref.name) : account::IamArn(account, "policy/" + ref.name);
+}
+
+// The store id of the policy a ref names; NOT_FOUND when there is none.
+absl::StatusOr<std::string> PolicyIdOf(store::Tx& tx, const std::string& account,
+                                       const PolicyRef& ref) {
+  if (ref.builtin) return BuiltinId(ref.name);
+  ASSIGN_OR_RETURN(store::ManagedPolicyRow row, store::iam_policies::GetPolicy(tx, account, ref.name));
+  return row.id;
+}
+
+ManagedPolicyView ViewOf(const std::string& account, const store::ManagedPolicyRow& row) {
+  return ManagedPolicyView{row.name,       account::IamArn(account, "policy/" + row.name),
+                           row.description, false,
+                           row.default_version, row.created_at,
+                           row.updated_at,  0,
+                           ""};
+}
+
+ManagedPolicyView BuiltinView(const BuiltinPolicy& b) {
+  return ManagedPolicyView{b.name, BuiltinArn(b.name), b.description, true, 1, 0, 0, 0,
+                           b.document};
+}
+
+// A policy's view by store id, for listings of what a principal has.
+absl::StatusOr<ManagedPolicyView> ViewById(store::Tx& tx, const std::string& account,
+                                           const std::string& id) {
+  if (IsBuiltinId(id)) {
+    const BuiltinPolicy* b = FindBuiltin(id.substr(sizeof(kBuiltinIdPrefix) - 1));
+    if (b == nullptr) return absl::DataLossError("attachment names an unknown built-in policy");
+    return BuiltinView(*b);
+  }
+  ASSIGN_OR_RETURN(store::ManagedPolicyRow row, store::iam_policies::GetPolicyById(tx, id));
+  return ViewOf(account, row);
+}
+
+bool IsAdministratorAccess(const PolicyRef& ref) {
+  return ref.builtin && ref.name == kAdministratorAccess;
+}
+
+absl::Status CheckTagKey(const std::string& field, const std::string& key) {
+  if (key.empty() || key.size() > 128) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": 1 to 128 characters"));
+  }
+  for (char c : key) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view(" _.:/=+-@").find(c) == std::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": letters, digits, spaces and _.:/=+-@ only"));
+    }
+  }
+  if (absl::StartsWithIgnoreCase(key, "aws:")) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": the aws: prefix is reserved"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status PolicyAdminService::ValidateDocument(const std::string& document) const {
+  if (document.empty()) return absl::InvalidArgumentError("document: required");
+  if (!text::IsValidUtf8(document)) {
+    return absl::InvalidArgumentError("document: not valid UTF-8");
+  }
+  policy::ParseOptions opts;
+  opts.kind = policy::PolicyKind::kIdentity;
+  opts.max_size = limit_;
+  auto parsed = policy::ParsePolicy(document, opts);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("document: ", parsed.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> PolicyAdminService::Prepare(const account::Caller& caller,
+                                                        const std::string& account_id,
+                                                        absl::string_view action,
+                                                        const std::string& resource) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(account::Authorize(
+      ctx_, caller, action, account,
+      absl::StartsWith(resource, "arn:") ? resource : account::IamArn(account, resource)));
+  return account;
+}
+
+absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Caller& caller,
+                                                             const std::string& account_id,
+                                                             const std::string& name,
+                                                             const std::string& description,
+                                                             const std::string& document) {
+  RETURN_IF_ERROR(text::CheckName("name", name, kMaxPolicyName));
+  ASSIGN_OR_RETURN(std::string account,
+                   Prepare(caller, account_id, "iam:CreatePolicy", "policy/" + name));
+  RETURN_IF_ERROR(text::CheckFreeText("description", description, kMaxDescription));
+  RETURN_IF_ERROR(ValidateDocument(document));
+  if (FindBuiltin(name) != nullptr) {
+    return absl::AlreadyExistsError("name: a built-in policy has that name");
+  }
+  const int64_t now = ctx_.NowMs();
+  store::ManagedPolicyRow row{account::NewPolicyId(*ctx_.random), account, name, description, 1, 2,
+                              now, now};
+  RETURN_IF_ERROR(account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    absl::Status s = store::iam_policies::InsertPolicy(tx, row);
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError("name: a policy of that name exists in the account");
+    }
+    RETURN_IF_ERROR(s);
+    RETURN_IF_ERROR(store::iam_policies::InsertVersion(tx, account, {row.id, 1, document, now}));
+    audit::Event e = account::AuditEvent(caller, account, "iam:CreatePolicy", "policy", row.id);
+    e.detail["name"] = name;
+    e.detail["document"] = document;
+    return ctx_.audit->Append(tx, e);
+  }));
+  ManagedPolicyView view = ViewOf(account, row);
+  view.document = document;
+  return view;
+}
+
+absl::StatusOr<ManagedPolicyView> PolicyAdminService::Get(const account::Caller& caller,
+                                                          const std::string& account_id,
+                                                          const std::string& policy) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  RETURN_IF_ERROR(Prepare(caller, account, "iam:GetPolicy", ArnOf(account, ref)).status());
+  ManagedPolicyView view;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
+    ASSIGN_OR_RETURN(view, ViewById(tx, account, id));
+    ASSIGN_OR_RETURN(auto attached, store::iam_policies::ListAttachmentsOfPolicy(tx, id));
+    view.attachment_count = 0;
+    for (const auto& a : attached) view.attachment_count += a.account_id == account ? 1 : 0;
+    if (IsAdministratorAccess(ref)) {
+      ASSIGN_OR_RETURN(int64_t admins, store::users::CountActiveAdmins(tx, account));
+      view.attachment_count += admins;
+    }
+    if (!ref.builtin) {
+      ASSIGN_OR_RETURN(auto v, store::iam_policies::GetVersion(tx, id, view.default_version));
+      view.document = v.document;
+    }
+    return absl::OkStatus();
+  }));
+  return view;
+}
+
+absl::StatusOr<account::Listing<ManagedPolicyView>> PolicyAdminService::List(
+    const account::Caller& caller, const std::string& account_id, int page_size,
+    const std::string& page_token, bool include_builtin) {
+  ASSIGN_OR_RETURN(std::string account,
+                   Prepare(caller, account_id, "iam:ListPolicies", "policy/*"));
+  ASSIGN_OR_RETURN(account::Page page, account::ParsePage(page_size, page_token, "policies"));
+  std::vector<store::ManagedPolicyRow> rows;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, store::iam_policies::ListPolicies(tx, account, page.after,
+                                                             page.size + 1));
+    return absl::OkStatus();
+  }));
+  account::Listing<ManagedPolicyView> out;
+  if (include_builtin && page.after.empty()) {
+    for (const BuiltinPolicy& b : BuiltinPolicies()) {
+      ManagedPolicyView v = BuiltinView(b);
+      v.document.clear();
+      out.items.push_back(std::move(v));
+    }
+  }
+  if (static_cast<int>(rows.size()) > page.size) {
+    rows.resize(page.size);
+    out.next_page_token = account::PageToken("policies", text::AsciiLower(rows.back().name));
+  }
+  for (const auto& r : rows) out.items.push_back(ViewOf(account, r));
+  return out;
+}
+
+absl::Status PolicyAdminService::Delete(const account::Caller& caller,
+                                        const std::string& account_id, const std::string& policy) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  RETURN_IF_ERROR(Prepare(caller, account, "iam:DeletePolicy", ArnOf(account, ref)).status());
+  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be deleted");
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                     store::iam_policies::GetPolicy(tx, account, ref.name));
+    ASSIGN_OR_RETURN(auto attached, store::iam_policies::ListAttachmentsOfPolicy(tx, row.id));
+    ASSIGN_OR_RETURN(int64_t boundaries, store::iam_policies::CountBoundaryUses(tx, row.id));
+    if (!attached.empty() || boundaries > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the policy is attached to ", attached.size(), " principal(s) and is the boundary of ",
+          boundaries, ": detach it first"));
+    }
+    RETURN_IF_ERROR(store::iam_policies::DeletePolicy(tx, row.id));
+    audit::Event e = account::AuditEvent(caller, account, "iam:DeletePolicy", "policy", row.id);
+    e.detail["name"] = row.name;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(
+    const account::Caller& caller, const std::string& account_id, const std::string& policy,
+    const std::string& document, bool set_default) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  RETURN_IF_ERROR(
+      Prepare(caller, account, "iam:CreatePolicyVersion", ArnOf(account, ref)).status());
+  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
+  RETURN_IF_ERROR(ValidateDocument(document));
+  PolicyVersionView view;
+  RETURN_IF_ERROR(account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                     store::iam_policies::GetPolicy(tx, account, ref.name));
+    ASSIGN_OR_RETURN(auto versions, store::iam_policies::ListVersions(tx, row.id));
+    if (static_cast<int>(versions.size()) >= kMaxPolicyVersions) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the policy has ", kMaxPolicyVersions, " versions, the most: delete one first"));
+    }
+    const int64_t now = ctx_.NowMs();
+    view = PolicyVersionView{row.next_version, set_default, document, now};
+    RETURN_IF_ERROR(
+        store::iam_policies::InsertVersion(tx, account, {row.id, view.version, document, now}));
+    const int64_t before = row.default_version;
+    if (set_default) row.default_version = view.version;
+    ++row.next_version;
+    row.updated_at = now;
+    RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
+    audit::Event e =
+        account::AuditEvent(caller, account, "iam:CreatePolicyVersion", "policy", row.id);
+    e.detail["name"] = row.name;
+    e.detail["version"] = view.version;
+    e.detail["document"] = document;
+    e.detail["default_version"] = {{"before", before}, {"after", row.default_version}};
+    return ctx_.audit->Append(tx, e);
+  }));
+  return view;
+}
+
+absl::StatusOr<PolicyVersionView> PolicyAdminService::GetVersion(const account::Caller& caller,
+                                                                 const std::string& account_id,
+                                                                 const std::string& policy,
+                                                                 int64_t version) {
+  ASSIGN_OR_RETURN(auto versions, ListVersions(caller, account_id, policy));
+  for (auto& v : versions) {
+    if (v.version == version) return v;
+  }
+  return absl::NotFoundError("policy version not found");
+}
+
+absl::StatusOr<std::vector<PolicyVersionView>> PolicyAdminService::ListVersions(
+    const account::Caller& caller, const std::string& account_id, const std::string& policy) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  RETURN_IF_ERROR(
+      Prepare(caller, account, "iam:ListPolicyVersions", ArnOf(account, ref)).status());
+  if (ref.builtin) {
+    return std::vector<PolicyVersionView>{{1, true, FindBuiltin(ref.name)->document, 0}};
+  }
+  std::vector<PolicyVersionView> out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.clear();
+    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                     store::iam_policies::GetPolicy(tx, account, ref.name));
+    ASSIGN_OR_RETURN(auto versions, store::iam_policies::ListVersions(tx, row.id));
+    for (const auto& v : versions) {
+      out.push_back({v.version, v.version == row.default_version, v.document, v.created_at});
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller,
+                                                   const std::string& account_id,
+                                                   const std::string& policy, int64_t version) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  RETURN_IF_ERROR(
+      Prepare(caller, account, "iam:SetDefaultPolicyVersion", ArnOf(account, ref)).status());
+  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                     store::iam_policies::GetPolicy(tx, account, ref.name));
+    RETURN_IF_ERROR(store::iam_policies::GetVersion(tx, row.id, version).status());
+    const int64_t before = row.default_version;
+    row.default_version = version;
+    row.updated_at = ctx_.NowMs();
+    RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
+    audit::Event e =
+        account::AuditEvent(caller, account, "iam:SetDefaultPolicyVersion", "policy", row.id);
+    e.detail["name"] = row.name;
+    e.detail["default_version"] = {{"before", before}, {"after", version}};
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
+                                               const std::string& account_id,
+                                               const std::string& policy, int64_t version) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  RETURN_IF_ERROR(
+      Prepare(caller, account, "iam:DeletePolicyVersion", ArnOf(account, ref)).status());
+  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                     store::iam_policies::GetPolicy(tx, account, ref.name));
+    if (version == row.default_version) {
+      return absl::FailedPreconditionError(
+          "the default version cannot be deleted: make another the default first");
+    }
+    RETURN_IF_ERROR(store::iam_policies::DeleteVersion(tx, row.id, version));
+    audit::Event e =
+        account::AuditEvent(caller, account, "iam:DeletePolicyVersion", "policy", row.id);
+    e.detail["name"] = row.name;
+    e.detail["version"] = version;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::Status PolicyAdminService::Attach(const account::Caller& caller,
+                                        const std::string& account_id, const std::string& policy,
+                                        const PrincipalName& to) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(to, true));
+  const std::string action = absl::StrCat("iam:Attach", Capital(to.type), "Policy");
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(to)));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
+    ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, to));
+    if (p.type == "user" && IsAdministratorAccess(ref)) {
+      // A user's direct AdministratorAccess is its admin flag.
+      ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
+      if (u.is_admin) return absl::AlreadyExistsError("policy is attached already");
+      u.is_admin = true;
+      u.updated_at = ctx_.NowMs();
+      RETURN_IF_ERROR(store::users::Update(tx, u));
+    } else {
+      RETURN_IF_ERROR(store::iam_policies::Attach(tx, {id, p, account, ctx_.NowMs()}));
+    }
+    audit::Event e = account::AuditEvent(caller, account, action, to.type, p.id);
+    e.detail[to.type] = to.name;
+    e.detail["policy"] = ArnOf(account, ref);
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::Status PolicyAdminService::Detach(const account::Caller& caller,
+                                        const std::string& account_id, const std::string& policy,
+                                        const PrincipalName& from) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(from, true));
+  const std::string action = absl::StrCat("iam:Detach", Capital(from.type), "Policy");
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(from)));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
+    ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, from));
+    if (p.type == "user" && IsAdministratorAccess(ref)) {
+      ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
+      if (!u.is_admin) return absl::NotFoundError("policy is not attached");
+      RETURN_IF_ERROR(account::KeepsAnAdmin(tx, u, false));
+      u.is_admin = false;
+      u.updated_at = ctx_.NowMs();
+      RETURN_IF_ERROR(store::users::Update(tx, u));
+    } else {
+      RETURN_IF_ERROR(store::iam_policies::Detach(tx, id, p));
+    }
+    audit::Event e = account::AuditEvent(caller, account, action, from.type, p.id);
+    e.detail[from.type] = from.name;
+    e.detail["policy"] = ArnOf(account, ref);
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::StatusOr<PrincipalPolicies> PolicyAdminService::ListOf(const account::Caller& caller,
+                                                             const std::string& account_id,
+                                                             const PrincipalName& p) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  ASSIGN_OR_RETURN(std::string account,
+                   Prepare(caller, account_id,
+                           absl::StrCat("iam:ListAttached", Capital(p.type), "Policies"),
+                           PrincipalPath(p)));
+  PrincipalPolicies out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out = PrincipalPolicies{};
+    ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
+    if (ref.type == "user") {
+      ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, ref.id));
+      if (u.is_admin) out.attached.push_back(BuiltinView(*FindBuiltin(kAdministratorAccess)));
+    }
+    ASSIGN_OR_RETURN(auto attached, store::iam_policies::ListAttachmentsOf(tx, ref));
+    for (const auto& a : attached) {
+      ASSIGN_OR_RETURN(ManagedPolicyView v, ViewById(tx, account, a.policy_id));
+      v.document.clear();
+      out.attached.push_back(std::move(v));
+    }
+    ASSIGN_OR_RETURN(auto inlines, store::iam_policies::ListInline(tx, ref));
+    for (const auto& i : inlines) out.inline_names.push_back(i.name);
+    ASSIGN_OR_RETURN(auto boundary, store::iam_policies::GetBoundary(tx, ref));
+    if (boundary) {
+      ASSIGN_OR_RETURN(ManagedPolicyView v, ViewById(tx, account, boundary->policy_id));
+      v.document.clear();
+      out.boundary = std::move(v);
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status PolicyAdminService::PutInline(const account::Caller& caller,
+                                           const std::string& account_id, const PrincipalName& p,
+                                           const std::string& name, const std::string& document) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
+  const std::string action = absl::StrCat("iam:Put", Capital(p.type), "Policy");
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  RETURN_IF_ERROR(ValidateDocument(document));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
+    auto before = store::iam_policies::GetInline(tx, ref, name);
+    RETURN_IF_ERROR(store::iam_policies::PutInline(tx, {ref, name, account, document, ctx_.NowMs()}));
+    audit::Event e = account::AuditEvent(caller, account, action, p.type, ref.id);
+    e.detail[p.type] = p.name;
+    e.detail["policy_name"] = name;
+    e.detail["document"] = {{"before", before.ok() ? nlohmann::json(before->document) : nullptr},
+                            {"after", document}};
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::StatusOr<InlinePolicyView> PolicyAdminService::GetInline(const account::Caller& caller,
+                                                               const std::string& account_id,
+                                                               const PrincipalName& p,
+                                                               const std::string& name) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
+  ASSIGN_OR_RETURN(std::string account,
+                   Prepare(caller, account_id, absl::StrCat("iam:Get", Capital(p.type), "Policy"),
+                           PrincipalPath(p)));
+  InlinePolicyView view;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
+    ASSIGN_OR_RETURN(auto row, store::iam_policies::GetInline(tx, ref, name));
+    view = InlinePolicyView{row.name, row.document, row.updated_at};
+    return absl::OkStatus();
+  }));
+  return view;
+}
+
+absl::Status PolicyAdminService::DeleteInline(const account::Caller& caller,
+                                              const std::string& account_id,
+                                              const PrincipalName& p, const std::string& name) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
+  const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "Policy");
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
+    RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
+    audit::Event e = account::AuditEvent(caller, account, action, p.type, ref.id);
+    e.detail[p.type] = p.name;
+    e.detail["policy_name"] = name;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
+                                             const std::string& account_id,
+                                             const PrincipalName& p, const std::string& policy) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  if (p.type == "group") {
+    return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
+  }
+  const std::string action = absl::StrCat("iam:Put", Capital(p.type), "PermissionsBoundary");
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
+    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+    RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, ctx_.NowMs()}));
+    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
+    e.detail[p.type] = p.name;
+    e.detail["policy"] = ArnOf(account, ref);
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
+                                               const std::string& account_id,
+                                               const PrincipalName& p) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  if (p.type == "group") {
+    return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
+  }
+  const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "PermissionsBoundary");
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+    RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
+    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
+    e.detail[p.type] = p.name;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::string& account_id,
+                                     const PrincipalName& p,
+                                     const std::vector<std::pair<std::string, std::string>>& tags) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
+  if (tags.empty() || tags.size() > kMaxTagsPerPrincipal) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tags: between 1 and ", kMaxTagsPerPrincipal, " tags"));
+  }
+  for (size_t i = 0; i < tags.size(); ++i) {
+    RETURN_IF_ERROR(CheckTagKey(absl::StrCat("tags[", i, "].key"), tags[i].first));
+    RETURN_IF_ERROR(text::CheckFreeText(absl::StrCat("tags[", i, "].value"), tags[i].second, 256));
+  }
+  const std::string action = absl::StrCat("iam:Tag", Capital(p.type));
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+    nlohmann::json changed = nlohmann::json::object();
+    for (const auto& [k, v] : tags) {
+      RETURN_IF_ERROR(store::iam_policies::PutTag(tx, {r, k, v, account}));
+      changed[k] = v;
+    }
+    ASSIGN_OR_RETURN(auto all, store::iam_policies::ListTags(tx, r));
+    if (all.size() > kMaxTagsPerPrincipal) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("a principal has at most ", kMaxTagsPerPrincipal, " tags"));
+    }
+    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
+    e.detail[p.type] = p.name;
+    e.detail["tags"] = changed;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::Status PolicyAdminService::Untag(const account::Caller& caller,
+                                       const std::string& account_id, const PrincipalName& p,
+                                       const std::vector<std::string>& keys) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
+  if (keys.empty() || keys.size() > kMaxTagsPerPrincipal) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("keys: between 1 and ", kMaxTagsPerPrincipal, " keys"));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    RETURN_IF_ERROR(CheckTagKey(absl::StrCat("keys[", i, "]"), keys[i]));
+  }
+  const std::string action = absl::StrCat("iam:Untag", Capital(p.type));
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+    for (const std::string& k : keys) {
+      absl::Status s = store::iam_policies::DeleteTag(tx, r, k);
+      if (!s.ok() && !absl::IsNotFound(s)) return s;
+    }
+    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
+    e.detail[p.type] = p.name;
+    e.detail["keys"] = keys;
+    return ctx_.audit->Append(tx, e);
+  });
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PolicyAdminService::ListTags(
+    const account::Caller& caller, const std::string& account_id, const PrincipalName& p) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
+  ASSIGN_OR_RETURN(std::string account,
+                   Prepare(caller, account_id, absl::StrCat("iam:List", Capital(p.type), "Tags"),
+                           PrincipalPath(p)));
+  std::vector<std::pair<std::string, std::string>> out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.clear();
+    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+    ASSIGN_OR_RETURN(auto tags, store::iam_policies::ListTags(tx, r));
+    for (const auto& t : tags) out.emplace_back(t.key, t.value);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace iam::authz

@@ -1,0 +1,79 @@
+// ResourceAdminService: resource ("bucket") policies on resource ARN
+// prefixes and ACLs on resources. A resource whose ARN names an account
+// belongs to that account; one that names none (an S3 bucket) belongs to
+// the first account that puts a policy or an ACL under its root, and no
+// other account may then. Every change writes its audit record and bumps
+// the resources' authorization version in its transaction. Thread-safe.
+#ifndef IAM_AUTHZ_RESOURCE_ADMIN_SERVICE_H_
+#define IAM_AUTHZ_RESOURCE_ADMIN_SERVICE_H_
+
+#include <string>
+#include <vector>
+
+#include "iam/account/service_context.h"
+#include "iam/store/authz_records.h"
+
+namespace iam::authz {
+
+struct AclGrantInput {
+  std::string grantee_type;  // "CanonicalUser" (an account id) or "Group"
+  std::string grantee;       // the account id, or the group's URI or AllUsers / AuthenticatedUsers
+  std::string permission;    // READ, WRITE, READ_ACP, WRITE_ACP, FULL_CONTROL
+};
+
+struct AclInput {
+  std::string target;  // "bucket" or "object"
+  std::string canned;  // a canned ACL, or empty for explicit grants
+  std::vector<AclGrantInput> grants;
+};
+
+struct ResourceDocView {
+  std::string resource;
+  std::string body;  // the policy document, or the ACL's JSON form
+  int64_t updated_at = 0;
+};
+
+class ResourceAdminService {
+ public:
+  ResourceAdminService(const account::ServiceContext& ctx, size_t resource_limit = 0)
+      : ctx_(ctx), limit_(resource_limit) {}
+
+  absl::StatusOr<ResourceDocView> PutPolicy(const account::Caller& caller,
+                                            const std::string& account_id,
+                                            const std::string& resource,
+                                            const std::string& document);
+  absl::StatusOr<ResourceDocView> GetPolicy(const account::Caller& caller,
+                                            const std::string& account_id,
+                                            const std::string& resource);
+  absl::Status DeletePolicy(const account::Caller& caller, const std::string& account_id,
+                            const std::string& resource);
+  absl::StatusOr<std::vector<ResourceDocView>> ListPolicies(const account::Caller& caller,
+                                                            const std::string& account_id);
+
+  absl::StatusOr<ResourceDocView> PutAcl(const account::Caller& caller,
+                                         const std::string& account_id,
+                                         const std::string& resource, const AclInput& acl);
+  absl::StatusOr<ResourceDocView> GetAcl(const account::Caller& caller,
+                                         const std::string& account_id,
+                                         const std::string& resource);
+
+ private:
+  absl::StatusOr<std::string> Prepare(const account::Caller& caller, const std::string& account_id,
+                                      absl::string_view action, const std::string& resource);
+  absl::StatusOr<ResourceDocView> Put(const account::Caller& caller, const std::string& account,
+                                      int kind, absl::string_view action,
+                                      const std::string& resource, const std::string& body);
+  absl::StatusOr<ResourceDocView> Get(const std::string& account, int kind,
+                                      const std::string& resource);
+
+  account::ServiceContext ctx_;
+  size_t limit_;
+};
+
+// The stored JSON form of an ACL owned by `owner`, INVALID_ARGUMENT with the
+// path of the first problem ("acl.grants[1].permission: ...").
+absl::StatusOr<std::string> AclJson(const std::string& owner, const AclInput& acl);
+
+}  // namespace iam::authz
+
+#endif  // IAM_AUTHZ_RESOURCE_ADMIN_SERVICE_H_

@@ -1,0 +1,21 @@
+// Serve: the one shape of an authenticated unary handler: authenticate the
+// caller, run fn(caller), translate the status.
+#ifndef IAM_SERVER_SERVE_H_
+#define IAM_SERVER_SERVE_H_
+
+#include <grpcpp/server_context.h>
+
+#include "iam/server/grpc_status.h"
+
+namespace iam::server {
+
+template <typename Service, typename Fn>
+grpc::Status Serve(const Service& svc, grpc::ServerContext* ctx, Fn&& fn) {
+  auto caller = svc.Authenticate(ctx);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  return ToGrpc(fn(*caller));
+}
+
+}  // namespace iam::server
+
+#endif  // IAM_SERVER_SERVE_H_
