@@ -26,6 +26,21 @@ std::string GroupUri(const std::string& g) {
   return g;
 }
 
+const char* PermissionName(policy::AclPermission p) {
+  switch (p) {
+    case policy::AclPermission::kRead:
+      return "READ";
+    case policy::AclPermission::kWrite:
+      return "WRITE";
+    case policy::AclPermission::kReadAcp:
+      return "READ_ACP";
+    case policy::AclPermission::kWriteAcp:
+      return "WRITE_ACP";
+    default:
+      return "FULL_CONTROL";
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> AclJson(const std::string& owner, const AclInput& in) {
@@ -51,6 +66,20 @@ absl::StatusOr<std::string> AclJson(const std::string& owner, const AclInput& in
     acl["canned"] = in.canned;
   }
   nlohmann::json grants = nlohmann::json::array();
+  if (!in.canned.empty()) {
+    // Stored expanded, so that reading the ACL shows what it grants.
+    for (const auto& g : *policy::CannedAclGrants(in.canned, owner, owner)) {
+      nlohmann::json grantee =
+          g.grantee == policy::AclGrant::Grantee::kAccount
+              ? nlohmann::json{{"type", "CanonicalUser"}, {"id", g.account}}
+              : nlohmann::json{{"type", "Group"},
+                               {"uri", g.grantee == policy::AclGrant::Grantee::kAllUsers
+                                           ? policy::kAllUsersUri
+                                           : policy::kAuthenticatedUsersUri}};
+      grants.push_back({{"grantee", grantee}, {"permission", PermissionName(g.permission)}});
+    }
+    acl["grants"] = grants;
+  }
   for (size_t i = 0; i < in.grants.size(); ++i) {
     const AclGrantInput& g = in.grants[i];
     const std::string path = absl::StrCat("acl.grants[", i, "]");
@@ -64,6 +93,7 @@ absl::StatusOr<std::string> AclJson(const std::string& owner, const AclInput& in
     grants.push_back({{"grantee", grantee}, {"permission", g.permission}});
   }
   if (!in.grants.empty()) acl["grants"] = grants;
+  if (acl.contains("grants") && acl["grants"].empty()) acl.erase("grants");
   auto parsed = policy::ParseAcl(acl, "acl");
   if (!parsed.ok()) return absl::InvalidArgumentError(parsed.status().message());
   for (size_t i = 0; i < parsed->grants.size(); ++i) {

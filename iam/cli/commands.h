@@ -22,6 +22,8 @@ void AddKeyCommands(CLI::App& app, Action* run);
 void AddAuthCommands(CLI::App& app, Action* run);
 // mfa, device, and account set-ip-allowlist (after account is added).
 void AddMfaCommands(CLI::App& app, Action* run);
+// policy, role, resource-policy, acl, simulate, export.
+void AddAuthzCommands(CLI::App& app, Action* run);
 
 // Runs one unary AdminService call with the context's credentials.
 template <typename Req, typename Resp, typename Method>

@@ -153,6 +153,7 @@ absl::Status Context::Init() {
   auto channel = grpc::CreateCustomChannel(address_, creds, args);
   stub_ = v1::AdminService::NewStub(channel);
   auth_stub_ = v1::AuthService::NewStub(channel);
+  authz_stub_ = v1::AuthzService::NewStub(channel);
   RefreshIfDue();
   return absl::OkStatus();
 }

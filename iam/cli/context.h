@@ -15,6 +15,7 @@
 
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "iam/v1/auth_service.grpc.pb.h"
+#include "iam/v1/authz_service.grpc.pb.h"
 
 namespace iam::cli {
 
@@ -52,6 +53,7 @@ class Context {
 
   v1::AdminService::Stub& admin() { return *stub_; }
   v1::AuthService::Stub& auth() { return *auth_stub_; }
+  v1::AuthzService::Stub& authz() { return *authz_stub_; }
   // Keeps the logged-in session's tokens (after login or a refresh).
   absl::Status SaveTokens(const v1::Tokens& tokens);
   absl::Status ForgetTokens();
@@ -68,6 +70,7 @@ class Context {
   int64_t token_expires_ = 0;
   std::unique_ptr<v1::AdminService::Stub> stub_;
   std::unique_ptr<v1::AuthService::Stub> auth_stub_;
+  std::unique_ptr<v1::AuthzService::Stub> authz_stub_;
 
   // Refreshes the session's access token when it is about to expire.
   void RefreshIfDue();

@@ -17,8 +17,8 @@ int main(int argc, char** argv) {
       ->envname("IAMCTL_PROFILE");
   app.add_option("--access-key-file", options.access_key_file,
                  "file holding '<key id>.<secret>' (else IAMCTL_ACCESS_KEY, else the profile's login session or key)");
-  app.add_option("-o,--output", options.output, "table or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  app.add_option("-o,--output", options.output, "table, json, or csv (export permissions)")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
   app.add_flag("--tls", options.tls, "connect with TLS");
   app.add_option("--ca-file", options.ca_file, "CA bundle to verify the server (implies --tls)");
   app.add_option("--timeout", options.timeout_seconds, "seconds per call")
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   iam::cli::AddKeyCommands(app, &run);
   iam::cli::AddAuthCommands(app, &run);
   iam::cli::AddMfaCommands(app, &run);
+  iam::cli::AddAuthzCommands(app, &run);
 
   try {
     app.parse(argc, argv);
