@@ -1,7 +1,8 @@
 // Two iamd processes on one store, as two replicas behind a load balancer:
 // concurrent wrong passwords split between them lock the user after exactly
 // the configured number of counted failures, and 20 parallel logins under a
-// limit of 3 open exactly 3 sessions.
+// limit of 3 open exactly 3 sessions; a policy change made through one
+// replica decides on the other within a second.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "iam/v1/auth_service.grpc.pb.h"
+#include "iam/v1/authz_service.grpc.pb.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
@@ -29,6 +31,7 @@ struct Process {
   std::string address;
   std::unique_ptr<v1::AdminService::Stub> admin;
   std::unique_ptr<v1::AuthService::Stub> auth;
+  std::unique_ptr<v1::AuthzService::Stub> authz;
 };
 
 std::string FirstLine(const std::string& path) {
@@ -56,6 +59,7 @@ class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
     for (auto& p : procs_) {
       p.admin.reset();  // close the connections first: a shutdown waits for them
       p.auth.reset();
+      p.authz.reset();
       ::kill(p.pid, SIGTERM);
       int status = 0;
       ::waitpid(p.pid, &status, 0);
@@ -88,6 +92,7 @@ class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
     auto channel = grpc::CreateChannel(p.address, grpc::InsecureChannelCredentials());
     p.admin = v1::AdminService::NewStub(channel);
     p.auth = v1::AuthService::NewStub(channel);
+    p.authz = v1::AuthzService::NewStub(channel);
     return p;
   }
 
@@ -180,6 +185,53 @@ TEST_P(TwoProcessesTest, SessionLimitIsExactAcrossProcesses) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok, 3);
   EXPECT_EQ(refused, 17);
+}
+
+TEST_P(TwoProcessesTest, PolicyChangesReachTheOtherReplicaWithinASecond) {
+  Prepare("session", {{"max_sessions_per_user", 3}});
+  auto check = [&](int i) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + alice_);
+    v1::CheckRequest r;
+    r.mutable_principal()->set_username("bob");
+    r.set_action("s3:GetObject");
+    r.set_resource("arn:aws:s3:::shared/x");
+    v1::CheckResponse out;
+    grpc::Status s = procs_[i].authz->Check(&ctx, r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out.allowed();
+  };
+  // Replica 1 has compiled the account before the change.
+  ASSERT_FALSE(check(1));
+  const std::string doc = nlohmann::json{{"Version", "2012-10-17"},
+                                         {"Statement", {{{"Effect", "Allow"},
+                                                         {"Action", "s3:GetObject"},
+                                                         {"Resource", "*"}}}}}
+                              .dump();
+  v1::InlinePolicyRequest put;
+  put.mutable_principal()->set_type(v1::PrincipalName::USER);
+  put.mutable_principal()->set_name("bob");
+  put.set_policy_name("Read");
+  put.set_document(doc);
+  v1::InlinePolicyResponse pr;
+  ASSERT_TRUE(Admin(0, alice_, &v1::AdminService::Stub::PutInlinePolicy, put, &pr).ok());
+  const auto changed = std::chrono::steady_clock::now();
+  EXPECT_TRUE(check(0));  // the replica that made the change, at once
+  bool seen = false;
+  while (std::chrono::steady_clock::now() - changed < std::chrono::milliseconds(1000)) {
+    if ((seen = check(1))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(seen) << "replica 1 still decides on the old policy after 1 s";
+  // And a removal the same way.
+  ASSERT_TRUE(Admin(1, alice_, &v1::AdminService::Stub::DeleteInlinePolicy, put, &pr).ok());
+  const auto removed = std::chrono::steady_clock::now();
+  bool gone = false;
+  while (std::chrono::steady_clock::now() - removed < std::chrono::milliseconds(1000)) {
+    if ((gone = !check(0))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(gone);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TwoProcessesTest,
