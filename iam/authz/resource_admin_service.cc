@@ -68,7 +68,8 @@ absl::StatusOr<std::string> AclJson(const std::string& owner, const AclInput& in
   nlohmann::json grants = nlohmann::json::array();
   if (!in.canned.empty()) {
     // Stored expanded, so that reading the ACL shows what it grants.
-    for (const auto& g : *policy::CannedAclGrants(in.canned, owner, owner)) {
+    const auto canned = policy::CannedAclGrants(in.canned, owner, owner);
+    for (const auto& g : *canned) {
       nlohmann::json grantee =
           g.grantee == policy::AclGrant::Grantee::kAccount
               ? nlohmann::json{{"type", "CanonicalUser"}, {"id", g.account}}
