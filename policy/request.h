@@ -36,17 +36,21 @@ class Context {
   // Sets the key unless the caller already did.
   void Default(absl::string_view key, std::string value) {
     std::string k = absl::AsciiStrToLower(key);
-    if (!entries_.contains(k) && !value.empty()) entries_[k] = Entry{{std::move(value)}, false};
+    if (Find(k) == nullptr && !value.empty()) entries_[k] = Entry{{std::move(value)}, false};
   }
-  // key must be lower-case. nullptr when absent.
+  // key must be lower-case. nullptr when absent here and in the fallback.
   const Entry* Find(absl::string_view key) const {
     auto it = entries_.find(key);
-    return it == entries_.end() ? nullptr : &it->second;
+    if (it != entries_.end()) return &it->second;
+    return fallback_ != nullptr ? fallback_->Find(key) : nullptr;
   }
-  size_t size() const { return entries_.size(); }
+  // Keys shared by many requests (a principal's), computed once and looked
+  // up when this context does not set them. It must outlive this context.
+  void SetFallback(const Context* fallback) { fallback_ = fallback; }
 
  private:
   absl::flat_hash_map<std::string, Entry> entries_;
+  const Context* fallback_ = nullptr;
 };
 
 struct Request {

@@ -1,5 +1,7 @@
 #include "iam/account/access_key_service.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -180,7 +182,8 @@ absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
   RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevokeAccessKey", account,
                             IamArn(account, "access-key/" + key_id)));
   AccessKeyView view;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  // Through TransactAuthz: every replica drops its cached keys.
+  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::AccessKeyRow row, store::access_keys::Get(tx, key_id));
     if (row.account_id != account) return absl::NotFoundError("access key not found");
     ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, row.user_id));
@@ -210,10 +213,19 @@ absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
   if (!SplitToken(token, &id, &secret)) return fail("malformed token");
   const std::string presented = SecretHash(secret);
   store::access_keys::KeyWithOwner k;
-  absl::Status s = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(k, store::access_keys::GetWithOwner(tx, id));
-    return absl::OkStatus();
-  });
+  absl::Status s = absl::OkStatus();
+  std::optional<store::access_keys::KeyWithOwner> cached;
+  if (ctx_.credentials != nullptr) cached = ctx_.credentials->keys.Get(id);
+  if (cached) {
+    k = std::move(*cached);
+  } else {
+    const uint64_t generation = ctx_.credentials ? ctx_.credentials->keys.Generation() : 0;
+    s = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(k, store::access_keys::GetWithOwner(tx, id));
+      return absl::OkStatus();
+    });
+    if (s.ok() && ctx_.credentials != nullptr) ctx_.credentials->keys.Put(id, k, generation);
+  }
   if (absl::IsNotFound(s)) {
     // Same work as a known key, so timing does not tell whether it exists.
     crypto::ConstantTimeEquals(presented, std::string(presented.size(), '0'));

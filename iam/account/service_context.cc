@@ -48,6 +48,9 @@ absl::Status TransactAuthz(const ServiceContext& ctx, const std::string& scope,
     ASSIGN_OR_RETURN(version, store::authz_versions::Bump(tx, scope));
     return fn(tx);
   }));
+  // Who a credential belongs to may have changed too (a disabled user, a
+  // suspended account, a revoked key).
+  if (ctx.credentials != nullptr) ctx.credentials->Clear();
   if (ctx.authz_listener != nullptr) ctx.authz_listener->Changed(scope, version);
   return absl::OkStatus();
 }

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "iam/account/authorizer.h"
 #include "iam/account/caller.h"
+#include "iam/account/credential_cache.h"
 #include "iam/account/pii_cipher.h"
 #include "iam/audit/audit_log.h"
 #include "iam/common/clock.h"
@@ -45,6 +46,7 @@ struct ServiceContext {
   const PiiCipher* pii = nullptr;
   const audit::AuditLog* audit = nullptr;
   AuthzListener* authz_listener = nullptr;  // may be null
+  CredentialCache* credentials = nullptr;   // may be null: no caching
   AccountSettings settings;
 
   int64_t NowMs() const { return ToUnixMillisUtc(clock->Now()); }

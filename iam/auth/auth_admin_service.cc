@@ -98,7 +98,7 @@ absl::StatusOr<nlohmann::json> AuthAdminService::GetPolicy(const account::Caller
   nlohmann::json out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto body, store::account_policies::Get(tx, account, PolicyKindName(kind)));
-    out = body ? nlohmann::json::parse(*body, nullptr, false) : Defaults(kind);
+    out = body ? store::account_policies::WithDefaults(Defaults(kind), *body) : Defaults(kind);
     if (out.is_discarded()) return absl::DataLossError("stored policy does not parse");
     return absl::OkStatus();
   }));

@@ -172,7 +172,8 @@ absl::Status Attempt::Read() {
           t_.user_allowlist = *parsed;
         }
         ASSIGN_OR_RETURN(t_.enrolled, mfa::MfaService::Enrolled(tx, t_.user->id));
-        ASSIGN_OR_RETURN(t_.mfa_in_scope, mfa::MfaService::RequiredOf(tx, t_.mfa_policy, *t_.user));
+        ASSIGN_OR_RETURN(t_.mfa_in_scope, mfa::MfaService::RequiredOf(tx, t_.mfa_policy, *t_.user,
+                                                                      ctx_.base.NowMs()));
         if (ctx_.devices != nullptr) {
           ASSIGN_OR_RETURN(t_.device, ctx_.devices->FactsInTx(tx, *t_.user,
                                                               {r_.device_id, r_.source_ip, r_.user_agent},

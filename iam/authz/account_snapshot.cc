@@ -232,6 +232,14 @@ absl::StatusOr<std::shared_ptr<const UserAuthz>> AccountSnapshot::LoadUser(store
     }
   }
   for (const auto& t : tags) u->tags.emplace_back(t.key, t.value);
+  policy::Context& keys = u->principal_keys;
+  keys.Set("aws:username", {u->username}, false);
+  keys.Set("aws:userid", {u->id}, false);
+  keys.Set("aws:PrincipalAccount", {account_id_}, false);
+  keys.Set("aws:PrincipalArn", {u->arn}, false);
+  keys.Set("aws:PrincipalType", {"User"}, false);
+  for (const auto& [k, v] : u->tags) keys.Set("aws:PrincipalTag/" + k, {v}, false);
+  for (const GroupData* g : u->groups) u->group_arns.push_back(g->arn);
   return std::shared_ptr<const UserAuthz>(std::move(u));
 }
 

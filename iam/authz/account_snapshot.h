@@ -67,6 +67,11 @@ struct UserAuthz {
   std::string boundary_name;
   std::vector<RoleGrant> roles;
   std::vector<std::pair<std::string, std::string>> tags;
+  // The keys decisions about this user carry: aws:username, aws:userid,
+  // aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType and the
+  // principal tags; the caller may state none of them.
+  policy::Context principal_keys;
+  std::vector<std::string> group_arns;
 };
 
 class AccountSnapshot {

@@ -96,12 +96,15 @@ absl::Status AuthzCache::Poll() {
     ASSIGN_OR_RETURN(all, store::authz_versions::ReadAll(tx));
     return absl::OkStatus();
   }));
-  absl::MutexLock lock(&mu_);
-  for (const auto& [scope, version] : all) {
-    int64_t& known = known_[scope];
-    known = std::max(known, version);
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [scope, version] : all) {
+      int64_t& known = known_[scope];
+      known = std::max(known, version);
+    }
+    any_version_ = any;
   }
-  any_version_ = any;
+  if (on_any_change_) on_any_change_();
   return absl::OkStatus();
 }
 

@@ -11,6 +11,7 @@
 #define IAM_AUTHZ_AUTHZ_CACHE_H_
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +39,10 @@ class AuthzCache final : public account::AuthzListener {
   // A change committed through this replica.
   void Changed(const std::string& scope, int64_t version) override;
 
+  // Called (on the poller thread) when a poll finds that anything changed,
+  // through any replica. Set before Start().
+  void OnAnyChange(std::function<void()> fn) { on_any_change_ = std::move(fn); }
+
   // One poll of the store's versions (what the poller thread runs).
   absl::Status Poll();
   void Start(absl::Duration interval);
@@ -59,6 +64,7 @@ class AuthzCache final : public account::AuthzListener {
   std::shared_ptr<const ResourceIndex> resources_ ABSL_GUARDED_BY(mu_);
   int64_t any_version_ ABSL_GUARDED_BY(mu_) = -1;
   std::mutex resources_rebuild_;
+  std::function<void()> on_any_change_;
 
   std::mutex thread_mu_;
   std::condition_variable cv_;

@@ -83,7 +83,28 @@ absl::Status CheckContext(const std::vector<ContextKey>& keys, bool what_if) {
 
 void Put(policy::Context& ctx, const ContextKey& k) { ctx.Set(k.key, k.values, k.multi); }
 
-std::string Rfc3339(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()); }
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+// aws:CurrentTime and aws:EpochTime change once a second: formatted once
+// per second per thread, not once per decision.
+struct TimeKeys {
+  int64_t second = -1;
+  std::string current_time;
+  std::string epoch_time;
+};
+
+const TimeKeys& TimeKeysAt(absl::Time now) {
+  thread_local TimeKeys keys;
+  const int64_t second = absl::ToUnixSeconds(now);
+  if (second != keys.second) {
+    keys.second = second;
+    keys.current_time = Rfc3339(now);
+    keys.epoch_time = absl::StrCat(second);
+  }
+  return keys;
+}
 
 // The decision over several grant paths: a deny in any wins, then an allow
 // in any.
@@ -103,6 +124,10 @@ absl::Status Decider::Validate(const CheckInput& in) {
 
 absl::StatusOr<CheckOutcome> Decider::Check(const CheckInput& in) const {
   RETURN_IF_ERROR(Validate(in));
+  return CheckValidated(in);
+}
+
+absl::StatusOr<CheckOutcome> Decider::CheckValidated(const CheckInput& in) const {
   CheckOutcome out;
   ASSIGN_OR_RETURN(auto resources, cache_->Resources());
   const ResourceSide side = resources->Lookup(in.resource, in.action);
@@ -112,8 +137,9 @@ absl::StatusOr<CheckOutcome> Decider::Check(const CheckInput& in) const {
   req.resource = in.resource;
   for (const ContextKey& k : in.context) Put(req.context, k);
   const absl::Time now = clock_->Now();
-  req.context.Default("aws:CurrentTime", Rfc3339(now));
-  req.context.Default("aws:EpochTime", absl::StrCat(absl::ToUnixSeconds(now)));
+  const TimeKeys& time_keys = TimeKeysAt(now);
+  req.context.Default("aws:CurrentTime", time_keys.current_time);
+  req.context.Default("aws:EpochTime", time_keys.epoch_time);
   for (const ContextKey& k : in.trusted) Put(req.context, k);
 
   std::shared_ptr<const UserAuthz> user;
@@ -137,13 +163,9 @@ absl::StatusOr<CheckOutcome> Decider::Check(const CheckInput& in) const {
     p.account = in.account_id;
     p.user = user->username;
     p.arn = user->arn;
-    for (const GroupData* g : user->groups) p.groups.push_back(g->arn);
-    req.context.Set("aws:username", {user->username}, false);
-    req.context.Set("aws:userid", {user->id}, false);
-    req.context.Set("aws:PrincipalAccount", {in.account_id}, false);
-    req.context.Set("aws:PrincipalArn", {user->arn}, false);
-    req.context.Set("aws:PrincipalType", {"User"}, false);
-    for (const auto& [k, v] : user->tags) req.context.Set("aws:PrincipalTag/" + k, {v}, false);
+    p.groups = user->group_arns;
+    // Callers cannot state these keys, so the user's own cannot be shadowed.
+    req.context.SetFallback(&user->principal_keys);
   }
   req.resource_owner = side.owner.empty() ? in.account_id : side.owner;
   out.resource_owner = req.resource_owner;
@@ -161,7 +183,9 @@ absl::StatusOr<CheckOutcome> Decider::Check(const CheckInput& in) const {
   base.resource = side.policies;
   base.acl = side.acl;
   std::vector<policy::Result> results;
-  std::vector<std::string> headers;
+  // Which grant path each result is: null for the principal itself. Named
+  // only when a trace or a note needs it.
+  std::vector<const RoleGrant*> paths;
   results.reserve(1 + (user ? user->roles.size() : 0));
   {
     policy::PolicyInputs inputs = base;
@@ -170,16 +194,23 @@ absl::StatusOr<CheckOutcome> Decider::Check(const CheckInput& in) const {
       inputs.boundary = user->boundary.get();
     }
     results.push_back(policy::Evaluate(inputs, req, in.explain));
-    headers.push_back(in.anonymous ? "anonymous" : absl::StrCat("as ", out.principal_arn));
+    paths.push_back(nullptr);
   }
+  auto role_name = [](const RoleGrant& g) {
+    std::string name = absl::StrCat("role ", g.role->name);
+    if (!g.via_group.empty()) absl::StrAppend(&name, " (through group ", g.via_group, ")");
+    return name;
+  };
+  auto header = [&](size_t i) {
+    if (paths[i] != nullptr) return role_name(*paths[i]);
+    return in.anonymous ? std::string("anonymous") : absl::StrCat("as ", out.principal_arn);
+  };
   const int64_t now_ms = absl::ToUnixMillis(now);
   if (user) {
     for (const RoleGrant& g : user->roles) {
-      std::string name = absl::StrCat("role ", g.role->name);
-      if (!g.via_group.empty()) absl::StrAppend(&name, " (through group ", g.via_group, ")");
       if (g.expires_at && *g.expires_at <= now_ms) {
         if (in.explain) {
-          out.trace.push_back(absl::StrCat(name, ": expired at ",
+          out.trace.push_back(absl::StrCat(role_name(g), ": expired at ",
                                            Rfc3339(absl::FromUnixMillis(*g.expires_at))));
         }
         continue;
@@ -190,7 +221,7 @@ absl::StatusOr<CheckOutcome> Decider::Check(const CheckInput& in) const {
       inputs.second_boundary = user->boundary.get();
       req.principal.role = g.role->arn;
       results.push_back(policy::Evaluate(inputs, req, in.explain));
-      headers.push_back(name);
+      paths.push_back(&g);
     }
   }
 
@@ -198,13 +229,13 @@ absl::StatusOr<CheckOutcome> Decider::Check(const CheckInput& in) const {
   for (size_t i = 0; i < results.size(); ++i) {
     const policy::Result& r = results[i];
     if (in.explain) {
-      out.trace.push_back(absl::StrCat(headers[i], ": ", policy::DecisionName(r.decision)));
+      out.trace.push_back(absl::StrCat(header(i), ": ", policy::DecisionName(r.decision)));
       for (const std::string& t : r.trace) out.trace.push_back("  " + t);
     }
     if (r.decision == Decision::kExplicitDeny && c.deny == nullptr) c.deny = &r;
     if (r.decision == Decision::kAllow && c.allow == nullptr) {
       c.allow = &r;
-      if (i > 0) c.allow_note = absl::StrCat("through ", headers[i]);
+      if (i > 0) c.allow_note = absl::StrCat("through ", header(i));
     }
   }
   const policy::Result* decided = c.deny ? c.deny : c.allow ? c.allow : &results[0];

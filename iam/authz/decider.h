@@ -68,6 +68,8 @@ class Decider {
 
   // The syntax checks of Check alone, for batches validated up front.
   static absl::Status Validate(const CheckInput& in);
+  // Check for an input Validate accepted.
+  absl::StatusOr<CheckOutcome> CheckValidated(const CheckInput& in) const;
 
   AuthzCache& cache() const { return *cache_; }
   absl::Time Now() const { return clock_->Now(); }

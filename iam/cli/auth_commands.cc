@@ -300,7 +300,9 @@ void AddAuthCommands(CLI::App& app, Action* run) {
     };
     auto a = std::make_shared<Args>();
     auto* get = account->add_subcommand("get-policy", "show a password, lockout, session, mfa or ip_allowlist policy");
-    get->add_option("kind", a->kind)->required()->check(CLI::IsMember({"password", "lockout", "session"}));
+    get->add_option("kind", a->kind)
+        ->required()
+        ->check(CLI::IsMember({"password", "lockout", "session", "mfa", "ip_allowlist"}));
     get->add_option("--account", a->account);
     get->callback([run, a] {
       *run = [a](Context& c) {

@@ -73,14 +73,17 @@ bool IpAllowlistPolicy::Allows(const std::string& ip) const {
   return parsed.ok() && AllowlistAllows(*parsed, ip);
 }
 
-bool InScope(const MfaPolicy& p, bool admin, const std::vector<std::string>& groups) {
+bool InScope(const MfaPolicy& p, bool admin, const std::vector<std::string>& groups,
+             const std::vector<std::string>& roles) {
   if (p.mode == "required") return true;
   if (p.mode != "required_for") return false;
   if (p.required_for_admins && admin) return true;
-  return std::any_of(groups.begin(), groups.end(), [&](const std::string& g) {
-    return std::find(p.required_groups.begin(), p.required_groups.end(), g) !=
-           p.required_groups.end();
-  });
+  auto any_named = [](const std::vector<std::string>& held, const std::vector<std::string>& named) {
+    return std::any_of(held.begin(), held.end(), [&](const std::string& h) {
+      return std::find(named.begin(), named.end(), h) != named.end();
+    });
+  };
+  return any_named(groups, p.required_groups) || any_named(roles, p.required_roles);
 }
 
 GateDecision Decide(const MfaPolicy& p, const LoginFacts& f) {

@@ -59,7 +59,8 @@ struct GateDecision {
 };
 
 // Whether `mode` requires MFA of a user (groups: the user's group names).
-bool InScope(const MfaPolicy& policy, bool admin, const std::vector<std::string>& groups);
+bool InScope(const MfaPolicy& policy, bool admin, const std::vector<std::string>& groups,
+             const std::vector<std::string>& roles);
 
 GateDecision Decide(const MfaPolicy& policy, const LoginFacts& facts);
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "iam/common/json_fields.h"
+#include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 
 namespace iam::mfa {
@@ -14,11 +15,28 @@ absl::Status CheckRange(const char* field, int v, int lo, int hi) {
   return absl::OkStatus();
 }
 
+// A list of at most 100 group or role names.
+absl::Status Names(const nlohmann::json& j, const char* field, const char* what,
+                   std::vector<std::string>* out) {
+  const nlohmann::json& names = j.at(field);
+  if (!names.is_array()) return absl::InvalidArgumentError(absl::StrCat(field, ": must be an array"));
+  if (names.size() > 100) return absl::InvalidArgumentError(absl::StrCat(field, ": at most 100"));
+  for (const auto& n : names) {
+    if (!n.is_string()) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": must hold ", what, " names"));
+    }
+    RETURN_IF_ERROR(text::CheckName(field, n.get<std::string>(), 128));
+    out->push_back(n.get<std::string>());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 nlohmann::json MfaPolicy::ToJson() const {
   return {{"mode", mode},
           {"required_groups", required_groups},
+          {"required_roles", required_roles},
           {"required_for_admins", required_for_admins},
           {"totp_algorithm", totp_algorithm},
           {"totp_digits", totp_digits},
@@ -52,26 +70,17 @@ absl::StatusOr<MfaPolicy> MfaPolicy::FromJson(const nlohmann::json& j) {
   f.Take("risk_step_up", &p.risk_step_up);
   f.Take("risk_memory_days", &p.risk_memory_days);
   if (absl::Status s = f.status(); !s.ok()) return s;
-  const nlohmann::json& groups = j.at("required_groups");
-  if (!groups.is_array()) return absl::InvalidArgumentError("required_groups: must be an array");
-  if (groups.size() > 100) return absl::InvalidArgumentError("required_groups: at most 100");
-  for (const auto& g : groups) {
-    if (!g.is_string()) {
-      return absl::InvalidArgumentError("required_groups: must hold group names");
-    }
-    if (absl::Status s = text::CheckName("required_groups", g.get<std::string>(), 128); !s.ok()) {
-      return s;
-    }
-    p.required_groups.push_back(g.get<std::string>());
-  }
+  RETURN_IF_ERROR(Names(j, "required_groups", "group", &p.required_groups));
+  RETURN_IF_ERROR(Names(j, "required_roles", "role", &p.required_roles));
   if (p.mode != "off" && p.mode != "optional" && p.mode != "required" &&
       p.mode != "required_for") {
     return absl::InvalidArgumentError("mode: must be off, optional, required or required_for");
   }
-  if (p.mode == "required_for" && p.required_groups.empty() && !p.required_for_admins) {
+  if (p.mode == "required_for" && p.required_groups.empty() && p.required_roles.empty() &&
+      !p.required_for_admins) {
     return absl::InvalidArgumentError(
-        "required_groups: name at least one group (or set required_for_admins) with "
-        "mode required_for");
+        "required_groups: name at least one group or role in required_roles (or set "
+        "required_for_admins) with mode required_for");
   }
   auto alg = ParseTotpAlgorithm(p.totp_algorithm);
   if (!alg.ok()) return alg.status();

@@ -3,6 +3,8 @@
 //
 //   mode                      "off" | "optional" | "required" | "required_for"
 //   required_groups           with "required_for": members of these groups
+//   required_roles            with "required_for": holders of these roles
+//                             (directly or through a group, unexpired)
 //   required_for_admins       with "required_for": users with the admin flag
 //   totp_algorithm, totp_digits, totp_period   for new enrolments
 //   totp_window               steps accepted either side of now
@@ -38,6 +40,7 @@ namespace iam::mfa {
 struct MfaPolicy {
   std::string mode = "optional";
   std::vector<std::string> required_groups;
+  std::vector<std::string> required_roles;
   bool required_for_admins = false;
   std::string totp_algorithm = "SHA1";
   int totp_digits = 6;

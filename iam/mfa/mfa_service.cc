@@ -12,6 +12,7 @@
 #include "iam/store/group_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
+#include "iam/store/role_store.h"
 #include "iam/store/policy_store.h"
 #include "iam/store/user_store.h"
 
@@ -73,13 +74,22 @@ absl::StatusOr<bool> MfaService::Enrolled(store::Tx& tx, const std::string& user
 }
 
 absl::StatusOr<bool> MfaService::RequiredOf(store::Tx& tx, const MfaPolicy& policy,
-                                            const store::UserRow& user) {
-  std::vector<std::string> groups;
+                                            const store::UserRow& user, int64_t now_ms) {
+  std::vector<std::string> groups, roles;
   if (policy.mode == "required_for" && !policy.required_groups.empty()) {
     ASSIGN_OR_RETURN(auto rows, store::groups::ListGroupsOfUser(tx, user.id));
     for (const auto& g : rows) groups.push_back(g.name);
   }
-  return InScope(policy, user.is_admin, groups);
+  if (policy.mode == "required_for" && !policy.required_roles.empty()) {
+    ASSIGN_OR_RETURN(auto ids, store::roles::HeldRoleIds(tx, user.id, now_ms));
+    for (const auto& id : ids) {
+      auto role = store::roles::Get(tx, id);
+      if (absl::IsNotFound(role.status())) continue;
+      RETURN_IF_ERROR(role.status());
+      roles.push_back(role->name);
+    }
+  }
+  return InScope(policy, user.is_admin, groups, roles);
 }
 
 absl::StatusOr<store::UserRow> MfaService::OwnUser(store::Tx& tx, const account::Caller& caller) {
@@ -336,7 +346,7 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
     }
     ASSIGN_OR_RETURN(out.recovery_codes_left, store::mfa::CountUnusedRecoveryCodes(tx, u.id));
     out.mode = policy.mode;
-    ASSIGN_OR_RETURN(out.required, RequiredOf(tx, policy, u));
+    ASSIGN_OR_RETURN(out.required, RequiredOf(tx, policy, u, ctx_.NowMs()));
     ASSIGN_OR_RETURN(store::CounterRow c,
                      store::login::GetCounter(tx, account, MfaCounterSubject(u.id)));
     out.consecutive_failures = c.failures;

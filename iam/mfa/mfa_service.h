@@ -93,9 +93,10 @@ class MfaService {
                                         const CodeOrigin& origin);
   // Whether the user has an active factor.
   static absl::StatusOr<bool> Enrolled(store::Tx& tx, const std::string& user_id);
-  // Whether the policy requires MFA of the user (groups, admin flag).
+  // Whether the policy requires MFA of the user (groups, roles held at
+  // now_ms, admin flag).
   static absl::StatusOr<bool> RequiredOf(store::Tx& tx, const MfaPolicy& policy,
-                                         const store::UserRow& user);
+                                         const store::UserRow& user, int64_t now_ms);
 
  private:
   absl::StatusOr<std::vector<std::string>> NewRecoveryCodesInTx(store::Tx& tx,

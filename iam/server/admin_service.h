@@ -36,7 +36,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 
   // Who is calling: the bearer access key or access token in the metadata.
   // UNAUTHENTICATED when absent or invalid.
-  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContext* ctx) const {
+  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContextBase* ctx) const {
     return authn_->Authenticate(ctx);
   }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_split.h"
 #include "iam/common/status_macros.h"
 #include "iam/server/grpc_status.h"
+#include "iam/server/serve.h"
 
 namespace iam::server {
 namespace {
@@ -144,8 +145,15 @@ grpc::Status AuthServiceImpl::IssueToken(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AuthServiceImpl::VerifyToken(grpc::ServerContext*, const v1::VerifyTokenRequest* req,
-                                          v1::VerifyTokenResponse* out) {
+grpc::ServerUnaryReactor* AuthServiceImpl::VerifyToken(grpc::CallbackServerContext* ctx,
+                                                       const v1::VerifyTokenRequest* req,
+                                                       v1::VerifyTokenResponse* out) {
+  return Answer(ctx, Verify(*req, out));
+}
+
+grpc::Status AuthServiceImpl::Verify(const v1::VerifyTokenRequest& request,
+                                     v1::VerifyTokenResponse* out) const {
+  const v1::VerifyTokenRequest* req = &request;
   if (req->audience().size() > 256) {
     return ToGrpc(absl::InvalidArgumentError("audience: longer than 256 bytes"));
   }

@@ -9,14 +9,14 @@
 
 namespace iam::server {
 
-std::string Authenticator::UserAgent(grpc::ServerContext* ctx) {
+std::string Authenticator::UserAgent(grpc::ServerContextBase* ctx) {
   const auto& md = ctx->client_metadata();
   auto ua = md.find("user-agent");
   if (ua == md.end()) return "";
   return std::string(ua->second.data(), std::min<size_t>(ua->second.size(), 512));
 }
 
-absl::StatusOr<std::string> Authenticator::SourceIp(grpc::ServerContext* ctx,
+absl::StatusOr<std::string> Authenticator::SourceIp(grpc::ServerContextBase* ctx,
                                                     const std::string& client_ip) const {
   const std::string peer = PeerAddress(ctx->peer());
   if (client_ip.empty()) return peer;
@@ -28,6 +28,27 @@ absl::StatusOr<std::string> Authenticator::SourceIp(grpc::ServerContext* ctx,
   }
   // From anyone else the claim is ignored: a client cannot pick its address.
   return peer;
+}
+
+absl::StatusOr<account::UserStanding> Authenticator::Standing(const std::string& user_id) const {
+  account::CredentialCache* cache = ctx_.credentials;
+  if (cache != nullptr) {
+    if (auto cached = cache->users.Get(user_id)) return *cached;
+  }
+  const uint64_t generation = cache ? cache->users.Generation() : 0;
+  account::UserStanding out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, user_id));
+    ASSIGN_OR_RETURN(store::AccountRow a, store::accounts::Get(tx, u.account_id));
+    out.account_id = a.id;
+    out.username = u.username;
+    out.active = u.state == "active" && a.state == "active";
+    out.is_admin = u.is_admin;
+    out.system_account = a.is_system;
+    return absl::OkStatus();
+  }));
+  if (cache != nullptr) cache->users.Put(user_id, out, generation);
+  return out;
 }
 
 absl::StatusOr<account::Caller> Authenticator::FromToken(absl::string_view jwt,
@@ -46,25 +67,22 @@ absl::StatusOr<account::Caller> Authenticator::FromToken(absl::string_view jwt,
     return denied;
   }
   const token::Claims& c = verified->claims;
-  account::Caller caller;
-  absl::Status s = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, c.sub));
-    ASSIGN_OR_RETURN(store::AccountRow a, store::accounts::Get(tx, u.account_id));
-    if (u.state != "active" || a.state != "active" || a.id != c.account) {
-      return absl::UnauthenticatedError("inactive");
-    }
-    caller.account_id = a.id;
-    caller.user_id = u.id;
-    caller.username = u.username;
-    caller.is_admin = u.is_admin;
-    caller.system_account = a.is_system;
-    return absl::OkStatus();
-  });
-  if (absl::IsNotFound(s) || absl::IsUnauthenticated(s)) {
+  auto standing = Standing(c.sub);
+  if (absl::IsNotFound(standing.status())) {
     *why = "user or account not active";
     return denied;
   }
-  RETURN_IF_ERROR(s);
+  RETURN_IF_ERROR(standing.status());
+  if (!standing->active || standing->account_id != c.account) {
+    *why = "user or account not active";
+    return denied;
+  }
+  account::Caller caller;
+  caller.account_id = standing->account_id;
+  caller.user_id = c.sub;
+  caller.username = standing->username;
+  caller.is_admin = standing->is_admin;
+  caller.system_account = standing->system_account;
   caller.session_id = c.sid;
   caller.amr = c.amr;
   caller.auth_time = c.auth_time;
@@ -73,7 +91,7 @@ absl::StatusOr<account::Caller> Authenticator::FromToken(absl::string_view jwt,
   return caller;
 }
 
-absl::StatusOr<account::Caller> Authenticator::Authenticate(grpc::ServerContext* ctx) const {
+absl::StatusOr<account::Caller> Authenticator::Authenticate(grpc::ServerContextBase* ctx) const {
   const auto& md = ctx->client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) return absl::UnauthenticatedError("missing authorization metadata");

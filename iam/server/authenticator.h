@@ -24,17 +24,20 @@ class Authenticator {
       : ctx_(ctx), keys_(ctx), tokens_(tokens), trusted_(std::move(trusted_proxies)) {}
 
   // UNAUTHENTICATED when the credential is absent or does not verify.
-  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContext* ctx) const;
+  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContextBase* ctx) const;
 
   // The address a login comes from: the peer, or `client_ip` when the peer
   // is a trusted proxy. INVALID_ARGUMENT for a malformed client_ip.
-  absl::StatusOr<std::string> SourceIp(grpc::ServerContext* ctx, const std::string& client_ip) const;
+  absl::StatusOr<std::string> SourceIp(grpc::ServerContextBase* ctx, const std::string& client_ip) const;
 
-  static std::string UserAgent(grpc::ServerContext* ctx);
+  static std::string UserAgent(grpc::ServerContextBase* ctx);
 
  private:
   absl::StatusOr<account::Caller> FromToken(absl::string_view jwt, const std::string& ip,
                                             const std::string& agent, std::string* why) const;
+
+  // The token subject's user and account, from the cache or the store.
+  absl::StatusOr<account::UserStanding> Standing(const std::string& user_id) const;
 
   account::ServiceContext ctx_;
   account::AccessKeyService keys_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "iam/authz/policy_authorizer.h"
 #include "iam/common/cidr.h"
@@ -39,10 +40,12 @@ struct AuthzServiceImpl::Batch {
   std::string token;
   absl::flat_hash_map<std::string, absl::StatusOr<token::VerifiedToken>> tokens;
   absl::flat_hash_map<std::string, absl::Status> allowed;
+  absl::flat_hash_map<std::string, std::string> source_ips;  // as given -> canonical
 };
 
 absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::CheckRequest& req,
-                                      Batch& batch, const std::string& field, bool explain,
+                                      Batch& batch, absl::FunctionRef<std::string()> field,
+                                      bool explain,
                                       bool what_if, v1::CheckResponse* out,
                                       v1::ExplainResponse* explained) const {
   authz::CheckInput in;
@@ -55,17 +58,21 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   }
   std::string source_ip = caller.source_ip;
   if (!req.source_ip().empty()) {
-    auto ip = IpAddress::Parse(req.source_ip());
-    if (!ip) return absl::InvalidArgumentError(field + "source_ip: not an IP address");
-    source_ip = ip->ToString();
+    auto it = batch.source_ips.find(req.source_ip());
+    if (it == batch.source_ips.end()) {
+      auto ip = IpAddress::Parse(req.source_ip());
+      if (!ip) return absl::InvalidArgumentError(field() + "source_ip: not an IP address");
+      it = batch.source_ips.emplace(req.source_ip(), ip->ToString()).first;
+    }
+    source_ip = it->second;
   }
   const bool stated_ip = std::any_of(in.context.begin(), in.context.end(), [](const auto& k) {
-    return absl::AsciiStrToLower(k.key) == "aws:sourceip";
+    return absl::EqualsIgnoreCase(k.key, "aws:SourceIp");
   });
   if (!stated_ip && !source_ip.empty()) in.context.push_back({"aws:SourceIp", {source_ip}, false});
   {
     absl::Status valid = authz::Decider::Validate(in);
-    if (!valid.ok()) return absl::InvalidArgumentError(field + std::string(valid.message()));
+    if (!valid.ok()) return absl::InvalidArgumentError(field() + std::string(valid.message()));
   }
 
   const std::string& token = !req.token().empty() ? req.token()
@@ -103,13 +110,13 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
     const std::string account = named->account_id().empty() ? caller.account_id
                                                              : named->account_id();
     if (account != caller.account_id) {
-      return absl::NotFoundError(field + "principal not found");
+      return absl::NotFoundError(field() + "principal not found");
     }
     in.account_id = account;
     in.anonymous = named->anonymous();
     if (!in.anonymous) {
       if (named->username().empty()) {
-        return absl::InvalidArgumentError(field + "principal.username: required");
+        return absl::InvalidArgumentError(field() + "principal.username: required");
       }
       in.user = named->username();
     }
@@ -139,9 +146,9 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
     }
   }
 
-  auto outcome = decider_->Check(in);
+  auto outcome = decider_->CheckValidated(in);
   if (!outcome.ok()) {
-    return absl::Status(outcome.status().code(), field + std::string(outcome.status().message()));
+    return absl::Status(outcome.status().code(), field() + std::string(outcome.status().message()));
   }
   out->set_decision(ToProto(outcome->decision));
   out->set_allowed(outcome->decision == policy::Decision::kAllow);
@@ -154,18 +161,19 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   return absl::OkStatus();
 }
 
-grpc::Status AuthzServiceImpl::Check(grpc::ServerContext* ctx, const v1::CheckRequest* req,
-                                     v1::CheckResponse* out) {
-  return Serve(*this, ctx, [&](const account::Caller& c) {
+grpc::ServerUnaryReactor* AuthzServiceImpl::Check(grpc::CallbackServerContext* ctx,
+                                                  const v1::CheckRequest* req,
+                                                  v1::CheckResponse* out) {
+  return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) {
     Batch batch;
-    return Decide(c, *req, batch, "", false, false, out, nullptr);
-  });
+    return Decide(c, *req, batch, [] { return std::string(); }, false, false, out, nullptr);
+  }));
 }
 
-grpc::Status AuthzServiceImpl::BatchCheck(grpc::ServerContext* ctx,
-                                          const v1::BatchCheckRequest* req,
-                                          v1::BatchCheckResponse* out) {
-  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+grpc::ServerUnaryReactor* AuthzServiceImpl::BatchCheck(grpc::CallbackServerContext* ctx,
+                                                       const v1::BatchCheckRequest* req,
+                                                       v1::BatchCheckResponse* out) {
+  return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     if (req->checks_size() > kMaxBatchChecks) {
       return absl::InvalidArgumentError(
           absl::StrCat("checks: at most ", kMaxBatchChecks, " per call"));
@@ -174,20 +182,22 @@ grpc::Status AuthzServiceImpl::BatchCheck(grpc::ServerContext* ctx,
     if (req->has_principal()) batch.principal = &req->principal();
     batch.token = req->token();
     for (int i = 0; i < req->checks_size(); ++i) {
-      RETURN_IF_ERROR(Decide(c, req->checks(i), batch, absl::StrCat("checks[", i, "]."), false,
-                             false, out->add_results(), nullptr));
+      RETURN_IF_ERROR(Decide(c, req->checks(i), batch,
+                             [i] { return absl::StrCat("checks[", i, "]."); }, false, false,
+                             out->add_results(), nullptr));
     }
     return absl::OkStatus();
-  });
+  }));
 }
 
-grpc::Status AuthzServiceImpl::Explain(grpc::ServerContext* ctx, const v1::ExplainRequest* req,
-                                       v1::ExplainResponse* out) {
-  return Serve(*this, ctx, [&](const account::Caller& c) {
+grpc::ServerUnaryReactor* AuthzServiceImpl::Explain(grpc::CallbackServerContext* ctx,
+                                                    const v1::ExplainRequest* req,
+                                                    v1::ExplainResponse* out) {
+  return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) {
     Batch batch;
-    return Decide(c, req->check(), batch, "check.", true, req->what_if(), out->mutable_result(),
-                  out);
-  });
+    return Decide(c, req->check(), batch, [] { return std::string("check."); }, true,
+                  req->what_if(), out->mutable_result(), out);
+  }));
 }
 
 }  // namespace iam::server

@@ -6,8 +6,10 @@
 #ifndef IAM_SERVER_AUTHZ_SERVICE_H_
 #define IAM_SERVER_AUTHZ_SERVICE_H_
 
+#include "absl/functional/function_ref.h"
 #include "iam/account/service_context.h"
 #include "iam/authz/decider.h"
+#include "iam/server/arena_allocator.h"
 #include "iam/server/authenticator.h"
 #include "iam/token/token_service.h"
 #include "iam/v1/authz_service.grpc.pb.h"
@@ -16,33 +18,42 @@ namespace iam::server {
 
 inline constexpr int kMaxBatchChecks = 1000;
 
-class AuthzServiceImpl final : public v1::AuthzService::Service {
+// A callback service: decisions are answered from memory, so they run on
+// gRPC's own threads without a hand-off to a thread pool. The rare store
+// read (a cold cache) blocks that thread for its duration.
+class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
  public:
   AuthzServiceImpl(const account::ServiceContext& ctx, const authz::Decider* decider,
                    token::TokenService* tokens, const Authenticator* authenticator)
-      : ctx_(ctx), decider_(decider), tokens_(tokens), authn_(authenticator) {}
+      : ctx_(ctx), decider_(decider), tokens_(tokens), authn_(authenticator) {
+    SetMessageAllocatorFor_Check(&check_messages_);
+    SetMessageAllocatorFor_BatchCheck(&batch_messages_);
+  }
 
-  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContext* ctx) const {
+  absl::StatusOr<account::Caller> Authenticate(grpc::ServerContextBase* ctx) const {
     return authn_->Authenticate(ctx);
   }
 
-  grpc::Status Check(grpc::ServerContext*, const v1::CheckRequest*, v1::CheckResponse*) override;
-  grpc::Status BatchCheck(grpc::ServerContext*, const v1::BatchCheckRequest*,
-                          v1::BatchCheckResponse*) override;
-  grpc::Status Explain(grpc::ServerContext*, const v1::ExplainRequest*,
-                       v1::ExplainResponse*) override;
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext*, const v1::CheckRequest*,
+                                  v1::CheckResponse*) override;
+  grpc::ServerUnaryReactor* BatchCheck(grpc::CallbackServerContext*, const v1::BatchCheckRequest*,
+                                       v1::BatchCheckResponse*) override;
+  grpc::ServerUnaryReactor* Explain(grpc::CallbackServerContext*, const v1::ExplainRequest*,
+                                    v1::ExplainResponse*) override;
 
  private:
   struct Batch;
   // Decides one check into `out`; errors name `field`.
   absl::Status Decide(const account::Caller& caller, const v1::CheckRequest& req, Batch& batch,
-                      const std::string& field, bool explain, bool what_if,
+                      absl::FunctionRef<std::string()> field, bool explain, bool what_if,
                       v1::CheckResponse* out, v1::ExplainResponse* explained) const;
 
   account::ServiceContext ctx_;
   const authz::Decider* decider_;
   token::TokenService* tokens_;
   const Authenticator* authn_;
+  ArenaAllocator<v1::CheckRequest, v1::CheckResponse> check_messages_;
+  ArenaAllocator<v1::BatchCheckRequest, v1::BatchCheckResponse> batch_messages_;
 };
 
 }  // namespace iam::server

@@ -73,6 +73,11 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   s->authorizer_ = std::make_unique<authz::PolicyAuthorizer>(s->decider_.get());
   s->ctx_.authorizer = s->authorizer_.get();
   s->ctx_.authz_listener = s->authz_cache_.get();
+  s->credentials_ = std::make_unique<account::CredentialCache>(clock);
+  s->ctx_.credentials = s->credentials_.get();
+  // A change through another replica may have disabled a user, suspended
+  // an account or revoked a key.
+  s->authz_cache_->OnAnyChange([c = s->credentials_.get()] { c->Clear(); });
   s->ctx_.settings.policy_max_bytes = static_cast<size_t>(config.policy_max_bytes);
   s->ctx_.settings.resource_policy_max_bytes =
       static_cast<size_t>(config.resource_policy_max_bytes);

@@ -1,5 +1,6 @@
 // Serve: the one shape of an authenticated unary handler: authenticate the
-// caller, run fn(caller), translate the status.
+// caller, run fn(caller), translate the status. Answer: how a callback-API
+// handler returns that status.
 #ifndef IAM_SERVER_SERVE_H_
 #define IAM_SERVER_SERVE_H_
 
@@ -10,10 +11,17 @@
 namespace iam::server {
 
 template <typename Service, typename Fn>
-grpc::Status Serve(const Service& svc, grpc::ServerContext* ctx, Fn&& fn) {
+grpc::Status Serve(const Service& svc, grpc::ServerContextBase* ctx, Fn&& fn) {
   auto caller = svc.Authenticate(ctx);
   if (!caller.ok()) return ToGrpc(caller.status());
   return ToGrpc(fn(*caller));
+}
+
+// Ends a callback-API unary call that was answered inline.
+inline grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx, grpc::Status status) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
 }
 
 }  // namespace iam::server

@@ -32,4 +32,11 @@ absl::Status DeleteAllOfAccount(Tx& tx, const std::string& account_id) {
   return tx.Exec("DELETE FROM account_policies WHERE account_id = ?", {account_id}).status();
 }
 
+nlohmann::json WithDefaults(nlohmann::json defaults, const std::string& stored) {
+  nlohmann::json doc = nlohmann::json::parse(stored, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return nlohmann::json::value_t::discarded;
+  for (auto& [key, value] : doc.items()) defaults[key] = std::move(value);
+  return defaults;
+}
+
 }  // namespace iam::store::account_policies

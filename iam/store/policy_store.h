@@ -19,15 +19,21 @@ absl::Status Put(Tx& tx, const std::string& account_id, const std::string& kind,
                  const std::string& body, int64_t now);
 absl::Status DeleteAllOfAccount(Tx& tx, const std::string& account_id);
 
-// The account's policy of type P (anything with a static FromJson), or P's
-// defaults when the account never set one. DATA_LOSS for a stored document
-// that no longer parses.
+// A stored document laid over the defaults, so that a field added to a
+// policy after the document was written reads as its default. A discarded
+// value (is_discarded()) when the text is not a JSON object.
+nlohmann::json WithDefaults(nlohmann::json defaults, const std::string& stored);
+
+// The account's policy of type P (anything with a static FromJson and
+// ToJson), or P's defaults when the account never set one. DATA_LOSS for a
+// stored document that no longer parses.
 template <typename P>
 absl::StatusOr<P> Load(Tx& tx, const std::string& account_id, const std::string& kind) {
   auto body = Get(tx, account_id, kind);
   if (!body.ok()) return body.status();
   if (!body->has_value()) return P{};
-  auto policy = P::FromJson(nlohmann::json::parse(**body, nullptr, false));
+  const nlohmann::json doc = WithDefaults(P{}.ToJson(), **body);
+  auto policy = doc.is_discarded() ? absl::InvalidArgumentError("not JSON") : P::FromJson(doc);
   if (!policy.ok()) return absl::DataLossError("stored " + kind + " policy does not parse");
   return policy;
 }

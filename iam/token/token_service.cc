@@ -18,7 +18,12 @@ absl::Status Unauthenticated(absl::string_view why) {
 
 TokenService::TokenService(KeyRing* keys, store::Database* db, const Clock* clock,
                            Random* random, TokenServiceOptions options)
-    : keys_(keys), db_(db), clock_(clock), random_(random), options_(std::move(options)) {}
+    : keys_(keys),
+      db_(db),
+      clock_(clock),
+      random_(random),
+      options_(std::move(options)),
+      sessions_(clock, kSessionStaleAfter, options_.cache_entries) {}
 
 absl::StatusOr<IssuedToken> TokenService::Issue(const store::SessionRow& s,
                                                 const std::string& username,
@@ -78,15 +83,10 @@ absl::StatusOr<Claims> TokenService::VerifySignature(absl::string_view token) {
 }
 
 absl::StatusOr<TokenService::CachedSession> TokenService::SessionState(const std::string& sid) {
+  if (auto cached = sessions_.Get(sid)) return *cached;
+  const uint64_t generation = sessions_.Generation();
   const absl::Time now = clock_->Now();
-  {
-    std::lock_guard<std::mutex> lock(sessions_mu_);
-    auto it = sessions_.find(sid);
-    if (it != sessions_.end() && now - it->second.checked_at < kSessionStaleAfter) {
-      return it->second;
-    }
-  }
-  CachedSession state{false, "unknown", now};
+  CachedSession state{false, "unknown"};
   absl::Status s = db_->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     auto row = store::sessions::Get(tx, sid);
     if (absl::IsNotFound(row.status())) return absl::OkStatus();
@@ -97,15 +97,12 @@ absl::StatusOr<TokenService::CachedSession> TokenService::SessionState(const std
     return absl::OkStatus();
   });
   RETURN_IF_ERROR(s);
-  std::lock_guard<std::mutex> lock(sessions_mu_);
-  if (sessions_.size() > options_.cache_entries) sessions_.clear();
-  sessions_[sid] = state;
+  sessions_.Put(sid, state, generation);
   return state;
 }
 
 void TokenService::ForgetSession(const std::string& session_id) {
-  std::lock_guard<std::mutex> lock(sessions_mu_);
-  sessions_.erase(session_id);
+  sessions_.Forget(session_id);
 }
 
 absl::StatusOr<VerifiedToken> TokenService::Verify(absl::string_view token,

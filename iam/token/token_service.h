@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "iam/common/clock.h"
+#include "iam/common/fresh_cache.h"
 #include "iam/common/random.h"
 #include "iam/store/auth_records.h"
 #include "iam/store/database.h"
@@ -69,7 +70,6 @@ class TokenService {
   struct CachedSession {
     bool live = false;
     std::string state;
-    absl::Time checked_at;
   };
   static constexpr size_t kShards = 16;
   struct TokenShard {
@@ -86,8 +86,7 @@ class TokenService {
   Random* random_;
   TokenServiceOptions options_;
   std::array<TokenShard, kShards> tokens_;
-  std::mutex sessions_mu_;
-  absl::flat_hash_map<std::string, CachedSession> sessions_;  // guarded by sessions_mu_
+  FreshCache<CachedSession> sessions_;
 };
 
 }  // namespace iam::token

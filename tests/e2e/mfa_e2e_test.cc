@@ -400,6 +400,54 @@ TEST_P(MfaE2eTest, AdminResetAndEnrolmentAtLoginForRequiredGroups) {
   EXPECT_TRUE(VerifyToken(cr.login().tokens().access_token()).mfa_present());
 }
 
+// "Required for chosen roles": holders of the role, directly or through a
+// group, for as long as the assignment lasts.
+TEST_P(MfaE2eTest, RequiredForRoleHoldersWhileTheyHoldTheRole) {
+  auto [secret, recovery] = Enrol("bob");
+  CreateUser("dave");
+  CreateUser("erin");
+  v1::CreateRoleRequest cr;
+  cr.set_name("operator");
+  v1::Role role;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateRole, cr, &role));
+  v1::AssignRoleRequest to_bob;
+  to_bob.set_role("operator");
+  to_bob.mutable_principal()->set_type(v1::PrincipalName::USER);
+  to_bob.mutable_principal()->set_name("bob");
+  to_bob.set_duration_seconds(3600);
+  v1::RoleAssignment assigned;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::AssignRole, to_bob, &assigned));
+  v1::CreateGroupRequest cg;
+  cg.set_name("night-shift");
+  v1::Group grp;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateGroup, cg, &grp));
+  v1::AddGroupMemberRequest ag;
+  ag.set_group("night-shift");
+  ag.set_username("dave");
+  v1::AddGroupMemberResponse agr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::AddGroupMember, ag, &agr));
+  v1::AssignRoleRequest to_group = to_bob;
+  to_group.mutable_principal()->set_type(v1::PrincipalName::GROUP);
+  to_group.mutable_principal()->set_name("night-shift");
+  to_group.clear_duration_seconds();
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::AssignRole, to_group, &assigned));
+  SetMfa({{"mode", "required_for"}, {"required_roles", {"operator"}}});
+
+  EXPECT_TRUE(Status("bob").required());
+  EXPECT_TRUE(Status("dave").required());
+  EXPECT_FALSE(Status("erin").required());
+  EXPECT_EQ(Login("bob").status(), v1::LOGIN_STATUS_MFA_REQUIRED);
+  v1::LoginResponse d = Login("dave");  // through the group, and not enrolled
+  ASSERT_EQ(d.status(), v1::LOGIN_STATUS_MFA_REQUIRED);
+  EXPECT_TRUE(d.enrollment_required());
+  EXPECT_EQ(Login("erin").status(), v1::LOGIN_STATUS_SUCCESS);
+
+  // bob's assignment ends by itself; the group's does not.
+  clock_.Advance(absl::Hours(2));
+  EXPECT_FALSE(Status("bob").required());
+  EXPECT_TRUE(Status("dave").required());
+}
+
 TEST_P(MfaE2eTest, StepUpRefreshesAuthTime) {
   auto [secret, recovery] = Enrol("bob");
   clock_.Advance(absl::Minutes(1));

@@ -234,6 +234,54 @@ TEST_P(TwoProcessesTest, PolicyChangesReachTheOtherReplicaWithinASecond) {
   EXPECT_TRUE(gone);
 }
 
+// Each replica remembers who a credential belongs to for up to a second:
+// a revoked key or a suspended account must stop working at once on the
+// replica that made the change, and within that second on the other.
+TEST_P(TwoProcessesTest, RevokedCredentialsStopWorkingOnEveryReplicaWithinASecond) {
+  const std::string account = Prepare("session", {{"max_sessions_per_user", 3}});
+  auto who = [&](int i, const std::string& credential) {
+    v1::GetCallerIdentityRequest r;
+    v1::GetCallerIdentityResponse out;
+    return Admin(i, credential, &v1::AdminService::Stub::GetCallerIdentity, r, &out).error_code();
+  };
+  auto refused_within_a_second = [&](int i, const std::string& credential) {
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1100)) {
+      if (who(i, credential) == grpc::StatusCode::UNAUTHENTICATED) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  };
+
+  v1::CreateAccessKeyRequest ck;
+  ck.set_username("bob");
+  v1::CreateAccessKeyResponse key;
+  ASSERT_TRUE(Admin(0, alice_, &v1::AdminService::Stub::CreateAccessKey, ck, &key).ok());
+  ASSERT_EQ(who(0, key.token()), grpc::StatusCode::OK);
+  ASSERT_EQ(who(1, key.token()), grpc::StatusCode::OK);  // now cached on both
+  v1::RevokeAccessKeyRequest rk;
+  rk.set_key_id(key.key().id());
+  v1::AccessKey revoked;
+  ASSERT_TRUE(Admin(0, alice_, &v1::AdminService::Stub::RevokeAccessKey, rk, &revoked).ok());
+  EXPECT_EQ(who(0, key.token()), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(refused_within_a_second(1, key.token()));
+
+  const v1::LoginResponse login = Login(1, account, "two-process-password");
+  ASSERT_EQ(login.status(), v1::LOGIN_STATUS_SUCCESS);
+  const std::string token = login.tokens().access_token();
+  ASSERT_EQ(who(0, token), grpc::StatusCode::OK);
+  ASSERT_EQ(who(1, token), grpc::StatusCode::OK);
+  v1::SuspendAccountRequest sa;
+  sa.set_account_id(account);
+  sa.set_reason("two-process test");
+  v1::Account suspended;
+  ASSERT_TRUE(Admin(1, root_, &v1::AdminService::Stub::SuspendAccount, sa, &suspended).ok());
+  EXPECT_EQ(who(1, token), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(who(1, alice_), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(refused_within_a_second(0, token));
+  EXPECT_TRUE(refused_within_a_second(0, alice_));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TwoProcessesTest,
                          ::testing::Values(Backend::kSqlite, Backend::kMysql),
                          testing::BackendParamName());

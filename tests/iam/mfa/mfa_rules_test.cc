@@ -8,6 +8,7 @@
 #include "iam/common/random.h"
 #include "iam/mfa/login_gate.h"
 #include "iam/mfa/mfa_policy.h"
+#include "iam/store/policy_store.h"
 #include "iam/mfa/recovery_codes.h"
 
 namespace iam::mfa {
@@ -30,6 +31,11 @@ TEST(MfaPolicyTest, RoundTripsAndNamesTheBadField) {
   EXPECT_TRUE(absl::StrContains(with("required_groups", "admins").message(), "required_groups"));
   EXPECT_TRUE(absl::StrContains(with("required_groups", {1}).message(), "required_groups"));
   EXPECT_TRUE(absl::StrContains(with("mode", "required_for").message(), "required_groups"));
+  EXPECT_TRUE(absl::StrContains(with("required_roles", "ops").message(), "required_roles"));
+  EXPECT_TRUE(absl::StrContains(with("required_roles", {"a b"}).message(), "required_roles"));
+  EXPECT_TRUE(
+      absl::StrContains(with("required_roles", std::vector<std::string>(101, "r")).message(),
+                        "required_roles: at most 100"));
   EXPECT_TRUE(absl::StrContains(with("extra", 1).message(), "extra: unknown field"));
   nlohmann::json missing = p.ToJson();
   missing.erase("risk_step_up");
@@ -84,18 +90,39 @@ TEST(LoginGateTest, Allowlists) {
   EXPECT_FALSE(IpAllowlistPolicy::FromList(many).ok());
 }
 
+// A document stored before a field existed reads that field as its default;
+// one that is not a JSON object does not read at all.
+TEST(MfaPolicyTest, StoredDocumentsFromBeforeAFieldExistedStillLoad) {
+  MfaPolicy p;
+  p.mode = "required_for";
+  p.required_groups = {"admins"};
+  nlohmann::json old = p.ToJson();
+  old.erase("required_roles");
+  const nlohmann::json doc = store::account_policies::WithDefaults(MfaPolicy{}.ToJson(), old.dump());
+  auto loaded = MfaPolicy::FromJson(doc);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->required_groups, std::vector<std::string>{"admins"});
+  EXPECT_TRUE(loaded->required_roles.empty());
+  EXPECT_TRUE(store::account_policies::WithDefaults(MfaPolicy{}.ToJson(), "[1]").is_discarded());
+  EXPECT_TRUE(store::account_policies::WithDefaults(MfaPolicy{}.ToJson(), "{").is_discarded());
+}
+
 TEST(LoginGateTest, Scope) {
   MfaPolicy p;
   p.mode = "required_for";
   p.required_groups = {"admins"};
-  EXPECT_TRUE(InScope(p, false, {"dev", "admins"}));
-  EXPECT_FALSE(InScope(p, true, {"dev"}));
+  EXPECT_TRUE(InScope(p, false, {"dev", "admins"}, {}));
+  EXPECT_FALSE(InScope(p, true, {"dev"}, {}));
+  EXPECT_FALSE(InScope(p, false, {}, {"admins"}));  // a role is not a group
+  p.required_roles = {"operator"};
+  EXPECT_TRUE(InScope(p, false, {}, {"developer", "operator"}));
+  EXPECT_FALSE(InScope(p, false, {"operator"}, {"developer"}));
   p.required_for_admins = true;
-  EXPECT_TRUE(InScope(p, true, {}));
+  EXPECT_TRUE(InScope(p, true, {}, {}));
   p.mode = "optional";
-  EXPECT_FALSE(InScope(p, true, {"admins"}));
+  EXPECT_FALSE(InScope(p, true, {"admins"}, {"operator"}));
   p.mode = "required";
-  EXPECT_TRUE(InScope(p, false, {}));
+  EXPECT_TRUE(InScope(p, false, {}, {}));
 }
 
 LoginFacts Usual() {

@@ -1,0 +1,247 @@
+// iam-bench: load for a running iamd. Creates its own account, user and
+// policies through the admin API, keeps --concurrency calls of one RPC in
+// flight from asynchronous clients, and prints requests per second and
+// latency percentiles. The account is closed at the end.
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "iam/bench/fixture.h"
+#include "iam/bench/load_loop.h"
+#include "iam/v1/auth_service.grpc.pb.h"
+#include "iam/v1/authz_service.grpc.pb.h"
+
+namespace iam::bench {
+namespace {
+
+template <typename Req, typename Resp>
+using Prepare = std::function<std::unique_ptr<grpc::ClientAsyncResponseReader<Resp>>(
+    grpc::ClientContext*, const Req&, grpc::CompletionQueue*)>;
+
+// One slot: cycles through a shared list of requests, starting at its own
+// offset so that concurrent slots ask different things.
+template <typename Req, typename Resp>
+class UnaryCall final : public Call {
+ public:
+  UnaryCall(Prepare<Req, Resp> prepare, const std::vector<Req>* requests, size_t first,
+            std::string authorization)
+      : prepare_(std::move(prepare)),
+        requests_(requests),
+        next_(first),
+        authorization_(std::move(authorization)) {}
+
+  void Start(grpc::CompletionQueue* cq, void* tag) override {
+    reader_.reset();
+    ctx_.reset();
+    ctx_.emplace();
+    if (!authorization_.empty()) ctx_->AddMetadata("authorization", authorization_);
+    // No per-call deadline: its timer would cost both sides on every call,
+    // and the run itself is bounded.
+    reader_ = prepare_(&*ctx_, (*requests_)[next_++ % requests_->size()], cq);
+    reader_->StartCall();
+    reader_->Finish(&response_, &status_, tag);
+  }
+  const grpc::Status& status() const override { return status_; }
+
+ private:
+  Prepare<Req, Resp> prepare_;
+  const std::vector<Req>* requests_;
+  size_t next_;
+  std::string authorization_;
+  std::optional<grpc::ClientContext> ctx_;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<Resp>> reader_;
+  Resp response_;
+  grpc::Status status_;
+};
+
+struct Flags {
+  Target target{"127.0.0.1:50051", false, ""};
+  std::string key_file = "iam-data/admin.key";
+  std::string rpc;
+  std::string principal = "name";
+  int concurrency = 64;
+  int threads = 1;
+  double warmup_s = 2;
+  double duration_s = 10;
+  int64_t requests = 0;
+  int batch = 100;
+  int policies = 20;
+  bool offline = false;
+  bool keep = false;
+  std::string output = "text";
+};
+
+std::string ReadKey(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return std::string(absl::StripAsciiWhitespace(line));
+}
+
+int Run(const Flags& flags) {
+  const std::string root_key = ReadKey(flags.key_file);
+  if (root_key.empty()) {
+    std::cerr << "iam-bench: no access key in " << flags.key_file << "\n";
+    return 2;
+  }
+  auto setup_channel = Connect(flags.target, -1);
+  if (!setup_channel.ok()) {
+    std::cerr << "iam-bench: " << setup_channel.status().message() << "\n";
+    return 2;
+  }
+  auto fixture = Provision(*setup_channel, root_key, flags.policies);
+  if (!fixture.ok()) {
+    std::cerr << "iam-bench: " << fixture.status().message() << "\n";
+    return 1;
+  }
+
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int t = 0; t < flags.threads; ++t) channels.push_back(*Connect(flags.target, t));
+  std::vector<std::unique_ptr<v1::AuthzService::Stub>> authz;
+  std::vector<std::unique_ptr<v1::AuthService::Stub>> auth;
+  for (const auto& c : channels) {
+    authz.push_back(v1::AuthzService::NewStub(c));
+    auth.push_back(v1::AuthService::NewStub(c));
+  }
+  const std::string bearer = "Bearer " + fixture->admin_key;
+
+  std::vector<v1::CheckRequest> checks = fixture->checks;
+  if (flags.principal == "token") {
+    for (auto& c : checks) {
+      c.clear_principal();
+      c.set_token(fixture->access_token);
+    }
+  }
+  std::vector<v1::BatchCheckRequest> batches;
+  for (size_t b = 0; b < checks.size(); ++b) {
+    v1::BatchCheckRequest req;
+    if (flags.principal == "token") {
+      req.set_token(fixture->access_token);
+    } else {
+      req.mutable_principal()->set_username(fixture->username);
+    }
+    for (int i = 0; i < flags.batch; ++i) {
+      v1::CheckRequest* c = req.add_checks();
+      *c = checks[(b + i) % checks.size()];
+      c->clear_principal();
+      c->clear_token();
+    }
+    batches.push_back(std::move(req));
+  }
+  std::vector<v1::VerifyTokenRequest> verifies(1);
+  verifies[0].set_token(fixture->access_token);
+  verifies[0].set_offline(flags.offline);
+
+  CallFactory factory = [&](int t, int slot) -> std::unique_ptr<Call> {
+    v1::AuthzService::Stub* z = authz[t].get();
+    if (flags.rpc == "check") {
+      return std::make_unique<UnaryCall<v1::CheckRequest, v1::CheckResponse>>(
+          [z](auto* ctx, const auto& r, auto* cq) { return z->PrepareAsyncCheck(ctx, r, cq); },
+          &checks, slot, bearer);
+    }
+    if (flags.rpc == "batch-check") {
+      return std::make_unique<UnaryCall<v1::BatchCheckRequest, v1::BatchCheckResponse>>(
+          [z](auto* ctx, const auto& r, auto* cq) { return z->PrepareAsyncBatchCheck(ctx, r, cq); },
+          &batches, slot, bearer);
+    }
+    v1::AuthService::Stub* a = auth[t].get();
+    return std::make_unique<UnaryCall<v1::VerifyTokenRequest, v1::VerifyTokenResponse>>(
+        [a](auto* ctx, const auto& r, auto* cq) { return a->PrepareAsyncVerifyToken(ctx, r, cq); },
+        &verifies, slot, "");
+  };
+
+  LoadOptions options;
+  options.concurrency = flags.concurrency;
+  options.threads = flags.threads;
+  options.warmup = absl::Seconds(flags.warmup_s);
+  options.duration = absl::Seconds(flags.duration_s);
+  options.requests = flags.requests;
+  const LoadResult r = RunLoad(options, factory);
+
+  if (!flags.keep) {
+    absl::Status s = Teardown(*setup_channel, root_key, *fixture);
+    if (!s.ok()) std::cerr << "iam-bench: " << s.message() << "\n";
+  }
+
+  const int per_call = flags.rpc == "batch-check" ? flags.batch : 1;
+  if (flags.output == "json") {
+    std::cout << absl::StrFormat(
+        R"({"rpc":"%s","concurrency":%d,"threads":%d,"requests":%d,"failed":%d,)"
+        R"("seconds":%.3f,"requests_per_second":%.1f,"decisions_per_second":%.1f,)"
+        R"("p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f})",
+        flags.rpc, flags.concurrency, options.threads, r.completed, r.failed, r.seconds,
+        r.PerSecond(), flags.rpc == "verify-token" ? 0.0 : r.PerSecond() * per_call,
+        r.QuantileMs(0.5), r.QuantileMs(0.99), r.QuantileMs(0.999), r.QuantileMs(1.0))
+              << "\n";
+  } else {
+    std::cout << absl::StrFormat("%s: %d in flight on %d threads, %.1f s measured\n", flags.rpc,
+                                 flags.concurrency, options.threads, r.seconds);
+    std::cout << absl::StrFormat("requests     %d (%d failed)\n", r.completed, r.failed);
+    std::cout << absl::StrFormat("requests/s   %.0f\n", r.PerSecond());
+    if (flags.rpc != "verify-token") {
+      std::cout << absl::StrFormat("decisions/s  %.0f\n", r.PerSecond() * per_call);
+    }
+    std::cout << absl::StrFormat("latency      p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms\n",
+                                 r.QuantileMs(0.5), r.QuantileMs(0.99), r.QuantileMs(0.999),
+                                 r.QuantileMs(1.0));
+  }
+  if (r.failed > 0) {
+    std::cerr << "iam-bench: " << r.failed << " calls failed; first: " << r.first_failure << "\n";
+    return 1;
+  }
+  return r.completed > 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace iam::bench
+
+int main(int argc, char** argv) {
+  iam::bench::Flags f;
+  CLI::App app{"iam-bench: load an iamd with Check, BatchCheck or VerifyToken calls"};
+  app.add_option("rpc", f.rpc, "check, batch-check or verify-token")
+      ->required()
+      ->check(CLI::IsMember({"check", "batch-check", "verify-token"}));
+  app.add_option("--address", f.target.address, "iamd gRPC address")->capture_default_str();
+  app.add_option("--access-key-file", f.key_file,
+                 "a key that may create and close accounts (the bootstrap admin's)")
+      ->capture_default_str();
+  app.add_flag("--tls", f.target.tls, "connect with TLS");
+  app.add_option("--ca-file", f.target.ca_file, "CA bundle to verify the server (implies --tls)");
+  app.add_option("-c,--concurrency", f.concurrency, "calls in flight")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("-t,--threads", f.threads, "client threads, each with its own connection")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("-d,--duration", f.duration_s, "seconds to measure")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  app.add_option("-n,--requests", f.requests, "measure this many calls instead of a duration")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("-w,--warmup", f.warmup_s, "seconds of load before measuring")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("-b,--batch", f.batch, "checks per BatchCheck call")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--policies", f.policies, "managed policies attached to the benchmark user")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
+  app.add_option("--principal", f.principal,
+                 "name: checks name the user; token: they carry the user's access token")
+      ->check(CLI::IsMember({"name", "token"}))
+      ->capture_default_str();
+  app.add_flag("--offline", f.offline, "verify-token: signature and claims only");
+  app.add_flag("--keep", f.keep, "leave the benchmark account open");
+  app.add_option("-o,--output", f.output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  return iam::bench::Run(f);
+}
