@@ -5,6 +5,7 @@
 #ifndef IAM_POLICY_REQUEST_H_
 #define IAM_POLICY_REQUEST_H_
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -38,19 +39,32 @@ class Context {
     std::string k = absl::AsciiStrToLower(key);
     if (Find(k) == nullptr && !value.empty()) entries_[k] = Entry{{std::move(value)}, false};
   }
-  // key must be lower-case. nullptr when absent here and in the fallback.
+  // key must be lower-case. nullptr when absent here and in the fallbacks.
   const Entry* Find(absl::string_view key) const {
     auto it = entries_.find(key);
     if (it != entries_.end()) return &it->second;
-    return fallback_ != nullptr ? fallback_->Find(key) : nullptr;
+    for (const Context* f : fallbacks_) {
+      if (f == nullptr) break;
+      if (const Entry* e = f->Find(key)) return e;
+    }
+    return nullptr;
   }
-  // Keys shared by many requests (a principal's), computed once and looked
-  // up when this context does not set them. It must outlive this context.
-  void SetFallback(const Context* fallback) { fallback_ = fallback; }
+  // Keys shared by many requests (a principal's, the clock's), computed once
+  // and looked up, in the order added, when this context does not set them.
+  // Each must outlive this context. At most kMaxFallbacks.
+  static constexpr size_t kMaxFallbacks = 2;
+  void AddFallback(const Context* fallback) {
+    for (const Context*& f : fallbacks_) {
+      if (f == nullptr) {
+        f = fallback;
+        return;
+      }
+    }
+  }
 
  private:
   absl::flat_hash_map<std::string, Entry> entries_;
-  const Context* fallback_ = nullptr;
+  std::array<const Context*, kMaxFallbacks> fallbacks_{};
 };
 
 struct Request {

@@ -2,12 +2,37 @@
 # Benchmarks. Policy decisions: this engine (Google Benchmark) and Cedar's
 # wasm build on the same workloads, with the ratio per workload. With
 # "auth": logins against raw Argon2id, and token signing and verification.
+# With "authz": the in-process decision with a warm cache, then iamd on
+# SQLite loaded by iam-bench (client and server on this machine).
 #   scripts/bench.sh          # policy
 #   scripts/bench.sh auth     # authentication
+#   scripts/bench.sh authz    # authorization service
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh >/dev/null
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+if [ "${1:-}" = authz ]; then
+  cmake --build build-release --target authz_bench iamd iam-bench -j "$(nproc)" >/dev/null
+  build-release/tests/bench/authz_bench --benchmark_repetitions=5 \
+    --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "^(BM_|-|Benchmark)" | grep -v "_cv\|_stddev"
+  dir=$(mktemp -d)
+  build-release/iam/server/iamd --listen 127.0.0.1:0 --http-listen off --data-dir "$dir" \
+    --ready-file "$dir/ready" --bootstrap-key-file "$dir/admin.key" >"$dir/log" 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+  for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
+  load() {
+    echo "\$ iam-bench $*"
+    build-release/iam/bench/iam-bench --address "$(head -1 "$dir/ready")" \
+      --access-key-file "$dir/admin.key" "$@"
+    echo
+  }
+  load check -c 64 -d 10 -w 2
+  load check -c 64 -d 10 -w 2 --principal token
+  load batch-check -b 100 -c 8 -d 10 -w 2
+  load verify-token -c 64 -d 10 -w 2
+  exit 0
+fi
 if [ "${1:-}" = auth ]; then
   cmake --build build-release --target auth_bench -j "$(nproc)" >/dev/null
   build-release/tests/bench/auth_bench --benchmark_min_time=2 --benchmark_repetitions=3 \

@@ -87,21 +87,16 @@ std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
-// aws:CurrentTime and aws:EpochTime change once a second: formatted once
-// per second per thread, not once per decision.
-struct TimeKeys {
-  int64_t second = -1;
-  std::string current_time;
-  std::string epoch_time;
-};
-
-const TimeKeys& TimeKeysAt(absl::Time now) {
-  thread_local TimeKeys keys;
+// aws:CurrentTime and aws:EpochTime change once a second: built once per
+// second per thread, not once per decision.
+const policy::Context& TimeKeysAt(absl::Time now) {
+  thread_local int64_t built_for = -1;
+  thread_local policy::Context keys;
   const int64_t second = absl::ToUnixSeconds(now);
-  if (second != keys.second) {
-    keys.second = second;
-    keys.current_time = Rfc3339(now);
-    keys.epoch_time = absl::StrCat(second);
+  if (second != built_for) {
+    built_for = second;
+    keys.Set("aws:CurrentTime", {Rfc3339(now)}, false);
+    keys.Set("aws:EpochTime", {absl::StrCat(second)}, false);
   }
   return keys;
 }
@@ -137,9 +132,8 @@ absl::StatusOr<CheckOutcome> Decider::CheckValidated(const CheckInput& in) const
   req.resource = in.resource;
   for (const ContextKey& k : in.context) Put(req.context, k);
   const absl::Time now = clock_->Now();
-  const TimeKeys& time_keys = TimeKeysAt(now);
-  req.context.Default("aws:CurrentTime", time_keys.current_time);
-  req.context.Default("aws:EpochTime", time_keys.epoch_time);
+  // What the caller states (in a simulation) wins over the clock.
+  req.context.AddFallback(&TimeKeysAt(now));
   for (const ContextKey& k : in.trusted) Put(req.context, k);
 
   std::shared_ptr<const UserAuthz> user;
@@ -165,7 +159,7 @@ absl::StatusOr<CheckOutcome> Decider::CheckValidated(const CheckInput& in) const
     p.arn = user->arn;
     p.groups = user->group_arns;
     // Callers cannot state these keys, so the user's own cannot be shadowed.
-    req.context.SetFallback(&user->principal_keys);
+    req.context.AddFallback(&user->principal_keys);
   }
   req.resource_owner = side.owner.empty() ? in.account_id : side.owner;
   out.resource_owner = req.resource_owner;

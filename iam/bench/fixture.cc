@@ -81,12 +81,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const Target& target, int
   return grpc::CreateCustomChannel(target.address, creds, args);
 }
 
-absl::StatusOr<Fixture> Provision(const std::shared_ptr<grpc::Channel>& channel,
-                                  const std::string& root_key, int policies) {
+absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
+                       int policies, Fixture* fixture) {
   auto admin = v1::AdminService::NewStub(channel);
   auto auth = v1::AuthService::NewStub(channel);
   auto authz = v1::AuthzService::NewStub(channel);
-  Fixture f;
+  Fixture& f = *fixture;
   f.username = "bench-user";
 
   v1::CreateAccountRequest ca;
@@ -174,7 +174,7 @@ absl::StatusOr<Fixture> Provision(const std::shared_ptr<grpc::Channel>& channel,
                                               ", expected ", v1::Decision_Name(expected[i])));
     }
   }
-  return f;
+  return absl::OkStatus();
 }
 
 absl::Status Teardown(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,

@@ -36,9 +36,10 @@ struct Fixture {
   std::vector<v1::CheckRequest> checks;
 };
 
-// `root_key` must be allowed to create and close accounts.
-absl::StatusOr<Fixture> Provision(const std::shared_ptr<grpc::Channel>& channel,
-                                  const std::string& root_key, int policies);
+// `root_key` must be allowed to create and close accounts. On failure,
+// `f->account_id` says whether an account was created (and must be closed).
+absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
+                       int policies, Fixture* f);
 
 // Closes the fixture's account.
 absl::Status Teardown(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,

@@ -95,9 +95,11 @@ int Run(const Flags& flags) {
     std::cerr << "iam-bench: " << setup_channel.status().message() << "\n";
     return 2;
   }
-  auto fixture = Provision(*setup_channel, root_key, flags.policies);
-  if (!fixture.ok()) {
-    std::cerr << "iam-bench: " << fixture.status().message() << "\n";
+  Fixture f;
+  const Fixture* fixture = &f;
+  if (absl::Status s = Provision(*setup_channel, root_key, flags.policies, &f); !s.ok()) {
+    std::cerr << "iam-bench: " << s.message() << "\n";
+    if (!f.account_id.empty() && !flags.keep) Teardown(*setup_channel, root_key, f).IgnoreError();
     return 1;
   }
 
@@ -171,13 +173,17 @@ int Run(const Flags& flags) {
 
   const int per_call = flags.rpc == "batch-check" ? flags.batch : 1;
   if (flags.output == "json") {
+    const std::string decisions =
+        flags.rpc == "verify-token"
+            ? ""
+            : absl::StrFormat(R"("decisions_per_second":%.1f,)", r.PerSecond() * per_call);
     std::cout << absl::StrFormat(
-        R"({"rpc":"%s","concurrency":%d,"threads":%d,"requests":%d,"failed":%d,)"
-        R"("seconds":%.3f,"requests_per_second":%.1f,"decisions_per_second":%.1f,)"
-        R"("p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f})",
-        flags.rpc, flags.concurrency, options.threads, r.completed, r.failed, r.seconds,
-        r.PerSecond(), flags.rpc == "verify-token" ? 0.0 : r.PerSecond() * per_call,
-        r.QuantileMs(0.5), r.QuantileMs(0.99), r.QuantileMs(0.999), r.QuantileMs(1.0))
+                     R"({"rpc":"%s","concurrency":%d,"threads":%d,"requests":%d,"failed":%d,)"
+                     R"("seconds":%.3f,"requests_per_second":%.1f,%s)"
+                     R"("p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f})",
+                     flags.rpc, flags.concurrency, options.threads, r.completed, r.failed,
+                     r.seconds, r.PerSecond(), decisions, r.QuantileMs(0.5), r.QuantileMs(0.99),
+                     r.QuantileMs(0.999), r.QuantileMs(1.0))
               << "\n";
   } else {
     std::cout << absl::StrFormat("%s: %d in flight on %d threads, %.1f s measured\n", flags.rpc,
