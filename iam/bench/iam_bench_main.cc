@@ -1,7 +1,7 @@
 // iam-bench: load for a running iamd. Creates its own account, user and
 // policies through the admin API, keeps --concurrency calls of one RPC in
-// flight from asynchronous clients, and prints requests per second and
-// latency percentiles. The account is closed at the end.
+// flight through gRPC's asynchronous callback API, and prints requests per
+// second and latency percentiles. The account is closed at the end.
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
@@ -21,43 +21,38 @@ namespace iam::bench {
 namespace {
 
 template <typename Req, typename Resp>
-using Prepare = std::function<std::unique_ptr<grpc::ClientAsyncResponseReader<Resp>>(
-    grpc::ClientContext*, const Req&, grpc::CompletionQueue*)>;
+using Method = std::function<void(grpc::ClientContext*, const Req*, Resp*,
+                                  std::function<void(grpc::Status)>)>;
 
 // One slot: cycles through a shared list of requests, starting at its own
 // offset so that concurrent slots ask different things.
 template <typename Req, typename Resp>
 class UnaryCall final : public Call {
  public:
-  UnaryCall(Prepare<Req, Resp> prepare, const std::vector<Req>* requests, size_t first,
+  UnaryCall(Method<Req, Resp> method, const std::vector<Req>* requests, size_t first,
             std::string authorization)
-      : prepare_(std::move(prepare)),
+      : method_(std::move(method)),
         requests_(requests),
         next_(first),
         authorization_(std::move(authorization)) {}
 
-  void Start(grpc::CompletionQueue* cq, void* tag) override {
-    reader_.reset();
+  void Start(const Done* done) override {
     ctx_.reset();
     ctx_.emplace();
     if (!authorization_.empty()) ctx_->AddMetadata("authorization", authorization_);
     // No per-call deadline: its timer would cost both sides on every call,
     // and the run itself is bounded.
-    reader_ = prepare_(&*ctx_, (*requests_)[next_++ % requests_->size()], cq);
-    reader_->StartCall();
-    reader_->Finish(&response_, &status_, tag);
+    method_(&*ctx_, &(*requests_)[next_++ % requests_->size()], &response_,
+            [done](grpc::Status s) { (*done)(s); });
   }
-  const grpc::Status& status() const override { return status_; }
 
  private:
-  Prepare<Req, Resp> prepare_;
+  Method<Req, Resp> method_;
   const std::vector<Req>* requests_;
   size_t next_;
   std::string authorization_;
   std::optional<grpc::ClientContext> ctx_;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<Resp>> reader_;
   Resp response_;
-  grpc::Status status_;
 };
 
 struct Flags {
@@ -66,7 +61,7 @@ struct Flags {
   std::string rpc;
   std::string principal = "name";
   int concurrency = 64;
-  int threads = 1;
+  int connections = 1;
   double warmup_s = 2;
   double duration_s = 10;
   int64_t requests = 0;
@@ -104,7 +99,7 @@ int Run(const Flags& flags) {
   }
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int t = 0; t < flags.threads; ++t) channels.push_back(*Connect(flags.target, t));
+  for (int t = 0; t < flags.connections; ++t) channels.push_back(*Connect(flags.target, t));
   std::vector<std::unique_ptr<v1::AuthzService::Stub>> authz;
   std::vector<std::unique_ptr<v1::AuthService::Stub>> auth;
   for (const auto& c : channels) {
@@ -144,23 +139,29 @@ int Run(const Flags& flags) {
     v1::AuthzService::Stub* z = authz[t].get();
     if (flags.rpc == "check") {
       return std::make_unique<UnaryCall<v1::CheckRequest, v1::CheckResponse>>(
-          [z](auto* ctx, const auto& r, auto* cq) { return z->PrepareAsyncCheck(ctx, r, cq); },
+          [z](auto* ctx, auto* req, auto* resp, auto done) {
+            z->async()->Check(ctx, req, resp, std::move(done));
+          },
           &checks, slot, bearer);
     }
     if (flags.rpc == "batch-check") {
       return std::make_unique<UnaryCall<v1::BatchCheckRequest, v1::BatchCheckResponse>>(
-          [z](auto* ctx, const auto& r, auto* cq) { return z->PrepareAsyncBatchCheck(ctx, r, cq); },
+          [z](auto* ctx, auto* req, auto* resp, auto done) {
+            z->async()->BatchCheck(ctx, req, resp, std::move(done));
+          },
           &batches, slot, bearer);
     }
     v1::AuthService::Stub* a = auth[t].get();
     return std::make_unique<UnaryCall<v1::VerifyTokenRequest, v1::VerifyTokenResponse>>(
-        [a](auto* ctx, const auto& r, auto* cq) { return a->PrepareAsyncVerifyToken(ctx, r, cq); },
+        [a](auto* ctx, auto* req, auto* resp, auto done) {
+          a->async()->VerifyToken(ctx, req, resp, std::move(done));
+        },
         &verifies, slot, "");
   };
 
   LoadOptions options;
   options.concurrency = flags.concurrency;
-  options.threads = flags.threads;
+  options.connections = flags.connections;
   options.warmup = absl::Seconds(flags.warmup_s);
   options.duration = absl::Seconds(flags.duration_s);
   options.requests = flags.requests;
@@ -178,16 +179,17 @@ int Run(const Flags& flags) {
             ? ""
             : absl::StrFormat(R"("decisions_per_second":%.1f,)", r.PerSecond() * per_call);
     std::cout << absl::StrFormat(
-                     R"({"rpc":"%s","concurrency":%d,"threads":%d,"requests":%d,"failed":%d,)"
+                     R"({"rpc":"%s","concurrency":%d,"connections":%d,"requests":%d,"failed":%d,)"
                      R"("seconds":%.3f,"requests_per_second":%.1f,%s)"
                      R"("p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f})",
-                     flags.rpc, flags.concurrency, options.threads, r.completed, r.failed,
+                     flags.rpc, flags.concurrency, options.connections, r.completed, r.failed,
                      r.seconds, r.PerSecond(), decisions, r.QuantileMs(0.5), r.QuantileMs(0.99),
                      r.QuantileMs(0.999), r.QuantileMs(1.0))
               << "\n";
   } else {
-    std::cout << absl::StrFormat("%s: %d in flight on %d threads, %.1f s measured\n", flags.rpc,
-                                 flags.concurrency, options.threads, r.seconds);
+    std::cout << absl::StrFormat("%s: %d in flight on %d connection%s, %.1f s measured\n",
+                                 flags.rpc, flags.concurrency, options.connections,
+                                 options.connections == 1 ? "" : "s", r.seconds);
     std::cout << absl::StrFormat("requests     %d (%d failed)\n", r.completed, r.failed);
     std::cout << absl::StrFormat("requests/s   %.0f\n", r.PerSecond());
     if (flags.rpc != "verify-token") {
@@ -222,7 +224,7 @@ int main(int argc, char** argv) {
   app.add_option("-c,--concurrency", f.concurrency, "calls in flight")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_option("-t,--threads", f.threads, "client threads, each with its own connection")
+  app.add_option("--connections", f.connections, "HTTP/2 connections the calls are spread over")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   app.add_option("-d,--duration", f.duration_s, "seconds to measure")

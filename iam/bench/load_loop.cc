@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace iam::bench {
@@ -18,66 +20,56 @@ struct Shared {
   int64_t limit = 0;
   std::atomic<int> phase{kWarmup};
   std::atomic<int64_t> issued{0};  // count mode: calls started while measuring
+  std::mutex mu;
+  std::condition_variable idle;
+  int running = 0;  // slots with a call in flight; guarded by mu
 };
 
+// A slot's calls follow one another, so its record needs no lock.
 struct Slot {
+  Shared* shared = nullptr;
   std::unique_ptr<Call> call;
+  Call::Done done;
   Clock::time_point started;
   bool measured = false;  // count mode: started after the warm-up
-};
-
-struct Worker {
-  grpc::CompletionQueue cq;
-  std::vector<Slot> slots;
   std::vector<int64_t> latency_ns;
   int64_t failed = 0;
   std::map<int, int64_t> failures_by_code;
   std::string first_failure;
   Clock::time_point last_done{};
-};
 
-void Drive(Worker& w, Shared& shared) {
-  auto start = [&](size_t i) {
-    Slot& s = w.slots[i];
-    s.started = Clock::now();
-    s.call->Start(&w.cq, reinterpret_cast<void*>(i));
-  };
-  for (size_t i = 0; i < w.slots.size(); ++i) start(i);
-  size_t outstanding = w.slots.size();
-  void* tag;
-  bool ok;
-  while (outstanding > 0 && w.cq.Next(&tag, &ok)) {
-    const size_t i = reinterpret_cast<size_t>(tag);
-    Slot& s = w.slots[i];
+  void Start() {
+    started = Clock::now();
+    call->Start(&done);
+  }
+
+  void Finished(const grpc::Status& st) {
     const Clock::time_point now = Clock::now();
-    const int phase = shared.phase.load(std::memory_order_acquire);
-    const bool counted = shared.count_mode ? s.measured : phase == kMeasure;
+    const int phase = shared->phase.load(std::memory_order_acquire);
+    const bool counted = shared->count_mode ? measured : phase == kMeasure;
     if (counted) {
-      w.latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(now - s.started)
-                                 .count());
-      w.last_done = std::max(w.last_done, now);
-      const grpc::Status& st = s.call->status();
+      latency_ns.push_back(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(now - started).count());
+      last_done = std::max(last_done, now);
       if (!st.ok()) {
-        ++w.failed;
-        ++w.failures_by_code[st.error_code()];
-        if (w.first_failure.empty()) w.first_failure = st.error_message();
+        ++failed;
+        ++failures_by_code[st.error_code()];
+        if (first_failure.empty()) first_failure = st.error_message();
       }
     }
     bool again = phase != kDrain;
-    if (again && shared.count_mode) {
-      s.measured = phase == kMeasure;
-      if (s.measured) again = shared.issued.fetch_add(1) < shared.limit;
+    if (again && shared->count_mode) {
+      measured = phase == kMeasure;
+      if (measured) again = shared->issued.fetch_add(1) < shared->limit;
     }
     if (again) {
-      start(i);
-    } else {
-      --outstanding;
+      Start();
+      return;
     }
+    std::lock_guard<std::mutex> lock(shared->mu);
+    if (--shared->running == 0) shared->idle.notify_all();
   }
-  w.cq.Shutdown();
-  while (w.cq.Next(&tag, &ok)) {
-  }
-}
+};
 
 }  // namespace
 
@@ -90,20 +82,21 @@ double LoadResult::QuantileMs(double q) const {
 }
 
 LoadResult RunLoad(const LoadOptions& options, const CallFactory& factory) {
-  const int threads = std::max(1, std::min(options.threads, options.concurrency));
+  const int connections = std::max(1, std::min(options.connections, options.concurrency));
   Shared shared;
   shared.count_mode = options.requests > 0;
   shared.limit = options.requests;
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>());
+  std::vector<std::unique_ptr<Slot>> slots;
   for (int i = 0; i < options.concurrency; ++i) {
-    const int t = i % threads;
-    Slot s;
-    s.call = factory(t, i);
-    workers[t]->slots.push_back(std::move(s));
+    auto s = std::make_unique<Slot>();
+    s->shared = &shared;
+    s->call = factory(i % connections, i);
+    Slot* raw = s.get();
+    s->done = [raw](const grpc::Status& st) { raw->Finished(st); };
+    slots.push_back(std::move(s));
   }
-  std::vector<std::thread> running;
-  for (auto& w : workers) running.emplace_back([&w, &shared] { Drive(*w, shared); });
+  shared.running = options.concurrency;
+  for (auto& s : slots) s->Start();
 
   std::this_thread::sleep_for(absl::ToChronoNanoseconds(options.warmup));
   const Clock::time_point measure_start = Clock::now();
@@ -114,16 +107,19 @@ LoadResult RunLoad(const LoadOptions& options, const CallFactory& factory) {
     measure_end = Clock::now();
     shared.phase.store(kDrain, std::memory_order_release);
   }
-  for (auto& t : running) t.join();
+  {
+    std::unique_lock<std::mutex> lock(shared.mu);
+    shared.idle.wait(lock, [&] { return shared.running == 0; });
+  }
 
   LoadResult r;
   Clock::time_point last_done = measure_start;
-  for (auto& w : workers) {
-    r.latency_ns.insert(r.latency_ns.end(), w->latency_ns.begin(), w->latency_ns.end());
-    r.failed += w->failed;
-    for (const auto& [code, n] : w->failures_by_code) r.failures_by_code[code] += n;
-    if (r.first_failure.empty()) r.first_failure = w->first_failure;
-    last_done = std::max(last_done, w->last_done);
+  for (auto& s : slots) {
+    r.latency_ns.insert(r.latency_ns.end(), s->latency_ns.begin(), s->latency_ns.end());
+    r.failed += s->failed;
+    for (const auto& [code, n] : s->failures_by_code) r.failures_by_code[code] += n;
+    if (r.first_failure.empty()) r.first_failure = s->first_failure;
+    last_done = std::max(last_done, s->last_done);
   }
   if (shared.count_mode) measure_end = last_done;
   r.completed = static_cast<int64_t>(r.latency_ns.size());

@@ -1,12 +1,11 @@
-// A closed-loop load generator over gRPC's asynchronous client API: a fixed
-// number of calls are always in flight, spread over a few threads, each with
-// its own completion queue and connection. When a call completes, its slot
-// starts the next one at once, so the offered load is exactly "concurrency"
-// and the figures show what the server sustains, not what a timer asked for.
+// A closed-loop load generator over gRPC's asynchronous (callback) client
+// API: a fixed number of calls are always in flight, spread over a few
+// connections. When a call completes, its slot starts the next one from the
+// completion itself, so the offered load is exactly "concurrency" and the
+// figures show what the server sustains, not what a timer asked for.
 #ifndef IAM_BENCH_LOAD_LOOP_H_
 #define IAM_BENCH_LOAD_LOOP_H_
 
-#include <grpcpp/completion_queue.h>
 #include <grpcpp/support/status.h>
 
 #include <cstdint>
@@ -20,23 +19,22 @@
 
 namespace iam::bench {
 
-// One slot's call, started again and again. Start() must prepare a fresh
-// call (grpc::ClientContext cannot be reused) and deliver `tag` to `cq` when
-// it finishes; status() is then that call's outcome.
+// One slot's call, started again and again. Start() must begin a fresh call
+// (grpc::ClientContext cannot be reused) and run `done` with its status
+// when it finishes, on a gRPC thread.
 class Call {
  public:
+  using Done = std::function<void(const grpc::Status&)>;
   virtual ~Call() = default;
-  virtual void Start(grpc::CompletionQueue* cq, void* tag) = 0;
-  virtual const grpc::Status& status() const = 0;
+  virtual void Start(const Done* done) = 0;
 };
 
-// Makes the call for slot `slot` of worker thread `thread`; calls of one
-// thread share that thread's channel.
-using CallFactory = std::function<std::unique_ptr<Call>(int thread, int slot)>;
+// Makes the call for slot `slot` on connection `connection`.
+using CallFactory = std::function<std::unique_ptr<Call>(int connection, int slot)>;
 
 struct LoadOptions {
   int concurrency = 64;
-  int threads = 2;
+  int connections = 1;
   absl::Duration warmup = absl::Seconds(2);
   // Measure for `duration`, or, when requests > 0, until that many calls
   // started after the warm-up have completed.
@@ -53,7 +51,7 @@ struct LoadResult {
   std::vector<int64_t> latency_ns;   // measured calls, sorted
 
   double PerSecond() const { return seconds > 0 ? completed / seconds : 0; }
-  // The q-quantile (0 < q < 1) of latency_ns, in milliseconds.
+  // The q-quantile (0 < q <= 1) of latency_ns, in milliseconds.
   double QuantileMs(double q) const;
 };
 

@@ -47,7 +47,9 @@ absl::Status ApplySetting(nlohmann::json& doc, const std::string& assignment) {
   }
   const std::string value = assignment.substr(eq + 1);
   nlohmann::json parsed = nlohmann::json::parse(value, nullptr, false);
-  if (parsed.is_discarded() || parsed.is_object() || parsed.is_array()) parsed = value;
+  // Lists (required_groups=["admins"]) are JSON; anything else that does not
+  // parse, or an object, is the literal text.
+  if (parsed.is_discarded() || parsed.is_object()) parsed = value;
   nlohmann::json* at = &doc;
   std::vector<std::string> path = absl::StrSplit(assignment.substr(0, eq), '.');
   for (size_t i = 0; i + 1 < path.size(); ++i) at = &(*at)[path[i]];

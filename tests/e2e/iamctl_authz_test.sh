@@ -68,6 +68,15 @@ ctl role forbid-together duties oncall auditor >/dev/null
 if ctl role assign auditor --user bob 2>"$dir/err"; then fail "separation of duties ignored"; fi
 grep -q "rule duties" "$dir/err" || fail "SoD error: $(cat "$dir/err")"
 
+# MFA required of a role's holders: a list given to --set.
+ctl user create carol >/dev/null
+ctl account set-mfa-policy --set mode=required_for --set 'required_roles=["oncall"]' >"$dir/out" \
+  || fail "mfa policy with required_roles: $(cat "$dir/out")"
+ctl account get-policy mfa | grep -q '"oncall"' || fail "required_roles not stored"
+ctl mfa status --user bob | tail -1 | awk '{print $5}' | grep -qx yes || fail "bob should need MFA"
+ctl mfa status --user carol | tail -1 | awk '{print $5}' | grep -qx no || fail "carol should not"
+ctl account set-mfa-policy --set mode=optional --set 'required_roles=[]' >/dev/null
+
 # Context keys in the simulator: an IP condition.
 echo '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"wiki:Read","Resource":"*",
  "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}' |
