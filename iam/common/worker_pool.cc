@@ -3,7 +3,7 @@
 namespace iam {
 
 struct WorkerPool::Job {
-  const std::function<void()>* task;
+  const std::function<void()>* task = nullptr;
   bool done = false;
   std::condition_variable cv;
 };
@@ -24,7 +24,8 @@ WorkerPool::~WorkerPool() {
 }
 
 absl::Status WorkerPool::Run(const std::function<void()>& task) {
-  Job job{&task};
+  Job job;
+  job.task = &task;
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) return absl::UnavailableError("the service is shutting down");
   // Idle workers take a task at once, so they add to what may wait.

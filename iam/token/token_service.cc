@@ -115,7 +115,8 @@ absl::StatusOr<VerifiedToken> TokenService::Verify(absl::string_view token,
   if (c.aud != want) return Unauthenticated("wrong audience");
   if (c.exp + options_.leeway_seconds <= now) return Unauthenticated("expired");
   if (c.nbf - options_.leeway_seconds > now) return Unauthenticated("not yet valid");
-  VerifiedToken out{std::move(c)};
+  VerifiedToken out;
+  out.claims = std::move(c);
   if (check_session) {
     ASSIGN_OR_RETURN(CachedSession s, SessionState(out.claims.sid));
     out.session_checked = true;
