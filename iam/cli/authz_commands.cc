@@ -84,16 +84,6 @@ void PrintPolicies(const google::protobuf::RepeatedPtrField<v1::ManagedPolicy>& 
   PrintTable({"NAME", "ARN", "DEFAULT", "DESCRIPTION"}, rows);
 }
 
-std::string Csv(const std::string& field) {
-  if (field.find_first_of(",\"\n") == std::string::npos) return field;
-  std::string out = "\"";
-  for (char ch : field) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 using Cmd = std::pair<CLI::App*, std::shared_ptr<Args>>;
 
 Cmd Make(CLI::App* parent, const char* name, const char* help) {
@@ -691,11 +681,11 @@ void AddExport(CLI::App& app, Action* run) {
                                    : p.principal().type() == v1::PrincipalName::GROUP ? "group"
                                                                                       : "role";
           for (const auto& g : p.grants()) {
-            std::cout << type << "," << Csv(p.principal().name()) << "," << Csv(p.arn()) << ","
-                      << Csv(g.via()) << "," << Csv(g.policy()) << "," << g.effect() << ","
-                      << Csv((g.not_action() ? "NOT " : "") + absl::StrJoin(g.actions(), " "))
+            std::cout << type << "," << CsvField(p.principal().name()) << "," << CsvField(p.arn()) << ","
+                      << CsvField(g.via()) << "," << CsvField(g.policy()) << "," << g.effect() << ","
+                      << CsvField((g.not_action() ? "NOT " : "") + absl::StrJoin(g.actions(), " "))
                       << ","
-                      << Csv((g.not_resource() ? "NOT " : "") + absl::StrJoin(g.resources(), " "))
+                      << CsvField((g.not_resource() ? "NOT " : "") + absl::StrJoin(g.resources(), " "))
                       << "," << (g.conditional() ? "yes" : "no") << "\n";
           }
         }

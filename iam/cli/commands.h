@@ -24,6 +24,8 @@ void AddAuthCommands(CLI::App& app, Action* run);
 void AddMfaCommands(CLI::App& app, Action* run);
 // policy, role, resource-policy, acl, simulate, export.
 void AddAuthzCommands(CLI::App& app, Action* run);
+// audit query, export, verify.
+void AddAuditCommands(CLI::App& app, Action* run);
 
 // Runs one unary AdminService call with the context's credentials.
 template <typename Req, typename Resp, typename Method>

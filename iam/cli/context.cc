@@ -154,6 +154,7 @@ absl::Status Context::Init() {
   stub_ = v1::AdminService::NewStub(channel);
   auth_stub_ = v1::AuthService::NewStub(channel);
   authz_stub_ = v1::AuthzService::NewStub(channel);
+  audit_stub_ = v1::AuditService::NewStub(channel);
   RefreshIfDue();
   return absl::OkStatus();
 }

@@ -15,6 +15,7 @@
 
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "iam/v1/auth_service.grpc.pb.h"
+#include "iam/v1/audit_service.grpc.pb.h"
 #include "iam/v1/authz_service.grpc.pb.h"
 
 namespace iam::cli {
@@ -54,6 +55,7 @@ class Context {
   v1::AdminService::Stub& admin() { return *stub_; }
   v1::AuthService::Stub& auth() { return *auth_stub_; }
   v1::AuthzService::Stub& authz() { return *authz_stub_; }
+  v1::AuditService::Stub& audit() { return *audit_stub_; }
   // Keeps the logged-in session's tokens (after login or a refresh).
   absl::Status SaveTokens(const v1::Tokens& tokens);
   absl::Status ForgetTokens();
@@ -71,6 +73,7 @@ class Context {
   std::unique_ptr<v1::AdminService::Stub> stub_;
   std::unique_ptr<v1::AuthService::Stub> auth_stub_;
   std::unique_ptr<v1::AuthzService::Stub> authz_stub_;
+  std::unique_ptr<v1::AuditService::Stub> audit_stub_;
 
   // Refreshes the session's access token when it is about to expire.
   void RefreshIfDue();

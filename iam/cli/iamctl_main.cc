@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   iam::cli::AddAuthCommands(app, &run);
   iam::cli::AddMfaCommands(app, &run);
   iam::cli::AddAuthzCommands(app, &run);
+  iam::cli::AddAuditCommands(app, &run);
 
   try {
     app.parse(argc, argv);

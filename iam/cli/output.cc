@@ -49,6 +49,17 @@ std::string FormatTime(const google::protobuf::Timestamp& t, bool set) {
   return google::protobuf::util::TimeUtil::ToString(t);
 }
 
+std::string CsvField(const std::string& field) {
+  const bool formula = !field.empty() && std::string("=+-@\t\r").find(field[0]) != std::string::npos;
+  if (!formula && field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  std::string out = formula ? "\"'" : "\"";
+  for (char ch : field) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
 std::string EnumLabel(const std::string& name) {
   for (const char* prefix : {"ACCOUNT_STATE_", "USER_STATE_", "ACCESS_KEY_STATE_"}) {
     if (name.rfind(prefix, 0) == 0) return absl::AsciiStrToLower(name.substr(strlen(prefix)));

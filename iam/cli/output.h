@@ -16,6 +16,9 @@ void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);
 // RFC 3339, or "-" when unset.
 std::string FormatTime(const google::protobuf::Timestamp& t, bool set);
+// One CSV field (RFC 4180 quoting). A field a spreadsheet would run as a
+// formula (=, +, -, @, tab or CR first) is prefixed with ' and quoted.
+std::string CsvField(const std::string& field);
 // "ACCOUNT_STATE_ACTIVE" -> "active".
 std::string EnumLabel(const std::string& name);
 

@@ -103,6 +103,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   builder.RegisterService(s->admin_.get());
   builder.RegisterService(s->auth_service_.get());
   builder.RegisterService(s->authz_service_.get());
+  builder.RegisterService(s->audit_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
@@ -181,6 +182,7 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
                                               authz_cache_.get());
   authz_service_ =
       std::make_unique<AuthzServiceImpl>(ctx_, decider_.get(), tokens_.get(), authn_.get());
+  audit_service_ = std::make_unique<AuditServiceImpl>(ctx_, authn_.get());
   auth_service_ = std::make_unique<AuthServiceImpl>(auth_ctx_, tokens_.get(), authn_.get());
   return absl::OkStatus();
 }

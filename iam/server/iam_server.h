@@ -30,6 +30,7 @@
 #include "iam/auth/password_hasher.h"
 #include "iam/server/admin_service.h"
 #include "iam/server/auth_service.h"
+#include "iam/server/audit_grpc_service.h"
 #include "iam/server/authz_service.h"
 #include "iam/server/authenticator.h"
 #include "iam/server/http_listener.h"
@@ -98,6 +99,7 @@ class IamServer {
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<AuthServiceImpl> auth_service_;
   std::unique_ptr<AuthzServiceImpl> authz_service_;
+  std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<HttpListener> http_;
   std::string issuer_;
   std::unique_ptr<grpc::Server> server_;

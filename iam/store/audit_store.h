@@ -27,6 +27,30 @@ absl::StatusOr<std::vector<AuditRow>> ListAscending(Tx& tx, const std::string& a
                                                     int64_t after_seq, int limit);
 absl::StatusOr<Head> GetHead(Tx& tx, const std::string& account_id);
 
+// What a search keeps; empty fields match anything. Comparisons are exact
+// and byte-wise on both backends.
+struct AuditFilter {
+  int64_t from_ms = 0;  // at >= from_ms
+  int64_t to_ms = 0;    // at < to_ms; 0: no upper bound
+  std::string actor;
+  std::string action;
+  std::string action_prefix;  // "iam:" keeps every iam action
+  std::string object_type;
+  std::string object_id;
+  std::string result;
+  std::string source_ip;
+};
+
+// Matching records of the account, newest first, with seq < before_seq
+// (0: from the newest), at most limit.
+absl::StatusOr<std::vector<AuditRow>> FindDescending(Tx& tx, const std::string& account_id,
+                                                     const AuditFilter& filter,
+                                                     int64_t before_seq, int limit);
+// Matching records with seq > after_seq, oldest first, at most limit.
+absl::StatusOr<std::vector<AuditRow>> FindAscending(Tx& tx, const std::string& account_id,
+                                                    const AuditFilter& filter, int64_t after_seq,
+                                                    int limit);
+
 }  // namespace iam::store::audit
 
 #endif  // IAM_STORE_AUDIT_STORE_H_

@@ -1,0 +1,161 @@
+#include "iam/account/audit_service.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "iam/account/paging.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+
+namespace iam::account {
+namespace {
+
+constexpr size_t kMaxFieldChars = 512;
+constexpr int kExportPage = 1000;
+constexpr char kPageKind[] = "audit";
+
+nlohmann::json Describe(const AuditQuery& q) {
+  nlohmann::json j = nlohmann::json::object();
+  if (q.from_ms > 0) j["from_ms"] = q.from_ms;
+  if (q.to_ms > 0) j["to_ms"] = q.to_ms;
+  for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"actor", &q.actor},
+                             {"action", &q.action},
+                             {"object_type", &q.object_type},
+                             {"object_id", &q.object_id},
+                             {"result", &q.result},
+                             {"source_ip", &q.source_ip}}) {
+    if (!v->empty()) j[k] = *v;
+  }
+  return j;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> AuditService::Prepare(const Caller& caller,
+                                                  const std::string& account_id,
+                                                  const char* action) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
+  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, IamArn(account, "audit-log")));
+  return account;
+}
+
+absl::StatusOr<store::audit::AuditFilter> AuditService::Filter(const std::string& account,
+                                                               const AuditQuery& q) const {
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string*>{"actor", &q.actor},
+        {"action", &q.action},
+        {"object_type", &q.object_type},
+        {"object_id", &q.object_id},
+        {"result", &q.result},
+        {"source_ip", &q.source_ip}}) {
+    RETURN_IF_ERROR(text::CheckFreeText(field, *value, kMaxFieldChars));
+  }
+  if (q.from_ms < 0 || q.to_ms < 0) {
+    return absl::InvalidArgumentError("start_time: before 1970");
+  }
+  if (q.to_ms > 0 && q.from_ms >= q.to_ms) {
+    return absl::InvalidArgumentError("end_time: must be after start_time");
+  }
+  store::audit::AuditFilter f;
+  f.from_ms = q.from_ms;
+  f.to_ms = q.to_ms;
+  // A bare username means that user of this account.
+  f.actor = q.actor.empty() || q.actor == "iamd" || absl::StartsWith(q.actor, "arn:")
+                ? q.actor
+                : UserArn(account, q.actor);
+  if (absl::EndsWith(q.action, "*")) {
+    f.action_prefix = q.action.substr(0, q.action.size() - 1);
+    if (f.action_prefix.empty() || absl::StrContains(f.action_prefix, "*")) {
+      return absl::InvalidArgumentError("action: one trailing '*' after a prefix (iam:*)");
+    }
+  } else {
+    f.action = q.action;
+  }
+  f.object_type = q.object_type;
+  f.object_id = q.object_id;
+  f.result = q.result;
+  f.source_ip = q.source_ip;
+  return f;
+}
+
+absl::StatusOr<Listing<store::AuditRow>> AuditService::Query(const Caller& caller,
+                                                             const std::string& account_id,
+                                                             const AuditQuery& query,
+                                                             int page_size,
+                                                             const std::string& page_token) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "audit:ListRecords"));
+  ASSIGN_OR_RETURN(store::audit::AuditFilter filter, Filter(account, query));
+  ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, kPageKind));
+  int64_t before = 0;
+  if (!page.after.empty() && (!absl::SimpleAtoi(page.after, &before) || before <= 0)) {
+    return absl::InvalidArgumentError("page_token: not one of ours");
+  }
+  Listing<store::AuditRow> out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    // One more than asked tells whether another page follows.
+    ASSIGN_OR_RETURN(out.items,
+                     store::audit::FindDescending(tx, account, filter, before, page.size + 1));
+    return absl::OkStatus();
+  }));
+  if (static_cast<int>(out.items.size()) > page.size) {
+    out.items.resize(page.size);
+    out.next_page_token = PageToken(kPageKind, absl::StrCat(out.items.back().seq));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> AuditService::Export(
+    const Caller& caller, const std::string& account_id, const AuditQuery& query,
+    const std::function<bool(const store::AuditRow&)>& sink) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "audit:ExportRecords"));
+  ASSIGN_OR_RETURN(store::audit::AuditFilter filter, Filter(account, query));
+  // The export covers the log as it was when it began: records it adds
+  // itself (or that others add meanwhile) are not part of it.
+  int64_t last = 0;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::audit::Head head, store::audit::GetHead(tx, account));
+    last = head.seq;
+    return absl::OkStatus();
+  }));
+  int64_t after = 0, sent = 0;
+  bool complete = true;
+  absl::Status failed = absl::OkStatus();
+  while (after < last) {
+    std::vector<store::AuditRow> page;
+    failed = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(page, store::audit::FindAscending(tx, account, filter, after, kExportPage));
+      return absl::OkStatus();
+    });
+    if (!failed.ok() || page.empty()) break;
+    for (const store::AuditRow& r : page) {
+      if (r.seq > last) break;
+      if (!sink(r)) {
+        complete = false;
+        break;
+      }
+      ++sent;
+    }
+    if (!complete) break;
+    after = page.back().seq;
+    if (static_cast<int>(page.size()) < kExportPage) break;
+  }
+  if (!failed.ok()) complete = false;
+  audit::Event e = AuditEvent(caller, account, "audit:ExportRecords", "audit-log", account);
+  e.detail["filter"] = Describe(query);
+  e.detail["records"] = sent;
+  e.detail["complete"] = complete;
+  if (!complete) e.result = "failure";
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return ctx_.audit->Append(tx, e);
+  }));
+  RETURN_IF_ERROR(failed);
+  return sent;
+}
+
+absl::StatusOr<audit::VerifyResult> AuditService::Verify(const Caller& caller,
+                                                         const std::string& account_id) {
+  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "audit:VerifyRecords"));
+  return audit::VerifyChain(*ctx_.db, account);
+}
+
+}  // namespace iam::account

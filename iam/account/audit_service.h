@@ -1,0 +1,61 @@
+// AuditService: an account's audit log as its administrators read it:
+// searched newest first, exported oldest first a page at a time (memory
+// stays flat however long the log; the export is itself recorded, with its
+// filter and count), and its hash chain verified. Within one account only:
+// another account's log is NOT_FOUND, like the account. Thread-safe.
+#ifndef IAM_ACCOUNT_AUDIT_SERVICE_H_
+#define IAM_ACCOUNT_AUDIT_SERVICE_H_
+
+#include <functional>
+#include <string>
+
+#include "iam/account/service_context.h"
+#include "iam/store/audit_store.h"
+
+namespace iam::account {
+
+// A search as a caller states it. Empty fields match anything.
+struct AuditQuery {
+  int64_t from_ms = 0;     // at or after
+  int64_t to_ms = 0;       // before; 0: now
+  std::string actor;       // an ARN, "iamd", or a username of the account
+  std::string action;      // exact, or a prefix ending in '*' ("iam:*")
+  std::string object_type;
+  std::string object_id;
+  std::string result;      // "success", "failure", "denied"
+  std::string source_ip;
+};
+
+class AuditService {
+ public:
+  explicit AuditService(const ServiceContext& ctx) : ctx_(ctx) {}
+
+  // Newest first; `page_size` 1..1000 (0: 100).
+  absl::StatusOr<Listing<store::AuditRow>> Query(const Caller& caller,
+                                                 const std::string& account_id,
+                                                 const AuditQuery& query, int page_size,
+                                                 const std::string& page_token);
+
+  // Hands each matching record to `sink`, oldest first; `sink` answers
+  // false to stop early (the reader went away). Answers how many it took.
+  // The export is recorded in the account's log when it ends, whole or not.
+  absl::StatusOr<int64_t> Export(const Caller& caller, const std::string& account_id,
+                                 const AuditQuery& query,
+                                 const std::function<bool(const store::AuditRow&)>& sink);
+
+  // Walks the chain (see audit::VerifyChain).
+  absl::StatusOr<audit::VerifyResult> Verify(const Caller& caller, const std::string& account_id);
+
+ private:
+  // The account, authorized for `action`, and the query as the store takes it.
+  absl::StatusOr<std::string> Prepare(const Caller& caller, const std::string& account_id,
+                                      const char* action);
+  absl::StatusOr<store::audit::AuditFilter> Filter(const std::string& account,
+                                                   const AuditQuery& q) const;
+
+  ServiceContext ctx_;
+};
+
+}  // namespace iam::account
+
+#endif  // IAM_ACCOUNT_AUDIT_SERVICE_H_

@@ -1,0 +1,216 @@
+// iamctl audit query|export|verify: the account's audit log.
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "iam/cli/commands.h"
+#include "iam/cli/output.h"
+
+namespace iam::cli {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+struct Args {
+  std::string account, since, until, actor, action, object, object_type, result, ip;
+  int limit = 50;
+};
+
+void AddFilterOptions(CLI::App* cmd, Args* a) {
+  cmd->add_option("--account", a->account, "account id (default: your own)");
+  cmd->add_option("--since", a->since,
+                  "from this time: RFC 3339 (2026-11-20T08:00:00Z), a date, or an age (24h, 7d)");
+  cmd->add_option("--until", a->until, "before this time (same forms)");
+  cmd->add_option("--actor", a->actor, "an ARN, iamd, or a username of the account");
+  cmd->add_option("--action", a->action, "iam:CreateUser, or a prefix: iam:*");
+  cmd->add_option("--object", a->object, "the object's id");
+  cmd->add_option("--object-type", a->object_type, "user, group, access-key, session, ...");
+  cmd->add_option("--result", a->result, "success, failure or denied");
+  cmd->add_option("--ip", a->ip, "source address");
+}
+
+// "2026-11-20T08:00:00Z", "2026-11-20", or an age before now ("90m", "24h", "7d").
+absl::StatusOr<google::protobuf::Timestamp> ParseWhen(const std::string& flag,
+                                                      const std::string& text) {
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err) ||
+      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) {
+    return TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(t));
+  }
+  int64_t n = 0;
+  if (text.size() >= 2 && absl::SimpleAtoi(text.substr(0, text.size() - 1), &n) && n > 0) {
+    const char unit = text.back();
+    const absl::Duration d = unit == 'm'   ? absl::Minutes(n)
+                             : unit == 'h' ? absl::Hours(n)
+                             : unit == 'd' ? absl::Hours(24 * n)
+                                           : absl::ZeroDuration();
+    if (d > absl::ZeroDuration()) {
+      return TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(absl::Now() - d));
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(flag, ": an RFC 3339 time, a date (YYYY-MM-DD) or an age (90m, 24h, 7d)"));
+}
+
+absl::StatusOr<v1::AuditFilter> Filter(const Args& a) {
+  v1::AuditFilter f;
+  if (!a.since.empty()) {
+    auto t = ParseWhen("--since", a.since);
+    if (!t.ok()) return t.status();
+    *f.mutable_start_time() = *t;
+  }
+  if (!a.until.empty()) {
+    auto t = ParseWhen("--until", a.until);
+    if (!t.ok()) return t.status();
+    *f.mutable_end_time() = *t;
+  }
+  f.set_actor(a.actor);
+  f.set_action(a.action);
+  f.set_object_id(a.object);
+  f.set_object_type(a.object_type);
+  f.set_result(a.result);
+  f.set_source_ip(a.ip);
+  return f;
+}
+
+int BadFlag(const absl::Status& s) {
+  std::cerr << "iamctl: " << s.message() << "\n";
+  return 2;
+}
+
+std::string CompactJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.preserve_proto_field_names = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
+  return out;
+}
+
+const char* kCsvHeader = "seq,time,actor,action,object_type,object_id,result,source_ip,user_agent,detail,hash";
+
+std::string CsvLine(const v1::AuditRecord& r) {
+  return absl::StrCat(r.seq(), ",", TimeUtil::ToString(r.time()), ",", CsvField(r.actor()), ",",
+                      CsvField(r.action()), ",", CsvField(r.object_type()), ",",
+                      CsvField(r.object_id()), ",", CsvField(r.result()), ",",
+                      CsvField(r.source_ip()), ",", CsvField(r.user_agent()), ",",
+                      CsvField(r.detail_json()), ",", r.hash());
+}
+
+void AddQuery(CLI::App* audit, Action* run) {
+  auto a = std::make_shared<Args>();
+  auto* cmd = audit->add_subcommand("query", "search the log, newest first (-o table|json|csv)");
+  AddFilterOptions(cmd, a.get());
+  cmd->add_option("--limit", a->limit, "at most this many records")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->callback([run, a] {
+    *run = [a](Context& c) {
+      auto filter = Filter(*a);
+      if (!filter.ok()) return BadFlag(filter.status());
+      v1::QueryAuditRequest q;
+      q.set_account_id(a->account);
+      *q.mutable_filter() = *filter;
+      v1::QueryAuditResponse all;
+      grpc::Status s;
+      do {
+        q.set_page_size(std::min(1000, a->limit - all.records_size()));
+        v1::QueryAuditResponse page;
+        auto call = c.NewCall();
+        s = c.audit().QueryAudit(call.get(), q, &page);
+        if (!s.ok()) break;
+        all.mutable_records()->MergeFrom(page.records());
+        q.set_page_token(page.next_page_token());
+      } while (!q.page_token().empty() && all.records_size() < a->limit);
+      if (s.ok() && c.options().output == "csv") {
+        std::cout << kCsvHeader << "\n";
+        for (const auto& r : all.records()) std::cout << CsvLine(r) << "\n";
+        return 0;
+      }
+      return Render(c, s, all, [&] {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& r : all.records()) {
+          rows.push_back({absl::StrCat(r.seq()), TimeUtil::ToString(r.time()), r.actor(),
+                          r.action(), r.object_type() + "/" + r.object_id(), r.result(),
+                          r.source_ip().empty() ? "-" : r.source_ip()});
+        }
+        PrintTable({"SEQ", "TIME", "ACTOR", "ACTION", "OBJECT", "RESULT", "IP"}, rows);
+      });
+    };
+  });
+}
+
+void AddExport(CLI::App* audit, Action* run) {
+  auto a = std::make_shared<Args>();
+  auto* cmd = audit->add_subcommand(
+      "export", "stream every matching record, oldest first, as JSON lines (or -o csv)");
+  AddFilterOptions(cmd, a.get());
+  cmd->callback([run, a] {
+    *run = [a](Context& c) {
+      auto filter = Filter(*a);
+      if (!filter.ok()) return BadFlag(filter.status());
+      v1::ExportAuditRequest q;
+      q.set_account_id(a->account);
+      *q.mutable_filter() = *filter;
+      auto call = c.NewCall();
+      // However long the log: no deadline, one record in memory at a time.
+      call->set_deadline(std::chrono::system_clock::time_point::max());
+      auto reader = c.audit().ExportAudit(call.get(), q);
+      const bool csv = c.options().output == "csv";
+      if (csv) std::cout << kCsvHeader << "\n";
+      v1::AuditRecord r;
+      int64_t n = 0;
+      while (reader->Read(&r)) {
+        std::cout << (csv ? CsvLine(r) : CompactJson(r)) << "\n";
+        ++n;
+      }
+      grpc::Status s = reader->Finish();
+      std::cout.flush();
+      if (!s.ok()) return Render(c, s, r, [] {});
+      std::cerr << n << " records exported\n";
+      return 0;
+    };
+  });
+}
+
+void AddVerify(CLI::App* audit, Action* run) {
+  auto a = std::make_shared<Args>();
+  auto* cmd = audit->add_subcommand(
+      "verify", "walk the hash chain; exit 1 naming the first altered, inserted or removed record");
+  cmd->add_option("--account", a->account, "account id (default: your own)");
+  cmd->callback([run, a] {
+    *run = [a](Context& c) {
+      v1::VerifyAuditRequest q;
+      q.set_account_id(a->account);
+      v1::VerifyAuditResponse r;
+      auto call = c.NewCall();
+      call->set_deadline(std::chrono::system_clock::time_point::max());
+      grpc::Status s = c.audit().VerifyAudit(call.get(), q, &r);
+      const int rc = Render(c, s, r, [&] {
+        if (r.intact()) {
+          std::cout << "intact: " << r.records() << " records\n";
+        } else {
+          std::cout << "record " << r.first_bad_seq() << ": " << r.problem() << "\n";
+        }
+      });
+      return rc != 0 ? rc : (r.intact() ? 0 : 1);
+    };
+  });
+}
+
+}  // namespace
+
+void AddAuditCommands(CLI::App& app, Action* run) {
+  auto* audit = app.add_subcommand("audit", "the account's audit log: query, export, verify");
+  audit->require_subcommand(1);
+  AddQuery(audit, run);
+  AddExport(audit, run);
+  AddVerify(audit, run);
+}
+
+}  // namespace iam::cli
