@@ -57,6 +57,12 @@ absl::StatusOr<VerifyResult> VerifyChain(store::Database& db, const std::string&
   int64_t after = 0;
   std::string prev = kGenesisHash;
   store::audit::Head head;
+  // After a purge the chain starts past 1: its first record must link to
+  // the hash the newest checkpoint says the purge cut at.
+  int64_t first = 0;
+  std::string first_link;
+  int64_t cut_through = 0;
+  std::string cut_hash;
   auto fail = [&](int64_t seq, std::string problem) {
     result.first_bad_seq = seq;
     result.problem = std::move(problem);
@@ -72,6 +78,12 @@ absl::StatusOr<VerifyResult> VerifyChain(store::Database& db, const std::string&
     }));
     if (page.empty()) break;
     for (const store::AuditRow& r : page) {
+      if (first == 0) {
+        first = r.seq;
+        first_link = r.prev_hash;
+        after = r.seq - 1;
+        if (r.seq > 1) prev = r.prev_hash;  // checked against the checkpoint below
+      }
       if (r.seq != after + 1) {
         fail(after + 1, absl::StrCat("record ", after + 1, " is missing"));
         return result;
@@ -84,9 +96,28 @@ absl::StatusOr<VerifyResult> VerifyChain(store::Database& db, const std::string&
         fail(r.seq, "content does not match its hash (altered)");
         return result;
       }
+      if (r.action == "audit:PurgeRecords" && r.actor == "iamd") {
+        const nlohmann::json d = nlohmann::json::parse(r.detail, nullptr, false);
+        if (d.is_object() && d.value("through_seq", nlohmann::json()).is_number_integer() &&
+            d.value("cut_hash", nlohmann::json()).is_string()) {
+          cut_through = d["through_seq"].get<int64_t>();
+          cut_hash = d["cut_hash"].get<std::string>();
+        }
+      }
       prev = r.hash;
       after = r.seq;
       ++result.records;
+    }
+  }
+  if (first > 1) {
+    if (cut_through < first - 1) {
+      fail(cut_through + 1, absl::StrCat("records ", cut_through + 1, " to ", first - 1,
+                                         " are missing, and no checkpoint says they were purged"));
+      return result;
+    }
+    if (cut_through != first - 1 || cut_hash != first_link) {
+      fail(first, "does not link to the hash its purge checkpoint recorded");
+      return result;
     }
   }
   if (head.seq != after || (after > 0 && head.hash != prev)) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "iam/audit/audit_policy.h"
 #include "iam/auth/lockout_policy.h"
 #include "iam/auth/password_policy.h"
 #include "iam/common/status_macros.h"
@@ -41,6 +42,10 @@ absl::StatusOr<nlohmann::json> Normalize(PolicyKind kind, const nlohmann::json& 
       ASSIGN_OR_RETURN(mfa::IpAllowlistPolicy p, mfa::IpAllowlistPolicy::FromJson(j));
       return p.ToJson();
     }
+    case PolicyKind::kAudit: {
+      ASSIGN_OR_RETURN(audit::AuditPolicy p, audit::AuditPolicy::FromJson(j));
+      return p.ToJson();
+    }
   }
   return absl::InvalidArgumentError("kind: unknown");
 }
@@ -52,6 +57,7 @@ nlohmann::json Defaults(PolicyKind kind) {
     case PolicyKind::kSession: return session::SessionPolicy{}.ToJson();
     case PolicyKind::kMfa: return mfa::MfaPolicy{}.ToJson();
     case PolicyKind::kIpAllowlist: return mfa::IpAllowlistPolicy{}.ToJson();
+    case PolicyKind::kAudit: return audit::AuditPolicy{}.ToJson();
   }
   return nlohmann::json::object();
 }
@@ -63,6 +69,7 @@ const char* SetAction(PolicyKind kind) {
     case PolicyKind::kSession: return "iam:UpdateAccountSessionPolicy";
     case PolicyKind::kMfa: return "iam:UpdateAccountMfaPolicy";
     case PolicyKind::kIpAllowlist: return "iam:UpdateAccountIpAllowlist";
+    case PolicyKind::kAudit: return "iam:UpdateAccountAuditPolicy";
   }
   return "";
 }
@@ -75,8 +82,9 @@ absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name) {
   if (name == "session") return PolicyKind::kSession;
   if (name == "mfa") return PolicyKind::kMfa;
   if (name == "ip_allowlist") return PolicyKind::kIpAllowlist;
+  if (name == "audit") return PolicyKind::kAudit;
   return absl::InvalidArgumentError(
-      "kind: must be password, lockout, session, mfa or ip_allowlist");
+      "kind: must be password, lockout, session, mfa, ip_allowlist or audit");
 }
 
 const char* PolicyKindName(PolicyKind kind) {
@@ -86,6 +94,7 @@ const char* PolicyKindName(PolicyKind kind) {
     case PolicyKind::kSession: return "session";
     case PolicyKind::kMfa: return "mfa";
     case PolicyKind::kIpAllowlist: return "ip_allowlist";
+    case PolicyKind::kAudit: return "audit";
   }
   return "";
 }

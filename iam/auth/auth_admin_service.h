@@ -15,7 +15,7 @@
 
 namespace iam::auth {
 
-enum class PolicyKind { kPassword, kLockout, kSession, kMfa, kIpAllowlist };
+enum class PolicyKind { kPassword, kLockout, kSession, kMfa, kIpAllowlist, kAudit };
 
 absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name);
 const char* PolicyKindName(PolicyKind kind);

@@ -294,17 +294,17 @@ void AddAuthCommands(CLI::App& app, Action* run) {
     });
   }
   if (CLI::App* account = app.get_subcommand("account")) {
-    for (const char* kind : {"password", "lockout", "session", "mfa"}) {
+    for (const char* kind : {"password", "lockout", "session", "mfa", "audit"}) {
       AddPolicyCommand(account, kind, run);
     }
     struct Args {
       std::string account, kind;
     };
     auto a = std::make_shared<Args>();
-    auto* get = account->add_subcommand("get-policy", "show a password, lockout, session, mfa or ip_allowlist policy");
+    auto* get = account->add_subcommand("get-policy", "show a password, lockout, session, mfa, ip_allowlist or audit policy");
     get->add_option("kind", a->kind)
         ->required()
-        ->check(CLI::IsMember({"password", "lockout", "session", "mfa", "ip_allowlist"}));
+        ->check(CLI::IsMember({"password", "lockout", "session", "mfa", "ip_allowlist", "audit"}));
     get->add_option("--account", a->account);
     get->callback([run, a] {
       *run = [a](Context& c) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "iam/audit/retention.h"
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
 #include "iam/server/master_key.h"
@@ -193,6 +194,13 @@ void IamServer::RunMaintenance() {
     log::Error("purge job failed", {{"status", purged.status().ToString()}});
   } else if (*purged > 0) {
     log::Info("purged closed accounts", {{"count", absl::StrCat(*purged)}});
+  }
+  auto audit_purged = audit::PurgeExpired(*db_, *audit_, *ctx_.clock);
+  if (!audit_purged.ok()) {
+    log::Error("audit retention purge failed", {{"status", audit_purged.status().ToString()}});
+  } else if (audit_purged->records > 0) {
+    log::Info("purged expired audit records", {{"records", absl::StrCat(audit_purged->records)},
+                                               {"accounts", absl::StrCat(audit_purged->accounts)}});
   }
   auto rotated = key_ring_->Rotate(/*force=*/false);
   if (!rotated.ok()) log::Error("key rotation failed", {{"status", rotated.status().ToString()}});

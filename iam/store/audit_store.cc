@@ -129,4 +129,60 @@ absl::StatusOr<std::vector<AuditRow>> FindAscending(Tx& tx, const std::string& a
   return Rows(rows);
 }
 
+absl::StatusOr<std::vector<std::string>> AccountsWithRecords(Tx& tx) {
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query("SELECT account_id FROM audit_heads WHERE seq > 0 ORDER BY account_id",
+                            {}));
+  std::vector<std::string> out;
+  for (const Row& r : rows) out.push_back(r.Str(0));
+  return out;
+}
+
+absl::StatusOr<int64_t> LastSeqBefore(Tx& tx, const std::string& account_id, int64_t at_ms) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT MAX(seq) FROM audit_log WHERE account_id = ? "
+                                       "AND at < ?",
+                                       {account_id, at_ms}));
+  if (rows.empty() || rows[0].IsNull(0)) return 0;
+  return rows[0].Int(0);
+}
+
+absl::StatusOr<AuditRow> Get(Tx& tx, const std::string& account_id, int64_t seq) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kColumns) + "WHERE account_id = ? AND seq = ?",
+                                       {account_id, seq}));
+  if (rows.empty()) return absl::NotFoundError("audit record not found");
+  return Rows(rows)[0];
+}
+
+absl::StatusOr<PurgeMark> GetPurgeMark(Tx& tx, const std::string& account_id) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT through_seq, cut_hash, checkpointed FROM "
+                                       "audit_purges WHERE account_id = ?",
+                                       {account_id}));
+  if (rows.empty()) return PurgeMark{};
+  return PurgeMark{rows[0].Int(0), rows[0].Str(1), rows[0].Int(2) != 0};
+}
+
+absl::Status SetPurgeMark(Tx& tx, const std::string& account_id, const PurgeMark& mark) {
+  // Not "UPDATE, then INSERT when nothing changed": MySQL counts an UPDATE
+  // to the same values as no change.
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM audit_purges WHERE account_id = ?",
+                                       {account_id}));
+  const int64_t checkpointed = mark.checkpointed ? 1 : 0;
+  if (!rows.empty()) {
+    return tx.Exec("UPDATE audit_purges SET through_seq = ?, cut_hash = ?, checkpointed = ? "
+                   "WHERE account_id = ?",
+                   {mark.through_seq, mark.cut_hash, checkpointed, account_id})
+        .status();
+  }
+  return tx.Exec("INSERT INTO audit_purges (account_id, through_seq, cut_hash, checkpointed) "
+                 "VALUES (?, ?, ?, ?)",
+                 {account_id, mark.through_seq, mark.cut_hash, checkpointed})
+      .status();
+}
+
+absl::StatusOr<int64_t> DeleteRange(Tx& tx, const std::string& account_id, int64_t from_seq,
+                                    int64_t to_seq) {
+  return tx.Exec("DELETE FROM audit_log WHERE account_id = ? AND seq >= ? AND seq <= ?",
+                 {account_id, from_seq, to_seq});
+}
+
 }  // namespace iam::store::audit

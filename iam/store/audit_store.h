@@ -27,6 +27,27 @@ absl::StatusOr<std::vector<AuditRow>> ListAscending(Tx& tx, const std::string& a
                                                     int64_t after_seq, int limit);
 absl::StatusOr<Head> GetHead(Tx& tx, const std::string& account_id);
 
+// Accounts that have an audit chain.
+absl::StatusOr<std::vector<std::string>> AccountsWithRecords(Tx& tx);
+// The newest record of the account written before at_ms; 0 when none.
+absl::StatusOr<int64_t> LastSeqBefore(Tx& tx, const std::string& account_id, int64_t at_ms);
+// One record; NOT_FOUND when absent.
+absl::StatusOr<AuditRow> Get(Tx& tx, const std::string& account_id, int64_t seq);
+// The purge mark: records at or below through_seq may be deleted (the
+// triggers refuse any other delete); cut_hash is the hash of that record,
+// and checkpointed says whether the checkpoint record was written.
+struct PurgeMark {
+  int64_t through_seq = 0;  // 0: never purged
+  std::string cut_hash;
+  bool checkpointed = true;
+};
+absl::StatusOr<PurgeMark> GetPurgeMark(Tx& tx, const std::string& account_id);
+absl::Status SetPurgeMark(Tx& tx, const std::string& account_id, const PurgeMark& mark);
+// Deletes the account's records with from_seq <= seq <= to_seq (all at or
+// below the purge mark); answers how many.
+absl::StatusOr<int64_t> DeleteRange(Tx& tx, const std::string& account_id, int64_t from_seq,
+                                    int64_t to_seq);
+
 // What a search keeps; empty fields match anything. Comparisons are exact
 // and byte-wise on both backends.
 struct AuditFilter {

@@ -307,6 +307,69 @@ TEST_P(AuditE2eTest, RecordsInsertedOrCutFromTheEndAreNamed) {
   EXPECT_EQ(v.first_bad_seq(), 4) << v.problem();  // the head still says 4
 }
 
+TEST_P(AuditE2eTest, RetentionPurgesBehindACheckpointThatStillVerifies) {
+  v1::SetAccountPolicyRequest sp;
+  sp.set_kind("audit");
+  sp.set_document(R"({"retention_days":30,"decision_log":"none","decision_sample_percent":1})");
+  v1::AccountPolicy p;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::SetAccountPolicy, sp, &p));
+  for (int i = 0; i < 5; ++i) CreateUser("old" + std::to_string(i));
+  const int64_t old_head = All({}).front().seq();
+  clock_.Advance(absl::Hours(24 * 31));
+  CreateUser("new0");
+  server_->server().RunMaintenance();
+
+  v1::VerifyAuditResponse v = Verify(acme_);
+  ASSERT_TRUE(v.intact()) << v.first_bad_seq() << ": " << v.problem();
+  const auto all = All({});
+  EXPECT_EQ(all.back().seq(), old_head + 1);  // everything older is gone
+  ASSERT_EQ(all.front().action(), "audit:PurgeRecords");
+  const nlohmann::json d = nlohmann::json::parse(all.front().detail_json());
+  EXPECT_EQ(d["through_seq"], old_head);
+  EXPECT_EQ(d["records"], old_head);
+  EXPECT_EQ(d["cut_hash"], all.back().prev_hash());
+  EXPECT_TRUE(Verify(globex_).intact());  // globex keeps 180 days
+  v1::AuditFilter gf;
+  v1::QueryAuditRequest gq;
+  v1::QueryAuditResponse gr;
+  ASSERT_RPC_OK(Query(gina_, gq, &gr));
+  EXPECT_EQ(gr.records(gr.records_size() - 1).seq(), 1);
+
+  // Nothing else may delete: the triggers still refuse, below and above the mark.
+  const std::string del = absl::StrCat("DELETE FROM audit_log WHERE account_id = '", acme_,
+                                       "' AND seq = ", old_head + 1);
+  EXPECT_FALSE(t_->db()
+                   .Transact(store::TxMode::kWrite,
+                             [&](store::Tx& tx) { return tx.Exec(del, {}).status(); })
+                   .ok());
+  EXPECT_FALSE(t_->db()
+                   .Transact(store::TxMode::kWrite,
+                             [&](store::Tx& tx) {
+                               return tx.Exec(absl::StrCat("UPDATE audit_log SET actor = 'x' "
+                                                           "WHERE account_id = '", acme_, "'"),
+                                              {})
+                                   .status();
+                             })
+                   .ok());
+
+  // A second purge later leaves a newer checkpoint; the chain still holds.
+  clock_.Advance(absl::Hours(24 * 31));
+  CreateUser("new1");
+  server_->server().RunMaintenance();
+  v = Verify(acme_);
+  EXPECT_TRUE(v.intact()) << v.first_bad_seq() << ": " << v.problem();
+
+  // Someone who moves the mark to delete more is caught at the first gap.
+  const auto now = All({});
+  const int64_t first = now.back().seq();
+  Sql(absl::StrCat("UPDATE audit_purges SET through_seq = ", first, " WHERE account_id = '",
+                   acme_, "'"));
+  Sql(absl::StrCat("DELETE FROM audit_log WHERE account_id = '", acme_, "' AND seq = ", first));
+  v = Verify(acme_);
+  EXPECT_FALSE(v.intact());
+  EXPECT_EQ(v.first_bad_seq(), first) << v.problem();
+}
+
 TEST_P(AuditE2eTest, HostileInputIsRefusedClearly) {
   v1::QueryAuditRequest q;
   v1::QueryAuditResponse r;
