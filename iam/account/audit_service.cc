@@ -152,6 +152,25 @@ absl::StatusOr<int64_t> AuditService::Export(
   return sent;
 }
 
+absl::StatusOr<std::vector<store::AuditRow>> AuditService::OwnLogins(const Caller& caller,
+                                                                     int limit) {
+  if (caller.user_id.empty()) {
+    return absl::FailedPreconditionError("login history belongs to users: call as a user");
+  }
+  if (limit < 0 || limit > 100) return absl::InvalidArgumentError("limit: must be 0..100");
+  store::audit::AuditFilter f;
+  f.action = "sts:Login";
+  f.object_type = "user";
+  f.object_id = caller.user_id;
+  std::vector<store::AuditRow> out;
+  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, store::audit::FindDescending(tx, caller.account_id, f, 0,
+                                                       limit == 0 ? 10 : limit));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 absl::StatusOr<audit::VerifyResult> AuditService::Verify(const Caller& caller,
                                                          const std::string& account_id) {
   ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "audit:VerifyRecords"));

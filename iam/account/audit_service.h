@@ -43,6 +43,9 @@ class AuditService {
                                  const AuditQuery& query,
                                  const std::function<bool(const store::AuditRow&)>& sink);
 
+  // The caller's own last `limit` (1..100; 0: 10) logins, newest first.
+  absl::StatusOr<std::vector<store::AuditRow>> OwnLogins(const Caller& caller, int limit);
+
   // Walks the chain (see audit::VerifyChain).
   absl::StatusOr<audit::VerifyResult> Verify(const Caller& caller, const std::string& account_id);
 

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -203,6 +204,36 @@ void AddVerify(CLI::App* audit, Action* run) {
   });
 }
 
+void AddLogins(CLI::App* audit, Action* run) {
+  auto limit = std::make_shared<int>(10);
+  auto* cmd = audit->add_subcommand("logins", "your own recent logins, failed ones included");
+  cmd->add_option("--limit", *limit, "how many")->check(CLI::Range(1, 100))->capture_default_str();
+  cmd->callback([run, limit] {
+    *run = [limit](Context& c) {
+      v1::ListMyLoginsRequest q;
+      q.set_limit(*limit);
+      v1::ListMyLoginsResponse r;
+      auto call = c.NewCall();
+      grpc::Status s = c.audit().ListMyLogins(call.get(), q, &r);
+      return Render(c, s, r, [&] {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& l : r.logins()) {
+          const nlohmann::json d = nlohmann::json::parse(l.detail_json(), nullptr, false);
+          auto field = [&](const char* k) {
+            return d.is_object() && d.contains(k) && d[k].is_string() && !d[k].get<std::string>().empty()
+                       ? d[k].get<std::string>()
+                       : std::string("-");
+          };
+          rows.push_back({TimeUtil::ToString(l.time()), l.result(), field("reason"),
+                          l.source_ip().empty() ? "-" : l.source_ip(), field("client_type"),
+                          field("device_id")});
+        }
+        PrintTable({"TIME", "RESULT", "REASON", "IP", "CLIENT", "DEVICE"}, rows);
+      });
+    };
+  });
+}
+
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, Action* run) {
@@ -211,6 +242,7 @@ void AddAuditCommands(CLI::App& app, Action* run) {
   AddQuery(audit, run);
   AddExport(audit, run);
   AddVerify(audit, run);
+  AddLogins(audit, run);
 }
 
 }  // namespace iam::cli

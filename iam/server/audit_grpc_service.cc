@@ -84,4 +84,15 @@ grpc::Status AuditServiceImpl::VerifyAudit(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status AuditServiceImpl::ListMyLogins(grpc::ServerContext* ctx,
+                                            const v1::ListMyLoginsRequest* req,
+                                            v1::ListMyLoginsResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    auto rows = audit_.OwnLogins(c, req->limit());
+    if (!rows.ok()) return rows.status();
+    for (const auto& r : *rows) ToProto(r, out->add_logins());
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace iam::server

@@ -24,6 +24,8 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                            grpc::ServerWriter<v1::AuditRecord>*) override;
   grpc::Status VerifyAudit(grpc::ServerContext*, const v1::VerifyAuditRequest*,
                            v1::VerifyAuditResponse*) override;
+  grpc::Status ListMyLogins(grpc::ServerContext*, const v1::ListMyLoginsRequest*,
+                            v1::ListMyLoginsResponse*) override;
 
  private:
   account::AuditService audit_;

@@ -370,6 +370,64 @@ TEST_P(AuditE2eTest, RetentionPurgesBehindACheckpointThatStillVerifies) {
   EXPECT_EQ(v.first_bad_seq(), first) << v.problem();
 }
 
+TEST_P(AuditE2eTest, UsersSeeTheirOwnLoginsWithEveryField) {
+  CreateUser("bob");
+  v1::SetUserPasswordRequest sp;
+  sp.set_username("bob");
+  sp.set_password("quiet-meadow-lantern");
+  sp.set_permanent(true);
+  v1::SetUserPasswordResponse spr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::SetUserPassword, sp, &spr));
+  auto login = [&](const std::string& password) {
+    v1::LoginRequest r;
+    r.set_account(acme_);
+    r.set_username("bob");
+    r.set_password(password);
+    r.set_client_type("mobile");
+    r.set_device_id("phone-7");
+    grpc::ClientContext ctx;
+    v1::LoginResponse out;
+    EXPECT_TRUE(server_->auth().Login(&ctx, r, &out).ok());
+    return out;
+  };
+  EXPECT_EQ(login("wrong-password-entirely").status(), v1::LOGIN_STATUS_FAILED);
+  clock_.Advance(absl::Seconds(5));
+  const v1::LoginResponse ok = login("quiet-meadow-lantern");
+  ASSERT_EQ(ok.status(), v1::LOGIN_STATUS_SUCCESS);
+
+  v1::ListMyLoginsRequest q;
+  v1::ListMyLoginsResponse r;
+  ASSERT_RPC_OK(audit_->ListMyLogins(As(ok.tokens().access_token()).get(), q, &r));
+  ASSERT_EQ(r.logins_size(), 2);
+  const v1::AuditRecord& last = r.logins(0);
+  const v1::AuditRecord& failed = r.logins(1);
+  EXPECT_EQ(last.result(), "success");
+  EXPECT_EQ(failed.result(), "failure");
+  for (const auto* l : {&last, &failed}) {
+    EXPECT_EQ(l->action(), "sts:Login");
+    EXPECT_EQ(l->actor(), "arn:aws:iam::" + acme_ + ":user/bob");
+    EXPECT_EQ(l->source_ip(), "127.0.0.1");
+    EXPECT_FALSE(l->user_agent().empty());
+    const nlohmann::json d = nlohmann::json::parse(l->detail_json());
+    EXPECT_EQ(d["client_type"], "mobile");
+    EXPECT_EQ(d["device_id"], "phone-7");
+    EXPECT_EQ(d["username"], "bob");
+  }
+  EXPECT_EQ(TimeUtil::TimestampToSeconds(last.time()) - TimeUtil::TimestampToSeconds(failed.time()),
+            5);
+  EXPECT_EQ(nlohmann::json::parse(failed.detail_json())["reason"], "wrong password");
+
+  // alice has none; bob's are not hers. A limit bounds the answer.
+  ASSERT_RPC_OK(audit_->ListMyLogins(As(alice_).get(), q, &r));
+  EXPECT_EQ(r.logins_size(), 0);
+  q.set_limit(1);
+  ASSERT_RPC_OK(audit_->ListMyLogins(As(ok.tokens().access_token()).get(), q, &r));
+  EXPECT_EQ(r.logins_size(), 1);
+  q.set_limit(101);
+  EXPECT_RPC(audit_->ListMyLogins(As(ok.tokens().access_token()).get(), q, &r),
+             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_P(AuditE2eTest, HostileInputIsRefusedClearly) {
   v1::QueryAuditRequest q;
   v1::QueryAuditResponse r;

@@ -66,6 +66,8 @@ ctl audit query --action audit:ExportRecords >"$dir/exports"
 ctl audit verify >"$dir/verify" || fail "verify: $(cat "$dir/verify")"
 grep -q "^intact: " "$dir/verify" || fail "verify output: $(cat "$dir/verify")"
 
+ctl audit logins --limit 5 | head -1 | grep -q "^TIME *RESULT *REASON" || fail "audit logins"
+
 if ctl audit query --since yesterday 2>"$dir/err"; then fail "bad --since accepted"; fi
 grep -q "since" "$dir/err" || fail "bad --since: $(cat "$dir/err")"
 if ctl audit query --since 1h --until 2020-01-01 2>"$dir/err"; then fail "empty range accepted"; fi
