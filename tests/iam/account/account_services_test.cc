@@ -2,12 +2,15 @@
 // injected clock.
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+
 #include "iam/account/access_key_service.h"
 #include "iam/account/account_service.h"
 #include "iam/account/bootstrap.h"
 #include "iam/account/group_service.h"
 #include "iam/account/user_service.h"
 #include "iam/audit/audit_log.h"
+#include "iam/authz/policy_admin_service.h"
 #include "iam/authz/policy_authorizer.h"
 #include "iam/common/status_macros.h"
 #include "iam/store/audit_store.h"
@@ -63,6 +66,92 @@ class AccountServicesTest : public ::testing::TestWithParam<Backend> {
   std::string acme_;
   Caller alice_;
 };
+
+// A store whose audit appends fail (a full disk, a lost connection at the
+// worst moment): everything else goes through to the real one.
+class AuditWritesFail final : public store::Database {
+ public:
+  explicit AuditWritesFail(store::Database* inner) : inner_(inner) {}
+  store::Backend backend() const override { return inner_->backend(); }
+  absl::Status Migrate(const std::vector<store::Migration>& m, int64_t now) override {
+    return inner_->Migrate(m, now);
+  }
+  absl::Status Transact(store::TxMode mode,
+                        const std::function<absl::Status(store::Tx&)>& fn) override {
+    return inner_->Transact(mode, [&](store::Tx& tx) {
+      FailingTx failing(tx);
+      return fn(failing);
+    });
+  }
+
+ private:
+  class FailingTx final : public store::Tx {
+   public:
+    explicit FailingTx(store::Tx& inner) : inner_(inner) {}
+    absl::StatusOr<int64_t> Exec(absl::string_view sql,
+                                 const std::vector<store::Value>& params) override {
+      if (absl::StrContains(sql, "INSERT INTO audit_log")) {
+        return absl::UnavailableError("disk full");
+      }
+      return inner_.Exec(sql, params);
+    }
+    absl::StatusOr<std::vector<store::Row>> Query(absl::string_view sql,
+                                                  const std::vector<store::Value>& params) override {
+      return inner_.Query(sql, params);
+    }
+
+   private:
+    store::Tx& inner_;
+  };
+  store::Database* inner_;
+};
+
+TEST_P(AccountServicesTest, AChangeWhoseAuditRecordCannotBeWrittenIsNotApplied) {
+  ASSERT_OK(users().Create(alice_, "", {"bob", "", "", "", false}));
+  auto head_before = [&] {
+    int64_t seq = 0;
+    EXPECT_OK(t_->db().Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(auto h, store::audit::GetHead(tx, acme_));
+      seq = h.seq;
+      return absl::OkStatus();
+    }));
+    return seq;
+  };
+  const int64_t head = head_before();
+  AuditWritesFail failing(&t_->db());
+  ServiceContext broken = ctx_;
+  broken.db = &failing;
+
+  EXPECT_CODE(UserService(broken).Create(alice_, "", {"carol", "", "", "", false}),
+              absl::StatusCode::kUnavailable);
+  EXPECT_CODE(UserService(broken).Disable(alice_, "", "bob", "leaving"),
+              absl::StatusCode::kUnavailable);
+  EXPECT_CODE(GroupService(broken).Create(alice_, "", "devs", ""),
+              absl::StatusCode::kUnavailable);
+  NewAccessKey k;
+  k.username = "bob";
+  EXPECT_CODE(AccessKeyService(broken).Create(alice_, "", k), absl::StatusCode::kUnavailable);
+  EXPECT_CODE(authz::PolicyAdminService(broken).Create(
+                  alice_, "", "Read", "",
+                  R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
+              absl::StatusCode::kUnavailable);
+
+  // Nothing of it happened, and the chain is as it was.
+  EXPECT_CODE(users().Get(alice_, "", "carol", false), absl::StatusCode::kNotFound);
+  auto bob = users().Get(alice_, "", "bob", false);
+  ASSERT_OK(bob);
+  EXPECT_EQ(bob->row.state, "active");
+  EXPECT_CODE(GroupService(ctx_).Get(alice_, "", "devs"), absl::StatusCode::kNotFound);
+  auto keys = AccessKeyService(ctx_).List(alice_, "", "bob");
+  ASSERT_OK(keys);
+  EXPECT_TRUE(keys->empty());
+  EXPECT_CODE(authz::PolicyAdminService(ctx_).Get(alice_, "", "Read"),
+              absl::StatusCode::kNotFound);
+  EXPECT_EQ(head_before(), head);
+  auto v = audit::VerifyChain(t_->db(), acme_);
+  ASSERT_OK(v);
+  EXPECT_EQ(v->first_bad_seq, 0) << v->problem;
+}
 
 TEST_P(AccountServicesTest, BootstrapHappensOnce) {
   auto again = Bootstrap(ctx_, {});
