@@ -121,7 +121,7 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, SetAction(kind), account));
   ASSIGN_OR_RETURN(nlohmann::json normalized, Normalize(kind, policy));
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  auto write = [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto before, store::account_policies::Get(tx, account, PolicyKindName(kind)));
     RETURN_IF_ERROR(store::account_policies::Put(tx, account, PolicyKindName(kind),
                                                  normalized.dump(), ctx_.base.NowMs()));
@@ -130,7 +130,14 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
     e.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false) : Defaults(kind);
     e.detail["after"] = normalized;
     return ctx_.base.audit->Append(tx, e);
-  }));
+  };
+  // Which decisions are recorded lives in every replica's compiled
+  // authorization data: it changes with the account's authorization version.
+  if (kind == PolicyKind::kAudit) {
+    RETURN_IF_ERROR(account::TransactAuthz(ctx_.base, account, write));
+  } else {
+    RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, write));
+  }
   return normalized;
 }
 

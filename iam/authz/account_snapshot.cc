@@ -1,5 +1,7 @@
 #include "iam/authz/account_snapshot.h"
 
+#include "iam/store/policy_store.h"
+
 #include "absl/strings/str_cat.h"
 #include "iam/account/caller.h"
 #include "iam/authz/builtin_policies.h"
@@ -92,6 +94,8 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
     ASSIGN_OR_RETURN(snap->version_, store::authz_versions::Read(tx, account_id));
     ASSIGN_OR_RETURN(store::AccountRow account, store::accounts::Get(tx, account_id));
     snap->state_ = account.state;
+    ASSIGN_OR_RETURN(snap->audit_policy_, store::account_policies::Load<audit::AuditPolicy>(
+                                              tx, account_id, "audit"));
     ASSIGN_OR_RETURN(auto defaults, store::iam_policies::ListDefaults(tx, account_id));
     for (auto& [row, document] : defaults) {
       PolicyPtr parsed;

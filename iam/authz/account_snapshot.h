@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "iam/audit/audit_policy.h"
 #include "iam/store/database.h"
 #include "policy/policy_set.h"
 
@@ -86,6 +87,8 @@ class AccountSnapshot {
   const std::string& account_id() const { return account_id_; }
   bool active() const { return state_ == "active"; }
   const std::string& state() const { return state_; }
+  // Which decisions about this account's principals are recorded.
+  const audit::AuditPolicy& audit_policy() const { return audit_policy_; }
   size_t policy_count() const { return policies_.size(); }
   const absl::flat_hash_map<std::string, CompiledRole>& roles() const { return roles_; }
   const absl::flat_hash_map<std::string, GroupData>& groups() const { return groups_; }
@@ -108,6 +111,7 @@ class AccountSnapshot {
   int64_t version_ = 0;
   std::string account_id_;
   std::string state_;
+  audit::AuditPolicy audit_policy_;
   absl::flat_hash_map<std::string, BoundPolicy> policies_;  // by policy id
   absl::flat_hash_map<std::string, int64_t> policy_versions_;
   absl::flat_hash_map<std::string, GroupData> groups_;       // by group id

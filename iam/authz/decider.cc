@@ -1,5 +1,7 @@
 #include "iam/authz/decider.h"
 
+#include <random>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -99,6 +101,16 @@ const policy::Context& TimeKeysAt(absl::Time now) {
     keys.Set("aws:EpochTime", {absl::StrCat(second)}, false);
   }
   return keys;
+}
+
+// Whether an account whose audit policy is `p` records this decision.
+bool Recorded(const audit::AuditPolicy& p, Decision d) {
+  if (p.decision_log == "all") return true;
+  if (p.decision_log == "denies") return d != Decision::kAllow;
+  if (p.decision_log != "sampled") return false;
+  // Sampling needs no secret randomness, only a cheap fair one.
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  return static_cast<int>(rng() % 100) < p.decision_sample_percent;
 }
 
 // The decision over several grant paths: a deny in any wins, then an allow
@@ -235,6 +247,13 @@ absl::StatusOr<CheckOutcome> Decider::CheckValidated(const CheckInput& in) const
   const policy::Result* decided = c.deny ? c.deny : c.allow ? c.allow : &results[0];
   out.decision = decided->decision;
   out.reasons = decided->Reasons();
+  if (!in.explain && !in.what_if) {
+    if (!snapshot && !in.account_id.empty()) {  // anonymous: the asking account's policy
+      auto snap = cache_->Account(in.account_id);
+      if (snap.ok()) snapshot = *snap;
+    }
+    if (snapshot) out.record = Recorded(snapshot->audit_policy(), out.decision);
+  }
   if (!c.deny && c.allow && !c.allow_note.empty()) out.reasons.push_back(c.allow_note);
   return out;
 }

@@ -56,6 +56,9 @@ struct CheckOutcome {
   std::vector<std::string> trace;  // with explain
   std::string principal_arn;
   std::string resource_owner;
+  // Whether the principal's account records this decision (its audit
+  // policy's decision_log); never for explanations and simulations.
+  bool record = false;
 };
 
 class Decider {

@@ -150,6 +150,19 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   if (!outcome.ok()) {
     return absl::Status(outcome.status().code(), field() + std::string(outcome.status().message()));
   }
+  if (outcome->record && decisions_ != nullptr) {
+    audit::DecisionRecord d;
+    d.account_id = in.account_id;
+    d.principal = outcome->principal_arn.empty() ? "anonymous" : outcome->principal_arn;
+    d.caller = caller.Arn();
+    d.caller_ip = caller.source_ip;
+    d.action = in.action;
+    d.resource = in.resource;
+    d.decision = policy::DecisionName(outcome->decision);
+    d.reasons = outcome->reasons;
+    d.source_ip = source_ip;
+    decisions_->Offer(std::move(d));  // never waits; a full queue is counted
+  }
   out->set_decision(ToProto(outcome->decision));
   out->set_allowed(outcome->decision == policy::Decision::kAllow);
   for (const auto& r : outcome->reasons) out->add_reasons(r);

@@ -8,6 +8,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "iam/account/service_context.h"
+#include "iam/audit/decision_log.h"
 #include "iam/authz/decider.h"
 #include "iam/server/arena_allocator.h"
 #include "iam/server/authenticator.h"
@@ -23,9 +24,15 @@ inline constexpr int kMaxBatchChecks = 1000;
 // read (a cold cache) blocks that thread for its duration.
 class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
  public:
+  // `decisions` (may be null) receives the decisions accounts record.
   AuthzServiceImpl(const account::ServiceContext& ctx, const authz::Decider* decider,
-                   token::TokenService* tokens, const Authenticator* authenticator)
-      : ctx_(ctx), decider_(decider), tokens_(tokens), authn_(authenticator) {
+                   token::TokenService* tokens, const Authenticator* authenticator,
+                   audit::DecisionLog* decisions)
+      : ctx_(ctx),
+        decider_(decider),
+        tokens_(tokens),
+        authn_(authenticator),
+        decisions_(decisions) {
     SetMessageAllocatorFor_Check(&check_messages_);
     SetMessageAllocatorFor_BatchCheck(&batch_messages_);
   }
@@ -52,6 +59,7 @@ class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
   const authz::Decider* decider_;
   token::TokenService* tokens_;
   const Authenticator* authn_;
+  audit::DecisionLog* decisions_;
   ArenaAllocator<v1::CheckRequest, v1::CheckResponse> check_messages_;
   ArenaAllocator<v1::BatchCheckRequest, v1::BatchCheckResponse> batch_messages_;
 };

@@ -62,6 +62,11 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(const HttpOpti
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
+  if (options.metrics) {
+    s.Get("/metrics", [metrics = options.metrics](const httplib::Request&, httplib::Response& res) {
+      res.set_content(metrics(), "text/plain; version=0.0.4");
+    });
+  }
   s.set_payload_max_length(64 * 1024);
   s.set_read_timeout(10, 0);
   s.set_write_timeout(10, 0);

@@ -5,6 +5,7 @@
 #ifndef IAM_SERVER_HTTP_LISTENER_H_
 #define IAM_SERVER_HTTP_LISTENER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -23,6 +24,8 @@ struct HttpOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string issuer;  // empty: the listener's own base URL
+  // The body of /metrics (Prometheus text format); empty: no /metrics.
+  std::function<std::string()> metrics;
 };
 
 class HttpListener {

@@ -144,9 +144,11 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   key_ring_ = std::make_unique<token::KeyRing>(db_.get(), pii_.get(), clock, random, ring);
   RETURN_IF_ERROR(key_ring_->Start());
 
+  decisions_ = std::make_unique<audit::DecisionLog>(db_.get(), audit_.get());
+  decisions_->Start();
   if (config.http_listen != "off" && !config.http_listen.empty()) {
     HttpOptions http{config.http_listen, config.http_tls_cert_file, config.http_tls_key_file,
-                     config.issuer};
+                     config.issuer, [this] { return Metrics(); }};
     ASSIGN_OR_RETURN(http_, HttpListener::Start(http, key_ring_.get()));
     issuer_ = http_->issuer();
   } else {
@@ -181,11 +183,30 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   auth_ctx_.devices = devices_.get();
   admin_ = std::make_unique<AdminServiceImpl>(auth_ctx_, authn_.get(), key_ring_.get(),
                                               authz_cache_.get());
-  authz_service_ =
-      std::make_unique<AuthzServiceImpl>(ctx_, decider_.get(), tokens_.get(), authn_.get());
+  authz_service_ = std::make_unique<AuthzServiceImpl>(ctx_, decider_.get(), tokens_.get(),
+                                                      authn_.get(), decisions_.get());
   audit_service_ = std::make_unique<AuditServiceImpl>(ctx_, authn_.get());
   auth_service_ = std::make_unique<AuthServiceImpl>(auth_ctx_, tokens_.get(), authn_.get());
   return absl::OkStatus();
+}
+
+std::string IamServer::Metrics() const {
+  std::string out;
+  if (decisions_) {
+    const audit::DecisionLogStats d = decisions_->stats();
+    absl::StrAppend(&out,
+                    "# HELP iam_decision_log_recorded_total Decisions written to audit logs.\n"
+                    "# TYPE iam_decision_log_recorded_total counter\n"
+                    "iam_decision_log_recorded_total ", d.recorded, "\n",
+                    "# HELP iam_decision_log_dropped_total Decisions not recorded: the queue was "
+                    "full or the store refused.\n"
+                    "# TYPE iam_decision_log_dropped_total counter\n"
+                    "iam_decision_log_dropped_total ", d.dropped, "\n",
+                    "# HELP iam_decision_log_queued Decisions waiting to be written.\n"
+                    "# TYPE iam_decision_log_queued gauge\n"
+                    "iam_decision_log_queued ", d.queued, "\n");
+  }
+  return out;
 }
 
 void IamServer::RunMaintenance() {
@@ -236,6 +257,7 @@ void IamServer::Shutdown(absl::Duration grace) {
   }
   if (purge_thread_.joinable()) purge_thread_.join();
   if (authz_cache_) authz_cache_->Stop();
+  if (decisions_) decisions_->Stop();  // writes what is queued
   if (http_) http_->Stop();
 }
 

@@ -59,6 +59,7 @@ class IamServer {
   token::KeyRing& key_ring() { return *key_ring_; }
   token::TokenService& tokens() { return *tokens_; }
   authz::AuthzCache& authz_cache() { return *authz_cache_; }
+  audit::DecisionLog& decision_log() { return *decisions_; }
   authz::Decider& decider() { return *decider_; }
   auth::PasswordHasher& hasher() { return *hasher_; }
   // The HTTP listener's port (0 when it is off) and the tokens' issuer.
@@ -68,6 +69,8 @@ class IamServer {
   // One round of the periodic jobs: purge closed accounts, rotate an
   // overdue signing key, forget stale login counters.
   void RunMaintenance();
+  // The /metrics body.
+  std::string Metrics() const;
 
   // Stops accepting calls, lets running ones finish until the deadline, then
   // stops the purge job.
@@ -98,6 +101,7 @@ class IamServer {
   auth::AuthContext auth_ctx_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<AuthServiceImpl> auth_service_;
+  std::unique_ptr<audit::DecisionLog> decisions_;
   std::unique_ptr<AuthzServiceImpl> authz_service_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<HttpListener> http_;

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "iam/audit/decision_log.h"
 #include "iam/v1/audit_service.grpc.pb.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
@@ -426,6 +427,141 @@ TEST_P(AuditE2eTest, UsersSeeTheirOwnLoginsWithEveryField) {
   q.set_limit(101);
   EXPECT_RPC(audit_->ListMyLogins(As(ok.tokens().access_token()).get(), q, &r),
              grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_P(AuditE2eTest, DecisionsAreRecordedAsEachAccountChooses) {
+  CreateUser("bob");
+  v1::InlinePolicyRequest put;
+  put.mutable_principal()->set_type(v1::PrincipalName::USER);
+  put.mutable_principal()->set_name("bob");
+  put.set_policy_name("Read");
+  put.set_document(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})");
+  v1::InlinePolicyResponse pr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::PutInlinePolicy, put, &pr));
+  auto set_mode = [&](const std::string& mode, int percent = 1) {
+    v1::SetAccountPolicyRequest sp;
+    sp.set_kind("audit");
+    sp.set_document(nlohmann::json{{"retention_days", 180},
+                                   {"decision_log", mode},
+                                   {"decision_sample_percent", percent}}
+                        .dump());
+    v1::AccountPolicy p;
+    ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::SetAccountPolicy, sp, &p));
+  };
+  auto check = [&](const std::string& action) {
+    v1::CheckRequest r;
+    r.mutable_principal()->set_username("bob");
+    r.set_action(action);
+    r.set_resource("arn:aws:s3:::photos/a.jpg");
+    r.set_source_ip("10.1.2.3");
+    v1::CheckResponse out;
+    EXPECT_TRUE(server_->CallAuthz(alice_, &v1::AuthzService::Stub::Check, r, &out).ok());
+  };
+  auto decisions = [&] {
+    server_->server().decision_log().Flush();
+    v1::AuditFilter f;
+    f.set_action("authz:Decision");
+    return All(f);
+  };
+
+  check("s3:GetObject");
+  check("s3:PutObject");
+  EXPECT_TRUE(decisions().empty());  // the default: none
+
+  set_mode("denies");
+  check("s3:GetObject");
+  check("s3:PutObject");
+  auto got = decisions();
+  ASSERT_EQ(got.size(), 1u);
+  const v1::AuditRecord& d = got[0];
+  EXPECT_EQ(d.actor(), "arn:aws:iam::" + acme_ + ":user/bob");
+  EXPECT_EQ(d.object_type(), "resource");
+  EXPECT_EQ(d.object_id(), "arn:aws:s3:::photos/a.jpg");
+  EXPECT_EQ(d.result(), "denied");
+  EXPECT_EQ(d.source_ip(), "127.0.0.1");
+  const nlohmann::json detail = nlohmann::json::parse(d.detail_json());
+  EXPECT_EQ(detail["action"], "s3:PutObject");
+  EXPECT_EQ(detail["decision"], "ImplicitDeny");
+  EXPECT_EQ(detail["caller"], "arn:aws:iam::" + acme_ + ":user/alice");
+  EXPECT_EQ(detail["source_ip"], "10.1.2.3");
+  EXPECT_FALSE(detail["reasons"].empty());
+
+  set_mode("all");
+  check("s3:GetObject");
+  v1::BatchCheckRequest batch;
+  batch.mutable_principal()->set_username("bob");
+  for (int i = 0; i < 50; ++i) {
+    v1::CheckRequest* c = batch.add_checks();
+    c->set_action(i % 2 ? "s3:GetObject" : "s3:DeleteObject");
+    c->set_resource("arn:aws:s3:::photos/" + std::to_string(i));
+  }
+  v1::BatchCheckResponse br;
+  ASSERT_RPC_OK(server_->CallAuthz(alice_, &v1::AuthzService::Stub::BatchCheck, batch, &br));
+  got = decisions();
+  ASSERT_EQ(got.size(), 52u);
+  // Newest first: the batch in reverse order, then the single check.
+  EXPECT_EQ(nlohmann::json::parse(got[0].detail_json())["action"], "s3:GetObject");
+  EXPECT_EQ(got[0].object_id(), "arn:aws:s3:::photos/49");
+  EXPECT_EQ(got[1].result(), "denied");
+  EXPECT_EQ(got[50].result(), "allowed");
+  EXPECT_EQ(got[50].object_id(), "arn:aws:s3:::photos/a.jpg");
+
+  set_mode("sampled", 100);
+  check("s3:GetObject");
+  EXPECT_EQ(decisions().size(), 53u);
+  set_mode("sampled", 1);
+  for (int i = 0; i < 200; ++i) check("s3:GetObject");
+  EXPECT_LE(decisions().size(), 53u + 20u);  // about 2 of 200
+
+  // Explanations and simulations are not decisions anyone acted on.
+  set_mode("all");
+  v1::ExplainRequest ex;
+  ex.mutable_check()->mutable_principal()->set_username("bob");
+  ex.mutable_check()->set_action("s3:GetObject");
+  ex.mutable_check()->set_resource("arn:aws:s3:::photos/a.jpg");
+  v1::ExplainResponse er;
+  const size_t before = decisions().size();
+  ASSERT_RPC_OK(server_->CallAuthz(alice_, &v1::AuthzService::Stub::Explain, ex, &er));
+  EXPECT_EQ(decisions().size(), before);
+  EXPECT_TRUE(Verify(acme_).intact());
+}
+
+// The queue is bounded: past it, decisions are dropped and counted, Offer
+// never waits, and the log itself records how many it is missing.
+TEST_P(AuditE2eTest, AFullDecisionQueueDropsCountsAndSaysSo) {
+  audit::AuditLog log(&clock_);
+  audit::DecisionLog decisions(&t_->db(), &log, /*capacity=*/3, /*batch=*/2);
+  audit::DecisionRecord d;
+  d.account_id = globex_;
+  d.principal = "arn:aws:iam::" + globex_ + ":user/gina";
+  d.caller = d.principal;
+  d.action = "s3:GetObject";
+  d.resource = "arn:aws:s3:::x/y";
+  d.decision = "Allow";
+  int accepted = 0;
+  for (int i = 0; i < 10; ++i) accepted += decisions.Offer(d);  // no writer yet
+  EXPECT_EQ(accepted, 3);
+  EXPECT_EQ(decisions.stats().dropped, 7);
+  EXPECT_EQ(decisions.stats().queued, 3);
+  decisions.Start();
+  decisions.Flush();
+  EXPECT_EQ(decisions.stats().recorded, 3);
+  EXPECT_EQ(decisions.stats().queued, 0);
+  decisions.Stop();
+  EXPECT_FALSE(decisions.Offer(d));  // stopped: refused and counted
+  EXPECT_EQ(decisions.stats().dropped, 8);
+
+  v1::QueryAuditRequest q;
+  v1::QueryAuditResponse r;
+  q.mutable_filter()->set_action("audit:DecisionsDropped");
+  ASSERT_RPC_OK(Query(gina_, q, &r));
+  ASSERT_EQ(r.records_size(), 1);
+  EXPECT_EQ(nlohmann::json::parse(r.records(0).detail_json())["decisions"], 7);
+  q.mutable_filter()->set_action("authz:Decision");
+  ASSERT_RPC_OK(Query(gina_, q, &r));
+  EXPECT_EQ(r.records_size(), 3);
+  EXPECT_TRUE(Verify(globex_).intact());
 }
 
 TEST_P(AuditE2eTest, HostileInputIsRefusedClearly) {

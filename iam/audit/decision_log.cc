@@ -1,0 +1,149 @@
+#include "iam/audit/decision_log.h"
+
+#include "iam/common/log.h"
+#include "iam/common/status_macros.h"
+
+namespace iam::audit {
+
+DecisionLog::DecisionLog(store::Database* db, const AuditLog* log, size_t capacity, size_t batch)
+    : db_(db), log_(log), capacity_(capacity), batch_(batch) {}
+
+DecisionLog::~DecisionLog() { Stop(); }
+
+bool DecisionLog::Offer(DecisionRecord d) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || queue_.size() >= capacity_) {
+      ++dropped_by_account_[d.account_id];
+      ++dropped_;
+      return false;
+    }
+    queue_.push_back(std::move(d));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void DecisionLog::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (writer_.joinable()) return;
+  stopping_ = false;
+  writer_ = std::thread([this] { Run(); });
+}
+
+void DecisionLog::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void DecisionLog::Flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!writer_.joinable()) return;
+  wake_.notify_all();
+  const int64_t failures = failures_;
+  drained_.wait(lock, [&] {
+    return (queue_.empty() && dropped_by_account_.empty() && !writing_) || failures_ != failures;
+  });
+}
+
+DecisionLogStats DecisionLog::stats() const {
+  DecisionLogStats s;
+  s.recorded = recorded_.load();
+  s.dropped = dropped_.load();
+  std::lock_guard<std::mutex> lock(mu_);
+  s.queued = static_cast<int64_t>(queue_.size());
+  return s;
+}
+
+void DecisionLog::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !dropped_by_account_.empty(); });
+    if (queue_.empty() && dropped_by_account_.empty()) {
+      if (stopping_) break;
+      continue;
+    }
+    std::vector<DecisionRecord> batch;
+    while (!queue_.empty() && batch.size() < batch_) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    std::map<std::string, int64_t> dropped;
+    dropped.swap(dropped_by_account_);
+    writing_ = true;
+    lock.unlock();
+    const bool written = Write(std::move(batch), std::move(dropped));
+    lock.lock();
+    writing_ = false;
+    if (queue_.empty() && dropped_by_account_.empty()) drained_.notify_all();
+    if (!written) {
+      ++failures_;
+      // The store refuses: let it recover instead of retrying in a loop.
+      // Offers keep being queued (or dropped and counted) meanwhile.
+      drained_.notify_all();
+      if (stopping_) break;
+      wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+    }
+  }
+  drained_.notify_all();
+}
+
+bool DecisionLog::Write(std::vector<DecisionRecord> batch,
+                        std::map<std::string, int64_t> dropped) {
+  bool all_written = true;
+  std::map<std::string, std::vector<const DecisionRecord*>> by_account;
+  for (const DecisionRecord& d : batch) by_account[d.account_id].push_back(&d);
+  for (const auto& [account, n] : dropped) by_account[account];  // reported even alone
+  for (const auto& [account, decisions] : by_account) {
+    auto drops = dropped.find(account);
+    const int64_t dropped_here = drops == dropped.end() ? 0 : drops->second;
+    absl::Status s = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+      if (dropped_here > 0) {
+        Event e;
+        e.account_id = account;
+        e.actor = "iamd";
+        e.action = kDecisionsDroppedAction;
+        e.object_type = "audit-log";
+        e.object_id = account;
+        e.detail["decisions"] = dropped_here;
+        e.detail["why"] = "the decision log's queue was full or its writes failed";
+        RETURN_IF_ERROR(log_->Append(tx, e));
+      }
+      for (const DecisionRecord* d : decisions) {
+        Event e;
+        e.account_id = account;
+        e.actor = d->principal;
+        e.action = kDecisionAction;
+        e.object_type = "resource";
+        e.object_id = d->resource;
+        e.source_ip = d->caller_ip;
+        e.result = d->decision == "Allow" ? "allowed" : "denied";
+        e.detail["action"] = d->action;
+        e.detail["decision"] = d->decision;
+        e.detail["reasons"] = d->reasons;
+        e.detail["caller"] = d->caller;
+        if (!d->source_ip.empty()) e.detail["source_ip"] = d->source_ip;
+        RETURN_IF_ERROR(log_->Append(tx, e));
+      }
+      return absl::OkStatus();
+    });
+    if (s.ok()) {
+      recorded_ += static_cast<int64_t>(decisions.size());
+      continue;
+    }
+    all_written = false;
+    log::Error("decision log write failed", {{"status", s.ToString()}, {"account", account}});
+    // Lost: counted, and reported with the account's next write.
+    std::lock_guard<std::mutex> lock(mu_);
+    const int64_t lost = static_cast<int64_t>(decisions.size());
+    dropped_ += lost;
+    if (lost + dropped_here > 0) dropped_by_account_[account] += lost + dropped_here;
+  }
+  return all_written;
+}
+
+}  // namespace iam::audit
