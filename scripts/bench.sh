@@ -3,14 +3,49 @@
 # wasm build on the same workloads, with the ratio per workload. With
 # "auth": logins against raw Argon2id, and token signing and verification.
 # With "authz": the in-process decision with a warm cache, then iamd on
-# SQLite loaded by iam-bench (client and server on this machine).
+# SQLite loaded by iam-bench (client and server on this machine). With
+# "audit": the streamed export of large logs, with both sides' peak memory.
 #   scripts/bench.sh          # policy
 #   scripts/bench.sh auth     # authentication
 #   scripts/bench.sh authz    # authorization service
+#   scripts/bench.sh audit    # audit export of 100,000 and 1,000,000 records
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh >/dev/null
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+if [ "${1:-}" = audit ]; then
+  cmake --build build-release --target audit_fill iamd iamctl -j "$(nproc)" >/dev/null
+  hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+  echo "| records | fill | export | records/s | iamctl peak RSS | iamd peak RSS before / after |"
+  echo "|---:|---:|---:|---:|---:|---:|"
+  for n in ${AUDIT_BENCH_SIZES:-100000 1000000}; do
+    dir=$(mktemp -d)
+    serve() {
+      build-release/iam/server/iamd --listen 127.0.0.1:0 --http-listen off --data-dir "$dir" \
+        --ready-file "$dir/ready" --bootstrap-key-file "$dir/admin.key" >>"$dir/log" 2>&1 &
+      pid=$!
+      for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
+    }
+    serve  # bootstraps the store and the system account's key
+    kill "$pid"; wait "$pid" 2>/dev/null || true; rm -f "$dir/ready"
+    start=$(date +%s.%N)
+    build-release/tests/bench/audit_fill "sqlite://$dir/iam.db" "$n" >/dev/null
+    fill=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
+    serve
+    before=$(hwm "$pid")
+    /usr/bin/time -f "%M %e" -o "$dir/time" build-release/iam/cli/iamctl \
+      --address "$(head -1 "$dir/ready")" --access-key-file "$dir/admin.key" \
+      audit export >"$dir/out.jsonl" 2>/dev/null
+    after=$(hwm "$pid")
+    lines=$(wc -l <"$dir/out.jsonl")
+    read -r rss secs <"$dir/time"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    printf "| %'d | %.0f s | %.1f s | %'.0f | %'d KiB | %'d / %'d KiB |\n" "$lines" "$fill" "$secs" \
+      "$(awk -v n="$lines" -v s="$secs" 'BEGIN {print n / s}')" "$rss" "$before" "$after"
+    rm -rf "$dir"
+  done
+  exit 0
+fi
 if [ "${1:-}" = authz ]; then
   cmake --build build-release --target authz_bench iamd iam-bench -j "$(nproc)" >/dev/null
   build-release/tests/bench/authz_bench --benchmark_repetitions=5 \

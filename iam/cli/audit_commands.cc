@@ -1,5 +1,4 @@
 // iamctl audit query|export|verify: the account's audit log.
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <iostream>
@@ -85,12 +84,20 @@ int BadFlag(const absl::Status& s) {
   return 2;
 }
 
-std::string CompactJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.preserve_proto_field_names = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
-  return out;
+// One export line. Built directly rather than through protobuf's JSON
+// printer, whose memory grew with every record; `detail` is embedded as the
+// JSON object it is.
+std::string JsonLine(const v1::AuditRecord& r) {
+  nlohmann::json detail = nlohmann::json::parse(r.detail_json(), nullptr, false);
+  if (detail.is_discarded()) detail = r.detail_json();
+  const nlohmann::json j = {{"account_id", r.account_id()}, {"seq", r.seq()},
+                            {"time", TimeUtil::ToString(r.time())}, {"actor", r.actor()},
+                            {"action", r.action()}, {"object_type", r.object_type()},
+                            {"object_id", r.object_id()}, {"source_ip", r.source_ip()},
+                            {"user_agent", r.user_agent()}, {"result", r.result()},
+                            {"detail", std::move(detail)}, {"prev_hash", r.prev_hash()},
+                            {"hash", r.hash()}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 const char* kCsvHeader = "seq,time,actor,action,object_type,object_id,result,source_ip,user_agent,detail,hash";
@@ -167,7 +174,7 @@ void AddExport(CLI::App* audit, Action* run) {
       v1::AuditRecord r;
       int64_t n = 0;
       while (reader->Read(&r)) {
-        std::cout << (csv ? CsvLine(r) : CompactJson(r)) << "\n";
+        std::cout << (csv ? CsvLine(r) : JsonLine(r)) << "\n";
         ++n;
       }
       grpc::Status s = reader->Finish();

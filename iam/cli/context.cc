@@ -150,6 +150,9 @@ absl::Status Context::Init() {
   }
   grpc::ChannelArguments args;
   args.SetUserAgentPrefix("iamctl/0.1");
+  // A fixed flow-control window: a streamed export then holds at most that
+  // much unread data, instead of a window grown by bandwidth probing.
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   auto channel = grpc::CreateCustomChannel(address_, creds, args);
   stub_ = v1::AdminService::NewStub(channel);
   auth_stub_ = v1::AuthService::NewStub(channel);
