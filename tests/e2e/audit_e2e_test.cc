@@ -203,6 +203,26 @@ TEST_P(AuditE2eTest, RefusalsAreRecordedAndSearchable) {
   EXPECT_EQ(denied[0].actor(), "arn:aws:iam::" + acme_ + ":user/bob");
 }
 
+TEST_P(AuditE2eTest, ReadOnlyAccessSearchesButDoesNotExport) {
+  CreateUser("auditor");
+  v1::AttachPolicyRequest ap;
+  ap.set_policy("arn:aws:iam::aws:policy/ReadOnlyAccess");
+  ap.mutable_principal()->set_type(v1::PrincipalName::USER);
+  ap.mutable_principal()->set_name("auditor");
+  v1::AttachPolicyResponse apr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::AttachPolicy, ap, &apr));
+  v1::CreateAccessKeyRequest ck;
+  ck.set_username("auditor");
+  v1::CreateAccessKeyResponse key;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateAccessKey, ck, &key));
+  v1::QueryAuditResponse r;
+  ASSERT_RPC_OK(Query(key.token(), {}, &r));
+  EXPECT_GT(r.records_size(), 0);
+  auto [status, records] = Export(key.token(), {});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(records.empty());
+}
+
 TEST_P(AuditE2eTest, TenantIsolation) {
   CreateUser("bob");
   v1::QueryAuditRequest q;
