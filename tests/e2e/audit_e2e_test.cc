@@ -8,6 +8,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -582,6 +583,135 @@ TEST_P(AuditE2eTest, AFullDecisionQueueDropsCountsAndSaysSo) {
   ASSERT_RPC_OK(Query(gina_, q, &r));
   EXPECT_EQ(r.records_size(), 3);
   EXPECT_TRUE(Verify(globex_).intact());
+}
+
+// The event catalogue: each kind of change and login leaves a record with
+// every field a reader needs, and no record holds a secret.
+TEST_P(AuditE2eTest, EveryEventTypeAppearsWithItsFieldsAndNoSecrets) {
+  const std::string password = "amber-river-compass";
+  CreateUser("bob");
+  v1::UpdateUserRequest uu;
+  uu.set_username("bob");
+  uu.set_display_name("Robert");
+  uu.mutable_update_mask()->add_paths("display_name");
+  v1::User u;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::UpdateUser, uu, &u));
+  v1::SetUserPasswordRequest sp;
+  sp.set_username("bob");
+  sp.set_password(password);
+  sp.set_permanent(true);
+  v1::SetUserPasswordResponse spr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::SetUserPassword, sp, &spr));
+  v1::CreateGroupRequest cg;
+  cg.set_name("devs");
+  v1::Group g;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateGroup, cg, &g));
+  v1::AddGroupMemberRequest am;
+  am.set_group("devs");
+  am.set_username("bob");
+  v1::AddGroupMemberResponse amr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::AddGroupMember, am, &amr));
+  v1::CreateAccessKeyRequest ck;
+  ck.set_username("bob");
+  v1::CreateAccessKeyResponse key;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateAccessKey, ck, &key));
+  v1::RevokeAccessKeyRequest rk;
+  rk.set_key_id(key.key().id());
+  v1::AccessKey revoked;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::RevokeAccessKey, rk, &revoked));
+  v1::GetAccountPolicyRequest gp;
+  gp.set_kind("lockout");
+  v1::AccountPolicy lockout;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::GetAccountPolicy, gp, &lockout));
+  nlohmann::json doc = nlohmann::json::parse(lockout.document());
+  doc["max_failures"] = 7;
+  v1::SetAccountPolicyRequest set;
+  set.set_kind("lockout");
+  set.set_document(doc.dump());
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::SetAccountPolicy, set, &lockout));
+  v1::CreateRoleRequest cr;
+  cr.set_name("oncall");
+  v1::Role role;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateRole, cr, &role));
+  v1::AssignRoleRequest ar;
+  ar.set_role("oncall");
+  ar.mutable_principal()->set_type(v1::PrincipalName::USER);
+  ar.mutable_principal()->set_name("bob");
+  v1::RoleAssignment assigned;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::AssignRole, ar, &assigned));
+  v1::DisableUserRequest du;
+  du.set_username("bob");
+  v1::User disabled;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::DisableUser, du, &disabled));
+  v1::EnableUserRequest eu;
+  eu.set_username("bob");
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::EnableUser, eu, &disabled));
+  auto login = [&](const std::string& pw) {
+    v1::LoginRequest r;
+    r.set_account(acme_);
+    r.set_username("bob");
+    r.set_password(pw);
+    r.set_device_id("laptop-1");
+    grpc::ClientContext ctx;
+    v1::LoginResponse out;
+    EXPECT_TRUE(server_->auth().Login(&ctx, r, &out).ok());
+    return out;
+  };
+  login("not-the-password-at-all");
+  const v1::LoginResponse ok = login(password);
+  ASSERT_EQ(ok.status(), v1::LOGIN_STATUS_SUCCESS);
+  v1::LogoutRequest lo;
+  v1::LogoutResponse lor;
+  ASSERT_RPC_OK(server_->CallAuth(ok.tokens().access_token(), &v1::AuthService::Stub::Logout, lo,
+                                  &lor));
+  v1::ExportPermissionsRequest ep;
+  v1::ExportPermissionsResponse epr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::ExportPermissions, ep, &epr));
+  ASSERT_TRUE(Export(alice_, {}).first.ok());
+
+  const auto all = All({});
+  std::map<std::string, std::vector<const v1::AuditRecord*>> by_action;
+  for (const auto& r : all) by_action[r.action()].push_back(&r);
+  for (const char* action :
+       {"iam:CreateAccount", "iam:CreateUser", "iam:UpdateUser", "iam:SetUserPassword",
+        "iam:CreateGroup", "iam:AddUserToGroup", "iam:CreateAccessKey", "iam:RevokeAccessKey",
+        "iam:UpdateAccountLockoutPolicy", "iam:CreateRole", "iam:AssignRole", "iam:DisableUser",
+        "iam:EnableUser", "sts:Login", "sts:CreateSession", "sts:Logout",
+        "iam:ExportPermissions", "audit:ExportRecords"}) {
+    EXPECT_TRUE(by_action.count(action)) << action << " was not recorded";
+  }
+  for (const auto& r : all) {
+    SCOPED_TRACE(r.action());
+    EXPECT_EQ(r.account_id(), acme_);
+    EXPECT_FALSE(r.actor().empty());
+    EXPECT_FALSE(r.object_type().empty());
+    EXPECT_GT(r.time().seconds(), 0);
+    EXPECT_EQ(r.hash().size(), 64u);
+    EXPECT_TRUE(r.result() == "success" || r.result() == "failure" || r.result() == "denied")
+        << r.result();
+    if (r.action() != "iam:CreateAccount" && r.actor() != "iamd") {
+      EXPECT_EQ(r.source_ip(), "127.0.0.1");
+      EXPECT_FALSE(r.user_agent().empty());  // the terminal
+    }
+    // Never a secret: not the password, the key's secret, nor a token.
+    for (const std::string& secret :
+         {password, key.token().substr(key.token().find('.') + 1),
+          ok.tokens().access_token(), ok.tokens().refresh_token()}) {
+      EXPECT_EQ(r.detail_json().find(secret), std::string::npos);
+    }
+  }
+  const nlohmann::json update = nlohmann::json::parse(by_action["iam:UpdateUser"][0]->detail_json());
+  EXPECT_EQ(update["changed"]["display_name"]["after"], "Robert");
+  const nlohmann::json policy =
+      nlohmann::json::parse(by_action["iam:UpdateAccountLockoutPolicy"][0]->detail_json());
+  EXPECT_EQ(policy["after"]["max_failures"], 7);
+  EXPECT_NE(policy["before"]["max_failures"], 7);
+  const auto& logins = by_action["sts:Login"];
+  ASSERT_EQ(logins.size(), 2u);
+  EXPECT_EQ(logins[0]->result(), "success");
+  EXPECT_EQ(logins[1]->result(), "failure");
+  EXPECT_EQ(nlohmann::json::parse(logins[1]->detail_json())["device_id"], "laptop-1");
+  EXPECT_TRUE(Verify(acme_).intact());
 }
 
 TEST_P(AuditE2eTest, HostileInputIsRefusedClearly) {
