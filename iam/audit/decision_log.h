@@ -79,6 +79,7 @@ class DecisionLog {
   bool stopping_ = false;                            // guarded by mu_
   bool writing_ = false;                             // guarded by mu_
   int64_t failures_ = 0;                             // failed batches; guarded by mu_
+  int flushing_ = 0;                                 // Flush() callers waiting; guarded by mu_
   std::atomic<int64_t> recorded_{0};
   std::atomic<int64_t> dropped_{0};
   std::thread writer_;

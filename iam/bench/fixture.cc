@@ -82,7 +82,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const Target& target, int
 }
 
 absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
-                       int policies, Fixture* fixture) {
+                       int policies, const std::string& decision_log, Fixture* fixture) {
   auto admin = v1::AdminService::NewStub(channel);
   auto auth = v1::AuthService::NewStub(channel);
   auto authz = v1::AuthzService::NewStub(channel);
@@ -97,6 +97,17 @@ absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std:
   if (!s.ok()) return Failed("creating the benchmark account", s);
   f.account_id = account.account().id();
   f.admin_key = account.admin_access_key_token();
+
+  if (decision_log != "none") {
+    v1::SetAccountPolicyRequest sp;
+    sp.set_kind("audit");
+    sp.set_document(absl::StrFormat(
+        R"({"retention_days":180,"decision_log":"%s","decision_sample_percent":10})",
+        decision_log));
+    v1::AccountPolicy set;
+    s = admin->SetAccountPolicy(As(f.admin_key).get(), sp, &set);
+    if (!s.ok()) return Failed("setting the decision log", s);
+  }
 
   v1::CreateUserRequest cu;
   cu.set_username(f.username);

@@ -38,8 +38,10 @@ struct Fixture {
 
 // `root_key` must be allowed to create and close accounts. On failure,
 // `f->account_id` says whether an account was created (and must be closed).
+// `decision_log`: the account's audit policy for decisions ("none", "denies",
+// "sampled" at 10%, "all").
 absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
-                       int policies, Fixture* f);
+                       int policies, const std::string& decision_log, Fixture* f);
 
 // Closes the fixture's account.
 absl::Status Teardown(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,

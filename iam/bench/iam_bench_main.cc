@@ -60,6 +60,7 @@ struct Flags {
   std::string key_file = "iam-data/admin.key";
   std::string rpc;
   std::string principal = "name";
+  std::string decision_log = "none";
   int concurrency = 64;
   int connections = 1;
   double warmup_s = 2;
@@ -92,7 +93,8 @@ int Run(const Flags& flags) {
   }
   Fixture f;
   const Fixture* fixture = &f;
-  if (absl::Status s = Provision(*setup_channel, root_key, flags.policies, &f); !s.ok()) {
+  if (absl::Status s = Provision(*setup_channel, root_key, flags.policies, flags.decision_log, &f);
+      !s.ok()) {
     std::cerr << "iam-bench: " << s.message() << "\n";
     if (!f.account_id.empty() && !flags.keep) Teardown(*setup_channel, root_key, f).IgnoreError();
     return 1;
@@ -244,6 +246,10 @@ int main(int argc, char** argv) {
   app.add_option("--principal", f.principal,
                  "name: checks name the user; token: they carry the user's access token")
       ->check(CLI::IsMember({"name", "token"}))
+      ->capture_default_str();
+  app.add_option("--decision-log", f.decision_log,
+                 "which decisions the benchmark account records in its audit log")
+      ->check(CLI::IsMember({"none", "denies", "sampled", "all"}))
       ->capture_default_str();
   app.add_flag("--offline", f.offline, "verify-token: signature and claims only");
   app.add_flag("--keep", f.keep, "leave the benchmark account open");
