@@ -746,6 +746,24 @@ TEST_P(AuditE2eTest, HostileInputIsRefusedClearly) {
   EXPECT_RPC(Query(alice_, q, &r), grpc::StatusCode::INVALID_ARGUMENT);
   q.set_account_id("");
   EXPECT_RPC(Query("", q, &r), grpc::StatusCode::UNAUTHENTICATED);
+  // The same checks guard the stream and the other calls.
+  v1::ExportAuditRequest e;
+  e.mutable_filter()->set_action("*");
+  auto [status, records] = Export(alice_, e);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(records.empty());
+  e.Clear();
+  e.set_account_id("not-an-account");
+  EXPECT_EQ(Export(alice_, e).first.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::VerifyAuditRequest v;
+  v.set_account_id("'; DROP TABLE audit_log; --");
+  v1::VerifyAuditResponse vr;
+  EXPECT_RPC(audit_->VerifyAudit(As(alice_).get(), v, &vr), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ListMyLoginsRequest l;
+  l.set_limit(-1);
+  v1::ListMyLoginsResponse lr;
+  EXPECT_RPC(audit_->ListMyLogins(As(alice_).get(), l, &lr), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_RPC(audit_->ListMyLogins(As("").get(), {}, &lr), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(Verify(acme_).intact());  // refusals wrote nothing wrong
 }
 
