@@ -46,6 +46,8 @@ class PasswordHasher {
   VerifyOutcome VerifyNow(absl::string_view password, absl::string_view phc) const;
 
   const Argon2Params& params() const { return params_; }
+  // Argon2 runs done and refused on the pool (the direct calls not counted).
+  WorkerPoolStats stats() const { return pool_.stats(); }
 
  private:
   Argon2Params params_;

@@ -30,6 +30,7 @@ absl::Status WorkerPool::Run(const std::function<void()>& task) {
   if (stopping_) return absl::UnavailableError("the service is shutting down");
   // Idle workers take a task at once, so they add to what may wait.
   if (queue_.size() >= capacity_ + idle_) {
+    ++refused_;
     return absl::ResourceExhaustedError("too many requests are waiting; try again shortly");
   }
   queue_.push_back(&job);
@@ -52,8 +53,14 @@ void WorkerPool::Loop() {
     (*job->task)();
     lock.lock();
     job->done = true;
+    ++completed_;
     job->cv.notify_one();
   }
+}
+
+WorkerPoolStats WorkerPool::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return WorkerPoolStats{completed_, refused_, queue_.size()};
 }
 
 }  // namespace iam

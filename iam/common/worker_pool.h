@@ -6,6 +6,7 @@
 #define IAM_COMMON_WORKER_POOL_H_
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -15,6 +16,12 @@
 #include "absl/status/status.h"
 
 namespace iam {
+
+struct WorkerPoolStats {
+  uint64_t completed = 0;  // tasks run to the end
+  uint64_t refused = 0;    // RESOURCE_EXHAUSTED answers
+  size_t queued = 0;       // tasks waiting now
+};
 
 class WorkerPool {
  public:
@@ -29,17 +36,20 @@ class WorkerPool {
   absl::Status Run(const std::function<void()>& task);
 
   int threads() const { return static_cast<int>(threads_.size()); }
+  WorkerPoolStats stats() const;
 
  private:
   struct Job;
   void Loop();
 
   const size_t capacity_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job*> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
   size_t idle_ = 0;         // workers waiting for a task; guarded by mu_
+  uint64_t completed_ = 0;  // guarded by mu_
+  uint64_t refused_ = 0;    // guarded by mu_
   std::vector<std::thread> threads_;
 };
 

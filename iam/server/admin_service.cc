@@ -446,11 +446,15 @@ grpc::Status AdminServiceImpl::RotateSigningKey(grpc::ServerContext* ctx,
     if (!c.system_account) {
       return absl::PermissionDeniedError("signing keys are managed by system administrators");
     }
-    ASSIGN_OR_RETURN(std::string kid, signing_keys_->Rotate(/*force=*/true));
+    auto record = [&](store::Tx& tx, const token::Rotation& r) {
+      audit::Event e =
+          account::AuditEvent(c, c.account_id, "sts:RotateSigningKey", "signing-key", r.kid);
+      e.detail = {{"alg", r.alg}, {"retired", r.retired}, {"reason", "on command"}};
+      return ctx_.audit->Append(tx, e);
+    };
+    ASSIGN_OR_RETURN(std::string kid, signing_keys_->Rotate(/*force=*/true, record));
     out->set_kid(kid);
-    audit::Event e = account::AuditEvent(c, c.account_id, "sts:RotateSigningKey", "signing-key", kid);
-    return ctx_.db->Transact(store::TxMode::kWrite,
-                             [&](store::Tx& tx) { return ctx_.audit->Append(tx, e); });
+    return absl::OkStatus();
   });
 }
 

@@ -16,6 +16,7 @@
 #include "iam/server/master_key.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "iam/store/account_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
 #include "iam/store/open_database.h"
@@ -141,6 +142,21 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   ASSIGN_OR_RETURN(ring.alg, token::ParseAlg(config.token_signing_alg));
   ring.rotation_period = absl::Hours(24 * config.signing_key_rotation_days);
   ring.publish_after_retire = absl::Seconds(session::kMaxAccessTokenTtlSeconds + 300);
+  // The service's own rotations join the system account's chain; the very
+  // first key predates that account and is covered by its bootstrap record.
+  ring.record_scheduled = [this](store::Tx& tx, const token::Rotation& r) -> absl::Status {
+    ASSIGN_OR_RETURN(auto system, store::accounts::GetSystem(tx));
+    if (!system) return absl::OkStatus();
+    audit::Event e;
+    e.account_id = system->id;
+    e.actor = "iamd";
+    e.action = "sts:RotateSigningKey";
+    e.object_type = "signing-key";
+    e.object_id = r.kid;
+    e.detail = {{"alg", r.alg}, {"retired", r.retired},
+                {"reason", r.retired.empty() ? "first key" : "scheduled"}};
+    return audit_->Append(tx, e);
+  };
   key_ring_ = std::make_unique<token::KeyRing>(db_.get(), pii_.get(), clock, random, ring);
   RETURN_IF_ERROR(key_ring_->Start());
 
@@ -205,6 +221,20 @@ std::string IamServer::Metrics() const {
                     "# HELP iam_decision_log_queued Decisions waiting to be written.\n"
                     "# TYPE iam_decision_log_queued gauge\n"
                     "iam_decision_log_queued ", d.queued, "\n");
+  }
+  if (hasher_) {
+    const WorkerPoolStats h = hasher_->stats();
+    absl::StrAppend(&out,
+                    "# HELP iam_password_hashes_total Argon2id hashes and verifications run.\n"
+                    "# TYPE iam_password_hashes_total counter\n"
+                    "iam_password_hashes_total ", h.completed, "\n",
+                    "# HELP iam_password_hash_refused_total Password work refused: the hash "
+                    "queue was full.\n"
+                    "# TYPE iam_password_hash_refused_total counter\n"
+                    "iam_password_hash_refused_total ", h.refused, "\n",
+                    "# HELP iam_password_hash_queued Password work waiting for a hash worker.\n"
+                    "# TYPE iam_password_hash_queued gauge\n"
+                    "iam_password_hash_queued ", h.queued, "\n");
   }
   return out;
 }

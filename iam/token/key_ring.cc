@@ -97,7 +97,8 @@ absl::StatusOr<std::shared_ptr<const SigningKey>> KeyRing::Find(const std::strin
   return it->second;
 }
 
-absl::StatusOr<std::string> KeyRing::Rotate(bool force) {
+absl::StatusOr<std::string> KeyRing::Rotate(bool force, const RotationRecorder& record) {
+  const RotationRecorder& recorder = record ? record : options_.record_scheduled;
   std::string new_kid;
   RETURN_IF_ERROR(db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     new_kid.clear();
@@ -127,10 +128,14 @@ absl::StatusOr<std::string> KeyRing::Rotate(bool force) {
                              std::nullopt};
     RETURN_IF_ERROR(store::signing_keys::Insert(tx, row));
     const int64_t publish_until = now + absl::ToInt64Milliseconds(options_.publish_after_retire);
+    Rotation rotation{kid, AlgName(options_.alg), {}, force};
     for (const auto& r : rows) {
-      if (!r.retired_at) RETURN_IF_ERROR(store::signing_keys::Retire(tx, r.kid, now, publish_until));
+      if (r.retired_at) continue;
+      RETURN_IF_ERROR(store::signing_keys::Retire(tx, r.kid, now, publish_until));
+      rotation.retired.push_back(r.kid);
     }
     RETURN_IF_ERROR(store::signing_keys::DeleteExpired(tx, now).status());
+    if (recorder) RETURN_IF_ERROR(recorder(tx, rotation));
     new_kid = kid;
     return absl::OkStatus();
   }));

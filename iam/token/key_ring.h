@@ -8,6 +8,7 @@
 #ifndef IAM_TOKEN_KEY_RING_H_
 #define IAM_TOKEN_KEY_RING_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,12 +27,23 @@
 
 namespace iam::token {
 
+// What a rotation did, for the audit record written in its transaction.
+struct Rotation {
+  std::string kid;                   // the new signing key
+  std::string alg;
+  std::vector<std::string> retired;  // the keys it replaced (none for the first)
+  bool forced = false;               // on command rather than by schedule
+};
+using RotationRecorder = std::function<absl::Status(store::Tx&, const Rotation&)>;
+
 struct KeyRingOptions {
   Alg alg = Alg::kES256;
   absl::Duration rotation_period = absl::Hours(24 * 30);  // ZeroDuration = on command only
   // How long a retired key stays published: the longest token lifetime plus
   // clock skew.
   absl::Duration publish_after_retire = absl::Seconds(3600 + 300);
+  // Records scheduled rotations (and the first key); may be empty.
+  RotationRecorder record_scheduled;
 };
 
 struct KeyInfo {
@@ -58,8 +70,10 @@ class KeyRing {
 
   // Makes a new signing key and retires the current one. With `force`
   // false, only when the current one is older than the rotation period.
+  // `record` (or, when empty, the options' recorder) runs in the same
+  // transaction, so a rotation and its audit record land together.
   // Answers the new kid ("" when nothing was due).
-  absl::StatusOr<std::string> Rotate(bool force);
+  absl::StatusOr<std::string> Rotate(bool force, const RotationRecorder& record = nullptr);
 
   // {"keys": [...]}: every published public key.
   absl::StatusOr<nlohmann::json> Jwks();

@@ -16,18 +16,9 @@
 #include "iam/v1/audit_service.grpc.pb.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
+#include "tests/support/rpc_matchers.h"
 #include "tests/support/test_server.h"
 
-#define EXPECT_RPC(expr, code)                                                \
-  do {                                                                        \
-    grpc::Status rpc_status_ = (expr);                                        \
-    EXPECT_EQ(rpc_status_.error_code(), code) << rpc_status_.error_message(); \
-  } while (0)
-#define ASSERT_RPC_OK(expr)                                       \
-  do {                                                            \
-    grpc::Status rpc_status_ = (expr);                            \
-    ASSERT_TRUE(rpc_status_.ok()) << rpc_status_.error_message(); \
-  } while (0)
 
 namespace iam::e2e {
 namespace {

@@ -81,6 +81,24 @@ $iamctl --profile bob logout >/dev/null
 if $iamctl --profile bob whoami 2>"$dir/err"; then fail "token works after logout"; fi
 grep -q UNAUTHENTICATED "$dir/err" || fail "after logout: $(cat "$dir/err")"
 
+# Session limits and ends, by the admin: one api session per user, more
+# refused; all of bob's ended, then one by its id.
+$iamctl --profile acme account set-session-policy --set api.max_sessions=1 --set on_limit=refuse \
+  >/dev/null || fail "set-session-policy"
+$iamctl --profile acme account get-policy session -o json | grep -q '\\"on_limit\\":\\"refuse\\"' \
+  || fail "session policy not stored"
+$iamctl --profile acme session revoke-user bob | grep -q "sessions revoked" || fail "revoke-user"
+echo "harbour-lantern-41" | $iamctl --profile bob login --account acme --username bob >/dev/null \
+  || fail "login after revoke-user"
+if echo "harbour-lantern-41" | $iamctl --profile bob3 login --account acme --username bob 2>"$dir/err"; then
+  fail "a second api session was allowed"
+fi
+grep -q "session_limit_reached" "$dir/err" || fail "limit message: $(cat "$dir/err")"
+id=$($iamctl --profile acme session list --user bob -o json \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["sessions"][0]["id"])')
+$iamctl --profile acme session revoke "$id" | grep -q "session revoked" || fail "revoke by id"
+if $iamctl --profile bob whoami 2>/dev/null; then fail "a revoked session still works"; fi
+
 kill -TERM "$pid"; wait "$pid"; pid=
 for secret in first-temporary-pw harbour-lantern-41 "$(grep -m1 refresh_token "$dir/iamctl.conf" | sed 's/.*= //')"; do
   if grep -qF "$secret" "$dir/stderr" "$dir/stdout"; then fail "a secret appears in the logs"; fi

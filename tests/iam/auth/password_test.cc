@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 
 #include "iam/auth/password_blocklist.h"
@@ -73,10 +74,14 @@ TEST(WorkerPoolTest, AFullQueueRefusesInsteadOfGrowing) {
   std::thread queued([&] { EXPECT_OK(pool.Run([&] { ++done; })); });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_CODE(pool.Run([] {}), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(pool.stats().queued, 1u);
+  EXPECT_EQ(pool.stats().refused, 1u);
   release = true;
   busy.join();
   queued.join();
   EXPECT_EQ(done, 2);
+  EXPECT_EQ(pool.stats().completed, 2u);
+  EXPECT_EQ(pool.stats().queued, 0u);
 }
 
 TEST(WorkerPoolTest, AnIdleWorkerTakesATaskEvenWithNoQueue) {
@@ -170,6 +175,23 @@ TEST(PasswordBlocklistTest, CaseInsensitiveAndFastForAMillion) {
   EXPECT_EQ(big.size(), 1000000u);
   EXPECT_TRUE(big.Contains("BREACHED-999999"));
   EXPECT_FALSE(big.Contains("breached-1000000"));
+}
+
+TEST(PasswordBlocklistTest, AFileAddsToTheBuiltInList) {
+  const std::string path = ::testing::TempDir() + "/blocklist.txt";
+  {
+    std::ofstream f(path);
+    f << "# the company's own weak choices\n\nAcme-Spring-2026\r\nacmerocks\n";
+  }
+  auto bl = PasswordBlocklist::LoadWithBuiltIn(path);
+  ASSERT_OK(bl);
+  EXPECT_TRUE((*bl)->Contains("acme-spring-2026")) << "CRLF endings and case do not matter";
+  EXPECT_TRUE((*bl)->Contains("ACMEROCKS"));
+  EXPECT_TRUE((*bl)->Contains("password")) << "the built-in list still applies";
+  EXPECT_FALSE((*bl)->Contains("# the company's own weak choices"));
+  EXPECT_EQ((*bl)->size(), PasswordBlocklist::BuiltIn().size() + 2);
+  EXPECT_CODE(PasswordBlocklist::LoadWithBuiltIn(path + ".missing"),
+              absl::StatusCode::kUnavailable);
 }
 
 }  // namespace
