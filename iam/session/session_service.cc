@@ -65,7 +65,12 @@ absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const Sess
   const ClientSessionRules* rules = policy.Rules(n.client_type);
   if (rules == nullptr) return absl::InvalidArgumentError("client_type: must be web, mobile or api");
   const int64_t now = ctx_.NowMs();
-  ASSIGN_OR_RETURN(auto live, store::sessions::ListLiveOfUser(tx, n.user_id, now));
+  // Without a limit nothing is evicted, and the user's live sessions (which
+  // may be many: API clients that never log out) need not be read.
+  std::vector<store::SessionRow> live;
+  if (rules->max_sessions > 0 || policy.max_sessions_per_user > 0) {
+    ASSIGN_OR_RETURN(live, store::sessions::ListLiveOfUser(tx, n.user_id, now));
+  }
   // Which live sessions must end so that one more fits both limits: the
   // oldest of the same type first, then the oldest of any type.
   std::vector<const store::SessionRow*> same_type, evict;

@@ -43,6 +43,18 @@ void BM_Argon2idVerifyRaw(benchmark::State& state) {
 }
 BENCHMARK(BM_Argon2idVerifyRaw)->Threads(1)->Threads(2)->UseRealTime();
 
+void BM_Argon2idVerifyOnPool(benchmark::State& state) {
+  static CryptoRandom random;
+  static auth::PasswordHasher* hasher =
+      new auth::PasswordHasher(auth::Argon2Params{}, &random, 2, 16);
+  static const std::string phc = hasher->HashNow("benchmark-password");
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(hasher->Verify("benchmark-password", phc));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Argon2idVerifyOnPool)->Threads(1)->Threads(2)->UseRealTime();
+
 // One iamd for every login benchmark run.
 struct LoginFixture {
   SystemClock clock;
