@@ -179,6 +179,45 @@ TEST_P(AuthRulesTest, ResetWindowLinearWaitsAndTheirMaximum) {
   EXPECT_EQ(Login("bob", kBobPassword).status(), v1::LOGIN_STATUS_SUCCESS);
 }
 
+TEST_P(AuthRulesTest, AFailingSourceIsSlowedThenBlockedForTheConfiguredTime) {
+  server_.reset();
+  config_.throttle_slow_after = 10;
+  config_.throttle_slow_delay_ms = 2000;
+  config_.throttle_block_after = 25;
+  config_.throttle_block_seconds = 600;
+  Start();
+  SetPolicy("lockout", Lockout(1000));
+  const std::string source = "192.0.2.44";
+  auto attempt = [&](int i) {
+    return Login("nobody" + std::to_string(i), "guess", source, "web", "", "");
+  };
+  for (int i = 0; i < 10; ++i) {
+    clock_.Advance(absl::Milliseconds(100));
+    ASSERT_EQ(attempt(i).status(), v1::LOGIN_STATUS_FAILED) << "failure " << i << " is not slowed";
+  }
+  // Slowed: one attempt per two seconds; one too soon is refused uncounted.
+  v1::LoginResponse soon = attempt(10);
+  EXPECT_EQ(soon.status(), v1::LOGIN_STATUS_THROTTLED);
+  EXPECT_GT(soon.retry_after_ms(), 0);
+  EXPECT_LE(soon.retry_after_ms(), 2000);
+  clock_.Advance(absl::Milliseconds(soon.retry_after_ms()));
+  EXPECT_EQ(attempt(11).status(), v1::LOGIN_STATUS_FAILED);
+  for (int i = 12; i < 26; ++i) {
+    clock_.Advance(absl::Seconds(2));
+    EXPECT_EQ(attempt(i).status(), v1::LOGIN_STATUS_FAILED) << "counted failure " << i - 1;
+  }
+  // The 25th counted failure blocks for the configured ten minutes.
+  clock_.Advance(absl::Seconds(2));
+  v1::LoginResponse blocked = Login("bob", kBobPassword, source);
+  EXPECT_EQ(blocked.status(), v1::LOGIN_STATUS_THROTTLED);
+  EXPECT_GT(blocked.retry_after_ms(), 590 * 1000);
+  EXPECT_LE(blocked.retry_after_ms(), 600 * 1000);
+  clock_.Advance(absl::Milliseconds(blocked.retry_after_ms()) - absl::Seconds(1));
+  EXPECT_EQ(Login("bob", kBobPassword, source).status(), v1::LOGIN_STATUS_THROTTLED);
+  clock_.Advance(absl::Seconds(2));
+  EXPECT_EQ(Login("bob", kBobPassword, source).status(), v1::LOGIN_STATUS_SUCCESS);
+}
+
 TEST_P(AuthRulesTest, ADeviceFailingFromManyAddressesIsThrottledUntilCleared) {
   RestartWithDefaultThrottle();
   SetPolicy("lockout", Lockout(1000));
