@@ -70,11 +70,11 @@ std::string Where(const std::string& account_id, const AuditFilter& f, std::vect
   };
   if (f.from_ms > 0) {
     sql += " AND at >= ?";
-    params->push_back(f.from_ms);
+    params->emplace_back(std::in_place_type<int64_t>, f.from_ms);
   }
   if (f.to_ms > 0) {
     sql += " AND at < ?";
-    params->push_back(f.to_ms);
+    params->emplace_back(std::in_place_type<int64_t>, f.to_ms);
   }
   equals("actor", f.actor);
   equals("action", f.action);
@@ -109,10 +109,10 @@ absl::StatusOr<std::vector<AuditRow>> FindDescending(Tx& tx, const std::string& 
   std::string sql = kColumns + Where(account_id, filter, &params);
   if (before_seq > 0) {
     sql += " AND seq < ?";
-    params.push_back(before_seq);
+    params.emplace_back(std::in_place_type<int64_t>, before_seq);
   }
   sql += " ORDER BY seq DESC LIMIT ?";
-  params.push_back(int64_t{limit});
+  params.emplace_back(std::in_place_type<int64_t>, limit);
   ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
   return Rows(rows);
 }
@@ -122,9 +122,9 @@ absl::StatusOr<std::vector<AuditRow>> FindAscending(Tx& tx, const std::string& a
                                                     int limit) {
   std::vector<Value> params;
   std::string sql = kColumns + Where(account_id, filter, &params) + " AND seq > ?";
-  params.push_back(after_seq);
+  params.emplace_back(std::in_place_type<int64_t>, after_seq);
   sql += " ORDER BY seq LIMIT ?";
-  params.push_back(int64_t{limit});
+  params.emplace_back(std::in_place_type<int64_t>, limit);
   ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
   return Rows(rows);
 }

@@ -66,11 +66,11 @@ absl::StatusOr<std::vector<SessionRow>> List(Tx& tx, const std::string& account_
   }
   if (!include_ended) {
     sql += std::string("AND ") + kLive;
-    params.push_back(now);
-    params.push_back(now);
+    params.emplace_back(std::in_place_type<int64_t>, now);
+    params.emplace_back(std::in_place_type<int64_t>, now);
   }
   sql += "ORDER BY created_at DESC, id LIMIT ?";
-  params.push_back(int64_t{limit});
+  params.emplace_back(std::in_place_type<int64_t>, limit);
   return Many(tx.Query(sql, params));
 }
 

@@ -15,8 +15,12 @@ TEST_P(SigningKeyTest, SignsVerifiesAndRoundTrips) {
   ASSERT_TRUE(key.ok());
   auto sig = (*key)->Sign("hello");
   ASSERT_TRUE(sig.ok());
-  if (GetParam() == Alg::kES256) EXPECT_EQ(sig->size(), 64u) << "JWS wants r||s";
-  if (GetParam() == Alg::kEdDSA) EXPECT_EQ(sig->size(), 64u);
+  if (GetParam() == Alg::kES256) {
+    EXPECT_EQ(sig->size(), 64u) << "JWS wants r||s";
+  }
+  if (GetParam() == Alg::kEdDSA) {
+    EXPECT_EQ(sig->size(), 64u);
+  }
   EXPECT_TRUE((*key)->Verify("hello", *sig));
   EXPECT_FALSE((*key)->Verify("hellO", *sig));
   std::string bad = *sig;
