@@ -145,11 +145,15 @@ absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::strin
                               IamArn(account, "user/" + username)));
   }
   store::UserRow row;
+  std::optional<store::PasswordRow> password;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
+    ASSIGN_OR_RETURN(password, store::passwords::Get(tx, row.id));
     return absl::OkStatus();
   }));
-  return View(row, reveal);
+  ASSIGN_OR_RETURN(UserView v, View(row, reveal));
+  v.password_at_risk = password && password->at_risk_since.has_value();
+  return v;
 }
 
 absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
@@ -163,8 +167,10 @@ absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
   }
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "users"));
   std::vector<store::UserRow> rows;
+  std::set<std::string> at_risk;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(rows, store::users::List(tx, account, page.after, page.size + 1));
+    ASSIGN_OR_RETURN(at_risk, store::passwords::AtRiskUsers(tx, account));
     return absl::OkStatus();
   }));
   Listing<UserView> out;
@@ -174,6 +180,7 @@ absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
   }
   for (const auto& r : rows) {
     ASSIGN_OR_RETURN(UserView v, View(r, reveal));
+    v.password_at_risk = at_risk.count(r.id) > 0;
     out.items.push_back(std::move(v));
   }
   return out;

@@ -34,6 +34,7 @@ struct UserView {
   std::string email;  // masked unless revealed
   std::string phone;
   bool revealed = false;
+  bool password_at_risk = false;  // set by Get and List
 };
 
 // FAILED_PRECONDITION when `before` is the account's last active admin and

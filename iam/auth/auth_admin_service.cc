@@ -5,6 +5,7 @@
 #include "iam/audit/audit_policy.h"
 #include "iam/auth/lockout_policy.h"
 #include "iam/auth/password_policy.h"
+#include "iam/common/cidr.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/session/session_policy.h"
@@ -246,22 +247,74 @@ absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const accou
   return out;
 }
 
-absl::Status AuthAdminService::ClearSourceBlock(const account::Caller& caller,
-                                                const std::string& kind,
-                                                const std::string& subject) {
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:ClearLoginBlock", caller.account_id));
-  if (!caller.system_account) {
-    return absl::PermissionDeniedError("throttled sources span accounts; system administrators only");
-  }
+namespace {
+
+// The counter key of a source as logins write it: addresses in canonical
+// form, so that "2001:DB8::1" blocks what "2001:db8::1" logs in from.
+absl::StatusOr<std::string> SourceSubject(const std::string& kind, const std::string& subject) {
   if (kind != "ip" && kind != "device") {
     return absl::InvalidArgumentError("kind: must be ip or device");
   }
   RETURN_IF_ERROR(text::CheckFreeText("subject", subject, 128, false));
+  if (kind == "device") return subject;
+  auto ip = IpAddress::Parse(subject);
+  if (!ip) return absl::InvalidArgumentError("subject: not an IP address");
+  return ip->ToString();
+}
+
+absl::Status SystemOnly(const account::Caller& caller) {
+  if (caller.system_account) return absl::OkStatus();
+  return absl::PermissionDeniedError("login sources span accounts; system administrators only");
+}
+
+}  // namespace
+
+absl::StatusOr<LoginBlock> AuthAdminService::BlockSource(const account::Caller& caller,
+                                                         const std::string& kind,
+                                                         const std::string& subject,
+                                                         int64_t duration_seconds,
+                                                         const std::string& reason) {
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:BlockLoginSource", caller.account_id));
+  RETURN_IF_ERROR(SystemOnly(caller));
+  ASSIGN_OR_RETURN(std::string key, SourceSubject(kind, subject));
+  if (duration_seconds != 0 && (duration_seconds < 60 || duration_seconds > 365 * 86400)) {
+    return absl::InvalidArgumentError(
+        "duration_seconds: 0 (until cleared) or 60..31536000");
+  }
+  RETURN_IF_ERROR(text::CheckFreeText("reason", reason, 256));
+  LoginBlock out;
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    const int64_t now = ctx_.base.NowMs();
+    ASSIGN_OR_RETURN(store::CounterRow row, store::login::LockCounter(tx, kind, key));
+    row.lockouts += 1;
+    row.permanent = duration_seconds == 0;
+    row.locked_until = row.permanent ? 0 : now + duration_seconds * 1000;
+    // The pruning job forgets counters whose last failure is a day old and
+    // whose block is over: the block itself counts as the latest event.
+    row.last_failure_at = now;
+    RETURN_IF_ERROR(store::login::PutCounter(tx, row));
+    out = LoginBlock{kind, key, row.failures, row.lockouts, row.permanent, row.locked_until};
+    audit::Event e =
+        account::AuditEvent(caller, caller.account_id, "iam:BlockLoginSource", kind, key);
+    e.detail["permanent"] = row.permanent;
+    if (!row.permanent) e.detail["locked_until"] = row.locked_until;
+    if (!reason.empty()) e.detail["reason"] = reason;
+    return ctx_.base.audit->Append(tx, e);
+  }));
+  return out;
+}
+
+absl::Status AuthAdminService::ClearSourceBlock(const account::Caller& caller,
+                                                const std::string& kind,
+                                                const std::string& subject) {
+  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:ClearLoginBlock", caller.account_id));
+  RETURN_IF_ERROR(SystemOnly(caller));
+  ASSIGN_OR_RETURN(std::string key, SourceSubject(kind, subject));
   return ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(int64_t n, store::login::DeleteCounter(tx, kind, subject));
+    ASSIGN_OR_RETURN(int64_t n, store::login::DeleteCounter(tx, kind, key));
     if (n == 0) return absl::NotFoundError("no such block");
     audit::Event e =
-        account::AuditEvent(caller, caller.account_id, "iam:ClearLoginBlock", kind, subject);
+        account::AuditEvent(caller, caller.account_id, "iam:ClearLoginBlock", kind, key);
     return ctx_.base.audit->Append(tx, e);
   });
 }

@@ -64,6 +64,11 @@ class AuthAdminService {
   // Clears one throttled source (kind "ip" or "device"). System admins only.
   absl::Status ClearSourceBlock(const account::Caller& caller, const std::string& kind,
                                 const std::string& subject);
+  // Blocks logins from one source (kind "ip" or "device") for
+  // `duration_seconds`, or until cleared when 0. System admins only.
+  absl::StatusOr<LoginBlock> BlockSource(const account::Caller& caller, const std::string& kind,
+                                         const std::string& subject, int64_t duration_seconds,
+                                         const std::string& reason);
 
  private:
   AuthContext ctx_;

@@ -38,6 +38,8 @@ struct Target {
   mfa::DeviceFacts device;
   bool enrolled = false;
   bool mfa_in_scope = false;
+  // The right password was found in the risk list at this attempt.
+  bool password_at_risk = false;
 };
 
 bool IsAccountId(const std::string& s) {
@@ -117,6 +119,8 @@ class Attempt {
   absl::Status IssueTicketInTx(store::Tx& tx, bool enroll, const std::string& risk,
                                LoginResult* out);
   absl::StatusOr<LoginResult> Proceed();
+  // Marks or clears the user's password as at risk, auditing a new mark.
+  absl::Status RecordPasswordRisk(store::Tx& tx, int64_t now);
   absl::StatusOr<LoginResult> SignTokens(LoginResult out);
 
   int64_t Now() const { return ctx_.base.NowMs(); }
@@ -240,6 +244,7 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
         return Audit(tx, "failure",
                      t_.user->state != "active" ? "user disabled" : "account not active");
       }
+      RETURN_IF_ERROR(RecordPasswordRisk(tx, now));
       *proceed = true;
       if (open) return ProceedInTx(tx, rehash, &out);
       return absl::OkStatus();
@@ -280,6 +285,26 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
   }));
   if (*proceed && open) return SignTokens(std::move(out));
   return out;
+}
+
+absl::Status Attempt::RecordPasswordRisk(store::Tx& tx, int64_t now) {
+  const bool marked = t_.password->at_risk_since.has_value();
+  if (marked == t_.password_at_risk) return absl::OkStatus();
+  // Only this login knows the password in clear: the mark lasts until the
+  // password changes, or until a login finds it no longer listed.
+  RETURN_IF_ERROR(store::passwords::SetAtRisk(
+      tx, t_.user->id, t_.password_at_risk ? std::optional<int64_t>(now) : std::nullopt));
+  if (!t_.password_at_risk) return absl::OkStatus();
+  audit::Event e;
+  e.account_id = t_.account->id;
+  e.actor = "iamd";
+  e.action = "iam:FlagPasswordAtRisk";
+  e.object_type = "user";
+  e.object_id = t_.user->id;
+  e.source_ip = r_.source_ip;
+  e.detail["username"] = t_.user->username;
+  e.detail["reason"] = "the password is in the list of breached or common passwords";
+  return ctx_.base.audit->Append(tx, e);
 }
 
 absl::StatusOr<LoginResult> Attempt::Proceed() {
@@ -391,8 +416,15 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   } else {
     RETURN_IF_ERROR(ctx_.hasher->VerifyDummy(r_.password));
   }
-  // 5. An expired or reset password: only a change lets the user in.
-  const bool change_due = v.match && PasswordChangeDue(t_.password_policy, *t_.password, now);
+  // 5. A right password that is in the risk list (which may have grown since
+  // it was set) flags the user; the policy may require a change.
+  t_.password_at_risk = v.match && t_.password_policy.blocklist && ctx_.blocklist != nullptr &&
+                        ctx_.blocklist->Contains(r_.password);
+  // 6. An expired, reset or (by policy) at-risk password: only a change
+  // lets the user in.
+  const bool change_due =
+      v.match && (PasswordChangeDue(t_.password_policy, *t_.password, now) ||
+                  (t_.password_at_risk && t_.password_policy.at_risk_action == "require_change"));
   std::string rehash;
   if (v.match && !change_due && v.needs_rehash) {
     ASSIGN_OR_RETURN(rehash, ctx_.hasher->Hash(r_.password));
@@ -401,7 +433,13 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   ASSIGN_OR_RETURN(LoginResult settled, Settle(v.match, !change_due, rehash, &proceed));
   if (!proceed || !change_due) return settled;
   if (r_.new_password.empty()) {
-    return Refuse(LoginStatus::kPasswordChangeRequired, "password change required", 0);
+    ASSIGN_OR_RETURN(LoginResult refused,
+                     Refuse(LoginStatus::kPasswordChangeRequired,
+                            t_.password_at_risk ? "password at risk: change required"
+                                                : "password change required",
+                            0));
+    refused.password_at_risk = t_.password_at_risk;
+    return refused;
   }
   account::Caller actor;
   actor.account_id = t_.account->id;

@@ -46,6 +46,9 @@ struct LoginResult {
   int64_t mfa_ticket_expires_at = 0;
   bool enrollment_required = false;
   std::vector<std::string> recovery_codes;  // after enrolment at login, shown once
+  // kSuccess, kPasswordChangeRequired: the password is in the risk list of
+  // breached and common passwords; the user should change it.
+  bool password_at_risk = false;
 };
 
 }  // namespace iam::auth

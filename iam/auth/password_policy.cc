@@ -27,7 +27,8 @@ nlohmann::json PasswordPolicy::ToJson() const {
           {"history", history},
           {"max_age_days", max_age_days},
           {"min_age_hours", min_age_hours},
-          {"blocklist", blocklist}};
+          {"blocklist", blocklist},
+          {"at_risk_action", at_risk_action}};
 }
 
 absl::StatusOr<PasswordPolicy> PasswordPolicy::FromJson(const nlohmann::json& j) {
@@ -45,6 +46,7 @@ absl::StatusOr<PasswordPolicy> PasswordPolicy::FromJson(const nlohmann::json& j)
   f.Take("max_age_days", &p.max_age_days);
   f.Take("min_age_hours", &p.min_age_hours);
   f.Take("blocklist", &p.blocklist);
+  f.Take("at_risk_action", &p.at_risk_action);
   if (absl::Status s = f.status(); !s.ok()) return s;
   if (absl::Status s = p.Validate(); !s.ok()) return s;
   return p;
@@ -69,6 +71,9 @@ absl::Status PasswordPolicy::Validate() const {
   }
   if (max_age_days > 0 && min_age_hours >= max_age_days * 24) {
     return absl::InvalidArgumentError("min_age_hours: must be shorter than max_age_days");
+  }
+  if (at_risk_action != "warn" && at_risk_action != "require_change") {
+    return absl::InvalidArgumentError("at_risk_action: must be warn or require_change");
   }
   return absl::OkStatus();
 }

@@ -32,6 +32,10 @@ struct PasswordPolicy {
   int max_age_days = 0;           // 0 = passwords never expire
   int min_age_hours = 0;          // 0 = may change again at once
   bool blocklist = true;
+  // A login whose (right) password is in the blocklist, which may have
+  // grown since the password was set: "warn" flags the user and tells them
+  // to change it; "require_change" also allows only a change.
+  std::string at_risk_action = "warn";
 
   nlohmann::json ToJson() const;
   // Every field must be present: an update states them all (nothing is

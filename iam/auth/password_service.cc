@@ -96,7 +96,7 @@ absl::Status PasswordService::Replace(const account::Caller& actor, const store:
                                                    policy.history));
     }
     RETURN_IF_ERROR(store::passwords::Put(
-        tx, store::PasswordRow{user.id, user.account_id, hash, now, must_change}));
+        tx, store::PasswordRow{user.id, user.account_id, hash, now, must_change, std::nullopt}));
     if (sessions.revoke_on_password_change) {
       ASSIGN_OR_RETURN(auto live, store::sessions::ListLiveOfUser(tx, user.id, now));
       for (const auto& s : live) {

@@ -55,13 +55,12 @@ absl::Status SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
         tx, LoginEvent(user.account_id, &user, origin, "failure", "session limit reached"));
   }
   RETURN_IF_ERROR(opened.status());
-  if (!request.rehash.empty()) {
-    ASSIGN_OR_RETURN(auto pw, store::passwords::Get(tx, user.id));
-    if (pw) {
-      pw->hash = request.rehash;
-      RETURN_IF_ERROR(store::passwords::Put(tx, *pw));
-    }
+  ASSIGN_OR_RETURN(auto pw, store::passwords::Get(tx, user.id));
+  if (pw && !request.rehash.empty()) {
+    pw->hash = request.rehash;
+    RETURN_IF_ERROR(store::passwords::Put(tx, *pw));
   }
+  out.password_at_risk = pw && pw->at_risk_since.has_value();
   if (ctx_.devices != nullptr) {
     ASSIGN_OR_RETURN(mfa::MfaPolicy mfa_policy,
                      store::account_policies::Load<mfa::MfaPolicy>(tx, user.account_id, "mfa"));
@@ -83,6 +82,7 @@ absl::Status SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
   audit::Event e = LoginEvent(user.account_id, &user, origin, "success", "");
   e.detail["amr"] = request.amr;
   if (!request.risk.empty()) e.detail["risk"] = request.risk;
+  if (out.password_at_risk) e.detail["password_at_risk"] = true;
   RETURN_IF_ERROR(ctx_.base.audit->Append(tx, e));
   out.status = LoginStatus::kSuccess;
   out.evicted_sessions = opened->evicted;

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "iam/cli/commands.h"
+#include "iam/cli/duration.h"
 #include "iam/cli/output.h"
 
 namespace iam::cli {
@@ -43,19 +44,11 @@ absl::StatusOr<google::protobuf::Timestamp> ParseWhen(const std::string& flag,
       absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) {
     return TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(t));
   }
-  int64_t n = 0;
-  if (text.size() >= 2 && absl::SimpleAtoi(text.substr(0, text.size() - 1), &n) && n > 0) {
-    const char unit = text.back();
-    const absl::Duration d = unit == 'm'   ? absl::Minutes(n)
-                             : unit == 'h' ? absl::Hours(n)
-                             : unit == 'd' ? absl::Hours(24 * n)
-                                           : absl::ZeroDuration();
-    if (d > absl::ZeroDuration()) {
-      return TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(absl::Now() - d));
-    }
+  if (const int64_t age = ParseDurationSeconds(text); age > 0) {
+    return TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(absl::Now() - absl::Seconds(age)));
   }
   return absl::InvalidArgumentError(
-      absl::StrCat(flag, ": an RFC 3339 time, a date (YYYY-MM-DD) or an age (90m, 24h, 7d)"));
+      absl::StrCat(flag, ": an RFC 3339 time, a date (YYYY-MM-DD) or an age (90s, 90m, 24h, 7d)"));
 }
 
 absl::StatusOr<v1::AuditFilter> Filter(const Args& a) {

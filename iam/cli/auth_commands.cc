@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "iam/cli/commands.h"
+#include "iam/cli/duration.h"
 #include "iam/cli/mfa_flow.h"
 #include "iam/cli/output.h"
 #include "iam/cli/secret_input.h"
@@ -150,7 +151,9 @@ int Login(Context& c, const LoginArgs& a) {
   v1::LoginResponse r;
   auto s = InvokeAuth(c, &AuthService::Stub::Login, q, &r);
   if (s.ok() && r.status() == v1::LOGIN_STATUS_PASSWORD_CHANGE_REQUIRED) {
-    std::cerr << "the password must be changed\n";
+    std::cerr << (r.password_at_risk() ? "the password is on a list of breached or common "
+                                         "passwords and must be changed\n"
+                                       : "the password must be changed\n");
     const std::string fresh = ReadSecret("new password: ");
     if (fresh != ReadSecret("new password again: ")) {
       return Fail(absl::InvalidArgumentError("new password: the two entries differ"));
@@ -190,6 +193,10 @@ int Login(Context& c, const LoginArgs& a) {
                 << (p.device_id().empty() ? "-" : p.device_id()) << "\n";
     } else {
       std::cout << "first login\n";
+    }
+    if (r.password_at_risk()) {
+      std::cout << "warning: your password is on a list of breached or common passwords; "
+                   "change it with 'iamctl password change'\n";
     }
   });
 }
@@ -350,6 +357,38 @@ void AddAuthCommands(CLI::App& app, Action* run) {
         v1::ClearLoginBlockResponse r;
         auto s = Invoke(c, &AdminService::Stub::ClearLoginBlock, q, &r);
         return Render(c, s, r, [] { std::cout << "block cleared\n"; });
+      };
+    });
+    struct BlockArgs {
+      std::string kind, subject, duration, reason;
+    };
+    auto k = std::make_shared<BlockArgs>();
+    auto* block = account->add_subcommand("block", "put an address or device on the login blocklist");
+    block->add_option("kind", k->kind)->required()->check(CLI::IsMember({"ip", "device"}));
+    block->add_option("subject", k->subject)->required();
+    block->add_option("--for", k->duration, "lifts itself after 30m, 24h, 7d... (default: until cleared)");
+    block->add_option("--reason", k->reason, "recorded in the audit log");
+    block->callback([run, k] {
+      *run = [k](Context& c) {
+        v1::BlockLoginSourceRequest q;
+        q.set_kind(k->kind);
+        q.set_subject(k->subject);
+        q.set_reason(k->reason);
+        if (!k->duration.empty()) {
+          const int64_t seconds = ParseDurationSeconds(k->duration);
+          if (seconds == 0) {
+            std::cerr << "iamctl: --for: a number followed by s, m, h or d\n";
+            return 2;
+          }
+          q.set_duration_seconds(seconds);
+        }
+        v1::LoginBlock r;
+        auto s = Invoke(c, &AdminService::Stub::BlockLoginSource, q, &r);
+        return Render(c, s, r, [&] {
+          std::cout << r.kind() << " " << r.subject() << " blocked "
+                    << (r.permanent() ? "until cleared" : "until " + FormatTime(r.locked_until(), true))
+                    << "\n";
+        });
       };
     });
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "iam/cli/commands.h"
+#include "iam/cli/duration.h"
 #include "iam/cli/output.h"
 
 namespace iam::cli {
@@ -54,20 +55,6 @@ bool PrincipalOf(const Args& a, v1::PrincipalName* p) {
                                  : v1::PrincipalName::ROLE);
   p->set_name(!a.user.empty() ? a.user : !a.group.empty() ? a.group : a.role);
   return true;
-}
-
-// "90s", "30m", "4h", "7d" in seconds; 0 when malformed.
-int64_t ParseDuration(const std::string& text) {
-  if (text.size() < 2) return 0;
-  int64_t n = 0;
-  if (!absl::SimpleAtoi(text.substr(0, text.size() - 1), &n) || n <= 0) return 0;
-  switch (text.back()) {
-    case 's': return n;
-    case 'm': return n * 60;
-    case 'h': return n * 3600;
-    case 'd': return n * 86400;
-    default: return 0;
-  }
 }
 
 int Done(Context& c, const grpc::Status& s, const google::protobuf::Message& m,
@@ -448,7 +435,7 @@ void AddRole(CLI::App& app, Action* run) {
         q.set_role(a->name);
         if (!PrincipalOf(*a, q.mutable_principal())) return 2;
         if (!a->duration.empty()) {
-          int64_t seconds = ParseDuration(a->duration);
+          int64_t seconds = ParseDurationSeconds(a->duration);
           if (seconds == 0) {
             std::cerr << "iamctl: --for: a number followed by s, m, h or d\n";
             return 2;

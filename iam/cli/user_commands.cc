@@ -37,10 +37,11 @@ void PrintUsers(Context& c, const google::protobuf::RepeatedPtrField<v1::User>& 
   std::vector<std::vector<std::string>> rows;
   for (const auto& u : users) {
     rows.push_back({u.username(), u.id(), EnumLabel(v1::UserState_Name(u.state())),
-                    u.admin() ? "yes" : "", u.email().empty() ? "-" : u.email(),
+                    u.admin() ? "yes" : "", u.password_at_risk() ? "at risk" : "",
+                    u.email().empty() ? "-" : u.email(),
                     u.phone().empty() ? "-" : u.phone(), FormatTime(u.create_time(), true)});
   }
-  PrintTable({"USERNAME", "ID", "STATE", "ADMIN", "EMAIL", "PHONE", "CREATED"}, rows);
+  PrintTable({"USERNAME", "ID", "STATE", "ADMIN", "PASSWORD", "EMAIL", "PHONE", "CREATED"}, rows);
 }
 
 void AddUserCommands(CLI::App& app, Action* run) {

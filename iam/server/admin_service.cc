@@ -16,6 +16,15 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+void BlockToProto(const auth::LoginBlock& b, v1::LoginBlock* out) {
+  out->set_kind(b.kind);
+  out->set_subject(b.subject);
+  out->set_failures(b.failures);
+  out->set_lockouts(b.lockouts);
+  out->set_permanent(b.permanent);
+  if (!b.permanent) *out->mutable_locked_until() = TimeUtil::MillisecondsToTimestamp(b.locked_until);
+}
+
 template <typename Row, typename Msg>
 void AppendAll(const std::vector<Row>& rows, google::protobuf::RepeatedPtrField<Msg>* out) {
   for (const auto& r : rows) ToProto(r, out->Add());
@@ -406,15 +415,7 @@ grpc::Status AdminServiceImpl::ListLoginBlocks(grpc::ServerContext* ctx,
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto blocks,
                      auth_admin_.ListBlocks(c, req->account_id(), req->include_sources()));
-    for (const auto& b : blocks) {
-      v1::LoginBlock* p = out->add_blocks();
-      p->set_kind(b.kind);
-      p->set_subject(b.subject);
-      p->set_failures(b.failures);
-      p->set_lockouts(b.lockouts);
-      p->set_permanent(b.permanent);
-      if (!b.permanent) *p->mutable_locked_until() = TimeUtil::MillisecondsToTimestamp(b.locked_until);
-    }
+    for (const auto& b : blocks) BlockToProto(b, out->add_blocks());
     return absl::OkStatus();
   });
 }
@@ -424,6 +425,18 @@ grpc::Status AdminServiceImpl::ClearLoginBlock(grpc::ServerContext* ctx,
                                                v1::ClearLoginBlockResponse*) {
   return Serve(*this, ctx, [&](const account::Caller& c) {
     return auth_admin_.ClearSourceBlock(c, req->kind(), req->subject());
+  });
+}
+
+grpc::Status AdminServiceImpl::BlockLoginSource(grpc::ServerContext* ctx,
+                                                const v1::BlockLoginSourceRequest* req,
+                                                v1::LoginBlock* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auth::LoginBlock b,
+                     auth_admin_.BlockSource(c, req->kind(), req->subject(),
+                                             req->duration_seconds(), req->reason()));
+    BlockToProto(b, out);
+    return absl::OkStatus();
   });
 }
 

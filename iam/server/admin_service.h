@@ -105,6 +105,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                                v1::ListLoginBlocksResponse*) override;
   grpc::Status ClearLoginBlock(grpc::ServerContext*, const v1::ClearLoginBlockRequest*,
                                v1::ClearLoginBlockResponse*) override;
+  grpc::Status BlockLoginSource(grpc::ServerContext*, const v1::BlockLoginSourceRequest*,
+                                v1::LoginBlock*) override;
   grpc::Status RevokeUserSessions(grpc::ServerContext*, const v1::RevokeUserSessionsRequest*,
                                   v1::RevokeUserSessionsResponse*) override;
   grpc::Status RotateSigningKey(grpc::ServerContext*, const v1::RotateSigningKeyRequest*,

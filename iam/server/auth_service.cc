@@ -107,6 +107,14 @@ void AuthServiceImpl::FillLogin(const auth::LoginResult& result, v1::LoginRespon
     for (const auto& id : result.evicted_sessions) out->add_evicted_session_ids(id);
     out->set_device_token(result.device_token);
   }
+  if (result.password_at_risk) {
+    out->set_password_at_risk(true);
+    out->set_message(result.status == auth::LoginStatus::kSuccess
+                         ? "logged in; your password is on a list of breached or common "
+                           "passwords: change it"
+                         : "your password is on a list of breached or common passwords: "
+                           "change it to continue");
+  }
 }
 
 grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* ctx, const v1::RefreshRequest* req,

@@ -15,6 +15,8 @@ struct PasswordRow {
   std::string hash;  // PHC string
   int64_t changed_at = 0;
   bool must_change = false;
+  // Since when a login found it in the risk list; a new password clears it.
+  std::optional<int64_t> at_risk_since;
 };
 
 struct CounterRow {

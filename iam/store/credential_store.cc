@@ -5,27 +5,43 @@
 namespace iam::store::passwords {
 
 absl::StatusOr<std::optional<PasswordRow>> Get(Tx& tx, const std::string& user_id) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT user_id, account_id, hash, changed_at, must_change "
-                                       "FROM passwords WHERE user_id = ?",
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT user_id, account_id, hash, changed_at, must_change, "
+                                       "at_risk_since FROM passwords WHERE user_id = ?",
                                        {user_id}));
   if (rows.empty()) return std::optional<PasswordRow>();
   const Row& r = rows[0];
   return std::optional<PasswordRow>(
-      PasswordRow{r.Str(0), r.Str(1), r.Str(2), r.Int(3), r.Int(4) != 0});
+      PasswordRow{r.Str(0), r.Str(1), r.Str(2), r.Int(3), r.Int(4) != 0, r.OptInt(5)});
 }
 
 absl::Status Put(Tx& tx, const PasswordRow& p) {
   ASSIGN_OR_RETURN(int64_t n, tx.Exec("UPDATE passwords SET hash = ?, changed_at = ?, "
-                                      "must_change = ? WHERE user_id = ?",
-                                      {p.hash, p.changed_at, int64_t{p.must_change}, p.user_id}));
+                                      "must_change = ?, at_risk_since = ? WHERE user_id = ?",
+                                      {p.hash, p.changed_at, int64_t{p.must_change},
+                                       NullOr(p.at_risk_since), p.user_id}));
   if (n > 0) return absl::OkStatus();
   absl::Status s = tx.Exec("INSERT INTO passwords (user_id, account_id, hash, changed_at, "
-                           "must_change) VALUES (?, ?, ?, ?, ?)",
+                           "must_change, at_risk_since) VALUES (?, ?, ?, ?, ?, ?)",
                            {p.user_id, p.account_id, p.hash, p.changed_at,
-                            int64_t{p.must_change}})
+                            int64_t{p.must_change}, NullOr(p.at_risk_since)})
                        .status();
   if (absl::IsAlreadyExists(s)) return absl::AbortedError("password set concurrently");
   return s;
+}
+
+absl::Status SetAtRisk(Tx& tx, const std::string& user_id, std::optional<int64_t> since) {
+  return tx.Exec("UPDATE passwords SET at_risk_since = ? WHERE user_id = ?",
+                 {NullOr(since), user_id})
+      .status();
+}
+
+absl::StatusOr<std::set<std::string>> AtRiskUsers(Tx& tx, const std::string& account_id) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT user_id FROM passwords WHERE account_id = ? AND "
+                                       "at_risk_since IS NOT NULL",
+                                       {account_id}));
+  std::set<std::string> out;
+  for (const Row& r : rows) out.insert(r.Str(0));
+  return out;
 }
 
 absl::StatusOr<std::vector<std::string>> History(Tx& tx, const std::string& user_id, int limit) {

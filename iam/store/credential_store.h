@@ -4,6 +4,7 @@
 #define IAM_STORE_CREDENTIAL_STORE_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ namespace iam::store::passwords {
 absl::StatusOr<std::optional<PasswordRow>> Get(Tx& tx, const std::string& user_id);
 // Inserts or replaces the user's password.
 absl::Status Put(Tx& tx, const PasswordRow& row);
+// Marks (or, with nullopt, clears) the password as found in the risk list.
+absl::Status SetAtRisk(Tx& tx, const std::string& user_id, std::optional<int64_t> since);
+// The account's users whose password is marked at risk.
+absl::StatusOr<std::set<std::string>> AtRiskUsers(Tx& tx, const std::string& account_id);
 // The newest `limit` earlier hashes, newest first.
 absl::StatusOr<std::vector<std::string>> History(Tx& tx, const std::string& user_id, int limit);
 // Remembers a replaced hash and keeps only the newest `keep`.

@@ -466,6 +466,174 @@ TEST_P(AuthRulesTest, TheConfiguredBlocklistFileRefusesItsPasswords) {
   EXPECT_EQ(Login("bob", "ACME-harbour-2026").status(), v1::LOGIN_STATUS_SUCCESS);
 }
 
+TEST_P(AuthRulesTest, APasswordThatJoinsTheRiskListIsFlaggedAndMayHaveToChange) {
+  // bob's password was fine when set; then the list grew.
+  ASSERT_RPC_OK(SetPassword("bob", "Acme-Harbour-2026", true));
+  const std::string path = ::testing::TempDir() + "/grown-blocklist.txt";
+  {
+    std::ofstream f(path);
+    f << "acme-harbour-2026\n";
+  }
+  server_.reset();
+  config_.password_blocklist_file = path;
+  Start();
+  auto user = [&](const std::string& name) {
+    v1::GetUserRequest r;
+    r.set_username(name);
+    v1::User u;
+    EXPECT_RPC_OK(server_->Call(alice_, &AdminService::Stub::GetUser, r, &u));
+    return u;
+  };
+  EXPECT_FALSE(user("bob").password_at_risk()) << "not known before a login sees it";
+  // A wrong password says nothing, whatever the list holds.
+  v1::LoginResponse wrong = Login("bob", "acme-harbour-2027");
+  EXPECT_EQ(wrong.status(), v1::LOGIN_STATUS_FAILED);
+  EXPECT_FALSE(wrong.password_at_risk());
+
+  EXPECT_EQ(GetPolicy("password")["at_risk_action"], "warn");
+  v1::LoginResponse warned = Login("bob", "Acme-Harbour-2026");
+  ASSERT_EQ(warned.status(), v1::LOGIN_STATUS_SUCCESS);
+  EXPECT_TRUE(warned.password_at_risk());
+  EXPECT_NE(warned.message().find("change it"), std::string::npos) << warned.message();
+  EXPECT_TRUE(user("bob").password_at_risk());
+  EXPECT_FALSE(user("alice").password_at_risk());
+  v1::ListUsersRequest lu;
+  v1::ListUsersResponse listed;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::ListUsers, lu, &listed));
+  int flagged = 0;
+  for (const auto& u : listed.users()) flagged += u.password_at_risk() ? 1 : 0;
+  EXPECT_EQ(flagged, 1);
+  EXPECT_TRUE(Login("bob", "Acme-Harbour-2026").password_at_risk());
+  auto flags = Audit("iam:FlagPasswordAtRisk");
+  ASSERT_EQ(flags.size(), 1u) << "flagged once, not at every login";
+  EXPECT_EQ(flags[0]["_actor"], "iamd");
+  EXPECT_EQ(flags[0]["username"], "bob");
+  EXPECT_EQ(Audit("sts:Login").back()["password_at_risk"], true);
+
+  // The account may require the change before anything else.
+  nlohmann::json p = GetPolicy("password");
+  p["at_risk_action"] = "require_change";
+  SetPolicy("password", p);
+  v1::LoginResponse must = Login("bob", "Acme-Harbour-2026");
+  EXPECT_EQ(must.status(), v1::LOGIN_STATUS_PASSWORD_CHANGE_REQUIRED);
+  EXPECT_TRUE(must.password_at_risk());
+  EXPECT_FALSE(must.has_tokens());
+  v1::LoginRequest r;
+  r.set_account("acme");
+  r.set_username("bob");
+  r.set_password("Acme-Harbour-2026");
+  r.set_new_password("ACME-HARBOUR-2026");
+  v1::LoginResponse changed;
+  EXPECT_RPC(server_->CallAuth("", &AuthService::Stub::Login, r, &changed),
+             grpc::StatusCode::INVALID_ARGUMENT);  // the new one is on the list too
+  r.set_new_password("quiet-meadow-lantern-9");
+  ASSERT_RPC_OK(server_->CallAuth("", &AuthService::Stub::Login, r, &changed));
+  EXPECT_EQ(changed.status(), v1::LOGIN_STATUS_SUCCESS);
+  EXPECT_FALSE(changed.password_at_risk());
+  EXPECT_FALSE(user("bob").password_at_risk()) << "a new password clears the mark";
+
+  p["at_risk_action"] = "explode";
+  v1::SetAccountPolicyRequest bad;
+  bad.set_kind("password");
+  bad.set_document(p.dump());
+  v1::AccountPolicy out;
+  grpc::Status s = server_->Call(alice_, &AdminService::Stub::SetAccountPolicy, bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("at_risk_action"), std::string::npos);
+}
+
+TEST_P(AuthRulesTest, OperatorsBlockAnAddressOrDeviceForAWhileOrUntilCleared) {
+  const std::string system = server_->server().bootstrap().account_id;
+  auto block = [&](const std::string& token, const std::string& kind, const std::string& subject,
+                   int64_t seconds, const std::string& reason, v1::LoginBlock* out) {
+    v1::BlockLoginSourceRequest r;
+    r.set_kind(kind);
+    r.set_subject(subject);
+    r.set_duration_seconds(seconds);
+    r.set_reason(reason);
+    return server_->Call(token, &AdminService::Stub::BlockLoginSource, r, out);
+  };
+  v1::LoginBlock b;
+  EXPECT_RPC(block(alice_, "ip", "198.51.100.66", 3600, "", &b),
+             grpc::StatusCode::PERMISSION_DENIED);  // sources span accounts
+
+  // Hostile and malformed requests are refused, naming the field, and
+  // leave nothing behind.
+  struct Bad {
+    std::string kind, subject;
+    int64_t seconds;
+    std::string reason, field;
+  };
+  for (const Bad& bad : std::vector<Bad>{
+           {"user", "bob", 0, "", "kind"},
+           {"ip", "not-an-ip", 0, "", "subject"},
+           {"ip", "198.51.100.0/24", 0, "", "subject"},
+           {"ip", "", 0, "", "subject"},
+           {"device", std::string(10000, 'd'), 0, "", "subject"},
+           {"device", "line\nbreak", 0, "", "subject"},
+           {"device", "dev", 30, "", "duration_seconds"},
+           {"device", "dev", -5, "", "duration_seconds"},
+           {"device", "dev", 400 * 86400, "", "duration_seconds"},
+           {"device", "dev", 0, std::string(300, 'r'), "reason"},
+       }) {
+    grpc::Status st = block(root_, bad.kind, bad.subject, bad.seconds, bad.reason, &b);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad.field;
+    EXPECT_NE(st.error_message().find(bad.field), std::string::npos) << st.error_message();
+  }
+  EXPECT_TRUE(Blocks(true).empty());
+  EXPECT_TRUE(Audit("iam:BlockLoginSource", system).empty());
+
+  // An address for an hour.
+  ASSERT_RPC_OK(block(root_, "ip", "198.51.100.66", 3600, "abuse report #12", &b));
+  EXPECT_EQ(b.kind(), "ip");
+  EXPECT_FALSE(b.permanent());
+  v1::LoginResponse refused = Login("bob", kBobPassword, "198.51.100.66");
+  EXPECT_EQ(refused.status(), v1::LOGIN_STATUS_THROTTLED);
+  EXPECT_EQ(refused.retry_after_ms(), 3600 * 1000);
+  EXPECT_EQ(Login("bob", kBobPassword, "198.51.100.67").status(), v1::LOGIN_STATUS_SUCCESS);
+  // IPv6 in any spelling is one address.
+  ASSERT_RPC_OK(block(root_, "ip", "2001:DB8:0:0::7", 3600, "", &b));
+  EXPECT_EQ(b.subject(), "2001:db8::7");
+  EXPECT_EQ(Login("bob", kBobPassword, "2001:db8::7").status(), v1::LOGIN_STATUS_THROTTLED);
+  // A device until cleared; an injection string is just a device id.
+  const std::string odd = "x'); DELETE FROM login_counters; --";
+  ASSERT_RPC_OK(block(root_, "device", odd, 0, "", &b));
+  ASSERT_RPC_OK(block(root_, "device", "lost-laptop", 0, "reported stolen", &b));
+  EXPECT_TRUE(b.permanent());
+  EXPECT_EQ(Login("bob", kBobPassword, "198.51.100.70", "web", "", "lost-laptop").status(),
+            v1::LOGIN_STATUS_THROTTLED);
+  int listed = 0;
+  for (const auto& x : Blocks(true)) {
+    listed += (x.kind() == "device" && (x.subject() == odd || x.subject() == "lost-laptop") &&
+               x.permanent()) ||
+              (x.kind() == "ip" && !x.permanent());
+  }
+  EXPECT_EQ(listed, 4);
+  auto recorded = Audit("iam:BlockLoginSource", system);
+  ASSERT_EQ(recorded.size(), 4u);
+  EXPECT_EQ(recorded[0]["reason"], "abuse report #12");
+  EXPECT_EQ(recorded[3]["permanent"], true);
+
+  // The hour passes; the device stays blocked, pruning or not.
+  clock_.Advance(absl::Hours(1) + absl::Seconds(1));
+  EXPECT_EQ(Login("bob", kBobPassword, "198.51.100.66").status(), v1::LOGIN_STATUS_SUCCESS);
+  clock_.Advance(absl::Hours(24 * 400));
+  server_->server().RunMaintenance();
+  EXPECT_EQ(Login("bob", kBobPassword, "198.51.100.70", "web", "", "lost-laptop").status(),
+            v1::LOGIN_STATUS_THROTTLED);
+  // The expired address blocks were pruned; the permanent ones remain.
+  std::vector<v1::LoginBlock> left = Blocks(true);
+  EXPECT_EQ(left.size(), 2u);
+  for (const auto& x : left) EXPECT_TRUE(x.permanent()) << x.subject();
+  v1::ClearLoginBlockRequest cl;
+  cl.set_kind("device");
+  cl.set_subject("lost-laptop");
+  v1::ClearLoginBlockResponse clr;
+  ASSERT_RPC_OK(server_->Call(root_, &AdminService::Stub::ClearLoginBlock, cl, &clr));
+  EXPECT_EQ(Login("bob", kBobPassword, "198.51.100.70", "web", "", "lost-laptop").status(),
+            v1::LOGIN_STATUS_SUCCESS);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuthRulesTest,
                          ::testing::Values(Backend::kSqlite, Backend::kMysql),
                          testing::BackendParamName());

@@ -99,6 +99,39 @@ id=$($iamctl --profile acme session list --user bob -o json \
 $iamctl --profile acme session revoke "$id" | grep -q "session revoked" || fail "revoke by id"
 if $iamctl --profile bob whoami 2>/dev/null; then fail "a revoked session still works"; fi
 
+# A password on the risk list: set while the account's blocklist was off,
+# then found by the next login once it is on again.
+$iamctl --profile acme account set-session-policy --set on_limit=evict_oldest >/dev/null
+$iamctl --profile acme account set-password-policy --set blocklist=false >/dev/null
+echo "password123" | $iamctl --profile acme user set-password bob --permanent >/dev/null \
+  || fail "set a listed password with the blocklist off"
+$iamctl --profile acme account set-password-policy --set blocklist=true >/dev/null
+echo "password123" | $iamctl --profile bob login --account acme --username bob >"$dir/out" \
+  || fail "login with an at-risk password: $(cat "$dir/out")"
+grep -q "warning: your password is on a list of breached or common passwords" "$dir/out" \
+  || fail "no at-risk warning: $(cat "$dir/out")"
+$iamctl --profile acme user get bob | grep -q "at risk" || fail "bob not flagged for admins"
+$iamctl --profile acme account set-password-policy --set at_risk_action=require_change >/dev/null
+printf 'password123\nsilver-lantern-cove-8\nsilver-lantern-cove-8\n' \
+  | $iamctl --profile bob login --account acme --username bob >"$dir/out" 2>"$dir/err" \
+  || fail "forced change of an at-risk password: $(cat "$dir/err")"
+grep -q "breached or common passwords and must be changed" "$dir/err" || fail "$(cat "$dir/err")"
+if $iamctl --profile acme user get bob | grep -q "at risk"; then fail "flag not cleared"; fi
+
+# Operators put sources on the login blocklist, for a while or until cleared.
+$iamctl $root account block ip 203.0.113.99 --for 2h --reason "abuse report" \
+  | grep -q "ip 203.0.113.99 blocked until 20" || fail "block an address"
+$iamctl $root account block device lost-laptop | grep -q "blocked until cleared" \
+  || fail "block a device"
+$iamctl $root account login-blocks --sources >"$dir/out"
+grep -q "203.0.113.99" "$dir/out" && grep -q "lost-laptop" "$dir/out" || fail "blocks not listed"
+if $iamctl $root account block ip not-an-ip 2>"$dir/err"; then fail "a malformed address blocked"; fi
+grep -q "INVALID_ARGUMENT: subject" "$dir/err" || fail "bad address: $(cat "$dir/err")"
+if $iamctl $root account block ip 203.0.113.98 --for soon 2>/dev/null; then fail "--for soon"; fi
+if $iamctl --profile acme account block ip 203.0.113.97 2>"$dir/err"; then fail "a tenant admin blocked"; fi
+grep -q PERMISSION_DENIED "$dir/err" || fail "tenant block: $(cat "$dir/err")"
+$iamctl $root account clear-block device lost-laptop | grep -q "block cleared" || fail "clear"
+
 kill -TERM "$pid"; wait "$pid"; pid=
 for secret in first-temporary-pw harbour-lantern-41 "$(grep -m1 refresh_token "$dir/iamctl.conf" | sed 's/.*= //')"; do
   if grep -qF "$secret" "$dir/stderr" "$dir/stdout"; then fail "a secret appears in the logs"; fi
