@@ -288,8 +288,13 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
 }
 
 absl::Status Attempt::RecordPasswordRisk(store::Tx& tx, int64_t now) {
-  const bool marked = t_.password->at_risk_since.has_value();
-  if (marked == t_.password_at_risk) return absl::OkStatus();
+  if (t_.password->at_risk_since.has_value() == t_.password_at_risk) return absl::OkStatus();
+  // Read again under the subject's row lock: of two logins racing, one
+  // marks and audits.
+  ASSIGN_OR_RETURN(auto current, store::passwords::Get(tx, t_.user->id));
+  if (!current || current->at_risk_since.has_value() == t_.password_at_risk) {
+    return absl::OkStatus();
+  }
   // Only this login knows the password in clear: the mark lasts until the
   // password changes, or until a login finds it no longer listed.
   RETURN_IF_ERROR(store::passwords::SetAtRisk(

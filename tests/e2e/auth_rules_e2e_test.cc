@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -491,6 +493,14 @@ TEST_P(AuthRulesTest, APasswordThatJoinsTheRiskListIsFlaggedAndMayHaveToChange) 
   EXPECT_FALSE(wrong.password_at_risk());
 
   EXPECT_EQ(GetPolicy("password")["at_risk_action"], "warn");
+  // Logins racing to find it first: every one is told, one records it.
+  std::atomic<int> told{0};
+  std::vector<std::thread> racing;
+  for (int i = 0; i < 6; ++i) {
+    racing.emplace_back([&] { told += Login("bob", "Acme-Harbour-2026").password_at_risk(); });
+  }
+  for (auto& t : racing) t.join();
+  EXPECT_EQ(told, 6);
   v1::LoginResponse warned = Login("bob", "Acme-Harbour-2026");
   ASSERT_EQ(warned.status(), v1::LOGIN_STATUS_SUCCESS);
   EXPECT_TRUE(warned.password_at_risk());
