@@ -46,7 +46,7 @@ case $cmd in
     mariadb --no-defaults --socket="$dir/mysqld.sock" -uroot <<SQL
 CREATE DATABASE iam_test;
 CREATE USER 'iam'@'127.0.0.1' IDENTIFIED BY '$pw';
-GRANT ALL PRIVILEGES ON *.* TO 'iam'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO 'iam'@'127.0.0.1' WITH GRANT OPTION;
 SQL
     echo "mysql://iam:$pw@127.0.0.1:$(cat "$dir/port")/iam_test" >"$dir/url"
     echo "mariadb: listening on 127.0.0.1:$(cat "$dir/port") (data in $dir)"

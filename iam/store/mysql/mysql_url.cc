@@ -25,6 +25,26 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view s, absl::string_view
   return out;
 }
 
+absl::StatusOr<MysqlHost> ParseHostPort(absl::string_view hostport) {
+  MysqlHost h;
+  // A port follows the last ':' unless that colon is inside "[v6 address]".
+  const size_t colon = hostport.rfind(':');
+  const size_t bracket = hostport.rfind(']');
+  if (colon != absl::string_view::npos &&
+      (bracket == absl::string_view::npos || colon == bracket + 1)) {
+    if (!absl::SimpleAtoi(hostport.substr(colon + 1), &h.port) || h.port <= 0 || h.port > 65535) {
+      return absl::InvalidArgumentError("mysql url: bad port");
+    }
+    hostport = hostport.substr(0, colon);
+  }
+  if (hostport.size() >= 2 && hostport.front() == '[' && hostport.back() == ']') {
+    hostport = hostport.substr(1, hostport.size() - 2);
+  }
+  if (hostport.empty()) return absl::InvalidArgumentError("mysql url: a host is missing");
+  h.host = std::string(hostport);
+  return h;
+}
+
 }  // namespace
 
 absl::StatusOr<MysqlOptions> ParseMysqlUrl(absl::string_view url) {
@@ -57,22 +77,12 @@ absl::StatusOr<MysqlOptions> ParseMysqlUrl(absl::string_view url) {
       return absl::InvalidArgumentError("mysql url: database name must be [A-Za-z0-9_$]");
     }
   }
-  absl::string_view hostport = rest.substr(0, slash);
-  // A port follows the last ':' unless that colon is inside "[v6 address]".
-  const size_t colon = hostport.rfind(':');
-  const size_t bracket = hostport.rfind(']');
-  if (colon != absl::string_view::npos &&
-      (bracket == absl::string_view::npos || colon == bracket + 1)) {
-    if (!absl::SimpleAtoi(hostport.substr(colon + 1), &o.port) || o.port <= 0 || o.port > 65535) {
-      return absl::InvalidArgumentError("mysql url: bad port");
-    }
-    hostport = hostport.substr(0, colon);
+  absl::string_view hostlist = rest.substr(0, slash);
+  for (absl::string_view hostport : absl::StrSplit(hostlist, ',')) {
+    ASSIGN_OR_RETURN(MysqlHost h, ParseHostPort(hostport));
+    o.hosts.push_back(std::move(h));
   }
-  if (hostport.size() >= 2 && hostport.front() == '[' && hostport.back() == ']') {
-    hostport = hostport.substr(1, hostport.size() - 2);
-  }
-  if (hostport.empty()) return absl::InvalidArgumentError("mysql url: the host is missing");
-  o.host = std::string(hostport);
+  if (o.hosts.size() > 16) return absl::InvalidArgumentError("mysql url: at most 16 hosts");
   for (absl::string_view kv : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
     if (p.first == "pool") {
@@ -83,6 +93,11 @@ absl::StatusOr<MysqlOptions> ParseMysqlUrl(absl::string_view url) {
       if (!absl::SimpleAtoi(p.second, &o.connect_timeout_seconds) ||
           o.connect_timeout_seconds < 1) {
         return absl::InvalidArgumentError("mysql url: bad connect_timeout");
+      }
+    } else if (p.first == "host_retry_ms") {
+      if (!absl::SimpleAtoi(p.second, &o.host_retry_ms) || o.host_retry_ms < 100 ||
+          o.host_retry_ms > 600000) {
+        return absl::InvalidArgumentError("mysql url: host_retry_ms must be 100 to 600000");
       }
     } else {
       return absl::InvalidArgumentError("mysql url: unknown parameter");
