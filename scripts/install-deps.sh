@@ -9,7 +9,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev
   libargon2-dev liboath-dev oathtool
-  libmysqlcppconn-dev mariadb-server mariadb-client
+  libmysqlcppconn-dev mariadb-server mariadb-client galera-4 rsync
   libsqlite3-dev sqlite3
   libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev

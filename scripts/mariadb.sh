@@ -4,8 +4,9 @@
 #   scripts/mariadb.sh start DIR     # initialise and start
 #   scripts/mariadb.sh stop DIR      # stop (data kept)
 #   scripts/mariadb.sh restart DIR   # stop and start again, same port and data
+#   scripts/mariadb.sh kill DIR      # kill -9 the server (a crash; data kept)
 set -euo pipefail
-cmd=${1:?start|stop|restart} dir=${2:?data directory}
+cmd=${1:?start|stop|restart|kill} dir=${2:?data directory}
 PATH=$PATH:/usr/sbin:/usr/bin
 user=$(id -un)
 
@@ -53,5 +54,13 @@ SQL
     ;;
   stop) stop ;;
   restart) stop; serve ;;
-  *) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
+  kill)
+    if [ -f "$dir/mysqld.pid" ]; then
+      pid=$(cat "$dir/mysqld.pid")
+      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+      rm -f "$dir/mysqld.pid"
+    fi
+    ;;
+  *) echo "usage: $0 start|stop|restart|kill DIR" >&2; exit 2 ;;
 esac

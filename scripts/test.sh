@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything and runs the whole test suite, the MySQL backend against
-# a real MariaDB server started here (and stopped at the end), after a
-# bounded libFuzzer run of the policy engine.
+# a real MariaDB server and a real 3-node MariaDB Galera cluster started here
+# (and stopped at the end), after a bounded libFuzzer run of the policy
+# engine.
 #   scripts/test.sh              # release build (under CI=true: then ASan+UBSan too)
 #   scripts/test.sh --sanitize   # ASan + UBSan build only, in build-asan/
 set -euo pipefail
@@ -32,10 +33,19 @@ for suite in "${suites[@]}"; do build "$suite"; done
 if [ "${suites[0]}" = release ]; then bash scripts/fuzz.sh "${IAM_FUZZ_SECONDS:-60}"; fi
 
 mariadb_dir=$(mktemp -d /tmp/iam-mariadb.XXXXXX)
-trap 'bash scripts/mariadb.sh stop "$mariadb_dir"; rm -rf "$mariadb_dir"' EXIT
+galera_dir=$(mktemp -d /tmp/iam-galera.XXXXXX)
+cleanup() {
+  bash scripts/mariadb.sh stop "$mariadb_dir" || true
+  bash scripts/galera.sh stop "$galera_dir" || true
+  rm -rf "$mariadb_dir" "$galera_dir"
+}
+trap cleanup EXIT
 bash scripts/mariadb.sh start "$mariadb_dir"
+# A 3-node MariaDB Galera cluster for the replicated-store tests.
+bash scripts/galera.sh start "$galera_dir"
 IAM_TEST_MYSQL_URL=$(cat "$mariadb_dir/url")
-export IAM_TEST_MYSQL_URL IAM_REQUIRE_MYSQL=1
+IAM_TEST_GALERA_URL=$(cat "$galera_dir/url")
+export IAM_TEST_MYSQL_URL IAM_TEST_GALERA_URL IAM_TEST_GALERA_DIR=$galera_dir IAM_REQUIRE_MYSQL=1
 
 status=0
 for suite in "${suites[@]}"; do

@@ -3,6 +3,10 @@
 // the configured number of counted failures, and 20 parallel logins under a
 // limit of 3 open exactly 3 sessions; a policy change made through one
 // replica decides on the other within a second.
+// On a Galera cluster (the store URL lists its nodes; IAM_TEST_GALERA_DIR
+// names the test cluster) each replica prefers another node, and two more
+// cases run: creates racing through both nodes are all on every node, and
+// a replica whose node is killed fails over and comes back.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -10,11 +14,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <set>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "iam/store/open_database.h"
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "iam/v1/auth_service.grpc.pb.h"
 #include "iam/v1/authz_service.grpc.pb.h"
@@ -39,6 +51,19 @@ std::string FirstLine(const std::string& path) {
   std::string line;
   std::getline(in, line);
   return line;
+}
+
+// The hosts of a store URL, rotated so that replica i prefers host i.
+std::string ReplicaUrl(const std::string& url, int i) {
+  const size_t at = url.rfind('@') + 1, slash = url.find('/', at);
+  std::vector<std::string> hosts = absl::StrSplit(url.substr(at, slash - at), ',');
+  std::rotate(hosts.begin(), hosts.begin() + (i % hosts.size()), hosts.end());
+  return url.substr(0, at) + absl::StrJoin(hosts, ",") + url.substr(slash);
+}
+
+std::string GaleraDir() {
+  const char* d = std::getenv("IAM_TEST_GALERA_DIR");
+  return d == nullptr ? "" : d;
 }
 
 class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
@@ -70,6 +95,10 @@ class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
     const std::string ready = dir_ + "/ready" + std::to_string(i);
     const std::string key = dir_ + "/key" + std::to_string(i);
     const std::string log = dir_ + "/log" + std::to_string(i);
+    // host_retry_ms: a replica tries its preferred node again soon after it
+    // comes back.
+    const std::string url =
+        ReplicaUrl(t_->url(), i) + (galera() ? "&host_retry_ms=500" : "");
     Process p;
     p.pid = ::fork();
     if (p.pid == 0) {
@@ -78,7 +107,7 @@ class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
       ::dup2(fd, 2);
       ::setenv("IAM_MASTER_KEY", testing::kTestMasterKey, 1);
       ::execl(IAMD_PATH, "iamd", "--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
-              "--store", t_->url().c_str(), "--data-dir", dir_.c_str(), "--ready-file",
+              "--store", url.c_str(), "--data-dir", dir_.c_str(), "--ready-file",
               ready.c_str(), "--bootstrap-key-file", key.c_str(), "--issuer",
               "https://iam.example.test", "--argon2-memory-kib", "1024", "--argon2-iterations",
               "1", "--throttle-slow-after", "1000", "--throttle-block-after", "2000",
@@ -144,6 +173,42 @@ class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
     set.set_document(doc.dump());
     EXPECT_TRUE(Admin(0, alice_, &v1::AdminService::Stub::SetAccountPolicy, set, &p).ok());
     return acct.account().id();
+  }
+
+  bool galera() const {
+    return !GaleraDir().empty() && t_->url().find(',') != std::string::npos;
+  }
+  std::string DatabaseName() const {
+    const std::string& url = t_->url();
+    const size_t slash = url.rfind('/') + 1;
+    return url.substr(slash, url.find('?', slash) - slash);
+  }
+  // Runs SQL on node n of the test cluster, in this test's database.
+  std::vector<store::Row> OnNode(int n, const std::string& sql,
+                                 const std::vector<store::Value>& params) {
+    const std::string node = FirstLine(GaleraDir() + "/node" + std::to_string(n) + "/url");
+    auto db = store::OpenDatabase(node.substr(0, node.rfind('/') + 1) + DatabaseName(),
+                                  {1, false, 0});
+    EXPECT_TRUE(db.ok()) << db.status();
+    std::vector<store::Row> rows;
+    if (!db.ok()) return rows;
+    EXPECT_TRUE((*db)->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+                       auto r = tx.Query(sql, params);
+                       if (r.ok()) rows = std::move(r).value();
+                       return r.status();
+                     }).ok());
+    return rows;
+  }
+  int Galera(const std::string& what, int n) {
+    return std::system(absl::StrCat("bash ", IAM_SOURCE_DIR, "/scripts/galera.sh ", what, " ",
+                                    GaleraDir(), " ", n, " >/dev/null")
+                           .c_str());
+  }
+  grpc::Status CreateGroup(int i, const std::string& name) {
+    v1::CreateGroupRequest r;
+    r.set_name(name);
+    v1::Group g;
+    return Admin(i, alice_, &v1::AdminService::Stub::CreateGroup, r, &g);
   }
 
   std::unique_ptr<testing::TestDatabase> t_;
@@ -280,6 +345,72 @@ TEST_P(TwoProcessesTest, RevokedCredentialsStopWorkingOnEveryReplicaWithinASecon
   EXPECT_EQ(who(1, alice_), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(refused_within_a_second(0, token));
   EXPECT_TRUE(refused_within_a_second(0, alice_));
+}
+
+TEST_P(TwoProcessesTest, OnGaleraEveryAcknowledgedCreateIsOnEveryNode) {
+  if (!galera()) GTEST_SKIP() << "not on the Galera test cluster";
+  const std::string account = Prepare("session", {{"max_sessions_per_user", 3}});
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string name = absl::StrCat("g", t, "-", i);
+        grpc::Status s = CreateGroup(t % 2, name);
+        if (s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          acknowledged.push_back(name);
+        } else {
+          ++refused;
+          EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_GE(acknowledged.size(), 190u) << refused << " refused";
+  for (int n = 1; n <= 3; ++n) {
+    std::set<std::string> present;
+    for (const auto& row :
+         OnNode(n, "SELECT name FROM user_groups WHERE account_id = ?", {account})) {
+      present.insert(row.Str(0));
+    }
+    for (const auto& name : acknowledged) {
+      EXPECT_TRUE(present.count(name)) << name << " acknowledged but absent on node " << n;
+    }
+  }
+}
+
+TEST_P(TwoProcessesTest, OnGaleraAReplicaWhoseNodeDiesFailsOverAndComesBack) {
+  if (!galera()) GTEST_SKIP() << "not on the Galera test cluster";
+  Prepare("session", {{"max_sessions_per_user", 3}});
+  ASSERT_TRUE(CreateGroup(1, "before").ok());
+  // Replica 1 prefers node 2.
+  ASSERT_EQ(Galera("kill", 2), 0);
+  const auto killed = std::chrono::steady_clock::now();
+  int served = 0;
+  for (int i = 0; i < 20; ++i) {
+    grpc::Status s = CreateGroup(1, absl::StrCat("during-", i));
+    if (s.ok()) ++served;
+  }
+  const auto took = std::chrono::steady_clock::now() - killed;
+  EXPECT_EQ(served, 20) << "replica 1 did not fail over to another node";
+  EXPECT_LT(took, std::chrono::seconds(10));
+  // Node 2 rejoins; replica 1 goes back to it within a few retry periods.
+  ASSERT_EQ(Galera("start-node", 2), 0);
+  const std::string name = DatabaseName();
+  bool back = false;
+  for (int i = 0; i < 100 && !back; ++i) {
+    ASSERT_TRUE(CreateGroup(1, absl::StrCat("after-", i)).ok());
+    back = !OnNode(2, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ?", {name}).empty();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(back) << "replica 1 never came back to node 2";
+  const auto on2 = OnNode(2, "SELECT COUNT(*) FROM user_groups WHERE name LIKE 'during-%'", {});
+  ASSERT_FALSE(on2.empty());
+  EXPECT_EQ(on2[0].Int(0), 20) << "node 2 did not receive what was written while it was down";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TwoProcessesTest,

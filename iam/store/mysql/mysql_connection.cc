@@ -117,12 +117,15 @@ absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(
 template <typename T, typename F>
 absl::StatusOr<T> MysqlConnection::Guard(F&& f) {
   if (broken()) return absl::UnavailableError("the database connection is unusable");
+  if (rolled_back_) return *rolled_back_;
   try {
     return f();
   } catch (const sql::SQLException& e) {
     last_code_ = e.getErrorCode();
     last_error_ = Classify(last_code_);
-    return StatusOf(e);
+    absl::Status s = StatusOf(e);
+    if (*last_error_ == ErrorClass::kRetryable) rolled_back_ = s;
+    return s;
   } catch (const std::exception& e) {
     last_code_ = -1;
     last_error_ = ErrorClass::kUnavailable;
@@ -186,6 +189,7 @@ absl::Status MysqlConnection::Run(const std::string& sql) {
 
 void MysqlConnection::Rollback() {
   if (broken()) return;
+  rolled_back_.reset();
   // A failed ROLLBACK marks the connection broken through Guard.
   Run("ROLLBACK").IgnoreError();
 }

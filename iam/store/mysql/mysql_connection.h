@@ -66,6 +66,12 @@ class MysqlConnection final : public Tx {
   int64_t server_id_ = 0;
   bool galera_ = false;
   std::optional<ErrorClass> last_error_;
+  // Set when the server rolled the transaction back (deadlock, Galera
+  // certification or brute-force abort): every later statement of the
+  // transaction, COMMIT included, is refused until Rollback(). Without it a
+  // caller that tolerated the error would go on in a new implicit
+  // transaction and commit half of its work.
+  std::optional<absl::Status> rolled_back_;
   int last_code_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -155,7 +156,13 @@ int MysqlDatabase::PreferredHostForTesting() {
 absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {
   absl::Status result;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+    if (attempt > 0) {
+      // Jittered, so that transactions that conflicted do not meet again.
+      thread_local std::minstd_rand jitter(std::random_device{}());
+      const int base = 10 << attempt;
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(base / 2 + static_cast<int>(jitter() % base)));
+    }
     // No connection to be had anywhere: every host is down or unreachable,
     // and a retry would only make the caller wait out more connect timeouts.
     ASSIGN_OR_RETURN(auto conn, Borrow());
@@ -165,37 +172,29 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
       if (before_commit_) before_commit_(conn->server_id());
       committing = true;
       result = conn->Commit();
-    } else {
-      conn->Rollback();
     }
     const std::optional<ErrorClass> error = conn->last_error();
     const int code = conn->last_error_code();
+    // Also after a refused COMMIT: the connection goes back clean.
+    if (!result.ok()) conn->Rollback();
     Return(std::move(conn));
     if (result.ok()) return result;
-    if (!error) {
-      // The function's own answer, not the database's.
-      if (absl::IsAborted(result)) continue;
-      return result;
+    if (error == ErrorClass::kConnection) {
+      // Lost during COMMIT: the server may or may not have committed, and
+      // re-running could apply the change twice. The caller is told.
+      if (committing) {
+        return absl::UnavailableError(
+            "the database connection was lost during commit; outcome unknown");
+      }
+      continue;  // lost before COMMIT: nothing was applied
     }
-    switch (*error) {
-      case ErrorClass::kRetryable:
-        continue;
-      case ErrorClass::kCaller:
-        return result;
-      case ErrorClass::kConnection:
-        // Lost during COMMIT: the server may or may not have committed, and
-        // re-running could apply the change twice. The caller is told.
-        if (committing) {
-          return absl::UnavailableError(
-              "the database connection was lost during commit; outcome unknown");
-        }
-        continue;  // lost before COMMIT: nothing was applied
-      case ErrorClass::kUnavailable:
-        // The host refused (read-only, not ready): nothing was applied, and
-        // another host may serve. Anything else unknown is not re-run.
-        if (HostCannotServe(code)) continue;
-        return result;
-    }
+    // The server rolled the transaction back (deadlock, certification), or
+    // the function itself asks for a new try (a row created concurrently).
+    if (error == ErrorClass::kRetryable || absl::IsAborted(result)) continue;
+    // The host refused (read-only, not ready): nothing was applied, and
+    // another host may serve. Anything else unknown is not re-run.
+    if (error == ErrorClass::kUnavailable && HostCannotServe(code)) continue;
+    return result;
   }
   return result;
 }

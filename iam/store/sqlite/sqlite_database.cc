@@ -2,14 +2,15 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <thread>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "iam/common/status_macros.h"
+#include "iam/store/migration_lock.h"
 
 namespace iam::store::sqlite {
 namespace {
@@ -210,12 +211,14 @@ absl::Status SqliteDatabase::Transact(TxMode mode, const std::function<absl::Sta
 }
 
 absl::Status SqliteDatabase::Migrate(const std::vector<Migration>& migrations, int64_t now_ms) {
-  // A file lock beside the database keeps two processes from migrating at once.
-  const std::string lock_path = options_.path + ".migrate.lock";
-  const int fd = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::UnavailableError("sqlite: cannot open the migration lock file");
-  ::flock(fd, LOCK_EX);
-  absl::Status s = [&]() -> absl::Status {
+  // The same row lock as on every backend (migration_lock.h).
+  MigrationLockOptions lock_options;
+  lock_options.now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  return WithMigrationLock(*this, lock_options, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(auto conn, Borrow());
     absl::Status st = conn->Run(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
@@ -245,10 +248,7 @@ absl::Status SqliteDatabase::Migrate(const std::vector<Migration>& migrations, i
       }
     }
     return absl::OkStatus();
-  }();
-  ::flock(fd, LOCK_UN);
-  ::close(fd);
-  return s;
+  });
 }
 
 }  // namespace iam::store::sqlite

@@ -1,15 +1,22 @@
 // The store contract: every test runs against SQLite and against MySQL.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "iam/audit/audit_log.h"
 #include "iam/common/clock.h"
 #include "iam/common/status_macros.h"
 #include "iam/store/account_store.h"
 #include "iam/store/audit_store.h"
 #include "iam/store/mysql/mysql_database.h"
+#include "iam/store/open_database.h"
 #include "iam/store/user_store.h"
 #include "schemas/migrations.h"
 #include "tests/support/status_matchers.h"
@@ -43,6 +50,7 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
   }
 
   std::unique_ptr<testing::TestDatabase> t_;
+  std::string fresh_db_;
 };
 
 TEST_P(StoreContractTest, MigrationsAreRecordedAndIdempotent) {
@@ -210,6 +218,58 @@ TEST_P(StoreContractTest, DeadlockedTransactionsAreRetriedUntilBothCommit) {
     EXPECT_GE(attempts.load(), 3) << "no deadlock was retried";
   } else {
     EXPECT_EQ(attempts.load(), 2);
+  }
+}
+
+// Replicas starting at once on an empty database (on Galera, through
+// different nodes): one applies the migrations, the others wait for the
+// lock row and find them applied.
+TEST_P(StoreContractTest, ReplicasStartingAtOnceMigrateOnce) {
+  std::string url;
+  if (GetParam() == Backend::kSqlite) {
+    url = "sqlite://" + t_->dir() + "/fresh.db";
+  } else {
+    const std::string name = "iam_m_" + std::to_string(::getpid()) + "_" +
+                             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
+    ASSERT_OK(Write([&](Tx& tx) { return tx.Exec("CREATE DATABASE " + name, {}).status(); }));
+    fresh_db_ = name;
+    url = t_->url().substr(0, t_->url().rfind('/') + 1) + name;
+  }
+  // The hosts of a cluster URL, rotated: replica i prefers node i.
+  auto rotated = [&](int i) {
+    const size_t at = url.rfind('@') + 1, slash = url.find('/', at);
+    std::vector<std::string> hosts = absl::StrSplit(url.substr(at, slash - at), ',');
+    std::rotate(hosts.begin(), hosts.begin() + (i % hosts.size()), hosts.end());
+    return url.substr(0, at) + absl::StrJoin(hosts, ",") + url.substr(slash);
+  };
+  constexpr int kReplicas = 4;
+  std::vector<absl::Status> results(kReplicas);
+  std::vector<std::unique_ptr<Database>> dbs(kReplicas);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kReplicas; ++i) {
+    threads.emplace_back([&, i] {
+      OpenOptions o;
+      o.pool_size = 2;
+      auto db = OpenDatabase(GetParam() == Backend::kSqlite ? url : rotated(i), o);
+      results[i] = db.status();
+      if (db.ok()) dbs[i] = std::move(db).value();
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int i = 0; i < kReplicas; ++i) {
+    ASSERT_OK(results[i]);
+    EXPECT_EQ(*dbs[i]->SchemaVersion(), migrations().back().version);
+  }
+  int64_t rows = 0;
+  ASSERT_OK(dbs[0]->Transact(TxMode::kRead, [&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto r, tx.Query("SELECT COUNT(*) FROM schema_version", {}));
+    rows = r[0].Int(0);
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(rows, static_cast<int64_t>(migrations().size()));
+  dbs.clear();
+  if (!fresh_db_.empty()) {
+    ASSERT_OK(Write([&](Tx& tx) { return tx.Exec("DROP DATABASE " + fresh_db_, {}).status(); }));
   }
 }
 
