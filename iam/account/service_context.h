@@ -19,6 +19,7 @@
 #include "iam/audit/audit_log.h"
 #include "iam/common/clock.h"
 #include "iam/common/random.h"
+#include "iam/common/store_outage.h"
 #include "iam/store/database.h"
 
 namespace iam::account {
@@ -47,6 +48,7 @@ struct ServiceContext {
   const audit::AuditLog* audit = nullptr;
   AuthzListener* authz_listener = nullptr;  // may be null
   CredentialCache* credentials = nullptr;   // may be null: no caching
+  StoreOutage* outage = nullptr;            // may be null: no stale answers
   AccountSettings settings;
 
   int64_t NowMs() const { return ToUnixMillisUtc(clock->Now()); }

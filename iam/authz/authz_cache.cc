@@ -114,6 +114,7 @@ void AuthzCache::Start(absl::Duration interval) {
     while (!stopping_) {
       lock.unlock();
       absl::Status s = Poll();
+      if (on_poll_) on_poll_(s);
       if (!s.ok()) log::Error("authorization version poll failed", {{"status", s.ToString()}});
       lock.lock();
       cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [&] { return stopping_; });

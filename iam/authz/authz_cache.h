@@ -42,6 +42,9 @@ class AuthzCache final : public account::AuthzListener {
   // Called (on the poller thread) when a poll finds that anything changed,
   // through any replica. Set before Start().
   void OnAnyChange(std::function<void()> fn) { on_any_change_ = std::move(fn); }
+  // Told of every poll's outcome: the poll is the replica's heartbeat to
+  // its store. Set before Start().
+  void OnPoll(std::function<void(const absl::Status&)> fn) { on_poll_ = std::move(fn); }
 
   // One poll of the store's versions (what the poller thread runs).
   absl::Status Poll();
@@ -65,6 +68,7 @@ class AuthzCache final : public account::AuthzListener {
   int64_t any_version_ ABSL_GUARDED_BY(mu_) = -1;
   std::mutex resources_rebuild_;
   std::function<void()> on_any_change_;
+  std::function<void(const absl::Status&)> on_poll_;
 
   std::mutex thread_mu_;
   std::condition_variable cv_;

@@ -72,6 +72,11 @@ std::vector<Setting> Settings(Config& c) {
        "the name authenticator apps show for TOTP factors", &c.mfa_issuer},
       {"authz.poll_ms", "IAM_AUTHZ_POLL_MS", "--authz-poll-ms",
        "how often policy changes made through other replicas are picked up", &c.authz_poll_ms},
+      {"store.outage_grace_seconds", "IAM_STORE_OUTAGE_GRACE_SECONDS",
+       "--store-outage-grace-seconds",
+       "how long Check and VerifyToken answer from the last state read while the store is "
+       "unreachable (0: fail closed at once)",
+       &c.store_outage_grace_seconds},
       {"authz.policy_max_bytes", "IAM_POLICY_MAX_BYTES", "--policy-max-bytes",
        "largest identity policy (characters without white space; 0: 6144)", &c.policy_max_bytes},
       {"authz.resource_policy_max_bytes", "IAM_RESOURCE_POLICY_MAX_BYTES",

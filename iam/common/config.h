@@ -52,6 +52,9 @@ struct Config {
   std::string mfa_issuer = "IAM";  // the name authenticator apps show
   // How often a replica looks for policy changes made through others.
   int64_t authz_poll_ms = 250;
+  // How long Check and online VerifyToken keep answering from the last
+  // state read while the store is unreachable (0: fail closed at once).
+  int64_t store_outage_grace_seconds = 60;
   // Largest identity / resource policy document (0: AWS's 6,144 / 20,480).
   int64_t policy_max_bytes = 0;
   int64_t resource_policy_max_bytes = 0;

@@ -39,6 +39,16 @@ class FreshCache {
     return it->second.value;
   }
 
+  // The value however old, while it is still held: a Forget() or Clear()
+  // removes it. For answering from the last state read while the store is
+  // unreachable (StoreOutage).
+  std::optional<V> GetStale(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return std::nullopt;
+    return it->second.value;
+  }
+
   void Put(const std::string& key, V value, uint64_t generation) {
     const absl::Time now = clock_->Now();
     std::lock_guard<std::mutex> lock(mu_);

@@ -165,6 +165,12 @@ grpc::Status AuthServiceImpl::Verify(const v1::VerifyTokenRequest& request,
   if (req->audience().size() > 256) {
     return ToGrpc(absl::InvalidArgumentError("audience: longer than 256 bytes"));
   }
+  // Online verification answers from memory through a short store outage;
+  // past its grace period it fails closed. Offline needs no store.
+  if (!req->offline() && outage_ != nullptr && outage_->FailClosed()) {
+    return ToGrpc(absl::UnavailableError(
+        "the store has been unreachable for longer than the outage grace period"));
+  }
   auto v = tokens_->Verify(req->token(), req->audience(), !req->offline());
   if (!v.ok()) {
     if (!absl::IsUnauthenticated(v.status())) return ToGrpc(v.status());

@@ -22,7 +22,8 @@ class AuthServiceImpl final
   AuthServiceImpl(const auth::AuthContext& ctx, token::TokenService* tokens,
                   const Authenticator* authenticator)
       : login_(ctx), mfa_login_(ctx), passwords_(ctx), sessions_(ctx.sessions), mfa_(ctx.mfa),
-        devices_(ctx.devices), tokens_(tokens), authn_(authenticator), clock_(ctx.base.clock) {}
+        devices_(ctx.devices), tokens_(tokens), authn_(authenticator), clock_(ctx.base.clock),
+        outage_(ctx.base.outage) {}
 
   grpc::Status Login(grpc::ServerContext*, const v1::LoginRequest*, v1::LoginResponse*) override;
   grpc::Status Refresh(grpc::ServerContext*, const v1::RefreshRequest*,
@@ -74,6 +75,7 @@ class AuthServiceImpl final
   token::TokenService* tokens_;
   const Authenticator* authn_;
   const Clock* clock_;
+  const StoreOutage* outage_;  // may be null
 };
 
 }  // namespace iam::server

@@ -37,7 +37,7 @@ absl::StatusOr<account::UserStanding> Authenticator::Standing(const std::string&
   }
   const uint64_t generation = cache ? cache->users.Generation() : 0;
   account::UserStanding out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  absl::Status read = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, user_id));
     ASSIGN_OR_RETURN(store::AccountRow a, store::accounts::Get(tx, u.account_id));
     out.account_id = a.id;
@@ -46,7 +46,17 @@ absl::StatusOr<account::UserStanding> Authenticator::Standing(const std::string&
     out.is_admin = u.is_admin;
     out.system_account = a.is_system;
     return absl::OkStatus();
-  }));
+  });
+  if (ctx_.outage != nullptr) {
+    ctx_.outage->Observe(read);
+    if (absl::IsUnavailable(read) && cache != nullptr && ctx_.outage->MayAnswerStale()) {
+      if (auto stale = cache->users.GetStale(user_id)) {
+        ctx_.outage->CountStale();
+        return *stale;
+      }
+    }
+  }
+  RETURN_IF_ERROR(read);
   if (cache != nullptr) cache->users.Put(user_id, out, generation);
   return out;
 }

@@ -174,10 +174,19 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   return absl::OkStatus();
 }
 
+absl::Status AuthzServiceImpl::StoreStillTrusted() const {
+  if (ctx_.outage != nullptr && ctx_.outage->FailClosed()) {
+    return absl::UnavailableError(
+        "the store has been unreachable for longer than the outage grace period");
+  }
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* AuthzServiceImpl::Check(grpc::CallbackServerContext* ctx,
                                                   const v1::CheckRequest* req,
                                                   v1::CheckResponse* out) {
-  return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) {
+  return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    RETURN_IF_ERROR(StoreStillTrusted());
     Batch batch;
     return Decide(c, *req, batch, [] { return std::string(); }, false, false, out, nullptr);
   }));
@@ -187,6 +196,7 @@ grpc::ServerUnaryReactor* AuthzServiceImpl::BatchCheck(grpc::CallbackServerConte
                                                        const v1::BatchCheckRequest* req,
                                                        v1::BatchCheckResponse* out) {
   return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    RETURN_IF_ERROR(StoreStillTrusted());
     if (req->checks_size() > kMaxBatchChecks) {
       return absl::InvalidArgumentError(
           absl::StrCat("checks: at most ", kMaxBatchChecks, " per call"));
@@ -206,7 +216,8 @@ grpc::ServerUnaryReactor* AuthzServiceImpl::BatchCheck(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* AuthzServiceImpl::Explain(grpc::CallbackServerContext* ctx,
                                                     const v1::ExplainRequest* req,
                                                     v1::ExplainResponse* out) {
-  return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) {
+  return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    RETURN_IF_ERROR(StoreStillTrusted());
     Batch batch;
     return Decide(c, req->check(), batch, [] { return std::string("check."); }, true,
                   req->what_if(), out->mutable_result(), out);

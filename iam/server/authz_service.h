@@ -41,6 +41,9 @@ class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
     return authn_->Authenticate(ctx);
   }
 
+  // Past the store outage's grace period decisions from memory stop.
+  absl::Status StoreStillTrusted() const;
+
   grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext*, const v1::CheckRequest*,
                                   v1::CheckResponse*) override;
   grpc::ServerUnaryReactor* BatchCheck(grpc::CallbackServerContext*, const v1::BatchCheckRequest*,

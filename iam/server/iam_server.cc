@@ -77,6 +77,10 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   s->ctx_.authz_listener = s->authz_cache_.get();
   s->credentials_ = std::make_unique<account::CredentialCache>(clock);
   s->ctx_.credentials = s->credentials_.get();
+  s->outage_ = std::make_unique<StoreOutage>(
+      clock, absl::Seconds(std::max<int64_t>(0, config.store_outage_grace_seconds)));
+  s->ctx_.outage = s->outage_.get();
+  s->authz_cache_->OnPoll([o = s->outage_.get()](const absl::Status& st) { o->Observe(st); });
   // A change through another replica may have disabled a user, suspended
   // an account or revoked a key.
   s->authz_cache_->OnAnyChange([c = s->credentials_.get()] { c->Clear(); });
@@ -173,6 +177,7 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   token::TokenServiceOptions topts;
   topts.issuer = issuer_;
   tokens_ = std::make_unique<token::TokenService>(key_ring_.get(), db_.get(), clock, random, topts);
+  tokens_->SetStoreOutage(outage_.get());
   sessions_ = std::make_unique<session::SessionService>(ctx_, tokens_.get());
 
   std::vector<Cidr> proxies;
@@ -221,6 +226,19 @@ std::string IamServer::Metrics() const {
                     "# HELP iam_decision_log_queued Decisions waiting to be written.\n"
                     "# TYPE iam_decision_log_queued gauge\n"
                     "iam_decision_log_queued ", d.queued, "\n");
+  }
+  if (outage_) {
+    absl::StrAppend(&out,
+                    "# HELP iam_store_reachable 1 while the store answers, 0 during an outage.\n"
+                    "# TYPE iam_store_reachable gauge\n"
+                    "iam_store_reachable ", outage_->reachable() ? 1 : 0, "\n",
+                    "# HELP iam_store_outages_total Outages of the store seen by this replica.\n"
+                    "# TYPE iam_store_outages_total counter\n"
+                    "iam_store_outages_total ", outage_->outages(), "\n",
+                    "# HELP iam_stale_answers_total Credentials and session states answered "
+                    "from the last state read while the store was unreachable.\n"
+                    "# TYPE iam_stale_answers_total counter\n"
+                    "iam_stale_answers_total ", outage_->stale_answers(), "\n");
   }
   if (hasher_) {
     const WorkerPoolStats h = hasher_->stats();

@@ -85,6 +85,7 @@ class IamServer {
   std::unique_ptr<account::PiiCipher> pii_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<account::CredentialCache> credentials_;
+  std::unique_ptr<StoreOutage> outage_;
   std::unique_ptr<authz::AuthzCache> authz_cache_;
   std::unique_ptr<authz::Decider> decider_;
   std::unique_ptr<authz::PolicyAuthorizer> authorizer_;

@@ -96,6 +96,15 @@ absl::StatusOr<TokenService::CachedSession> TokenService::SessionState(const std
     state.state = state.live ? "active" : row->revoked_at ? "revoked" : "expired";
     return absl::OkStatus();
   });
+  if (outage_ != nullptr) {
+    outage_->Observe(s);
+    if (absl::IsUnavailable(s) && outage_->MayAnswerStale()) {
+      if (auto stale = sessions_.GetStale(sid)) {
+        outage_->CountStale();
+        return *stale;
+      }
+    }
+  }
   RETURN_IF_ERROR(s);
   sessions_.Put(sid, state, generation);
   return state;

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "iam/common/clock.h"
 #include "iam/common/fresh_cache.h"
+#include "iam/common/store_outage.h"
 #include "iam/common/random.h"
 #include "iam/store/auth_records.h"
 #include "iam/store/database.h"
@@ -57,6 +58,10 @@ class TokenService {
   absl::StatusOr<VerifiedToken> Verify(absl::string_view token, const std::string& audience,
                                        bool check_session);
 
+  // While the store is unreachable, session states read before may answer
+  // (see StoreOutage). Set before serving.
+  void SetStoreOutage(StoreOutage* outage) { outage_ = outage; }
+
   // Forgets the cached state of a session (this replica revoked it).
   void ForgetSession(const std::string& session_id);
 
@@ -87,6 +92,7 @@ class TokenService {
   TokenServiceOptions options_;
   std::array<TokenShard, kShards> tokens_;
   FreshCache<CachedSession> sessions_;
+  StoreOutage* outage_ = nullptr;
 };
 
 }  // namespace iam::token
