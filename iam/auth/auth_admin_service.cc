@@ -230,9 +230,10 @@ absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const accou
     ASSIGN_OR_RETURN(auto rows,
                      store::login::ListLocked(tx, scopes, ctx_.base.NowMs(), kMaxBlocksListed));
     for (const auto& r : rows) {
-      LoginBlock b{"", r.subject, r.failures, r.lockouts, r.permanent, r.locked_until};
+      LoginBlock b{"", r.subject, r.failures, r.lockouts, r.permanent, r.locked_until, "locked"};
       if (r.scope == "ip" || r.scope == "device") {
         b.kind = r.scope;
+        b.restriction = "blocked";
       } else if (absl::StartsWith(r.subject, "user:")) {
         b.kind = "user";
         auto u = store::users::Get(tx, r.subject.substr(5));
@@ -241,6 +242,18 @@ absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const accou
         b.kind = "unknown-name";
       }
       out.push_back(std::move(b));
+    }
+    if (sources) {
+      const int64_t now = ctx_.base.NowMs();
+      const int64_t since = now - int64_t{ctx_.throttle.window_seconds} * 1000;
+      for (const char* scope : {"ip", "device"}) {
+        ASSIGN_OR_RETURN(auto slowed,
+                         store::login::ListSlowed(tx, scope, ctx_.throttle.slow_after_failures,
+                                                  since, now, kMaxBlocksListed));
+        for (const auto& r : slowed) {
+          out.push_back({scope, r.subject, r.failures, r.lockouts, false, 0, "slowed"});
+        }
+      }
     }
     return absl::OkStatus();
   }));
@@ -293,7 +306,8 @@ absl::StatusOr<LoginBlock> AuthAdminService::BlockSource(const account::Caller& 
     // whose block is over: the block itself counts as the latest event.
     row.last_failure_at = now;
     RETURN_IF_ERROR(store::login::PutCounter(tx, row));
-    out = LoginBlock{kind, key, row.failures, row.lockouts, row.permanent, row.locked_until};
+    out = LoginBlock{kind, key, row.failures, row.lockouts, row.permanent, row.locked_until,
+                    "blocked"};
     audit::Event e =
         account::AuditEvent(caller, caller.account_id, "iam:BlockLoginSource", kind, key);
     e.detail["permanent"] = row.permanent;

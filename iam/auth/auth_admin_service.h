@@ -27,6 +27,10 @@ struct LoginBlock {
   int lockouts = 0;
   bool permanent = false;
   int64_t locked_until = 0;
+  // "locked" (a user or name), "blocked" (a source refused outright),
+  // "slowed" (a source past the slow-down threshold: one attempt per delay,
+  // and a human challenge for every login from it).
+  std::string restriction;
 };
 
 class AuthAdminService {

@@ -401,15 +401,21 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   // 2. The subject: while locked, no password is checked at all.
   LockState lock = SubjectLock(ToCounter(t_.subject_counter), now);
   if (lock.locked) return Refuse(LoginStatus::kLocked, "locked", lock.retry_after_ms);
-  // 3. After a few failures, a human must prove it is one.
+  // 3. After a few failures of this subject (in this account), a human must
+  // prove it is one. A source failing against many names is asked too, but
+  // only once it reaches the service-wide slow-down threshold, where it is
+  // also slowed and listed to operators: below it, the failures of one
+  // address (a company's NAT) never challenge another tenant's users. No
+  // challenge is asked when no verifier is configured: one no one can pass
+  // would only lock users out.
   const int k = t_.lockout.challenge_after_failures;
   const bool recent_ip = t_.ip_counter.last_failure_at > 0 &&
                          now - t_.ip_counter.last_failure_at <=
                              int64_t{ctx_.throttle.window_seconds} * 1000;
-  if (k > 0 && (LiveFailures(t_.lockout, ToCounter(t_.subject_counter), now) >= k ||
-                (recent_ip && t_.ip_counter.failures >= k))) {
-    if (r_.challenge_proof.empty() || ctx_.challenge == nullptr ||
-        !ctx_.challenge->Verify(r_.challenge_proof, r_.source_ip)) {
+  if (k > 0 && ctx_.challenge != nullptr &&
+      (LiveFailures(t_.lockout, ToCounter(t_.subject_counter), now) >= k ||
+       (recent_ip && t_.ip_counter.failures >= ctx_.throttle.slow_after_failures))) {
+    if (r_.challenge_proof.empty() || !ctx_.challenge->Verify(r_.challenge_proof, r_.source_ip)) {
       return Refuse(LoginStatus::kChallengeRequired,
                     r_.challenge_proof.empty() ? "challenge required" : "challenge failed", 0);
     }

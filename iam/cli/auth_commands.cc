@@ -338,10 +338,12 @@ void AddAuthCommands(CLI::App& app, Action* run) {
         return Render(c, s, r, [&] {
           std::vector<std::vector<std::string>> rows;
           for (const auto& x : r.blocks()) {
-            rows.push_back({x.kind(), x.subject(), std::to_string(x.failures()),
-                            x.permanent() ? "until unlocked" : FormatTime(x.locked_until(), true)});
+            rows.push_back({x.kind(), x.subject(), x.restriction(), std::to_string(x.failures()),
+                            x.permanent()             ? "until unlocked"
+                            : x.has_locked_until()    ? FormatTime(x.locked_until(), true)
+                                                      : "-"});
           }
-          PrintTable({"KIND", "SUBJECT", "FAILURES", "LOCKED UNTIL"}, rows);
+          PrintTable({"KIND", "SUBJECT", "RESTRICTION", "FAILURES", "UNTIL"}, rows);
         });
       };
     });

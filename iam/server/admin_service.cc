@@ -22,7 +22,10 @@ void BlockToProto(const auth::LoginBlock& b, v1::LoginBlock* out) {
   out->set_failures(b.failures);
   out->set_lockouts(b.lockouts);
   out->set_permanent(b.permanent);
-  if (!b.permanent) *out->mutable_locked_until() = TimeUtil::MillisecondsToTimestamp(b.locked_until);
+  out->set_restriction(b.restriction);
+  if (!b.permanent && b.locked_until > 0) {
+    *out->mutable_locked_until() = TimeUtil::MillisecondsToTimestamp(b.locked_until);
+  }
 }
 
 template <typename Row, typename Msg>

@@ -140,7 +140,10 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
                                                    static_cast<int>(config.hash_queue));
   ASSIGN_OR_RETURN(auto blocklist,
                    auth::PasswordBlocklist::LoadWithBuiltIn(config.password_blocklist_file));
-  challenge_ = std::make_unique<auth::HmacChallengeVerifier>(config.challenge_secret, clock);
+  // Without a secret no pass can be minted, so none is asked for.
+  if (!config.challenge_secret.empty()) {
+    challenge_ = std::make_unique<auth::HmacChallengeVerifier>(config.challenge_secret, clock);
+  }
 
   token::KeyRingOptions ring;
   ASSIGN_OR_RETURN(ring.alg, token::ParseAlg(config.token_signing_alg));

@@ -75,6 +75,20 @@ absl::StatusOr<std::vector<CounterRow>> ListLocked(Tx& tx, const std::vector<std
   return out;
 }
 
+absl::StatusOr<std::vector<CounterRow>> ListSlowed(Tx& tx, const std::string& scope,
+                                                   int min_failures, int64_t since, int64_t now,
+                                                   int limit) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kCounterSelect) +
+                                           "WHERE scope = ? AND failures >= ? AND "
+                                           "last_failure_at >= ? AND permanent = 0 AND "
+                                           "locked_until <= ? ORDER BY subject LIMIT ?",
+                                       {scope, int64_t{min_failures}, since, now,
+                                        int64_t{limit}}));
+  std::vector<CounterRow> out;
+  for (const Row& r : rows) out.push_back(FromRow(r));
+  return out;
+}
+
 absl::StatusOr<int64_t> PruneCounters(Tx& tx, int64_t cutoff, int64_t now) {
   // Second-factor failures count until a success or an administrator
   // clears them: they are never forgotten by age.

@@ -24,6 +24,11 @@ absl::Status PutCounter(Tx& tx, const CounterRow& row);
 absl::StatusOr<int64_t> DeleteCounter(Tx& tx, const std::string& scope,
                                       const std::string& subject);
 // Counters locked or blocked at `now` in the scope (or several scopes).
+// Sources (scope "ip" or "device") with at least `min_failures` failures
+// since `since` that are not locked at `now`: the ones slowed down.
+absl::StatusOr<std::vector<CounterRow>> ListSlowed(Tx& tx, const std::string& scope,
+                                                   int min_failures, int64_t since, int64_t now,
+                                                   int limit);
 absl::StatusOr<std::vector<CounterRow>> ListLocked(Tx& tx, const std::vector<std::string>& scopes,
                                                    int64_t now, int limit);
 // Forgets counters idle since before `cutoff` and not locked.

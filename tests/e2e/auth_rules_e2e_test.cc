@@ -262,13 +262,13 @@ TEST_P(AuthRulesTest, ASprayingSourceIsStoppedBeforeItLocksManyAccounts) {
   nlohmann::json p = GetPolicy("lockout");
   ASSERT_EQ(p["max_failures"], 5);
   ASSERT_EQ(p["challenge_after_failures"], 3);
-  for (int i = 0; i < 20; ++i) CreateUser("staff" + std::to_string(i));
+  for (int i = 0; i < 40; ++i) CreateUser("staff" + std::to_string(i));
   const std::string attacker = "203.0.113.77";
   // The attacker's best play: exactly enough guesses to lock each name in
   // turn, spaced to pass the slow-down.
-  auto spray = [&](bool solve_challenges) {
+  auto spray = [&](bool solve_challenges, int first) {
     std::map<v1::LoginStatus, int> answers;
-    for (int u = 0; u < 20; ++u) {
+    for (int u = first; u < first + 20; ++u) {
       for (int g = 0; g < 5; ++g) {
         clock_.Advance(absl::Seconds(3));
         const std::string proof =
@@ -288,26 +288,71 @@ TEST_P(AuthRulesTest, ASprayingSourceIsStoppedBeforeItLocksManyAccounts) {
     for (const auto& b : Blocks(false)) n += b.kind() == "user";
     return n;
   };
-  // Without a human, three guesses in all: then every answer asks for one.
-  auto answers = spray(false);
-  EXPECT_EQ(answers[v1::LOGIN_STATUS_FAILED], 3);
-  EXPECT_EQ(answers[v1::LOGIN_STATUS_CHALLENGE_REQUIRED], 97);
+  // Without a human: three guesses a name, and ten in all (the source's
+  // slow-down threshold); then every answer from that source asks for one,
+  // and the operators' list shows the source as slowed.
+  auto answers = spray(false, 0);
+  EXPECT_EQ(answers[v1::LOGIN_STATUS_FAILED], Config{}.throttle_slow_after);
+  EXPECT_EQ(answers[v1::LOGIN_STATUS_CHALLENGE_REQUIRED], 100 - Config{}.throttle_slow_after);
   EXPECT_EQ(locked_users(), 0);
+  bool listed = false;
+  for (const auto& b : Blocks(true)) {
+    listed |= b.kind() == "ip" && b.subject() == attacker && b.restriction() == "slowed";
+  }
+  EXPECT_TRUE(listed) << "a slowed and challenged source must be in the operators' list";
 
   // With every challenge solved (a farm of humans), the source is blocked
   // after 25 counted failures in its window: five names at most.
   UnblockSource(attacker);
-  answers = spray(true);
+  answers = spray(true, 20);
   const int counted = answers[v1::LOGIN_STATUS_FAILED];
   EXPECT_EQ(counted, Config{}.throttle_block_after);
-  // staff0 still carried the three failures of the first round, so it
-  // locked early and answered LOCKED to the rest of its turn.
-  EXPECT_EQ(answers[v1::LOGIN_STATUS_LOCKED], 3);
-  EXPECT_EQ(answers[v1::LOGIN_STATUS_THROTTLED], 100 - counted - 3);
+  EXPECT_EQ(answers[v1::LOGIN_STATUS_THROTTLED], 100 - counted);
   EXPECT_LE(locked_users(), Config{}.throttle_block_after / 5);
   // The others, and bob, log in from elsewhere as usual.
   EXPECT_EQ(Login("staff19", "guess-0", "198.51.100.20").status(), v1::LOGIN_STATUS_FAILED);
   EXPECT_EQ(Login("bob", kBobPassword, "198.51.100.21").status(), v1::LOGIN_STATUS_SUCCESS);
+}
+
+// A company's NAT: failures from one address, below the service-wide
+// slow-down threshold, challenge the names that failed and nobody else,
+// in no other account.
+TEST_P(AuthRulesTest, OneAddressFailingDoesNotChallengeOtherUsersOrTenants) {
+  RestartWithDefaultThrottle();
+  const std::string nat = "198.51.100.99";
+  for (const char* account : {"globex", "acme"}) {
+    for (int i = 0; i < 3; ++i) {
+      v1::LoginRequest r;
+      r.set_account(account);
+      r.set_username("nobody-" + std::to_string(i));
+      r.set_password("wrong-password");
+      r.set_client_ip(nat);
+      v1::LoginResponse resp;
+      ASSERT_RPC_OK(server_->CallAuth("", &AuthService::Stub::Login, r, &resp));
+      EXPECT_EQ(resp.status(), v1::LOGIN_STATUS_FAILED);
+      clock_.Advance(absl::Seconds(3));
+    }
+  }
+  EXPECT_EQ(Login("bob", kBobPassword, nat).status(), v1::LOGIN_STATUS_SUCCESS);
+}
+
+// No challenge secret configured: no pass can exist, so none is asked for;
+// the lockout still protects the account.
+TEST_P(AuthRulesTest, WithoutAChallengeVerifierNoChallengeIsAsked) {
+  server_.reset();
+  config_.challenge_secret = "";
+  Start();
+  for (int i = 0; i < 3; ++i) {
+    clock_.Advance(absl::Seconds(3));  // past the quick-succession check
+    EXPECT_EQ(Login("bob", "wrong-" + std::to_string(i)).status(), v1::LOGIN_STATUS_FAILED);
+  }
+  clock_.Advance(absl::Seconds(3));
+  EXPECT_EQ(Login("bob", kBobPassword).status(), v1::LOGIN_STATUS_SUCCESS);
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(absl::Seconds(3));
+    Login("bob", "wrong-again-" + std::to_string(i));
+  }
+  EXPECT_EQ(Login("bob", kBobPassword).status(), v1::LOGIN_STATUS_LOCKED);
 }
 
 TEST_P(AuthRulesTest, APasswordChangeEndsEveryOtherSessionWhenThePolicySaysSo) {
