@@ -42,6 +42,13 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(const HttpOpti
     l->server_ = std::make_unique<httplib::Server>();
   }
   httplib::Server& s = *l->server_;
+  // cpp-httplib sets SO_REUSEPORT by default, which would let a second iamd
+  // share the port: SO_REUSEADDR alone lets a restart rebind at once and
+  // still refuses a port another process listens on.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   s.Get("/.well-known/jwks.json", [keys](const httplib::Request&, httplib::Response& res) {
     auto jwks = keys->Jwks();
     if (!jwks.ok()) {
@@ -83,7 +90,11 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(const HttpOpti
   } else if (!s.bind_to_port(host.c_str(), port)) {
     port = -1;
   }
-  if (port <= 0) return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+  if (port <= 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options.listen,
+        " (HTTP): the address is in use (is another iamd running?) or not available"));
+  }
   l->port_ = port;
   l->base_url_ = absl::StrCat(tls ? "https://" : "http://", host, ":", port);
   l->issuer_ = options.issuer.empty() ? l->base_url_ : options.issuer;

@@ -14,6 +14,7 @@
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
 #include "iam/server/master_key.h"
+#include "iam/server/port_check.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "iam/store/account_store.h"
@@ -52,6 +53,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Confi
 
 absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config,
                                                             const Clock* clock, Random* random) {
+  // Ports first: a second iamd on taken ports stops here, before it
+  // touches the store.
+  RETURN_IF_ERROR(CheckPortFree(config.listen, "gRPC"));
+  if (config.http_listen != "off" && !config.http_listen.empty()) {
+    RETURN_IF_ERROR(CheckPortFree(config.http_listen, "HTTP"));
+  }
   auto s = std::unique_ptr<IamServer>(new IamServer());
   const std::string url = config.StoreUrl();
   const bool embedded = url.rfind("sqlite://", 0) == 0;
@@ -103,6 +110,9 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC shares a port with SO_REUSEPORT by default: a second iamd started
+  // by mistake would split the calls with the first. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen, creds, &s->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));
@@ -112,7 +122,9 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   builder.RegisterService(s->audit_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen,
+        " (gRPC): the address is in use (is another iamd running?) or not available"));
   }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   const size_t colon = config.listen.rfind(':');
