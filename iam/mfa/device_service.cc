@@ -96,13 +96,10 @@ absl::Status DeviceService::Approve(const account::Caller& caller, const std::st
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
     const int64_t now = ctx_.NowMs();
     ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
-    if (!d) {
-      ASSIGN_OR_RETURN(int n, store::devices::CountOfUser(tx, u.id));
-      if (n >= kMaxListed) {
-        return absl::ResourceExhaustedError("the user has too many devices: revoke some first");
-      }
-      d = store::DeviceRow{u.id, device_id, account, "", "", 0, now, now, "", "", "", {}};
-    }
+    // Only a device the user has logged in from (and that waits, or was
+    // revoked) can be approved: approving a made-up id would leave an
+    // approved record for whoever later claims that id.
+    if (!d) return absl::NotFoundError("device not found for this user");
     const std::string was = d->state;
     d->state = "approved";
     d->approved_by = caller.Arn();

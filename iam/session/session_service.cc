@@ -273,8 +273,12 @@ absl::Status SessionService::Revoke(const account::Caller& caller, const std::st
     return absl::OkStatus();
   }));
   if (owner_id != caller.user_id || account != caller.account_id) {
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account,
-                                       account::IamArn(account, "user/" + owner_name)));
+    absl::Status allowed = account::Authorize(ctx_, caller, "sts:RevokeSession", account,
+                                              account::IamArn(account, "user/" + owner_name));
+    // Another account's real session must read exactly like a made-up id:
+    // no answer may tell that it exists.
+    if (absl::IsNotFound(allowed)) return absl::NotFoundError("session not found");
+    RETURN_IF_ERROR(allowed);
   }
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     auto s = store::sessions::Get(tx, session_id);

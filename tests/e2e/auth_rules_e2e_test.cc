@@ -355,6 +355,28 @@ TEST_P(AuthRulesTest, WithoutAChallengeVerifierNoChallengeIsAsked) {
   EXPECT_EQ(Login("bob", kBobPassword).status(), v1::LOGIN_STATUS_LOCKED);
 }
 
+// Another tenant's admin naming a real session of acme, or a made-up one,
+// gets the same answer: the message is no existence oracle.
+TEST_P(AuthRulesTest, RevokingAnotherAccountsSessionReadsLikeAMadeUpId) {
+  const v1::LoginResponse bob = Login("bob", kBobPassword);
+  ASSERT_EQ(bob.status(), v1::LOGIN_STATUS_SUCCESS);
+  auto revoke = [&](const std::string& account, const std::string& id) {
+    v1::RevokeSessionRequest r;
+    r.set_account_id(account);
+    r.set_session_id(id);
+    v1::RevokeSessionResponse out;
+    return server_->CallAuth(gina_, &AuthService::Stub::RevokeSession, r, &out);
+  };
+  for (const std::string& account : {acme_, std::string()}) {
+    const grpc::Status real = revoke(account, bob.tokens().session_id());
+    const grpc::Status made_up = revoke(account, "s-made-up-0000000000");
+    EXPECT_EQ(real.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(real.error_code(), made_up.error_code());
+    EXPECT_EQ(real.error_message(), made_up.error_message());
+  }
+  EXPECT_TRUE(Verify(bob.tokens().access_token()).valid()) << "bob's session must be untouched";
+}
+
 TEST_P(AuthRulesTest, APasswordChangeEndsEveryOtherSessionWhenThePolicySaysSo) {
   EXPECT_EQ(GetPolicy("session")["revoke_on_password_change"], true);
   v1::LoginResponse web = Login("bob", kBobPassword);

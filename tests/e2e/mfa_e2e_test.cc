@@ -581,6 +581,14 @@ TEST_P(MfaE2eTest, DeviceBindingNeedsAdminApproval) {
   v1::RevokeDeviceResponse rdr;
   ASSERT_RPC_OK(server_->CallAuth(alice_, &AuthService::Stub::RevokeDevice, rd, &rdr));
   EXPECT_EQ(Login("bob", "kiosk-7").status(), v1::LOGIN_STATUS_DEVICE_APPROVAL_REQUIRED);
+  // A device id bob never logged in from cannot be approved in advance:
+  // nothing is created, and whoever later claims that id still waits.
+  a.set_device_id("iamctl-3f2a");
+  EXPECT_RPC(server_->Call(alice_, &AdminService::Stub::ApproveDevice, a, &ar),
+             grpc::StatusCode::NOT_FOUND);
+  ASSERT_RPC_OK(server_->CallAuth(alice_, &AuthService::Stub::ListDevices, ld, &devices));
+  for (const auto& d : devices.devices()) EXPECT_NE(d.device_id(), "iamctl-3f2a");
+  EXPECT_EQ(Login("bob", "iamctl-3f2a").status(), v1::LOGIN_STATUS_DEVICE_APPROVAL_REQUIRED);
 }
 
 TEST_P(MfaE2eTest, LoginIpAllowlistsPerAccountAndUser) {
