@@ -13,6 +13,7 @@
 #include "iam/audit/retention.h"
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
+#include "iam/server/malformed_request.h"
 #include "iam/server/master_key.h"
 #include "iam/server/port_check.h"
 #include "absl/strings/str_split.h"
@@ -113,6 +114,11 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   // gRPC shares a port with SO_REUSEPORT by default: a second iamd started
   // by mistake would split the calls with the first. Refuse instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
+    f.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
+    builder.experimental().SetInterceptorCreators(std::move(f));
+  }
   builder.AddListeningPort(config.listen, creds, &s->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.max_message_bytes));

@@ -1,0 +1,40 @@
+#include "iam/server/malformed_request.h"
+
+namespace iam::server {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+class MalformedRequestInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
+    // The handler's request is null exactly when it could not be parsed.
+    if (m->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        m->GetRecvMessage() == nullptr) {
+      malformed_ = true;
+    }
+    // gRPC answers INTERNAL (synchronous methods) or UNIMPLEMENTED
+    // (callback methods) for a request it could not parse.
+    if (malformed_ && m->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
+        (m->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL ||
+         m->GetSendStatus().error_code() == grpc::StatusCode::UNIMPLEMENTED)) {
+      m->ModifySendStatus(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          "request: not a valid message (a string field with invalid UTF-8, or a truncated "
+          "or malformed field)"));
+    }
+    m->Proceed();
+  }
+
+ private:
+  bool malformed_ = false;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* MalformedRequestInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo*) {
+  return new MalformedRequestInterceptor();
+}
+
+}  // namespace iam::server
