@@ -8,6 +8,7 @@
 #include <mysql_driver.h>
 
 #include "absl/strings/str_cat.h"
+#include "iam/common/log.h"
 
 namespace iam::store::mysql {
 namespace {
@@ -115,7 +116,7 @@ absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(
 }
 
 template <typename T, typename F>
-absl::StatusOr<T> MysqlConnection::Guard(F&& f) {
+absl::StatusOr<T> MysqlConnection::Guard(absl::string_view sql, F&& f) {
   if (broken()) return absl::UnavailableError("the database connection is unusable");
   if (rolled_back_) return *rolled_back_;
   try {
@@ -124,7 +125,22 @@ absl::StatusOr<T> MysqlConnection::Guard(F&& f) {
     last_code_ = e.getErrorCode();
     last_error_ = Classify(last_code_);
     absl::Status s = StatusOf(e);
+    // A Galera node that aborts a local transaction for a replicated write
+    // while the statement opens a table with triggers reports a parse error
+    // (1064) instead of a deadlock: our statements are fixed text that
+    // parsed before, so there it is the abort, and the transaction re-runs.
+    if (galera_ && last_code_ == 1064) {
+      last_error_ = ErrorClass::kRetryable;
+      s = absl::AbortedError("mysql error 1064 (42000) on a Galera node: transaction aborted");
+    }
     if (*last_error_ == ErrorClass::kRetryable) rolled_back_ = s;
+    if (*last_error_ == ErrorClass::kUnavailable && !HostCannotServe(last_code_)) {
+      // An error the mapping does not know: say where. The statement's text
+      // has placeholders only, never the values bound.
+      log::Error("unexpected database error",
+                 {{"code", absl::StrCat(last_code_)},
+                  {"statement", std::string(sql.substr(0, 120))}});
+    }
     return s;
   } catch (const std::exception& e) {
     last_code_ = -1;
@@ -142,7 +158,7 @@ sql::PreparedStatement* MysqlConnection::Prepare(absl::string_view sql) {
 
 absl::StatusOr<int64_t> MysqlConnection::Exec(absl::string_view sql,
                                               const std::vector<Value>& params) {
-  return Guard<int64_t>([&]() -> int64_t {
+  return Guard<int64_t>(sql, [&]() -> int64_t {
     sql::PreparedStatement* ps = Prepare(sql);
     Bind(ps, params);
     return ps->executeUpdate();
@@ -151,7 +167,7 @@ absl::StatusOr<int64_t> MysqlConnection::Exec(absl::string_view sql,
 
 absl::StatusOr<std::vector<Row>> MysqlConnection::Query(absl::string_view sql,
                                                         const std::vector<Value>& params) {
-  return Guard<std::vector<Row>>([&]() {
+  return Guard<std::vector<Row>>(sql, [&]() {
     sql::PreparedStatement* ps = Prepare(sql);
     Bind(ps, params);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -179,7 +195,7 @@ absl::StatusOr<std::vector<Row>> MysqlConnection::Query(absl::string_view sql,
 }
 
 absl::Status MysqlConnection::Run(const std::string& sql) {
-  return Guard<bool>([&]() {
+  return Guard<bool>(sql, [&]() {
            std::unique_ptr<sql::Statement> st(con_->createStatement());
            st->execute(sql);
            return true;

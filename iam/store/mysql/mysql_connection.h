@@ -57,7 +57,7 @@ class MysqlConnection final : public Tx {
  private:
   MysqlConnection(std::unique_ptr<sql::Connection> con, int host_index);
   template <typename T, typename F>
-  absl::StatusOr<T> Guard(F&& f);
+  absl::StatusOr<T> Guard(absl::string_view sql, F&& f);
   sql::PreparedStatement* Prepare(absl::string_view sql);
 
   std::unique_ptr<sql::Connection> con_;
