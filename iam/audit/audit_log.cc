@@ -48,8 +48,12 @@ absl::Status AuditLog::Append(store::Tx& tx, const Event& e) const {
   row.detail = e.detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   row.prev_hash = head.seq == 0 ? kGenesisHash : head.hash;
   row.hash = RecordHash(row);
-  RETURN_IF_ERROR(store::audit::Insert(tx, row));
-  return store::audit::SetHead(tx, e.account_id, {row.seq, row.hash});
+  // The head first: on Galera the row events replicate in this order, and a
+  // node applying another node's append must meet our lock on the head
+  // (and abort us, to be re-run) before it inserts a record with the
+  // number we are about to use.
+  RETURN_IF_ERROR(store::audit::SetHead(tx, e.account_id, {row.seq, row.hash}));
+  return store::audit::Insert(tx, row);
 }
 
 absl::StatusOr<VerifyResult> VerifyChain(store::Database& db, const std::string& account_id) {

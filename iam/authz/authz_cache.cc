@@ -18,6 +18,8 @@ void AuthzCache::Changed(const std::string& scope, int64_t version) {
   absl::MutexLock lock(&mu_);
   int64_t& known = known_[scope];
   known = std::max(known, version);
+  int64_t& accounted = accounted_[scope];
+  accounted = std::max(accounted, version);
 }
 
 absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AuthzCache::Account(
@@ -96,15 +98,21 @@ absl::Status AuthzCache::Poll() {
     ASSIGN_OR_RETURN(all, store::authz_versions::ReadAll(tx));
     return absl::OkStatus();
   }));
+  // Only a version this replica has not seen is news: its own changes were
+  // recorded when they committed (Changed()) and cleared what they touched.
+  bool news = false;
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [scope, version] : all) {
       int64_t& known = known_[scope];
       known = std::max(known, version);
+      int64_t& accounted = accounted_[scope];
+      if (scope != kAnyScope && version > accounted) news = true;
+      accounted = std::max(accounted, version);
     }
     any_version_ = any;
   }
-  if (on_any_change_) on_any_change_();
+  if (news && on_any_change_) on_any_change_();
   return absl::OkStatus();
 }
 

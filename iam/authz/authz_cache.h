@@ -39,8 +39,8 @@ class AuthzCache final : public account::AuthzListener {
   // A change committed through this replica.
   void Changed(const std::string& scope, int64_t version) override;
 
-  // Called (on the poller thread) when a poll finds that anything changed,
-  // through any replica. Set before Start().
+  // Called (on the poller thread) when a poll finds a change this replica
+  // did not make itself. Set before Start().
   void OnAnyChange(std::function<void()> fn) { on_any_change_ = std::move(fn); }
   // Told of every poll's outcome: the poll is the replica's heartbeat to
   // its store. Set before Start().
@@ -63,6 +63,10 @@ class AuthzCache final : public account::AuthzListener {
   store::Database* db_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, int64_t> known_ ABSL_GUARDED_BY(mu_);
+  // Versions this replica made itself or a poll already announced; a poll
+  // reports a change only beyond these (snapshot loads do not count: what
+  // they read is news to the credential cache all the same).
+  absl::flat_hash_map<std::string, int64_t> accounted_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, Entry> accounts_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const ResourceIndex> resources_ ABSL_GUARDED_BY(mu_);
   int64_t any_version_ ABSL_GUARDED_BY(mu_) = -1;

@@ -216,6 +216,8 @@ TEST_F(StoreOutageGraceTest, AuthorizationRidesOutAShortOutageThenFailsClosed) {
   ASSERT_TRUE(v.valid());
   ASSERT_TRUE(Verify(other.tokens().access_token(), false, &v).ok());
   ASSERT_FALSE(v.valid());
+  // This replica's own changes do not make its poll drop what it read.
+  WaitForPoll();
 
   ASSERT_EQ(Ctl("stop"), 0);
   WaitForPoll();

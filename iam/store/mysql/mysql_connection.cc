@@ -99,7 +99,7 @@ absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(
                                                    " is not synced (state ", state, ")"));
       }
     }
-    if (galera) st->execute("SET SESSION wsrep_sync_wait = 1");
+    if (galera) st->execute("SET SESSION wsrep_sync_wait = 15");
     st->execute("COMMIT");
   } catch (const sql::SQLException& e) {
     absl::Status status = StatusOf(e);
@@ -127,10 +127,13 @@ absl::StatusOr<T> MysqlConnection::Guard(absl::string_view sql, F&& f) {
     absl::Status s = StatusOf(e);
     // A Galera node that aborts a local transaction for a replicated write
     // while the statement opens a table with triggers reports a parse error
-    // (1064) instead of a deadlock: our statements are fixed text that
-    // parsed before, so there it is the abort, and the transaction re-runs.
+    // (1064) instead of a deadlock, and that prepared statement fails the
+    // same way from then on. Our statements are fixed text that parsed
+    // before: the transaction re-runs on a fresh connection, and the node
+    // stays in use.
     if (galera_ && last_code_ == 1064) {
       last_error_ = ErrorClass::kRetryable;
+      poisoned_ = true;
       s = absl::AbortedError("mysql error 1064 (42000) on a Galera node: transaction aborted");
     }
     if (*last_error_ == ErrorClass::kRetryable) rolled_back_ = s;

@@ -49,7 +49,7 @@ class MysqlConnection final : public Tx {
   std::optional<ErrorClass> last_error() const { return last_error_; }
   int last_error_code() const { return last_code_; }
   // Never pooled again: the connection is gone or its server cannot serve.
-  bool broken() const { return last_error_ && !KeepsConnection(*last_error_); }
+  bool broken() const { return poisoned_ || (last_error_ && !KeepsConnection(*last_error_)); }
   void clear_error() {
     if (!broken()) last_error_.reset();
   }
@@ -72,6 +72,8 @@ class MysqlConnection final : public Tx {
   // caller that tolerated the error would go on in a new implicit
   // transaction and commit half of its work.
   std::optional<absl::Status> rolled_back_;
+  // Never reused, though its host is fine (see the Galera case in Guard).
+  bool poisoned_ = false;
   int last_code_ = 0;
 };
 

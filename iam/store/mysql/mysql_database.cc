@@ -15,7 +15,9 @@
 namespace iam::store::mysql {
 namespace {
 
-constexpr int kMaxAttempts = 6;
+// Conflicts between Galera nodes on a hot row (one account's audit head,
+// one user's counter) can abort a transaction several times in a row.
+constexpr int kMaxAttempts = 10;
 
 }  // namespace
 
@@ -159,7 +161,7 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
     if (attempt > 0) {
       // Jittered, so that transactions that conflicted do not meet again.
       thread_local std::minstd_rand jitter(std::random_device{}());
-      const int base = 10 << attempt;
+      const int base = 10 << std::min(attempt, 5);
       std::this_thread::sleep_for(
           std::chrono::milliseconds(base / 2 + static_cast<int>(jitter() % base)));
     }
