@@ -36,8 +36,13 @@ phase_done "packages"
 
 # ccache (installed by install-deps.sh) makes a rebuild of unchanged files
 # nearly free.
+# Paths are made relative to the checkout, so another clone (CI's) finds
+# the same entries.
 launcher=()
-if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+if command -v ccache >/dev/null 2>&1; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+fi
 
 build() {
   case $1 in
