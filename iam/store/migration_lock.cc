@@ -19,6 +19,12 @@ std::string NewHolder() {
 
 }  // namespace
 
+int64_t SystemMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 absl::Status WithMigrationLock(Database& db, const MigrationLockOptions& options,
                                const std::function<absl::Status()>& body) {
   // The DDL is accepted by both dialects and is idempotent; on Galera it is

@@ -17,11 +17,15 @@
 
 namespace iam::store {
 
+int64_t SystemMillis();
+
 struct MigrationLockOptions {
   int64_t lease_ms = 5 * 60 * 1000;  // longer than any migration we ship
   int64_t wait_ms = 3 * 60 * 1000;   // then UNAVAILABLE
   int64_t poll_ms = 100;
-  std::function<int64_t()> now_ms;   // wall time shared by the replicas
+  // Wall time shared by the replicas (the lease is between processes, so
+  // the system clock; tests may set another).
+  std::function<int64_t()> now_ms = SystemMillis;
 };
 
 // Creates the lock table if needed, waits for the row, runs `body`, and

@@ -21,35 +21,17 @@
 #include "iam/common/random.h"
 #include "iam/common/status_macros.h"
 #include "iam/store/open_database.h"
+#include "tests/support/private_mariadb.h"
 #include "tests/support/test_server.h"
 
 namespace iam::e2e {
 namespace {
 
-class MysqlCrashTest : public ::testing::Test {
+class MysqlCrashTest : public testing::PrivateMariadb {
  protected:
-  void SetUp() override {
-    if (std::system("PATH=$PATH:/usr/sbin command -v mariadbd >/dev/null 2>&1") != 0) {
-      if (testing::MysqlRequired()) FAIL() << "mariadbd is not installed";
-      GTEST_SKIP() << "mariadbd is not installed";
-    }
-    dir_ = testing::MakeTempDir();
-    ASSERT_EQ(Ctl("start"), 0);
-    std::ifstream in(dir_ + "/url");
-    std::getline(in, url_);
-    ASSERT_FALSE(url_.empty());
-  }
   void TearDown() override {
     server_.reset();
-    if (!dir_.empty()) {
-      Ctl("stop");
-      std::system(absl::StrCat("rm -rf ", dir_).c_str());
-    }
-  }
-  int Ctl(const char* what) {
-    return std::system(absl::StrCat("bash ", IAM_SOURCE_DIR, "/scripts/mariadb.sh ", what, " ",
-                                    dir_, " >/dev/null")
-                           .c_str());
+    PrivateMariadb::TearDown();
   }
 
   Config ServerConfig() const {
@@ -66,7 +48,6 @@ class MysqlCrashTest : public ::testing::Test {
     return c;
   }
 
-  std::string dir_, url_;
   SystemClock clock_;
   CryptoRandom random_;
   std::unique_ptr<testing::TestServer> server_;

@@ -209,13 +209,7 @@ std::vector<int64_t> MysqlDatabase::IdleConnectionIds() {
 }
 
 absl::Status MysqlDatabase::Migrate(const std::vector<Migration>& migrations, int64_t now_ms) {
-  MigrationLockOptions lock_options;
-  lock_options.now_ms = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
-  return WithMigrationLock(*this, lock_options, [&]() -> absl::Status {
+  return WithMigrationLock(*this, MigrationLockOptions{}, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(auto conn, Borrow());
     absl::Status s = [&]() -> absl::Status {
       RETURN_IF_ERROR(conn->Run(

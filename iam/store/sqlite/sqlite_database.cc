@@ -212,13 +212,7 @@ absl::Status SqliteDatabase::Transact(TxMode mode, const std::function<absl::Sta
 
 absl::Status SqliteDatabase::Migrate(const std::vector<Migration>& migrations, int64_t now_ms) {
   // The same row lock as on every backend (migration_lock.h).
-  MigrationLockOptions lock_options;
-  lock_options.now_ms = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
-  return WithMigrationLock(*this, lock_options, [&]() -> absl::Status {
+  return WithMigrationLock(*this, MigrationLockOptions{}, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(auto conn, Borrow());
     absl::Status st = conn->Run(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "

@@ -12,38 +12,13 @@
 #include "iam/store/account_store.h"
 #include "iam/store/open_database.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/private_mariadb.h"
 #include "tests/support/test_database.h"
 
 namespace iam::store {
 namespace {
 
-class MysqlRestartTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (std::system("PATH=$PATH:/usr/sbin command -v mariadbd >/dev/null 2>&1") != 0) {
-      if (testing::MysqlRequired()) FAIL() << "mariadbd is not installed";
-      GTEST_SKIP() << "mariadbd is not installed";
-    }
-    dir_ = testing::MakeTempDir();
-    ASSERT_EQ(Ctl("start"), 0);
-    std::ifstream in(dir_ + "/url");
-    std::getline(in, url_);
-    ASSERT_FALSE(url_.empty());
-  }
-  void TearDown() override {
-    if (!dir_.empty()) {
-      Ctl("stop");
-      std::system(absl::StrCat("rm -rf ", dir_).c_str());
-    }
-  }
-  int Ctl(const char* what) {
-    return std::system(absl::StrCat("bash ", IAM_SOURCE_DIR, "/scripts/mariadb.sh ", what, " ",
-                                    dir_, " >/dev/null")
-                           .c_str());
-  }
-
-  std::string dir_, url_;
-};
+class MysqlRestartTest : public testing::PrivateMariadb {};
 
 TEST_F(MysqlRestartTest, ThePoolReconnectsAfterTheServerRestarts) {
   auto db = OpenDatabase(url_, {});
