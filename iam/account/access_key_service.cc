@@ -225,16 +225,12 @@ absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
       return absl::OkStatus();
     });
     if (s.ok() && ctx_.credentials != nullptr) ctx_.credentials->keys.Put(id, k, generation);
-    if (ctx_.outage != nullptr) {
-      ctx_.outage->Observe(s);
-      // The store is away: the record read before the outage still answers
-      // for a while (the secret, expiry and state are checked as usual).
-      if (absl::IsUnavailable(s) && ctx_.credentials != nullptr && ctx_.outage->MayAnswerStale()) {
-        if (auto stale = ctx_.credentials->keys.GetStale(id)) {
-          ctx_.outage->CountStale();
-          k = std::move(*stale);
-          s = absl::OkStatus();
-        }
+    // The store is away: the record read before the outage still answers
+    // for a while (the secret, expiry and state are checked as usual).
+    if (ctx_.outage != nullptr && ctx_.credentials != nullptr) {
+      if (auto stale = ctx_.outage->StaleAnswer(s, ctx_.credentials->keys, id)) {
+        k = std::move(*stale);
+        s = absl::OkStatus();
       }
     }
   }

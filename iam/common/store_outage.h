@@ -16,10 +16,12 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "iam/common/clock.h"
+#include "iam/common/fresh_cache.h"
 
 namespace iam {
 
@@ -36,8 +38,18 @@ class StoreOutage {
   // Whether calls that answer from memory must refuse: the store has been
   // unreachable for longer than the grace period.
   bool FailClosed() const;
-  // Counts one answer given from stale state (for /metrics).
-  void CountStale() { stale_answers_.fetch_add(1, std::memory_order_relaxed); }
+  // After a read of `key` that answered `read`: reports the outcome and,
+  // when the store is unreachable and the grace period lasts, the value
+  // `cache` still holds for that key (counted as a stale answer).
+  template <typename V>
+  std::optional<V> StaleAnswer(const absl::Status& read, const FreshCache<V>& cache,
+                               const std::string& key) {
+    Observe(read);
+    if (!absl::IsUnavailable(read) || !MayAnswerStale()) return std::nullopt;
+    std::optional<V> stale = cache.GetStale(key);
+    if (stale) stale_answers_.fetch_add(1, std::memory_order_relaxed);
+    return stale;
+  }
 
   absl::Duration grace() const { return grace_; }
   bool reachable() const;

@@ -47,14 +47,8 @@ absl::StatusOr<account::UserStanding> Authenticator::Standing(const std::string&
     out.system_account = a.is_system;
     return absl::OkStatus();
   });
-  if (ctx_.outage != nullptr) {
-    ctx_.outage->Observe(read);
-    if (absl::IsUnavailable(read) && cache != nullptr && ctx_.outage->MayAnswerStale()) {
-      if (auto stale = cache->users.GetStale(user_id)) {
-        ctx_.outage->CountStale();
-        return *stale;
-      }
-    }
+  if (ctx_.outage != nullptr && cache != nullptr) {
+    if (auto stale = ctx_.outage->StaleAnswer(read, cache->users, user_id)) return *stale;
   }
   RETURN_IF_ERROR(read);
   if (cache != nullptr) cache->users.Put(user_id, out, generation);

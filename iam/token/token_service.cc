@@ -97,13 +97,7 @@ absl::StatusOr<TokenService::CachedSession> TokenService::SessionState(const std
     return absl::OkStatus();
   });
   if (outage_ != nullptr) {
-    outage_->Observe(s);
-    if (absl::IsUnavailable(s) && outage_->MayAnswerStale()) {
-      if (auto stale = sessions_.GetStale(sid)) {
-        outage_->CountStale();
-        return *stale;
-      }
-    }
+    if (auto stale = outage_->StaleAnswer(s, sessions_, sid)) return *stale;
   }
   RETURN_IF_ERROR(s);
   sessions_.Put(sid, state, generation);

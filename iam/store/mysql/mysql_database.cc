@@ -73,66 +73,50 @@ absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlDatabase::ConnectSomewhere
 }
 
 absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlDatabase::Borrow() {
-  const int64_t now = NowMs();
-  std::vector<int> order;
-  bool probe = false;
-  {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!cv_.wait_for(lock, std::chrono::seconds(10),
-                      [&] { return !idle_.empty() || open_ < options_.pool_size; })) {
-      return absl::UnavailableError("mysql: every pooled connection is busy");
-    }
-    // Coming back: while connections go to a less preferred host, one
-    // borrower at a time tries the better ones again, once per retry period.
-    const int preferred = hosts_.Preferred(now);
-    if (preferred < current_ && !probing_ && now >= next_probe_ms_) {
-      probing_ = true;
-      probe = true;
-      next_probe_ms_ = now + options_.host_retry_ms;
-      if (open_ >= options_.pool_size) {
-        idle_.erase(idle_.begin());
-        --open_;
-      }
-      for (int h : hosts_.Order(now)) {
-        if (h < current_) order.push_back(h);
-      }
-    } else if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return conn;
-    } else {
-      order = hosts_.Order(now);
-    }
-    ++open_;
-  }
-  auto conn = ConnectSomewhere(order);
-  if (probe) {
-    std::lock_guard<std::mutex> lock(mu_);
-    probing_ = false;
-  }
-  if (!conn.ok() && probe) {
-    // The preferred host is still away: keep serving from the current one.
+  for (;;) {
+    const int64_t now = NowMs();
+    std::vector<int> order;
+    bool probe = false;
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!idle_.empty()) {
-        auto c = std::move(idle_.back());
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!cv_.wait_for(lock, std::chrono::seconds(10),
+                        [&] { return !idle_.empty() || open_ < options_.pool_size; })) {
+        return absl::UnavailableError("mysql: every pooled connection is busy");
+      }
+      // Coming back: while connections go to a less preferred host, one
+      // borrower at a time tries the better ones again, once per retry period.
+      if (hosts_.Preferred(now) < current_ && !probing_ && now >= next_probe_ms_) {
+        probing_ = probe = true;
+        next_probe_ms_ = now + options_.host_retry_ms;
+        if (open_ >= options_.pool_size) {
+          idle_.erase(idle_.begin());  // make room for the new connection
+          --open_;
+        }
+        for (int h : hosts_.Order(now)) {
+          if (h < current_) order.push_back(h);
+        }
+      } else if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
         idle_.pop_back();
-        return c;
+        return conn;
+      } else {
+        order = hosts_.Order(now);
       }
+      ++open_;
     }
-    std::vector<int> rest;
+    auto conn = ConnectSomewhere(order);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      rest = hosts_.Order(NowMs());
+      if (probe) probing_ = false;
+      if (!conn.ok()) {
+        --open_;
+        cv_.notify_one();
+      }
     }
-    conn = ConnectSomewhere(rest);
+    // A better host that is still away: serve from the current one as usual
+    // (no new probe before next_probe_ms_).
+    if (conn.ok() || !probe) return conn;
   }
-  if (!conn.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    --open_;
-    cv_.notify_one();
-  }
-  return conn;
 }
 
 void MysqlDatabase::Return(std::unique_ptr<MysqlConnection> conn) {
@@ -148,11 +132,6 @@ void MysqlDatabase::Return(std::unique_ptr<MysqlConnection> conn) {
     idle_.push_back(std::move(conn));
   }
   cv_.notify_one();
-}
-
-int MysqlDatabase::PreferredHostForTesting() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return current_;
 }
 
 absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {

@@ -45,8 +45,6 @@ class MysqlDatabase final : public Database {
   void SetBeforeCommitHookForTesting(std::function<void(int64_t connection_id)> hook) {
     before_commit_ = std::move(hook);
   }
-  // The index in the URL of the host new connections go to now.
-  int PreferredHostForTesting();
 
  private:
   explicit MysqlDatabase(MysqlOptions options);
