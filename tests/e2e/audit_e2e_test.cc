@@ -101,11 +101,12 @@ class AuditE2eTest : public ::testing::TestWithParam<Backend> {
                                 [&](store::Tx& tx) { return tx.Exec(sql, {}).status(); }));
   }
 
+  // The clock and random source outlive the server, whose threads use them until it stops.
+  FakeClock clock_;
+  CryptoRandom random_;
   std::unique_ptr<testing::TestDatabase> t_;
   std::unique_ptr<testing::TestServer> server_;
   std::unique_ptr<AuditService::Stub> audit_;
-  FakeClock clock_;
-  CryptoRandom random_;
   std::string acme_, alice_, globex_, gina_;
 };
 

@@ -177,6 +177,9 @@ class StoreOutageGraceTest : public MysqlCrashTest {
   // Waits (in real time) for the version poll to see the store's state.
   void WaitForPoll() { std::this_thread::sleep_for(std::chrono::milliseconds(300)); }
 
+  // The base class's server holds a pointer to fake_: stop it before fake_ goes.
+  ~StoreOutageGraceTest() override { server_.reset(); }
+
   FakeClock fake_;
   std::string account_, admin_;
 };
