@@ -31,6 +31,18 @@ std::optional<std::string> Row::OptStr(size_t i) const {
   return Str(i);
 }
 
+absl::StatusOr<int64_t> ReadOnlyTx::Exec(absl::string_view sql, const std::vector<Value>&) {
+  // The statement's text only names the defect's place; it holds no values.
+  return absl::InternalError(
+      absl::StrCat("a read transaction may not write: ", sql.substr(0, 60)));
+}
+
+absl::Status RunInMode(TxMode mode, Tx& tx, const std::function<absl::Status(Tx&)>& fn) {
+  if (mode == TxMode::kWrite) return fn(tx);
+  ReadOnlyTx read_only(tx);
+  return fn(read_only);
+}
+
 absl::StatusOr<int> Database::SchemaVersion() {
   int version = 0;
   RETURN_IF_ERROR(Transact(TxMode::kRead, [&](Tx& tx) -> absl::Status {

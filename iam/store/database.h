@@ -67,7 +67,28 @@ class Tx {
 };
 
 enum class Backend { kSqlite, kMysql };
+// kRead transactions may not write: on a Galera cluster they run on the
+// replica's nearest node while every write goes through one node.
 enum class TxMode { kRead, kWrite };
+
+// What a backend hands a kRead transaction's function: queries pass through,
+// Exec is refused (INTERNAL, a defect in the caller), so a write can never
+// slip into a transaction that runs where writes must not go.
+class ReadOnlyTx final : public Tx {
+ public:
+  explicit ReadOnlyTx(Tx& inner) : inner_(inner) {}
+  absl::StatusOr<int64_t> Exec(absl::string_view sql, const std::vector<Value>& params) override;
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                         const std::vector<Value>& params) override {
+    return inner_.Query(sql, params);
+  }
+
+ private:
+  Tx& inner_;
+};
+
+// Runs fn on tx, through a ReadOnlyTx when mode is kRead.
+absl::Status RunInMode(TxMode mode, Tx& tx, const std::function<absl::Status(Tx&)>& fn);
 
 struct Migration {
   int version;

@@ -4,10 +4,10 @@
 // limit of 3 open exactly 3 sessions; a policy change made through one
 // replica decides on the other within a second.
 // On a Galera cluster (the store URL lists its nodes; IAM_TEST_GALERA_DIR
-// names the test cluster) each replica prefers another node, except in the
-// cases of concurrent writes (see Spawn), and two more cases run: racing
-// creates are all on every node, and a replica whose node is killed fails
-// over and comes back.
+// names the test cluster) each replica reads from another node and both
+// write through the first node up, and three more cases run: racing creates
+// are all on every node, reads are served by each replica's own node, and
+// when the writing node is killed both replicas fail over and come back.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -54,12 +54,13 @@ std::string FirstLine(const std::string& path) {
   return line;
 }
 
-// The hosts of a store URL, rotated so that replica i prefers host i.
+// Replica i's store URL: the cluster's hosts in the shared order (writes go
+// through the first one up) and host i as the node it reads from.
 std::string ReplicaUrl(const std::string& url, int i) {
   const size_t at = url.rfind('@') + 1, slash = url.find('/', at);
   std::vector<std::string> hosts = absl::StrSplit(url.substr(at, slash - at), ',');
-  std::rotate(hosts.begin(), hosts.begin() + (i % hosts.size()), hosts.end());
-  return url.substr(0, at) + absl::StrJoin(hosts, ",") + url.substr(slash);
+  return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
+                      "read_host=", hosts[i % hosts.size()], "&host_retry_ms=500");
 }
 
 std::string GaleraDir() {
@@ -96,19 +97,10 @@ class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
     const std::string ready = dir_ + "/ready" + std::to_string(i);
     const std::string key = dir_ + "/key" + std::to_string(i);
     const std::string log = dir_ + "/log" + std::to_string(i);
-    // host_retry_ms: a replica tries its preferred node again soon after it
-    // comes back.
-    // On Galera the cases with concurrent writes run with both replicas
-    // writing through one node, the deployment the README recommends:
-    // with concurrent writes split across nodes, a few runs in a hundred
-    // still count one failure too many, open one session too many, or lose
-    // an acknowledged create (see docs/architecture.md).
-    const std::string name =
-        ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    const bool one_node = galera() && (name.find("IsExactAcrossProcesses") != std::string::npos ||
-                                       name.find("EveryAcknowledgedCreate") != std::string::npos);
-    const std::string url =
-        ReplicaUrl(t_->url(), one_node ? 0 : i) + (galera() ? "&host_retry_ms=500" : "");
+    // On Galera each replica reads from its own node and both write through
+    // the first node up; host_retry_ms: a replica tries a better node again
+    // soon after it comes back.
+    const std::string url = galera() ? ReplicaUrl(t_->url(), i) : t_->url();
     Process p;
     p.pid = ::fork();
     if (p.pid == 0) {
@@ -208,6 +200,15 @@ class TwoProcessesTest : public ::testing::TestWithParam<Backend> {
                        return r.status();
                      }).ok());
     return rows;
+  }
+  // How many connections the replicas hold on node n to this test's
+  // database (not counting the one asking, nor Galera's own threads).
+  int64_t ConnectionsOn(int n) {
+    const auto rows = OnNode(n,
+                             "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ? "
+                             "AND ID <> CONNECTION_ID() AND USER <> 'system user'",
+                             {DatabaseName()});
+    return rows.empty() ? -1 : rows[0].Int(0);
   }
   int Galera(const std::string& what, int n) {
     return std::system(absl::StrCat("bash ", IAM_SOURCE_DIR, "/scripts/galera.sh ", what, " ",
@@ -393,34 +394,54 @@ TEST_P(TwoProcessesTest, OnGaleraEveryAcknowledgedCreateIsOnEveryNode) {
   }
 }
 
-TEST_P(TwoProcessesTest, OnGaleraAReplicaWhoseNodeDiesFailsOverAndComesBack) {
+TEST_P(TwoProcessesTest, OnGaleraEachReplicaReadsFromItsOwnNode) {
+  if (!galera()) GTEST_SKIP() << "not on the Galera test cluster";
+  const std::string account = Prepare("session", {{"max_sessions_per_user", 3}});
+  // A session opened through replica 0 (written on node 1) is live when
+  // replica 1 reads it on node 2 right away: reads wait for the writes
+  // committed before them (wsrep_sync_wait).
+  const v1::LoginResponse login = Login(0, account, "two-process-password");
+  ASSERT_EQ(login.status(), v1::LOGIN_STATUS_SUCCESS);
+  v1::VerifyTokenRequest vr;
+  vr.set_token(login.tokens().access_token());
+  v1::VerifyTokenResponse out;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(procs_[1].auth->VerifyToken(&ctx, vr, &out).ok());
+  EXPECT_TRUE(out.valid());
+  EXPECT_GT(ConnectionsOn(2), 0) << "replica 1 does not read from node 2";
+  EXPECT_EQ(ConnectionsOn(3), 0) << "a replica uses node 3 while nodes 1 and 2 are up";
+}
+
+TEST_P(TwoProcessesTest, OnGaleraWhenTheWritingNodeDiesBothReplicasFailOverAndComeBack) {
   if (!galera()) GTEST_SKIP() << "not on the Galera test cluster";
   Prepare("session", {{"max_sessions_per_user", 3}});
   ASSERT_TRUE(CreateGroup(1, "before").ok());
-  // Replica 1 prefers node 2.
-  ASSERT_EQ(Galera("kill", 2), 0);
+  // Node 1 takes every write, and replica 0's reads.
+  ASSERT_EQ(Galera("kill", 1), 0);
   const auto killed = std::chrono::steady_clock::now();
   int served = 0;
   for (int i = 0; i < 20; ++i) {
-    grpc::Status s = CreateGroup(1, absl::StrCat("during-", i));
-    if (s.ok()) ++served;
+    if (CreateGroup(i % 2, absl::StrCat("during-", i)).ok()) ++served;
   }
   const auto took = std::chrono::steady_clock::now() - killed;
-  EXPECT_EQ(served, 20) << "replica 1 did not fail over to another node";
+  EXPECT_EQ(served, 20) << "the replicas did not fail over to another node";
   EXPECT_LT(took, std::chrono::seconds(10));
-  // Node 2 rejoins; replica 1 goes back to it within a few retry periods.
-  ASSERT_EQ(Galera("start-node", 2), 0);
-  const std::string name = DatabaseName();
+  v1::ListGroupsRequest lr;
+  v1::ListGroupsResponse groups;
+  ASSERT_TRUE(Admin(0, alice_, &v1::AdminService::Stub::ListGroups, lr, &groups).ok());
+  EXPECT_EQ(groups.groups_size(), 21);
+  // Node 1 rejoins; both replicas go back to it within a few retry periods.
+  ASSERT_EQ(Galera("start-node", 1), 0);
   bool back = false;
   for (int i = 0; i < 100 && !back; ++i) {
-    ASSERT_TRUE(CreateGroup(1, absl::StrCat("after-", i)).ok());
-    back = !OnNode(2, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ?", {name}).empty();
+    ASSERT_TRUE(CreateGroup(i % 2, absl::StrCat("after-", i)).ok());
+    back = ConnectionsOn(1) >= 2;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_TRUE(back) << "replica 1 never came back to node 2";
-  const auto on2 = OnNode(2, "SELECT COUNT(*) FROM user_groups WHERE name LIKE 'during-%'", {});
-  ASSERT_FALSE(on2.empty());
-  EXPECT_EQ(on2[0].Int(0), 20) << "node 2 did not receive what was written while it was down";
+  EXPECT_TRUE(back) << "the replicas never came back to node 1";
+  const auto on1 = OnNode(1, "SELECT COUNT(*) FROM user_groups WHERE name LIKE 'during-%'", {});
+  ASSERT_FALSE(on1.empty());
+  EXPECT_EQ(on1[0].Int(0), 20) << "node 1 did not receive what was written while it was down";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TwoProcessesTest,

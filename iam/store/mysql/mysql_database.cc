@@ -24,115 +24,34 @@ constexpr int kMaxAttempts = 10;
 absl::StatusOr<std::unique_ptr<MysqlDatabase>> MysqlDatabase::Open(const MysqlOptions& options) {
   if (options.hosts.empty()) return absl::InvalidArgumentError("mysql: no host");
   auto db = std::unique_ptr<MysqlDatabase>(new MysqlDatabase(options));
-  ASSIGN_OR_RETURN(auto conn, db->Borrow());
-  db->Return(std::move(conn));
+  ASSIGN_OR_RETURN(auto conn, db->writes_.Borrow());
+  db->writes_.Return(std::move(conn));
   return db;
 }
 
+namespace {
+
+// The hosts in the URL's order, with `first` moved to the front.
+std::vector<int> PreferenceStartingAt(int hosts, int first) {
+  std::vector<int> order{first};
+  for (int h = 0; h < hosts; ++h) {
+    if (h != first) order.push_back(h);
+  }
+  return order;
+}
+
+}  // namespace
+
 MysqlDatabase::MysqlDatabase(MysqlOptions options)
     : options_(std::move(options)),
-      hosts_(static_cast<int>(options_.hosts.size()), options_.host_retry_ms) {}
+      writes_(options_, PreferenceStartingAt(static_cast<int>(options_.hosts.size()), 0)) {
+  if (options_.read_host != 0) {
+    reads_ = std::make_unique<MysqlPool>(
+        options_, PreferenceStartingAt(static_cast<int>(options_.hosts.size()), options_.read_host));
+  }
+}
+
 MysqlDatabase::~MysqlDatabase() = default;
-
-int64_t MysqlDatabase::NowMs() {
-  // Pool bookkeeping (when to try a host again) is operational time, not a
-  // rule of the domain: the steady clock.
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-void MysqlDatabase::DropIdleLocked(int host) {
-  auto gone = std::remove_if(idle_.begin(), idle_.end(),
-                             [&](const auto& c) { return c->host_index() == host; });
-  open_ -= static_cast<int>(idle_.end() - gone);
-  idle_.erase(gone, idle_.end());
-}
-
-absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlDatabase::ConnectSomewhere(
-    const std::vector<int>& order) {
-  absl::Status last;
-  for (int h : order) {
-    auto conn = MysqlConnection::Connect(options_, h);
-    std::lock_guard<std::mutex> lock(mu_);
-    if (conn.ok()) {
-      hosts_.Succeeded(h);
-      if (h != current_) {
-        // Failed over or came back: the connections of the other hosts go.
-        for (size_t i = 0; i < options_.hosts.size(); ++i) {
-          if (static_cast<int>(i) != h) DropIdleLocked(static_cast<int>(i));
-        }
-        current_ = h;
-      }
-      return conn;
-    }
-    hosts_.Failed(h, NowMs());
-    last = conn.status();
-  }
-  return last;
-}
-
-absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlDatabase::Borrow() {
-  for (;;) {
-    const int64_t now = NowMs();
-    std::vector<int> order;
-    bool probe = false;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (!cv_.wait_for(lock, std::chrono::seconds(10),
-                        [&] { return !idle_.empty() || open_ < options_.pool_size; })) {
-        return absl::UnavailableError("mysql: every pooled connection is busy");
-      }
-      // Coming back: while connections go to a less preferred host, one
-      // borrower at a time tries the better ones again, once per retry period.
-      if (hosts_.Preferred(now) < current_ && !probing_ && now >= next_probe_ms_) {
-        probing_ = probe = true;
-        next_probe_ms_ = now + options_.host_retry_ms;
-        if (open_ >= options_.pool_size) {
-          idle_.erase(idle_.begin());  // make room for the new connection
-          --open_;
-        }
-        for (int h : hosts_.Order(now)) {
-          if (h < current_) order.push_back(h);
-        }
-      } else if (!idle_.empty()) {
-        auto conn = std::move(idle_.back());
-        idle_.pop_back();
-        return conn;
-      } else {
-        order = hosts_.Order(now);
-      }
-      ++open_;
-    }
-    auto conn = ConnectSomewhere(order);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (probe) probing_ = false;
-      if (!conn.ok()) {
-        --open_;
-        cv_.notify_one();
-      }
-    }
-    // A better host that is still away: serve from the current one as usual
-    // (no new probe before next_probe_ms_).
-    if (conn.ok() || !probe) return conn;
-  }
-}
-
-void MysqlDatabase::Return(std::unique_ptr<MysqlConnection> conn) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (conn->broken()) {
-    --open_;
-    if (HostCannotServe(conn->last_error_code())) {
-      hosts_.Failed(conn->host_index(), NowMs());
-      DropIdleLocked(conn->host_index());
-    }
-  } else {
-    conn->clear_error();
-    idle_.push_back(std::move(conn));
-  }
-  cv_.notify_one();
-}
 
 absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {
   absl::Status result;
@@ -146,9 +65,10 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
     }
     // No connection to be had anywhere: every host is down or unreachable,
     // and a retry would only make the caller wait out more connect timeouts.
-    ASSIGN_OR_RETURN(auto conn, Borrow());
+    MysqlPool& pool = PoolFor(mode);
+    ASSIGN_OR_RETURN(auto conn, pool.Borrow());
     bool committing = false;
-    result = fn(*conn);
+    result = RunInMode(mode, *conn, fn);
     if (result.ok()) {
       if (before_commit_) before_commit_(conn->server_id());
       committing = true;
@@ -158,7 +78,7 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
     const int code = conn->last_error_code();
     // Also after a refused COMMIT: the connection goes back clean.
     if (!result.ok()) conn->Rollback();
-    Return(std::move(conn));
+    pool.Return(std::move(conn));
     if (result.ok()) return result;
     if (error == ErrorClass::kConnection) {
       // Lost during COMMIT: the server may or may not have committed, and
@@ -181,15 +101,16 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
 }
 
 std::vector<int64_t> MysqlDatabase::IdleConnectionIds() {
-  std::vector<int64_t> ids;
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& conn : idle_) ids.push_back(conn->server_id());
+  std::vector<int64_t> ids = writes_.IdleConnectionIds();
+  if (reads_) {
+    for (int64_t id : reads_->IdleConnectionIds()) ids.push_back(id);
+  }
   return ids;
 }
 
 absl::Status MysqlDatabase::Migrate(const std::vector<Migration>& migrations, int64_t now_ms) {
   return WithMigrationLock(*this, MigrationLockOptions{}, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto conn, Borrow());
+    ASSIGN_OR_RETURN(auto conn, writes_.Borrow());
     absl::Status s = [&]() -> absl::Status {
       RETURN_IF_ERROR(conn->Run(
           "CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, "
@@ -226,7 +147,7 @@ absl::Status MysqlDatabase::Migrate(const std::vector<Migration>& migrations, in
       return absl::OkStatus();
     }();
     if (!s.ok()) conn->Rollback();
-    Return(std::move(conn));
+    writes_.Return(std::move(conn));
     return s;
   });
 }

@@ -1,29 +1,29 @@
 // MysqlDatabase: the shared store for replicas, through MySQL Connector/C++
 // (the JDBC-style 1.1 API) against MariaDB, MySQL or a MariaDB Galera
-// cluster. A bounded connection pool over the URL's hosts (the first one up
-// is used; see HostPicker); statements prepared once per connection; READ
-// COMMITTED transactions whose COMMIT is checked; errors classed once
-// (mysql_errors.h): retryable ones re-run the transaction, a connection or
-// node that fails is discarded and the next host tried, and a COMMIT whose
-// connection was lost answers "outcome unknown" and is never re-run.
-// No exception leaves this class. Thread-safe; see Database.
+// cluster. Write transactions go through one pool over the URL's hosts in
+// their listed order, so every replica of a cluster writes through the same
+// node; with `read_host`, read transactions have a pool of their own that
+// prefers that node (see "The MySQL backend under faults" in
+// docs/architecture.md for why writes must not spread over nodes).
+// Statements are prepared once per connection; READ COMMITTED transactions
+// whose COMMIT is checked; errors classed once (mysql_errors.h): retryable
+// ones re-run the transaction, a connection or node that fails is discarded
+// and the next host tried, and a COMMIT whose connection was lost answers
+// "outcome unknown" and is never re-run. No exception leaves this class.
+// Thread-safe; see Database.
 #ifndef IAM_STORE_MYSQL_MYSQL_DATABASE_H_
 #define IAM_STORE_MYSQL_MYSQL_DATABASE_H_
 
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "iam/store/database.h"
-#include "iam/store/mysql/mysql_hosts.h"
+#include "iam/store/mysql/mysql_pool.h"
 #include "iam/store/mysql/mysql_url.h"
 
 namespace iam::store::mysql {
-
-class MysqlConnection;
 
 class MysqlDatabase final : public Database {
  public:
@@ -36,8 +36,8 @@ class MysqlDatabase final : public Database {
   absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) override;
   absl::Status Migrate(const std::vector<Migration>& migrations, int64_t now_ms) override;
 
-  // The server-side id of every pooled idle connection (tests kill them to
-  // prove reconnection).
+  // The server-side id of every pooled idle connection, of both pools (tests
+  // kill them to prove reconnection).
   std::vector<int64_t> IdleConnectionIds();
 
   // Tests: called with the server-side connection id after a transaction's
@@ -48,22 +48,12 @@ class MysqlDatabase final : public Database {
 
  private:
   explicit MysqlDatabase(MysqlOptions options);
-  absl::StatusOr<std::unique_ptr<MysqlConnection>> Borrow();
-  absl::StatusOr<std::unique_ptr<MysqlConnection>> ConnectSomewhere(const std::vector<int>& order);
-  void Return(std::unique_ptr<MysqlConnection> conn);
-  void DropIdleLocked(int host);
-  static int64_t NowMs();
+  MysqlPool& PoolFor(TxMode mode) { return mode == TxMode::kRead && reads_ ? *reads_ : writes_; }
 
   const MysqlOptions options_;
   std::function<void(int64_t)> before_commit_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<MysqlConnection>> idle_;  // guarded by mu_
-  int open_ = 0;                                        // guarded by mu_
-  HostPicker hosts_;                                    // guarded by mu_
-  int current_ = 0;          // host of the newest connection; guarded by mu_
-  bool probing_ = false;     // a borrower is trying a preferred host; mu_
-  int64_t next_probe_ms_ = 0;  // guarded by mu_
+  MysqlPool writes_;
+  std::unique_ptr<MysqlPool> reads_;  // only when read_host is not the first host
 };
 
 }  // namespace iam::store::mysql

@@ -1,5 +1,8 @@
 #include "iam/store/mysql/mysql_url.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -83,6 +86,7 @@ absl::StatusOr<MysqlOptions> ParseMysqlUrl(absl::string_view url) {
     o.hosts.push_back(std::move(h));
   }
   if (o.hosts.size() > 16) return absl::InvalidArgumentError("mysql url: at most 16 hosts");
+  std::optional<absl::string_view> read_host;
   for (absl::string_view kv : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
     if (p.first == "pool") {
@@ -99,9 +103,21 @@ absl::StatusOr<MysqlOptions> ParseMysqlUrl(absl::string_view url) {
           o.host_retry_ms > 600000) {
         return absl::InvalidArgumentError("mysql url: host_retry_ms must be 100 to 600000");
       }
+    } else if (p.first == "read_host") {
+      read_host = p.second;
     } else {
       return absl::InvalidArgumentError("mysql url: unknown parameter");
     }
+  }
+  if (read_host) {
+    ASSIGN_OR_RETURN(MysqlHost r, ParseHostPort(*read_host));
+    auto it = std::find_if(o.hosts.begin(), o.hosts.end(), [&](const MysqlHost& h) {
+      return h.host == r.host && h.port == r.port;
+    });
+    if (it == o.hosts.end()) {
+      return absl::InvalidArgumentError("mysql url: read_host must be one of the hosts");
+    }
+    o.read_host = static_cast<int>(it - o.hosts.begin());
   }
   return o;
 }

@@ -1,6 +1,9 @@
 // Parsing of "mysql://user:password@host:port[,host:port...]/database?pool=8"
 // into options. Several hosts name the nodes of one Galera cluster, in order
-// of preference. Percent-escapes in user and password are decoded. Pure.
+// of preference: every replica should list them in the same order, since
+// writes go to the first one up. `read_host=host:port` (one of the hosts)
+// sends read transactions to the replica's nearest node. Percent-escapes in
+// user and password are decoded. Pure.
 #ifndef IAM_STORE_MYSQL_MYSQL_URL_H_
 #define IAM_STORE_MYSQL_MYSQL_URL_H_
 
@@ -23,6 +26,9 @@ struct MysqlOptions {
   std::string user;
   std::string password;
   std::string database;
+  // Which of the hosts read transactions go to first; 0 reads where writes go.
+  int read_host = 0;
+  // Connections per pool (writes, and reads when read_host is another host).
   int pool_size = 8;
   int connect_timeout_seconds = 5;
   // How long a host that failed is passed over before it is tried again.

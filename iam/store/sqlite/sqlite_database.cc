@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <unordered_map>
@@ -174,7 +175,16 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteDatabase::Borrow() {
                                          "sqlite: cannot open the database: ", sqlite3_errstr(rc)));
   if (s.ok()) {
     sqlite3_busy_timeout(raw, static_cast<int>(absl::ToInt64Milliseconds(options_.busy_timeout)));
-    s = conn->Run("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    // Switching a new file to WAL needs it alone, and SQLite answers BUSY at
+    // once instead of calling the busy handler: several replicas opening one
+    // new file at the same moment wait their turn here.
+    const auto give_up =
+        std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(options_.busy_timeout);
+    for (int attempt = 0;; ++attempt) {
+      s = conn->Run("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+      if (!absl::IsAborted(s) || std::chrono::steady_clock::now() >= give_up) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << attempt, 50)));
+    }
   }
   if (!s.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -198,7 +208,7 @@ absl::Status SqliteDatabase::Transact(TxMode mode, const std::function<absl::Sta
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
     result = conn->Run(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
     if (result.ok()) {
-      result = fn(*conn);
+      result = RunInMode(mode, *conn, fn);
       if (result.ok()) {
         result = conn->Run("COMMIT");
       }

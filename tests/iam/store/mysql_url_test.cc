@@ -35,6 +35,25 @@ TEST(MysqlUrlTest, SeveralHostsInOrderOfPreference) {
   EXPECT_EQ(o->host_retry_ms, 500);
 }
 
+TEST(MysqlUrlTest, ReadHostNamesOneOfTheHosts) {
+  auto o = ParseMysqlUrl("mysql://u:p@db1:3306,db2:3307,db3/db?read_host=db2:3307");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->read_host, 1);
+  o = ParseMysqlUrl("mysql://u:p@db1,db2/db?read_host=db2");  // default port on both sides
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->read_host, 1);
+  o = ParseMysqlUrl("mysql://u:p@db1,db2/db");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->read_host, 0);  // reads go where writes go
+  for (const char* bad : {"mysql://u:p@db1,db2/db?read_host=db3",
+                          "mysql://u:p@db1,db2:3307/db?read_host=db2",
+                          "mysql://u:p@db1,db2/db?read_host=", "mysql://u:p@db1/db?read_host=db1:x"}) {
+    o = ParseMysqlUrl(bad);
+    ASSERT_FALSE(o.ok()) << bad;
+    EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+}
+
 TEST(MysqlUrlTest, RejectsMalformedWithoutLeakingThePassword) {
   for (const char* bad : {"postgres://u:p@h/db", "mysql://u:hunter2@h:0/db",
                           "mysql://u:hunter2@h:3306/", "mysql://u:hunter2@h/db;drop",

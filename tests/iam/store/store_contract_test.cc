@@ -97,6 +97,17 @@ TEST_P(StoreContractTest, AFailedTransactionLeavesNothingBehind) {
   EXPECT_OK(Write([&](Tx& tx) { return accounts::Insert(tx, Account("333333333333", "c")); }));
 }
 
+TEST_P(StoreContractTest, AReadTransactionCannotWrite) {
+  // On a Galera cluster a read transaction may run on another node than the
+  // writes; a write slipped into one is refused on every backend alike.
+  absl::Status s = db().Transact(TxMode::kRead, [&](Tx& tx) -> absl::Status {
+    return accounts::Insert(tx, Account("444444444444", "d"));
+  });
+  EXPECT_CODE(s, absl::StatusCode::kInternal);
+  EXPECT_NE(s.message().find("read transaction"), absl::string_view::npos) << s;
+  EXPECT_OK(Write([&](Tx& tx) { return accounts::Insert(tx, Account("444444444444", "d")); }));
+}
+
 TEST_P(StoreContractTest, HostileStringsAreStoredVerbatim) {
   const std::vector<std::string> hostile = {"x'); DROP TABLE accounts;--", "\" OR 1=1 --",
                                             "名字 😀", "back\\slash", "%_wild%"};
