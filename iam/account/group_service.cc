@@ -1,6 +1,7 @@
 #include "iam/account/group_service.h"
 
 #include "iam/account/ids.h"
+#include "iam/account/mutation.h"
 #include "iam/account/paging.h"
 #include "iam/account/separation_of_duties.h"
 #include "iam/common/status_macros.h"
@@ -18,32 +19,33 @@ constexpr size_t kMaxDescription = 1000;
 
 }  // namespace
 
-absl::StatusOr<std::string> GroupService::Prepare(const Caller& caller,
-                                                  const std::string& account_id,
-                                                  absl::string_view action,
-                                                  const std::string& group) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("name", group, kMaxGroupName));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, IamArn(account, "group/" + group)));
-  return account;
+Operation GroupService::On(absl::string_view action, const std::string& account_id,
+                            const std::string& group) {
+  Operation op{std::string(action), account_id, "group/" + group};
+  op.Check(text::CheckName("name", group, kMaxGroupName));
+  return op;
 }
 
 absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
                                                      const std::string& account_id,
                                                      const std::string& name,
                                                      const std::string& description) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:CreateGroup", name));
-  RETURN_IF_ERROR(text::CheckFreeText("description", description, kMaxDescription));
-  store::GroupRow row{NewGroupId(*ctx_.random), account, name, description, ctx_.NowMs()};
-  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  Operation op = On("iam:CreateGroup", account_id, name);
+  op.Check(text::CheckFreeText("description", description, kMaxDescription));
+  store::GroupRow row;
+  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
+                              [&](store::Tx& tx, const std::string& account,
+                                  audit::Event& record) -> absl::Status {
+    row = {NewGroupId(*ctx_.random), account, name, description, ctx_.NowMs()};
     absl::Status s = store::groups::Insert(tx, row);
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError("name: a group of that name exists in the account");
     }
     RETURN_IF_ERROR(s);
-    audit::Event e = AuditEvent(caller, account, "iam:CreateGroup", "group", row.id);
-    e.detail["name"] = row.name;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "group";
+    record.object_id = row.id;
+    record.detail["name"] = row.name;
+    return absl::OkStatus();
   }));
   return row;
 }
@@ -51,7 +53,7 @@ absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
 absl::StatusOr<store::GroupRow> GroupService::Get(const Caller& caller,
                                                   const std::string& account_id,
                                                   const std::string& name) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetGroup", name));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetGroup", account_id, name)));
   store::GroupRow row;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::groups::GetByName(tx, account, name));
@@ -64,8 +66,8 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
                                                             const std::string& account_id,
                                                             int page_size,
                                                             const std::string& page_token) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroups", account, IamArn(account, "group/*")));
+  ASSIGN_OR_RETURN(std::string account,
+                   Admit(ctx_, caller, {"iam:ListGroups", account_id, "group/*"}));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "groups"));
   Listing<store::GroupRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -81,37 +83,41 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
 
 absl::Status GroupService::Delete(const Caller& caller, const std::string& account_id,
                                   const std::string& name) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:DeleteGroup", name));
-  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  return RunMutation(ctx_, caller, On("iam:DeleteGroup", account_id, name),
+                     [&](store::Tx& tx, const std::string& account,
+                         audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(store::GroupRow row, store::groups::GetByName(tx, account, name));
     RETURN_IF_ERROR(store::groups::DeleteMembershipsOfGroup(tx, row.id));
     RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"group", row.id}));
     RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"group", row.id}));
     RETURN_IF_ERROR(store::groups::Delete(tx, row.id));
-    audit::Event e = AuditEvent(caller, account, "iam:DeleteGroup", "group", row.id);
-    e.detail["name"] = row.name;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "group";
+    record.object_id = row.id;
+    record.detail["name"] = row.name;
+    return absl::OkStatus();
   });
 }
 
 absl::Status GroupService::ChangeMember(const Caller& caller, const std::string& account_id,
                                         const std::string& group, const std::string& username,
                                         bool add) {
-  const char* action = add ? "iam:AddUserToGroup" : "iam:RemoveUserFromGroup";
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, group));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  Operation op = On(add ? "iam:AddUserToGroup" : "iam:RemoveUserFromGroup", account_id, group);
+  op.Check(text::CheckName("username", username, 64));
+  return RunMutation(ctx_, caller, op,
+                     [&](store::Tx& tx, const std::string& account,
+                         audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account, group));
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
     RETURN_IF_ERROR(add ? store::groups::AddMember(tx, account, g.id, u.id, ctx_.NowMs())
                         : store::groups::RemoveMember(tx, g.id, u.id));
     // Joining a group gives its roles: that must not break separation of duties.
     if (add) RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
-    audit::Event e = AuditEvent(caller, account, action, "group", g.id);
-    e.detail["group"] = g.name;
-    e.detail["user_id"] = u.id;
-    e.detail["username"] = u.username;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "group";
+    record.object_id = g.id;
+    record.detail["group"] = g.name;
+    record.detail["user_id"] = u.id;
+    record.detail["username"] = u.username;
+    return absl::OkStatus();
   });
 }
 
@@ -130,7 +136,7 @@ absl::StatusOr<Listing<UserView>> GroupService::ListMembers(const Caller& caller
                                                             const std::string& group,
                                                             int page_size,
                                                             const std::string& page_token) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetGroup", group));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetGroup", account_id, group)));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "members"));
   std::vector<store::UserRow> rows;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -157,10 +163,9 @@ absl::StatusOr<Listing<UserView>> GroupService::ListMembers(const Caller& caller
 
 absl::StatusOr<std::vector<store::GroupRow>> GroupService::ListUserGroups(
     const Caller& caller, const std::string& account_id, const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListGroupsForUser", account,
-                            IamArn(account, "user/" + username)));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  Operation op{"iam:ListGroupsForUser", account_id, "user/" + username};
+  op.Check(text::CheckName("username", username, 64));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, op));
   std::vector<store::GroupRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));

@@ -1,9 +1,10 @@
 // GroupService: groups of users within an account, and their members.
-// Every change writes its audit record in the same transaction. Thread-safe.
+// Every change runs through RunMutation (mutation.h). Thread-safe.
 #ifndef IAM_ACCOUNT_GROUP_SERVICE_H_
 #define IAM_ACCOUNT_GROUP_SERVICE_H_
 
 #include "absl/strings/string_view.h"
+#include "iam/account/mutation.h"
 #include "iam/account/service_context.h"
 #include "iam/account/user_service.h"
 #include "iam/store/records.h"
@@ -38,8 +39,9 @@ class GroupService {
                                                               const std::string& username);
 
  private:
-  absl::StatusOr<std::string> Prepare(const Caller& caller, const std::string& account_id,
-                                      absl::string_view action, const std::string& group);
+  // An operation on one group, its name checked.
+  static Operation On(absl::string_view action, const std::string& account_id,
+                      const std::string& group);
   absl::Status ChangeMember(const Caller& caller, const std::string& account_id,
                             const std::string& group, const std::string& username, bool add);
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "iam/account/ids.h"
+#include "iam/account/mutation.h"
 #include "iam/account/paging.h"
 #include "iam/account/separation_of_duties.h"
 #include "iam/common/status_macros.h"
@@ -50,14 +51,11 @@ absl::StatusOr<store::PrincipalRef> ResolvePrincipal(store::Tx& tx, const std::s
   return absl::InvalidArgumentError("principal: a user, a group or a role");
 }
 
-absl::StatusOr<std::string> RoleService::Prepare(const Caller& caller,
-                                                 const std::string& account_id,
-                                                 absl::string_view action,
-                                                 const std::string& role) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("role", role, kMaxRoleName));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, RoleArnOf(account, role)));
-  return account;
+Operation RoleService::On(absl::string_view action, const std::string& account_id,
+                           const std::string& role) {
+  Operation op{std::string(action), account_id, "role/" + role};
+  op.Check(text::CheckName("role", role, kMaxRoleName));
+  return op;
 }
 
 absl::StatusOr<RoleAssignmentView> RoleService::ViewOf(store::Tx& tx, const std::string& role_name,
@@ -78,27 +76,31 @@ absl::StatusOr<RoleAssignmentView> RoleService::ViewOf(store::Tx& tx, const std:
 absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::string& account_id,
                                              const std::string& name,
                                              const std::string& description) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:CreateRole", name));
-  RETURN_IF_ERROR(text::CheckFreeText("description", description, kMaxDescription));
-  RoleView view{store::RoleRow{NewRoleId(*ctx_.random), account, name, description, ctx_.NowMs()},
-                RoleArnOf(account, name), {}};
-  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  Operation op = On("iam:CreateRole", account_id, name);
+  op.Check(text::CheckFreeText("description", description, kMaxDescription));
+  RoleView view;
+  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
+                              [&](store::Tx& tx, const std::string& account,
+                                  audit::Event& record) -> absl::Status {
+    view = {store::RoleRow{NewRoleId(*ctx_.random), account, name, description, ctx_.NowMs()},
+            RoleArnOf(account, name), {}};
     absl::Status s = store::roles::Insert(tx, view.row);
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError("name: a role of that name exists in the account");
     }
     RETURN_IF_ERROR(s);
-    audit::Event e = AuditEvent(caller, account, "iam:CreateRole", "role", view.row.id);
-    e.detail["name"] = name;
-    e.detail["description"] = description;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "role";
+    record.object_id = view.row.id;
+    record.detail["name"] = name;
+    record.detail["description"] = description;
+    return absl::OkStatus();
   }));
   return view;
 }
 
 absl::StatusOr<RoleView> RoleService::Get(const Caller& caller, const std::string& account_id,
                                           const std::string& name) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetRole", name));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetRole", account_id, name)));
   RoleView view;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(view.row, store::roles::GetByName(tx, account, name));
@@ -117,8 +119,7 @@ absl::StatusOr<RoleView> RoleService::Get(const Caller& caller, const std::strin
 absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListRoles", account, IamArn(account, "role/*")));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, {"iam:ListRoles", account_id, "role/*"}));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "roles"));
   std::vector<store::RoleRow> rows;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -139,8 +140,9 @@ absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
 
 absl::Status RoleService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& name) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:DeleteRole", name));
-  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  return RunMutation(ctx_, caller, On("iam:DeleteRole", account_id, name),
+                     [&](store::Tx& tx, const std::string& account,
+                         audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(store::RoleRow role, store::roles::GetByName(tx, account, name));
     ASSIGN_OR_RETURN(auto rules, store::roles::ListSodRules(tx, account));
     for (const auto& rule : rules) {
@@ -152,10 +154,11 @@ absl::Status RoleService::Delete(const Caller& caller, const std::string& accoun
     ASSIGN_OR_RETURN(auto assignments, store::roles::ListAssignmentsOfRole(tx, role.id));
     RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"role", role.id}));
     RETURN_IF_ERROR(store::roles::Delete(tx, role.id));
-    audit::Event e = AuditEvent(caller, account, "iam:DeleteRole", "role", role.id);
-    e.detail["name"] = role.name;
-    e.detail["assignments_removed"] = assignments.size();
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "role";
+    record.object_id = role.id;
+    record.detail["name"] = role.name;
+    record.detail["assignments_removed"] = assignments.size();
+    return absl::OkStatus();
   });
 }
 
@@ -164,17 +167,19 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
                                                        const std::string& role,
                                                        const PrincipalName& to,
                                                        std::optional<int64_t> expires_at) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:AssignRole", role));
-  RETURN_IF_ERROR(CheckPrincipalName(to, false));
+  Operation op = On("iam:AssignRole", account_id, role);
+  op.Check(CheckPrincipalName(to, false));
   const int64_t now = ctx_.NowMs();
   if (expires_at && *expires_at <= now) {
-    return absl::InvalidArgumentError("expire_time: must lie in the future");
+    op.Check(absl::InvalidArgumentError("expire_time: must lie in the future"));
   }
   if (expires_at && *expires_at - now > kMaxAssignmentMs) {
-    return absl::InvalidArgumentError("expire_time: at most 366 days ahead");
+    op.Check(absl::InvalidArgumentError("expire_time: at most 366 days ahead"));
   }
   RoleAssignmentView view;
-  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
+                              [&](store::Tx& tx, const std::string& account,
+                                  audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
     ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, to));
     // Everyone who would hold the role must stay within the rules.
@@ -191,39 +196,42 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
                                  caller.user_id.empty() ? "iamd" : caller.Arn()};
     RETURN_IF_ERROR(store::roles::Assign(tx, row));
     ASSIGN_OR_RETURN(view, ViewOf(tx, r.name, row));
-    audit::Event e = AuditEvent(caller, account, "iam:AssignRole", "role", r.id);
-    e.detail["role"] = r.name;
-    e.detail["principal_type"] = to.type;
-    e.detail["principal"] = view.principal.name;
-    if (expires_at) e.detail["expires_at"] = *expires_at;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "role";
+    record.object_id = r.id;
+    record.detail["role"] = r.name;
+    record.detail["principal_type"] = to.type;
+    record.detail["principal"] = view.principal.name;
+    if (expires_at) record.detail["expires_at"] = *expires_at;
+    return absl::OkStatus();
   }));
   return view;
 }
 
 absl::Status RoleService::Unassign(const Caller& caller, const std::string& account_id,
                                    const std::string& role, const PrincipalName& from) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:UnassignRole", role));
-  RETURN_IF_ERROR(CheckPrincipalName(from, false));
-  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  Operation op = On("iam:UnassignRole", account_id, role);
+  op.Check(CheckPrincipalName(from, false));
+  return RunMutation(ctx_, caller, op,
+                     [&](store::Tx& tx, const std::string& account,
+                         audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
     ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, from));
     RETURN_IF_ERROR(store::roles::Unassign(tx, r.id, p));
-    audit::Event e = AuditEvent(caller, account, "iam:UnassignRole", "role", r.id);
-    e.detail["role"] = r.name;
-    e.detail["principal_type"] = from.type;
-    e.detail["principal"] = from.name;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "role";
+    record.object_id = r.id;
+    record.detail["role"] = r.name;
+    record.detail["principal_type"] = from.type;
+    record.detail["principal"] = from.name;
+    return absl::OkStatus();
   });
 }
 
 absl::StatusOr<std::vector<HeldRole>> RoleService::ListHeld(const Caller& caller,
                                                             const std::string& account_id,
                                                             const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListRolesForUser", account,
-                            IamArn(account, "user/" + username)));
+  Operation op{"iam:ListRolesForUser", account_id, "user/" + username};
+  op.Check(text::CheckName("username", username, 64));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, op));
   std::vector<HeldRole> out;
   const int64_t now = ctx_.NowMs();
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -254,19 +262,18 @@ absl::StatusOr<SodRuleView> RoleService::CreateSodRule(const Caller& caller,
                                                        const std::string& account_id,
                                                        const std::string& name,
                                                        const std::vector<std::string>& roles) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("name", name, kMaxRoleName));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateSeparationOfDutiesRule", account,
-                            IamArn(account, "sod-rule/" + name)));
+  Operation op = OnRule("iam:CreateSeparationOfDutiesRule", account_id, name);
   if (roles.size() < 2 || roles.size() > kMaxRulesRoles) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("roles: between 2 and ", kMaxRulesRoles, " roles"));
+    op.Check(absl::InvalidArgumentError(
+        absl::StrCat("roles: between 2 and ", kMaxRulesRoles, " roles")));
   }
   for (size_t i = 0; i < roles.size(); ++i) {
-    RETURN_IF_ERROR(text::CheckName(absl::StrCat("roles[", i, "]"), roles[i], kMaxRoleName));
+    op.Check(text::CheckName(absl::StrCat("roles[", i, "]"), roles[i], kMaxRoleName));
   }
   SodRuleView view{name, {}, ctx_.NowMs()};
-  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
+                              [&](store::Tx& tx, const std::string& account,
+                                  audit::Event& record) -> absl::Status {
     store::SodRuleRow row{NewRuleId(*ctx_.random), account, name, {}, view.created_at};
     view.roles.clear();
     for (size_t i = 0; i < roles.size(); ++i) {
@@ -291,20 +298,19 @@ absl::StatusOr<SodRuleView> RoleService::CreateSodRule(const Caller& caller,
     for (const auto& u : users) {
       RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
     }
-    audit::Event e = AuditEvent(caller, account, "iam:CreateSeparationOfDutiesRule", "sod-rule",
-                                row.id);
-    e.detail["name"] = name;
-    e.detail["roles"] = view.roles;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "sod-rule";
+    record.object_id = row.id;
+    record.detail["name"] = name;
+    record.detail["roles"] = view.roles;
+    return absl::OkStatus();
   }));
   return view;
 }
 
 absl::StatusOr<std::vector<SodRuleView>> RoleService::ListSodRules(const Caller& caller,
                                                                    const std::string& account_id) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListSeparationOfDutiesRules", account,
-                            IamArn(account, "sod-rule/*")));
+  ASSIGN_OR_RETURN(std::string account,
+                   Admit(ctx_, caller, {"iam:ListSeparationOfDutiesRules", account_id, "sod-rule/*"}));
   std::vector<SodRuleView> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
@@ -324,17 +330,22 @@ absl::StatusOr<std::vector<SodRuleView>> RoleService::ListSodRules(const Caller&
 
 absl::Status RoleService::DeleteSodRule(const Caller& caller, const std::string& account_id,
                                         const std::string& name) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("name", name, kMaxRoleName));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:DeleteSeparationOfDutiesRule", account,
-                            IamArn(account, "sod-rule/" + name)));
-  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  return RunMutation(ctx_, caller, OnRule("iam:DeleteSeparationOfDutiesRule", account_id, name),
+                     [&](store::Tx& tx, const std::string& account,
+                         audit::Event& record) -> absl::Status {
     RETURN_IF_ERROR(store::roles::DeleteSodRule(tx, account, name));
-    audit::Event e = AuditEvent(caller, account, "iam:DeleteSeparationOfDutiesRule", "sod-rule",
-                                name);
-    e.detail["name"] = name;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "sod-rule";
+    record.object_id = name;
+    record.detail["name"] = name;
+    return absl::OkStatus();
   });
+}
+
+Operation RoleService::OnRule(absl::string_view action, const std::string& account_id,
+                              const std::string& rule) {
+  Operation op{std::string(action), account_id, "sod-rule/" + rule};
+  op.Check(text::CheckName("name", rule, kMaxRoleName));
+  return op;
 }
 
 }  // namespace iam::account

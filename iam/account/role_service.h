@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "iam/account/mutation.h"
 #include "iam/account/service_context.h"
 #include "iam/store/authz_records.h"
 
@@ -93,8 +94,11 @@ class RoleService {
                              const std::string& name);
 
  private:
-  absl::StatusOr<std::string> Prepare(const Caller& caller, const std::string& account_id,
-                                      absl::string_view action, const std::string& role);
+  // An operation on one role, or one separation-of-duties rule, its name checked.
+  static Operation On(absl::string_view action, const std::string& account_id,
+                      const std::string& role);
+  static Operation OnRule(absl::string_view action, const std::string& account_id,
+                          const std::string& rule);
   absl::StatusOr<RoleAssignmentView> ViewOf(store::Tx& tx, const std::string& role_name,
                                             const store::RoleAssignmentRow& row) const;
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "iam/account/ids.h"
+#include "iam/account/mutation.h"
 #include "iam/account/paging.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
@@ -106,40 +107,39 @@ absl::StatusOr<UserView> UserService::View(const store::UserRow& row, bool revea
   return v;
 }
 
-absl::StatusOr<std::string> UserService::Prepare(const Caller& caller,
-                                                 const std::string& account_id,
-                                                 absl::string_view action,
-                                                 const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("username", username, kMaxUsername));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, IamArn(account, "user/" + username)));
-  return account;
+Operation UserService::On(absl::string_view action, const std::string& account_id,
+                           const std::string& username) {
+  Operation op{std::string(action), account_id, "user/" + username};
+  op.Check(text::CheckName("username", username, kMaxUsername));
+  return op;
 }
 
 absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::string& account_id,
                                              const NewUser& user) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(ValidateNewUser(user));
-  RETURN_IF_ERROR(
-      Authorize(ctx_, caller, "iam:CreateUser", account, IamArn(account, "user/" + user.username)));
+  Operation op{"iam:CreateUser", account_id, "user/" + user.username,
+               // Decisions load a user they have not seen from the store, so
+               // a new user needs no recompilation.
+               Touches::kAccountData};
+  op.Check(ValidateNewUser(user));
   store::UserRow row;
-  // No authorization version to bump: decisions load a user they have not
-  // seen from the store, so a new user needs no recompilation.
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
+                              [&](store::Tx& tx, const std::string& account,
+                                  audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(row, InsertUser(ctx_, tx, account, user));
-    audit::Event e = AuditEvent(caller, account, "iam:CreateUser", "user", row.id);
-    e.detail["username"] = row.username;
-    e.detail["admin"] = row.is_admin;
-    e.detail["email_set"] = !user.email.empty();
-    e.detail["phone_set"] = !user.phone.empty();
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "user";
+    record.object_id = row.id;
+    record.detail["username"] = row.username;
+    record.detail["admin"] = row.is_admin;
+    record.detail["email_set"] = !user.email.empty();
+    record.detail["phone_set"] = !user.phone.empty();
+    return absl::OkStatus();
   }));
   return View(row, false);
 }
 
 absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::string& account_id,
                                           const std::string& username, bool reveal) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetUser", username));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetUser", account_id, username)));
   if (reveal) {
     RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
                               IamArn(account, "user/" + username)));
@@ -159,8 +159,7 @@ absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::strin
 absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token, bool reveal) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListUsers", account, IamArn(account, "user/*")));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, {"iam:ListUsers", account_id, "user/*"}));
   if (reveal) {
     RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
                               IamArn(account, "user/*")));
@@ -189,21 +188,22 @@ absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
 absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::string& account_id,
                                              const std::string& username,
                                              const UserUpdate& update) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:UpdateUser", username));
+  Operation op = On("iam:UpdateUser", account_id, username);
   if (!update.display_name && !update.email && !update.phone && !update.admin) {
-    return absl::InvalidArgumentError("update_mask: names no field to update");
+    op.Check(absl::InvalidArgumentError("update_mask: names no field to update"));
   }
   if (update.display_name) {
-    RETURN_IF_ERROR(text::CheckFreeText("display_name", *update.display_name, kMaxDisplayName));
+    op.Check(text::CheckFreeText("display_name", *update.display_name, kMaxDisplayName));
   }
-  if (update.email) RETURN_IF_ERROR(CheckEmailField(*update.email));
+  if (update.email) op.Check(CheckEmailField(*update.email));
   if (update.phone && !update.phone->empty()) {
-    RETURN_IF_ERROR(text::NormalizePhone("phone", *update.phone).status());
+    op.Check(text::NormalizePhone("phone", *update.phone).status());
   }
   store::UserRow row;
-  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
+                              [&](store::Tx& tx, const std::string& account,
+                                  audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
-    audit::Event e = AuditEvent(caller, account, "iam:UpdateUser", "user", row.id);
     nlohmann::json changed = nlohmann::json::object();
     if (update.display_name && *update.display_name != row.display_name) {
       changed["display_name"] = {{"before", row.display_name}, {"after", *update.display_name}};
@@ -223,8 +223,10 @@ absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::st
     RETURN_IF_ERROR(SealPii(ctx_, row, update.email, update.phone));
     row.updated_at = ctx_.NowMs();
     RETURN_IF_ERROR(store::users::Update(tx, row));
-    e.detail["changed"] = changed;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "user";
+    record.object_id = row.id;
+    record.detail["changed"] = changed;
+    return absl::OkStatus();
   }));
   return View(row, false);
 }
@@ -234,21 +236,28 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller,
                                                const std::string& username,
                                                absl::string_view action, const std::string& state,
                                                const std::string& reason) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, username));
-  RETURN_IF_ERROR(text::CheckFreeText("reason", reason, kMaxReason));
+  Operation op = On(action, account_id, username);
+  op.Check(text::CheckFreeText("reason", reason, kMaxReason));
   store::UserRow row;
-  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
+                              [&](store::Tx& tx, const std::string& account,
+                                  audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
-    if (row.state == state) return absl::OkStatus();  // idempotent, nothing to record
+    record.object_type = "user";
+    record.object_id = row.id;
+    record.detail["username"] = row.username;
+    if (!reason.empty()) record.detail["reason"] = reason;
+    if (row.state == state) {
+      // Asked again: recorded as asked, nothing changes.
+      record.detail["unchanged"] = true;
+      return absl::OkStatus();
+    }
     if (state == "disabled") {
       if (row.id == caller.user_id) {
         return absl::FailedPreconditionError("you cannot disable the user you are calling as");
       }
       RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
     }
-    audit::Event e = AuditEvent(caller, account, action, "user", row.id);
-    e.detail["username"] = row.username;
-    if (!reason.empty()) e.detail["reason"] = reason;
     row.state = state;
     row.updated_at = ctx_.NowMs();
     RETURN_IF_ERROR(store::users::Update(tx, row));
@@ -256,9 +265,9 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller,
       // A disabled user's sessions end with it, at once, on every replica.
       ASSIGN_OR_RETURN(auto ended, store::sessions::RevokeAllOfUser(tx, row.id, row.updated_at,
                                                                     "user disabled"));
-      e.detail["sessions_revoked"] = ended.size();
+      record.detail["sessions_revoked"] = ended.size();
     }
-    return ctx_.audit->Append(tx, e);
+    return absl::OkStatus();
   }));
   return View(row, false);
 }
@@ -276,8 +285,9 @@ absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::st
 
 absl::Status UserService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:DeleteUser", username));
-  return TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
+  return RunMutation(ctx_, caller, On("iam:DeleteUser", account_id, username),
+                     [&](store::Tx& tx, const std::string& account,
+                         audit::Event& record) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow row, store::users::GetByUsername(tx, account, username));
     if (row.id == caller.user_id) {
       return absl::FailedPreconditionError("you cannot delete the user you are calling as");
@@ -293,9 +303,10 @@ absl::Status UserService::Delete(const Caller& caller, const std::string& accoun
     RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"user", row.id}));
     RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"user", row.id}));
     RETURN_IF_ERROR(store::users::Delete(tx, row.id));
-    audit::Event e = AuditEvent(caller, account, "iam:DeleteUser", "user", row.id);
-    e.detail["username"] = row.username;
-    return ctx_.audit->Append(tx, e);
+    record.object_type = "user";
+    record.object_id = row.id;
+    record.detail["username"] = row.username;
+    return absl::OkStatus();
   });
 }
 

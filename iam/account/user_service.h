@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "iam/account/mutation.h"
 #include "iam/account/service_context.h"
 #include "iam/store/records.h"
 
@@ -70,8 +71,9 @@ class UserService {
 
  private:
   // Authorizes, resolves the account and validates the username.
-  absl::StatusOr<std::string> Prepare(const Caller& caller, const std::string& account_id,
-                                      absl::string_view action, const std::string& username);
+  // An operation on one user, the username checked.
+  static Operation On(absl::string_view action, const std::string& account_id,
+                      const std::string& username);
   absl::StatusOr<UserView> SetState(const Caller& caller, const std::string& account_id,
                                     const std::string& username, absl::string_view action,
                                     const std::string& state, const std::string& reason);

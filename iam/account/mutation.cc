@@ -1,0 +1,46 @@
+#include "iam/account/mutation.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "iam/common/status_macros.h"
+#include "iam/store/authz_version_store.h"
+
+namespace iam::account {
+namespace {
+
+std::string ArnIn(const std::string& account, const std::string& resource) {
+  if (resource.empty() || absl::StartsWith(resource, "arn:")) return resource;
+  return IamArn(account, resource);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Admit(const ServiceContext& ctx, const Caller& caller,
+                                  const Operation& op) {
+  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, op.account_id));
+  RETURN_IF_ERROR(op.input);
+  RETURN_IF_ERROR(Authorize(ctx, caller, op.action, account, ArnIn(account, op.resource)));
+  return account;
+}
+
+absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const Operation& op,
+                         const MutationBody& body) {
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx, caller, op));
+  const std::string scope = op.touches == Touches::kResources
+                                ? std::string(store::authz_versions::kResourcesScope)
+                                : account;
+  auto change = [&](store::Tx& tx) -> absl::Status {
+    audit::Event record = AuditEvent(caller, account, op.action, "", "");
+    RETURN_IF_ERROR(body(tx, account, record));
+    if (record.object_type.empty()) {
+      return absl::InternalError(absl::StrCat(op.action, ": the change did not say what it changed"));
+    }
+    return ctx.audit->Append(tx, record);
+  };
+  if (op.touches == Touches::kAccountData) {
+    return ctx.db->Transact(store::TxMode::kWrite, change);
+  }
+  return TransactAuthz(ctx, scope, change);
+}
+
+}  // namespace iam::account

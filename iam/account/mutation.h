@@ -1,0 +1,74 @@
+// Every administrative change runs through RunMutation: the one place that
+// resolves the account a request names, refuses bad input, asks the
+// authorizer, opens the write transaction (bumping the authorization
+// version when the change is one decisions read), runs the change, and
+// appends its audit record inside that same transaction. The body of a
+// change only fills the record in; it cannot leave it out (a body that does
+// not say what it changed is a defect, answered INTERNAL and rolled back),
+// and the record cannot land without the change, nor the change without it.
+#ifndef IAM_ACCOUNT_MUTATION_H_
+#define IAM_ACCOUNT_MUTATION_H_
+
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "iam/account/caller.h"
+#include "iam/account/service_context.h"
+#include "iam/audit/audit_log.h"
+#include "iam/store/database.h"
+
+namespace iam::account {
+
+// What a change touches, and so which authorization version it bumps.
+enum class Touches {
+  kAccountData,     // nothing decisions read (account policies, devices, blocks)
+  kAuthorization,   // the account's users, groups, roles, policies or keys
+  kResources,       // resource policies and ACLs (store::authz_versions::kResourcesScope)
+};
+
+struct Operation {
+  Operation(std::string action_, std::string account_id_, std::string resource_ = "",
+            Touches touches_ = Touches::kAuthorization)
+      : action(std::move(action_)),
+        account_id(std::move(account_id_)),
+        resource(std::move(resource_)),
+        touches(touches_) {}
+
+  std::string action;      // "iam:CreateGroup"
+  std::string account_id;  // as the request names it; empty: the caller's own
+  // What is acted on: a path in the account's IAM namespace ("group/ops"),
+  // a whole ARN ("arn:..."), or empty for the account itself.
+  std::string resource;
+  Touches touches = Touches::kAuthorization;  // for changes only
+  // The first failed check of the request's input; refused before the
+  // caller is authorized. See Check().
+  absl::Status input;
+
+  // Records the first failed input check: m.Check(text::CheckName(...)).
+  Operation& Check(const absl::Status& s) {
+    if (input.ok()) input = s;
+    return *this;
+  }
+};
+
+// The body of a change: runs in the write transaction, with the resolved
+// account, and fills in `record` (at least its object type and id; actor,
+// action, account, source and result are set already).
+using MutationBody =
+    std::function<absl::Status(store::Tx& tx, const std::string& account, audit::Event& record)>;
+
+// Runs a change as the file comment says. The body may run more than once
+// (Transact retries conflicts): it must assign its outputs, not append.
+absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const Operation& op,
+                         const MutationBody& body);
+
+// The first half of RunMutation, for reads too: the account the operation
+// names once its input is checked and the caller may act on it.
+absl::StatusOr<std::string> Admit(const ServiceContext& ctx, const Caller& caller,
+                                  const Operation& op);
+
+}  // namespace iam::account
+
+#endif  // IAM_ACCOUNT_MUTATION_H_
