@@ -20,7 +20,7 @@ constexpr size_t kMaxDescription = 1000;
 }  // namespace
 
 Operation GroupService::On(absl::string_view action, const std::string& account_id,
-                            const std::string& group) {
+                           const std::string& group) {
   Operation op{std::string(action), account_id, "group/" + group};
   op.Check(text::CheckName("name", group, kMaxGroupName));
   return op;
@@ -33,20 +33,20 @@ absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
   Operation op = On("iam:CreateGroup", account_id, name);
   op.Check(text::CheckFreeText("description", description, kMaxDescription));
   store::GroupRow row;
-  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
-                              [&](store::Tx& tx, const std::string& account,
-                                  audit::Event& record) -> absl::Status {
-    row = {NewGroupId(*ctx_.random), account, name, description, ctx_.NowMs()};
-    absl::Status s = store::groups::Insert(tx, row);
-    if (absl::IsAlreadyExists(s)) {
-      return absl::AlreadyExistsError("name: a group of that name exists in the account");
-    }
-    RETURN_IF_ERROR(s);
-    record.object_type = "group";
-    record.object_id = row.id;
-    record.detail["name"] = row.name;
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        row = {NewGroupId(*ctx_.random), account, name, description, ctx_.NowMs()};
+        absl::Status s = store::groups::Insert(tx, row);
+        if (absl::IsAlreadyExists(s)) {
+          return absl::AlreadyExistsError("name: a group of that name exists in the account");
+        }
+        RETURN_IF_ERROR(s);
+        record.object_type = "group";
+        record.object_id = row.id;
+        record.detail["name"] = row.name;
+        return absl::OkStatus();
+      }));
   return row;
 }
 
@@ -83,19 +83,19 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
 
 absl::Status GroupService::Delete(const Caller& caller, const std::string& account_id,
                                   const std::string& name) {
-  return RunMutation(ctx_, caller, On("iam:DeleteGroup", account_id, name),
-                     [&](store::Tx& tx, const std::string& account,
-                         audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(store::GroupRow row, store::groups::GetByName(tx, account, name));
-    RETURN_IF_ERROR(store::groups::DeleteMembershipsOfGroup(tx, row.id));
-    RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"group", row.id}));
-    RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"group", row.id}));
-    RETURN_IF_ERROR(store::groups::Delete(tx, row.id));
-    record.object_type = "group";
-    record.object_id = row.id;
-    record.detail["name"] = row.name;
-    return absl::OkStatus();
-  });
+  return RunMutation(
+      ctx_, caller, On("iam:DeleteGroup", account_id, name),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::GroupRow row, store::groups::GetByName(tx, account, name));
+        RETURN_IF_ERROR(store::groups::DeleteMembershipsOfGroup(tx, row.id));
+        RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"group", row.id}));
+        RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"group", row.id}));
+        RETURN_IF_ERROR(store::groups::Delete(tx, row.id));
+        record.object_type = "group";
+        record.object_id = row.id;
+        record.detail["name"] = row.name;
+        return absl::OkStatus();
+      });
 }
 
 absl::Status GroupService::ChangeMember(const Caller& caller, const std::string& account_id,
@@ -103,22 +103,22 @@ absl::Status GroupService::ChangeMember(const Caller& caller, const std::string&
                                         bool add) {
   Operation op = On(add ? "iam:AddUserToGroup" : "iam:RemoveUserFromGroup", account_id, group);
   op.Check(text::CheckName("username", username, 64));
-  return RunMutation(ctx_, caller, op,
-                     [&](store::Tx& tx, const std::string& account,
-                         audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account, group));
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-    RETURN_IF_ERROR(add ? store::groups::AddMember(tx, account, g.id, u.id, ctx_.NowMs())
-                        : store::groups::RemoveMember(tx, g.id, u.id));
-    // Joining a group gives its roles: that must not break separation of duties.
-    if (add) RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
-    record.object_type = "group";
-    record.object_id = g.id;
-    record.detail["group"] = g.name;
-    record.detail["user_id"] = u.id;
-    record.detail["username"] = u.username;
-    return absl::OkStatus();
-  });
+  return RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account, group));
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+        RETURN_IF_ERROR(add ? store::groups::AddMember(tx, account, g.id, u.id, ctx_.NowMs())
+                            : store::groups::RemoveMember(tx, g.id, u.id));
+        // Joining a group gives its roles: that must not break separation of duties.
+        if (add) RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
+        record.object_type = "group";
+        record.object_id = g.id;
+        record.detail["group"] = g.name;
+        record.detail["user_id"] = u.id;
+        record.detail["username"] = u.username;
+        return absl::OkStatus();
+      });
 }
 
 absl::Status GroupService::AddMember(const Caller& caller, const std::string& account_id,
@@ -133,8 +133,7 @@ absl::Status GroupService::RemoveMember(const Caller& caller, const std::string&
 
 absl::StatusOr<Listing<UserView>> GroupService::ListMembers(const Caller& caller,
                                                             const std::string& account_id,
-                                                            const std::string& group,
-                                                            int page_size,
+                                                            const std::string& group, int page_size,
                                                             const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetGroup", account_id, group)));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "members"));

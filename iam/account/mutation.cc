@@ -33,7 +33,8 @@ absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const 
     audit::Event record = AuditEvent(caller, account, op.action, "", "");
     RETURN_IF_ERROR(body(tx, account, record));
     if (record.object_type.empty()) {
-      return absl::InternalError(absl::StrCat(op.action, ": the change did not say what it changed"));
+      return absl::InternalError(
+          absl::StrCat(op.action, ": the change did not say what it changed"));
     }
     return ctx.audit->Append(tx, record);
   };

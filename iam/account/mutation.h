@@ -23,9 +23,9 @@ namespace iam::account {
 
 // What a change touches, and so which authorization version it bumps.
 enum class Touches {
-  kAccountData,     // nothing decisions read (account policies, devices, blocks)
-  kAuthorization,   // the account's users, groups, roles, policies or keys
-  kResources,       // resource policies and ACLs (store::authz_versions::kResourcesScope)
+  kAccountData,    // nothing decisions read (account policies, devices, blocks)
+  kAuthorization,  // the account's users, groups, roles, policies or keys
+  kResources,      // resource policies and ACLs (store::authz_versions::kResourcesScope)
 };
 
 struct Operation {

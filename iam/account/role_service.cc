@@ -31,7 +31,8 @@ absl::Status CheckPrincipalName(const PrincipalName& p, bool allow_role) {
     return absl::InvalidArgumentError(allow_role ? "principal: a user, a group or a role"
                                                  : "principal: a user or a group");
   }
-  return text::CheckName(absl::StrCat(p.type, "_name"), p.name, p.type == "role" ? kMaxRoleName : 128);
+  return text::CheckName(absl::StrCat(p.type, "_name"), p.name,
+                         p.type == "role" ? kMaxRoleName : 128);
 }
 
 absl::StatusOr<store::PrincipalRef> ResolvePrincipal(store::Tx& tx, const std::string& account_id,
@@ -52,7 +53,7 @@ absl::StatusOr<store::PrincipalRef> ResolvePrincipal(store::Tx& tx, const std::s
 }
 
 Operation RoleService::On(absl::string_view action, const std::string& account_id,
-                           const std::string& role) {
+                          const std::string& role) {
   Operation op{std::string(action), account_id, "role/" + role};
   op.Check(text::CheckName("role", role, kMaxRoleName));
   return op;
@@ -60,7 +61,8 @@ Operation RoleService::On(absl::string_view action, const std::string& account_i
 
 absl::StatusOr<RoleAssignmentView> RoleService::ViewOf(store::Tx& tx, const std::string& role_name,
                                                        const store::RoleAssignmentRow& a) const {
-  RoleAssignmentView v{role_name, {a.principal.type, ""}, a.expires_at, a.assigned_at,
+  RoleAssignmentView v{role_name,     {a.principal.type, ""},
+                       a.expires_at,  a.assigned_at,
                        a.assigned_by, a.expires_at && *a.expires_at <= ctx_.NowMs()};
   if (a.principal.type == "user") {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, a.principal.id));
@@ -79,22 +81,23 @@ absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::st
   Operation op = On("iam:CreateRole", account_id, name);
   op.Check(text::CheckFreeText("description", description, kMaxDescription));
   RoleView view;
-  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
-                              [&](store::Tx& tx, const std::string& account,
-                                  audit::Event& record) -> absl::Status {
-    view = {store::RoleRow{NewRoleId(*ctx_.random), account, name, description, ctx_.NowMs()},
-            RoleArnOf(account, name), {}};
-    absl::Status s = store::roles::Insert(tx, view.row);
-    if (absl::IsAlreadyExists(s)) {
-      return absl::AlreadyExistsError("name: a role of that name exists in the account");
-    }
-    RETURN_IF_ERROR(s);
-    record.object_type = "role";
-    record.object_id = view.row.id;
-    record.detail["name"] = name;
-    record.detail["description"] = description;
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        view = {store::RoleRow{NewRoleId(*ctx_.random), account, name, description, ctx_.NowMs()},
+                RoleArnOf(account, name),
+                {}};
+        absl::Status s = store::roles::Insert(tx, view.row);
+        if (absl::IsAlreadyExists(s)) {
+          return absl::AlreadyExistsError("name: a role of that name exists in the account");
+        }
+        RETURN_IF_ERROR(s);
+        record.object_type = "role";
+        record.object_id = view.row.id;
+        record.detail["name"] = name;
+        record.detail["description"] = description;
+        return absl::OkStatus();
+      }));
   return view;
 }
 
@@ -119,7 +122,8 @@ absl::StatusOr<RoleView> RoleService::Get(const Caller& caller, const std::strin
 absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token) {
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, {"iam:ListRoles", account_id, "role/*"}));
+  ASSIGN_OR_RETURN(std::string account,
+                   Admit(ctx_, caller, {"iam:ListRoles", account_id, "role/*"}));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "roles"));
   std::vector<store::RoleRow> rows;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -140,26 +144,27 @@ absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
 
 absl::Status RoleService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& name) {
-  return RunMutation(ctx_, caller, On("iam:DeleteRole", account_id, name),
-                     [&](store::Tx& tx, const std::string& account,
-                         audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(store::RoleRow role, store::roles::GetByName(tx, account, name));
-    ASSIGN_OR_RETURN(auto rules, store::roles::ListSodRules(tx, account));
-    for (const auto& rule : rules) {
-      if (std::find(rule.role_ids.begin(), rule.role_ids.end(), role.id) != rule.role_ids.end()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("separation-of-duties rule ", rule.name, " names the role; delete it first"));
-      }
-    }
-    ASSIGN_OR_RETURN(auto assignments, store::roles::ListAssignmentsOfRole(tx, role.id));
-    RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"role", role.id}));
-    RETURN_IF_ERROR(store::roles::Delete(tx, role.id));
-    record.object_type = "role";
-    record.object_id = role.id;
-    record.detail["name"] = role.name;
-    record.detail["assignments_removed"] = assignments.size();
-    return absl::OkStatus();
-  });
+  return RunMutation(
+      ctx_, caller, On("iam:DeleteRole", account_id, name),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::RoleRow role, store::roles::GetByName(tx, account, name));
+        ASSIGN_OR_RETURN(auto rules, store::roles::ListSodRules(tx, account));
+        for (const auto& rule : rules) {
+          if (std::find(rule.role_ids.begin(), rule.role_ids.end(), role.id) !=
+              rule.role_ids.end()) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "separation-of-duties rule ", rule.name, " names the role; delete it first"));
+          }
+        }
+        ASSIGN_OR_RETURN(auto assignments, store::roles::ListAssignmentsOfRole(tx, role.id));
+        RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"role", role.id}));
+        RETURN_IF_ERROR(store::roles::Delete(tx, role.id));
+        record.object_type = "role";
+        record.object_id = role.id;
+        record.detail["name"] = role.name;
+        record.detail["assignments_removed"] = assignments.size();
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
@@ -177,33 +182,33 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
     op.Check(absl::InvalidArgumentError("expire_time: at most 366 days ahead"));
   }
   RoleAssignmentView view;
-  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
-                              [&](store::Tx& tx, const std::string& account,
-                                  audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
-    ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, to));
-    // Everyone who would hold the role must stay within the rules.
-    if (p.type == "user") {
-      RETURN_IF_ERROR(CheckSeparation(tx, account, p.id, to.name, {r.id}, now));
-    } else {
-      ASSIGN_OR_RETURN(auto members, store::groups::ListMemberIds(tx, p.id, "", 1 << 30));
-      for (const std::string& uid : members) {
-        ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, uid));
-        RETURN_IF_ERROR(CheckSeparation(tx, account, uid, u.username, {r.id}, now));
-      }
-    }
-    store::RoleAssignmentRow row{r.id, p, account, expires_at, now,
-                                 caller.user_id.empty() ? "iamd" : caller.Arn()};
-    RETURN_IF_ERROR(store::roles::Assign(tx, row));
-    ASSIGN_OR_RETURN(view, ViewOf(tx, r.name, row));
-    record.object_type = "role";
-    record.object_id = r.id;
-    record.detail["role"] = r.name;
-    record.detail["principal_type"] = to.type;
-    record.detail["principal"] = view.principal.name;
-    if (expires_at) record.detail["expires_at"] = *expires_at;
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
+        ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, to));
+        // Everyone who would hold the role must stay within the rules.
+        if (p.type == "user") {
+          RETURN_IF_ERROR(CheckSeparation(tx, account, p.id, to.name, {r.id}, now));
+        } else {
+          ASSIGN_OR_RETURN(auto members, store::groups::ListMemberIds(tx, p.id, "", 1 << 30));
+          for (const std::string& uid : members) {
+            ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, uid));
+            RETURN_IF_ERROR(CheckSeparation(tx, account, uid, u.username, {r.id}, now));
+          }
+        }
+        store::RoleAssignmentRow row{
+            r.id, p, account, expires_at, now, caller.user_id.empty() ? "iamd" : caller.Arn()};
+        RETURN_IF_ERROR(store::roles::Assign(tx, row));
+        ASSIGN_OR_RETURN(view, ViewOf(tx, r.name, row));
+        record.object_type = "role";
+        record.object_id = r.id;
+        record.detail["role"] = r.name;
+        record.detail["principal_type"] = to.type;
+        record.detail["principal"] = view.principal.name;
+        if (expires_at) record.detail["expires_at"] = *expires_at;
+        return absl::OkStatus();
+      }));
   return view;
 }
 
@@ -211,19 +216,19 @@ absl::Status RoleService::Unassign(const Caller& caller, const std::string& acco
                                    const std::string& role, const PrincipalName& from) {
   Operation op = On("iam:UnassignRole", account_id, role);
   op.Check(CheckPrincipalName(from, false));
-  return RunMutation(ctx_, caller, op,
-                     [&](store::Tx& tx, const std::string& account,
-                         audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
-    ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, from));
-    RETURN_IF_ERROR(store::roles::Unassign(tx, r.id, p));
-    record.object_type = "role";
-    record.object_id = r.id;
-    record.detail["role"] = r.name;
-    record.detail["principal_type"] = from.type;
-    record.detail["principal"] = from.name;
-    return absl::OkStatus();
-  });
+  return RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
+        ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, from));
+        RETURN_IF_ERROR(store::roles::Unassign(tx, r.id, p));
+        record.object_type = "role";
+        record.object_id = r.id;
+        record.detail["role"] = r.name;
+        record.detail["principal_type"] = from.type;
+        record.detail["principal"] = from.name;
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<std::vector<HeldRole>> RoleService::ListHeld(const Caller& caller,
@@ -271,46 +276,47 @@ absl::StatusOr<SodRuleView> RoleService::CreateSodRule(const Caller& caller,
     op.Check(text::CheckName(absl::StrCat("roles[", i, "]"), roles[i], kMaxRoleName));
   }
   SodRuleView view{name, {}, ctx_.NowMs()};
-  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
-                              [&](store::Tx& tx, const std::string& account,
-                                  audit::Event& record) -> absl::Status {
-    store::SodRuleRow row{NewRuleId(*ctx_.random), account, name, {}, view.created_at};
-    view.roles.clear();
-    for (size_t i = 0; i < roles.size(); ++i) {
-      auto r = store::roles::GetByName(tx, account, roles[i]);
-      if (absl::IsNotFound(r.status())) {
-        return absl::NotFoundError(absl::StrCat("roles[", i, "]: role not found"));
-      }
-      RETURN_IF_ERROR(r.status());
-      if (std::find(row.role_ids.begin(), row.role_ids.end(), r->id) != row.role_ids.end()) {
-        return absl::InvalidArgumentError(absl::StrCat("roles[", i, "]: named twice"));
-      }
-      row.role_ids.push_back(r->id);
-      view.roles.push_back(r->name);
-    }
-    absl::Status s = store::roles::InsertSodRule(tx, row);
-    if (absl::IsAlreadyExists(s)) {
-      return absl::AlreadyExistsError("name: a rule of that name exists in the account");
-    }
-    RETURN_IF_ERROR(s);
-    // A rule that current holdings already break would be a lie: refuse it.
-    ASSIGN_OR_RETURN(auto users, store::users::List(tx, account, "", 1 << 30));
-    for (const auto& u : users) {
-      RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
-    }
-    record.object_type = "sod-rule";
-    record.object_id = row.id;
-    record.detail["name"] = name;
-    record.detail["roles"] = view.roles;
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        store::SodRuleRow row{NewRuleId(*ctx_.random), account, name, {}, view.created_at};
+        view.roles.clear();
+        for (size_t i = 0; i < roles.size(); ++i) {
+          auto r = store::roles::GetByName(tx, account, roles[i]);
+          if (absl::IsNotFound(r.status())) {
+            return absl::NotFoundError(absl::StrCat("roles[", i, "]: role not found"));
+          }
+          RETURN_IF_ERROR(r.status());
+          if (std::find(row.role_ids.begin(), row.role_ids.end(), r->id) != row.role_ids.end()) {
+            return absl::InvalidArgumentError(absl::StrCat("roles[", i, "]: named twice"));
+          }
+          row.role_ids.push_back(r->id);
+          view.roles.push_back(r->name);
+        }
+        absl::Status s = store::roles::InsertSodRule(tx, row);
+        if (absl::IsAlreadyExists(s)) {
+          return absl::AlreadyExistsError("name: a rule of that name exists in the account");
+        }
+        RETURN_IF_ERROR(s);
+        // A rule that current holdings already break would be a lie: refuse it.
+        ASSIGN_OR_RETURN(auto users, store::users::List(tx, account, "", 1 << 30));
+        for (const auto& u : users) {
+          RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
+        }
+        record.object_type = "sod-rule";
+        record.object_id = row.id;
+        record.detail["name"] = name;
+        record.detail["roles"] = view.roles;
+        return absl::OkStatus();
+      }));
   return view;
 }
 
 absl::StatusOr<std::vector<SodRuleView>> RoleService::ListSodRules(const Caller& caller,
                                                                    const std::string& account_id) {
-  ASSIGN_OR_RETURN(std::string account,
-                   Admit(ctx_, caller, {"iam:ListSeparationOfDutiesRules", account_id, "sod-rule/*"}));
+  ASSIGN_OR_RETURN(
+      std::string account,
+      Admit(ctx_, caller, {"iam:ListSeparationOfDutiesRules", account_id, "sod-rule/*"}));
   std::vector<SodRuleView> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
@@ -330,15 +336,15 @@ absl::StatusOr<std::vector<SodRuleView>> RoleService::ListSodRules(const Caller&
 
 absl::Status RoleService::DeleteSodRule(const Caller& caller, const std::string& account_id,
                                         const std::string& name) {
-  return RunMutation(ctx_, caller, OnRule("iam:DeleteSeparationOfDutiesRule", account_id, name),
-                     [&](store::Tx& tx, const std::string& account,
-                         audit::Event& record) -> absl::Status {
-    RETURN_IF_ERROR(store::roles::DeleteSodRule(tx, account, name));
-    record.object_type = "sod-rule";
-    record.object_id = name;
-    record.detail["name"] = name;
-    return absl::OkStatus();
-  });
+  return RunMutation(
+      ctx_, caller, OnRule("iam:DeleteSeparationOfDutiesRule", account_id, name),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        RETURN_IF_ERROR(store::roles::DeleteSodRule(tx, account, name));
+        record.object_type = "sod-rule";
+        record.object_id = name;
+        record.detail["name"] = name;
+        return absl::OkStatus();
+      });
 }
 
 Operation RoleService::OnRule(absl::string_view action, const std::string& account_id,

@@ -9,12 +9,12 @@
 #include "iam/store/access_key_store.h"
 #include "iam/store/credential_store.h"
 #include "iam/store/device_store.h"
-#include "iam/store/login_store.h"
-#include "iam/store/mfa_store.h"
-#include "iam/store/session_store.h"
 #include "iam/store/group_store.h"
 #include "iam/store/iam_policy_store.h"
+#include "iam/store/login_store.h"
+#include "iam/store/mfa_store.h"
 #include "iam/store/role_store.h"
+#include "iam/store/session_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::account {
@@ -108,7 +108,7 @@ absl::StatusOr<UserView> UserService::View(const store::UserRow& row, bool revea
 }
 
 Operation UserService::On(absl::string_view action, const std::string& account_id,
-                           const std::string& username) {
+                          const std::string& username) {
   Operation op{std::string(action), account_id, "user/" + username};
   op.Check(text::CheckName("username", username, kMaxUsername));
   return op;
@@ -122,24 +122,25 @@ absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::st
                Touches::kAccountData};
   op.Check(ValidateNewUser(user));
   store::UserRow row;
-  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
-                              [&](store::Tx& tx, const std::string& account,
-                                  audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(row, InsertUser(ctx_, tx, account, user));
-    record.object_type = "user";
-    record.object_id = row.id;
-    record.detail["username"] = row.username;
-    record.detail["admin"] = row.is_admin;
-    record.detail["email_set"] = !user.email.empty();
-    record.detail["phone_set"] = !user.phone.empty();
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(row, InsertUser(ctx_, tx, account, user));
+        record.object_type = "user";
+        record.object_id = row.id;
+        record.detail["username"] = row.username;
+        record.detail["admin"] = row.is_admin;
+        record.detail["email_set"] = !user.email.empty();
+        record.detail["phone_set"] = !user.phone.empty();
+        return absl::OkStatus();
+      }));
   return View(row, false);
 }
 
 absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::string& account_id,
                                           const std::string& username, bool reveal) {
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetUser", account_id, username)));
+  ASSIGN_OR_RETURN(std::string account,
+                   Admit(ctx_, caller, On("iam:GetUser", account_id, username)));
   if (reveal) {
     RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
                               IamArn(account, "user/" + username)));
@@ -159,10 +160,11 @@ absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::strin
 absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token, bool reveal) {
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, {"iam:ListUsers", account_id, "user/*"}));
+  ASSIGN_OR_RETURN(std::string account,
+                   Admit(ctx_, caller, {"iam:ListUsers", account_id, "user/*"}));
   if (reveal) {
-    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
-                              IamArn(account, "user/*")));
+    RETURN_IF_ERROR(
+        Authorize(ctx_, caller, "iam:RevealUserPersonalData", account, IamArn(account, "user/*")));
   }
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "users"));
   std::vector<store::UserRow> rows;
@@ -200,75 +202,74 @@ absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::st
     op.Check(text::NormalizePhone("phone", *update.phone).status());
   }
   store::UserRow row;
-  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
-                              [&](store::Tx& tx, const std::string& account,
-                                  audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
-    nlohmann::json changed = nlohmann::json::object();
-    if (update.display_name && *update.display_name != row.display_name) {
-      changed["display_name"] = {{"before", row.display_name}, {"after", *update.display_name}};
-      row.display_name = *update.display_name;
-    }
-    if (update.admin && *update.admin != row.is_admin) {
-      if (row.id == caller.user_id && !*update.admin) {
-        return absl::FailedPreconditionError("admin: you cannot remove your own admin right");
-      }
-      RETURN_IF_ERROR(KeepsAnAdmin(tx, row, *update.admin));
-      changed["admin"] = {{"before", row.is_admin}, {"after", *update.admin}};
-      row.is_admin = *update.admin;
-    }
-    // Personal fields are recorded as changed, never with their values.
-    if (update.email) changed["email"] = update.email->empty() ? "cleared" : "set";
-    if (update.phone) changed["phone"] = update.phone->empty() ? "cleared" : "set";
-    RETURN_IF_ERROR(SealPii(ctx_, row, update.email, update.phone));
-    row.updated_at = ctx_.NowMs();
-    RETURN_IF_ERROR(store::users::Update(tx, row));
-    record.object_type = "user";
-    record.object_id = row.id;
-    record.detail["changed"] = changed;
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
+        nlohmann::json changed = nlohmann::json::object();
+        if (update.display_name && *update.display_name != row.display_name) {
+          changed["display_name"] = {{"before", row.display_name}, {"after", *update.display_name}};
+          row.display_name = *update.display_name;
+        }
+        if (update.admin && *update.admin != row.is_admin) {
+          if (row.id == caller.user_id && !*update.admin) {
+            return absl::FailedPreconditionError("admin: you cannot remove your own admin right");
+          }
+          RETURN_IF_ERROR(KeepsAnAdmin(tx, row, *update.admin));
+          changed["admin"] = {{"before", row.is_admin}, {"after", *update.admin}};
+          row.is_admin = *update.admin;
+        }
+        // Personal fields are recorded as changed, never with their values.
+        if (update.email) changed["email"] = update.email->empty() ? "cleared" : "set";
+        if (update.phone) changed["phone"] = update.phone->empty() ? "cleared" : "set";
+        RETURN_IF_ERROR(SealPii(ctx_, row, update.email, update.phone));
+        row.updated_at = ctx_.NowMs();
+        RETURN_IF_ERROR(store::users::Update(tx, row));
+        record.object_type = "user";
+        record.object_id = row.id;
+        record.detail["changed"] = changed;
+        return absl::OkStatus();
+      }));
   return View(row, false);
 }
 
-absl::StatusOr<UserView> UserService::SetState(const Caller& caller,
-                                               const std::string& account_id,
+absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::string& account_id,
                                                const std::string& username,
                                                absl::string_view action, const std::string& state,
                                                const std::string& reason) {
   Operation op = On(action, account_id, username);
   op.Check(text::CheckFreeText("reason", reason, kMaxReason));
   store::UserRow row;
-  RETURN_IF_ERROR(RunMutation(ctx_, caller, op,
-                              [&](store::Tx& tx, const std::string& account,
-                                  audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
-    record.object_type = "user";
-    record.object_id = row.id;
-    record.detail["username"] = row.username;
-    if (!reason.empty()) record.detail["reason"] = reason;
-    if (row.state == state) {
-      // Asked again: recorded as asked, nothing changes.
-      record.detail["unchanged"] = true;
-      return absl::OkStatus();
-    }
-    if (state == "disabled") {
-      if (row.id == caller.user_id) {
-        return absl::FailedPreconditionError("you cannot disable the user you are calling as");
-      }
-      RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
-    }
-    row.state = state;
-    row.updated_at = ctx_.NowMs();
-    RETURN_IF_ERROR(store::users::Update(tx, row));
-    if (state == "disabled") {
-      // A disabled user's sessions end with it, at once, on every replica.
-      ASSIGN_OR_RETURN(auto ended, store::sessions::RevokeAllOfUser(tx, row.id, row.updated_at,
-                                                                    "user disabled"));
-      record.detail["sessions_revoked"] = ended.size();
-    }
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
+        record.object_type = "user";
+        record.object_id = row.id;
+        record.detail["username"] = row.username;
+        if (!reason.empty()) record.detail["reason"] = reason;
+        if (row.state == state) {
+          // Asked again: recorded as asked, nothing changes.
+          record.detail["unchanged"] = true;
+          return absl::OkStatus();
+        }
+        if (state == "disabled") {
+          if (row.id == caller.user_id) {
+            return absl::FailedPreconditionError("you cannot disable the user you are calling as");
+          }
+          RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
+        }
+        row.state = state;
+        row.updated_at = ctx_.NowMs();
+        RETURN_IF_ERROR(store::users::Update(tx, row));
+        if (state == "disabled") {
+          // A disabled user's sessions end with it, at once, on every replica.
+          ASSIGN_OR_RETURN(auto ended, store::sessions::RevokeAllOfUser(tx, row.id, row.updated_at,
+                                                                        "user disabled"));
+          record.detail["sessions_revoked"] = ended.size();
+        }
+        return absl::OkStatus();
+      }));
   return View(row, false);
 }
 
@@ -285,29 +286,29 @@ absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::st
 
 absl::Status UserService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& username) {
-  return RunMutation(ctx_, caller, On("iam:DeleteUser", account_id, username),
-                     [&](store::Tx& tx, const std::string& account,
-                         audit::Event& record) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow row, store::users::GetByUsername(tx, account, username));
-    if (row.id == caller.user_id) {
-      return absl::FailedPreconditionError("you cannot delete the user you are calling as");
-    }
-    RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
-    RETURN_IF_ERROR(store::groups::DeleteMembershipsOfUser(tx, row.id));
-    RETURN_IF_ERROR(store::access_keys::DeleteByUser(tx, row.id));
-    RETURN_IF_ERROR(store::sessions::DeleteOfUser(tx, row.id));
-    RETURN_IF_ERROR(store::passwords::DeleteOfUser(tx, row.id));
-    RETURN_IF_ERROR(store::login::DeleteLoginState(tx, row.id));
-    RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, row.id));
-    RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, row.id));
-    RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"user", row.id}));
-    RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"user", row.id}));
-    RETURN_IF_ERROR(store::users::Delete(tx, row.id));
-    record.object_type = "user";
-    record.object_id = row.id;
-    record.detail["username"] = row.username;
-    return absl::OkStatus();
-  });
+  return RunMutation(
+      ctx_, caller, On("iam:DeleteUser", account_id, username),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow row, store::users::GetByUsername(tx, account, username));
+        if (row.id == caller.user_id) {
+          return absl::FailedPreconditionError("you cannot delete the user you are calling as");
+        }
+        RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
+        RETURN_IF_ERROR(store::groups::DeleteMembershipsOfUser(tx, row.id));
+        RETURN_IF_ERROR(store::access_keys::DeleteByUser(tx, row.id));
+        RETURN_IF_ERROR(store::sessions::DeleteOfUser(tx, row.id));
+        RETURN_IF_ERROR(store::passwords::DeleteOfUser(tx, row.id));
+        RETURN_IF_ERROR(store::login::DeleteLoginState(tx, row.id));
+        RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, row.id));
+        RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, row.id));
+        RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"user", row.id}));
+        RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"user", row.id}));
+        RETURN_IF_ERROR(store::users::Delete(tx, row.id));
+        record.object_type = "user";
+        record.object_id = row.id;
+        record.detail["username"] = row.username;
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace iam::account

@@ -1,13 +1,13 @@
 #include "iam/authz/policy_admin_service.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "iam/account/ids.h"
+#include "iam/account/mutation.h"
 #include "iam/account/paging.h"
 #include "iam/account/user_service.h"
 #include "iam/authz/builtin_policies.h"
@@ -63,21 +63,25 @@ std::string ArnOf(const std::string& account, const PolicyRef& ref) {
 absl::StatusOr<std::string> PolicyIdOf(store::Tx& tx, const std::string& account,
                                        const PolicyRef& ref) {
   if (ref.builtin) return BuiltinId(ref.name);
-  ASSIGN_OR_RETURN(store::ManagedPolicyRow row, store::iam_policies::GetPolicy(tx, account, ref.name));
+  ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                   store::iam_policies::GetPolicy(tx, account, ref.name));
   return row.id;
 }
 
 ManagedPolicyView ViewOf(const std::string& account, const store::ManagedPolicyRow& row) {
-  return ManagedPolicyView{row.name,       account::IamArn(account, "policy/" + row.name),
-                           row.description, false,
-                           row.default_version, row.created_at,
-                           row.updated_at,  0,
+  return ManagedPolicyView{row.name,
+                           account::IamArn(account, "policy/" + row.name),
+                           row.description,
+                           false,
+                           row.default_version,
+                           row.created_at,
+                           row.updated_at,
+                           0,
                            ""};
 }
 
 ManagedPolicyView BuiltinView(const BuiltinPolicy& b) {
-  return ManagedPolicyView{b.name, BuiltinArn(b.name), b.description, true, 1, 0, 0, 0,
-                           b.document};
+  return ManagedPolicyView{b.name, BuiltinArn(b.name), b.description, true, 1, 0, 0, 0, b.document};
 }
 
 // A policy's view by store id, for listings of what a principal has.
@@ -130,45 +134,37 @@ absl::Status PolicyAdminService::ValidateDocument(const std::string& document) c
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> PolicyAdminService::Prepare(const account::Caller& caller,
-                                                        const std::string& account_id,
-                                                        absl::string_view action,
-                                                        const std::string& resource) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(
-      ctx_, caller, action, account,
-      absl::StartsWith(resource, "arn:") ? resource : account::IamArn(account, resource)));
-  return account;
-}
-
 absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Caller& caller,
                                                              const std::string& account_id,
                                                              const std::string& name,
                                                              const std::string& description,
                                                              const std::string& document) {
   RETURN_IF_ERROR(text::CheckName("name", name, kMaxPolicyName));
-  ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id, "iam:CreatePolicy", "policy/" + name));
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   RETURN_IF_ERROR(text::CheckFreeText("description", description, kMaxDescription));
   RETURN_IF_ERROR(ValidateDocument(document));
   if (FindBuiltin(name) != nullptr) {
     return absl::AlreadyExistsError("name: a built-in policy has that name");
   }
   const int64_t now = ctx_.NowMs();
-  store::ManagedPolicyRow row{account::NewPolicyId(*ctx_.random), account, name, description, 1, 2,
-                              now, now};
-  RETURN_IF_ERROR(account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    absl::Status s = store::iam_policies::InsertPolicy(tx, row);
-    if (absl::IsAlreadyExists(s)) {
-      return absl::AlreadyExistsError("name: a policy of that name exists in the account");
-    }
-    RETURN_IF_ERROR(s);
-    RETURN_IF_ERROR(store::iam_policies::InsertVersion(tx, account, {row.id, 1, document, now}));
-    audit::Event e = account::AuditEvent(caller, account, "iam:CreatePolicy", "policy", row.id);
-    e.detail["name"] = name;
-    e.detail["document"] = document;
-    return ctx_.audit->Append(tx, e);
-  }));
+  store::ManagedPolicyRow row{
+      account::NewPolicyId(*ctx_.random), account, name, description, 1, 2, now, now};
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_, caller, account::Operation("iam:CreatePolicy", account, "policy/" + name),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        absl::Status s = store::iam_policies::InsertPolicy(tx, row);
+        if (absl::IsAlreadyExists(s)) {
+          return absl::AlreadyExistsError("name: a policy of that name exists in the account");
+        }
+        RETURN_IF_ERROR(s);
+        RETURN_IF_ERROR(
+            store::iam_policies::InsertVersion(tx, account, {row.id, 1, document, now}));
+        record.object_type = "policy";
+        record.object_id = row.id;
+        record.detail["name"] = name;
+        record.detail["document"] = document;
+        return absl::OkStatus();
+      }));
   ManagedPolicyView view = ViewOf(account, row);
   view.document = document;
   return view;
@@ -179,7 +175,9 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Get(const account::Caller&
                                                           const std::string& policy) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  RETURN_IF_ERROR(Prepare(caller, account, "iam:GetPolicy", ArnOf(account, ref)).status());
+  RETURN_IF_ERROR(account::Admit(ctx_, caller,
+                                 account::Operation("iam:GetPolicy", account, ArnOf(account, ref)))
+                      .status());
   ManagedPolicyView view;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
@@ -203,13 +201,14 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Get(const account::Caller&
 absl::StatusOr<account::Listing<ManagedPolicyView>> PolicyAdminService::List(
     const account::Caller& caller, const std::string& account_id, int page_size,
     const std::string& page_token, bool include_builtin) {
-  ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id, "iam:ListPolicies", "policy/*"));
+  ASSIGN_OR_RETURN(
+      std::string account,
+      account::Admit(ctx_, caller, account::Operation("iam:ListPolicies", account_id, "policy/*")));
   ASSIGN_OR_RETURN(account::Page page, account::ParsePage(page_size, page_token, "policies"));
   std::vector<store::ManagedPolicyRow> rows;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(rows, store::iam_policies::ListPolicies(tx, account, page.after,
-                                                             page.size + 1));
+    ASSIGN_OR_RETURN(rows,
+                     store::iam_policies::ListPolicies(tx, account, page.after, page.size + 1));
     return absl::OkStatus();
   }));
   account::Listing<ManagedPolicyView> out;
@@ -232,60 +231,64 @@ absl::Status PolicyAdminService::Delete(const account::Caller& caller,
                                         const std::string& account_id, const std::string& policy) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  RETURN_IF_ERROR(Prepare(caller, account, "iam:DeletePolicy", ArnOf(account, ref)).status());
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be deleted");
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
-                     store::iam_policies::GetPolicy(tx, account, ref.name));
-    ASSIGN_OR_RETURN(auto attached, store::iam_policies::ListAttachmentsOfPolicy(tx, row.id));
-    ASSIGN_OR_RETURN(int64_t boundaries, store::iam_policies::CountBoundaryUses(tx, row.id));
-    if (!attached.empty() || boundaries > 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the policy is attached to ", attached.size(), " principal(s) and is the boundary of ",
-          boundaries, ": detach it first"));
-    }
-    RETURN_IF_ERROR(store::iam_policies::DeletePolicy(tx, row.id));
-    audit::Event e = account::AuditEvent(caller, account, "iam:DeletePolicy", "policy", row.id);
-    e.detail["name"] = row.name;
-    return ctx_.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_, caller, account::Operation("iam:DeletePolicy", account, ArnOf(account, ref)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                         store::iam_policies::GetPolicy(tx, account, ref.name));
+        ASSIGN_OR_RETURN(auto attached, store::iam_policies::ListAttachmentsOfPolicy(tx, row.id));
+        ASSIGN_OR_RETURN(int64_t boundaries, store::iam_policies::CountBoundaryUses(tx, row.id));
+        if (!attached.empty() || boundaries > 0) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the policy is attached to ", attached.size(),
+              " principal(s) and is the boundary of ", boundaries, ": detach it first"));
+        }
+        RETURN_IF_ERROR(store::iam_policies::DeletePolicy(tx, row.id));
+        record.object_type = "policy";
+        record.object_id = row.id;
+        record.detail["name"] = row.name;
+        return absl::OkStatus();
+      });
 }
 
-absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(
-    const account::Caller& caller, const std::string& account_id, const std::string& policy,
-    const std::string& document, bool set_default) {
+absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(const account::Caller& caller,
+                                                                    const std::string& account_id,
+                                                                    const std::string& policy,
+                                                                    const std::string& document,
+                                                                    bool set_default) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  RETURN_IF_ERROR(
-      Prepare(caller, account, "iam:CreatePolicyVersion", ArnOf(account, ref)).status());
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
   RETURN_IF_ERROR(ValidateDocument(document));
   PolicyVersionView view;
-  RETURN_IF_ERROR(account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
-                     store::iam_policies::GetPolicy(tx, account, ref.name));
-    ASSIGN_OR_RETURN(auto versions, store::iam_policies::ListVersions(tx, row.id));
-    if (static_cast<int>(versions.size()) >= kMaxPolicyVersions) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the policy has ", kMaxPolicyVersions, " versions, the most: delete one first"));
-    }
-    const int64_t now = ctx_.NowMs();
-    view = PolicyVersionView{row.next_version, set_default, document, now};
-    RETURN_IF_ERROR(
-        store::iam_policies::InsertVersion(tx, account, {row.id, view.version, document, now}));
-    const int64_t before = row.default_version;
-    if (set_default) row.default_version = view.version;
-    ++row.next_version;
-    row.updated_at = now;
-    RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
-    audit::Event e =
-        account::AuditEvent(caller, account, "iam:CreatePolicyVersion", "policy", row.id);
-    e.detail["name"] = row.name;
-    e.detail["version"] = view.version;
-    e.detail["document"] = document;
-    e.detail["default_version"] = {{"before", before}, {"after", row.default_version}};
-    return ctx_.audit->Append(tx, e);
-  }));
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_, caller, account::Operation("iam:CreatePolicyVersion", account, ArnOf(account, ref)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                         store::iam_policies::GetPolicy(tx, account, ref.name));
+        ASSIGN_OR_RETURN(auto versions, store::iam_policies::ListVersions(tx, row.id));
+        if (static_cast<int>(versions.size()) >= kMaxPolicyVersions) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the policy has ", kMaxPolicyVersions, " versions, the most: delete one first"));
+        }
+        const int64_t now = ctx_.NowMs();
+        view = PolicyVersionView{row.next_version, set_default, document, now};
+        RETURN_IF_ERROR(
+            store::iam_policies::InsertVersion(tx, account, {row.id, view.version, document, now}));
+        const int64_t before = row.default_version;
+        if (set_default) row.default_version = view.version;
+        ++row.next_version;
+        row.updated_at = now;
+        RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
+        record.object_type = "policy";
+        record.object_id = row.id;
+        record.detail["name"] = row.name;
+        record.detail["version"] = view.version;
+        record.detail["document"] = document;
+        record.detail["default_version"] = {{"before", before}, {"after", row.default_version}};
+        return absl::OkStatus();
+      }));
   return view;
 }
 
@@ -305,7 +308,9 @@ absl::StatusOr<std::vector<PolicyVersionView>> PolicyAdminService::ListVersions(
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
   RETURN_IF_ERROR(
-      Prepare(caller, account, "iam:ListPolicyVersions", ArnOf(account, ref)).status());
+      account::Admit(ctx_, caller,
+                     account::Operation("iam:ListPolicyVersions", account, ArnOf(account, ref)))
+          .status());
   if (ref.builtin) {
     return std::vector<PolicyVersionView>{{1, true, FindBuiltin(ref.name)->document, 0}};
   }
@@ -328,23 +333,23 @@ absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller
                                                    const std::string& policy, int64_t version) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  RETURN_IF_ERROR(
-      Prepare(caller, account, "iam:SetDefaultPolicyVersion", ArnOf(account, ref)).status());
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
-                     store::iam_policies::GetPolicy(tx, account, ref.name));
-    RETURN_IF_ERROR(store::iam_policies::GetVersion(tx, row.id, version).status());
-    const int64_t before = row.default_version;
-    row.default_version = version;
-    row.updated_at = ctx_.NowMs();
-    RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
-    audit::Event e =
-        account::AuditEvent(caller, account, "iam:SetDefaultPolicyVersion", "policy", row.id);
-    e.detail["name"] = row.name;
-    e.detail["default_version"] = {{"before", before}, {"after", version}};
-    return ctx_.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_, caller, account::Operation("iam:SetDefaultPolicyVersion", account, ArnOf(account, ref)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                         store::iam_policies::GetPolicy(tx, account, ref.name));
+        RETURN_IF_ERROR(store::iam_policies::GetVersion(tx, row.id, version).status());
+        const int64_t before = row.default_version;
+        row.default_version = version;
+        row.updated_at = ctx_.NowMs();
+        RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
+        record.object_type = "policy";
+        record.object_id = row.id;
+        record.detail["name"] = row.name;
+        record.detail["default_version"] = {{"before", before}, {"after", version}};
+        return absl::OkStatus();
+      });
 }
 
 absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
@@ -352,23 +357,23 @@ absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
                                                const std::string& policy, int64_t version) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  RETURN_IF_ERROR(
-      Prepare(caller, account, "iam:DeletePolicyVersion", ArnOf(account, ref)).status());
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
-                     store::iam_policies::GetPolicy(tx, account, ref.name));
-    if (version == row.default_version) {
-      return absl::FailedPreconditionError(
-          "the default version cannot be deleted: make another the default first");
-    }
-    RETURN_IF_ERROR(store::iam_policies::DeleteVersion(tx, row.id, version));
-    audit::Event e =
-        account::AuditEvent(caller, account, "iam:DeletePolicyVersion", "policy", row.id);
-    e.detail["name"] = row.name;
-    e.detail["version"] = version;
-    return ctx_.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_, caller, account::Operation("iam:DeletePolicyVersion", account, ArnOf(account, ref)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
+                         store::iam_policies::GetPolicy(tx, account, ref.name));
+        if (version == row.default_version) {
+          return absl::FailedPreconditionError(
+              "the default version cannot be deleted: make another the default first");
+        }
+        RETURN_IF_ERROR(store::iam_policies::DeleteVersion(tx, row.id, version));
+        record.object_type = "policy";
+        record.object_id = row.id;
+        record.detail["name"] = row.name;
+        record.detail["version"] = version;
+        return absl::OkStatus();
+      });
 }
 
 absl::Status PolicyAdminService::Attach(const account::Caller& caller,
@@ -376,26 +381,29 @@ absl::Status PolicyAdminService::Attach(const account::Caller& caller,
                                         const PrincipalName& to) {
   RETURN_IF_ERROR(account::CheckPrincipalName(to, true));
   const std::string action = absl::StrCat("iam:Attach", Capital(to.type), "Policy");
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(to)));
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
-    ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, to));
-    if (p.type == "user" && IsAdministratorAccess(ref)) {
-      // A user's direct AdministratorAccess is its admin flag.
-      ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
-      if (u.is_admin) return absl::AlreadyExistsError("policy is attached already");
-      u.is_admin = true;
-      u.updated_at = ctx_.NowMs();
-      RETURN_IF_ERROR(store::users::Update(tx, u));
-    } else {
-      RETURN_IF_ERROR(store::iam_policies::Attach(tx, {id, p, account, ctx_.NowMs()}));
-    }
-    audit::Event e = account::AuditEvent(caller, account, action, to.type, p.id);
-    e.detail[to.type] = to.name;
-    e.detail["policy"] = ArnOf(account, ref);
-    return ctx_.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(to)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
+        ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, to));
+        if (p.type == "user" && IsAdministratorAccess(ref)) {
+          // A user's direct AdministratorAccess is its admin flag.
+          ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
+          if (u.is_admin) return absl::AlreadyExistsError("policy is attached already");
+          u.is_admin = true;
+          u.updated_at = ctx_.NowMs();
+          RETURN_IF_ERROR(store::users::Update(tx, u));
+        } else {
+          RETURN_IF_ERROR(store::iam_policies::Attach(tx, {id, p, account, ctx_.NowMs()}));
+        }
+        record.object_type = to.type;
+        record.object_id = p.id;
+        record.detail[to.type] = to.name;
+        record.detail["policy"] = ArnOf(account, ref);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status PolicyAdminService::Detach(const account::Caller& caller,
@@ -403,26 +411,29 @@ absl::Status PolicyAdminService::Detach(const account::Caller& caller,
                                         const PrincipalName& from) {
   RETURN_IF_ERROR(account::CheckPrincipalName(from, true));
   const std::string action = absl::StrCat("iam:Detach", Capital(from.type), "Policy");
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(from)));
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
-    ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, from));
-    if (p.type == "user" && IsAdministratorAccess(ref)) {
-      ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
-      if (!u.is_admin) return absl::NotFoundError("policy is not attached");
-      RETURN_IF_ERROR(account::KeepsAnAdmin(tx, u, false));
-      u.is_admin = false;
-      u.updated_at = ctx_.NowMs();
-      RETURN_IF_ERROR(store::users::Update(tx, u));
-    } else {
-      RETURN_IF_ERROR(store::iam_policies::Detach(tx, id, p));
-    }
-    audit::Event e = account::AuditEvent(caller, account, action, from.type, p.id);
-    e.detail[from.type] = from.name;
-    e.detail["policy"] = ArnOf(account, ref);
-    return ctx_.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(from)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
+        ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, from));
+        if (p.type == "user" && IsAdministratorAccess(ref)) {
+          ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
+          if (!u.is_admin) return absl::NotFoundError("policy is not attached");
+          RETURN_IF_ERROR(account::KeepsAnAdmin(tx, u, false));
+          u.is_admin = false;
+          u.updated_at = ctx_.NowMs();
+          RETURN_IF_ERROR(store::users::Update(tx, u));
+        } else {
+          RETURN_IF_ERROR(store::iam_policies::Detach(tx, id, p));
+        }
+        record.object_type = from.type;
+        record.object_id = p.id;
+        record.detail[from.type] = from.name;
+        record.detail["policy"] = ArnOf(account, ref);
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<PrincipalPolicies> PolicyAdminService::ListOf(const account::Caller& caller,
@@ -430,9 +441,10 @@ absl::StatusOr<PrincipalPolicies> PolicyAdminService::ListOf(const account::Call
                                                              const PrincipalName& p) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id,
-                           absl::StrCat("iam:ListAttached", Capital(p.type), "Policies"),
-                           PrincipalPath(p)));
+                   account::Admit(ctx_, caller,
+                                  account::Operation(
+                                      absl::StrCat("iam:ListAttached", Capital(p.type), "Policies"),
+                                      account_id, PrincipalPath(p))));
   PrincipalPolicies out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out = PrincipalPolicies{};
@@ -466,19 +478,24 @@ absl::Status PolicyAdminService::PutInline(const account::Caller& caller,
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
   const std::string action = absl::StrCat("iam:Put", Capital(p.type), "Policy");
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   RETURN_IF_ERROR(ValidateDocument(document));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
-    auto before = store::iam_policies::GetInline(tx, ref, name);
-    RETURN_IF_ERROR(store::iam_policies::PutInline(tx, {ref, name, account, document, ctx_.NowMs()}));
-    audit::Event e = account::AuditEvent(caller, account, action, p.type, ref.id);
-    e.detail[p.type] = p.name;
-    e.detail["policy_name"] = name;
-    e.detail["document"] = {{"before", before.ok() ? nlohmann::json(before->document) : nullptr},
-                            {"after", document}};
-    return ctx_.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
+        auto before = store::iam_policies::GetInline(tx, ref, name);
+        RETURN_IF_ERROR(
+            store::iam_policies::PutInline(tx, {ref, name, account, document, ctx_.NowMs()}));
+        record.object_type = p.type;
+        record.object_id = ref.id;
+        record.detail[p.type] = p.name;
+        record.detail["policy_name"] = name;
+        record.detail["document"] = {
+            {"before", before.ok() ? nlohmann::json(before->document) : nullptr},
+            {"after", document}};
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<InlinePolicyView> PolicyAdminService::GetInline(const account::Caller& caller,
@@ -487,9 +504,11 @@ absl::StatusOr<InlinePolicyView> PolicyAdminService::GetInline(const account::Ca
                                                                const std::string& name) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
-  ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id, absl::StrCat("iam:Get", Capital(p.type), "Policy"),
-                           PrincipalPath(p)));
+  ASSIGN_OR_RETURN(
+      std::string account,
+      account::Admit(ctx_, caller,
+                     account::Operation(absl::StrCat("iam:Get", Capital(p.type), "Policy"),
+                                        account_id, PrincipalPath(p))));
   InlinePolicyView view;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
@@ -501,41 +520,47 @@ absl::StatusOr<InlinePolicyView> PolicyAdminService::GetInline(const account::Ca
 }
 
 absl::Status PolicyAdminService::DeleteInline(const account::Caller& caller,
-                                              const std::string& account_id,
-                                              const PrincipalName& p, const std::string& name) {
+                                              const std::string& account_id, const PrincipalName& p,
+                                              const std::string& name) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
   const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "Policy");
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
-    RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
-    audit::Event e = account::AuditEvent(caller, account, action, p.type, ref.id);
-    e.detail[p.type] = p.name;
-    e.detail["policy_name"] = name;
-    return ctx_.audit->Append(tx, e);
-  });
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
+        RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
+        record.object_type = p.type;
+        record.object_id = ref.id;
+        record.detail[p.type] = p.name;
+        record.detail["policy_name"] = name;
+        return absl::OkStatus();
+      });
 }
 
 absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
-                                             const std::string& account_id,
-                                             const PrincipalName& p, const std::string& policy) {
+                                             const std::string& account_id, const PrincipalName& p,
+                                             const std::string& policy) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   if (p.type == "group") {
     return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
   }
   const std::string action = absl::StrCat("iam:Put", Capital(p.type), "PermissionsBoundary");
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
-    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-    RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, ctx_.NowMs()}));
-    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
-    e.detail[p.type] = p.name;
-    e.detail["policy"] = ArnOf(account, ref);
-    return ctx_.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
+        ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+        RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, ctx_.NowMs()}));
+        record.object_type = p.type;
+        record.object_id = r.id;
+        record.detail[p.type] = p.name;
+        record.detail["policy"] = ArnOf(account, ref);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
@@ -546,14 +571,17 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
     return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
   }
   const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "PermissionsBoundary");
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-    RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
-    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
-    e.detail[p.type] = p.name;
-    return ctx_.audit->Append(tx, e);
-  });
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+        RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
+        record.object_type = p.type;
+        record.object_id = r.id;
+        record.detail[p.type] = p.name;
+        return absl::OkStatus();
+      });
 }
 
 absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::string& account_id,
@@ -570,28 +598,31 @@ absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::s
     RETURN_IF_ERROR(text::CheckFreeText(absl::StrCat("tags[", i, "].value"), tags[i].second, 256));
   }
   const std::string action = absl::StrCat("iam:Tag", Capital(p.type));
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-    nlohmann::json changed = nlohmann::json::object();
-    for (const auto& [k, v] : tags) {
-      RETURN_IF_ERROR(store::iam_policies::PutTag(tx, {r, k, v, account}));
-      changed[k] = v;
-    }
-    ASSIGN_OR_RETURN(auto all, store::iam_policies::ListTags(tx, r));
-    if (all.size() > kMaxTagsPerPrincipal) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("a principal has at most ", kMaxTagsPerPrincipal, " tags"));
-    }
-    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
-    e.detail[p.type] = p.name;
-    e.detail["tags"] = changed;
-    return ctx_.audit->Append(tx, e);
-  });
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+        nlohmann::json changed = nlohmann::json::object();
+        for (const auto& [k, v] : tags) {
+          RETURN_IF_ERROR(store::iam_policies::PutTag(tx, {r, k, v, account}));
+          changed[k] = v;
+        }
+        ASSIGN_OR_RETURN(auto all, store::iam_policies::ListTags(tx, r));
+        if (all.size() > kMaxTagsPerPrincipal) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("a principal has at most ", kMaxTagsPerPrincipal, " tags"));
+        }
+        record.object_type = p.type;
+        record.object_id = r.id;
+        record.detail[p.type] = p.name;
+        record.detail["tags"] = changed;
+        return absl::OkStatus();
+      });
 }
 
-absl::Status PolicyAdminService::Untag(const account::Caller& caller,
-                                       const std::string& account_id, const PrincipalName& p,
+absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std::string& account_id,
+                                       const PrincipalName& p,
                                        const std::vector<std::string>& keys) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
@@ -603,27 +634,32 @@ absl::Status PolicyAdminService::Untag(const account::Caller& caller,
     RETURN_IF_ERROR(CheckTagKey(absl::StrCat("keys[", i, "]"), keys[i]));
   }
   const std::string action = absl::StrCat("iam:Untag", Capital(p.type));
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, action, PrincipalPath(p)));
-  return account::TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-    for (const std::string& k : keys) {
-      absl::Status s = store::iam_policies::DeleteTag(tx, r, k);
-      if (!s.ok() && !absl::IsNotFound(s)) return s;
-    }
-    audit::Event e = account::AuditEvent(caller, account, action, p.type, r.id);
-    e.detail[p.type] = p.name;
-    e.detail["keys"] = keys;
-    return ctx_.audit->Append(tx, e);
-  });
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  return account::RunMutation(
+      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+        for (const std::string& k : keys) {
+          absl::Status s = store::iam_policies::DeleteTag(tx, r, k);
+          if (!s.ok() && !absl::IsNotFound(s)) return s;
+        }
+        record.object_type = p.type;
+        record.object_id = r.id;
+        record.detail[p.type] = p.name;
+        record.detail["keys"] = keys;
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PolicyAdminService::ListTags(
     const account::Caller& caller, const std::string& account_id, const PrincipalName& p) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
-  ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id, absl::StrCat("iam:List", Capital(p.type), "Tags"),
-                           PrincipalPath(p)));
+  ASSIGN_OR_RETURN(
+      std::string account,
+      account::Admit(ctx_, caller,
+                     account::Operation(absl::StrCat("iam:List", Capital(p.type), "Tags"),
+                                        account_id, PrincipalPath(p))));
   std::vector<std::pair<std::string, std::string>> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();

@@ -133,8 +133,7 @@ class PolicyAdminService {
   absl::Status ValidateDocument(const std::string& document) const;
 
  private:
-  absl::StatusOr<std::string> Prepare(const account::Caller& caller, const std::string& account_id,
-                                      absl::string_view action, const std::string& resource_path);
+
 
   account::ServiceContext ctx_;
   size_t limit_;
