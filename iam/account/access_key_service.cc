@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "iam/account/ids.h"
+#include "iam/account/mutation.h"
 #include "iam/common/cidr.h"
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
@@ -67,9 +68,7 @@ bool SplitToken(absl::string_view token, std::string* id, std::string* secret) {
   return true;
 }
 
-std::string SecretHash(absl::string_view secret) {
-  return crypto::Hex(crypto::Sha256(secret));
-}
+std::string SecretHash(absl::string_view secret) { return crypto::Hex(crypto::Sha256(secret)); }
 
 }  // namespace
 
@@ -113,8 +112,9 @@ absl::StatusOr<CreatedAccessKey> InsertAccessKey(const ServiceContext& ctx, stor
     id = NewAccessKeyId(*ctx.random);
     secret = NewSecret(*ctx.random);
   }
-  store::AccessKeyRow row{id,    user.account_id, user.id, SecretHash(secret), key.description,
-                          cidrs, now,             std::nullopt, std::nullopt};
+  store::AccessKeyRow row{
+      id,  user.account_id, user.id,     SecretHash(secret), key.description, cidrs,
+      now, std::nullopt,    std::nullopt};
   if (key.expires_at) row.expires_at = ToUnixMillisUtc(*key.expires_at);
   RETURN_IF_ERROR(store::access_keys::Insert(tx, row));
   return CreatedAccessKey{AccessKeyView{row, user.username, "active"}, id + "." + secret};
@@ -123,34 +123,36 @@ absl::StatusOr<CreatedAccessKey> InsertAccessKey(const ServiceContext& ctx, stor
 absl::StatusOr<CreatedAccessKey> AccessKeyService::Create(const Caller& caller,
                                                           const std::string& account_id,
                                                           const NewAccessKey& key) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("username", key.username, 64));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:CreateAccessKey", account,
-                            IamArn(account, "user/" + key.username)));
-  if (!key.preset_token.empty()) {
-    return absl::InvalidArgumentError("a preset key is for bootstrap only");
-  }
+  Operation op{"iam:CreateAccessKey", account_id, "user/" + key.username,
+               // A new key is looked up when first used: nothing to recompile.
+               Touches::kAccountData};
+  op.Check(text::CheckName("username", key.username, 64));
+  op.Check(key.preset_token.empty()
+               ? absl::OkStatus()
+               : absl::InvalidArgumentError("a preset key is for bootstrap only"));
   CreatedAccessKey created;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow user, store::users::GetByUsername(tx, account, key.username));
-    ASSIGN_OR_RETURN(created, InsertAccessKey(ctx_, tx, user, key));
-    audit::Event e = AuditEvent(caller, account, "iam:CreateAccessKey", "access-key",
-                                created.key.row.id);
-    e.detail["username"] = user.username;
-    e.detail["allowed_cidrs"] = created.key.row.allowed_cidrs;
-    if (created.key.row.expires_at) e.detail["expires_at"] = *created.key.row.expires_at;
-    return ctx_.audit->Append(tx, e);
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow user,
+                         store::users::GetByUsername(tx, account, key.username));
+        ASSIGN_OR_RETURN(created, InsertAccessKey(ctx_, tx, user, key));
+        record.object_type = "access-key";
+        record.object_id = created.key.row.id;
+        record.detail["username"] = user.username;
+        record.detail["allowed_cidrs"] = created.key.row.allowed_cidrs;
+        if (created.key.row.expires_at) record.detail["expires_at"] = *created.key.row.expires_at;
+        return absl::OkStatus();
+      }));
   return created;
 }
 
 absl::StatusOr<std::vector<AccessKeyView>> AccessKeyService::List(const Caller& caller,
                                                                   const std::string& account_id,
                                                                   const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListAccessKeys", account,
-                            IamArn(account, "user/" + (username.empty() ? "*" : username))));
+  Operation op{"iam:ListAccessKeys", account_id, "user/" + (username.empty() ? "*" : username)};
+  if (!username.empty()) op.Check(text::CheckName("username", username, 64));
+  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, op));
   std::vector<AccessKeyView> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
@@ -177,26 +179,28 @@ absl::StatusOr<std::vector<AccessKeyView>> AccessKeyService::List(const Caller& 
 absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
                                                        const std::string& account_id,
                                                        const std::string& key_id) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("key_id", key_id, 32));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevokeAccessKey", account,
-                            IamArn(account, "access-key/" + key_id)));
+  // Touches authorization: every replica drops its cached keys.
+  Operation op{"iam:RevokeAccessKey", account_id, "access-key/" + key_id};
+  op.Check(text::CheckName("key_id", key_id, 32));
   AccessKeyView view;
-  // Through TransactAuthz: every replica drops its cached keys.
-  RETURN_IF_ERROR(TransactAuthz(ctx_, account, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::AccessKeyRow row, store::access_keys::Get(tx, key_id));
-    if (row.account_id != account) return absl::NotFoundError("access key not found");
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, row.user_id));
-    if (!row.revoked_at) {
-      row.revoked_at = ctx_.NowMs();
-      RETURN_IF_ERROR(store::access_keys::Revoke(tx, key_id, *row.revoked_at));
-      audit::Event e = AuditEvent(caller, account, "iam:RevokeAccessKey", "access-key", key_id);
-      e.detail["username"] = u.username;
-      RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
-    }
-    view = View(row, u.username);
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::AccessKeyRow row, store::access_keys::Get(tx, key_id));
+        if (row.account_id != account) return absl::NotFoundError("access key not found");
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, row.user_id));
+        record.object_type = "access-key";
+        record.object_id = key_id;
+        record.detail["username"] = u.username;
+        if (row.revoked_at) {
+          record.detail["unchanged"] = true;  // revoked before: asked again
+        } else {
+          row.revoked_at = ctx_.NowMs();
+          RETURN_IF_ERROR(store::access_keys::Revoke(tx, key_id, *row.revoked_at));
+        }
+        view = View(row, u.username);
+        return absl::OkStatus();
+      }));
   return view;
 }
 

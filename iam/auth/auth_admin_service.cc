@@ -8,9 +8,9 @@
 #include "iam/common/cidr.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
-#include "iam/session/session_policy.h"
 #include "iam/mfa/login_gate.h"
 #include "iam/mfa/mfa_service.h"
+#include "iam/session/session_policy.h"
 #include "iam/store/device_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/policy_store.h"
@@ -53,24 +53,36 @@ absl::StatusOr<nlohmann::json> Normalize(PolicyKind kind, const nlohmann::json& 
 
 nlohmann::json Defaults(PolicyKind kind) {
   switch (kind) {
-    case PolicyKind::kPassword: return PasswordPolicy{}.ToJson();
-    case PolicyKind::kLockout: return LockoutPolicy{}.ToJson();
-    case PolicyKind::kSession: return session::SessionPolicy{}.ToJson();
-    case PolicyKind::kMfa: return mfa::MfaPolicy{}.ToJson();
-    case PolicyKind::kIpAllowlist: return mfa::IpAllowlistPolicy{}.ToJson();
-    case PolicyKind::kAudit: return audit::AuditPolicy{}.ToJson();
+    case PolicyKind::kPassword:
+      return PasswordPolicy{}.ToJson();
+    case PolicyKind::kLockout:
+      return LockoutPolicy{}.ToJson();
+    case PolicyKind::kSession:
+      return session::SessionPolicy{}.ToJson();
+    case PolicyKind::kMfa:
+      return mfa::MfaPolicy{}.ToJson();
+    case PolicyKind::kIpAllowlist:
+      return mfa::IpAllowlistPolicy{}.ToJson();
+    case PolicyKind::kAudit:
+      return audit::AuditPolicy{}.ToJson();
   }
   return nlohmann::json::object();
 }
 
 const char* SetAction(PolicyKind kind) {
   switch (kind) {
-    case PolicyKind::kPassword: return "iam:UpdateAccountPasswordPolicy";
-    case PolicyKind::kLockout: return "iam:UpdateAccountLockoutPolicy";
-    case PolicyKind::kSession: return "iam:UpdateAccountSessionPolicy";
-    case PolicyKind::kMfa: return "iam:UpdateAccountMfaPolicy";
-    case PolicyKind::kIpAllowlist: return "iam:UpdateAccountIpAllowlist";
-    case PolicyKind::kAudit: return "iam:UpdateAccountAuditPolicy";
+    case PolicyKind::kPassword:
+      return "iam:UpdateAccountPasswordPolicy";
+    case PolicyKind::kLockout:
+      return "iam:UpdateAccountLockoutPolicy";
+    case PolicyKind::kSession:
+      return "iam:UpdateAccountSessionPolicy";
+    case PolicyKind::kMfa:
+      return "iam:UpdateAccountMfaPolicy";
+    case PolicyKind::kIpAllowlist:
+      return "iam:UpdateAccountIpAllowlist";
+    case PolicyKind::kAudit:
+      return "iam:UpdateAccountAuditPolicy";
   }
   return "";
 }
@@ -90,12 +102,18 @@ absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name) {
 
 const char* PolicyKindName(PolicyKind kind) {
   switch (kind) {
-    case PolicyKind::kPassword: return "password";
-    case PolicyKind::kLockout: return "lockout";
-    case PolicyKind::kSession: return "session";
-    case PolicyKind::kMfa: return "mfa";
-    case PolicyKind::kIpAllowlist: return "ip_allowlist";
-    case PolicyKind::kAudit: return "audit";
+    case PolicyKind::kPassword:
+      return "password";
+    case PolicyKind::kLockout:
+      return "lockout";
+    case PolicyKind::kSession:
+      return "session";
+    case PolicyKind::kMfa:
+      return "mfa";
+    case PolicyKind::kIpAllowlist:
+      return "ip_allowlist";
+    case PolicyKind::kAudit:
+      return "audit";
   }
   return "";
 }
@@ -103,8 +121,8 @@ const char* PolicyKindName(PolicyKind kind) {
 absl::StatusOr<nlohmann::json> AuthAdminService::GetPolicy(const account::Caller& caller,
                                                            const std::string& account_id,
                                                            PolicyKind kind) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:GetAccountPolicy", account));
+  ASSIGN_OR_RETURN(std::string account,
+                   account::Admit(ctx_.base, caller, {"iam:GetAccountPolicy", account_id}));
   nlohmann::json out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto body, store::account_policies::Get(tx, account, PolicyKindName(kind)));
@@ -119,60 +137,66 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
                                                            const std::string& account_id,
                                                            PolicyKind kind,
                                                            const nlohmann::json& policy) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, SetAction(kind), account));
-  ASSIGN_OR_RETURN(nlohmann::json normalized, Normalize(kind, policy));
-  auto write = [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto before, store::account_policies::Get(tx, account, PolicyKindName(kind)));
-    RETURN_IF_ERROR(store::account_policies::Put(tx, account, PolicyKindName(kind),
-                                                 normalized.dump(), ctx_.base.NowMs()));
-    audit::Event e = account::AuditEvent(caller, account, SetAction(kind), "account-policy",
-                                         PolicyKindName(kind));
-    e.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false) : Defaults(kind);
-    e.detail["after"] = normalized;
-    return ctx_.base.audit->Append(tx, e);
-  };
   // Which decisions are recorded lives in every replica's compiled
   // authorization data: it changes with the account's authorization version.
-  if (kind == PolicyKind::kAudit) {
-    RETURN_IF_ERROR(account::TransactAuthz(ctx_.base, account, write));
-  } else {
-    RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, write));
-  }
-  return normalized;
+  account::Operation op{SetAction(kind), account_id, "",
+                        kind == PolicyKind::kAudit ? account::Touches::kAuthorization
+                                                   : account::Touches::kAccountData};
+  auto normalized = Normalize(kind, policy);
+  op.Check(normalized.status());
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_.base, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(auto before,
+                         store::account_policies::Get(tx, account, PolicyKindName(kind)));
+        RETURN_IF_ERROR(store::account_policies::Put(tx, account, PolicyKindName(kind),
+                                                     normalized->dump(), ctx_.base.NowMs()));
+        record.object_type = "account-policy";
+        record.object_id = PolicyKindName(kind);
+        record.detail["before"] =
+            before ? nlohmann::json::parse(*before, nullptr, false) : Defaults(kind);
+        record.detail["after"] = *normalized;
+        return absl::OkStatus();
+      }));
+  return *normalized;
 }
 
 absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::string& account_id,
                                       const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UnlockUser", account,
-                                     account::IamArn(account, "user/" + username)));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  return ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    int e_mfa_failures = 0;
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-    ASSIGN_OR_RETURN(store::CounterRow c,
-                     store::login::GetCounter(tx, account, absl::StrCat("user:", u.id)));
-    RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, c.subject).status());
-    ASSIGN_OR_RETURN(store::CounterRow m,
-                     store::login::GetCounter(tx, account, mfa::MfaCounterSubject(u.id)));
-    RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, m.subject).status());
-    e_mfa_failures = m.failures;
-    audit::Event e = account::AuditEvent(caller, account, "iam:UnlockUser", "user", u.id);
-    e.detail["username"] = u.username;
-    e.detail["was_locked"] = c.permanent || c.locked_until > ctx_.base.NowMs();
-    e.detail["failures"] = c.failures;
-    e.detail["mfa_failures"] = e_mfa_failures;
-    return ctx_.base.audit->Append(tx, e);
-  });
+  return account::RunMutation(
+      ctx_.base, caller,
+      OnUser("iam:UnlockUser", account_id, username, account::Touches::kAccountData),
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+        ASSIGN_OR_RETURN(store::CounterRow c,
+                         store::login::GetCounter(tx, account, absl::StrCat("user:", u.id)));
+        RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, c.subject).status());
+        ASSIGN_OR_RETURN(store::CounterRow m,
+                         store::login::GetCounter(tx, account, mfa::MfaCounterSubject(u.id)));
+        RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, m.subject).status());
+        record.object_type = "user";
+        record.object_id = u.id;
+        record.detail["username"] = u.username;
+        record.detail["was_locked"] = c.permanent || c.locked_until > ctx_.base.NowMs();
+        record.detail["failures"] = c.failures;
+        record.detail["mfa_failures"] = m.failures;
+        return absl::OkStatus();
+      });
+}
+
+account::Operation AuthAdminService::OnUser(absl::string_view action, const std::string& account_id,
+                                            const std::string& username, account::Touches touches) {
+  account::Operation op{std::string(action), account_id, "user/" + username, touches};
+  op.Check(text::CheckName("username", username, 64));
+  return op;
 }
 
 absl::StatusOr<std::vector<std::string>> AuthAdminService::GetUserAllowlist(
     const account::Caller& caller, const std::string& account_id, const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:GetUserIpAllowlist", account,
-                                     account::IamArn(account, "user/" + username)));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
+  ASSIGN_OR_RETURN(std::string account,
+                   account::Admit(ctx_.base, caller,
+                                  OnUser("iam:GetUserIpAllowlist", account_id, username,
+                                         account::Touches::kAccountData)));
   std::vector<std::string> out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
@@ -189,32 +213,34 @@ absl::StatusOr<std::vector<std::string>> AuthAdminService::GetUserAllowlist(
 absl::StatusOr<std::vector<std::string>> AuthAdminService::SetUserAllowlist(
     const account::Caller& caller, const std::string& account_id, const std::string& username,
     const std::vector<std::string>& cidrs) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:UpdateUserIpAllowlist", account,
-                                     account::IamArn(account, "user/" + username)));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  ASSIGN_OR_RETURN(mfa::IpAllowlistPolicy list, mfa::IpAllowlistPolicy::FromList(cidrs));
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-    ASSIGN_OR_RETURN(auto before, store::devices::GetUserAllowlist(tx, u.id));
-    RETURN_IF_ERROR(store::devices::PutUserAllowlist(
-        tx, account, u.id, list.cidrs.empty() ? "" : list.ToJson().dump(), ctx_.base.NowMs()));
-    audit::Event e =
-        account::AuditEvent(caller, account, "iam:UpdateUserIpAllowlist", "user", u.id);
-    e.detail["username"] = u.username;
-    e.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false)["cidrs"]
-                                : nlohmann::json::array();
-    e.detail["after"] = list.cidrs;
-    return ctx_.base.audit->Append(tx, e);
-  }));
-  return list.cidrs;
+  account::Operation op =
+      OnUser("iam:UpdateUserIpAllowlist", account_id, username, account::Touches::kAccountData);
+  auto list = mfa::IpAllowlistPolicy::FromList(cidrs);
+  op.Check(list.status());
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_.base, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+        ASSIGN_OR_RETURN(auto before, store::devices::GetUserAllowlist(tx, u.id));
+        RETURN_IF_ERROR(store::devices::PutUserAllowlist(
+            tx, account, u.id, list->cidrs.empty() ? "" : list->ToJson().dump(),
+            ctx_.base.NowMs()));
+        record.object_type = "user";
+        record.object_id = u.id;
+        record.detail["username"] = u.username;
+        record.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false)["cidrs"]
+                                         : nlohmann::json::array();
+        record.detail["after"] = list->cidrs;
+        return absl::OkStatus();
+      }));
+  return list->cidrs;
 }
 
 absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const account::Caller& caller,
                                                                      const std::string& account_id,
                                                                      bool sources) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:ListLoginBlocks", account));
+  ASSIGN_OR_RETURN(std::string account,
+                   account::Admit(ctx_.base, caller, {"iam:ListLoginBlocks", account_id}));
   if (sources && !caller.system_account) {
     return absl::PermissionDeniedError(
         "sources: throttled addresses and devices span accounts; system administrators only");
@@ -287,50 +313,57 @@ absl::StatusOr<LoginBlock> AuthAdminService::BlockSource(const account::Caller& 
                                                          const std::string& subject,
                                                          int64_t duration_seconds,
                                                          const std::string& reason) {
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:BlockLoginSource", caller.account_id));
-  RETURN_IF_ERROR(SystemOnly(caller));
-  ASSIGN_OR_RETURN(std::string key, SourceSubject(kind, subject));
+  account::Operation op{"iam:BlockLoginSource", caller.account_id, "",
+                        account::Touches::kAccountData};
+  auto key = SourceSubject(kind, subject);
+  op.Check(key.status());
   if (duration_seconds != 0 && (duration_seconds < 60 || duration_seconds > 365 * 86400)) {
-    return absl::InvalidArgumentError(
-        "duration_seconds: 0 (until cleared) or 60..31536000");
+    op.Check(absl::InvalidArgumentError("duration_seconds: 0 (until cleared) or 60..31536000"));
   }
-  RETURN_IF_ERROR(text::CheckFreeText("reason", reason, 256));
+  op.Check(text::CheckFreeText("reason", reason, 256));
   LoginBlock out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    const int64_t now = ctx_.base.NowMs();
-    ASSIGN_OR_RETURN(store::CounterRow row, store::login::LockCounter(tx, kind, key));
-    row.lockouts += 1;
-    row.permanent = duration_seconds == 0;
-    row.locked_until = row.permanent ? 0 : now + duration_seconds * 1000;
-    // The pruning job forgets counters whose last failure is a day old and
-    // whose block is over: the block itself counts as the latest event.
-    row.last_failure_at = now;
-    RETURN_IF_ERROR(store::login::PutCounter(tx, row));
-    out = LoginBlock{kind, key, row.failures, row.lockouts, row.permanent, row.locked_until,
-                    "blocked"};
-    audit::Event e =
-        account::AuditEvent(caller, caller.account_id, "iam:BlockLoginSource", kind, key);
-    e.detail["permanent"] = row.permanent;
-    if (!row.permanent) e.detail["locked_until"] = row.locked_until;
-    if (!reason.empty()) e.detail["reason"] = reason;
-    return ctx_.base.audit->Append(tx, e);
-  }));
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_.base, caller, op,
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        RETURN_IF_ERROR(SystemOnly(caller));
+        const int64_t now = ctx_.base.NowMs();
+        ASSIGN_OR_RETURN(store::CounterRow row, store::login::LockCounter(tx, kind, *key));
+        row.lockouts += 1;
+        row.permanent = duration_seconds == 0;
+        row.locked_until = row.permanent ? 0 : now + duration_seconds * 1000;
+        // The pruning job forgets counters whose last failure is a day old and
+        // whose block is over: the block itself counts as the latest event.
+        row.last_failure_at = now;
+        RETURN_IF_ERROR(store::login::PutCounter(tx, row));
+        out = LoginBlock{
+            kind, *key, row.failures, row.lockouts, row.permanent, row.locked_until, "blocked"};
+        record.object_type = kind;
+        record.object_id = *key;
+        record.detail["permanent"] = row.permanent;
+        if (!row.permanent) record.detail["locked_until"] = row.locked_until;
+        if (!reason.empty()) record.detail["reason"] = reason;
+        return absl::OkStatus();
+      }));
   return out;
 }
 
 absl::Status AuthAdminService::ClearSourceBlock(const account::Caller& caller,
                                                 const std::string& kind,
                                                 const std::string& subject) {
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:ClearLoginBlock", caller.account_id));
-  RETURN_IF_ERROR(SystemOnly(caller));
-  ASSIGN_OR_RETURN(std::string key, SourceSubject(kind, subject));
-  return ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(int64_t n, store::login::DeleteCounter(tx, kind, key));
-    if (n == 0) return absl::NotFoundError("no such block");
-    audit::Event e =
-        account::AuditEvent(caller, caller.account_id, "iam:ClearLoginBlock", kind, key);
-    return ctx_.base.audit->Append(tx, e);
-  });
+  account::Operation op{"iam:ClearLoginBlock", caller.account_id, "",
+                        account::Touches::kAccountData};
+  auto key = SourceSubject(kind, subject);
+  op.Check(key.status());
+  return account::RunMutation(
+      ctx_.base, caller, op,
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        RETURN_IF_ERROR(SystemOnly(caller));
+        ASSIGN_OR_RETURN(int64_t n, store::login::DeleteCounter(tx, kind, *key));
+        if (n == 0) return absl::NotFoundError("no such block");
+        record.object_type = kind;
+        record.object_id = *key;
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace iam::auth

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "iam/account/mutation.h"
 #include "iam/auth/auth_context.h"
 #include "iam/store/auth_records.h"
 
@@ -75,6 +76,9 @@ class AuthAdminService {
                                          const std::string& reason);
 
  private:
+  // An operation on one user, the username checked.
+  static account::Operation OnUser(absl::string_view action, const std::string& account_id,
+                                   const std::string& username, account::Touches touches);
   AuthContext ctx_;
 };
 

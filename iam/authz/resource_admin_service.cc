@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "iam/account/mutation.h"
 #include "iam/authz/resource_arn.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
@@ -109,10 +110,10 @@ absl::StatusOr<std::string> AclJson(const std::string& owner, const AclInput& in
   return acl.dump();
 }
 
-absl::StatusOr<std::string> ResourceAdminService::Prepare(const account::Caller& caller,
-                                                          const std::string& account_id,
-                                                          absl::string_view action,
-                                                          const std::string& resource) {
+absl::StatusOr<std::string> ResourceAdminService::OwnAccount(const account::Caller& caller,
+                                                             const std::string& account_id,
+                                                             absl::string_view action,
+                                                             const std::string& resource) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(ResourceName name, ParseResourceArn("resource", resource));
   // Another account's resource is not this caller's to manage: writing is
@@ -132,8 +133,15 @@ absl::StatusOr<std::string> ResourceAdminService::Prepare(const account::Caller&
     }
     return absl::NotFoundError("resource not found");
   }
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, action, account, resource));
   return account;
+}
+
+absl::StatusOr<std::string> ResourceAdminService::AdmitRead(const account::Caller& caller,
+                                                            const std::string& account_id,
+                                                            absl::string_view action,
+                                                            const std::string& resource) {
+  ASSIGN_OR_RETURN(std::string account, OwnAccount(caller, account_id, action, resource));
+  return account::Admit(ctx_, caller, account::Operation(std::string(action), account, resource));
 }
 
 absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller& caller,
@@ -143,8 +151,10 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller&
                                                           const std::string& body) {
   const ResourceName name = SplitResource(resource);
   const int64_t now = ctx_.NowMs();
-  RETURN_IF_ERROR(account::TransactAuthz(
-      ctx_, store::authz_versions::kResourcesScope, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_, caller,
+      account::Operation(std::string(action), account, resource, account::Touches::kResources),
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         if (name.account.empty()) {
           ASSIGN_OR_RETURN(auto owner, store::resources::OwnerOf(tx, name.root));
           if (owner && *owner != account) {
@@ -156,12 +166,13 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller&
         if (before.ok() && before->account_id != account) {
           return absl::PermissionDeniedError("resource: owned by another account");
         }
-        RETURN_IF_ERROR(store::resources::Put(tx, static_cast<Kind>(kind),
-                                              {resource, account, body, now}));
-        audit::Event e = account::AuditEvent(caller, account, action, "resource", resource);
-        e.detail["before"] = before.ok() ? nlohmann::json(before->body) : nullptr;
-        e.detail["after"] = body;
-        return ctx_.audit->Append(tx, e);
+        RETURN_IF_ERROR(
+            store::resources::Put(tx, static_cast<Kind>(kind), {resource, account, body, now}));
+        record.object_type = "resource";
+        record.object_id = resource;
+        record.detail["before"] = before.ok() ? nlohmann::json(before->body) : nullptr;
+        record.detail["after"] = body;
+        return absl::OkStatus();
       }));
   return ResourceDocView{resource, body, now};
 }
@@ -173,9 +184,8 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::Get(const std::string& acc
     ASSIGN_OR_RETURN(auto row, store::resources::Get(tx, static_cast<Kind>(kind), resource));
     // Another account's resource is not revealed.
     if (row.account_id != account) {
-      return absl::NotFoundError(kind == static_cast<int>(Kind::kPolicy)
-                                     ? "resource policy not found"
-                                     : "ACL not found");
+      return absl::NotFoundError(
+          kind == static_cast<int>(Kind::kPolicy) ? "resource policy not found" : "ACL not found");
     }
     view = ResourceDocView{row.resource, row.body, row.updated_at};
     return absl::OkStatus();
@@ -188,7 +198,7 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::PutPolicy(const account::C
                                                                 const std::string& resource,
                                                                 const std::string& document) {
   ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id, "iam:PutResourcePolicy", resource));
+                   OwnAccount(caller, account_id, "iam:PutResourcePolicy", resource));
   if (document.empty()) return absl::InvalidArgumentError("document: required");
   if (!text::IsValidUtf8(document)) return absl::InvalidArgumentError("document: not valid UTF-8");
   policy::ParseOptions opts;
@@ -206,7 +216,7 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::GetPolicy(const account::C
                                                                 const std::string& account_id,
                                                                 const std::string& resource) {
   ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id, "iam:GetResourcePolicy", resource));
+                   AdmitRead(caller, account_id, "iam:GetResourcePolicy", resource));
   return Get(account, static_cast<int>(Kind::kPolicy), resource);
 }
 
@@ -214,23 +224,26 @@ absl::Status ResourceAdminService::DeletePolicy(const account::Caller& caller,
                                                 const std::string& account_id,
                                                 const std::string& resource) {
   ASSIGN_OR_RETURN(std::string account,
-                   Prepare(caller, account_id, "iam:DeleteResourcePolicy", resource));
-  return account::TransactAuthz(
-      ctx_, store::authz_versions::kResourcesScope, [&](store::Tx& tx) -> absl::Status {
+                   OwnAccount(caller, account_id, "iam:DeleteResourcePolicy", resource));
+  return account::RunMutation(
+      ctx_, caller,
+      account::Operation("iam:DeleteResourcePolicy", account, resource,
+                         account::Touches::kResources),
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(auto row, store::resources::Get(tx, Kind::kPolicy, resource));
         if (row.account_id != account) return absl::NotFoundError("resource policy not found");
         RETURN_IF_ERROR(store::resources::Delete(tx, Kind::kPolicy, resource));
-        audit::Event e =
-            account::AuditEvent(caller, account, "iam:DeleteResourcePolicy", "resource", resource);
-        e.detail["before"] = row.body;
-        return ctx_.audit->Append(tx, e);
+        record.object_type = "resource";
+        record.object_id = resource;
+        record.detail["before"] = row.body;
+        return absl::OkStatus();
       });
 }
 
 absl::StatusOr<std::vector<ResourceDocView>> ResourceAdminService::ListPolicies(
     const account::Caller& caller, const std::string& account_id) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListResourcePolicies", account));
+  ASSIGN_OR_RETURN(std::string account,
+                   account::Admit(ctx_, caller, {"iam:ListResourcePolicies", account_id}));
   std::vector<ResourceDocView> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
@@ -245,7 +258,8 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::PutAcl(const account::Call
                                                              const std::string& account_id,
                                                              const std::string& resource,
                                                              const AclInput& acl) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:PutResourceAcl", resource));
+  ASSIGN_OR_RETURN(std::string account,
+                   OwnAccount(caller, account_id, "iam:PutResourceAcl", resource));
   ASSIGN_OR_RETURN(std::string body, AclJson(account, acl));
   return Put(caller, account, static_cast<int>(Kind::kAcl), "iam:PutResourceAcl", resource, body);
 }
@@ -253,7 +267,8 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::PutAcl(const account::Call
 absl::StatusOr<ResourceDocView> ResourceAdminService::GetAcl(const account::Caller& caller,
                                                              const std::string& account_id,
                                                              const std::string& resource) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "iam:GetResourceAcl", resource));
+  ASSIGN_OR_RETURN(std::string account,
+                   AdmitRead(caller, account_id, "iam:GetResourceAcl", resource));
   return Get(account, static_cast<int>(Kind::kAcl), resource);
 }
 

@@ -58,8 +58,16 @@ class ResourceAdminService {
                                          const std::string& resource);
 
  private:
-  absl::StatusOr<std::string> Prepare(const account::Caller& caller, const std::string& account_id,
-                                      absl::string_view action, const std::string& resource);
+  // The caller's account, once the resource is not another account's
+  // (checked before the authorizer is asked, whose answer would otherwise
+  // differ for another account's resource). Writes then RunMutation.
+  absl::StatusOr<std::string> OwnAccount(const account::Caller& caller,
+                                         const std::string& account_id, absl::string_view action,
+                                         const std::string& resource);
+  // OwnAccount, then authorized for a read.
+  absl::StatusOr<std::string> AdmitRead(const account::Caller& caller,
+                                        const std::string& account_id, absl::string_view action,
+                                        const std::string& resource);
   absl::StatusOr<ResourceDocView> Put(const account::Caller& caller, const std::string& account,
                                       int kind, absl::string_view action,
                                       const std::string& resource, const std::string& body);
