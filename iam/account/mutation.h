@@ -42,6 +42,10 @@ struct Operation {
   // a whole ARN ("arn:..."), or empty for the account itself.
   std::string resource;
   Touches touches = Touches::kAuthorization;  // for changes only
+  // The caller acts on their own user (their devices, their sessions):
+  // allowed without asking the authorizer, as a user may always manage
+  // their own sign-in.
+  bool self = false;
   // The first failed check of the request's input; refused before the
   // caller is authorized. See Check().
   absl::Status input;

@@ -1,6 +1,7 @@
 #include "iam/mfa/device_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "iam/account/mutation.h"
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
@@ -40,12 +41,11 @@ absl::StatusOr<std::vector<store::DeviceRow>> DeviceService::List(const account:
                                                                   const std::string& account_id,
                                                                   const std::string& username) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  const bool own = OwnUser(caller, account, username);
-  if (!own) {
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListDevices", account,
-                                       account::IamArn(account, "user/" + username)));
-    RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  }
+  account::Operation op{"iam:ListDevices", account, "user/" + username};
+  op.self = OwnUser(caller, account, username);
+  if (!op.self) op.Check(text::CheckName("username", username, 64));
+  RETURN_IF_ERROR(account::Admit(ctx_, caller, op).status());
+  const bool own = op.self;
   std::vector<store::DeviceRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, Target(tx, caller, account, username, own));
@@ -58,58 +58,61 @@ absl::StatusOr<std::vector<store::DeviceRow>> DeviceService::List(const account:
 absl::Status DeviceService::Revoke(const account::Caller& caller, const std::string& account_id,
                                    const std::string& username, const std::string& device_id) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  const bool own = OwnUser(caller, account, username);
-  if (!own) {
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:RevokeDevice", account,
-                                       account::IamArn(account, "user/" + username)));
-    RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  }
-  RETURN_IF_ERROR(text::CheckFreeText("device_id", device_id, 128, false));
-  return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow u, Target(tx, caller, account, username, own));
-    ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
-    if (!d) return absl::NotFoundError("device not found");
-    const bool was_trusted = !d->token_hash.empty() && d->trusted_until > ctx_.NowMs();
-    const std::string was = d->state;
-    d->state = "revoked";
-    d->token_hash.clear();
-    d->trusted_until = 0;
-    d->approved_by.clear();
-    d->approved_at.reset();
-    RETURN_IF_ERROR(store::devices::Put(tx, *d));
-    audit::Event e = account::AuditEvent(caller, account, "iam:RevokeDevice", "device", device_id);
-    e.detail["username"] = u.username;
-    e.detail["was"] = was;
-    e.detail["was_trusted"] = was_trusted;
-    return ctx_.audit->Append(tx, e);
-  });
+  account::Operation op{"iam:RevokeDevice", account, "user/" + username,
+                        account::Touches::kAccountData};
+  op.self = OwnUser(caller, account, username);
+  if (!op.self) op.Check(text::CheckName("username", username, 64));
+  op.Check(text::CheckFreeText("device_id", device_id, 128, false));
+  return account::RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow u, Target(tx, caller, account, username, op.self));
+        ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
+        if (!d) return absl::NotFoundError("device not found");
+        const bool was_trusted = !d->token_hash.empty() && d->trusted_until > ctx_.NowMs();
+        const std::string was = d->state;
+        d->state = "revoked";
+        d->token_hash.clear();
+        d->trusted_until = 0;
+        d->approved_by.clear();
+        d->approved_at.reset();
+        RETURN_IF_ERROR(store::devices::Put(tx, *d));
+        record.object_type = "device";
+        record.object_id = device_id;
+        record.detail["username"] = u.username;
+        record.detail["was"] = was;
+        record.detail["was_trusted"] = was_trusted;
+        return absl::OkStatus();
+      });
 }
 
 absl::Status DeviceService::Approve(const account::Caller& caller, const std::string& account_id,
                                     const std::string& username, const std::string& device_id) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ApproveDevice", account,
-                                     account::IamArn(account, "user/" + username)));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  RETURN_IF_ERROR(text::CheckFreeText("device_id", device_id, 128, false));
-  return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-    const int64_t now = ctx_.NowMs();
-    ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
-    // Only a device the user has logged in from (and that waits, or was
-    // revoked) can be approved: approving a made-up id would leave an
-    // approved record for whoever later claims that id.
-    if (!d) return absl::NotFoundError("device not found for this user");
-    const std::string was = d->state;
-    d->state = "approved";
-    d->approved_by = caller.Arn();
-    d->approved_at = now;
-    RETURN_IF_ERROR(store::devices::Put(tx, *d));
-    audit::Event e = account::AuditEvent(caller, account, "iam:ApproveDevice", "device", device_id);
-    e.detail["username"] = u.username;
-    e.detail["was"] = was.empty() ? "unknown" : was;
-    return ctx_.audit->Append(tx, e);
-  });
+  account::Operation op{"iam:ApproveDevice", account_id, "user/" + username,
+                        account::Touches::kAccountData};
+  op.Check(text::CheckName("username", username, 64));
+  op.Check(text::CheckFreeText("device_id", device_id, 128, false));
+  return account::RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+        const int64_t now = ctx_.NowMs();
+        ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
+        // Only a device the user has logged in from (and that waits, or was
+        // revoked) can be approved: approving a made-up id would leave an
+        // approved record for whoever later claims that id.
+        if (!d) return absl::NotFoundError("device not found for this user");
+        const std::string was = d->state;
+        d->state = "approved";
+        d->approved_by = caller.Arn();
+        d->approved_at = now;
+        RETURN_IF_ERROR(store::devices::Put(tx, *d));
+        record.object_type = "device";
+        record.object_id = device_id;
+        record.detail["username"] = u.username;
+        record.detail["was"] = was.empty() ? "unknown" : was;
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<DeviceFacts> DeviceService::FactsInTx(store::Tx& tx, const store::UserRow& user,
@@ -149,8 +152,8 @@ absl::Status DeviceService::MarkPendingInTx(store::Tx& tx, const store::UserRow&
   if (!d) {
     ASSIGN_OR_RETURN(int n, store::devices::CountOfUser(tx, user.id));
     if (n >= kMaxListed) return absl::OkStatus();  // no more rows for an unapproved flood
-    d = store::DeviceRow{user.id, origin.device_id, user.account_id, "", "", 0, now, now,
-                         "",      "",               "",              {}};
+    d = store::DeviceRow{
+        user.id, origin.device_id, user.account_id, "", "", 0, now, now, "", "", "", {}};
   }
   d->state = "pending";
   d->last_seen_at = now;
@@ -182,8 +185,8 @@ absl::StatusOr<std::string> DeviceService::LearnInTx(store::Tx& tx, const store:
   if (origin.device_id.empty()) return std::string();
   ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, user.id, origin.device_id));
   if (!d) {
-    d = store::DeviceRow{user.id, origin.device_id, user.account_id, "known", "", 0, now, now,
-                         "",      "",               "",              {}};
+    d = store::DeviceRow{
+        user.id, origin.device_id, user.account_id, "known", "", 0, now, now, "", "", "", {}};
   }
   if (d->state == "revoked" || d->state.empty()) d->state = "known";
   d->last_seen_at = now;

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "iam/account/mutation.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/mfa/login_gate.h"
@@ -12,8 +13,8 @@
 #include "iam/store/group_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
-#include "iam/store/role_store.h"
 #include "iam/store/policy_store.h"
+#include "iam/store/role_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::mfa {
@@ -175,8 +176,7 @@ absl::StatusOr<std::optional<std::vector<std::string>>> MfaService::ConfirmInTx(
 }
 
 absl::StatusOr<CodeOutcome> MfaService::CheckInTx(store::Tx& tx, const store::UserRow& user,
-                                                  const MfaPolicy& policy,
-                                                  const std::string& code,
+                                                  const MfaPolicy& policy, const std::string& code,
                                                   const std::string& recovery_code,
                                                   const CodeOrigin& origin) {
   const int64_t now = ctx_.NowMs();
@@ -244,8 +244,8 @@ absl::StatusOr<CodeOutcome> MfaService::CheckInTx(store::Tx& tx, const store::Us
   RETURN_IF_ERROR(audited("failure", reason, ""));
   if (c.failures < policy.failure_hard_cap) return CodeOutcome{CodeResult::kWrong, ""};
   // The hard cap: the user stays locked until an administrator unlocks.
-  ASSIGN_OR_RETURN(store::CounterRow u, store::login::LockCounter(tx, user.account_id,
-                                                                  absl::StrCat("user:", user.id)));
+  ASSIGN_OR_RETURN(store::CounterRow u,
+                   store::login::LockCounter(tx, user.account_id, absl::StrCat("user:", user.id)));
   u.permanent = true;
   u.last_failure_at = now;
   RETURN_IF_ERROR(store::login::PutCounter(tx, u));
@@ -334,7 +334,8 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
     out = FactorStatus{};
     ASSIGN_OR_RETURN(store::UserRow u, own ? store::users::Get(tx, caller.user_id)
                                            : store::users::GetByUsername(tx, account, username));
-    ASSIGN_OR_RETURN(MfaPolicy policy, store::account_policies::Load<MfaPolicy>(tx, account, "mfa"));
+    ASSIGN_OR_RETURN(MfaPolicy policy,
+                     store::account_policies::Load<MfaPolicy>(tx, account, "mfa"));
     ASSIGN_OR_RETURN(auto f, store::mfa::GetFactor(tx, u.id));
     if (f) {
       out.enrolled = f->active;
@@ -357,23 +358,25 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
 
 absl::Status MfaService::Reset(const account::Caller& caller, const std::string& account_id,
                                const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:DeactivateMFADevice", account,
-                                     account::IamArn(account, "user/" + username)));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  return ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-    ASSIGN_OR_RETURN(auto f, store::mfa::GetFactor(tx, u.id));
-    ASSIGN_OR_RETURN(int codes, store::mfa::CountUnusedRecoveryCodes(tx, u.id));
-    RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, u.id));
-    RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, MfaCounterSubject(u.id)).status());
-    audit::Event e = account::AuditEvent(caller, account, "iam:DeactivateMFADevice", "user", u.id);
-    e.detail["username"] = u.username;
-    e.detail["had_factor"] = f.has_value();
-    e.detail["was_active"] = f.has_value() && f->active;
-    e.detail["recovery_codes_removed"] = codes;
-    return ctx_.audit->Append(tx, e);
-  });
+  account::Operation op{"iam:DeactivateMFADevice", account_id, "user/" + username,
+                        account::Touches::kAccountData};
+  op.Check(text::CheckName("username", username, 64));
+  return account::RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+        ASSIGN_OR_RETURN(auto f, store::mfa::GetFactor(tx, u.id));
+        ASSIGN_OR_RETURN(int codes, store::mfa::CountUnusedRecoveryCodes(tx, u.id));
+        RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, u.id));
+        RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, MfaCounterSubject(u.id)).status());
+        record.object_type = "user";
+        record.object_id = u.id;
+        record.detail["username"] = u.username;
+        record.detail["had_factor"] = f.has_value();
+        record.detail["was_active"] = f.has_value() && f->active;
+        record.detail["recovery_codes_removed"] = codes;
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace iam::mfa

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_join.h"
+#include "iam/account/mutation.h"
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
@@ -23,11 +24,18 @@ int64_t IdleExpiry(const ClientSessionRules& r, int64_t now, int64_t expires_at)
   return std::min(expires_at, now + int64_t{r.idle_timeout_seconds} * 1000);
 }
 
-audit::Event SessionEvent(const account::Caller& caller, const store::SessionRow& s,
-                          absl::string_view action) {
-  audit::Event e = account::AuditEvent(caller, s.account_id, action, "session", s.id);
+// What a session's audit record says of it.
+void DescribeSession(const store::SessionRow& s, audit::Event& e) {
+  e.object_type = "session";
+  e.object_id = s.id;
   e.detail["user_id"] = s.user_id;
   e.detail["client_type"] = s.client_type;
+}
+
+audit::Event SessionEvent(const account::Caller& caller, const store::SessionRow& s,
+                          absl::string_view action) {
+  audit::Event e = account::AuditEvent(caller, s.account_id, action, "", "");
+  DescribeSession(s, e);
   return e;
 }
 
@@ -63,7 +71,8 @@ absl::StatusOr<std::string> SessionService::NewRefreshToken(store::Tx& tx,
 absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const SessionPolicy& policy,
                                                        const NewSession& n) {
   const ClientSessionRules* rules = policy.Rules(n.client_type);
-  if (rules == nullptr) return absl::InvalidArgumentError("client_type: must be web, mobile or api");
+  if (rules == nullptr)
+    return absl::InvalidArgumentError("client_type: must be web, mobile or api");
   const int64_t now = ctx_.NowMs();
   // Without a limit nothing is evicted, and the user's live sessions (which
   // may be many: API clients that never log out) need not be read.
@@ -77,14 +86,12 @@ absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const Sess
   for (const auto& s : live) {
     if (s.client_type == n.client_type) same_type.push_back(&s);
   }
-  int over_type = rules->max_sessions > 0
-                      ? static_cast<int>(same_type.size()) + 1 - rules->max_sessions
-                      : 0;
+  int over_type =
+      rules->max_sessions > 0 ? static_cast<int>(same_type.size()) + 1 - rules->max_sessions : 0;
   for (int i = 0; i < over_type; ++i) evict.push_back(same_type[i]);
-  int over_user = policy.max_sessions_per_user > 0
-                      ? static_cast<int>(live.size() - evict.size()) + 1 -
-                            policy.max_sessions_per_user
-                      : 0;
+  int over_user = policy.max_sessions_per_user > 0 ? static_cast<int>(live.size() - evict.size()) +
+                                                         1 - policy.max_sessions_per_user
+                                                   : 0;
   for (const auto& s : live) {
     if (over_user <= 0) break;
     if (std::find(evict.begin(), evict.end(), &s) != evict.end()) continue;
@@ -98,8 +105,7 @@ absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const Sess
   actor.source_ip = n.source_ip;
   actor.user_agent = n.user_agent;
   if (!evict.empty() && policy.on_limit == "refuse") {
-    return absl::FailedPreconditionError(
-        "session limit reached: log out of another session first");
+    return absl::FailedPreconditionError("session limit reached: log out of another session first");
   }
   OpenedSession out;
   for (const store::SessionRow* s : evict) {
@@ -135,7 +141,8 @@ absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const Sess
 absl::StatusOr<TokenPair> SessionService::Tokens(const OpenedSession& opened,
                                                  const std::string& username,
                                                  const std::string& audience, int ttl_seconds) {
-  ASSIGN_OR_RETURN(token::IssuedToken t, tokens_->Issue(opened.row, username, audience, ttl_seconds));
+  ASSIGN_OR_RETURN(token::IssuedToken t,
+                   tokens_->Issue(opened.row, username, audience, ttl_seconds));
   return TokenPair{t.token, t.claims.exp, opened.refresh_token, opened.row};
 }
 
@@ -204,16 +211,20 @@ absl::StatusOr<token::IssuedToken> SessionService::IssueForAudience(const accoun
   RETURN_IF_ERROR(text::CheckFreeText("audience", audience, 256, false));
   store::SessionRow s;
   int ttl = 0;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(s, store::sessions::Get(tx, caller.session_id));
-    if (!s.LiveAt(ctx_.NowMs())) return absl::UnauthenticatedError("the session has ended");
-    ASSIGN_OR_RETURN(SessionPolicy policy,
-                     store::account_policies::Load<SessionPolicy>(tx, s.account_id, "session"));
-    ttl = policy.access_token_ttl_seconds;
-    audit::Event e = SessionEvent(caller, s, "sts:IssueToken");
-    e.detail["audience"] = audience;
-    return ctx_.audit->Append(tx, e);
-  }));
+  account::Operation op{"sts:IssueToken", caller.account_id, "", account::Touches::kAccountData};
+  op.self = true;  // a token for the caller's own session
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(s, store::sessions::Get(tx, caller.session_id));
+        if (!s.LiveAt(ctx_.NowMs())) return absl::UnauthenticatedError("the session has ended");
+        ASSIGN_OR_RETURN(SessionPolicy policy,
+                         store::account_policies::Load<SessionPolicy>(tx, s.account_id, "session"));
+        ttl = policy.access_token_ttl_seconds;
+        DescribeSession(s, record);
+        record.detail["audience"] = audience;
+        return absl::OkStatus();
+      }));
   return tokens_->Issue(s, caller.username, audience, ttl);
 }
 
@@ -221,25 +232,32 @@ absl::Status SessionService::Logout(const account::Caller& caller) {
   if (caller.session_id.empty()) {
     return absl::FailedPreconditionError("Logout needs a login session (an access token)");
   }
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::SessionRow s, store::sessions::Get(tx, caller.session_id));
-    ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, ctx_.NowMs(), "logout"));
-    if (n == 0) return absl::OkStatus();
-    return ctx_.audit->Append(tx, SessionEvent(caller, s, "sts:Logout"));
-  }));
+  account::Operation op{"sts:Logout", caller.account_id, "", account::Touches::kAccountData};
+  op.self = true;  // the caller's own session
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::SessionRow s, store::sessions::Get(tx, caller.session_id));
+        ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, ctx_.NowMs(), "logout"));
+        DescribeSession(s, record);
+        if (n == 0) record.detail["unchanged"] = true;  // ended before
+        return absl::OkStatus();
+      }));
   tokens_->ForgetSession(caller.session_id);
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<store::SessionRow>> SessionService::List(
-    const account::Caller& caller, const std::string& account_id, const std::string& username,
-    bool include_ended) {
+absl::StatusOr<std::vector<store::SessionRow>> SessionService::List(const account::Caller& caller,
+                                                                    const std::string& account_id,
+                                                                    const std::string& username,
+                                                                    bool include_ended) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   const bool own = account == caller.account_id &&
                    (username.empty() || store::users::UsernameKey(username) ==
                                             store::users::UsernameKey(caller.username));
-  if (!own) RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:ListSessions", account,
-                                              account::IamArn(account, "user/" + username)));
+  if (!own)
+    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:ListSessions", account,
+                                       account::IamArn(account, "user/" + username)));
   if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
   std::vector<store::SessionRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -248,8 +266,8 @@ absl::StatusOr<std::vector<store::SessionRow>> SessionService::List(
       ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
       user_id = u.id;
     }
-    ASSIGN_OR_RETURN(out, store::sessions::List(tx, account, user_id, ctx_.NowMs(), include_ended,
-                                                kMaxListed));
+    ASSIGN_OR_RETURN(
+        out, store::sessions::List(tx, account, user_id, ctx_.NowMs(), include_ended, kMaxListed));
     return absl::OkStatus();
   }));
   return out;
@@ -272,23 +290,26 @@ absl::Status SessionService::Revoke(const account::Caller& caller, const std::st
     owner_name = u.ok() ? u->username : "*";
     return absl::OkStatus();
   }));
-  if (owner_id != caller.user_id || account != caller.account_id) {
-    absl::Status allowed = account::Authorize(ctx_, caller, "sts:RevokeSession", account,
-                                              account::IamArn(account, "user/" + owner_name));
-    // Another account's real session must read exactly like a made-up id:
-    // no answer may tell that it exists.
-    if (absl::IsNotFound(allowed)) return absl::NotFoundError("session not found");
-    RETURN_IF_ERROR(allowed);
-  }
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    auto s = store::sessions::Get(tx, session_id);
-    if (!s.ok() || s->account_id != account || s->user_id != owner_id) {
-      return absl::NotFoundError("session not found");
-    }
-    ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, session_id, ctx_.NowMs(), "revoked"));
-    if (n == 0) return absl::OkStatus();
-    return ctx_.audit->Append(tx, SessionEvent(caller, *s, "sts:RevokeSession"));
-  }));
+  account::Operation op{"sts:RevokeSession", account, "user/" + owner_name,
+                        account::Touches::kAccountData};
+  op.self = owner_id == caller.user_id && account == caller.account_id;
+  absl::Status revoked = account::RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        auto s = store::sessions::Get(tx, session_id);
+        if (!s.ok() || s->account_id != account || s->user_id != owner_id) {
+          return absl::NotFoundError("session not found");
+        }
+        ASSIGN_OR_RETURN(int64_t n,
+                         store::sessions::Revoke(tx, session_id, ctx_.NowMs(), "revoked"));
+        DescribeSession(*s, record);
+        if (n == 0) record.detail["unchanged"] = true;  // ended before
+        return absl::OkStatus();
+      });
+  // Another account's real session must read exactly like a made-up id:
+  // no answer may tell that it exists.
+  if (absl::IsNotFound(revoked)) return absl::NotFoundError("session not found");
+  RETURN_IF_ERROR(revoked);
   tokens_->ForgetSession(session_id);
   return absl::OkStatus();
 }
@@ -296,19 +317,22 @@ absl::Status SessionService::Revoke(const account::Caller& caller, const std::st
 absl::StatusOr<int> SessionService::RevokeAllOfUser(const account::Caller& caller,
                                                     const std::string& account_id,
                                                     const std::string& username) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:RevokeSession", account,
-                                     account::IamArn(account, "user/" + username)));
+  account::Operation op{"sts:RevokeSession", account_id, "user/" + username,
+                        account::Touches::kAccountData};
+  op.Check(text::CheckName("username", username, 64));
   std::vector<std::string> ended;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-    ASSIGN_OR_RETURN(ended, store::sessions::RevokeAllOfUser(tx, u.id, ctx_.NowMs(), "revoked"));
-    if (ended.empty()) return absl::OkStatus();
-    audit::Event e = account::AuditEvent(caller, account, "sts:RevokeUserSessions", "user", u.id);
-    e.detail["sessions"] = ended;
-    return ctx_.audit->Append(tx, e);
-  }));
+  RETURN_IF_ERROR(account::RunMutation(
+      ctx_, caller, op,
+      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
+        ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
+        ASSIGN_OR_RETURN(ended,
+                         store::sessions::RevokeAllOfUser(tx, u.id, ctx_.NowMs(), "revoked"));
+        record.action = "sts:RevokeUserSessions";
+        record.object_type = "user";
+        record.object_id = u.id;
+        record.detail["sessions"] = ended;
+        return absl::OkStatus();
+      }));
   for (const auto& id : ended) tokens_->ForgetSession(id);
   return static_cast<int>(ended.size());
 }
