@@ -171,10 +171,19 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
                                                        const std::string& account_id,
                                                        const std::string& role,
                                                        const PrincipalName& to,
-                                                       std::optional<int64_t> expires_at) {
+                                                       const AssignmentExpiry& expiry) {
   Operation op = On("iam:AssignRole", account_id, role);
   op.Check(CheckPrincipalName(to, false));
   const int64_t now = ctx_.NowMs();
+  std::optional<int64_t> expires_at = expiry.at_ms;
+  if (expiry.at_ms && expiry.duration_seconds != 0) {
+    op.Check(absl::InvalidArgumentError("expire_time: give it or duration_seconds, not both"));
+  } else if (expiry.duration_seconds != 0) {
+    if (expiry.duration_seconds < 0 || expiry.duration_seconds > kMaxAssignmentMs / 1000) {
+      op.Check(absl::InvalidArgumentError("duration_seconds: between 1 and 366 days"));
+    }
+    expires_at = now + expiry.duration_seconds * 1000;
+  }
   if (expires_at && *expires_at <= now) {
     op.Check(absl::InvalidArgumentError("expire_time: must lie in the future"));
   }

@@ -56,6 +56,12 @@ inline constexpr size_t kMaxRoleName = 64;
 // Temporary assignments last at most a year.
 inline constexpr int64_t kMaxAssignmentMs = int64_t{366} * 24 * 3600 * 1000;
 
+// When a role assignment ends: at a time, after a duration, or never.
+struct AssignmentExpiry {
+  std::optional<int64_t> at_ms;
+  int64_t duration_seconds = 0;  // 0: none given
+};
+
 class RoleService {
  public:
   explicit RoleService(const ServiceContext& ctx) : ctx_(ctx) {}
@@ -71,12 +77,13 @@ class RoleService {
   absl::Status Delete(const Caller& caller, const std::string& account_id,
                       const std::string& name);
 
-  // Assigns (or re-assigns with a new expiry) the role. expires_at (ms)
-  // must lie ahead and within kMaxAssignmentMs. FAILED_PRECONDITION when
-  // it would break separation of duties.
+  // Assigns (or re-assigns with a new expiry) the role, for good or until
+  // `expiry` says: a time (ms) or a duration from now, not both, ahead and
+  // within kMaxAssignmentMs. FAILED_PRECONDITION when it would break
+  // separation of duties.
   absl::StatusOr<RoleAssignmentView> Assign(const Caller& caller, const std::string& account_id,
                                             const std::string& role, const PrincipalName& to,
-                                            std::optional<int64_t> expires_at);
+                                            const AssignmentExpiry& expiry);
   absl::Status Unassign(const Caller& caller, const std::string& account_id,
                         const std::string& role, const PrincipalName& from);
   // The roles a user holds now, directly and through groups.

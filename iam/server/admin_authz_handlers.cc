@@ -362,19 +362,12 @@ grpc::Status AdminServiceImpl::AssignRole(grpc::ServerContext* ctx,
                                           v1::RoleAssignment* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto p, Principal(req->principal()));
-    std::optional<int64_t> expires;
-    if (req->has_expire_time() && req->duration_seconds() != 0) {
-      return absl::InvalidArgumentError("expire_time: give it or duration_seconds, not both");
-    }
+    account::AssignmentExpiry expiry;
     if (req->has_expire_time()) {
-      expires = TimeUtil::TimestampToMilliseconds(req->expire_time());
-    } else if (req->duration_seconds() != 0) {
-      if (req->duration_seconds() < 0 || req->duration_seconds() > account::kMaxAssignmentMs / 1000) {
-        return absl::InvalidArgumentError("duration_seconds: between 1 and 366 days");
-      }
-      expires = ctx_.NowMs() + req->duration_seconds() * 1000;
+      expiry.at_ms = TimeUtil::TimestampToMilliseconds(req->expire_time());
     }
-    ASSIGN_OR_RETURN(auto a, roles_.Assign(c, req->account_id(), req->role(), p, expires));
+    expiry.duration_seconds = req->duration_seconds();
+    ASSIGN_OR_RETURN(auto a, roles_.Assign(c, req->account_id(), req->role(), p, expiry));
     ToProto(a, out);
     return absl::OkStatus();
   });

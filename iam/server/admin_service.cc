@@ -457,18 +457,24 @@ grpc::Status AdminServiceImpl::RotateSigningKey(grpc::ServerContext* ctx,
                                                 const v1::RotateSigningKeyRequest*,
                                                 v1::RotateSigningKeyResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:RotateSigningKey", c.account_id,
-                                       "arn:aws:iam::" + c.account_id + ":signing-key/*"));
-    if (!c.system_account) {
-      return absl::PermissionDeniedError("signing keys are managed by system administrators");
-    }
-    auto record = [&](store::Tx& tx, const token::Rotation& r) {
-      audit::Event e =
-          account::AuditEvent(c, c.account_id, "sts:RotateSigningKey", "signing-key", r.kid);
-      e.detail = {{"alg", r.alg}, {"retired", r.retired}, {"reason", "on command"}};
-      return ctx_.audit->Append(tx, e);
-    };
-    ASSIGN_OR_RETURN(std::string kid, signing_keys_->Rotate(/*force=*/true, record));
+    account::Operation op{"sts:RotateSigningKey", c.account_id,
+                          "arn:aws:iam::" + c.account_id + ":signing-key/*",
+                          account::Touches::kAccountData};
+    std::string kid;
+    RETURN_IF_ERROR(account::RunMutation(
+        ctx_, c, op, [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+          if (!c.system_account) {
+            return absl::PermissionDeniedError("signing keys are managed by system administrators");
+          }
+          ASSIGN_OR_RETURN(std::optional<token::Rotation> r,
+                           signing_keys_->RotateIn(tx, /*force=*/true));
+          kid = r->kid;
+          record.object_type = "signing-key";
+          record.object_id = r->kid;
+          record.detail = {{"alg", r->alg}, {"retired", r->retired}, {"reason", "on command"}};
+          return absl::OkStatus();
+        }));
+    RETURN_IF_ERROR(signing_keys_->Rotated(kid));
     out->set_kid(kid);
     return absl::OkStatus();
   });

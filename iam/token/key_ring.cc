@@ -97,52 +97,60 @@ absl::StatusOr<std::shared_ptr<const SigningKey>> KeyRing::Find(const std::strin
   return it->second;
 }
 
+absl::StatusOr<std::optional<Rotation>> KeyRing::RotateIn(store::Tx& tx, bool force) {
+  RETURN_IF_ERROR(store::signing_keys::LockRotation(tx));
+  const int64_t now = ToUnixMillisUtc(clock_->Now());
+  ASSIGN_OR_RETURN(auto rows, store::signing_keys::ListPublished(tx, now));
+  const store::SigningKeyRow* active = nullptr;
+  for (const auto& r : rows) {
+    if (!r.retired_at) {
+      active = &r;
+      break;
+    }
+  }
+  if (!force && active != nullptr) {
+    const bool due = options_.rotation_period > absl::ZeroDuration() &&
+                     now - active->created_at >= absl::ToInt64Milliseconds(options_.rotation_period);
+    if (!due) return std::nullopt;
+  }
+  const std::string kid = crypto::Base64Url(random_->Bytes(12));
+  ASSIGN_OR_RETURN(auto key, SigningKey::Generate(options_.alg, kid));
+  store::SigningKeyRow row{kid,
+                           AlgName(options_.alg),
+                           sealer_->Seal(key->PrivatePem(), Binding(kid)),
+                           key->PublicJwk().dump(),
+                           now,
+                           std::nullopt,
+                           std::nullopt};
+  RETURN_IF_ERROR(store::signing_keys::Insert(tx, row));
+  const int64_t publish_until = now + absl::ToInt64Milliseconds(options_.publish_after_retire);
+  Rotation rotation{kid, AlgName(options_.alg), {}, force};
+  for (const auto& r : rows) {
+    if (r.retired_at) continue;
+    RETURN_IF_ERROR(store::signing_keys::Retire(tx, r.kid, now, publish_until));
+    rotation.retired.push_back(r.kid);
+  }
+  RETURN_IF_ERROR(store::signing_keys::DeleteExpired(tx, now).status());
+  return rotation;
+}
+
+absl::Status KeyRing::Rotated(const std::string& new_kid) {
+  log::Info("signing key rotated", {{"kid", new_kid}, {"alg", AlgName(options_.alg)}});
+  return Reload();
+}
+
 absl::StatusOr<std::string> KeyRing::Rotate(bool force, const RotationRecorder& record) {
   const RotationRecorder& recorder = record ? record : options_.record_scheduled;
   std::string new_kid;
   RETURN_IF_ERROR(db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     new_kid.clear();
-    RETURN_IF_ERROR(store::signing_keys::LockRotation(tx));
-    const int64_t now = ToUnixMillisUtc(clock_->Now());
-    ASSIGN_OR_RETURN(auto rows, store::signing_keys::ListPublished(tx, now));
-    const store::SigningKeyRow* active = nullptr;
-    for (const auto& r : rows) {
-      if (!r.retired_at) {
-        active = &r;
-        break;
-      }
-    }
-    if (!force && active != nullptr) {
-      const bool due = options_.rotation_period > absl::ZeroDuration() &&
-                       now - active->created_at >= absl::ToInt64Milliseconds(options_.rotation_period);
-      if (!due) return absl::OkStatus();
-    }
-    const std::string kid = crypto::Base64Url(random_->Bytes(12));
-    ASSIGN_OR_RETURN(auto key, SigningKey::Generate(options_.alg, kid));
-    store::SigningKeyRow row{kid,
-                             AlgName(options_.alg),
-                             sealer_->Seal(key->PrivatePem(), Binding(kid)),
-                             key->PublicJwk().dump(),
-                             now,
-                             std::nullopt,
-                             std::nullopt};
-    RETURN_IF_ERROR(store::signing_keys::Insert(tx, row));
-    const int64_t publish_until = now + absl::ToInt64Milliseconds(options_.publish_after_retire);
-    Rotation rotation{kid, AlgName(options_.alg), {}, force};
-    for (const auto& r : rows) {
-      if (r.retired_at) continue;
-      RETURN_IF_ERROR(store::signing_keys::Retire(tx, r.kid, now, publish_until));
-      rotation.retired.push_back(r.kid);
-    }
-    RETURN_IF_ERROR(store::signing_keys::DeleteExpired(tx, now).status());
-    if (recorder) RETURN_IF_ERROR(recorder(tx, rotation));
-    new_kid = kid;
+    ASSIGN_OR_RETURN(std::optional<Rotation> rotation, RotateIn(tx, force));
+    if (!rotation) return absl::OkStatus();
+    if (recorder) RETURN_IF_ERROR(recorder(tx, *rotation));
+    new_kid = rotation->kid;
     return absl::OkStatus();
   }));
-  if (!new_kid.empty()) {
-    log::Info("signing key rotated", {{"kid", new_kid}, {"alg", AlgName(options_.alg)}});
-    RETURN_IF_ERROR(Reload());
-  }
+  if (!new_kid.empty()) RETURN_IF_ERROR(Rotated(new_kid));
   return new_kid;
 }
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,11 @@ class KeyRing {
   // transaction, so a rotation and its audit record land together.
   // Answers the new kid ("" when nothing was due).
   absl::StatusOr<std::string> Rotate(bool force, const RotationRecorder& record = nullptr);
+  // The rotation itself, inside the caller's transaction (an administrator's
+  // command runs it through account::RunMutation); nullopt when nothing was
+  // due. Once that transaction committed, call Rotated(kid).
+  absl::StatusOr<std::optional<Rotation>> RotateIn(store::Tx& tx, bool force);
+  absl::Status Rotated(const std::string& new_kid);
 
   // {"keys": [...]}: every published public key.
   absl::StatusOr<nlohmann::json> Jwks();
