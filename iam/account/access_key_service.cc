@@ -137,8 +137,7 @@ absl::StatusOr<CreatedAccessKey> AccessKeyService::Create(const Caller& caller,
         ASSIGN_OR_RETURN(store::UserRow user,
                          store::users::GetByUsername(tx, account, key.username));
         ASSIGN_OR_RETURN(created, InsertAccessKey(ctx_, tx, user, key));
-        record.object_type = "access-key";
-        record.object_id = created.key.row.id;
+        record.Object("access-key", created.key.row.id);
         record.detail["username"] = user.username;
         record.detail["allowed_cidrs"] = created.key.row.allowed_cidrs;
         if (created.key.row.expires_at) record.detail["expires_at"] = *created.key.row.expires_at;
@@ -189,8 +188,7 @@ absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
         ASSIGN_OR_RETURN(store::AccessKeyRow row, store::access_keys::Get(tx, key_id));
         if (row.account_id != account) return absl::NotFoundError("access key not found");
         ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, row.user_id));
-        record.object_type = "access-key";
-        record.object_id = key_id;
+        record.Object("access-key", key_id);
         record.detail["username"] = u.username;
         if (row.revoked_at) {
           record.detail["unchanged"] = true;  // revoked before: asked again

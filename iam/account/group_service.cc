@@ -42,8 +42,7 @@ absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
           return absl::AlreadyExistsError("name: a group of that name exists in the account");
         }
         RETURN_IF_ERROR(s);
-        record.object_type = "group";
-        record.object_id = row.id;
+        record.Object("group", row.id);
         record.detail["name"] = row.name;
         return absl::OkStatus();
       }));
@@ -91,8 +90,7 @@ absl::Status GroupService::Delete(const Caller& caller, const std::string& accou
         RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"group", row.id}));
         RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"group", row.id}));
         RETURN_IF_ERROR(store::groups::Delete(tx, row.id));
-        record.object_type = "group";
-        record.object_id = row.id;
+        record.Object("group", row.id);
         record.detail["name"] = row.name;
         return absl::OkStatus();
       });
@@ -112,8 +110,7 @@ absl::Status GroupService::ChangeMember(const Caller& caller, const std::string&
                             : store::groups::RemoveMember(tx, g.id, u.id));
         // Joining a group gives its roles: that must not break separation of duties.
         if (add) RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
-        record.object_type = "group";
-        record.object_id = g.id;
+        record.Object("group", g.id);
         record.detail["group"] = g.name;
         record.detail["user_id"] = u.id;
         record.detail["username"] = u.username;

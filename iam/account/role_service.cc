@@ -92,8 +92,7 @@ absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::st
           return absl::AlreadyExistsError("name: a role of that name exists in the account");
         }
         RETURN_IF_ERROR(s);
-        record.object_type = "role";
-        record.object_id = view.row.id;
+        record.Object("role", view.row.id);
         record.detail["name"] = name;
         record.detail["description"] = description;
         return absl::OkStatus();
@@ -159,8 +158,7 @@ absl::Status RoleService::Delete(const Caller& caller, const std::string& accoun
         ASSIGN_OR_RETURN(auto assignments, store::roles::ListAssignmentsOfRole(tx, role.id));
         RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"role", role.id}));
         RETURN_IF_ERROR(store::roles::Delete(tx, role.id));
-        record.object_type = "role";
-        record.object_id = role.id;
+        record.Object("role", role.id);
         record.detail["name"] = role.name;
         record.detail["assignments_removed"] = assignments.size();
         return absl::OkStatus();
@@ -210,8 +208,7 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
             r.id, p, account, expires_at, now, caller.user_id.empty() ? "iamd" : caller.Arn()};
         RETURN_IF_ERROR(store::roles::Assign(tx, row));
         ASSIGN_OR_RETURN(view, ViewOf(tx, r.name, row));
-        record.object_type = "role";
-        record.object_id = r.id;
+        record.Object("role", r.id);
         record.detail["role"] = r.name;
         record.detail["principal_type"] = to.type;
         record.detail["principal"] = view.principal.name;
@@ -231,8 +228,7 @@ absl::Status RoleService::Unassign(const Caller& caller, const std::string& acco
         ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
         ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, from));
         RETURN_IF_ERROR(store::roles::Unassign(tx, r.id, p));
-        record.object_type = "role";
-        record.object_id = r.id;
+        record.Object("role", r.id);
         record.detail["role"] = r.name;
         record.detail["principal_type"] = from.type;
         record.detail["principal"] = from.name;
@@ -312,8 +308,7 @@ absl::StatusOr<SodRuleView> RoleService::CreateSodRule(const Caller& caller,
         for (const auto& u : users) {
           RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
         }
-        record.object_type = "sod-rule";
-        record.object_id = row.id;
+        record.Object("sod-rule", row.id);
         record.detail["name"] = name;
         record.detail["roles"] = view.roles;
         return absl::OkStatus();
@@ -349,8 +344,7 @@ absl::Status RoleService::DeleteSodRule(const Caller& caller, const std::string&
       ctx_, caller, OnRule("iam:DeleteSeparationOfDutiesRule", account_id, name),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         RETURN_IF_ERROR(store::roles::DeleteSodRule(tx, account, name));
-        record.object_type = "sod-rule";
-        record.object_id = name;
+        record.Object("sod-rule", name);
         record.detail["name"] = name;
         return absl::OkStatus();
       });

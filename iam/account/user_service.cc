@@ -126,8 +126,7 @@ absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::st
       ctx_, caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(row, InsertUser(ctx_, tx, account, user));
-        record.object_type = "user";
-        record.object_id = row.id;
+        record.Object("user", row.id);
         record.detail["username"] = row.username;
         record.detail["admin"] = row.is_admin;
         record.detail["email_set"] = !user.email.empty();
@@ -225,8 +224,7 @@ absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::st
         RETURN_IF_ERROR(SealPii(ctx_, row, update.email, update.phone));
         row.updated_at = ctx_.NowMs();
         RETURN_IF_ERROR(store::users::Update(tx, row));
-        record.object_type = "user";
-        record.object_id = row.id;
+        record.Object("user", row.id);
         record.detail["changed"] = changed;
         return absl::OkStatus();
       }));
@@ -244,8 +242,7 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::
       ctx_, caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
-        record.object_type = "user";
-        record.object_id = row.id;
+        record.Object("user", row.id);
         record.detail["username"] = row.username;
         if (!reason.empty()) record.detail["reason"] = reason;
         if (row.state == state) {
@@ -304,8 +301,7 @@ absl::Status UserService::Delete(const Caller& caller, const std::string& accoun
         RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"user", row.id}));
         RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"user", row.id}));
         RETURN_IF_ERROR(store::users::Delete(tx, row.id));
-        record.object_type = "user";
-        record.object_id = row.id;
+        record.Object("user", row.id);
         record.detail["username"] = row.username;
         return absl::OkStatus();
       });

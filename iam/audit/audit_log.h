@@ -27,6 +27,12 @@ struct Event {
   std::string user_agent;
   std::string result = "success";
   nlohmann::json detail = nlohmann::json::object();  // never secrets
+
+  // Names the object acted on.
+  void Object(std::string type, std::string id) {
+    object_type = std::move(type);
+    object_id = std::move(id);
+  }
 };
 
 // Hash of the all-zero genesis "previous record".

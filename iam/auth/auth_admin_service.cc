@@ -69,54 +69,42 @@ nlohmann::json Defaults(PolicyKind kind) {
   return nlohmann::json::object();
 }
 
-const char* SetAction(PolicyKind kind) {
-  switch (kind) {
-    case PolicyKind::kPassword:
-      return "iam:UpdateAccountPasswordPolicy";
-    case PolicyKind::kLockout:
-      return "iam:UpdateAccountLockoutPolicy";
-    case PolicyKind::kSession:
-      return "iam:UpdateAccountSessionPolicy";
-    case PolicyKind::kMfa:
-      return "iam:UpdateAccountMfaPolicy";
-    case PolicyKind::kIpAllowlist:
-      return "iam:UpdateAccountIpAllowlist";
-    case PolicyKind::kAudit:
-      return "iam:UpdateAccountAuditPolicy";
+// Each kind of account policy once: its name in requests and the store, and
+// the action that changes it.
+struct KindInfo {
+  PolicyKind kind;
+  const char* name;
+  const char* set_action;
+};
+constexpr KindInfo kKinds[] = {
+    {PolicyKind::kPassword, "password", "iam:UpdateAccountPasswordPolicy"},
+    {PolicyKind::kLockout, "lockout", "iam:UpdateAccountLockoutPolicy"},
+    {PolicyKind::kSession, "session", "iam:UpdateAccountSessionPolicy"},
+    {PolicyKind::kMfa, "mfa", "iam:UpdateAccountMfaPolicy"},
+    {PolicyKind::kIpAllowlist, "ip_allowlist", "iam:UpdateAccountIpAllowlist"},
+    {PolicyKind::kAudit, "audit", "iam:UpdateAccountAuditPolicy"},
+};
+
+const KindInfo& InfoOf(PolicyKind kind) {
+  for (const KindInfo& k : kKinds) {
+    if (k.kind == kind) return k;
   }
-  return "";
+  return kKinds[0];  // unreachable: every enumerator is in the table
 }
+
+const char* SetAction(PolicyKind kind) { return InfoOf(kind).set_action; }
 
 }  // namespace
 
 absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name) {
-  if (name == "password") return PolicyKind::kPassword;
-  if (name == "lockout") return PolicyKind::kLockout;
-  if (name == "session") return PolicyKind::kSession;
-  if (name == "mfa") return PolicyKind::kMfa;
-  if (name == "ip_allowlist") return PolicyKind::kIpAllowlist;
-  if (name == "audit") return PolicyKind::kAudit;
+  for (const KindInfo& k : kKinds) {
+    if (name == k.name) return k.kind;
+  }
   return absl::InvalidArgumentError(
       "kind: must be password, lockout, session, mfa, ip_allowlist or audit");
 }
 
-const char* PolicyKindName(PolicyKind kind) {
-  switch (kind) {
-    case PolicyKind::kPassword:
-      return "password";
-    case PolicyKind::kLockout:
-      return "lockout";
-    case PolicyKind::kSession:
-      return "session";
-    case PolicyKind::kMfa:
-      return "mfa";
-    case PolicyKind::kIpAllowlist:
-      return "ip_allowlist";
-    case PolicyKind::kAudit:
-      return "audit";
-  }
-  return "";
-}
+const char* PolicyKindName(PolicyKind kind) { return InfoOf(kind).name; }
 
 absl::StatusOr<nlohmann::json> AuthAdminService::GetPolicy(const account::Caller& caller,
                                                            const std::string& account_id,
@@ -151,8 +139,7 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
                          store::account_policies::Get(tx, account, PolicyKindName(kind)));
         RETURN_IF_ERROR(store::account_policies::Put(tx, account, PolicyKindName(kind),
                                                      normalized->dump(), ctx_.base.NowMs()));
-        record.object_type = "account-policy";
-        record.object_id = PolicyKindName(kind);
+        record.Object("account-policy", PolicyKindName(kind));
         record.detail["before"] =
             before ? nlohmann::json::parse(*before, nullptr, false) : Defaults(kind);
         record.detail["after"] = *normalized;
@@ -174,8 +161,7 @@ absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::
         ASSIGN_OR_RETURN(store::CounterRow m,
                          store::login::GetCounter(tx, account, mfa::MfaCounterSubject(u.id)));
         RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, m.subject).status());
-        record.object_type = "user";
-        record.object_id = u.id;
+        record.Object("user", u.id);
         record.detail["username"] = u.username;
         record.detail["was_locked"] = c.permanent || c.locked_until > ctx_.base.NowMs();
         record.detail["failures"] = c.failures;
@@ -225,8 +211,7 @@ absl::StatusOr<std::vector<std::string>> AuthAdminService::SetUserAllowlist(
         RETURN_IF_ERROR(store::devices::PutUserAllowlist(
             tx, account, u.id, list->cidrs.empty() ? "" : list->ToJson().dump(),
             ctx_.base.NowMs()));
-        record.object_type = "user";
-        record.object_id = u.id;
+        record.Object("user", u.id);
         record.detail["username"] = u.username;
         record.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false)["cidrs"]
                                          : nlohmann::json::array();
@@ -337,8 +322,7 @@ absl::StatusOr<LoginBlock> AuthAdminService::BlockSource(const account::Caller& 
         RETURN_IF_ERROR(store::login::PutCounter(tx, row));
         out = LoginBlock{
             kind, *key, row.failures, row.lockouts, row.permanent, row.locked_until, "blocked"};
-        record.object_type = kind;
-        record.object_id = *key;
+        record.Object(kind, *key);
         record.detail["permanent"] = row.permanent;
         if (!row.permanent) record.detail["locked_until"] = row.locked_until;
         if (!reason.empty()) record.detail["reason"] = reason;
@@ -360,8 +344,7 @@ absl::Status AuthAdminService::ClearSourceBlock(const account::Caller& caller,
         RETURN_IF_ERROR(SystemOnly(caller));
         ASSIGN_OR_RETURN(int64_t n, store::login::DeleteCounter(tx, kind, *key));
         if (n == 0) return absl::NotFoundError("no such block");
-        record.object_type = kind;
-        record.object_id = *key;
+        record.Object(kind, *key);
         return absl::OkStatus();
       });
 }

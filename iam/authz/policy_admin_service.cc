@@ -159,8 +159,7 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Call
         RETURN_IF_ERROR(s);
         RETURN_IF_ERROR(
             store::iam_policies::InsertVersion(tx, account, {row.id, 1, document, now}));
-        record.object_type = "policy";
-        record.object_id = row.id;
+        record.Object("policy", row.id);
         record.detail["name"] = name;
         record.detail["document"] = document;
         return absl::OkStatus();
@@ -245,8 +244,7 @@ absl::Status PolicyAdminService::Delete(const account::Caller& caller,
               " principal(s) and is the boundary of ", boundaries, ": detach it first"));
         }
         RETURN_IF_ERROR(store::iam_policies::DeletePolicy(tx, row.id));
-        record.object_type = "policy";
-        record.object_id = row.id;
+        record.Object("policy", row.id);
         record.detail["name"] = row.name;
         return absl::OkStatus();
       });
@@ -281,8 +279,7 @@ absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(const accoun
         ++row.next_version;
         row.updated_at = now;
         RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
-        record.object_type = "policy";
-        record.object_id = row.id;
+        record.Object("policy", row.id);
         record.detail["name"] = row.name;
         record.detail["version"] = view.version;
         record.detail["document"] = document;
@@ -344,8 +341,7 @@ absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller
         row.default_version = version;
         row.updated_at = ctx_.NowMs();
         RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
-        record.object_type = "policy";
-        record.object_id = row.id;
+        record.Object("policy", row.id);
         record.detail["name"] = row.name;
         record.detail["default_version"] = {{"before", before}, {"after", version}};
         return absl::OkStatus();
@@ -368,8 +364,7 @@ absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
               "the default version cannot be deleted: make another the default first");
         }
         RETURN_IF_ERROR(store::iam_policies::DeleteVersion(tx, row.id, version));
-        record.object_type = "policy";
-        record.object_id = row.id;
+        record.Object("policy", row.id);
         record.detail["name"] = row.name;
         record.detail["version"] = version;
         return absl::OkStatus();
@@ -379,58 +374,45 @@ absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
 absl::Status PolicyAdminService::Attach(const account::Caller& caller,
                                         const std::string& account_id, const std::string& policy,
                                         const PrincipalName& to) {
-  RETURN_IF_ERROR(account::CheckPrincipalName(to, true));
-  const std::string action = absl::StrCat("iam:Attach", Capital(to.type), "Policy");
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(to)),
-      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
-        ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
-        ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, to));
-        if (p.type == "user" && IsAdministratorAccess(ref)) {
-          // A user's direct AdministratorAccess is its admin flag.
-          ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
-          if (u.is_admin) return absl::AlreadyExistsError("policy is attached already");
-          u.is_admin = true;
-          u.updated_at = ctx_.NowMs();
-          RETURN_IF_ERROR(store::users::Update(tx, u));
-        } else {
-          RETURN_IF_ERROR(store::iam_policies::Attach(tx, {id, p, account, ctx_.NowMs()}));
-        }
-        record.object_type = to.type;
-        record.object_id = p.id;
-        record.detail[to.type] = to.name;
-        record.detail["policy"] = ArnOf(account, ref);
-        return absl::OkStatus();
-      });
+  return ChangeAttachment(caller, account_id, policy, to, true);
 }
 
 absl::Status PolicyAdminService::Detach(const account::Caller& caller,
                                         const std::string& account_id, const std::string& policy,
                                         const PrincipalName& from) {
-  RETURN_IF_ERROR(account::CheckPrincipalName(from, true));
-  const std::string action = absl::StrCat("iam:Detach", Capital(from.type), "Policy");
+  return ChangeAttachment(caller, account_id, policy, from, false);
+}
+
+absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
+                                                  const std::string& account_id,
+                                                  const std::string& policy, const PrincipalName& p,
+                                                  bool attach) {
+  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
+  const std::string action =
+      absl::StrCat(attach ? "iam:Attach" : "iam:Detach", Capital(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
   return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(from)),
+      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
-        ASSIGN_OR_RETURN(PrincipalRef p, account::ResolvePrincipal(tx, account, from));
-        if (p.type == "user" && IsAdministratorAccess(ref)) {
-          ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, p.id));
-          if (!u.is_admin) return absl::NotFoundError("policy is not attached");
-          RETURN_IF_ERROR(account::KeepsAnAdmin(tx, u, false));
-          u.is_admin = false;
+        ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
+        if (r.type == "user" && IsAdministratorAccess(ref)) {
+          // A user's direct AdministratorAccess is its admin flag.
+          ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, r.id));
+          if (attach && u.is_admin) return absl::AlreadyExistsError("policy is attached already");
+          if (!attach && !u.is_admin) return absl::NotFoundError("policy is not attached");
+          if (!attach) RETURN_IF_ERROR(account::KeepsAnAdmin(tx, u, false));
+          u.is_admin = attach;
           u.updated_at = ctx_.NowMs();
           RETURN_IF_ERROR(store::users::Update(tx, u));
+        } else if (attach) {
+          RETURN_IF_ERROR(store::iam_policies::Attach(tx, {id, r, account, ctx_.NowMs()}));
         } else {
-          RETURN_IF_ERROR(store::iam_policies::Detach(tx, id, p));
+          RETURN_IF_ERROR(store::iam_policies::Detach(tx, id, r));
         }
-        record.object_type = from.type;
-        record.object_id = p.id;
-        record.detail[from.type] = from.name;
+        record.Object(p.type, r.id);
+        record.detail[p.type] = p.name;
         record.detail["policy"] = ArnOf(account, ref);
         return absl::OkStatus();
       });
@@ -487,8 +469,7 @@ absl::Status PolicyAdminService::PutInline(const account::Caller& caller,
         auto before = store::iam_policies::GetInline(tx, ref, name);
         RETURN_IF_ERROR(
             store::iam_policies::PutInline(tx, {ref, name, account, document, ctx_.NowMs()}));
-        record.object_type = p.type;
-        record.object_id = ref.id;
+        record.Object(p.type, ref.id);
         record.detail[p.type] = p.name;
         record.detail["policy_name"] = name;
         record.detail["document"] = {
@@ -531,8 +512,7 @@ absl::Status PolicyAdminService::DeleteInline(const account::Caller& caller,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
-        record.object_type = p.type;
-        record.object_id = ref.id;
+        record.Object(p.type, ref.id);
         record.detail[p.type] = p.name;
         record.detail["policy_name"] = name;
         return absl::OkStatus();
@@ -555,8 +535,7 @@ absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, ctx_.NowMs()}));
-        record.object_type = p.type;
-        record.object_id = r.id;
+        record.Object(p.type, r.id);
         record.detail[p.type] = p.name;
         record.detail["policy"] = ArnOf(account, ref);
         return absl::OkStatus();
@@ -577,8 +556,7 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
-        record.object_type = p.type;
-        record.object_id = r.id;
+        record.Object(p.type, r.id);
         record.detail[p.type] = p.name;
         return absl::OkStatus();
       });
@@ -613,8 +591,7 @@ absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::s
           return absl::FailedPreconditionError(
               absl::StrCat("a principal has at most ", kMaxTagsPerPrincipal, " tags"));
         }
-        record.object_type = p.type;
-        record.object_id = r.id;
+        record.Object(p.type, r.id);
         record.detail[p.type] = p.name;
         record.detail["tags"] = changed;
         return absl::OkStatus();
@@ -643,8 +620,7 @@ absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std:
           absl::Status s = store::iam_policies::DeleteTag(tx, r, k);
           if (!s.ok() && !absl::IsNotFound(s)) return s;
         }
-        record.object_type = p.type;
-        record.object_id = r.id;
+        record.Object(p.type, r.id);
         record.detail[p.type] = p.name;
         record.detail["keys"] = keys;
         return absl::OkStatus();

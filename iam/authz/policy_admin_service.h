@@ -133,7 +133,9 @@ class PolicyAdminService {
   absl::Status ValidateDocument(const std::string& document) const;
 
  private:
-
+  absl::Status ChangeAttachment(const account::Caller& caller, const std::string& account_id,
+                                const std::string& policy, const account::PrincipalName& p,
+                                bool attach);
 
   account::ServiceContext ctx_;
   size_t limit_;

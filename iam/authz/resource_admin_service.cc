@@ -168,8 +168,7 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller&
         }
         RETURN_IF_ERROR(
             store::resources::Put(tx, static_cast<Kind>(kind), {resource, account, body, now}));
-        record.object_type = "resource";
-        record.object_id = resource;
+        record.Object("resource", resource);
         record.detail["before"] = before.ok() ? nlohmann::json(before->body) : nullptr;
         record.detail["after"] = body;
         return absl::OkStatus();
@@ -233,8 +232,7 @@ absl::Status ResourceAdminService::DeletePolicy(const account::Caller& caller,
         ASSIGN_OR_RETURN(auto row, store::resources::Get(tx, Kind::kPolicy, resource));
         if (row.account_id != account) return absl::NotFoundError("resource policy not found");
         RETURN_IF_ERROR(store::resources::Delete(tx, Kind::kPolicy, resource));
-        record.object_type = "resource";
-        record.object_id = resource;
+        record.Object("resource", resource);
         record.detail["before"] = row.body;
         return absl::OkStatus();
       });

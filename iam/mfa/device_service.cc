@@ -77,8 +77,7 @@ absl::Status DeviceService::Revoke(const account::Caller& caller, const std::str
         d->approved_by.clear();
         d->approved_at.reset();
         RETURN_IF_ERROR(store::devices::Put(tx, *d));
-        record.object_type = "device";
-        record.object_id = device_id;
+        record.Object("device", device_id);
         record.detail["username"] = u.username;
         record.detail["was"] = was;
         record.detail["was_trusted"] = was_trusted;
@@ -107,8 +106,7 @@ absl::Status DeviceService::Approve(const account::Caller& caller, const std::st
         d->approved_by = caller.Arn();
         d->approved_at = now;
         RETURN_IF_ERROR(store::devices::Put(tx, *d));
-        record.object_type = "device";
-        record.object_id = device_id;
+        record.Object("device", device_id);
         record.detail["username"] = u.username;
         record.detail["was"] = was.empty() ? "unknown" : was;
         return absl::OkStatus();

@@ -369,8 +369,7 @@ absl::Status MfaService::Reset(const account::Caller& caller, const std::string&
         ASSIGN_OR_RETURN(int codes, store::mfa::CountUnusedRecoveryCodes(tx, u.id));
         RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, u.id));
         RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, MfaCounterSubject(u.id)).status());
-        record.object_type = "user";
-        record.object_id = u.id;
+        record.Object("user", u.id);
         record.detail["username"] = u.username;
         record.detail["had_factor"] = f.has_value();
         record.detail["was_active"] = f.has_value() && f->active;

@@ -469,8 +469,7 @@ grpc::Status AdminServiceImpl::RotateSigningKey(grpc::ServerContext* ctx,
           ASSIGN_OR_RETURN(std::optional<token::Rotation> r,
                            signing_keys_->RotateIn(tx, /*force=*/true));
           kid = r->kid;
-          record.object_type = "signing-key";
-          record.object_id = r->kid;
+          record.Object("signing-key", r->kid);
           record.detail = {{"alg", r->alg}, {"retired", r->retired}, {"reason", "on command"}};
           return absl::OkStatus();
         }));

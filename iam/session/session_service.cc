@@ -328,8 +328,7 @@ absl::StatusOr<int> SessionService::RevokeAllOfUser(const account::Caller& calle
         ASSIGN_OR_RETURN(ended,
                          store::sessions::RevokeAllOfUser(tx, u.id, ctx_.NowMs(), "revoked"));
         record.action = "sts:RevokeUserSessions";
-        record.object_type = "user";
-        record.object_id = u.id;
+        record.Object("user", u.id);
         record.detail["sessions"] = ended;
         return absl::OkStatus();
       }));
