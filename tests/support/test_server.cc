@@ -1,6 +1,10 @@
 #include "tests/support/test_server.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
 
 namespace iam::testing {
 
@@ -48,6 +52,35 @@ std::pair<std::string, std::string> TestServer::CreateAccount(const std::string&
   grpc::Status s = Call(root_token(), &v1::AdminService::Stub::CreateAccount, req, &resp);
   EXPECT_TRUE(s.ok()) << s.error_message();
   return {resp.account().id(), resp.admin_access_key_token()};
+}
+
+grpc::Status TestServer::CallRaw(const std::string& method, const std::string& token,
+                                 const std::string& request, std::string* response) {
+  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1), out;
+  grpc::Status result;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
+    std::lock_guard<std::mutex> lock(mu);
+    result = s;
+    done = true;
+    cv.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  if (result.ok() && response != nullptr) {
+    std::vector<grpc::Slice> slices;
+    (void)out.Dump(&slices);
+    response->clear();
+    for (const auto& sl : slices) response->append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  }
+  return result;
 }
 
 }  // namespace iam::testing

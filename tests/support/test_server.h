@@ -57,6 +57,12 @@ class TestServer {
     return (authz_stub_.get()->*m)(&ctx, req, resp);
   }
 
+  // Calls a method by its full name ("/iam.v1.AdminService/CreateGroup")
+  // with a request already serialized, as any client could send it; the
+  // response's bytes go to `response` when it is not null.
+  grpc::Status CallRaw(const std::string& method, const std::string& token,
+                       const std::string& request, std::string* response = nullptr);
+
   // Creates an account with an admin; returns {account id, admin token}.
   std::pair<std::string, std::string> CreateAccount(const std::string& name,
                                                     const std::string& admin);

@@ -1,0 +1,299 @@
+// Every mutating method of AdminService, found from the service descriptor
+// so that a new one cannot be missed, on both stores: each writes exactly
+// one audit record when it succeeds, and when the store refuses the audit
+// record the method fails and no table changes at all.
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/text_format.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/v1/admin_service.grpc.pb.h"
+#include "iam/v1/auth_service.grpc.pb.h"
+#include "tests/support/test_server.h"
+
+namespace iam::e2e {
+namespace {
+
+using google::protobuf::Message;
+using store::Backend;
+
+constexpr char kService[] = "iam.v1.AdminService";
+
+// Reads only look: Get*, List*, Export*.
+bool Mutates(const std::string& method) {
+  for (const char* read : {"Get", "List", "Export"}) {
+    if (absl::StartsWith(method, read)) return false;
+  }
+  return true;
+}
+
+const char kDocument[] =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
+const char kResourceDocument[] =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-photos/*"}]})";
+
+struct Case {
+  Case(std::string method_, bool as_root_, std::string request_, int records_ = 1,
+       std::function<void()> before_ = nullptr)
+      : method(std::move(method_)),
+        as_root(as_root_),
+        request(std::move(request_)),
+        records(records_),
+        before(std::move(before_)) {}
+
+  std::string method;
+  bool as_root = false;          // a system administrator's call; otherwise acme's admin
+  std::string request;           // text format; $ACME, $KEY and $SESSION_POLICY are filled in
+  int records = 1;               // audit records written; see the account lifecycle below
+  std::function<void()> before;  // sets up what the call needs, outside the measurement
+};
+
+class AdminMutationsTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    IAM_OPEN_TEST_DATABASE(t_, GetParam());
+    server_ = testing::TestServer::Start(testing::TestConfig(*t_), &clock_, &random_);
+    ASSERT_NE(server_, nullptr);
+    root_ = server_->root_token();
+    std::tie(acme_, alice_) = server_->CreateAccount("acme", "alice");
+    v1::GetAccountPolicyRequest g;
+    g.set_kind("session");
+    v1::AccountPolicy p;
+    ASSERT_TRUE(server_->Call(alice_, &v1::AdminService::Stub::GetAccountPolicy, g, &p).ok());
+    values_["$SESSION_POLICY"] = p.document();
+  }
+
+  std::vector<Case> Cases() {
+    auto doc = [](const char* d) { return absl::StrCat("\"", absl::CEscape(d), "\""); };
+    const std::string bob = "principal { type: USER name: 'bob' }";
+    return {
+        {"CreateUser", false, "username: 'bob'"},
+        {"UpdateUser", false,
+         "username: 'bob' display_name: 'Bob' update_mask { paths: 'display_name' }"},
+        {"DisableUser", false, "username: 'bob' reason: 'on leave'"},
+        {"EnableUser", false, "username: 'bob'"},
+        {"SetUserPassword", false,
+         "username: 'bob' password: 'Correct-Horse-Battery-9' permanent: true"},
+        {"ApproveDevice", false, "username: 'bob' device_id: 'kiosk-1'", 1,
+         [&] { LoginBob("kiosk-1"); }},
+        {"RevokeUserSessions", false, "username: 'bob'"},
+        {"UnlockUser", false, "username: 'bob'"},
+        {"ResetUserMfa", false, "username: 'bob'"},
+        {"SetUserIpAllowlist", false, "username: 'bob' cidrs: '10.0.0.0/8'"},
+        {"CreateGroup", false, "name: 'ops'"},
+        {"AddGroupMember", false, "group: 'ops' username: 'bob'"},
+        {"RemoveGroupMember", false, "group: 'ops' username: 'bob'"},
+        {"CreateAccessKey", false, "username: 'bob'"},
+        {"RevokeAccessKey", false, "key_id: '$KEY'"},
+        {"SetAccountPolicy", false, "kind: 'session' document: $SESSION_POLICY"},
+        {"CreatePolicy", false, absl::StrCat("name: 'P' document: ", doc(kDocument))},
+        {"CreatePolicyVersion", false,
+         absl::StrCat("policy: 'P' set_as_default: true document: ", doc(kDocument))},
+        {"SetDefaultPolicyVersion", false, "policy: 'P' version: 1"},
+        {"DeletePolicyVersion", false, "policy: 'P' version: 2"},
+        {"AttachPolicy", false, absl::StrCat("policy: 'P' ", bob)},
+        {"DetachPolicy", false, absl::StrCat("policy: 'P' ", bob)},
+        {"PutInlinePolicy", false,
+         absl::StrCat(bob, " policy_name: 'I' document: ", doc(kDocument))},
+        {"DeleteInlinePolicy", false, absl::StrCat(bob, " policy_name: 'I'")},
+        {"PutPermissionsBoundary", false, absl::StrCat(bob, " policy: 'P'")},
+        {"DeletePermissionsBoundary", false, bob},
+        {"TagPrincipal", false, absl::StrCat(bob, " tags { key: 'team' value: 'red' }")},
+        {"UntagPrincipal", false, absl::StrCat(bob, " keys: 'team'")},
+        {"CreateRole", false, "name: 'R'"},
+        {"AssignRole", false, absl::StrCat("role: 'R' ", bob)},
+        {"UnassignRole", false, absl::StrCat("role: 'R' ", bob)},
+        {"CreateSodRule", false, "name: 'S' roles: 'R' roles: 'R2'", 1,
+         [&] {
+           Run({"CreateRole", false, "name: 'R2'"});
+         }},
+        {"DeleteSodRule", false, "name: 'S'"},
+        {"DeleteRole", false, "name: 'R2'"},
+        {"DeletePolicy", false, "policy: 'P'"},
+        {"PutResourcePolicy", false,
+         absl::StrCat("resource: 'arn:aws:s3:::acme-photos' document: ", doc(kResourceDocument))},
+        {"DeleteResourcePolicy", false, "resource: 'arn:aws:s3:::acme-photos'"},
+        {"PutResourceAcl", false, "resource: 'arn:aws:s3:::acme-photos/a.jpg' canned: 'private'"},
+        {"DeleteGroup", false, "name: 'ops'"},
+        {"DeleteUser", false, "username: 'bob'"},
+        {"BlockLoginSource", true, "kind: 'ip' subject: '203.0.113.9' duration_seconds: 600"},
+        {"ClearLoginBlock", true, "kind: 'ip' subject: '203.0.113.9'"},
+        {"RotateSigningKey", true, ""},
+        // The account lifecycle, done by a system administrator, is
+        // recorded in the account's own chain and in the system account's.
+        {"CreateAccount", true, "name: 'initech' admin_username: 'peter'", 2},
+        {"SuspendAccount", true, "account_id: '$ACME' reason: 'unpaid'", 2},
+        {"ReactivateAccount", true, "account_id: '$ACME'", 2},
+        {"CloseAccount", true, "account_id: '$ACME' reason: 'gone'", 2},
+    };
+  }
+
+  // Calls the case's method as a client would; the parsed response.
+  grpc::Status Run(const Case& c, std::unique_ptr<Message>* response = nullptr) {
+    const auto* method = Service()->FindMethodByName(c.method);
+    EXPECT_NE(method, nullptr) << c.method;
+    if (method == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "no such method");
+    std::unique_ptr<Message> request(google::protobuf::MessageFactory::generated_factory()
+                                         ->GetPrototype(method->input_type())
+                                         ->New());
+    std::string text = c.request;
+    values_["$ACME"] = acme_;
+    for (const auto& [k, v] : values_) {
+      // A JSON document goes in as a quoted text-format string.
+      const std::string value =
+          k == "$SESSION_POLICY" ? absl::StrCat("\"", absl::CEscape(v), "\"") : v;
+      text = absl::StrReplaceAll(text, {{k, value}});
+    }
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, request.get()))
+        << c.method << ": " << text;
+    std::string out;
+    grpc::Status s =
+        server_->CallRaw(absl::StrCat("/", kService, "/", c.method), c.as_root ? root_ : alice_,
+                         request->SerializeAsString(), &out);
+    if (s.ok()) {
+      std::unique_ptr<Message> parsed(google::protobuf::MessageFactory::generated_factory()
+                                          ->GetPrototype(method->output_type())
+                                          ->New());
+      EXPECT_TRUE(parsed->ParseFromString(out));
+      if (c.method == "CreateAccessKey") {
+        values_["$KEY"] = dynamic_cast<v1::CreateAccessKeyResponse&>(*parsed).key().id();
+      }
+      if (response != nullptr) *response = std::move(parsed);
+    }
+    return s;
+  }
+
+  void LoginBob(const std::string& device) {
+    v1::LoginRequest r;
+    r.set_account(acme_);
+    r.set_username("bob");
+    r.set_password("Correct-Horse-Battery-9");
+    r.set_device_id(device);
+    v1::LoginResponse out;
+    ASSERT_TRUE(server_->CallAuth("", &v1::AuthService::Stub::Login, r, &out).ok());
+  }
+
+  static const google::protobuf::ServiceDescriptor* Service() {
+    return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(kService);
+  }
+
+  int64_t AuditRecords() {
+    const auto rows = Rows("SELECT COUNT(*) FROM audit_log");
+    return rows.empty() ? 0 : std::stoll(rows[0][0]);
+  }
+
+  // Every row of every table but the audit log's, as text.
+  std::map<std::string, std::vector<std::vector<std::string>>> Tables() {
+    const auto names = Rows(GetParam() == Backend::kSqlite
+                                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name "
+                                  "NOT LIKE 'sqlite_%' ORDER BY name"
+                                : "SELECT table_name FROM information_schema.tables WHERE "
+                                  "table_schema = DATABASE() ORDER BY table_name");
+    std::map<std::string, std::vector<std::vector<std::string>>> out;
+    for (const auto& n : names) out[n[0]] = Rows("SELECT * FROM " + n[0] + " ORDER BY 1");
+    return out;
+  }
+
+  std::vector<std::vector<std::string>> Rows(const std::string& sql) {
+    std::vector<std::vector<std::string>> out;
+    EXPECT_TRUE(t_->db()
+                    .Transact(store::TxMode::kRead,
+                              [&](store::Tx& tx) -> absl::Status {
+                                out.clear();
+                                auto rows = tx.Query(sql, {});
+                                if (!rows.ok()) return rows.status();
+                                for (const auto& r : *rows) {
+                                  std::vector<std::string> cells;
+                                  for (size_t i = 0; i < r.size(); ++i) cells.push_back(r.Str(i));
+                                  out.push_back(std::move(cells));
+                                }
+                                return absl::OkStatus();
+                              })
+                    .ok())
+        << sql;
+    return out;
+  }
+
+  void Sql(const std::string& sql) {
+    ASSERT_TRUE(t_->db()
+                    .Transact(store::TxMode::kWrite,
+                              [&](store::Tx& tx) { return tx.Exec(sql, {}).status(); })
+                    .ok())
+        << sql;
+  }
+
+  // The store refuses every new audit record, as a full disk would.
+  void RefuseAuditRecords(bool refuse) {
+    if (!refuse) return Sql("DROP TRIGGER audit_refused");
+    Sql(GetParam() == Backend::kSqlite
+            ? "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
+              "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+            : "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW "
+              "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit refused'");
+  }
+
+  FakeClock clock_;
+  CryptoRandom random_;
+  std::unique_ptr<testing::TestDatabase> t_;
+  std::unique_ptr<testing::TestServer> server_;
+  std::string root_, acme_, alice_;
+  std::map<std::string, std::string> values_;
+};
+
+TEST_P(AdminMutationsTest, EveryMutatingMethodHasACase) {
+  std::set<std::string> covered;
+  for (const Case& c : Cases()) covered.insert(c.method);
+  const auto* service = Service();
+  ASSERT_NE(service, nullptr);
+  int mutating = 0;
+  for (int i = 0; i < service->method_count(); ++i) {
+    const std::string name = service->method(i)->name();
+    if (!Mutates(name) || name == "GetCallerIdentity") continue;
+    ++mutating;
+    EXPECT_TRUE(covered.count(name)) << name << " changes state but has no case here";
+  }
+  EXPECT_GE(mutating, 45);
+}
+
+TEST_P(AdminMutationsTest, EachWritesOneRecordAndNothingWithoutIt) {
+  for (const Case& c : Cases()) {
+    SCOPED_TRACE(c.method);
+    if (c.before) c.before();
+    // The store refuses the record: the call fails and nothing changes.
+    const auto tables = Tables();
+    RefuseAuditRecords(true);
+    grpc::Status refused = Run(c);
+    RefuseAuditRecords(false);
+    EXPECT_FALSE(refused.ok()) << "answered OK without its audit record";
+    const auto after = Tables();
+    for (const auto& [name, rows] : tables) {
+      EXPECT_EQ(after.at(name), rows) << "table " << name << " changed without an audit record";
+    }
+    // Then it goes through, with its record.
+    const int64_t before = AuditRecords();
+    grpc::Status s = Run(c);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(AuditRecords() - before, c.records);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AdminMutationsTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kMysql),
+                         testing::BackendParamName());
+
+}  // namespace
+}  // namespace iam::e2e
