@@ -25,18 +25,24 @@ absl::StatusOr<std::string> Admit(const ServiceContext& ctx, const Caller& calle
   return account;
 }
 
-absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const Operation& op,
-                         const MutationBody& body) {
+absl::StatusOr<Admission> AdmitChange(const ServiceContext& ctx, const Caller& caller,
+                                      const Operation& op) {
   ASSIGN_OR_RETURN(std::string account, Admit(ctx, caller, op));
+  return Admission(caller, op, std::move(account));
+}
+
+absl::Status Commit(const ServiceContext& ctx, const Admission& admission,
+                    const MutationBody& body) {
+  const Operation& op = admission.op_;
+  const std::string& account = admission.account_;
   const std::string scope = op.touches == Touches::kResources
                                 ? std::string(store::authz_versions::kResourcesScope)
                                 : account;
   auto change = [&](store::Tx& tx) -> absl::Status {
-    audit::Event record = AuditEvent(caller, account, op.action, "", "");
+    audit::Event record = AuditEvent(admission.caller_, account, op.action, "", "");
     RETURN_IF_ERROR(body(tx, account, record));
     if (record.object_type.empty()) {
-      return absl::InternalError(
-          absl::StrCat(op.action, ": the change did not say what it changed"));
+      return absl::InternalError(absl::StrCat(op.action, ": the change did not say what it changed"));
     }
     return ctx.audit->Append(tx, record);
   };
@@ -44,6 +50,12 @@ absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const 
     return ctx.db->Transact(store::TxMode::kWrite, change);
   }
   return TransactAuthz(ctx, scope, change);
+}
+
+absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const Operation& op,
+                         const MutationBody& body) {
+  ASSIGN_OR_RETURN(Admission admission, AdmitChange(ctx, caller, op));
+  return Commit(ctx, admission, body);
 }
 
 }  // namespace iam::account

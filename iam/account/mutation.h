@@ -63,7 +63,33 @@ struct Operation {
 using MutationBody =
     std::function<absl::Status(store::Tx& tx, const std::string& account, audit::Event& record)>;
 
-// Runs a change as the file comment says. The body may run more than once
+// Proof that a caller may make a change: only AdmitChange makes one. A
+// service that must do slow work between the decision and the write (a
+// password hash) admits first and commits after.
+class Admission {
+ public:
+  const std::string& account() const { return account_; }
+
+ private:
+  friend absl::StatusOr<Admission> AdmitChange(const ServiceContext&, const Caller&,
+                                               const Operation&);
+  Admission(const Caller& caller, const Operation& op, std::string account)
+      : caller_(caller), op_(op), account_(std::move(account)) {}
+
+  friend absl::Status Commit(const ServiceContext&, const Admission&, const MutationBody&);
+  Caller caller_;
+  Operation op_;
+  std::string account_;
+};
+
+// The first half of RunMutation for a change.
+absl::StatusOr<Admission> AdmitChange(const ServiceContext& ctx, const Caller& caller,
+                                      const Operation& op);
+// The second half: the transaction, the body and its record.
+absl::Status Commit(const ServiceContext& ctx, const Admission& admission,
+                    const MutationBody& body);
+
+// Runs a change as the file comment says: AdmitChange, then Commit. The body may run more than once
 // (Transact retries conflicts): it must assign its outputs, not append.
 absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const Operation& op,
                          const MutationBody& body);

@@ -458,7 +458,8 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   actor.username = t_.user->username;
   actor.source_ip = r_.source_ip;
   actor.user_agent = r_.user_agent;
-  RETURN_IF_ERROR(passwords.Replace(actor, *t_.user, r_.new_password, false, false, ""));
+  ASSIGN_OR_RETURN(account::Admission admission, passwords.OwnChange(actor));
+  RETURN_IF_ERROR(passwords.Replace(admission, *t_.user, r_.new_password, false, false, ""));
   return Proceed();
 }
 

@@ -1,10 +1,10 @@
 #include "iam/auth/password_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "iam/auth/lockout_policy.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/session/session_policy.h"
-#include "iam/auth/lockout_policy.h"
 #include "iam/store/credential_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/policy_store.h"
@@ -41,9 +41,17 @@ absl::StatusOr<PasswordPolicy> PasswordService::Policy(const std::string& accoun
   return p;
 }
 
-absl::Status PasswordService::Replace(const account::Caller& actor, const store::UserRow& user,
-                                      const std::string& new_password, bool must_change,
-                                      bool admin, const std::string& keep_session) {
+absl::StatusOr<account::Admission> PasswordService::OwnChange(const account::Caller& user) {
+  account::Operation op{"iam:ChangePassword", user.account_id, "user/" + user.username,
+                        account::Touches::kAccountData};
+  op.self = true;
+  return account::AdmitChange(ctx_.base, user, op);
+}
+
+absl::Status PasswordService::Replace(const account::Admission& admission,
+                                      const store::UserRow& user, const std::string& new_password,
+                                      bool must_change, bool admin,
+                                      const std::string& keep_session) {
   RETURN_IF_ERROR(CheckPasswordField("new_password", new_password));
   // What the checks need, read first: Argon2 runs outside any transaction.
   PasswordPolicy policy;
@@ -51,8 +59,8 @@ absl::Status PasswordService::Replace(const account::Caller& actor, const store:
   std::optional<store::PasswordRow> current;
   std::vector<std::string> history;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(policy,
-                     store::account_policies::Load<PasswordPolicy>(tx, user.account_id, "password"));
+    ASSIGN_OR_RETURN(
+        policy, store::account_policies::Load<PasswordPolicy>(tx, user.account_id, "password"));
     ASSIGN_OR_RETURN(sessions, store::account_policies::Load<session::SessionPolicy>(
                                    tx, user.account_id, "session"));
     ASSIGN_OR_RETURN(current, store::passwords::Get(tx, user.id));
@@ -62,16 +70,16 @@ absl::Status PasswordService::Replace(const account::Caller& actor, const store:
   const int64_t now = ctx_.base.NowMs();
   PasswordContext pctx{user.username, ""};
   if (user.email_enc) {
-    auto email = ctx_.base.pii->Open(*user.email_enc, absl::StrCat(user.account_id, "/", user.id,
-                                                                    "/email"));
+    auto email =
+        ctx_.base.pii->Open(*user.email_enc, absl::StrCat(user.account_id, "/", user.id, "/email"));
     if (email.ok()) pctx.email = *email;
   }
   std::vector<std::string> violations =
       CheckPassword(policy, new_password, pctx, ctx_.blocklist.get());
   if (!admin && current && !current->must_change && policy.min_age_hours > 0 &&
       now - current->changed_at < int64_t{policy.min_age_hours} * 3600 * 1000) {
-    violations.push_back(absl::StrCat("was changed less than ", policy.min_age_hours,
-                                      " hours ago (minimum age)"));
+    violations.push_back(
+        absl::StrCat("was changed less than ", policy.min_age_hours, " hours ago (minimum age)"));
   }
   if (policy.history > 0) {
     std::vector<std::string> earlier = history;
@@ -80,7 +88,8 @@ absl::Status PasswordService::Replace(const account::Caller& actor, const store:
     for (const std::string& h : earlier) {
       ASSIGN_OR_RETURN(VerifyOutcome v, ctx_.hasher->Verify(new_password, h));
       if (v.match) {
-        violations.push_back(absl::StrCat("was used among the last ", policy.history, " passwords"));
+        violations.push_back(
+            absl::StrCat("was used among the last ", policy.history, " passwords"));
         break;
       }
     }
@@ -88,50 +97,50 @@ absl::Status PasswordService::Replace(const account::Caller& actor, const store:
   RETURN_IF_ERROR(ViolationsToStatus(violations));
   ASSIGN_OR_RETURN(std::string hash, ctx_.hasher->Hash(new_password));
   std::vector<std::string> ended;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    ended.clear();
-    ASSIGN_OR_RETURN(auto before, store::passwords::Get(tx, user.id));
-    if (before && policy.history > 0) {
-      RETURN_IF_ERROR(store::passwords::AddHistory(tx, user.id, before->hash, before->changed_at,
-                                                   policy.history));
-    }
-    RETURN_IF_ERROR(store::passwords::Put(
-        tx, store::PasswordRow{user.id, user.account_id, hash, now, must_change, std::nullopt}));
-    if (sessions.revoke_on_password_change) {
-      ASSIGN_OR_RETURN(auto live, store::sessions::ListLiveOfUser(tx, user.id, now));
-      for (const auto& s : live) {
-        if (s.id == keep_session) continue;
-        ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, now, "password changed"));
-        if (n > 0) ended.push_back(s.id);
-      }
-    }
-    audit::Event e = account::AuditEvent(
-        actor, user.account_id, admin ? "iam:SetUserPassword" : "iam:ChangePassword", "user",
-        user.id);
-    e.detail["username"] = user.username;
-    e.detail["must_change"] = must_change;
-    if (!ended.empty()) e.detail["sessions_revoked"] = ended;
-    return ctx_.base.audit->Append(tx, e);
-  }));
+  RETURN_IF_ERROR(account::Commit(
+      ctx_.base, admission,
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        ended.clear();
+        ASSIGN_OR_RETURN(auto before, store::passwords::Get(tx, user.id));
+        if (before && policy.history > 0) {
+          RETURN_IF_ERROR(store::passwords::AddHistory(tx, user.id, before->hash,
+                                                       before->changed_at, policy.history));
+        }
+        RETURN_IF_ERROR(store::passwords::Put(
+            tx,
+            store::PasswordRow{user.id, user.account_id, hash, now, must_change, std::nullopt}));
+        if (sessions.revoke_on_password_change) {
+          ASSIGN_OR_RETURN(auto live, store::sessions::ListLiveOfUser(tx, user.id, now));
+          for (const auto& s : live) {
+            if (s.id == keep_session) continue;
+            ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, now, "password changed"));
+            if (n > 0) ended.push_back(s.id);
+          }
+        }
+        record.Object("user", user.id);
+        record.detail["username"] = user.username;
+        record.detail["must_change"] = must_change;
+        if (!ended.empty()) record.detail["sessions_revoked"] = ended;
+        return absl::OkStatus();
+      }));
   for (const auto& id : ended) ctx_.sessions->ForgetSession(id);
   return absl::OkStatus();
 }
 
 absl::Status PasswordService::SetByAdmin(const account::Caller& caller,
-                                         const std::string& account_id,
-                                         const std::string& username, const std::string& password,
-                                         bool temporary) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_.base, caller, "iam:SetUserPassword", account,
-                                     account::IamArn(account, "user/" + username)));
-  RETURN_IF_ERROR(text::CheckName("username", username, 64));
-  RETURN_IF_ERROR(CheckPasswordField("password", password));
+                                         const std::string& account_id, const std::string& username,
+                                         const std::string& password, bool temporary) {
+  account::Operation op{"iam:SetUserPassword", account_id, "user/" + username,
+                        account::Touches::kAccountData};
+  op.Check(text::CheckName("username", username, 64));
+  op.Check(CheckPasswordField("password", password));
+  ASSIGN_OR_RETURN(account::Admission admission, account::AdmitChange(ctx_.base, caller, op));
   store::UserRow user;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(user, store::users::GetByUsername(tx, account, username));
+    ASSIGN_OR_RETURN(user, store::users::GetByUsername(tx, admission.account(), username));
     return absl::OkStatus();
   }));
-  return Replace(caller, user, password, temporary, /*admin=*/true, "");
+  return Replace(admission, user, password, temporary, /*admin=*/true, "");
 }
 
 absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
@@ -169,24 +178,27 @@ absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
     RETURN_IF_ERROR(ctx_.hasher->VerifyDummy(old_password));
   }
   if (!match) {
-    RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(store::CounterRow c, store::login::LockCounter(tx, user.account_id, subject));
-      const int64_t now = ctx_.base.NowMs();
-      FailureCounter f{c.failures, c.last_failure_at, c.lockouts, c.locked_until, c.permanent};
-      if (SubjectLock(f, now).locked) return absl::OkStatus();
-      f = RecordSubjectFailure(lockout, f, now);
-      RETURN_IF_ERROR(store::login::PutCounter(
-          tx, store::CounterRow{c.scope, c.subject, f.failures, f.last_failure_at, f.lockouts,
-                                f.locked_until, f.permanent}));
-      audit::Event e = account::AuditEvent(caller, user.account_id, "iam:ChangePassword", "user",
-                                           user.id);
-      e.result = "failure";
-      e.detail["reason"] = "wrong old password";
-      return ctx_.base.audit->Append(tx, e);
-    }));
+    RETURN_IF_ERROR(
+        ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(store::CounterRow c,
+                           store::login::LockCounter(tx, user.account_id, subject));
+          const int64_t now = ctx_.base.NowMs();
+          FailureCounter f{c.failures, c.last_failure_at, c.lockouts, c.locked_until, c.permanent};
+          if (SubjectLock(f, now).locked) return absl::OkStatus();
+          f = RecordSubjectFailure(lockout, f, now);
+          RETURN_IF_ERROR(store::login::PutCounter(
+              tx, store::CounterRow{c.scope, c.subject, f.failures, f.last_failure_at, f.lockouts,
+                                    f.locked_until, f.permanent}));
+          audit::Event e =
+              account::AuditEvent(caller, user.account_id, "iam:ChangePassword", "user", user.id);
+          e.result = "failure";
+          e.detail["reason"] = "wrong old password";
+          return ctx_.base.audit->Append(tx, e);
+        }));
     return absl::PermissionDeniedError("old_password: does not match");
   }
-  return Replace(caller, user, new_password, false, /*admin=*/false, caller.session_id);
+  ASSIGN_OR_RETURN(account::Admission admission, OwnChange(caller));
+  return Replace(admission, user, new_password, false, /*admin=*/false, caller.session_id);
 }
 
 }  // namespace iam::auth

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "iam/account/mutation.h"
 #include "iam/auth/auth_context.h"
 #include "iam/auth/password_policy.h"
 #include "iam/store/auth_records.h"
@@ -34,9 +35,13 @@ class PasswordService {
   // age), stores the new hash, remembers the old one, and ends the user's
   // other sessions when the policy says so. `keep_session` survives.
   // INVALID_ARGUMENT listing every broken rule.
-  absl::Status Replace(const account::Caller& actor, const store::UserRow& user,
+  // `admission` is the change as admitted (SetUserPassword by an
+  // administrator, or the user's own ChangePassword; see OwnChange).
+  absl::Status Replace(const account::Admission& admission, const store::UserRow& user,
                        const std::string& new_password, bool must_change, bool admin,
                        const std::string& keep_session);
+  // The user's own password change, admitted: no permission is needed.
+  absl::StatusOr<account::Admission> OwnChange(const account::Caller& user);
 
   // The account's password policy and the user's context for checking one.
   absl::StatusOr<PasswordPolicy> Policy(const std::string& account_id);
