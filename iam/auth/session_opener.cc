@@ -42,19 +42,19 @@ absl::Status SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
     return ctx_.base.audit->Append(
         tx, LoginEvent(user.account_id, &user, origin, "failure", "user disabled"));
   }
-  ASSIGN_OR_RETURN(session::SessionPolicy policy,
-                   store::account_policies::Load<session::SessionPolicy>(tx, user.account_id,
-                                                                         "session"));
-  session::NewSession n{user.account_id, user.id,           user.username,
+  ASSIGN_OR_RETURN(
+      session::SessionPolicy policy,
+      store::account_policies::Load<session::SessionPolicy>(tx, user.account_id, "session"));
+  session::NewSession n{user.account_id,    user.id,          user.username,
                         origin.client_type, origin.device_id, origin.source_ip,
                         origin.user_agent,  request.amr,      now};
-  auto opened = ctx_.sessions->OpenInTx(tx, policy, n);
-  if (absl::IsFailedPrecondition(opened.status())) {
+  ASSIGN_OR_RETURN(session::OpenOutcome outcome, ctx_.sessions->OpenInTx(tx, policy, n));
+  if (std::holds_alternative<session::LimitReached>(outcome)) {
     out.status = LoginStatus::kSessionLimit;
     return ctx_.base.audit->Append(
         tx, LoginEvent(user.account_id, &user, origin, "failure", "session limit reached"));
   }
-  RETURN_IF_ERROR(opened.status());
+  const session::OpenedSession* opened = &std::get<session::OpenedSession>(outcome);
   ASSIGN_OR_RETURN(auto pw, store::passwords::Get(tx, user.id));
   if (pw && !request.rehash.empty()) {
     pw->hash = request.rehash;
@@ -64,11 +64,10 @@ absl::Status SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
   if (ctx_.devices != nullptr) {
     ASSIGN_OR_RETURN(mfa::MfaPolicy mfa_policy,
                      store::account_policies::Load<mfa::MfaPolicy>(tx, user.account_id, "mfa"));
-    ASSIGN_OR_RETURN(out.device_token,
-                     ctx_.devices->LearnInTx(tx, user,
-                                             {origin.device_id, origin.source_ip,
-                                              origin.user_agent},
-                                             mfa_policy, request.remember_device));
+    ASSIGN_OR_RETURN(
+        out.device_token,
+        ctx_.devices->LearnInTx(tx, user, {origin.device_id, origin.source_ip, origin.user_agent},
+                                mfa_policy, request.remember_device));
   }
   if (state.last_at) {
     out.previous =
@@ -97,8 +96,9 @@ absl::StatusOr<LoginResult> SessionOpener::Sign(const std::string& username,
   if (out.status != LoginStatus::kSuccess) return out;
   for (const auto& id : out.evicted_sessions) ctx_.sessions->ForgetSession(id);
   session::OpenedSession opened{out.tokens.session, out.tokens.refresh_token, {}};
-  ASSIGN_OR_RETURN(out.tokens, ctx_.sessions->Tokens(opened, username, audience,
-                                                     static_cast<int>(out.tokens.access_expires_at)));
+  ASSIGN_OR_RETURN(out.tokens,
+                   ctx_.sessions->Tokens(opened, username, audience,
+                                         static_cast<int>(out.tokens.access_expires_at)));
   return out;
 }
 

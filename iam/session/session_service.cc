@@ -7,6 +7,7 @@
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
+#include "iam/session/eviction.h"
 #include "iam/store/policy_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/user_store.h"
@@ -68,8 +69,8 @@ absl::StatusOr<std::string> SessionService::NewRefreshToken(store::Tx& tx,
   return token;
 }
 
-absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const SessionPolicy& policy,
-                                                       const NewSession& n) {
+absl::StatusOr<OpenOutcome> SessionService::OpenInTx(store::Tx& tx, const SessionPolicy& policy,
+                                                     const NewSession& n) {
   const ClientSessionRules* rules = policy.Rules(n.client_type);
   if (rules == nullptr)
     return absl::InvalidArgumentError("client_type: must be web, mobile or api");
@@ -80,40 +81,23 @@ absl::StatusOr<OpenedSession> SessionService::OpenInTx(store::Tx& tx, const Sess
   if (rules->max_sessions > 0 || policy.max_sessions_per_user > 0) {
     ASSIGN_OR_RETURN(live, store::sessions::ListLiveOfUser(tx, n.user_id, now));
   }
-  // Which live sessions must end so that one more fits both limits: the
-  // oldest of the same type first, then the oldest of any type.
-  std::vector<const store::SessionRow*> same_type, evict;
-  for (const auto& s : live) {
-    if (s.client_type == n.client_type) same_type.push_back(&s);
-  }
-  int over_type =
-      rules->max_sessions > 0 ? static_cast<int>(same_type.size()) + 1 - rules->max_sessions : 0;
-  for (int i = 0; i < over_type; ++i) evict.push_back(same_type[i]);
-  int over_user = policy.max_sessions_per_user > 0 ? static_cast<int>(live.size() - evict.size()) +
-                                                         1 - policy.max_sessions_per_user
-                                                   : 0;
-  for (const auto& s : live) {
-    if (over_user <= 0) break;
-    if (std::find(evict.begin(), evict.end(), &s) != evict.end()) continue;
-    evict.push_back(&s);
-    --over_user;
-  }
+  const std::vector<size_t> evict =
+      SessionsToEvict(live, n.client_type, rules->max_sessions, policy.max_sessions_per_user);
+  if (!evict.empty() && policy.on_limit == "refuse") return LimitReached{};
   account::Caller actor;
   actor.account_id = n.account_id;
   actor.user_id = n.user_id;
   actor.username = n.username;
   actor.source_ip = n.source_ip;
   actor.user_agent = n.user_agent;
-  if (!evict.empty() && policy.on_limit == "refuse") {
-    return absl::FailedPreconditionError("session limit reached: log out of another session first");
-  }
   OpenedSession out;
-  for (const store::SessionRow* s : evict) {
-    RETURN_IF_ERROR(store::sessions::Revoke(tx, s->id, now, "evicted").status());
-    audit::Event e = SessionEvent(actor, *s, "sts:EvictSession");
+  for (size_t i : evict) {
+    const store::SessionRow& s = live[i];
+    RETURN_IF_ERROR(store::sessions::Revoke(tx, s.id, now, "evicted").status());
+    audit::Event e = SessionEvent(actor, s, "sts:EvictSession");
     e.detail["reason"] = "concurrent session limit";
     RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
-    out.evicted.push_back(s->id);
+    out.evicted.push_back(s.id);
   }
   store::SessionRow& row = out.row;
   row.id = crypto::Base64Url(ctx_.random->Bytes(18));

@@ -9,6 +9,7 @@
 #define IAM_SESSION_SESSION_SERVICE_H_
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "iam/account/service_context.h"
@@ -36,6 +37,10 @@ struct OpenedSession {
   std::vector<std::string> evicted;  // session ids ended to make room
 };
 
+// The account's limit refused one more session (on_limit "refuse").
+struct LimitReached {};
+using OpenOutcome = std::variant<OpenedSession, LimitReached>;
+
 struct TokenPair {
   std::string access_token;
   int64_t access_expires_at = 0;  // Unix seconds
@@ -48,11 +53,12 @@ class SessionService {
   SessionService(const account::ServiceContext& ctx, token::TokenService* tokens)
       : ctx_(ctx), tokens_(tokens) {}
 
-  // Inside the login transaction, which must hold the user's login row lock.
-  // FAILED_PRECONDITION "session limit reached" when the policy refuses.
-  // Audits the session and any eviction.
-  absl::StatusOr<OpenedSession> OpenInTx(store::Tx& tx, const SessionPolicy& policy,
-                                         const NewSession& session);
+  // Inside the login transaction, which must hold the user's login row lock:
+  // the session opened (and those evicted to make room, each audited), or
+  // LimitReached when the policy refuses a session over the limit. An error
+  // status is the store's, never the limit.
+  absl::StatusOr<OpenOutcome> OpenInTx(store::Tx& tx, const SessionPolicy& policy,
+                                       const NewSession& session);
 
   // Signs the access token of a session just opened or refreshed.
   absl::StatusOr<TokenPair> Tokens(const OpenedSession& opened, const std::string& username,
