@@ -11,7 +11,7 @@
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
-#include "tests/support/test_server.h"
+#include "tests/support/server_test.h"
 
 namespace iam::e2e {
 namespace {
@@ -19,14 +19,11 @@ namespace {
 using store::Backend;
 using v1::AdminService;
 
-class AdminE2eTest : public ::testing::TestWithParam<Backend> {
+class AdminE2eTest : public testing::ServerTest {
  protected:
   void SetUp() override {
-    IAM_OPEN_TEST_DATABASE(t_, GetParam());
-    server_ = testing::TestServer::Start(testing::TestConfig(*t_), &clock_, &random_);
-    ASSERT_NE(server_, nullptr);
-    root_ = server_->root_token();
-    std::tie(acme_, alice_) = server_->CreateAccount("acme", "alice");
+    ServerTest::SetUp();
+    if (HasFatalFailure()) return;
     std::tie(globex_, gina_) = server_->CreateAccount("globex", "gina");
   }
 
@@ -35,11 +32,7 @@ class AdminE2eTest : public ::testing::TestWithParam<Backend> {
     return server_->Call(token, m, req, resp);
   }
 
-  std::unique_ptr<testing::TestDatabase> t_;
-  FakeClock clock_;
-  CryptoRandom random_;
-  std::unique_ptr<testing::TestServer> server_;
-  std::string root_, acme_, alice_, globex_, gina_;
+  std::string globex_, gina_;
 };
 
 TEST_P(AdminE2eTest, UserGroupLifecycleWithMaskedPersonalData) {

@@ -19,11 +19,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "iam/common/clock.h"
-#include "iam/common/random.h"
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "iam/v1/auth_service.grpc.pb.h"
-#include "tests/support/test_server.h"
+#include "tests/support/server_test.h"
 
 namespace iam::e2e {
 namespace {
@@ -62,14 +60,11 @@ struct Case {
   std::function<void()> before;  // sets up what the call needs, outside the measurement
 };
 
-class AdminMutationsTest : public ::testing::TestWithParam<Backend> {
+class AdminMutationsTest : public testing::ServerTest {
  protected:
   void SetUp() override {
-    IAM_OPEN_TEST_DATABASE(t_, GetParam());
-    server_ = testing::TestServer::Start(testing::TestConfig(*t_), &clock_, &random_);
-    ASSERT_NE(server_, nullptr);
-    root_ = server_->root_token();
-    std::tie(acme_, alice_) = server_->CreateAccount("acme", "alice");
+    ServerTest::SetUp();
+    if (HasFatalFailure()) return;
     v1::GetAccountPolicyRequest g;
     g.set_kind("session");
     v1::AccountPolicy p;
@@ -246,11 +241,6 @@ class AdminMutationsTest : public ::testing::TestWithParam<Backend> {
               "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit refused'");
   }
 
-  FakeClock clock_;
-  CryptoRandom random_;
-  std::unique_ptr<testing::TestDatabase> t_;
-  std::unique_ptr<testing::TestServer> server_;
-  std::string root_, acme_, alice_;
   std::map<std::string, std::string> values_;
 };
 
