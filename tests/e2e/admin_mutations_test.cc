@@ -44,6 +44,9 @@ const char kDocument[] =
 const char kResourceDocument[] =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-photos/*"}]})";
 
+// A JSON document as a text-format string.
+std::string Quoted(absl::string_view text) { return absl::StrCat("\"", absl::CEscape(text), "\""); }
+
 struct Case {
   Case(std::string method_, bool as_root_, std::string request_, int records_ = 1,
        std::function<void()> before_ = nullptr)
@@ -69,11 +72,10 @@ class AdminMutationsTest : public testing::ServerTest {
     g.set_kind("session");
     v1::AccountPolicy p;
     ASSERT_TRUE(server_->Call(alice_, &v1::AdminService::Stub::GetAccountPolicy, g, &p).ok());
-    values_["$SESSION_POLICY"] = p.document();
+    values_["$SESSION_POLICY"] = Quoted(p.document());
   }
 
   std::vector<Case> Cases() {
-    auto doc = [](const char* d) { return absl::StrCat("\"", absl::CEscape(d), "\""); };
     const std::string bob = "principal { type: USER name: 'bob' }";
     return {
         {"CreateUser", false, "username: 'bob'"},
@@ -95,15 +97,15 @@ class AdminMutationsTest : public testing::ServerTest {
         {"CreateAccessKey", false, "username: 'bob'"},
         {"RevokeAccessKey", false, "key_id: '$KEY'"},
         {"SetAccountPolicy", false, "kind: 'session' document: $SESSION_POLICY"},
-        {"CreatePolicy", false, absl::StrCat("name: 'P' document: ", doc(kDocument))},
+        {"CreatePolicy", false, absl::StrCat("name: 'P' document: ", Quoted(kDocument))},
         {"CreatePolicyVersion", false,
-         absl::StrCat("policy: 'P' set_as_default: true document: ", doc(kDocument))},
+         absl::StrCat("policy: 'P' set_as_default: true document: ", Quoted(kDocument))},
         {"SetDefaultPolicyVersion", false, "policy: 'P' version: 1"},
         {"DeletePolicyVersion", false, "policy: 'P' version: 2"},
         {"AttachPolicy", false, absl::StrCat("policy: 'P' ", bob)},
         {"DetachPolicy", false, absl::StrCat("policy: 'P' ", bob)},
         {"PutInlinePolicy", false,
-         absl::StrCat(bob, " policy_name: 'I' document: ", doc(kDocument))},
+         absl::StrCat(bob, " policy_name: 'I' document: ", Quoted(kDocument))},
         {"DeleteInlinePolicy", false, absl::StrCat(bob, " policy_name: 'I'")},
         {"PutPermissionsBoundary", false, absl::StrCat(bob, " policy: 'P'")},
         {"DeletePermissionsBoundary", false, bob},
@@ -120,7 +122,8 @@ class AdminMutationsTest : public testing::ServerTest {
         {"DeleteRole", false, "name: 'R2'"},
         {"DeletePolicy", false, "policy: 'P'"},
         {"PutResourcePolicy", false,
-         absl::StrCat("resource: 'arn:aws:s3:::acme-photos' document: ", doc(kResourceDocument))},
+         absl::StrCat("resource: 'arn:aws:s3:::acme-photos' document: ",
+                      Quoted(kResourceDocument))},
         {"DeleteResourcePolicy", false, "resource: 'arn:aws:s3:::acme-photos'"},
         {"PutResourceAcl", false, "resource: 'arn:aws:s3:::acme-photos/a.jpg' canned: 'private'"},
         {"DeleteGroup", false, "name: 'ops'"},
@@ -147,12 +150,7 @@ class AdminMutationsTest : public testing::ServerTest {
                                          ->New());
     std::string text = c.request;
     values_["$ACME"] = acme_;
-    for (const auto& [k, v] : values_) {
-      // A JSON document goes in as a quoted text-format string.
-      const std::string value =
-          k == "$SESSION_POLICY" ? absl::StrCat("\"", absl::CEscape(v), "\"") : v;
-      text = absl::StrReplaceAll(text, {{k, value}});
-    }
+    for (const auto& [k, v] : values_) text = absl::StrReplaceAll(text, {{k, v}});
     EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, request.get()))
         << c.method << ": " << text;
     std::string out;
@@ -221,14 +219,6 @@ class AdminMutationsTest : public testing::ServerTest {
                     .ok())
         << sql;
     return out;
-  }
-
-  void Sql(const std::string& sql) {
-    ASSERT_TRUE(t_->db()
-                    .Transact(store::TxMode::kWrite,
-                              [&](store::Tx& tx) { return tx.Exec(sql, {}).status(); })
-                    .ok())
-        << sql;
   }
 
   // The store refuses every new audit record, as a full disk would.

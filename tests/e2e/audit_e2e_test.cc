@@ -3,22 +3,21 @@
 // and recorded with its filter and count), chain verification naming the
 // exact record someone altered, inserted or removed in the database
 // directly, tenant isolation, and hostile input.
+#include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <google/protobuf/util/time_util.h>
 
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "iam/audit/decision_log.h"
 #include "iam/v1/audit_service.grpc.pb.h"
+#include "tests/support/rpc_matchers.h"
+#include "tests/support/server_test.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
-#include "tests/support/rpc_matchers.h"
-#include "tests/support/test_server.h"
-
 
 namespace iam::e2e {
 namespace {
@@ -28,16 +27,14 @@ using store::Backend;
 using v1::AdminService;
 using v1::AuditService;
 
-class AuditE2eTest : public ::testing::TestWithParam<Backend> {
+class AuditE2eTest : public testing::ServerTest {
  protected:
   void SetUp() override {
-    IAM_OPEN_TEST_DATABASE(t_, GetParam());
-    server_ = testing::TestServer::Start(testing::TestConfig(*t_), &clock_, &random_);
-    ASSERT_NE(server_, nullptr);
-    auto channel = grpc::CreateChannel(server_->server().address(),
-                                       grpc::InsecureChannelCredentials());
+    ServerTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    auto channel =
+        grpc::CreateChannel(server_->server().address(), grpc::InsecureChannelCredentials());
     audit_ = AuditService::NewStub(channel);
-    std::tie(acme_, alice_) = server_->CreateAccount("acme", "alice");
     std::tie(globex_, gina_) = server_->CreateAccount("globex", "gina");
   }
 
@@ -95,19 +92,8 @@ class AuditE2eTest : public ::testing::TestWithParam<Backend> {
     return r;
   }
 
-  // Runs SQL as someone with direct database access would.
-  void Sql(const std::string& sql) {
-    ASSERT_OK(t_->db().Transact(store::TxMode::kWrite,
-                                [&](store::Tx& tx) { return tx.Exec(sql, {}).status(); }));
-  }
-
-  // The clock and random source outlive the server, whose threads use them until it stops.
-  FakeClock clock_;
-  CryptoRandom random_;
-  std::unique_ptr<testing::TestDatabase> t_;
-  std::unique_ptr<testing::TestServer> server_;
   std::unique_ptr<AuditService::Stub> audit_;
-  std::string acme_, alice_, globex_, gina_;
+  std::string globex_, gina_;
 };
 
 TEST_P(AuditE2eTest, FiltersAndPagesNewestFirst) {
@@ -308,8 +294,8 @@ TEST_P(AuditE2eTest, RecordsInsertedOrCutFromTheEndAreNamed) {
   // A forged record appended with a made-up hash.
   Sql(absl::StrCat(
       "INSERT INTO audit_log (account_id, seq, at, actor, action, object_type, object_id, "
-      "source_ip, user_agent, result, detail, prev_hash, hash) VALUES ('", acme_,
-      "', 5, 1, 'iamd', 'iam:Nothing', 'user', 'x', '', '', 'success', '{}', 'ab', 'cd')"));
+      "source_ip, user_agent, result, detail, prev_hash, hash) VALUES ('",
+      acme_, "', 5, 1, 'iamd', 'iam:Nothing', 'user', 'x', '', '', 'success', '{}', 'ab', 'cd')"));
   v1::VerifyAuditResponse v = Verify(acme_);
   EXPECT_FALSE(v.intact());
   EXPECT_EQ(v.first_bad_seq(), 5) << v.problem();
@@ -352,16 +338,18 @@ TEST_P(AuditE2eTest, RetentionPurgesBehindACheckpointThatStillVerifies) {
   // Nothing else may delete: the triggers still refuse, below and above the mark.
   const std::string del = absl::StrCat("DELETE FROM audit_log WHERE account_id = '", acme_,
                                        "' AND seq = ", old_head + 1);
-  EXPECT_FALSE(t_->db()
-                   .Transact(store::TxMode::kWrite,
-                             [&](store::Tx& tx) { return tx.Exec(del, {}).status(); })
-                   .ok());
+  EXPECT_FALSE(
+      t_->db()
+          .Transact(store::TxMode::kWrite, [&](store::Tx& tx) { return tx.Exec(del, {}).status(); })
+          .ok());
   EXPECT_FALSE(t_->db()
                    .Transact(store::TxMode::kWrite,
                              [&](store::Tx& tx) {
-                               return tx.Exec(absl::StrCat("UPDATE audit_log SET actor = 'x' "
-                                                           "WHERE account_id = '", acme_, "'"),
-                                              {})
+                               return tx
+                                   .Exec(absl::StrCat("UPDATE audit_log SET actor = 'x' "
+                                                      "WHERE account_id = '",
+                                                      acme_, "'"),
+                                         {})
                                    .status();
                              })
                    .ok());
@@ -376,8 +364,8 @@ TEST_P(AuditE2eTest, RetentionPurgesBehindACheckpointThatStillVerifies) {
   // Someone who moves the mark to delete more is caught at the first gap.
   const auto now = All({});
   const int64_t first = now.back().seq();
-  Sql(absl::StrCat("UPDATE audit_purges SET through_seq = ", first, " WHERE account_id = '",
-                   acme_, "'"));
+  Sql(absl::StrCat("UPDATE audit_purges SET through_seq = ", first, " WHERE account_id = '", acme_,
+                   "'"));
   Sql(absl::StrCat("DELETE FROM audit_log WHERE account_id = '", acme_, "' AND seq = ", first));
   v = Verify(acme_);
   EXPECT_FALSE(v.intact());
@@ -455,9 +443,8 @@ TEST_P(AuditE2eTest, DecisionsAreRecordedAsEachAccountChooses) {
   auto set_mode = [&](const std::string& mode, int percent = 1) {
     v1::SetAccountPolicyRequest sp;
     sp.set_kind("audit");
-    sp.set_document(nlohmann::json{{"retention_days", 180},
-                                   {"decision_log", mode},
-                                   {"decision_sample_percent", percent}}
+    sp.set_document(nlohmann::json{
+        {"retention_days", 180}, {"decision_log", mode}, {"decision_sample_percent", percent}}
                         .dump());
     v1::AccountPolicy p;
     ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::SetAccountPolicy, sp, &p));
@@ -654,8 +641,8 @@ TEST_P(AuditE2eTest, EveryEventTypeAppearsWithItsFieldsAndNoSecrets) {
   ASSERT_EQ(ok.status(), v1::LOGIN_STATUS_SUCCESS);
   v1::LogoutRequest lo;
   v1::LogoutResponse lor;
-  ASSERT_RPC_OK(server_->CallAuth(ok.tokens().access_token(), &v1::AuthService::Stub::Logout, lo,
-                                  &lor));
+  ASSERT_RPC_OK(
+      server_->CallAuth(ok.tokens().access_token(), &v1::AuthService::Stub::Logout, lo, &lor));
   v1::ExportPermissionsRequest ep;
   v1::ExportPermissionsResponse epr;
   ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::ExportPermissions, ep, &epr));
@@ -668,8 +655,8 @@ TEST_P(AuditE2eTest, EveryEventTypeAppearsWithItsFieldsAndNoSecrets) {
        {"iam:CreateAccount", "iam:CreateUser", "iam:UpdateUser", "iam:SetUserPassword",
         "iam:CreateGroup", "iam:AddUserToGroup", "iam:CreateAccessKey", "iam:RevokeAccessKey",
         "iam:UpdateAccountLockoutPolicy", "iam:CreateRole", "iam:AssignRole", "iam:DisableUser",
-        "iam:EnableUser", "sts:Login", "sts:CreateSession", "sts:Logout",
-        "iam:ExportPermissions", "audit:ExportRecords"}) {
+        "iam:EnableUser", "sts:Login", "sts:CreateSession", "sts:Logout", "iam:ExportPermissions",
+        "audit:ExportRecords"}) {
     EXPECT_TRUE(by_action.count(action)) << action << " was not recorded";
   }
   for (const auto& r : all) {
@@ -686,13 +673,13 @@ TEST_P(AuditE2eTest, EveryEventTypeAppearsWithItsFieldsAndNoSecrets) {
       EXPECT_FALSE(r.user_agent().empty());  // the terminal
     }
     // Never a secret: not the password, the key's secret, nor a token.
-    for (const std::string& secret :
-         {password, key.token().substr(key.token().find('.') + 1),
-          ok.tokens().access_token(), ok.tokens().refresh_token()}) {
+    for (const std::string& secret : {password, key.token().substr(key.token().find('.') + 1),
+                                      ok.tokens().access_token(), ok.tokens().refresh_token()}) {
       EXPECT_EQ(r.detail_json().find(secret), std::string::npos);
     }
   }
-  const nlohmann::json update = nlohmann::json::parse(by_action["iam:UpdateUser"][0]->detail_json());
+  const nlohmann::json update =
+      nlohmann::json::parse(by_action["iam:UpdateUser"][0]->detail_json());
   EXPECT_EQ(update["changed"]["display_name"]["after"], "Robert");
   const nlohmann::json policy =
       nlohmann::json::parse(by_action["iam:UpdateAccountLockoutPolicy"][0]->detail_json());

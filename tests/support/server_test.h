@@ -25,6 +25,15 @@ class ServerTest : public ::testing::TestWithParam<store::Backend> {
     std::tie(acme_, alice_) = server_->CreateAccount("acme", "alice");
   }
 
+  // Runs SQL as someone with direct database access would.
+  void Sql(const std::string& sql) {
+    ASSERT_TRUE(t_->db()
+                    .Transact(store::TxMode::kWrite,
+                              [&](store::Tx& tx) { return tx.Exec(sql, {}).status(); })
+                    .ok())
+        << sql;
+  }
+
   // The clock and random source outlive the server, whose threads use them.
   FakeClock clock_;
   CryptoRandom random_;
