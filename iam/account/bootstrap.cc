@@ -2,6 +2,7 @@
 
 #include "iam/account/access_key_service.h"
 #include "iam/account/ids.h"
+#include "iam/account/mutation.h"
 #include "iam/account/user_service.h"
 #include "iam/common/status_macros.h"
 #include "iam/store/account_store.h"
@@ -14,36 +15,46 @@ namespace {
 absl::StatusOr<BootstrapResult> BootstrapOnce(const ServiceContext& ctx,
                                               const BootstrapOptions& options) {
   BootstrapResult result;
-  absl::Status s = ctx.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    result = BootstrapResult{};
+  // Most starts find the system account there: nothing to write or record.
+  RETURN_IF_ERROR(ctx.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto system, store::accounts::GetSystem(tx));
-    if (system) {
-      result.account_id = system->id;
-      return absl::OkStatus();
-    }
-    const int64_t now = ctx.NowMs();
-    store::AccountRow row{NewAccountId(*ctx.random), "system", "System", "active", true, now,
-                          now, std::nullopt, std::nullopt};
-    RETURN_IF_ERROR(store::accounts::Insert(tx, row));
-    NewUser admin{options.admin_username, "Administrator", "", "", true};
-    RETURN_IF_ERROR(ValidateNewUser(admin));
-    ASSIGN_OR_RETURN(store::UserRow user, InsertUser(ctx, tx, row.id, admin));
-    NewAccessKey key{user.username, "bootstrap", std::nullopt, {}, options.preset_access_key};
-    ASSIGN_OR_RETURN(CreatedAccessKey created, InsertAccessKey(ctx, tx, user, key));
-    audit::Event e;
-    e.account_id = row.id;
-    e.actor = "iamd";
-    e.action = "iam:Bootstrap";
-    e.object_type = "account";
-    e.object_id = row.id;
-    e.detail = {{"admin_user_id", user.id}, {"access_key_id", created.key.row.id}};
-    RETURN_IF_ERROR(ctx.audit->Append(tx, e));
-    result.account_id = row.id;
-    result.admin_username = user.username;
-    result.access_key_token = created.token;
+    if (system) result.account_id = system->id;
     return absl::OkStatus();
-  });
-  RETURN_IF_ERROR(s);
+  }));
+  if (!result.account_id.empty()) return result;
+  NewUser admin{options.admin_username, "Administrator", "", "", true};
+  RETURN_IF_ERROR(ValidateNewUser(admin));
+  Operation op("iam:Bootstrap", "");
+  op.registry = true;
+  RETURN_IF_ERROR(Commit(
+      ctx, AdmitForIamd(Caller{}, op, ""),
+      [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+        result = BootstrapResult{};
+        // Another replica may have made it since the look above.
+        ASSIGN_OR_RETURN(auto system, store::accounts::GetSystem(tx));
+        if (system) return absl::AlreadyExistsError("the system account exists");
+        const int64_t now = ctx.NowMs();
+        store::AccountRow row{NewAccountId(*ctx.random),
+                              "system",
+                              "System",
+                              "active",
+                              true,
+                              now,
+                              now,
+                              std::nullopt,
+                              std::nullopt};
+        RETURN_IF_ERROR(store::accounts::Insert(tx, row));
+        ASSIGN_OR_RETURN(store::UserRow user, InsertUser(ctx, tx, row.id, admin));
+        NewAccessKey key{user.username, "bootstrap", std::nullopt, {}, options.preset_access_key};
+        ASSIGN_OR_RETURN(CreatedAccessKey created, InsertAccessKey(ctx, tx, user, key));
+        record.account_id = row.id;
+        record.Object("account", row.id);
+        record.detail = {{"admin_user_id", user.id}, {"access_key_id", created.key.row.id}};
+        result.account_id = row.id;
+        result.admin_username = user.username;
+        result.access_key_token = created.token;
+        return absl::OkStatus();
+      }));
   return result;
 }
 

@@ -17,6 +17,11 @@ std::string ArnIn(const std::string& account, const std::string& resource) {
 
 absl::StatusOr<std::string> Admit(const ServiceContext& ctx, const Caller& caller,
                                   const Operation& op) {
+  if (op.registry) {
+    RETURN_IF_ERROR(op.input);
+    RETURN_IF_ERROR(Authorize(ctx, caller, op.action, ""));
+    return std::string();
+  }
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, op.account_id));
   RETURN_IF_ERROR(op.input);
   if (!op.self) {
@@ -31,6 +36,10 @@ absl::StatusOr<Admission> AdmitChange(const ServiceContext& ctx, const Caller& c
   return Admission(caller, op, std::move(account));
 }
 
+Admission AdmitForIamd(const Caller& as, const Operation& op, std::string account) {
+  return Admission(as, op, std::move(account));
+}
+
 absl::Status Commit(const ServiceContext& ctx, const Admission& admission,
                     const MutationBody& body) {
   const Operation& op = admission.op_;
@@ -41,12 +50,20 @@ absl::Status Commit(const ServiceContext& ctx, const Admission& admission,
   auto change = [&](store::Tx& tx) -> absl::Status {
     audit::Event record = AuditEvent(admission.caller_, account, op.action, "", "");
     RETURN_IF_ERROR(body(tx, account, record));
-    if (record.object_type.empty()) {
-      return absl::InternalError(absl::StrCat(op.action, ": the change did not say what it changed"));
+    if (record.object_type.empty() || record.account_id.empty()) {
+      return absl::InternalError(
+          absl::StrCat(op.action, ": the change did not say what it changed"));
     }
-    return ctx.audit->Append(tx, record);
+    RETURN_IF_ERROR(ctx.audit->Append(tx, record));
+    const Caller& caller = admission.caller_;
+    if (op.copy_to_callers_account && !caller.account_id.empty() &&
+        caller.account_id != record.account_id) {
+      record.account_id = caller.account_id;
+      RETURN_IF_ERROR(ctx.audit->Append(tx, record));
+    }
+    return absl::OkStatus();
   };
-  if (op.touches == Touches::kAccountData) {
+  if (op.touches == Touches::kAccountData || op.registry) {
     return ctx.db->Transact(store::TxMode::kWrite, change);
   }
   return TransactAuthz(ctx, scope, change);

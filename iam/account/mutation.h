@@ -46,6 +46,14 @@ struct Operation {
   // allowed without asking the authorizer, as a user may always manage
   // their own sign-in.
   bool self = false;
+  // The change acts on the registry of accounts, not inside one (creating
+  // an account): it is authorized against every account, runs without an
+  // account, and its body names the account its record belongs to.
+  bool registry = false;
+  // When the caller acted from another account (an operator suspending a
+  // tenant), the record is copied into the caller's own chain as well, so
+  // that both sides keep the fact.
+  bool copy_to_callers_account = false;
   // The first failed check of the request's input; refused before the
   // caller is authorized. See Check().
   absl::Status input;
@@ -59,7 +67,8 @@ struct Operation {
 
 // The body of a change: runs in the write transaction, with the resolved
 // account, and fills in `record` (at least its object type and id; actor,
-// action, account, source and result are set already).
+// action, account, source and result are set already; a registry change sets
+// the account too).
 using MutationBody =
     std::function<absl::Status(store::Tx& tx, const std::string& account, audit::Event& record)>;
 
@@ -73,6 +82,7 @@ class Admission {
  private:
   friend absl::StatusOr<Admission> AdmitChange(const ServiceContext&, const Caller&,
                                                const Operation&);
+  friend Admission AdmitForIamd(const Caller&, const Operation&, std::string);
   Admission(const Caller& caller, const Operation& op, std::string account)
       : caller_(caller), op_(op), account_(std::move(account)) {}
 
@@ -85,6 +95,12 @@ class Admission {
 // The first half of RunMutation for a change.
 absl::StatusOr<Admission> AdmitChange(const ServiceContext& ctx, const Caller& caller,
                                       const Operation& op);
+// A change iamd makes of its own accord (the first start's bootstrap, the
+// purge of closed accounts): no request, so nothing to resolve or authorize.
+// `as` is who the record names (Caller{} is "iamd"); `account` is empty for a
+// registry change.
+Admission AdmitForIamd(const Caller& as, const Operation& op, std::string account);
+
 // The second half: the transaction, the body and its record.
 absl::Status Commit(const ServiceContext& ctx, const Admission& admission,
                     const MutationBody& body);
