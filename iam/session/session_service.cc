@@ -175,6 +175,11 @@ absl::StatusOr<TokenPair> SessionService::Refresh(const std::string& refresh_tok
     s.idle_expires_at = rules ? IdleExpiry(*rules, now, s.expires_at) : s.expires_at;
     RETURN_IF_ERROR(store::sessions::Touch(tx, s.id, s.last_seen_at, s.idle_expires_at));
     ASSIGN_OR_RETURN(opened.refresh_token, NewRefreshToken(tx, s.id, now));
+    // The old refresh token is spent and a new one is out: a change to the
+    // session like any other, recorded with it.
+    audit::Event e = SessionEvent(actor, s, "sts:RefreshSession");
+    if (!audience.empty()) e.detail["audience"] = audience;
+    RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
     opened.row = s;
     username = user.username;
     ttl = policy.access_token_ttl_seconds;

@@ -21,7 +21,7 @@
 #include "absl/strings/str_replace.h"
 #include "iam/v1/admin_service.grpc.pb.h"
 #include "iam/v1/auth_service.grpc.pb.h"
-#include "tests/support/server_test.h"
+#include "tests/e2e/mutation_test.h"
 
 namespace iam::e2e {
 namespace {
@@ -30,14 +30,6 @@ using google::protobuf::Message;
 using store::Backend;
 
 constexpr char kService[] = "iam.v1.AdminService";
-
-// Reads only look: Get*, List*, Export*.
-bool Mutates(const std::string& method) {
-  for (const char* read : {"Get", "List", "Export"}) {
-    if (absl::StartsWith(method, read)) return false;
-  }
-  return true;
-}
 
 const char kDocument[] =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
@@ -65,10 +57,10 @@ struct Case {
   std::function<void()> before;  // sets up what the call needs, outside the measurement
 };
 
-class AdminMutationsTest : public testing::ServerTest {
+class AdminMutationsTest : public MutationTest {
  protected:
   void SetUp() override {
-    ServerTest::SetUp();
+    MutationTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
     v1::GetAccountPolicyRequest g;
     g.set_kind("session");
@@ -187,70 +179,17 @@ class AdminMutationsTest : public testing::ServerTest {
     return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(kService);
   }
 
-  // Every audit record as (chain, sequence number, action, object id).
-  std::set<std::vector<std::string>> AuditRecords() {
-    const auto rows = Rows("SELECT account_id, seq, action, object_id FROM audit_log");
-    return {rows.begin(), rows.end()};
-  }
-
-  // Every row of every table but the audit log's, as text.
-  std::map<std::string, std::vector<std::vector<std::string>>> Tables() {
-    const auto names = Rows(GetParam() == Backend::kSqlite
-                                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name "
-                                  "NOT LIKE 'sqlite_%' ORDER BY name"
-                                : "SELECT table_name FROM information_schema.tables WHERE "
-                                  "table_schema = DATABASE() ORDER BY table_name");
-    std::map<std::string, std::vector<std::vector<std::string>>> out;
-    for (const auto& n : names) out[n[0]] = Rows("SELECT * FROM " + n[0] + " ORDER BY 1");
-    return out;
-  }
-
-  std::vector<std::vector<std::string>> Rows(const std::string& sql) {
-    std::vector<std::vector<std::string>> out;
-    EXPECT_TRUE(t_->db()
-                    .Transact(store::TxMode::kRead,
-                              [&](store::Tx& tx) -> absl::Status {
-                                out.clear();
-                                auto rows = tx.Query(sql, {});
-                                if (!rows.ok()) return rows.status();
-                                for (const auto& r : *rows) {
-                                  std::vector<std::string> cells;
-                                  for (size_t i = 0; i < r.size(); ++i) cells.push_back(r.Str(i));
-                                  out.push_back(std::move(cells));
-                                }
-                                return absl::OkStatus();
-                              })
-                    .ok())
-        << sql;
-    return out;
-  }
-
-  // The store refuses every new audit record, as a full disk would.
-  void RefuseAuditRecords(bool refuse) {
-    if (!refuse) return Sql("DROP TRIGGER audit_refused");
-    Sql(GetParam() == Backend::kSqlite
-            ? "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
-              "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
-            : "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW "
-              "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit refused'");
-  }
-
   std::map<std::string, std::string> values_;
 };
 
 TEST_P(AdminMutationsTest, EveryMutatingMethodHasACase) {
   std::set<std::string> covered;
   for (const Case& c : Cases()) covered.insert(c.method);
-  const auto* service = Service();
-  ASSERT_NE(service, nullptr);
-  int mutating = 0;
-  for (int i = 0; i < service->method_count(); ++i) {
-    const std::string name = service->method(i)->name();
-    if (!Mutates(name) || name == "GetCallerIdentity") continue;
-    ++mutating;
+  const auto mutating = MutatingMethods(kService);
+  for (const std::string& name : mutating) {
     EXPECT_TRUE(covered.count(name)) << name << " changes state but has no case here";
   }
-  EXPECT_GE(mutating, 45);
+  EXPECT_GE(mutating.size(), 45u);
 }
 
 TEST_P(AdminMutationsTest, EachWritesOneRecordAndNothingWithoutIt) {
@@ -263,18 +202,12 @@ TEST_P(AdminMutationsTest, EachWritesOneRecordAndNothingWithoutIt) {
     grpc::Status refused = Run(c);
     RefuseAuditRecords(false);
     EXPECT_FALSE(refused.ok()) << "answered OK without its audit record";
-    const auto after = Tables();
-    for (const auto& [name, rows] : tables) {
-      EXPECT_EQ(after.at(name), rows) << "table " << name << " changed without an audit record";
-    }
+    ExpectTablesUnchanged(tables);
     // Then it goes through, with its record.
     const auto before = AuditRecords();
     grpc::Status s = Run(c);
     ASSERT_TRUE(s.ok()) << s.error_message();
-    std::vector<std::vector<std::string>> added;
-    for (const auto& r : AuditRecords()) {
-      if (!before.count(r)) added.push_back(r);
-    }
+    const Rowset added = AddedSince(before);
     // One record; a copy, when there is one, in another chain and of the
     // same action on the same object.
     ASSERT_EQ(added.size(), c.copied ? 2u : 1u);
