@@ -2,18 +2,18 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "iam/auth/session_opener.h"
+#include "iam/common/crypto.h"
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
-#include "iam/common/crypto.h"
 #include "iam/common/text.h"
 #include "iam/mfa/login_gate.h"
-#include "iam/auth/session_opener.h"
-#include "iam/store/device_store.h"
-#include "iam/store/mfa_store.h"
 #include "iam/session/session_policy.h"
 #include "iam/store/account_store.h"
 #include "iam/store/credential_store.h"
+#include "iam/store/device_store.h"
 #include "iam/store/login_store.h"
+#include "iam/store/mfa_store.h"
 #include "iam/store/policy_store.h"
 #include "iam/store/user_store.h"
 
@@ -68,7 +68,7 @@ FailureCounter ToCounter(const store::CounterRow& r) {
 }
 
 store::CounterRow FromCounter(const store::CounterRow& key, const FailureCounter& c) {
-  return store::CounterRow{key.scope,   key.subject,     c.failures, c.last_failure_at,
+  return store::CounterRow{key.scope,  key.subject,    c.failures, c.last_failure_at,
                            c.lockouts, c.locked_until, c.permanent};
 }
 
@@ -76,28 +76,50 @@ store::CounterRow FromCounter(const store::CounterRow& key, const FailureCounter
 
 const char* LoginStatusName(LoginStatus s) {
   switch (s) {
-    case LoginStatus::kSuccess: return "SUCCESS";
-    case LoginStatus::kFailed: return "FAILED";
-    case LoginStatus::kLocked: return "LOCKED";
-    case LoginStatus::kThrottled: return "THROTTLED";
-    case LoginStatus::kChallengeRequired: return "CHALLENGE_REQUIRED";
-    case LoginStatus::kPasswordChangeRequired: return "PASSWORD_CHANGE_REQUIRED";
-    case LoginStatus::kMfaRequired: return "MFA_REQUIRED";
-    case LoginStatus::kSessionLimit: return "SESSION_LIMIT";
-    case LoginStatus::kDeviceApprovalRequired: return "DEVICE_APPROVAL_REQUIRED";
+    case LoginStatus::kSuccess:
+      return "SUCCESS";
+    case LoginStatus::kFailed:
+      return "FAILED";
+    case LoginStatus::kLocked:
+      return "LOCKED";
+    case LoginStatus::kThrottled:
+      return "THROTTLED";
+    case LoginStatus::kChallengeRequired:
+      return "CHALLENGE_REQUIRED";
+    case LoginStatus::kPasswordChangeRequired:
+      return "PASSWORD_CHANGE_REQUIRED";
+    case LoginStatus::kMfaRequired:
+      return "MFA_REQUIRED";
+    case LoginStatus::kSessionLimit:
+      return "SESSION_LIMIT";
+    case LoginStatus::kDeviceApprovalRequired:
+      return "DEVICE_APPROVAL_REQUIRED";
   }
   return "";
 }
 
 namespace {
 
+// How a counted attempt ended, under the counters' row locks.
+enum class Settlement {
+  kRefused,    // locked, wrong password, inactive user or account
+  kGated,      // the right password: the gate after it decided (a session, a
+               // ticket for the second factor, or the gate's refusal)
+  kChangeDue,  // the right password, but only a password change lets the user in
+};
+
+struct Settled {
+  Settlement settlement = Settlement::kRefused;
+  LoginResult result;  // kRefused and kGated: the answer, tokens unsigned
+};
+
 class Attempt {
  public:
   Attempt(const AuthContext& ctx, const LoginRequest& r)
       : ctx_(ctx),
         r_(r),
-        origin_{r.account, r.username, r.client_type, r.device_id, r.source_ip, r.user_agent,
-                r.audience},
+        origin_{r.account,   r.username,   r.client_type, r.device_id,
+                r.source_ip, r.user_agent, r.audience},
         opener_(ctx) {}
 
   absl::StatusOr<LoginResult> Run(PasswordService& passwords);
@@ -109,15 +131,14 @@ class Attempt {
   absl::StatusOr<LoginResult> Refuse(LoginStatus status, const std::string& reason,
                                      int64_t retry_after_ms);
   // Counts the outcome under the counters' row locks. With the right
-  // password, *proceed is set; when `open` is also set, the session is
-  // opened in the same transaction (the common path: one write per login).
-  absl::StatusOr<LoginResult> Settle(bool password_ok, bool open, const std::string& rehash,
-                                     bool* proceed);
+  // password and no change due, the gate runs in the same transaction (the
+  // common path: one write per login).
+  absl::StatusOr<Settled> Settle(bool password_ok, bool change_due, const std::string& rehash);
   // Inside a write transaction, with the right password: the gate (IP
   // allowlists, device binding, second factor), then the session.
-  absl::Status ProceedInTx(store::Tx& tx, const std::string& rehash, LoginResult* out);
-  absl::Status IssueTicketInTx(store::Tx& tx, bool enroll, const std::string& risk,
-                               LoginResult* out);
+  absl::StatusOr<LoginResult> GateInTx(store::Tx& tx, const std::string& rehash);
+  absl::StatusOr<LoginResult> IssueTicketInTx(store::Tx& tx, bool enroll, const std::string& risk);
+  absl::StatusOr<LoginResult> Answer(store::Tx& tx, LoginStatus status, const std::string& reason);
   absl::StatusOr<LoginResult> Proceed();
   // Marks or clears the user's password as at risk, auditing a new mark.
   absl::Status RecordPasswordRisk(store::Tx& tx, int64_t now);
@@ -147,8 +168,8 @@ absl::Status Attempt::Read() {
       const std::string& id = t_.account->id;
       auto user = store::users::GetByUsername(tx, id, r_.username);
       if (absl::IsNotFound(user.status()) && r_.username.find('@') != std::string::npos) {
-        user = store::users::GetByEmailIndex(tx, id,
-                                             ctx_.base.pii->BlindIndex(text::AsciiLower(r_.username)));
+        user = store::users::GetByEmailIndex(
+            tx, id, ctx_.base.pii->BlindIndex(text::AsciiLower(r_.username)));
       }
       if (user.ok()) {
         t_.user = *user;
@@ -160,18 +181,21 @@ absl::Status Attempt::Read() {
                        store::account_policies::Load<PasswordPolicy>(tx, id, "password"));
       // The username and the email of one user are one subject; unknown
       // names get their own counters, so they lock exactly like real ones.
-      t_.subject = t_.user ? absl::StrCat("user:", t_.user->id)
-                           : absl::StrCat("name:", ctx_.base.pii->BlindIndex(
-                                                       text::AsciiLower(r_.username)));
+      t_.subject =
+          t_.user ? absl::StrCat("user:", t_.user->id)
+                  : absl::StrCat("name:", ctx_.base.pii->BlindIndex(text::AsciiLower(r_.username)));
       ASSIGN_OR_RETURN(t_.subject_counter, store::login::GetCounter(tx, id, t_.subject));
       if (t_.user) {
         ASSIGN_OR_RETURN(t_.password, store::passwords::Get(tx, t_.user->id));
-        ASSIGN_OR_RETURN(t_.mfa_policy, store::account_policies::Load<mfa::MfaPolicy>(tx, id, "mfa"));
-        ASSIGN_OR_RETURN(t_.account_allowlist, store::account_policies::Load<mfa::IpAllowlistPolicy>(
-                                                   tx, id, "ip_allowlist"));
+        ASSIGN_OR_RETURN(t_.mfa_policy,
+                         store::account_policies::Load<mfa::MfaPolicy>(tx, id, "mfa"));
+        ASSIGN_OR_RETURN(
+            t_.account_allowlist,
+            store::account_policies::Load<mfa::IpAllowlistPolicy>(tx, id, "ip_allowlist"));
         ASSIGN_OR_RETURN(auto user_list, store::devices::GetUserAllowlist(tx, t_.user->id));
         if (user_list) {
-          auto parsed = mfa::IpAllowlistPolicy::FromJson(nlohmann::json::parse(*user_list, nullptr, false));
+          auto parsed =
+              mfa::IpAllowlistPolicy::FromJson(nlohmann::json::parse(*user_list, nullptr, false));
           if (!parsed.ok()) return absl::DataLossError("stored user IP allowlist does not parse");
           t_.user_allowlist = *parsed;
         }
@@ -179,9 +203,9 @@ absl::Status Attempt::Read() {
         ASSIGN_OR_RETURN(t_.mfa_in_scope, mfa::MfaService::RequiredOf(tx, t_.mfa_policy, *t_.user,
                                                                       ctx_.base.NowMs()));
         if (ctx_.devices != nullptr) {
-          ASSIGN_OR_RETURN(t_.device, ctx_.devices->FactsInTx(tx, *t_.user,
-                                                              {r_.device_id, r_.source_ip, r_.user_agent},
-                                                              r_.device_token, t_.mfa_policy));
+          ASSIGN_OR_RETURN(t_.device, ctx_.devices->FactsInTx(
+                                          tx, *t_.user, {r_.device_id, r_.source_ip, r_.user_agent},
+                                          r_.device_token, t_.mfa_policy));
         }
       }
     }
@@ -205,21 +229,27 @@ absl::Status Attempt::Audit(store::Tx& tx, const std::string& result, const std:
 
 absl::StatusOr<LoginResult> Attempt::Refuse(LoginStatus status, const std::string& reason,
                                             int64_t retry_after_ms) {
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
-    return Audit(tx, "failure", reason);
-  }));
+  RETURN_IF_ERROR(ctx_.base.db->Transact(
+      store::TxMode::kWrite, [&](store::Tx& tx) { return Audit(tx, "failure", reason); }));
   LoginResult out;
   out.status = status;
   out.retry_after_ms = retry_after_ms;
   return out;
 }
 
-absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
-                                            const std::string& rehash, bool* proceed) {
+absl::StatusOr<LoginResult> Attempt::Answer(store::Tx& tx, LoginStatus status,
+                                            const std::string& reason) {
+  RETURN_IF_ERROR(Audit(tx, "failure", reason));
   LoginResult out;
+  out.status = status;
+  return out;
+}
+
+absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
+                                        const std::string& rehash) {
+  Settled out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    *proceed = false;
-    out = LoginResult{};
+    out = Settled{};
     const int64_t now = Now();
     std::optional<store::CounterRow> subject;
     if (t_.account) {
@@ -228,38 +258,41 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
       // count, and a right password does not get in.
       LockState lock = SubjectLock(ToCounter(*subject), now);
       if (lock.locked) {
-        out.status = LoginStatus::kLocked;
-        out.retry_after_ms = lock.retry_after_ms;
+        out.result.status = LoginStatus::kLocked;
+        out.result.retry_after_ms = lock.retry_after_ms;
         return Audit(tx, "failure", "locked");
       }
     }
     if (password_ok) {
       const bool active = t_.user->state == "active" && t_.account->state == "active";
       if (subject && (subject->failures != 0 || subject->lockouts != 0)) {
-        RETURN_IF_ERROR(store::login::PutCounter(tx, store::CounterRow{subject->scope,
-                                                                       subject->subject}));
+        RETURN_IF_ERROR(
+            store::login::PutCounter(tx, store::CounterRow{subject->scope, subject->subject}));
       }
       if (!active) {
-        out.status = LoginStatus::kFailed;
         return Audit(tx, "failure",
                      t_.user->state != "active" ? "user disabled" : "account not active");
       }
       RETURN_IF_ERROR(RecordPasswordRisk(tx, now));
-      *proceed = true;
-      if (open) return ProceedInTx(tx, rehash, &out);
+      if (change_due) {
+        out.settlement = Settlement::kChangeDue;
+        return absl::OkStatus();
+      }
+      out.settlement = Settlement::kGated;
+      ASSIGN_OR_RETURN(out.result, GateInTx(tx, rehash));
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(store::CounterRow ip, store::login::LockCounter(tx, "ip", r_.source_ip));
     RETURN_IF_ERROR(store::login::PutCounter(
         tx, FromCounter(ip, RecordSourceFailure(ctx_.throttle, ToCounter(ip), now))));
     if (!r_.device_id.empty()) {
-      ASSIGN_OR_RETURN(store::CounterRow dev, store::login::LockCounter(tx, "device", r_.device_id));
+      ASSIGN_OR_RETURN(store::CounterRow dev,
+                       store::login::LockCounter(tx, "device", r_.device_id));
       RETURN_IF_ERROR(store::login::PutCounter(
           tx, FromCounter(dev, RecordSourceFailure(ctx_.throttle, ToCounter(dev), now))));
     }
-    out.status = LoginStatus::kFailed;
-    std::string reason = !t_.account ? "unknown account"
-                         : !t_.user  ? "unknown user"
+    std::string reason = !t_.account    ? "unknown account"
+                         : !t_.user     ? "unknown user"
                          : !t_.password ? "no password set"
                                         : "wrong password";
     if (!subject) return Audit(tx, "failure", reason);
@@ -283,7 +316,6 @@ absl::StatusOr<LoginResult> Attempt::Settle(bool password_ok, bool open,
     }
     return absl::OkStatus();
   }));
-  if (*proceed && open) return SignTokens(std::move(out));
   return out;
 }
 
@@ -314,14 +346,14 @@ absl::Status Attempt::RecordPasswordRisk(store::Tx& tx, int64_t now) {
 
 absl::StatusOr<LoginResult> Attempt::Proceed() {
   LoginResult out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
-    out = LoginResult{};
-    return ProceedInTx(tx, "", &out);
+  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, GateInTx(tx, ""));
+    return absl::OkStatus();
   }));
   return SignTokens(std::move(out));
 }
 
-absl::Status Attempt::ProceedInTx(store::Tx& tx, const std::string& rehash, LoginResult* out) {
+absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& rehash) {
   mfa::LoginFacts facts;
   facts.ip_allowed =
       t_.account_allowlist.Allows(r_.source_ip) && t_.user_allowlist.Allows(r_.source_ip);
@@ -335,29 +367,26 @@ absl::Status Attempt::ProceedInTx(store::Tx& tx, const std::string& rehash, Logi
   const mfa::GateDecision d = mfa::Decide(t_.mfa_policy, facts);
   switch (d.next) {
     case mfa::Next::kRefuseIp:
-      out->status = LoginStatus::kFailed;
-      return Audit(tx, "failure", "source address not in the login IP allowlist");
+      return Answer(tx, LoginStatus::kFailed, "source address not in the login IP allowlist");
     case mfa::Next::kRefuseNoDevice:
-      out->status = LoginStatus::kFailed;
-      return Audit(tx, "failure", "device binding: no device id");
+      return Answer(tx, LoginStatus::kFailed, "device binding: no device id");
     case mfa::Next::kDeviceApproval:
-      out->status = LoginStatus::kDeviceApprovalRequired;
       if (ctx_.devices != nullptr) {
-        RETURN_IF_ERROR(ctx_.devices->MarkPendingInTx(
-            tx, *t_.user, {r_.device_id, r_.source_ip, r_.user_agent}));
+        RETURN_IF_ERROR(ctx_.devices->MarkPendingInTx(tx, *t_.user,
+                                                      {r_.device_id, r_.source_ip, r_.user_agent}));
       }
-      return Audit(tx, "failure", "device not approved");
+      return Answer(tx, LoginStatus::kDeviceApprovalRequired, "device not approved");
     case mfa::Next::kMfa:
     case mfa::Next::kEnroll:
-      return IssueTicketInTx(tx, d.next == mfa::Next::kEnroll, d.risk, out);
+      return IssueTicketInTx(tx, d.next == mfa::Next::kEnroll, d.risk);
     case mfa::Next::kOpen:
       break;
   }
-  return opener_.OpenInTx(tx, *t_.user, origin_, OpenRequest{{"pwd"}, d.risk, false, rehash}, out);
+  return opener_.OpenInTx(tx, *t_.user, origin_, OpenRequest{{"pwd"}, d.risk, false, rehash});
 }
 
-absl::Status Attempt::IssueTicketInTx(store::Tx& tx, bool enroll, const std::string& risk,
-                                      LoginResult* out) {
+absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
+                                                     const std::string& risk) {
   const int64_t now = Now();
   const std::string ticket = absl::StrCat("mt1.", crypto::Base64Url(ctx_.base.random->Bytes(32)));
   store::MfaTicketRow row;
@@ -374,14 +403,16 @@ absl::Status Attempt::IssueTicketInTx(store::Tx& tx, bool enroll, const std::str
   row.audience = r_.audience;
   row.risk = risk;
   RETURN_IF_ERROR(store::mfa::PutTicket(tx, row));
-  out->status = LoginStatus::kMfaRequired;
-  out->mfa_ticket = ticket;
-  out->mfa_ticket_expires_at = row.expires_at;
-  out->enrollment_required = enroll;
   audit::Event e = LoginEvent(t_.account->id, &*t_.user, origin_, "pending",
                               enroll ? "mfa enrolment required" : "mfa required");
   if (!risk.empty()) e.detail["risk"] = risk;
-  return ctx_.base.audit->Append(tx, e);
+  RETURN_IF_ERROR(ctx_.base.audit->Append(tx, e));
+  LoginResult out;
+  out.status = LoginStatus::kMfaRequired;
+  out.mfa_ticket = ticket;
+  out.mfa_ticket_expires_at = row.expires_at;
+  out.enrollment_required = enroll;
+  return out;
 }
 
 absl::StatusOr<LoginResult> Attempt::SignTokens(LoginResult out) {
@@ -395,7 +426,8 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   LockState ip = SourceLock(ctx_.throttle, ToCounter(t_.ip_counter), now);
   LockState dev = SourceLock(ctx_.throttle, ToCounter(t_.device_counter), now);
   if (ip.locked || dev.locked) {
-    return Refuse(LoginStatus::kThrottled, ip.locked ? "source address throttled" : "device throttled",
+    return Refuse(LoginStatus::kThrottled,
+                  ip.locked ? "source address throttled" : "device throttled",
                   std::max(ip.retry_after_ms, dev.retry_after_ms));
   }
   // 2. The subject: while locked, no password is checked at all.
@@ -409,9 +441,9 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   // challenge is asked when no verifier is configured: one no one can pass
   // would only lock users out.
   const int k = t_.lockout.challenge_after_failures;
-  const bool recent_ip = t_.ip_counter.last_failure_at > 0 &&
-                         now - t_.ip_counter.last_failure_at <=
-                             int64_t{ctx_.throttle.window_seconds} * 1000;
+  const bool recent_ip =
+      t_.ip_counter.last_failure_at > 0 &&
+      now - t_.ip_counter.last_failure_at <= int64_t{ctx_.throttle.window_seconds} * 1000;
   if (k > 0 && ctx_.challenge != nullptr &&
       (LiveFailures(t_.lockout, ToCounter(t_.subject_counter), now) >= k ||
        (recent_ip && t_.ip_counter.failures >= ctx_.throttle.slow_after_failures))) {
@@ -440,9 +472,15 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   if (v.match && !change_due && v.needs_rehash) {
     ASSIGN_OR_RETURN(rehash, ctx_.hasher->Hash(r_.password));
   }
-  bool proceed = false;
-  ASSIGN_OR_RETURN(LoginResult settled, Settle(v.match, !change_due, rehash, &proceed));
-  if (!proceed || !change_due) return settled;
+  ASSIGN_OR_RETURN(Settled settled, Settle(v.match, change_due, rehash));
+  switch (settled.settlement) {
+    case Settlement::kRefused:
+      return settled.result;
+    case Settlement::kGated:
+      return SignTokens(std::move(settled.result));
+    case Settlement::kChangeDue:
+      break;
+  }
   if (r_.new_password.empty()) {
     ASSIGN_OR_RETURN(LoginResult refused,
                      Refuse(LoginStatus::kPasswordChangeRequired,

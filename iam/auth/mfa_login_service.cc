@@ -33,16 +33,12 @@ LoginOrigin OriginOf(const store::MfaTicketRow& t, const store::UserRow& user) {
                      t.source_ip,  t.user_agent,  t.audience};
 }
 
-std::vector<std::string> AmrWith(const std::string& method) {
-  return {"pwd", method, "mfa"};
-}
+std::vector<std::string> AmrWith(const std::string& method) { return {"pwd", method, "mfa"}; }
 
 }  // namespace
 
-absl::StatusOr<LoginResult> MfaLoginService::WithTicket(
-    const MfaAnswer& answer, TicketUse use,
-    const std::function<absl::Status(store::Tx&, const store::MfaTicketRow&, const store::UserRow&,
-                                     const mfa::MfaPolicy&, LoginResult*)>& step) {
+absl::StatusOr<LoginResult> MfaLoginService::WithTicket(const MfaAnswer& answer, TicketUse use,
+                                                        const TicketStep& step) {
   RETURN_IF_ERROR(CheckTicket(answer.ticket));
   const std::string hash = crypto::Hex(crypto::Sha256(answer.ticket));
   LoginResult out;
@@ -62,7 +58,7 @@ absl::StatusOr<LoginResult> MfaLoginService::WithTicket(
                      store::account_policies::Load<mfa::MfaPolicy>(tx, t->account_id, "mfa"));
     username = user.username;
     audience = t->audience;
-    RETURN_IF_ERROR(step(tx, *t, user, policy, &out));
+    ASSIGN_OR_RETURN(out, step(tx, *t, user, policy));
     if (out.status == LoginStatus::kMfaRequired) {
       // A wrong code: the ticket lives on until its limit.
       const int failures = t->failures + 1;
@@ -84,27 +80,23 @@ absl::StatusOr<LoginResult> MfaLoginService::WithTicket(
 
 absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {
   RETURN_IF_ERROR(mfa::CheckCodeInput(answer.code, answer.recovery_code, true));
-  return WithTicket(answer, TicketUse::kVerify,
-                    [&](store::Tx& tx, const store::MfaTicketRow& t, const store::UserRow& user,
-                        const mfa::MfaPolicy& policy, LoginResult* out) -> absl::Status {
-                      ASSIGN_OR_RETURN(
-                          mfa::CodeOutcome o,
-                          ctx_.mfa->CheckInTx(tx, user, policy, answer.code, answer.recovery_code,
-                                              {answer.source_ip, answer.user_agent, "login"}));
-                      if (o.result == mfa::CodeResult::kLocked) {
-                        out->status = LoginStatus::kLocked;
-                        return absl::OkStatus();
-                      }
-                      if (o.result == mfa::CodeResult::kWrong) {
-                        out->status = LoginStatus::kMfaRequired;
-                        return absl::OkStatus();
-                      }
-                      SessionOpener opener(ctx_);
-                      return opener.OpenInTx(tx, user, OriginOf(t, user),
-                                             OpenRequest{AmrWith(o.method), t.risk,
-                                                         answer.remember_device, ""},
-                                             out);
-                    });
+  return WithTicket(
+      answer, TicketUse::kVerify,
+      [&](store::Tx& tx, const store::MfaTicketRow& t, const store::UserRow& user,
+          const mfa::MfaPolicy& policy) -> absl::StatusOr<LoginResult> {
+        ASSIGN_OR_RETURN(mfa::CodeOutcome o,
+                         ctx_.mfa->CheckInTx(tx, user, policy, answer.code, answer.recovery_code,
+                                             {answer.source_ip, answer.user_agent, "login"}));
+        if (o.result != mfa::CodeResult::kAccepted) {
+          LoginResult out;
+          out.status = o.result == mfa::CodeResult::kLocked ? LoginStatus::kLocked
+                                                            : LoginStatus::kMfaRequired;
+          return out;
+        }
+        SessionOpener opener(ctx_);
+        return opener.OpenInTx(tx, user, OriginOf(t, user),
+                               OpenRequest{AmrWith(o.method), t.risk, answer.remember_device, ""});
+      });
 }
 
 absl::StatusOr<mfa::Enrollment> MfaLoginService::BeginEnrollment(const std::string& ticket) {
@@ -131,7 +123,7 @@ absl::StatusOr<LoginResult> MfaLoginService::ConfirmEnrollment(const MfaAnswer& 
   return WithTicket(
       answer, TicketUse::kEnroll,
       [&](store::Tx& tx, const store::MfaTicketRow& t, const store::UserRow& user,
-          const mfa::MfaPolicy& policy, LoginResult* out) -> absl::Status {
+          const mfa::MfaPolicy& policy) -> absl::StatusOr<LoginResult> {
         ASSIGN_OR_RETURN(auto pending, store::mfa::GetFactor(tx, user.id));
         if (!pending || pending->active) {
           return absl::FailedPreconditionError("no enrolment begun: call BeginTotpEnrollment");
@@ -140,15 +132,16 @@ absl::StatusOr<LoginResult> MfaLoginService::ConfirmEnrollment(const MfaAnswer& 
                          ctx_.mfa->ConfirmInTx(tx, user, policy, answer.code,
                                                account::UserArn(user.account_id, user.username)));
         if (!codes) {
-          out->status = LoginStatus::kMfaRequired;
-          return absl::OkStatus();
+          LoginResult out;
+          out.status = LoginStatus::kMfaRequired;
+          return out;
         }
         SessionOpener opener(ctx_);
-        RETURN_IF_ERROR(opener.OpenInTx(
-            tx, user, OriginOf(t, user),
-            OpenRequest{AmrWith("otp"), t.risk, answer.remember_device, ""}, out));
-        out->recovery_codes = std::move(*codes);
-        return absl::OkStatus();
+        ASSIGN_OR_RETURN(LoginResult out, opener.OpenInTx(tx, user, OriginOf(t, user),
+                                                          OpenRequest{AmrWith("otp"), t.risk,
+                                                                      answer.remember_device, ""}));
+        out.recovery_codes = std::move(*codes);
+        return out;
       });
 }
 
@@ -171,8 +164,9 @@ absl::StatusOr<session::TokenPair> MfaLoginService::StepUp(const account::Caller
     ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, s.user_id));
     ASSIGN_OR_RETURN(mfa::MfaPolicy policy,
                      store::account_policies::Load<mfa::MfaPolicy>(tx, s.account_id, "mfa"));
-    ASSIGN_OR_RETURN(outcome, ctx_.mfa->CheckInTx(tx, user, policy, code, recovery_code,
-                                                  {caller.source_ip, caller.user_agent, "step-up"}));
+    ASSIGN_OR_RETURN(outcome,
+                     ctx_.mfa->CheckInTx(tx, user, policy, code, recovery_code,
+                                         {caller.source_ip, caller.user_agent, "step-up"}));
     if (outcome.result != mfa::CodeResult::kAccepted) return absl::OkStatus();
     std::set<std::string> amr;
     for (absl::string_view m : absl::StrSplit(s.amr, ',', absl::SkipEmpty())) amr.emplace(m);
@@ -181,9 +175,9 @@ absl::StatusOr<session::TokenPair> MfaLoginService::StepUp(const account::Caller
     s.amr = absl::StrJoin(amr, ",");
     s.auth_time = now;
     RETURN_IF_ERROR(store::sessions::SetAuth(tx, s.id, s.amr, s.auth_time));
-    ASSIGN_OR_RETURN(session::SessionPolicy sp,
-                     store::account_policies::Load<session::SessionPolicy>(tx, s.account_id,
-                                                                           "session"));
+    ASSIGN_OR_RETURN(
+        session::SessionPolicy sp,
+        store::account_policies::Load<session::SessionPolicy>(tx, s.account_id, "session"));
     ttl = sp.access_token_ttl_seconds;
     audit::Event e = account::AuditEvent(caller, s.account_id, "sts:StepUp", "session", s.id);
     e.detail["method"] = outcome.method;

@@ -45,19 +45,18 @@ class MfaLoginService {
   // Fresh MFA for the caller's session: the session's amr gains the method
   // and its auth_time becomes now; answers a new access token.
   // PERMISSION_DENIED when the code is wrong or the user is locked.
-  absl::StatusOr<session::TokenPair> StepUp(const account::Caller& caller,
-                                            const std::string& code,
+  absl::StatusOr<session::TokenPair> StepUp(const account::Caller& caller, const std::string& code,
                                             const std::string& recovery_code,
                                             const std::string& audience);
 
  private:
   enum class TicketUse { kVerify, kEnroll };
-  // Runs `step` on the live ticket of the right purpose, under its lock.
-  absl::StatusOr<LoginResult> WithTicket(
-      const MfaAnswer& answer, TicketUse use,
-      const std::function<absl::Status(store::Tx&, const store::MfaTicketRow&,
-                                       const store::UserRow&, const mfa::MfaPolicy&,
-                                       LoginResult*)>& step);
+  // Runs `step` on the live ticket of the right purpose, under its lock;
+  // the step answers what came of it (kMfaRequired: a wrong code).
+  using TicketStep = std::function<absl::StatusOr<LoginResult>(
+      store::Tx&, const store::MfaTicketRow&, const store::UserRow&, const mfa::MfaPolicy&)>;
+  absl::StatusOr<LoginResult> WithTicket(const MfaAnswer& answer, TicketUse use,
+                                         const TicketStep& step);
 
   AuthContext ctx_;
 };

@@ -28,19 +28,20 @@ audit::Event LoginEvent(const std::string& account_id, const store::UserRow* use
   return e;
 }
 
-absl::Status SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
-                                     const LoginOrigin& origin, const OpenRequest& request,
-                                     LoginResult* result) {
-  LoginResult& out = *result;
+absl::StatusOr<LoginResult> SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
+                                                    const LoginOrigin& origin,
+                                                    const OpenRequest& request) {
+  LoginResult out;
   const int64_t now = ctx_.base.NowMs();
   ASSIGN_OR_RETURN(store::LoginStateRow state,
                    store::login::LockLoginState(tx, user.id, user.account_id));
   // Disabled between the password check and now.
   ASSIGN_OR_RETURN(store::UserRow fresh, store::users::Get(tx, user.id));
   if (fresh.state != "active") {
+    RETURN_IF_ERROR(ctx_.base.audit->Append(
+        tx, LoginEvent(user.account_id, &user, origin, "failure", "user disabled")));
     out.status = LoginStatus::kFailed;
-    return ctx_.base.audit->Append(
-        tx, LoginEvent(user.account_id, &user, origin, "failure", "user disabled"));
+    return out;
   }
   ASSIGN_OR_RETURN(
       session::SessionPolicy policy,
@@ -50,9 +51,10 @@ absl::Status SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
                         origin.user_agent,  request.amr,      now};
   ASSIGN_OR_RETURN(session::OpenOutcome outcome, ctx_.sessions->OpenInTx(tx, policy, n));
   if (std::holds_alternative<session::LimitReached>(outcome)) {
+    RETURN_IF_ERROR(ctx_.base.audit->Append(
+        tx, LoginEvent(user.account_id, &user, origin, "failure", "session limit reached")));
     out.status = LoginStatus::kSessionLimit;
-    return ctx_.base.audit->Append(
-        tx, LoginEvent(user.account_id, &user, origin, "failure", "session limit reached"));
+    return out;
   }
   const session::OpenedSession* opened = &std::get<session::OpenedSession>(outcome);
   ASSIGN_OR_RETURN(auto pw, store::passwords::Get(tx, user.id));
@@ -88,7 +90,7 @@ absl::Status SessionOpener::OpenInTx(store::Tx& tx, const store::UserRow& user,
   out.tokens.session = opened->row;
   out.tokens.refresh_token = opened->refresh_token;
   out.tokens.access_expires_at = policy.access_token_ttl_seconds;  // the TTL, until signed
-  return absl::OkStatus();
+  return out;
 }
 
 absl::StatusOr<LoginResult> SessionOpener::Sign(const std::string& username,

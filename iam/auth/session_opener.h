@@ -29,9 +29,9 @@ struct LoginOrigin {
 
 struct OpenRequest {
   std::vector<std::string> amr;
-  std::string risk;          // flagged in the audit record
+  std::string risk;  // flagged in the audit record
   bool remember_device = false;
-  std::string rehash;        // a new password hash to store
+  std::string rehash;  // a new password hash to store
 };
 
 // The sts:Login audit record of one attempt.
@@ -43,10 +43,10 @@ class SessionOpener {
  public:
   explicit SessionOpener(const AuthContext& ctx) : ctx_(ctx) {}
 
-  // Inside a write transaction; sets out->status (kSuccess, or kFailed /
-  // kSessionLimit with the reason audited).
-  absl::Status OpenInTx(store::Tx& tx, const store::UserRow& user, const LoginOrigin& origin,
-                        const OpenRequest& request, LoginResult* out);
+  // Inside a write transaction: kSuccess with the session (tokens not yet
+  // signed), or kFailed / kSessionLimit with the reason audited.
+  absl::StatusOr<LoginResult> OpenInTx(store::Tx& tx, const store::UserRow& user,
+                                       const LoginOrigin& origin, const OpenRequest& request);
   // After the transaction committed: ends evicted sessions here and signs.
   absl::StatusOr<LoginResult> Sign(const std::string& username, const std::string& audience,
                                    LoginResult out);
