@@ -19,7 +19,8 @@ struct Caller {
   // Set when the caller presented an access token instead of a key.
   std::string session_id;
   std::vector<std::string> amr;
-  int64_t auth_time = 0;  // Unix seconds
+  int64_t auth_time = 0;        // Unix seconds: the login's authentication
+  int64_t token_issued_at = 0;  // Unix seconds: the access token's issue
   bool is_admin = false;
   bool system_account = false;
   std::string source_ip;

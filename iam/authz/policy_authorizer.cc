@@ -4,30 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "iam/authz/credential_context.h"
 
 namespace iam::authz {
-
-std::vector<ContextKey> CallerContext(const account::Caller& caller, absl::Time now) {
-  std::vector<ContextKey> keys;
-  if (!caller.source_ip.empty()) keys.push_back({"aws:SourceIp", {caller.source_ip}, false});
-  // Long-term access keys carry no MFA keys at all, as in AWS.
-  if (!caller.session_id.empty()) {
-    const bool mfa = std::find(caller.amr.begin(), caller.amr.end(), "mfa") != caller.amr.end();
-    keys.push_back({"aws:MultiFactorAuthPresent", {mfa ? "true" : "false"}, false});
-    if (mfa && caller.auth_time > 0) {
-      const int64_t age = std::max<int64_t>(0, absl::ToUnixSeconds(now) - caller.auth_time);
-      keys.push_back({"aws:MultiFactorAuthAge", {absl::StrCat(age)}, false});
-    }
-    if (caller.auth_time > 0) {
-      keys.push_back({"aws:TokenIssueTime",
-                      {absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                                        absl::FromUnixSeconds(caller.auth_time),
-                                        absl::UTCTimeZone())},
-                      false});
-    }
-  }
-  return keys;
-}
 
 absl::Status PolicyAuthorizer::Authorize(const account::Caller& caller, absl::string_view action,
                                          const std::string& target,
@@ -60,8 +39,8 @@ absl::Status PolicyAuthorizer::Authorize(const account::Caller& caller, absl::st
                                                     resource, ": explicitly denied by ",
                                                     absl::StrJoin(outcome->reasons, ", ")));
   }
-  return absl::PermissionDeniedError(absl::StrCat("not allowed to perform ", action, " on ",
-                                                  resource, ": no policy allows it"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("not allowed to perform ", action, " on ", resource, ": no policy allows it"));
 }
 
 }  // namespace iam::authz

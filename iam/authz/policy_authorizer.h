@@ -24,11 +24,6 @@ class PolicyAuthorizer final : public account::Authorizer {
   const Decider* decider_;
 };
 
-// The context keys a caller's credential establishes: aws:SourceIp and,
-// for a session token, aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge
-// and aws:TokenIssueTime.
-std::vector<ContextKey> CallerContext(const account::Caller& caller, absl::Time now);
-
 }  // namespace iam::authz
 
 #endif  // IAM_AUTHZ_POLICY_AUTHORIZER_H_

@@ -90,6 +90,7 @@ absl::StatusOr<account::Caller> Authenticator::FromToken(absl::string_view jwt,
   caller.session_id = c.sid;
   caller.amr = c.amr;
   caller.auth_time = c.auth_time;
+  caller.token_issued_at = c.iat;
   caller.source_ip = ip;
   caller.user_agent = agent;
   return caller;

@@ -5,7 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "iam/authz/policy_authorizer.h"
+#include "iam/authz/check_principal.h"
 #include "iam/common/cidr.h"
 #include "iam/common/status_macros.h"
 #include "iam/server/serve.h"
@@ -24,29 +24,32 @@ v1::Decision ToProto(policy::Decision d) {
   }
 }
 
-std::string Rfc3339(int64_t seconds) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(seconds),
-                          absl::UTCTimeZone());
-}
-
 bool HasPrincipal(const v1::CheckRequest& r) { return r.has_principal() || !r.token().empty(); }
 
 }  // namespace
 
-// What a batch shares: its default principal, and memos so that a batch of
-// one principal verifies its token and the caller's right to ask once.
+// What a batch shares: its default principal, the resolver that remembers
+// the tokens it verified and the caller's rights to ask, and the source
+// addresses already parsed.
 struct AuthzServiceImpl::Batch {
+  explicit Batch(const AuthzServiceImpl& service)
+      : principals(
+            service.tokens_,
+            [ctx = &service.ctx_](const account::Caller& caller, const std::string& action,
+                                  const std::string& account, const std::string& resource) {
+              return account::Authorize(*ctx, caller, action, account, resource);
+            },
+            service.decider_->Now()) {}
+
   const v1::CheckPrincipal* principal = nullptr;
   std::string token;
-  absl::flat_hash_map<std::string, absl::StatusOr<token::VerifiedToken>> tokens;
-  absl::flat_hash_map<std::string, absl::Status> allowed;
+  authz::CheckPrincipals principals;
   absl::flat_hash_map<std::string, std::string> source_ips;  // as given -> canonical
 };
 
 absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::CheckRequest& req,
                                       Batch& batch, absl::FunctionRef<std::string()> field,
-                                      bool explain,
-                                      bool what_if, v1::CheckResponse* out,
+                                      bool explain, bool what_if, v1::CheckResponse* out,
                                       v1::ExplainResponse* explained) const {
   authz::CheckInput in;
   in.action = req.action();
@@ -76,75 +79,30 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   }
 
   const std::string& token = !req.token().empty() ? req.token()
-                             : HasPrincipal(req)   ? req.token()
-                                                   : batch.token;
+                             : HasPrincipal(req)  ? req.token()
+                                                  : batch.token;
   const v1::CheckPrincipal* named = req.has_principal() ? &req.principal()
                                     : HasPrincipal(req) ? nullptr
                                                         : batch.principal;
-  if (!token.empty()) {
-    auto it = batch.tokens.find(token);
-    if (it == batch.tokens.end()) {
-      it = batch.tokens.emplace(token, tokens_->Verify(token, req.audience(), true)).first;
-    }
-    const auto& verified = it->second;
-    if (!verified.ok() || !verified->session_active) {
-      if (verified.ok() || absl::IsUnauthenticated(verified.status())) {
-        out->set_decision(v1::IMPLICIT_DENY);
-        out->add_reasons("the token is invalid or expired, or its session ended");
-        return absl::OkStatus();
-      }
-      return verified.status();
-    }
-    const token::Claims& c = verified->claims;
-    in.account_id = c.account;
-    in.user = c.sub;
-    in.by_id = true;
-    const bool mfa = std::find(c.amr.begin(), c.amr.end(), "mfa") != c.amr.end();
-    in.trusted.push_back({"aws:MultiFactorAuthPresent", {mfa ? "true" : "false"}, false});
-    if (mfa) {
-      const int64_t age = std::max<int64_t>(0, absl::ToUnixSeconds(decider_->Now()) - c.auth_time);
-      in.trusted.push_back({"aws:MultiFactorAuthAge", {absl::StrCat(age)}, false});
-    }
-    in.trusted.push_back({"aws:TokenIssueTime", {Rfc3339(c.iat)}, false});
-  } else if (named != nullptr) {
-    const std::string account = named->account_id().empty() ? caller.account_id
-                                                             : named->account_id();
-    if (account != caller.account_id) {
-      return absl::NotFoundError(field() + "principal not found");
-    }
-    in.account_id = account;
-    in.anonymous = named->anonymous();
-    if (!in.anonymous) {
-      if (named->username().empty()) {
-        return absl::InvalidArgumentError(field() + "principal.username: required");
-      }
-      in.user = named->username();
-    }
-    // May the caller ask about this principal?
-    const std::string resource = account::IamArn(
-        account, in.anonymous ? std::string("anonymous") : "user/" + in.user);
-    const std::string action = explain ? "authz:Explain" : "authz:Check";
-    const std::string memo = action + resource;
-    auto it = batch.allowed.find(memo);
-    if (it == batch.allowed.end()) {
-      it = batch.allowed
-               .emplace(memo, account::Authorize(ctx_, caller, action, account, resource))
-               .first;
-    }
-    RETURN_IF_ERROR(it->second);
-  } else {
-    in.account_id = caller.account_id;
-    in.user = caller.user_id;
-    in.by_id = true;
-    for (auto& k : authz::CallerContext(caller, decider_->Now())) {
-      if (k.key != "aws:SourceIp") in.trusted.push_back(std::move(k));
-    }
-    if (explain) {
-      RETURN_IF_ERROR(account::Authorize(ctx_, caller, "authz:Explain", caller.account_id,
-                                         account::IamArn(caller.account_id,
-                                                         "user/" + caller.username)));
-    }
+  authz::NamedPrincipal name;
+  authz::PrincipalRequest asked{token, nullptr, req.audience(), explain};
+  if (named != nullptr) {
+    name = {named->account_id(), named->username(), named->anonymous()};
+    asked.named = &name;
   }
+  ASSIGN_OR_RETURN(authz::PrincipalOutcome principal,
+                   batch.principals.Resolve(caller, asked, field));
+  if (std::holds_alternative<authz::TokenRejected>(principal)) {
+    out->set_decision(v1::IMPLICIT_DENY);
+    out->add_reasons("the token is invalid or expired, or its session ended");
+    return absl::OkStatus();
+  }
+  authz::CheckPrincipal& p = std::get<authz::CheckPrincipal>(principal);
+  in.account_id = std::move(p.account_id);
+  in.user = std::move(p.user);
+  in.by_id = p.by_id;
+  in.anonymous = p.anonymous;
+  in.trusted = std::move(p.trusted);
 
   auto outcome = decider_->CheckValidated(in);
   if (!outcome.ok()) {
@@ -186,42 +144,44 @@ grpc::ServerUnaryReactor* AuthzServiceImpl::Check(grpc::CallbackServerContext* c
                                                   const v1::CheckRequest* req,
                                                   v1::CheckResponse* out) {
   return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    RETURN_IF_ERROR(StoreStillTrusted());
-    Batch batch;
-    return Decide(c, *req, batch, [] { return std::string(); }, false, false, out, nullptr);
-  }));
+                  RETURN_IF_ERROR(StoreStillTrusted());
+                  Batch batch(*this);
+                  return Decide(
+                      c, *req, batch, [] { return std::string(); }, false, false, out, nullptr);
+                }));
 }
 
 grpc::ServerUnaryReactor* AuthzServiceImpl::BatchCheck(grpc::CallbackServerContext* ctx,
                                                        const v1::BatchCheckRequest* req,
                                                        v1::BatchCheckResponse* out) {
   return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    RETURN_IF_ERROR(StoreStillTrusted());
-    if (req->checks_size() > kMaxBatchChecks) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("checks: at most ", kMaxBatchChecks, " per call"));
-    }
-    Batch batch;
-    if (req->has_principal()) batch.principal = &req->principal();
-    batch.token = req->token();
-    for (int i = 0; i < req->checks_size(); ++i) {
-      RETURN_IF_ERROR(Decide(c, req->checks(i), batch,
-                             [i] { return absl::StrCat("checks[", i, "]."); }, false, false,
-                             out->add_results(), nullptr));
-    }
-    return absl::OkStatus();
-  }));
+                  RETURN_IF_ERROR(StoreStillTrusted());
+                  if (req->checks_size() > kMaxBatchChecks) {
+                    return absl::InvalidArgumentError(
+                        absl::StrCat("checks: at most ", kMaxBatchChecks, " per call"));
+                  }
+                  Batch batch(*this);
+                  if (req->has_principal()) batch.principal = &req->principal();
+                  batch.token = req->token();
+                  for (int i = 0; i < req->checks_size(); ++i) {
+                    RETURN_IF_ERROR(Decide(
+                        c, req->checks(i), batch, [i] { return absl::StrCat("checks[", i, "]."); },
+                        false, false, out->add_results(), nullptr));
+                  }
+                  return absl::OkStatus();
+                }));
 }
 
 grpc::ServerUnaryReactor* AuthzServiceImpl::Explain(grpc::CallbackServerContext* ctx,
                                                     const v1::ExplainRequest* req,
                                                     v1::ExplainResponse* out) {
   return Answer(ctx, Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    RETURN_IF_ERROR(StoreStillTrusted());
-    Batch batch;
-    return Decide(c, req->check(), batch, [] { return std::string("check."); }, true,
-                  req->what_if(), out->mutable_result(), out);
-  }));
+                  RETURN_IF_ERROR(StoreStillTrusted());
+                  Batch batch(*this);
+                  return Decide(
+                      c, req->check(), batch, [] { return std::string("check."); }, true,
+                      req->what_if(), out->mutable_result(), out);
+                }));
 }
 
 }  // namespace iam::server

@@ -1,8 +1,8 @@
 // AuthzServiceImpl: the gRPC face of authorization decisions (Check,
-// BatchCheck, Explain). Establishes each check's principal (a verified
-// token, a named user the caller may ask about, anonymous, or the caller
-// itself) and the context keys only the service may set, then asks the
-// Decider. Thread-safe.
+// BatchCheck, Explain). Checks the request's form and source address, has
+// authz::CheckPrincipals establish each check's principal and the context
+// keys only the service may set, then asks the Decider and offers the
+// decision to the decision log. Thread-safe.
 #ifndef IAM_SERVER_AUTHZ_SERVICE_H_
 #define IAM_SERVER_AUTHZ_SERVICE_H_
 

@@ -3,8 +3,8 @@
 // ACL, cross-account), explicit deny, boundaries, separation of duties,
 // MFA and IP conditions, versions, bad documents, BatchCheck limits and
 // the admin API's own authorization by policies.
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <liboath/oath.h>
 
@@ -13,20 +13,19 @@
 
 #include "absl/strings/match.h"
 #include "iam/mfa/totp.h"
+#include "tests/support/rpc_matchers.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
-#include "tests/support/rpc_matchers.h"
 #include "tests/support/test_server.h"
-
 
 namespace iam::e2e {
 namespace {
 
 using store::Backend;
+using ::testing::HasSubstr;
 using v1::AdminService;
 using v1::AuthService;
 using v1::AuthzService;
-using ::testing::HasSubstr;
 
 constexpr char kPassword[] = "blue-harbour-lantern";
 
@@ -38,9 +37,9 @@ std::string Allow(const std::string& action, const std::string& resource,
 }
 
 std::string Deny(const std::string& action, const std::string& resource) {
-  return nlohmann::json{{"Version", "2012-10-17"},
-                        {"Statement", {{{"Effect", "Deny"}, {"Action", action},
-                                        {"Resource", resource}}}}}
+  return nlohmann::json{
+      {"Version", "2012-10-17"},
+      {"Statement", {{{"Effect", "Deny"}, {"Action", action}, {"Resource", resource}}}}}
       .dump();
 }
 
@@ -67,13 +66,15 @@ class AuthzE2eTest : public ::testing::TestWithParam<Backend> {
     v1::CreateUserRequest r;
     r.set_username(name);
     v1::User u;
-    ASSERT_RPC_OK(server_->Call(token.empty() ? alice_ : token, &AdminService::Stub::CreateUser, r, &u));
+    ASSERT_RPC_OK(
+        server_->Call(token.empty() ? alice_ : token, &AdminService::Stub::CreateUser, r, &u));
     v1::SetUserPasswordRequest p;
     p.set_username(name);
     p.set_password(kPassword);
     p.set_permanent(true);
     v1::SetUserPasswordResponse pr;
-    ASSERT_RPC_OK(server_->Call(token.empty() ? alice_ : token, &AdminService::Stub::SetUserPassword, p, &pr));
+    ASSERT_RPC_OK(server_->Call(token.empty() ? alice_ : token,
+                                &AdminService::Stub::SetUserPassword, p, &pr));
   }
 
   grpc::Status CreatePolicy(const std::string& name, const std::string& doc,
@@ -82,7 +83,8 @@ class AuthzE2eTest : public ::testing::TestWithParam<Backend> {
     r.set_name(name);
     r.set_document(doc);
     v1::ManagedPolicy out;
-    return server_->Call(token.empty() ? alice_ : token, &AdminService::Stub::CreatePolicy, r, &out);
+    return server_->Call(token.empty() ? alice_ : token, &AdminService::Stub::CreatePolicy, r,
+                         &out);
   }
 
   grpc::Status Attach(const std::string& policy, const v1::PrincipalName& p,
@@ -91,7 +93,8 @@ class AuthzE2eTest : public ::testing::TestWithParam<Backend> {
     r.set_policy(policy);
     *r.mutable_principal() = p;
     v1::AttachPolicyResponse out;
-    return server_->Call(token.empty() ? alice_ : token, &AdminService::Stub::AttachPolicy, r, &out);
+    return server_->Call(token.empty() ? alice_ : token, &AdminService::Stub::AttachPolicy, r,
+                         &out);
   }
 
   grpc::Status PutInline(const v1::PrincipalName& p, const std::string& name,
@@ -116,7 +119,8 @@ class AuthzE2eTest : public ::testing::TestWithParam<Backend> {
 
   v1::Decision Decide(const v1::CheckRequest& r, const std::string& token = "") {
     v1::CheckResponse out;
-    grpc::Status s = server_->CallAuthz(token.empty() ? alice_ : token, &AuthzService::Stub::Check, r, &out);
+    grpc::Status s =
+        server_->CallAuthz(token.empty() ? alice_ : token, &AuthzService::Stub::Check, r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
     last_ = out;
     return out.decision();
@@ -187,8 +191,7 @@ TEST_P(AuthzE2eTest, GroupPolicyAndInlinePolicies) {
   EXPECT_EQ(Decide("bob", "ci:StartBuild", "arn:aws:ci:::project/web"), v1::ALLOW);
   EXPECT_THAT(last_.reasons(0), HasSubstr("group/devs/inline/Builds"));
   // An inline policy on the user, and its removal.
-  ASSERT_RPC_OK(PutInline(P(v1::PrincipalName::USER, "bob"), "Own",
-                          Allow("ci:StopBuild", "*")));
+  ASSERT_RPC_OK(PutInline(P(v1::PrincipalName::USER, "bob"), "Own", Allow("ci:StopBuild", "*")));
   EXPECT_EQ(Decide("bob", "ci:StopBuild", "arn:aws:ci:::project/web"), v1::ALLOW);
   v1::InlinePolicyRequest d;
   *d.mutable_principal() = P(v1::PrincipalName::USER, "bob");
@@ -210,8 +213,8 @@ TEST_P(AuthzE2eTest, RolesAndTemporaryAssignmentsExpireByThemselves) {
   v1::Role role;
   ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateRole, cr, &role));
   EXPECT_EQ(role.arn(), "arn:aws:iam::" + acme_ + ":role/support");
-  ASSERT_RPC_OK(PutInline(P(v1::PrincipalName::ROLE, "support"), "Tickets",
-                          Allow("support:*", "*")));
+  ASSERT_RPC_OK(
+      PutInline(P(v1::PrincipalName::ROLE, "support"), "Tickets", Allow("support:*", "*")));
   v1::AssignRoleRequest a;
   a.set_role("support");
   *a.mutable_principal() = P(v1::PrincipalName::USER, "bob");
@@ -261,11 +264,10 @@ TEST_P(AuthzE2eTest, RolesAndTemporaryAssignmentsExpireByThemselves) {
 }
 
 TEST_P(AuthzE2eTest, ExplicitDenyWinsOverEveryAllow) {
-  ASSERT_RPC_OK(Attach("arn:aws:iam::aws:policy/AdministratorAccess",
-                       P(v1::PrincipalName::USER, "bob")));
+  ASSERT_RPC_OK(
+      Attach("arn:aws:iam::aws:policy/AdministratorAccess", P(v1::PrincipalName::USER, "bob")));
   EXPECT_EQ(Decide("bob", "s3:DeleteBucket", "arn:aws:s3:::photos"), v1::ALLOW);
-  ASSERT_RPC_OK(PutInline(P(v1::PrincipalName::USER, "bob"), "NoDelete",
-                          Deny("s3:Delete*", "*")));
+  ASSERT_RPC_OK(PutInline(P(v1::PrincipalName::USER, "bob"), "NoDelete", Deny("s3:Delete*", "*")));
   EXPECT_EQ(Decide("bob", "s3:DeleteBucket", "arn:aws:s3:::photos"), v1::EXPLICIT_DENY);
   EXPECT_THAT(last_.reasons(0), HasSubstr("user/bob/inline/NoDelete"));
   EXPECT_EQ(Decide("bob", "s3:GetObject", "arn:aws:s3:::photos/x"), v1::ALLOW);
@@ -273,9 +275,11 @@ TEST_P(AuthzE2eTest, ExplicitDenyWinsOverEveryAllow) {
   v1::ResourcePolicyRequest rp;
   rp.set_resource("arn:aws:s3:::photos");
   rp.set_document(nlohmann::json{{"Version", "2012-10-17"},
-                                 {"Statement", {{{"Effect", "Deny"}, {"Principal", "*"},
-                                                 {"Action", "s3:GetObject"},
-                                                 {"Resource", "arn:aws:s3:::photos/private/*"}}}}}
+                                 {"Statement",
+                                  {{{"Effect", "Deny"},
+                                    {"Principal", "*"},
+                                    {"Action", "s3:GetObject"},
+                                    {"Resource", "arn:aws:s3:::photos/private/*"}}}}}
                       .dump());
   v1::ResourcePolicy out;
   ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::PutResourcePolicy, rp, &out));
@@ -285,8 +289,8 @@ TEST_P(AuthzE2eTest, ExplicitDenyWinsOverEveryAllow) {
 }
 
 TEST_P(AuthzE2eTest, PermissionBoundariesLimitUsersAndRoles) {
-  ASSERT_RPC_OK(Attach("arn:aws:iam::aws:policy/AdministratorAccess",
-                       P(v1::PrincipalName::USER, "bob")));
+  ASSERT_RPC_OK(
+      Attach("arn:aws:iam::aws:policy/AdministratorAccess", P(v1::PrincipalName::USER, "bob")));
   ASSERT_RPC_OK(CreatePolicy("S3Only", Allow("s3:*", "*")));
   v1::PermissionsBoundaryRequest b;
   *b.mutable_principal() = P(v1::PrincipalName::USER, "bob");
@@ -301,8 +305,8 @@ TEST_P(AuthzE2eTest, PermissionBoundariesLimitUsersAndRoles) {
   cr.set_name("ops");
   v1::Role role;
   ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateRole, cr, &role));
-  ASSERT_RPC_OK(Attach("arn:aws:iam::aws:policy/AdministratorAccess",
-                       P(v1::PrincipalName::ROLE, "ops")));
+  ASSERT_RPC_OK(
+      Attach("arn:aws:iam::aws:policy/AdministratorAccess", P(v1::PrincipalName::ROLE, "ops")));
   ASSERT_RPC_OK(CreatePolicy("ReadOnlyS3", Allow("s3:Get*", "*")));
   *b.mutable_principal() = P(v1::PrincipalName::ROLE, "ops");
   b.set_policy("ReadOnlyS3");
@@ -388,8 +392,9 @@ TEST_P(AuthzE2eTest, ResourcePoliciesAclsAndCrossAccount) {
       {"Version", "2012-10-17"},
       {"Statement",
        {{{"Effect", "Allow"},
-         {"Principal", {{"AWS", {"arn:aws:iam::" + acme_ + ":user/bob",
-                                 "arn:aws:iam::" + globex + ":user/gus"}}}},
+         {"Principal",
+          {{"AWS",
+            {"arn:aws:iam::" + acme_ + ":user/bob", "arn:aws:iam::" + globex + ":user/gus"}}}},
          {"Action", "s3:GetObject"},
          {"Resource", "arn:aws:s3:::acme-data/*"}}}}}
                       .dump());
@@ -590,8 +595,9 @@ TEST_P(AuthzE2eTest, VersionsAtMostFiveAndTheDefaultDecides) {
 
 TEST_P(AuthzE2eTest, BadDocumentsAreRefusedWithTheirPath) {
   grpc::Status s = CreatePolicy(
-      "Bad", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*",)"
-             R"("Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","nope"]}}}]})");
+      "Bad",
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*",)"
+      R"("Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","nope"]}}}]})");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(),
               HasSubstr("document: Statement[0].Condition.IpAddress.aws:SourceIp[1]"));
@@ -602,7 +608,9 @@ TEST_P(AuthzE2eTest, BadDocumentsAreRefusedWithTheirPath) {
   EXPECT_FALSE(CreatePolicy("Bad", Allow("s3:GetObject", "*") + "\xff").ok());
   std::string big = R"({"Version":"2012-10-17","Statement":[)";
   for (int i = 0; i < 200; ++i) {
-    big += std::string(i ? "," : "") + R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-)" + std::to_string(i) + R"(/*"})";
+    big += std::string(i ? "," : "") +
+           R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-)" +
+           std::to_string(i) + R"(/*"})";
   }
   big += "]}";
   s = CreatePolicy("Big", big);
@@ -633,9 +641,9 @@ TEST_P(AuthzE2eTest, BadDocumentsAreRefusedWithTheirPath) {
   EXPECT_THAT(s.error_message(), HasSubstr("action"));
   s = server_->CallAuthz(alice_, &AuthzService::Stub::Check, Req("bob", "s3:Get", "bucket"), &cr);
   EXPECT_THAT(s.error_message(), HasSubstr("resource"));
-  EXPECT_RPC(server_->CallAuthz(alice_, &AuthzService::Stub::Check,
-                                Req("nobody", "s3:Get", "*"), &cr),
-             grpc::StatusCode::NOT_FOUND);
+  EXPECT_RPC(
+      server_->CallAuthz(alice_, &AuthzService::Stub::Check, Req("nobody", "s3:Get", "*"), &cr),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_P(AuthzE2eTest, BatchCheckAnswersInOrderUpToAThousand) {
@@ -674,8 +682,8 @@ TEST_P(AuthzE2eTest, TheAdminApiIsAuthorizedByPolicies) {
   EXPECT_RPC(server_->Call(bob, &AdminService::Stub::CreateUser, cu, &u),
              grpc::StatusCode::PERMISSION_DENIED);
   // A policy scoped to users named dev-* lets him create those only.
-  ASSERT_RPC_OK(CreatePolicy("DevUsers", Allow("iam:CreateUser",
-                                               "arn:aws:iam::" + acme_ + ":user/dev-*")));
+  ASSERT_RPC_OK(
+      CreatePolicy("DevUsers", Allow("iam:CreateUser", "arn:aws:iam::" + acme_ + ":user/dev-*")));
   ASSERT_RPC_OK(Attach("DevUsers", P(v1::PrincipalName::USER, "bob")));
   EXPECT_RPC(server_->Call(bob, &AdminService::Stub::CreateUser, cu, &u),
              grpc::StatusCode::PERMISSION_DENIED);
@@ -686,12 +694,12 @@ TEST_P(AuthzE2eTest, TheAdminApiIsAuthorizedByPolicies) {
   v1::ListUsersResponse users;
   EXPECT_RPC(server_->Call(bob, &AdminService::Stub::ListUsers, lu, &users),
              grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_RPC_OK(Attach("arn:aws:iam::aws:policy/IAMReadOnlyAccess",
-                       P(v1::PrincipalName::USER, "bob")));
+  ASSERT_RPC_OK(
+      Attach("arn:aws:iam::aws:policy/IAMReadOnlyAccess", P(v1::PrincipalName::USER, "bob")));
   ASSERT_RPC_OK(server_->Call(bob, &AdminService::Stub::ListUsers, lu, &users));
   // Full rights in acme are still no rights in another account.
-  ASSERT_RPC_OK(Attach("arn:aws:iam::aws:policy/AdministratorAccess",
-                       P(v1::PrincipalName::USER, "bob")));
+  ASSERT_RPC_OK(
+      Attach("arn:aws:iam::aws:policy/AdministratorAccess", P(v1::PrincipalName::USER, "bob")));
   auto [globex, gina] = server_->CreateAccount("globex", "gina");
   lu.set_account_id(globex);
   EXPECT_RPC(server_->Call(bob, &AdminService::Stub::ListUsers, lu, &users),
@@ -709,6 +717,45 @@ TEST_P(AuthzE2eTest, TheAdminApiIsAuthorizedByPolicies) {
   v1::AttachPolicyResponse dr;
   EXPECT_RPC(server_->Call(gina, &AdminService::Stub::DetachPolicy, d, &dr),
              grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// aws:TokenIssueTime is when the token was issued: a refreshed token is a
+// new one, for Check and for the admin API's own authorization alike.
+TEST_P(AuthzE2eTest, OneTokenGivesTheSameKeysToCheckAndToTheAdminApi) {
+  v1::LoginRequest r;
+  r.set_account("acme");
+  r.set_username("bob");
+  r.set_password(kPassword);
+  v1::LoginResponse login;
+  ASSERT_RPC_OK(server_->CallAuth("", &AuthService::Stub::Login, r, &login));
+  const std::string first = login.tokens().access_token();
+  const std::string cutoff =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_.Now() + absl::Minutes(5), absl::UTCTimeZone());
+  clock_.Advance(absl::Minutes(10));
+  v1::RefreshRequest rr;
+  rr.set_refresh_token(login.tokens().refresh_token());
+  v1::TokenResponse refreshed;
+  ASSERT_RPC_OK(server_->CallAuth("", &AuthService::Stub::Refresh, rr, &refreshed));
+  const std::string second = refreshed.tokens().access_token();
+
+  ASSERT_RPC_OK(CreatePolicy(
+      "FreshTokens",
+      Allow("iam:ListUsers", "*", {{"DateGreaterThan", {{"aws:TokenIssueTime", cutoff}}}})));
+  ASSERT_RPC_OK(Attach("FreshTokens", P(v1::PrincipalName::USER, "bob")));
+  v1::CheckRequest check;
+  check.set_action("iam:ListUsers");
+  check.set_resource("arn:aws:iam::" + acme_ + ":user/*");
+  v1::ListUsersRequest lu;
+  v1::ListUsersResponse users;
+  // Issued before the cutoff: refused by both.
+  EXPECT_RPC(server_->Call(first, &AdminService::Stub::ListUsers, lu, &users),
+             grpc::StatusCode::PERMISSION_DENIED);
+  check.set_token(first);
+  EXPECT_EQ(Decide(check), v1::IMPLICIT_DENY);
+  // The same login's refreshed token, issued after it: allowed by both.
+  ASSERT_RPC_OK(server_->Call(second, &AdminService::Stub::ListUsers, lu, &users));
+  check.set_token(second);
+  EXPECT_EQ(Decide(check), v1::ALLOW);
 }
 
 TEST_P(AuthzE2eTest, EveryAuthzAdminCallIsTenantIsolated) {
@@ -840,9 +887,9 @@ TEST_P(AuthzE2eTest, EveryAuthzAdminCallIsTenantIsolated) {
      "ExportPermissions");
   // Check about another account's user is refused the same way.
   v1::CheckResponse out;
-  EXPECT_RPC(server_->CallAuthz(gina, &AuthzService::Stub::Check,
-                                Req("bob", "a:b", "*", acme_), &out),
-             grpc::StatusCode::NOT_FOUND);
+  EXPECT_RPC(
+      server_->CallAuthz(gina, &AuthzService::Stub::Check, Req("bob", "a:b", "*", acme_), &out),
+      grpc::StatusCode::NOT_FOUND);
   // And nothing of acme changed.
   v1::GetPolicyRequest still;
   still.set_policy("P");
@@ -885,8 +932,7 @@ TEST_P(AuthzE2eTest, ExplainShowsTheTraceAndExportListsWhoCanDoWhat) {
   EXPECT_EQ(exports, 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuthzE2eTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kMysql),
+INSTANTIATE_TEST_SUITE_P(Stores, AuthzE2eTest, ::testing::Values(Backend::kSqlite, Backend::kMysql),
                          [](const auto& info) {
                            return info.param == Backend::kSqlite ? "Sqlite" : "Mysql";
                          });
