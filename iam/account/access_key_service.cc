@@ -246,8 +246,8 @@ absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
   if (k.key.revoked_at) return fail("key revoked");
   if (k.key.expires_at && *k.key.expires_at <= ctx_.NowMs()) return fail("key expired");
   if (!SourceAllowed(k.key.allowed_cidrs, source_ip)) return fail("source address not allowed");
-  if (k.user_state != "active") return fail("user disabled");
-  if (k.account_state != "active") return fail("account not active");
+  if (k.user_state != store::UserState::kActive) return fail("user disabled");
+  if (k.account_state != store::AccountState::kActive) return fail("account not active");
   Caller c;
   c.account_id = k.key.account_id;
   c.user_id = k.key.user_id;

@@ -60,7 +60,7 @@ absl::StatusOr<CreatedAccount> AccountService::Create(const Caller& caller, cons
       out.account = store::AccountRow{NewAccountId(*ctx_.random),
                                       in.name,
                                       in.display_name.empty() ? in.name : in.display_name,
-                                      "active",
+                                      store::AccountState::kActive,
                                       false,
                                       now,
                                       now,
@@ -132,29 +132,31 @@ absl::StatusOr<store::AccountRow> AccountService::Transition(const Caller& calle
         }
         record.Object("account", id);
         const int64_t now = ctx_.NowMs();
-        const std::string before = row.state;
+        const store::AccountState before = row.state;
         // A repeated change is recorded as asked for, and changes nothing.
         bool unchanged = false;
         if (action == "iam:SuspendAccount") {
-          unchanged = row.state == "suspended";
-          if (!unchanged && row.state != "active") {
-            return absl::FailedPreconditionError(absl::StrCat("the account is ", row.state));
+          unchanged = row.state == store::AccountState::kSuspended;
+          if (!unchanged && row.state != store::AccountState::kActive) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("the account is ", store::Name(row.state)));
           }
-          row.state = "suspended";
+          row.state = store::AccountState::kSuspended;
         } else if (action == "iam:CloseAccount") {
-          unchanged = row.state == "closed";
-          if (row.state == "purged") return absl::FailedPreconditionError("the account is purged");
+          unchanged = row.state == store::AccountState::kClosed;
+          if (row.state == store::AccountState::kPurged)
+            return absl::FailedPreconditionError("the account is purged");
           if (!unchanged) row.closed_at = now;
-          row.state = "closed";
+          row.state = store::AccountState::kClosed;
         } else {  // reactivate
-          unchanged = row.state == "active";
-          if (row.state == "purged") {
+          unchanged = row.state == store::AccountState::kActive;
+          if (row.state == store::AccountState::kPurged) {
             return absl::FailedPreconditionError("the account is purged; its data is gone");
           }
-          if (row.state == "closed" && now >= PurgeTime(row)) {
+          if (row.state == store::AccountState::kClosed && now >= PurgeTime(row)) {
             return absl::FailedPreconditionError("the account's grace period is over");
           }
-          row.state = "active";
+          row.state = store::AccountState::kActive;
           row.closed_at.reset();
         }
         if (!reason.empty()) record.detail["reason"] = reason;
@@ -164,7 +166,8 @@ absl::StatusOr<store::AccountRow> AccountService::Transition(const Caller& calle
         }
         row.updated_at = now;
         RETURN_IF_ERROR(store::accounts::Update(tx, row));
-        record.detail["state"] = {{"before", before}, {"after", row.state}};
+        record.detail["state"] = {{"before", store::Name(before)},
+                                  {"after", store::Name(row.state)}};
         return absl::OkStatus();
       }));
   return row;
@@ -212,7 +215,8 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
         [&](store::Tx& tx, const std::string& id, audit::Event& record) -> absl::Status {
           ASSIGN_OR_RETURN(store::AccountRow row, store::accounts::Get(tx, id));
           // Reactivated since it was listed, or already purged by another replica.
-          if (row.state != "closed" || !row.closed_at || *row.closed_at > cutoff) {
+          if (row.state != store::AccountState::kClosed || !row.closed_at ||
+              *row.closed_at > cutoff) {
             return absl::FailedPreconditionError("no longer due");
           }
           RETURN_IF_ERROR(store::groups::DeleteAllOfAccount(tx, row.id));
@@ -229,7 +233,7 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
           RETURN_IF_ERROR(
               store::authz_versions::Bump(tx, store::authz_versions::kResourcesScope).status());
           ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));
-          row.state = "purged";
+          row.state = store::AccountState::kPurged;
           row.purged_at = row.updated_at = ctx_.NowMs();
           RETURN_IF_ERROR(store::accounts::Update(tx, row));
           record.Object("account", row.id);

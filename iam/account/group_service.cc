@@ -87,8 +87,10 @@ absl::Status GroupService::Delete(const Caller& caller, const std::string& accou
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::GroupRow row, store::groups::GetByName(tx, account, name));
         RETURN_IF_ERROR(store::groups::DeleteMembershipsOfGroup(tx, row.id));
-        RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"group", row.id}));
-        RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"group", row.id}));
+        RETURN_IF_ERROR(
+            store::iam_policies::DeleteAllOfPrincipal(tx, {store::PrincipalType::kGroup, row.id}));
+        RETURN_IF_ERROR(
+            store::roles::DeleteAssignmentsOf(tx, {store::PrincipalType::kGroup, row.id}));
         RETURN_IF_ERROR(store::groups::Delete(tx, row.id));
         record.Object("group", row.id);
         record.detail["name"] = row.name;

@@ -27,27 +27,28 @@ std::string RoleArnOf(const std::string& account, const std::string& name) {
 }  // namespace
 
 absl::Status CheckPrincipalName(const PrincipalName& p, bool allow_role) {
-  if (p.type != "user" && p.type != "group" && !(allow_role && p.type == "role")) {
+  if (p.type != store::PrincipalType::kUser && p.type != store::PrincipalType::kGroup &&
+      !(allow_role && p.type == store::PrincipalType::kRole)) {
     return absl::InvalidArgumentError(allow_role ? "principal: a user, a group or a role"
                                                  : "principal: a user or a group");
   }
-  return text::CheckName(absl::StrCat(p.type, "_name"), p.name,
-                         p.type == "role" ? kMaxRoleName : 128);
+  return text::CheckName(absl::StrCat(store::Name(p.type), "_name"), p.name,
+                         p.type == store::PrincipalType::kRole ? kMaxRoleName : 128);
 }
 
 absl::StatusOr<store::PrincipalRef> ResolvePrincipal(store::Tx& tx, const std::string& account_id,
                                                      const PrincipalName& p) {
-  if (p.type == "user") {
+  if (p.type == store::PrincipalType::kUser) {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account_id, p.name));
-    return store::PrincipalRef{"user", u.id};
+    return store::PrincipalRef{store::PrincipalType::kUser, u.id};
   }
-  if (p.type == "group") {
+  if (p.type == store::PrincipalType::kGroup) {
     ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account_id, p.name));
-    return store::PrincipalRef{"group", g.id};
+    return store::PrincipalRef{store::PrincipalType::kGroup, g.id};
   }
-  if (p.type == "role") {
+  if (p.type == store::PrincipalType::kRole) {
     ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account_id, p.name));
-    return store::PrincipalRef{"role", r.id};
+    return store::PrincipalRef{store::PrincipalType::kRole, r.id};
   }
   return absl::InvalidArgumentError("principal: a user, a group or a role");
 }
@@ -64,7 +65,7 @@ absl::StatusOr<RoleAssignmentView> RoleService::ViewOf(store::Tx& tx, const std:
   RoleAssignmentView v{role_name,     {a.principal.type, ""},
                        a.expires_at,  a.assigned_at,
                        a.assigned_by, a.expires_at && *a.expires_at <= ctx_.NowMs()};
-  if (a.principal.type == "user") {
+  if (a.principal.type == store::PrincipalType::kUser) {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, a.principal.id));
     v.principal.name = u.username;
   } else {
@@ -156,7 +157,8 @@ absl::Status RoleService::Delete(const Caller& caller, const std::string& accoun
           }
         }
         ASSIGN_OR_RETURN(auto assignments, store::roles::ListAssignmentsOfRole(tx, role.id));
-        RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"role", role.id}));
+        RETURN_IF_ERROR(
+            store::iam_policies::DeleteAllOfPrincipal(tx, {store::PrincipalType::kRole, role.id}));
         RETURN_IF_ERROR(store::roles::Delete(tx, role.id));
         record.Object("role", role.id);
         record.detail["name"] = role.name;
@@ -195,7 +197,7 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
         ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
         ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, to));
         // Everyone who would hold the role must stay within the rules.
-        if (p.type == "user") {
+        if (p.type == store::PrincipalType::kUser) {
           RETURN_IF_ERROR(CheckSeparation(tx, account, p.id, to.name, {r.id}, now));
         } else {
           ASSIGN_OR_RETURN(auto members, store::groups::ListMemberIds(tx, p.id, "", 1 << 30));
@@ -210,7 +212,7 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
         ASSIGN_OR_RETURN(view, ViewOf(tx, r.name, row));
         record.Object("role", r.id);
         record.detail["role"] = r.name;
-        record.detail["principal_type"] = to.type;
+        record.detail["principal_type"] = store::Name(to.type);
         record.detail["principal"] = view.principal.name;
         if (expires_at) record.detail["expires_at"] = *expires_at;
         return absl::OkStatus();
@@ -230,7 +232,7 @@ absl::Status RoleService::Unassign(const Caller& caller, const std::string& acco
         RETURN_IF_ERROR(store::roles::Unassign(tx, r.id, p));
         record.Object("role", r.id);
         record.detail["role"] = r.name;
-        record.detail["principal_type"] = from.type;
+        record.detail["principal_type"] = store::Name(from.type);
         record.detail["principal"] = from.name;
         return absl::OkStatus();
       });
@@ -256,11 +258,13 @@ absl::StatusOr<std::vector<HeldRole>> RoleService::ListHeld(const Caller& caller
       }
       return absl::OkStatus();
     };
-    ASSIGN_OR_RETURN(auto direct, store::roles::ListAssignmentsOf(tx, {"user", u.id}));
+    ASSIGN_OR_RETURN(auto direct,
+                     store::roles::ListAssignmentsOf(tx, {store::PrincipalType::kUser, u.id}));
     RETURN_IF_ERROR(add(direct, ""));
     ASSIGN_OR_RETURN(auto groups, store::groups::ListGroupsOfUser(tx, u.id));
     for (const auto& g : groups) {
-      ASSIGN_OR_RETURN(auto rows, store::roles::ListAssignmentsOf(tx, {"group", g.id}));
+      ASSIGN_OR_RETURN(auto rows,
+                       store::roles::ListAssignmentsOf(tx, {store::PrincipalType::kGroup, g.id}));
       RETURN_IF_ERROR(add(rows, g.name));
     }
     return absl::OkStatus();

@@ -20,7 +20,7 @@ namespace iam::account {
 
 // A user or a group, by name.
 struct PrincipalName {
-  std::string type;  // "user" or "group"
+  store::PrincipalType type = store::PrincipalType::kUser;
   std::string name;
 };
 
@@ -74,8 +74,7 @@ class RoleService {
                                          int page_size, const std::string& page_token);
   // Removes the role, its assignments and its policies. FAILED_PRECONDITION
   // while a separation-of-duties rule names it.
-  absl::Status Delete(const Caller& caller, const std::string& account_id,
-                      const std::string& name);
+  absl::Status Delete(const Caller& caller, const std::string& account_id, const std::string& name);
 
   // Assigns (or re-assigns with a new expiry) the role, for good or until
   // `expiry` says: a time (ms) or a duration from now, not both, ahead and

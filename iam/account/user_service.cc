@@ -59,7 +59,8 @@ absl::Status SealPii(const ServiceContext& ctx, store::UserRow& row,
 }  // namespace
 
 absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool still_admin) {
-  if (!(before.is_admin && before.state == "active") || still_admin) return absl::OkStatus();
+  if (!(before.is_admin && before.state == store::UserState::kActive) || still_admin)
+    return absl::OkStatus();
   ASSIGN_OR_RETURN(int64_t admins, store::users::CountActiveAdmins(tx, before.account_id));
   if (admins <= 1) {
     return absl::FailedPreconditionError("the account must keep at least one active admin");
@@ -83,7 +84,7 @@ absl::StatusOr<store::UserRow> InsertUser(const ServiceContext& ctx, store::Tx& 
   row.username = u.username;
   row.display_name = u.display_name;
   row.is_admin = u.admin;
-  row.state = "active";
+  row.state = store::UserState::kActive;
   row.created_at = row.updated_at = ctx.NowMs();
   RETURN_IF_ERROR(SealPii(ctx, row, u.email, u.phone));
   absl::Status s = store::users::Insert(tx, row);
@@ -233,7 +234,7 @@ absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::st
 
 absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::string& account_id,
                                                const std::string& username,
-                                               absl::string_view action, const std::string& state,
+                                               absl::string_view action, store::UserState state,
                                                const std::string& reason) {
   Operation op = On(action, account_id, username);
   op.Check(text::CheckFreeText("reason", reason, kMaxReason));
@@ -250,7 +251,7 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::
           record.detail["unchanged"] = true;
           return absl::OkStatus();
         }
-        if (state == "disabled") {
+        if (state == store::UserState::kDisabled) {
           if (row.id == caller.user_id) {
             return absl::FailedPreconditionError("you cannot disable the user you are calling as");
           }
@@ -259,7 +260,7 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::
         row.state = state;
         row.updated_at = ctx_.NowMs();
         RETURN_IF_ERROR(store::users::Update(tx, row));
-        if (state == "disabled") {
+        if (state == store::UserState::kDisabled) {
           // A disabled user's sessions end with it, at once, on every replica.
           ASSIGN_OR_RETURN(auto ended, store::sessions::RevokeAllOfUser(tx, row.id, row.updated_at,
                                                                         "user disabled"));
@@ -273,12 +274,13 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::
 absl::StatusOr<UserView> UserService::Disable(const Caller& caller, const std::string& account_id,
                                               const std::string& username,
                                               const std::string& reason) {
-  return SetState(caller, account_id, username, "iam:DisableUser", "disabled", reason);
+  return SetState(caller, account_id, username, "iam:DisableUser", store::UserState::kDisabled,
+                  reason);
 }
 
 absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::string& account_id,
                                              const std::string& username) {
-  return SetState(caller, account_id, username, "iam:EnableUser", "active", "");
+  return SetState(caller, account_id, username, "iam:EnableUser", store::UserState::kActive, "");
 }
 
 absl::Status UserService::Delete(const Caller& caller, const std::string& account_id,
@@ -298,8 +300,10 @@ absl::Status UserService::Delete(const Caller& caller, const std::string& accoun
         RETURN_IF_ERROR(store::login::DeleteLoginState(tx, row.id));
         RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, row.id));
         RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, row.id));
-        RETURN_IF_ERROR(store::iam_policies::DeleteAllOfPrincipal(tx, {"user", row.id}));
-        RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {"user", row.id}));
+        RETURN_IF_ERROR(
+            store::iam_policies::DeleteAllOfPrincipal(tx, {store::PrincipalType::kUser, row.id}));
+        RETURN_IF_ERROR(
+            store::roles::DeleteAssignmentsOf(tx, {store::PrincipalType::kUser, row.id}));
         RETURN_IF_ERROR(store::users::Delete(tx, row.id));
         record.Object("user", row.id);
         record.detail["username"] = row.username;

@@ -5,10 +5,10 @@
 #ifndef IAM_ACCOUNT_USER_SERVICE_H_
 #define IAM_ACCOUNT_USER_SERVICE_H_
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "iam/account/mutation.h"
 #include "iam/account/service_context.h"
 #include "iam/store/records.h"
@@ -52,8 +52,7 @@ class UserService {
   absl::StatusOr<UserView> Get(const Caller& caller, const std::string& account_id,
                                const std::string& username, bool reveal);
   absl::StatusOr<Listing<UserView>> List(const Caller& caller, const std::string& account_id,
-                                         int page_size, const std::string& page_token,
-                                         bool reveal);
+                                         int page_size, const std::string& page_token, bool reveal);
   // FAILED_PRECONDITION when it would leave the account without an active admin.
   absl::StatusOr<UserView> Update(const Caller& caller, const std::string& account_id,
                                   const std::string& username, const UserUpdate& update);
@@ -76,7 +75,7 @@ class UserService {
                       const std::string& username);
   absl::StatusOr<UserView> SetState(const Caller& caller, const std::string& account_id,
                                     const std::string& username, absl::string_view action,
-                                    const std::string& state, const std::string& reason);
+                                    store::UserState state, const std::string& reason);
 
   ServiceContext ctx_;
 };

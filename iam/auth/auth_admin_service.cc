@@ -21,29 +21,29 @@ namespace {
 
 constexpr int kMaxBlocksListed = 1000;
 
-absl::StatusOr<nlohmann::json> Normalize(PolicyKind kind, const nlohmann::json& j) {
+absl::StatusOr<nlohmann::json> Normalize(AccountPolicyKind kind, const nlohmann::json& j) {
   switch (kind) {
-    case PolicyKind::kPassword: {
+    case AccountPolicyKind::kPassword: {
       ASSIGN_OR_RETURN(PasswordPolicy p, PasswordPolicy::FromJson(j));
       return p.ToJson();
     }
-    case PolicyKind::kLockout: {
+    case AccountPolicyKind::kLockout: {
       ASSIGN_OR_RETURN(LockoutPolicy p, LockoutPolicy::FromJson(j));
       return p.ToJson();
     }
-    case PolicyKind::kSession: {
+    case AccountPolicyKind::kSession: {
       ASSIGN_OR_RETURN(session::SessionPolicy p, session::SessionPolicy::FromJson(j));
       return p.ToJson();
     }
-    case PolicyKind::kMfa: {
+    case AccountPolicyKind::kMfa: {
       ASSIGN_OR_RETURN(mfa::MfaPolicy p, mfa::MfaPolicy::FromJson(j));
       return p.ToJson();
     }
-    case PolicyKind::kIpAllowlist: {
+    case AccountPolicyKind::kIpAllowlist: {
       ASSIGN_OR_RETURN(mfa::IpAllowlistPolicy p, mfa::IpAllowlistPolicy::FromJson(j));
       return p.ToJson();
     }
-    case PolicyKind::kAudit: {
+    case AccountPolicyKind::kAudit: {
       ASSIGN_OR_RETURN(audit::AuditPolicy p, audit::AuditPolicy::FromJson(j));
       return p.ToJson();
     }
@@ -51,19 +51,19 @@ absl::StatusOr<nlohmann::json> Normalize(PolicyKind kind, const nlohmann::json& 
   return absl::InvalidArgumentError("kind: unknown");
 }
 
-nlohmann::json Defaults(PolicyKind kind) {
+nlohmann::json Defaults(AccountPolicyKind kind) {
   switch (kind) {
-    case PolicyKind::kPassword:
+    case AccountPolicyKind::kPassword:
       return PasswordPolicy{}.ToJson();
-    case PolicyKind::kLockout:
+    case AccountPolicyKind::kLockout:
       return LockoutPolicy{}.ToJson();
-    case PolicyKind::kSession:
+    case AccountPolicyKind::kSession:
       return session::SessionPolicy{}.ToJson();
-    case PolicyKind::kMfa:
+    case AccountPolicyKind::kMfa:
       return mfa::MfaPolicy{}.ToJson();
-    case PolicyKind::kIpAllowlist:
+    case AccountPolicyKind::kIpAllowlist:
       return mfa::IpAllowlistPolicy{}.ToJson();
-    case PolicyKind::kAudit:
+    case AccountPolicyKind::kAudit:
       return audit::AuditPolicy{}.ToJson();
   }
   return nlohmann::json::object();
@@ -72,31 +72,31 @@ nlohmann::json Defaults(PolicyKind kind) {
 // Each kind of account policy once: its name in requests and the store, and
 // the action that changes it.
 struct KindInfo {
-  PolicyKind kind;
+  AccountPolicyKind kind;
   const char* name;
   const char* set_action;
 };
 constexpr KindInfo kKinds[] = {
-    {PolicyKind::kPassword, "password", "iam:UpdateAccountPasswordPolicy"},
-    {PolicyKind::kLockout, "lockout", "iam:UpdateAccountLockoutPolicy"},
-    {PolicyKind::kSession, "session", "iam:UpdateAccountSessionPolicy"},
-    {PolicyKind::kMfa, "mfa", "iam:UpdateAccountMfaPolicy"},
-    {PolicyKind::kIpAllowlist, "ip_allowlist", "iam:UpdateAccountIpAllowlist"},
-    {PolicyKind::kAudit, "audit", "iam:UpdateAccountAuditPolicy"},
+    {AccountPolicyKind::kPassword, "password", "iam:UpdateAccountPasswordPolicy"},
+    {AccountPolicyKind::kLockout, "lockout", "iam:UpdateAccountLockoutPolicy"},
+    {AccountPolicyKind::kSession, "session", "iam:UpdateAccountSessionPolicy"},
+    {AccountPolicyKind::kMfa, "mfa", "iam:UpdateAccountMfaPolicy"},
+    {AccountPolicyKind::kIpAllowlist, "ip_allowlist", "iam:UpdateAccountIpAllowlist"},
+    {AccountPolicyKind::kAudit, "audit", "iam:UpdateAccountAuditPolicy"},
 };
 
-const KindInfo& InfoOf(PolicyKind kind) {
+const KindInfo& InfoOf(AccountPolicyKind kind) {
   for (const KindInfo& k : kKinds) {
     if (k.kind == kind) return k;
   }
   return kKinds[0];  // unreachable: every enumerator is in the table
 }
 
-const char* SetAction(PolicyKind kind) { return InfoOf(kind).set_action; }
+const char* SetAction(AccountPolicyKind kind) { return InfoOf(kind).set_action; }
 
 }  // namespace
 
-absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name) {
+absl::StatusOr<AccountPolicyKind> ParseAccountPolicyKind(absl::string_view name) {
   for (const KindInfo& k : kKinds) {
     if (name == k.name) return k.kind;
   }
@@ -104,16 +104,17 @@ absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name) {
       "kind: must be password, lockout, session, mfa, ip_allowlist or audit");
 }
 
-const char* PolicyKindName(PolicyKind kind) { return InfoOf(kind).name; }
+const char* AccountPolicyKindName(AccountPolicyKind kind) { return InfoOf(kind).name; }
 
 absl::StatusOr<nlohmann::json> AuthAdminService::GetPolicy(const account::Caller& caller,
                                                            const std::string& account_id,
-                                                           PolicyKind kind) {
+                                                           AccountPolicyKind kind) {
   ASSIGN_OR_RETURN(std::string account,
                    account::Admit(ctx_.base, caller, {"iam:GetAccountPolicy", account_id}));
   nlohmann::json out;
   RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto body, store::account_policies::Get(tx, account, PolicyKindName(kind)));
+    ASSIGN_OR_RETURN(auto body,
+                     store::account_policies::Get(tx, account, AccountPolicyKindName(kind)));
     out = body ? store::account_policies::WithDefaults(Defaults(kind), *body) : Defaults(kind);
     if (out.is_discarded()) return absl::DataLossError("stored policy does not parse");
     return absl::OkStatus();
@@ -123,23 +124,23 @@ absl::StatusOr<nlohmann::json> AuthAdminService::GetPolicy(const account::Caller
 
 absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller& caller,
                                                            const std::string& account_id,
-                                                           PolicyKind kind,
+                                                           AccountPolicyKind kind,
                                                            const nlohmann::json& policy) {
   // Which decisions are recorded lives in every replica's compiled
   // authorization data: it changes with the account's authorization version.
   account::Operation op{SetAction(kind), account_id, "",
-                        kind == PolicyKind::kAudit ? account::Touches::kAuthorization
-                                                   : account::Touches::kAccountData};
+                        kind == AccountPolicyKind::kAudit ? account::Touches::kAuthorization
+                                                          : account::Touches::kAccountData};
   auto normalized = Normalize(kind, policy);
   op.Check(normalized.status());
   RETURN_IF_ERROR(account::RunMutation(
       ctx_.base, caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(auto before,
-                         store::account_policies::Get(tx, account, PolicyKindName(kind)));
-        RETURN_IF_ERROR(store::account_policies::Put(tx, account, PolicyKindName(kind),
+                         store::account_policies::Get(tx, account, AccountPolicyKindName(kind)));
+        RETURN_IF_ERROR(store::account_policies::Put(tx, account, AccountPolicyKindName(kind),
                                                      normalized->dump(), ctx_.base.NowMs()));
-        record.Object("account-policy", PolicyKindName(kind));
+        record.Object("account-policy", AccountPolicyKindName(kind));
         record.detail["before"] =
             before ? nlohmann::json::parse(*before, nullptr, false) : Defaults(kind);
         record.detail["after"] = *normalized;

@@ -5,10 +5,9 @@
 #ifndef IAM_AUTH_AUTH_ADMIN_SERVICE_H_
 #define IAM_AUTH_AUTH_ADMIN_SERVICE_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "iam/account/mutation.h"
 #include "iam/auth/auth_context.h"
@@ -16,10 +15,10 @@
 
 namespace iam::auth {
 
-enum class PolicyKind { kPassword, kLockout, kSession, kMfa, kIpAllowlist, kAudit };
+enum class AccountPolicyKind { kPassword, kLockout, kSession, kMfa, kIpAllowlist, kAudit };
 
-absl::StatusOr<PolicyKind> ParsePolicyKind(absl::string_view name);
-const char* PolicyKindName(PolicyKind kind);
+absl::StatusOr<AccountPolicyKind> ParseAccountPolicyKind(absl::string_view name);
+const char* AccountPolicyKindName(AccountPolicyKind kind);
 
 struct LoginBlock {
   std::string kind;     // "user", "unknown-name", "ip", "device"
@@ -40,10 +39,10 @@ class AuthAdminService {
 
   // The policy as JSON (defaults when never set).
   absl::StatusOr<nlohmann::json> GetPolicy(const account::Caller& caller,
-                                           const std::string& account_id, PolicyKind kind);
+                                           const std::string& account_id, AccountPolicyKind kind);
   // Replaces the policy; every field must be stated. Answers the stored form.
   absl::StatusOr<nlohmann::json> SetPolicy(const account::Caller& caller,
-                                           const std::string& account_id, PolicyKind kind,
+                                           const std::string& account_id, AccountPolicyKind kind,
                                            const nlohmann::json& policy);
 
   // Clears the user's lockout (temporary or permanent) and failure count.
@@ -54,8 +53,7 @@ class AuthAdminService {
   // throttled address and device (system administrators only: sources span
   // accounts).
   absl::StatusOr<std::vector<LoginBlock>> ListBlocks(const account::Caller& caller,
-                                                     const std::string& account_id,
-                                                     bool sources);
+                                                     const std::string& account_id, bool sources);
   // A user's own login IP allowlist (CIDRs; empty removes it). It applies
   // on top of the account's ("ip_allowlist" policy): a login must pass both.
   absl::StatusOr<std::vector<std::string>> GetUserAllowlist(const account::Caller& caller,

@@ -264,14 +264,16 @@ absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
       }
     }
     if (password_ok) {
-      const bool active = t_.user->state == "active" && t_.account->state == "active";
+      const bool active = t_.user->state == store::UserState::kActive &&
+                          t_.account->state == store::AccountState::kActive;
       if (subject && (subject->failures != 0 || subject->lockouts != 0)) {
         RETURN_IF_ERROR(
             store::login::PutCounter(tx, store::CounterRow{subject->scope, subject->subject}));
       }
       if (!active) {
-        return Audit(tx, "failure",
-                     t_.user->state != "active" ? "user disabled" : "account not active");
+        return Audit(
+            tx, "failure",
+            t_.user->state != store::UserState::kActive ? "user disabled" : "account not active");
       }
       RETURN_IF_ERROR(RecordPasswordRisk(tx, now));
       if (change_due) {

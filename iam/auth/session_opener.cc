@@ -37,7 +37,7 @@ absl::StatusOr<LoginResult> SessionOpener::OpenInTx(store::Tx& tx, const store::
                    store::login::LockLoginState(tx, user.id, user.account_id));
   // Disabled between the password check and now.
   ASSIGN_OR_RETURN(store::UserRow fresh, store::users::Get(tx, user.id));
-  if (fresh.state != "active") {
+  if (fresh.state != store::UserState::kActive) {
     RETURN_IF_ERROR(ctx_.base.audit->Append(
         tx, LoginEvent(user.account_id, &user, origin, "failure", "user disabled")));
     out.status = LoginStatus::kFailed;

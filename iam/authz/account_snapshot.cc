@@ -1,7 +1,5 @@
 #include "iam/authz/account_snapshot.h"
 
-#include "iam/store/policy_store.h"
-
 #include "absl/strings/str_cat.h"
 #include "iam/account/caller.h"
 #include "iam/authz/builtin_policies.h"
@@ -11,6 +9,7 @@
 #include "iam/store/authz_version_store.h"
 #include "iam/store/group_store.h"
 #include "iam/store/iam_policy_store.h"
+#include "iam/store/policy_store.h"
 #include "iam/store/role_store.h"
 #include "iam/store/user_store.h"
 
@@ -37,8 +36,7 @@ absl::Status Collect(const AccountSnapshot& snap, const std::vector<store::Attac
     if (const BoundPolicy* p = snap.FindPolicy(a.policy_id)) out->push_back(*p);
   }
   for (const auto& i : inlines) {
-    ASSIGN_OR_RETURN(PolicyPtr p,
-                     ParseStored(i.document, absl::StrCat(owner, "/inline/", i.name)));
+    ASSIGN_OR_RETURN(PolicyPtr p, ParseStored(i.document, absl::StrCat(owner, "/inline/", i.name)));
     out->push_back(BoundPolicy{absl::StrCat("inline:", i.name), "", std::move(p)});
   }
   return absl::OkStatus();
@@ -46,7 +44,7 @@ absl::Status Collect(const AccountSnapshot& snap, const std::vector<store::Attac
 
 template <typename Row>
 absl::flat_hash_map<std::string, std::vector<Row>> ByPrincipal(const std::vector<Row>& rows,
-                                                               absl::string_view type) {
+                                                               store::PrincipalType type) {
   absl::flat_hash_map<std::string, std::vector<Row>> out;
   for (const Row& r : rows) {
     if (r.principal.type == type) out[r.principal.id].push_back(r);
@@ -94,8 +92,8 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
     ASSIGN_OR_RETURN(snap->version_, store::authz_versions::Read(tx, account_id));
     ASSIGN_OR_RETURN(store::AccountRow account, store::accounts::Get(tx, account_id));
     snap->state_ = account.state;
-    ASSIGN_OR_RETURN(snap->audit_policy_, store::account_policies::Load<audit::AuditPolicy>(
-                                              tx, account_id, "audit"));
+    ASSIGN_OR_RETURN(snap->audit_policy_,
+                     store::account_policies::Load<audit::AuditPolicy>(tx, account_id, "audit"));
     ASSIGN_OR_RETURN(auto defaults, store::iam_policies::ListDefaults(tx, account_id));
     for (auto& [row, document] : defaults) {
       PolicyPtr parsed;
@@ -113,15 +111,16 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
       snap->policies_[row.id] = BoundPolicy{row.name, ManagedArn(account_id, row.name), parsed};
       snap->policy_versions_[row.id] = row.default_version;
     }
-    ASSIGN_OR_RETURN(auto attachments, store::iam_policies::ListAttachmentsOfAccount(tx, account_id));
+    ASSIGN_OR_RETURN(auto attachments,
+                     store::iam_policies::ListAttachmentsOfAccount(tx, account_id));
     ASSIGN_OR_RETURN(auto inlines, store::iam_policies::ListInlineOfAccount(tx, account_id));
     ASSIGN_OR_RETURN(auto boundaries, store::iam_policies::ListBoundariesOfAccount(tx, account_id));
     ASSIGN_OR_RETURN(auto assignments, store::roles::ListAssignmentsOfAccount(tx, account_id));
     ASSIGN_OR_RETURN(auto groups, store::groups::List(tx, account_id, "", 1 << 30));
     ASSIGN_OR_RETURN(auto roles, store::roles::List(tx, account_id, "", 1 << 30));
 
-    auto group_attached = ByPrincipal(attachments, "group");
-    auto group_inline = ByPrincipal(inlines, "group");
+    auto group_attached = ByPrincipal(attachments, store::PrincipalType::kGroup);
+    auto group_inline = ByPrincipal(inlines, store::PrincipalType::kGroup);
     for (const auto& g : groups) {
       GroupData data{g.id, g.name, account::GroupArn(account_id, g.name), {}, {}};
       RETURN_IF_ERROR(Collect(*snap, group_attached[g.id], group_inline[g.id],
@@ -129,12 +128,12 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
       snap->groups_[g.id] = std::move(data);
     }
     for (const auto& a : assignments) {
-      if (a.principal.type != "group") continue;
+      if (a.principal.type != store::PrincipalType::kGroup) continue;
       auto it = snap->groups_.find(a.principal.id);
       if (it != snap->groups_.end()) it->second.roles.emplace_back(a.role_id, a.expires_at);
     }
-    auto role_attached = ByPrincipal(attachments, "role");
-    auto role_inline = ByPrincipal(inlines, "role");
+    auto role_attached = ByPrincipal(attachments, store::PrincipalType::kRole);
+    auto role_inline = ByPrincipal(inlines, store::PrincipalType::kRole);
     for (const auto& r : roles) {
       CompiledRole role{r.id, r.name, RoleArn(account_id, r.name), {}, nullptr, nullptr, ""};
       RETURN_IF_ERROR(Collect(*snap, role_attached[r.id], role_inline[r.id],
@@ -145,7 +144,7 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
       snap->roles_[r.id] = std::move(role);
     }
     for (const auto& b : boundaries) {
-      if (b.principal.type != "role") continue;
+      if (b.principal.type != store::PrincipalType::kRole) continue;
       auto it = snap->roles_.find(b.principal.id);
       const BoundPolicy* p = snap->FindPolicy(b.policy_id);
       if (it != snap->roles_.end() && p != nullptr) {
@@ -195,9 +194,9 @@ absl::StatusOr<std::shared_ptr<const UserAuthz>> AccountSnapshot::LoadUser(store
     u->id = row.id;
     u->username = row.username;
     u->arn = account::UserArn(account_id_, row.username);
-    u->active = row.state == "active";
+    u->active = row.state == store::UserState::kActive;
     u->admin = row.is_admin;
-    const store::PrincipalRef ref{"user", row.id};
+    const store::PrincipalRef ref{store::PrincipalType::kUser, row.id};
     ASSIGN_OR_RETURN(groups, store::groups::ListGroupsOfUser(tx, row.id));
     ASSIGN_OR_RETURN(attached, store::iam_policies::ListAttachmentsOf(tx, ref));
     ASSIGN_OR_RETURN(inlines, store::iam_policies::ListInline(tx, ref));
@@ -208,8 +207,8 @@ absl::StatusOr<std::shared_ptr<const UserAuthz>> AccountSnapshot::LoadUser(store
   }));
   // The admin flag is the user's direct attachment of AdministratorAccess.
   if (u->admin) u->policies.push_back(*FindPolicy(BuiltinId(kAdministratorAccess)));
-  RETURN_IF_ERROR(Collect(*this, attached, inlines, absl::StrCat("user/", u->username),
-                          &u->policies));
+  RETURN_IF_ERROR(
+      Collect(*this, attached, inlines, absl::StrCat("user/", u->username), &u->policies));
   u->own_policies = u->policies.size();
   for (const auto& a : assignments) {
     auto it = roles_.find(a.role_id);

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "iam/audit/audit_policy.h"
 #include "iam/store/database.h"
+#include "iam/store/states.h"
 #include "policy/policy_set.h"
 
 namespace iam::authz {
@@ -85,8 +86,8 @@ class AccountSnapshot {
 
   int64_t version() const { return version_; }
   const std::string& account_id() const { return account_id_; }
-  bool active() const { return state_ == "active"; }
-  const std::string& state() const { return state_; }
+  bool active() const { return state_ == store::AccountState::kActive; }
+  store::AccountState state() const { return state_; }
   // Which decisions about this account's principals are recorded.
   const audit::AuditPolicy& audit_policy() const { return audit_policy_; }
   size_t policy_count() const { return policies_.size(); }
@@ -95,8 +96,7 @@ class AccountSnapshot {
 
   // The user (by name, case-insensitive, or by id when `by_id`), loaded from
   // the store on first use. NOT_FOUND when the account has no such user.
-  absl::StatusOr<std::shared_ptr<const UserAuthz>> User(store::Database& db,
-                                                        const std::string& key,
+  absl::StatusOr<std::shared_ptr<const UserAuthz>> User(store::Database& db, const std::string& key,
                                                         bool by_id = false) const;
 
   // The parsed default document of a managed or built-in policy id.
@@ -110,12 +110,12 @@ class AccountSnapshot {
 
   int64_t version_ = 0;
   std::string account_id_;
-  std::string state_;
+  store::AccountState state_ = store::AccountState::kActive;
   audit::AuditPolicy audit_policy_;
   absl::flat_hash_map<std::string, BoundPolicy> policies_;  // by policy id
   absl::flat_hash_map<std::string, int64_t> policy_versions_;
-  absl::flat_hash_map<std::string, GroupData> groups_;       // by group id
-  absl::flat_hash_map<std::string, CompiledRole> roles_;     // by role id
+  absl::flat_hash_map<std::string, GroupData> groups_;    // by group id
+  absl::flat_hash_map<std::string, CompiledRole> roles_;  // by role id
 
   static constexpr size_t kMaxCachedUsers = 100000;
   mutable absl::Mutex mu_;

@@ -177,7 +177,8 @@ absl::StatusOr<CheckOutcome> Decider::CheckValidated(const CheckInput& in) const
   out.resource_owner = req.resource_owner;
 
   if (!in.anonymous && !snapshot->active()) {
-    out.reasons.push_back(absl::StrCat("the principal's account is ", snapshot->state()));
+    out.reasons.push_back(
+        absl::StrCat("the principal's account is ", store::Name(snapshot->state())));
     return out;
   }
   if (user && !user->active) {

@@ -53,14 +53,14 @@ absl::StatusOr<PermissionsExport> PermissionsExporter::Export(const account::Cal
   std::vector<store::ResourceDocRow> resource_policies;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(users, store::users::List(tx, account, "", 1 << 30));
-    ASSIGN_OR_RETURN(resource_policies, store::resources::ListOfAccount(
-                                            tx, store::resources::Kind::kPolicy, account));
+    ASSIGN_OR_RETURN(resource_policies,
+                     store::resources::ListOfAccount(tx, store::resources::Kind::kPolicy, account));
     return absl::OkStatus();
   }));
   for (const auto& row : users) {
     ASSIGN_OR_RETURN(auto u, snapshot->User(cache_->db(), row.id, /*by_id=*/true));
     PrincipalExport e;
-    e.principal = {"user", u->username};
+    e.principal = {store::PrincipalType::kUser, u->username};
     e.arn = u->arn;
     e.disabled = !u->active;
     Describe(u->policies, 0, u->own_policies, &e);
@@ -86,7 +86,7 @@ absl::StatusOr<PermissionsExport> PermissionsExporter::Export(const account::Cal
   }
   for (const auto& [id, g] : snapshot->groups()) {
     PrincipalExport e;
-    e.principal = {"group", g.name};
+    e.principal = {store::PrincipalType::kGroup, g.name};
     e.arn = g.arn;
     Describe(g.policies, 0, g.policies.size(), &e);
     for (const auto& p : g.policies) AddGrants(p, "group:" + g.name, &e.grants);
@@ -94,7 +94,7 @@ absl::StatusOr<PermissionsExport> PermissionsExporter::Export(const account::Cal
   }
   for (const auto& [id, r] : snapshot->roles()) {
     PrincipalExport e;
-    e.principal = {"role", r.name};
+    e.principal = {store::PrincipalType::kRole, r.name};
     e.arn = r.arn;
     Describe(r.policies, 0, r.policies.size(), &e);
     for (const auto& p : r.policies) AddGrants(p, "role:" + r.name, &e.grants);
@@ -104,8 +104,8 @@ absl::StatusOr<PermissionsExport> PermissionsExporter::Export(const account::Cal
   for (const auto& rp : resource_policies) out.resource_policies.emplace_back(rp.resource, rp.body);
 
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
-    audit::Event e = account::AuditEvent(caller, account, "iam:ExportPermissions", "account",
-                                         account);
+    audit::Event e =
+        account::AuditEvent(caller, account, "iam:ExportPermissions", "account", account);
     e.detail["principals"] = out.principals.size();
     e.detail["resource_policies"] = out.resource_policies.size();
     return ctx_.audit->Append(tx, e);

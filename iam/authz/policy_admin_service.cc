@@ -26,11 +26,22 @@ using store::PrincipalRef;
 constexpr size_t kMaxPolicyName = 128;
 constexpr size_t kMaxDescription = 1000;
 
-std::string Capital(const std::string& type) {
-  return type == "user" ? "User" : type == "group" ? "Group" : "Role";
+// The principal type as IAM's action names spell it (iam:AttachUserPolicy).
+const char* Capital(store::PrincipalType type) {
+  switch (type) {
+    case store::PrincipalType::kUser:
+      return "User";
+    case store::PrincipalType::kGroup:
+      return "Group";
+    case store::PrincipalType::kRole:
+      return "Role";
+  }
+  return "";
 }
 
-std::string PrincipalPath(const PrincipalName& p) { return absl::StrCat(p.type, "/", p.name); }
+std::string PrincipalPath(const PrincipalName& p) {
+  return absl::StrCat(store::Name(p.type), "/", p.name);
+}
 
 // A policy as a request names it: a name, or a managed or built-in ARN.
 struct PolicyRef {
@@ -397,7 +408,7 @@ absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-        if (r.type == "user" && IsAdministratorAccess(ref)) {
+        if (r.type == store::PrincipalType::kUser && IsAdministratorAccess(ref)) {
           // A user's direct AdministratorAccess is its admin flag.
           ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, r.id));
           if (attach && u.is_admin) return absl::AlreadyExistsError("policy is attached already");
@@ -411,8 +422,8 @@ absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
         } else {
           RETURN_IF_ERROR(store::iam_policies::Detach(tx, id, r));
         }
-        record.Object(p.type, r.id);
-        record.detail[p.type] = p.name;
+        record.Object(store::Name(p.type), r.id);
+        record.detail[store::Name(p.type)] = p.name;
         record.detail["policy"] = ArnOf(account, ref);
         return absl::OkStatus();
       });
@@ -431,7 +442,7 @@ absl::StatusOr<PrincipalPolicies> PolicyAdminService::ListOf(const account::Call
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out = PrincipalPolicies{};
     ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
-    if (ref.type == "user") {
+    if (ref.type == store::PrincipalType::kUser) {
       ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, ref.id));
       if (u.is_admin) out.attached.push_back(BuiltinView(*FindBuiltin(kAdministratorAccess)));
     }
@@ -469,8 +480,8 @@ absl::Status PolicyAdminService::PutInline(const account::Caller& caller,
         auto before = store::iam_policies::GetInline(tx, ref, name);
         RETURN_IF_ERROR(
             store::iam_policies::PutInline(tx, {ref, name, account, document, ctx_.NowMs()}));
-        record.Object(p.type, ref.id);
-        record.detail[p.type] = p.name;
+        record.Object(store::Name(p.type), ref.id);
+        record.detail[store::Name(p.type)] = p.name;
         record.detail["policy_name"] = name;
         record.detail["document"] = {
             {"before", before.ok() ? nlohmann::json(before->document) : nullptr},
@@ -512,8 +523,8 @@ absl::Status PolicyAdminService::DeleteInline(const account::Caller& caller,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
-        record.Object(p.type, ref.id);
-        record.detail[p.type] = p.name;
+        record.Object(store::Name(p.type), ref.id);
+        record.detail[store::Name(p.type)] = p.name;
         record.detail["policy_name"] = name;
         return absl::OkStatus();
       });
@@ -523,7 +534,7 @@ absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
                                              const std::string& account_id, const PrincipalName& p,
                                              const std::string& policy) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == "group") {
+  if (p.type == store::PrincipalType::kGroup) {
     return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
   }
   const std::string action = absl::StrCat("iam:Put", Capital(p.type), "PermissionsBoundary");
@@ -535,8 +546,8 @@ absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, ctx_.NowMs()}));
-        record.Object(p.type, r.id);
-        record.detail[p.type] = p.name;
+        record.Object(store::Name(p.type), r.id);
+        record.detail[store::Name(p.type)] = p.name;
         record.detail["policy"] = ArnOf(account, ref);
         return absl::OkStatus();
       });
@@ -546,7 +557,7 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
                                                const std::string& account_id,
                                                const PrincipalName& p) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == "group") {
+  if (p.type == store::PrincipalType::kGroup) {
     return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
   }
   const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "PermissionsBoundary");
@@ -556,8 +567,8 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
-        record.Object(p.type, r.id);
-        record.detail[p.type] = p.name;
+        record.Object(store::Name(p.type), r.id);
+        record.detail[store::Name(p.type)] = p.name;
         return absl::OkStatus();
       });
 }
@@ -566,7 +577,8 @@ absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::s
                                      const PrincipalName& p,
                                      const std::vector<std::pair<std::string, std::string>>& tags) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
+  if (p.type == store::PrincipalType::kGroup)
+    return absl::InvalidArgumentError("principal: users and roles have tags");
   if (tags.empty() || tags.size() > kMaxTagsPerPrincipal) {
     return absl::InvalidArgumentError(
         absl::StrCat("tags: between 1 and ", kMaxTagsPerPrincipal, " tags"));
@@ -591,8 +603,8 @@ absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::s
           return absl::FailedPreconditionError(
               absl::StrCat("a principal has at most ", kMaxTagsPerPrincipal, " tags"));
         }
-        record.Object(p.type, r.id);
-        record.detail[p.type] = p.name;
+        record.Object(store::Name(p.type), r.id);
+        record.detail[store::Name(p.type)] = p.name;
         record.detail["tags"] = changed;
         return absl::OkStatus();
       });
@@ -602,7 +614,8 @@ absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std:
                                        const PrincipalName& p,
                                        const std::vector<std::string>& keys) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
+  if (p.type == store::PrincipalType::kGroup)
+    return absl::InvalidArgumentError("principal: users and roles have tags");
   if (keys.empty() || keys.size() > kMaxTagsPerPrincipal) {
     return absl::InvalidArgumentError(
         absl::StrCat("keys: between 1 and ", kMaxTagsPerPrincipal, " keys"));
@@ -620,8 +633,8 @@ absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std:
           absl::Status s = store::iam_policies::DeleteTag(tx, r, k);
           if (!s.ok() && !absl::IsNotFound(s)) return s;
         }
-        record.Object(p.type, r.id);
-        record.detail[p.type] = p.name;
+        record.Object(store::Name(p.type), r.id);
+        record.detail[store::Name(p.type)] = p.name;
         record.detail["keys"] = keys;
         return absl::OkStatus();
       });
@@ -630,7 +643,8 @@ absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std:
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PolicyAdminService::ListTags(
     const account::Caller& caller, const std::string& account_id, const PrincipalName& p) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == "group") return absl::InvalidArgumentError("principal: users and roles have tags");
+  if (p.type == store::PrincipalType::kGroup)
+    return absl::InvalidArgumentError("principal: users and roles have tags");
   ASSIGN_OR_RETURN(
       std::string account,
       account::Admit(ctx_, caller,

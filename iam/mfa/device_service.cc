@@ -70,8 +70,8 @@ absl::Status DeviceService::Revoke(const account::Caller& caller, const std::str
         ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
         if (!d) return absl::NotFoundError("device not found");
         const bool was_trusted = !d->token_hash.empty() && d->trusted_until > ctx_.NowMs();
-        const std::string was = d->state;
-        d->state = "revoked";
+        const store::DeviceState was = d->state;
+        d->state = store::DeviceState::kRevoked;
         d->token_hash.clear();
         d->trusted_until = 0;
         d->approved_by.clear();
@@ -79,7 +79,7 @@ absl::Status DeviceService::Revoke(const account::Caller& caller, const std::str
         RETURN_IF_ERROR(store::devices::Put(tx, *d));
         record.Object("device", device_id);
         record.detail["username"] = u.username;
-        record.detail["was"] = was;
+        record.detail["was"] = store::Name(was);
         record.detail["was_trusted"] = was_trusted;
         return absl::OkStatus();
       });
@@ -101,14 +101,14 @@ absl::Status DeviceService::Approve(const account::Caller& caller, const std::st
         // revoked) can be approved: approving a made-up id would leave an
         // approved record for whoever later claims that id.
         if (!d) return absl::NotFoundError("device not found for this user");
-        const std::string was = d->state;
-        d->state = "approved";
+        const store::DeviceState was = d->state;
+        d->state = store::DeviceState::kApproved;
         d->approved_by = caller.Arn();
         d->approved_at = now;
         RETURN_IF_ERROR(store::devices::Put(tx, *d));
         record.Object("device", device_id);
         record.detail["username"] = u.username;
-        record.detail["was"] = was.empty() ? "unknown" : was;
+        record.detail["was"] = store::Name(was);
         return absl::OkStatus();
       });
 }
@@ -122,9 +122,9 @@ absl::StatusOr<DeviceFacts> DeviceService::FactsInTx(store::Tx& tx, const store:
   const int64_t since = now - policy.risk_memory_days * kDayMs;
   if (!origin.device_id.empty()) {
     ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, user.id, origin.device_id));
-    if (d && d->state != "revoked") {
-      f.approved = d->state == "approved";
-      f.known = d->state != "pending" && d->last_seen_at >= since;
+    if (d && d->state != store::DeviceState::kRevoked) {
+      f.approved = d->state == store::DeviceState::kApproved;
+      f.known = d->state != store::DeviceState::kPending && d->last_seen_at >= since;
       f.trusted = !device_token.empty() && !d->token_hash.empty() && d->trusted_until > now &&
                   crypto::ConstantTimeEquals(DeviceTokenHash(device_token), d->token_hash);
       // A remembered device is known for as long as it is remembered.
@@ -142,7 +142,7 @@ absl::Status DeviceService::MarkPendingInTx(store::Tx& tx, const store::UserRow&
                                             const LoginOrigin& origin) {
   const int64_t now = ctx_.NowMs();
   ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, user.id, origin.device_id));
-  if (d && d->state == "pending") {
+  if (d && d->state == store::DeviceState::kPending) {
     d->last_seen_at = now;
     d->last_ip = origin.source_ip;
     return store::devices::Put(tx, *d);
@@ -150,10 +150,20 @@ absl::Status DeviceService::MarkPendingInTx(store::Tx& tx, const store::UserRow&
   if (!d) {
     ASSIGN_OR_RETURN(int n, store::devices::CountOfUser(tx, user.id));
     if (n >= kMaxListed) return absl::OkStatus();  // no more rows for an unapproved flood
-    d = store::DeviceRow{
-        user.id, origin.device_id, user.account_id, "", "", 0, now, now, "", "", "", {}};
+    d = store::DeviceRow{user.id,
+                         origin.device_id,
+                         user.account_id,
+                         store::DeviceState::kPending,
+                         "",
+                         0,
+                         now,
+                         now,
+                         "",
+                         "",
+                         "",
+                         {}};
   }
-  d->state = "pending";
+  d->state = store::DeviceState::kPending;
   d->last_seen_at = now;
   d->last_ip = origin.source_ip;
   d->user_agent = origin.user_agent;
@@ -183,10 +193,20 @@ absl::StatusOr<std::string> DeviceService::LearnInTx(store::Tx& tx, const store:
   if (origin.device_id.empty()) return std::string();
   ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, user.id, origin.device_id));
   if (!d) {
-    d = store::DeviceRow{
-        user.id, origin.device_id, user.account_id, "known", "", 0, now, now, "", "", "", {}};
+    d = store::DeviceRow{user.id,
+                         origin.device_id,
+                         user.account_id,
+                         store::DeviceState::kKnown,
+                         "",
+                         0,
+                         now,
+                         now,
+                         "",
+                         "",
+                         "",
+                         {}};
   }
-  if (d->state == "revoked" || d->state.empty()) d->state = "known";
+  if (d->state == store::DeviceState::kRevoked) d->state = store::DeviceState::kKnown;
   d->last_seen_at = now;
   d->last_ip = origin.source_ip;
   d->user_agent = origin.user_agent;

@@ -98,7 +98,8 @@ absl::StatusOr<store::UserRow> MfaService::OwnUser(store::Tx& tx, const account:
     return absl::FailedPreconditionError("MFA belongs to users: call as a user");
   }
   ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, caller.user_id));
-  if (u.state != "active") return absl::FailedPreconditionError("the user is disabled");
+  if (u.state != store::UserState::kActive)
+    return absl::FailedPreconditionError("the user is disabled");
   return u;
 }
 

@@ -18,20 +18,20 @@ google::protobuf::Timestamp Ts(int64_t ms) { return TimeUtil::MillisecondsToTime
 absl::StatusOr<account::PrincipalName> Principal(const v1::PrincipalName& p) {
   switch (p.type()) {
     case v1::PrincipalName::USER:
-      return account::PrincipalName{"user", p.name()};
+      return account::PrincipalName{store::PrincipalType::kUser, p.name()};
     case v1::PrincipalName::GROUP:
-      return account::PrincipalName{"group", p.name()};
+      return account::PrincipalName{store::PrincipalType::kGroup, p.name()};
     case v1::PrincipalName::ROLE:
-      return account::PrincipalName{"role", p.name()};
+      return account::PrincipalName{store::PrincipalType::kRole, p.name()};
     default:
       return absl::InvalidArgumentError("principal.type: USER, GROUP or ROLE");
   }
 }
 
 void ToProto(const account::PrincipalName& p, v1::PrincipalName* out) {
-  out->set_type(p.type == "user"    ? v1::PrincipalName::USER
-                : p.type == "group" ? v1::PrincipalName::GROUP
-                                    : v1::PrincipalName::ROLE);
+  out->set_type(p.type == store::PrincipalType::kUser    ? v1::PrincipalName::USER
+                : p.type == store::PrincipalType::kGroup ? v1::PrincipalName::GROUP
+                                                         : v1::PrincipalName::ROLE);
   out->set_name(p.name);
 }
 
@@ -124,8 +124,8 @@ grpc::Status AdminServiceImpl::CreatePolicy(grpc::ServerContext* ctx,
                                             const v1::CreatePolicyRequest* req,
                                             v1::ManagedPolicy* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    ASSIGN_OR_RETURN(auto v, policies_.Create(c, req->account_id(), req->name(),
-                                              req->description(), req->document()));
+    ASSIGN_OR_RETURN(auto v, policies_.Create(c, req->account_id(), req->name(), req->description(),
+                                              req->document()));
     ToProto(v, out);
     return absl::OkStatus();
   });
@@ -279,9 +279,9 @@ grpc::Status AdminServiceImpl::PutPermissionsBoundary(grpc::ServerContext* ctx,
   });
 }
 
-grpc::Status AdminServiceImpl::DeletePermissionsBoundary(
-    grpc::ServerContext* ctx, const v1::PermissionsBoundaryRequest* req,
-    v1::PermissionsBoundaryResponse*) {
+grpc::Status AdminServiceImpl::DeletePermissionsBoundary(grpc::ServerContext* ctx,
+                                                         const v1::PermissionsBoundaryRequest* req,
+                                                         v1::PermissionsBoundaryResponse*) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto p, Principal(req->principal()));
     return policies_.ClearBoundary(c, req->account_id(), p);
@@ -305,8 +305,8 @@ grpc::Status AdminServiceImpl::UntagPrincipal(grpc::ServerContext* ctx,
                                               v1::PrincipalTags* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto p, Principal(req->principal()));
-    RETURN_IF_ERROR(policies_.Untag(c, req->account_id(), p, {req->keys().begin(),
-                                                              req->keys().end()}));
+    RETURN_IF_ERROR(
+        policies_.Untag(c, req->account_id(), p, {req->keys().begin(), req->keys().end()}));
     return Tags(policies_, c, req->account_id(), p, out);
   });
 }
@@ -338,8 +338,7 @@ grpc::Status AdminServiceImpl::GetRole(grpc::ServerContext* ctx, const v1::RoleR
   });
 }
 
-grpc::Status AdminServiceImpl::ListRoles(grpc::ServerContext* ctx,
-                                         const v1::ListRolesRequest* req,
+grpc::Status AdminServiceImpl::ListRoles(grpc::ServerContext* ctx, const v1::ListRolesRequest* req,
                                          v1::ListRolesResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto page,
@@ -403,8 +402,7 @@ grpc::Status AdminServiceImpl::CreateSodRule(grpc::ServerContext* ctx,
   });
 }
 
-grpc::Status AdminServiceImpl::ListSodRules(grpc::ServerContext* ctx,
-                                            const v1::SodRuleRequest* req,
+grpc::Status AdminServiceImpl::ListSodRules(grpc::ServerContext* ctx, const v1::SodRuleRequest* req,
                                             v1::ListSodRulesResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto rules, roles_.ListSodRules(c, req->account_id()));

@@ -106,8 +106,7 @@ grpc::Status AdminServiceImpl::ReactivateAccount(grpc::ServerContext* ctx,
 }
 
 grpc::Status AdminServiceImpl::CloseAccount(grpc::ServerContext* ctx,
-                                            const v1::CloseAccountRequest* req,
-                                            v1::Account* out) {
+                                            const v1::CloseAccountRequest* req, v1::Account* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto row, accounts_.Close(c, req->account_id(), req->reason()));
     ToProto(row, accounts_.PurgeTime(row), out);
@@ -136,8 +135,7 @@ grpc::Status AdminServiceImpl::GetUser(grpc::ServerContext* ctx, const v1::GetUs
   });
 }
 
-grpc::Status AdminServiceImpl::ListUsers(grpc::ServerContext* ctx,
-                                         const v1::ListUsersRequest* req,
+grpc::Status AdminServiceImpl::ListUsers(grpc::ServerContext* ctx, const v1::ListUsersRequest* req,
                                          v1::ListUsersResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto page, users_.List(c, req->account_id(), req->page_size(),
@@ -289,8 +287,7 @@ grpc::Status AdminServiceImpl::CreateAccessKey(grpc::ServerContext* ctx,
     if (req->has_expire_time()) {
       const auto& t = req->expire_time();
       if (t.seconds() < TimeUtil::kTimestampMinSeconds ||
-          t.seconds() > TimeUtil::kTimestampMaxSeconds || t.nanos() < 0 ||
-          t.nanos() > 999999999) {
+          t.seconds() > TimeUtil::kTimestampMaxSeconds || t.nanos() < 0 || t.nanos() > 999999999) {
         return absl::InvalidArgumentError("expire_time: not a valid timestamp");
       }
       in.expires_at = absl::FromUnixMillis(TimeUtil::TimestampToMilliseconds(req->expire_time()));
@@ -327,7 +324,7 @@ grpc::Status AdminServiceImpl::GetAccountPolicy(grpc::ServerContext* ctx,
                                                 const v1::GetAccountPolicyRequest* req,
                                                 v1::AccountPolicy* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    ASSIGN_OR_RETURN(auth::PolicyKind kind, auth::ParsePolicyKind(req->kind()));
+    ASSIGN_OR_RETURN(auth::AccountPolicyKind kind, auth::ParseAccountPolicyKind(req->kind()));
     ASSIGN_OR_RETURN(nlohmann::json doc, auth_admin_.GetPolicy(c, req->account_id(), kind));
     out->set_account_id(req->account_id().empty() ? c.account_id : req->account_id());
     out->set_kind(req->kind());
@@ -340,7 +337,7 @@ grpc::Status AdminServiceImpl::SetAccountPolicy(grpc::ServerContext* ctx,
                                                 const v1::SetAccountPolicyRequest* req,
                                                 v1::AccountPolicy* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    ASSIGN_OR_RETURN(auth::PolicyKind kind, auth::ParsePolicyKind(req->kind()));
+    ASSIGN_OR_RETURN(auth::AccountPolicyKind kind, auth::ParseAccountPolicyKind(req->kind()));
     if (req->document().size() > 64 * 1024) {
       return absl::InvalidArgumentError("document: larger than 64 KiB");
     }
@@ -391,8 +388,8 @@ grpc::Status AdminServiceImpl::GetUserIpAllowlist(grpc::ServerContext* ctx,
                                                   const v1::GetUserIpAllowlistRequest* req,
                                                   v1::UserIpAllowlist* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    ASSIGN_OR_RETURN(auto cidrs, auth_admin_.GetUserAllowlist(c, req->account_id(),
-                                                              req->username()));
+    ASSIGN_OR_RETURN(auto cidrs,
+                     auth_admin_.GetUserAllowlist(c, req->account_id(), req->username()));
     out->set_username(req->username());
     for (const auto& x : cidrs) out->add_cidrs(x);
     return absl::OkStatus();
@@ -492,7 +489,8 @@ grpc::Status AdminServiceImpl::ListSigningKeys(grpc::ServerContext* ctx,
       p->set_kid(k.kid);
       p->set_alg(k.alg);
       *p->mutable_create_time() = TimeUtil::MillisecondsToTimestamp(k.created_at);
-      if (k.retired_at) *p->mutable_retire_time() = TimeUtil::MillisecondsToTimestamp(*k.retired_at);
+      if (k.retired_at)
+        *p->mutable_retire_time() = TimeUtil::MillisecondsToTimestamp(*k.retired_at);
       if (k.publish_until) {
         *p->mutable_publish_until() = TimeUtil::MillisecondsToTimestamp(*k.publish_until);
       }

@@ -14,15 +14,22 @@ using google::protobuf::util::TimeUtil;
 
 v1::LoginStatus ToProto(auth::LoginStatus s) {
   switch (s) {
-    case auth::LoginStatus::kSuccess: return v1::LOGIN_STATUS_SUCCESS;
-    case auth::LoginStatus::kFailed: return v1::LOGIN_STATUS_FAILED;
-    case auth::LoginStatus::kLocked: return v1::LOGIN_STATUS_LOCKED;
-    case auth::LoginStatus::kThrottled: return v1::LOGIN_STATUS_THROTTLED;
-    case auth::LoginStatus::kChallengeRequired: return v1::LOGIN_STATUS_CHALLENGE_REQUIRED;
+    case auth::LoginStatus::kSuccess:
+      return v1::LOGIN_STATUS_SUCCESS;
+    case auth::LoginStatus::kFailed:
+      return v1::LOGIN_STATUS_FAILED;
+    case auth::LoginStatus::kLocked:
+      return v1::LOGIN_STATUS_LOCKED;
+    case auth::LoginStatus::kThrottled:
+      return v1::LOGIN_STATUS_THROTTLED;
+    case auth::LoginStatus::kChallengeRequired:
+      return v1::LOGIN_STATUS_CHALLENGE_REQUIRED;
     case auth::LoginStatus::kPasswordChangeRequired:
       return v1::LOGIN_STATUS_PASSWORD_CHANGE_REQUIRED;
-    case auth::LoginStatus::kMfaRequired: return v1::LOGIN_STATUS_MFA_REQUIRED;
-    case auth::LoginStatus::kSessionLimit: return v1::LOGIN_STATUS_SESSION_LIMIT_REACHED;
+    case auth::LoginStatus::kMfaRequired:
+      return v1::LOGIN_STATUS_MFA_REQUIRED;
+    case auth::LoginStatus::kSessionLimit:
+      return v1::LOGIN_STATUS_SESSION_LIMIT_REACHED;
     case auth::LoginStatus::kDeviceApprovalRequired:
       return v1::LOGIN_STATUS_DEVICE_APPROVAL_REQUIRED;
   }
@@ -32,14 +39,22 @@ v1::LoginStatus ToProto(auth::LoginStatus s) {
 // What the caller is told: the same words for every reason a login fails.
 const char* Message(auth::LoginStatus s) {
   switch (s) {
-    case auth::LoginStatus::kSuccess: return "logged in";
-    case auth::LoginStatus::kFailed: return "invalid username or password";
-    case auth::LoginStatus::kLocked: return "too many failed attempts: try again later";
-    case auth::LoginStatus::kThrottled: return "too many failed attempts from this source";
-    case auth::LoginStatus::kChallengeRequired: return "solve the challenge and try again";
-    case auth::LoginStatus::kPasswordChangeRequired: return "the password must be changed";
-    case auth::LoginStatus::kMfaRequired: return "a second factor is required";
-    case auth::LoginStatus::kSessionLimit: return "too many sessions: log out of one first";
+    case auth::LoginStatus::kSuccess:
+      return "logged in";
+    case auth::LoginStatus::kFailed:
+      return "invalid username or password";
+    case auth::LoginStatus::kLocked:
+      return "too many failed attempts: try again later";
+    case auth::LoginStatus::kThrottled:
+      return "too many failed attempts from this source";
+    case auth::LoginStatus::kChallengeRequired:
+      return "solve the challenge and try again";
+    case auth::LoginStatus::kPasswordChangeRequired:
+      return "the password must be changed";
+    case auth::LoginStatus::kMfaRequired:
+      return "a second factor is required";
+    case auth::LoginStatus::kSessionLimit:
+      return "too many sessions: log out of one first";
     case auth::LoginStatus::kDeviceApprovalRequired:
       return "this device is waiting for an administrator's approval";
   }
@@ -119,8 +134,8 @@ void AuthServiceImpl::FillLogin(const auth::LoginResult& result, v1::LoginRespon
 
 grpc::Status AuthServiceImpl::Refresh(grpc::ServerContext* ctx, const v1::RefreshRequest* req,
                                       v1::TokenResponse* out) {
-  auto pair = sessions_->Refresh(req->refresh_token(), req->audience(),
-                                 PeerAddress(ctx->peer()), Authenticator::UserAgent(ctx));
+  auto pair = sessions_->Refresh(req->refresh_token(), req->audience(), PeerAddress(ctx->peer()),
+                                 Authenticator::UserAgent(ctx));
   if (!pair.ok()) return ToGrpc(pair.status());
   FillTokens(*pair, absl::ToUnixSeconds(clock_->Now()), out->mutable_tokens());
   return grpc::Status::OK;
@@ -141,8 +156,7 @@ grpc::Status AuthServiceImpl::ChangePassword(grpc::ServerContext* ctx,
   return ToGrpc(passwords_.ChangeOwn(*caller, req->old_password(), req->new_password()));
 }
 
-grpc::Status AuthServiceImpl::IssueToken(grpc::ServerContext* ctx,
-                                         const v1::IssueTokenRequest* req,
+grpc::Status AuthServiceImpl::IssueToken(grpc::ServerContext* ctx, const v1::IssueTokenRequest* req,
                                          v1::IssueTokenResponse* out) {
   auto caller = authn_->Authenticate(ctx);
   if (!caller.ok()) return ToGrpc(caller.status());
@@ -197,9 +211,8 @@ grpc::Status AuthServiceImpl::Verify(const v1::VerifyTokenRequest& request,
   out->set_token_id(c.jti);
   const bool mfa = std::find(c.amr.begin(), c.amr.end(), "mfa") != c.amr.end();
   out->set_mfa_present(mfa);
-  out->set_mfa_age_seconds(mfa ? std::max<int64_t>(0, absl::ToUnixSeconds(clock_->Now()) -
-                                                          c.auth_time)
-                               : -1);
+  out->set_mfa_age_seconds(
+      mfa ? std::max<int64_t>(0, absl::ToUnixSeconds(clock_->Now()) - c.auth_time) : -1);
   return grpc::Status::OK;
 }
 
@@ -255,8 +268,11 @@ namespace iam::server {
 
 grpc::Status AuthServiceImpl::VerifyMfa(grpc::ServerContext* ctx, const v1::VerifyMfaRequest* req,
                                         v1::LoginResponse* out) {
-  auth::MfaAnswer a{req->ticket(),          req->code(), req->recovery_code(),
-                    req->remember_device(), PeerAddress(ctx->peer()),
+  auth::MfaAnswer a{req->ticket(),
+                    req->code(),
+                    req->recovery_code(),
+                    req->remember_device(),
+                    PeerAddress(ctx->peer()),
                     Authenticator::UserAgent(ctx)};
   auto result = mfa_login_.Verify(a);
   if (!result.ok()) return ToGrpc(result.status());
@@ -288,8 +304,11 @@ grpc::Status AuthServiceImpl::ConfirmTotpEnrollment(grpc::ServerContext* ctx,
                                                     const v1::ConfirmTotpEnrollmentRequest* req,
                                                     v1::ConfirmTotpEnrollmentResponse* out) {
   if (!req->ticket().empty()) {
-    auth::MfaAnswer a{req->ticket(),          req->code(), "",
-                      req->remember_device(), PeerAddress(ctx->peer()),
+    auth::MfaAnswer a{req->ticket(),
+                      req->code(),
+                      "",
+                      req->remember_device(),
+                      PeerAddress(ctx->peer()),
                       Authenticator::UserAgent(ctx)};
     auto result = mfa_login_.ConfirmEnrollment(a);
     if (!result.ok()) return ToGrpc(result.status());
@@ -305,9 +324,9 @@ grpc::Status AuthServiceImpl::ConfirmTotpEnrollment(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AuthServiceImpl::RegenerateRecoveryCodes(
-    grpc::ServerContext* ctx, const v1::RegenerateRecoveryCodesRequest* req,
-    v1::RegenerateRecoveryCodesResponse* out) {
+grpc::Status AuthServiceImpl::RegenerateRecoveryCodes(grpc::ServerContext* ctx,
+                                                      const v1::RegenerateRecoveryCodesRequest* req,
+                                                      v1::RegenerateRecoveryCodesResponse* out) {
   auto caller = authn_->Authenticate(ctx);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto codes = mfa_->RegenerateRecoveryCodes(*caller, req->code());
@@ -317,8 +336,7 @@ grpc::Status AuthServiceImpl::RegenerateRecoveryCodes(
 }
 
 grpc::Status AuthServiceImpl::GetMfaStatus(grpc::ServerContext* ctx,
-                                           const v1::GetMfaStatusRequest* req,
-                                           v1::MfaStatus* out) {
+                                           const v1::GetMfaStatusRequest* req, v1::MfaStatus* out) {
   auto caller = authn_->Authenticate(ctx);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto st = mfa_->Status(*caller, req->account_id(), req->username());
@@ -361,7 +379,7 @@ grpc::Status AuthServiceImpl::ListDevices(grpc::ServerContext* ctx,
   for (const auto& d : *devices) {
     v1::Device* p = out->add_devices();
     p->set_device_id(d.device_id);
-    p->set_state(d.state);
+    p->set_state(store::Name(d.state));
     p->set_trusted(!d.token_hash.empty() && d.trusted_until > now);
     if (d.trusted_until > 0) {
       *p->mutable_trusted_until() = TimeUtil::MillisecondsToTimestamp(d.trusted_until);
@@ -371,7 +389,8 @@ grpc::Status AuthServiceImpl::ListDevices(grpc::ServerContext* ctx,
     p->set_last_ip(d.last_ip);
     p->set_user_agent(d.user_agent);
     p->set_approved_by(d.approved_by);
-    if (d.approved_at) *p->mutable_approve_time() = TimeUtil::MillisecondsToTimestamp(*d.approved_at);
+    if (d.approved_at)
+      *p->mutable_approve_time() = TimeUtil::MillisecondsToTimestamp(*d.approved_at);
   }
   return grpc::Status::OK;
 }

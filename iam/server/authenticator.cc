@@ -42,7 +42,7 @@ absl::StatusOr<account::UserStanding> Authenticator::Standing(const std::string&
     ASSIGN_OR_RETURN(store::AccountRow a, store::accounts::Get(tx, u.account_id));
     out.account_id = a.id;
     out.username = u.username;
-    out.active = u.state == "active" && a.state == "active";
+    out.active = u.state == store::UserState::kActive && a.state == store::AccountState::kActive;
     out.is_admin = u.is_admin;
     out.system_account = a.is_system;
     return absl::OkStatus();

@@ -12,11 +12,17 @@ void SetTime(int64_t ms, google::protobuf::Timestamp* t) {
   *t = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(ms);
 }
 
-v1::AccountState AccountState(const std::string& s) {
-  if (s == "active") return v1::ACCOUNT_STATE_ACTIVE;
-  if (s == "suspended") return v1::ACCOUNT_STATE_SUSPENDED;
-  if (s == "closed") return v1::ACCOUNT_STATE_CLOSED;
-  if (s == "purged") return v1::ACCOUNT_STATE_PURGED;
+v1::AccountState AccountState(store::AccountState s) {
+  switch (s) {
+    case store::AccountState::kActive:
+      return v1::ACCOUNT_STATE_ACTIVE;
+    case store::AccountState::kSuspended:
+      return v1::ACCOUNT_STATE_SUSPENDED;
+    case store::AccountState::kClosed:
+      return v1::ACCOUNT_STATE_CLOSED;
+    case store::AccountState::kPurged:
+      return v1::ACCOUNT_STATE_PURGED;
+  }
   return v1::ACCOUNT_STATE_UNSPECIFIED;
 }
 
@@ -32,7 +38,7 @@ void ToProto(const store::AccountRow& a, int64_t purge_time_ms, v1::Account* out
   SetTime(a.updated_at, out->mutable_update_time());
   if (a.closed_at) {
     SetTime(*a.closed_at, out->mutable_close_time());
-    if (a.state == "closed") SetTime(purge_time_ms, out->mutable_purge_time());
+    if (a.state == store::AccountState::kClosed) SetTime(purge_time_ms, out->mutable_purge_time());
   }
   if (a.purged_at) SetTime(*a.purged_at, out->mutable_purge_time());
 }
@@ -46,7 +52,8 @@ void ToProto(const account::UserView& v, v1::User* out) {
   out->set_email(v.email);
   out->set_phone(v.phone);
   out->set_pii_revealed(v.revealed);
-  out->set_state(u.state == "active" ? v1::USER_STATE_ACTIVE : v1::USER_STATE_DISABLED);
+  out->set_state(u.state == store::UserState::kActive ? v1::USER_STATE_ACTIVE
+                                                      : v1::USER_STATE_DISABLED);
   out->set_admin(u.is_admin);
   out->set_password_at_risk(v.password_at_risk);
   out->set_arn(account::UserArn(u.account_id, u.username));

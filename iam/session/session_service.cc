@@ -167,7 +167,7 @@ absl::StatusOr<TokenPair> SessionService::Refresh(const std::string& refresh_tok
       reused = true;
       return absl::OkStatus();
     }
-    if (!s.LiveAt(now) || user.state != "active") return denied;
+    if (!s.LiveAt(now) || user.state != store::UserState::kActive) return denied;
     ASSIGN_OR_RETURN(SessionPolicy policy,
                      store::account_policies::Load<SessionPolicy>(tx, s.account_id, "session"));
     const ClientSessionRules* rules = policy.Rules(s.client_type);

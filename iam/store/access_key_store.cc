@@ -25,10 +25,11 @@ absl::StatusOr<std::vector<AccessKeyRow>> Many(absl::StatusOr<std::vector<Row>> 
 
 absl::Status Insert(Tx& tx, const AccessKeyRow& k) {
   return tx
-      .Exec("INSERT INTO access_keys (id, account_id, user_id, secret_hash, description, "
-            "allowed_cidrs, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {k.id, k.account_id, k.user_id, k.secret_hash, k.description, k.allowed_cidrs,
-             k.created_at, NullOr(k.expires_at), NullOr(k.revoked_at)})
+      .Exec(
+          "INSERT INTO access_keys (id, account_id, user_id, secret_hash, description, "
+          "allowed_cidrs, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {k.id, k.account_id, k.user_id, k.secret_hash, k.description, k.allowed_cidrs,
+           k.created_at, NullOr(k.expires_at), NullOr(k.revoked_at)})
       .status();
 }
 
@@ -49,12 +50,17 @@ absl::StatusOr<KeyWithOwner> GetWithOwner(Tx& tx, const std::string& id) {
                {id}));
   if (rows.empty()) return absl::NotFoundError("access key not found");
   const Row& r = rows[0];
-  return KeyWithOwner{FromRow(r), r.Str(9), r.Str(10), r.Int(11) != 0, r.Str(12), r.Int(13) != 0};
+  return KeyWithOwner{FromRow(r),
+                      r.Str(9),
+                      ParseUserState(r.Str(10)).value_or(UserState::kDisabled),
+                      r.Int(11) != 0,
+                      ParseAccountState(r.Str(12)).value_or(AccountState::kSuspended),
+                      r.Int(13) != 0};
 }
 
 absl::StatusOr<std::vector<AccessKeyRow>> ListByUser(Tx& tx, const std::string& user_id) {
-  return Many(tx.Query(std::string(kSelect) + "WHERE user_id = ? ORDER BY created_at, id",
-                       {user_id}));
+  return Many(
+      tx.Query(std::string(kSelect) + "WHERE user_id = ? ORDER BY created_at, id", {user_id}));
 }
 
 absl::StatusOr<std::vector<AccessKeyRow>> ListByAccount(Tx& tx, const std::string& account_id) {
@@ -63,10 +69,9 @@ absl::StatusOr<std::vector<AccessKeyRow>> ListByAccount(Tx& tx, const std::strin
 }
 
 absl::Status Revoke(Tx& tx, const std::string& id, int64_t at) {
-  ASSIGN_OR_RETURN(int64_t n,
-                   tx.Exec("UPDATE access_keys SET revoked_at = ? WHERE id = ? AND "
-                           "revoked_at IS NULL",
-                           {at, id}));
+  ASSIGN_OR_RETURN(int64_t n, tx.Exec("UPDATE access_keys SET revoked_at = ? WHERE id = ? AND "
+                                      "revoked_at IS NULL",
+                                      {at, id}));
   if (n == 0) {
     // Either absent or revoked already: tell which.
     RETURN_IF_ERROR(Get(tx, id).status());

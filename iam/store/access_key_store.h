@@ -13,9 +13,9 @@ namespace iam::store::access_keys {
 struct KeyWithOwner {
   AccessKeyRow key;
   std::string username;
-  std::string user_state;
+  UserState user_state = UserState::kDisabled;
   bool is_admin = false;
-  std::string account_state;
+  AccountState account_state = AccountState::kSuspended;
   bool account_is_system = false;
 };
 

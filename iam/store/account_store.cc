@@ -9,8 +9,12 @@ constexpr char kColumns[] =
     "id, name, display_name, state, is_system, created_at, updated_at, closed_at, purged_at";
 
 AccountRow FromRow(const Row& r) {
-  return AccountRow{r.Str(0), r.Str(1),    r.Str(2),    r.Str(3),   r.Int(4) != 0,
-                    r.Int(5), r.Int(6),    r.OptInt(7), r.OptInt(8)};
+  // A state this build does not know fails closed: the account is not active.
+  return AccountRow{r.Str(0),      r.Str(1),
+                    r.Str(2),      ParseAccountState(r.Str(3)).value_or(AccountState::kSuspended),
+                    r.Int(4) != 0, r.Int(5),
+                    r.Int(6),      r.OptInt(7),
+                    r.OptInt(8)};
 }
 
 absl::StatusOr<AccountRow> One(absl::StatusOr<std::vector<Row>> rows) {
@@ -23,10 +27,10 @@ absl::StatusOr<AccountRow> One(absl::StatusOr<std::vector<Row>> rows) {
 
 absl::Status Insert(Tx& tx, const AccountRow& a) {
   return tx
-      .Exec(std::string("INSERT INTO accounts (") + kColumns +
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {a.id, a.name, a.display_name, a.state, int64_t{a.is_system}, a.created_at,
-             a.updated_at, NullOr(a.closed_at), NullOr(a.purged_at)})
+      .Exec(
+          std::string("INSERT INTO accounts (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {a.id, a.name, a.display_name, Name(a.state), int64_t{a.is_system}, a.created_at,
+           a.updated_at, NullOr(a.closed_at), NullOr(a.purged_at)})
       .status();
 }
 
@@ -35,23 +39,21 @@ absl::StatusOr<AccountRow> Get(Tx& tx, const std::string& id) {
 }
 
 absl::StatusOr<AccountRow> GetByName(Tx& tx, const std::string& name) {
-  return One(
-      tx.Query(std::string("SELECT ") + kColumns + " FROM accounts WHERE name = ?", {name}));
+  return One(tx.Query(std::string("SELECT ") + kColumns + " FROM accounts WHERE name = ?", {name}));
 }
 
 absl::StatusOr<std::optional<AccountRow>> GetSystem(Tx& tx) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string("SELECT ") + kColumns +
-                                           " FROM accounts WHERE is_system = 1",
-                                       {}));
+  ASSIGN_OR_RETURN(
+      auto rows,
+      tx.Query(std::string("SELECT ") + kColumns + " FROM accounts WHERE is_system = 1", {}));
   if (rows.empty()) return std::optional<AccountRow>();
   return std::optional<AccountRow>(FromRow(rows[0]));
 }
 
 absl::StatusOr<std::vector<AccountRow>> List(Tx& tx, const std::string& after_id, int limit) {
-  ASSIGN_OR_RETURN(auto rows,
-                   tx.Query(std::string("SELECT ") + kColumns +
-                                " FROM accounts WHERE id > ? ORDER BY id LIMIT ?",
-                            {after_id, int64_t{limit}}));
+  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string("SELECT ") + kColumns +
+                                           " FROM accounts WHERE id > ? ORDER BY id LIMIT ?",
+                                       {after_id, int64_t{limit}}));
   std::vector<AccountRow> out;
   for (const Row& r : rows) out.push_back(FromRow(r));
   return out;
@@ -60,8 +62,8 @@ absl::StatusOr<std::vector<AccountRow>> List(Tx& tx, const std::string& after_id
 absl::Status Update(Tx& tx, const AccountRow& a) {
   ASSIGN_OR_RETURN(int64_t n, tx.Exec("UPDATE accounts SET display_name = ?, state = ?, "
                                       "updated_at = ?, closed_at = ?, purged_at = ? WHERE id = ?",
-                                      {a.display_name, a.state, a.updated_at, NullOr(a.closed_at),
-                                       NullOr(a.purged_at), a.id}));
+                                      {a.display_name, Name(a.state), a.updated_at,
+                                       NullOr(a.closed_at), NullOr(a.purged_at), a.id}));
   if (n == 0) return absl::NotFoundError("account not found");
   return absl::OkStatus();
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "iam/store/states.h"
+
 namespace iam::store {
 
 struct ManagedPolicyRow {
@@ -30,10 +32,17 @@ struct PolicyVersionRow {
 
 // A principal a policy can be bound to.
 struct PrincipalRef {
-  std::string type;  // "user", "group", "role"
+  PrincipalType type = PrincipalType::kUser;
   std::string id;
   bool operator==(const PrincipalRef&) const = default;
 };
+
+// A principal as the store keeps it. A type this build does not know gets
+// an empty id, which names no principal: such a row binds nothing.
+inline PrincipalRef PrincipalOf(const std::string& type, std::string id) {
+  auto t = ParsePrincipalType(type);
+  return PrincipalRef{t.value_or(PrincipalType::kUser), t ? std::move(id) : std::string()};
+}
 
 struct InlinePolicyRow {
   PrincipalRef principal;

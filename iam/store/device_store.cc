@@ -14,7 +14,8 @@ DeviceRow From(const Row& r) {
   d.user_id = r.Str(0);
   d.device_id = r.Str(1);
   d.account_id = r.Str(2);
-  d.state = r.Str(3);
+  // A state this build does not know fails closed: the device is revoked.
+  d.state = ParseDeviceState(r.Str(3)).value_or(DeviceState::kRevoked);
   d.token_hash = r.Str(4);
   d.trusted_until = r.Int(5);
   d.first_seen_at = r.Int(6);
@@ -30,40 +31,39 @@ DeviceRow From(const Row& r) {
 
 absl::StatusOr<std::optional<DeviceRow>> Get(Tx& tx, const std::string& user_id,
                                              const std::string& device_id) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kSelect) +
-                                           "WHERE user_id = ? AND device_id = ?",
+  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kSelect) + "WHERE user_id = ? AND device_id = ?",
                                        {user_id, device_id}));
   if (rows.empty()) return std::optional<DeviceRow>();
   return std::optional<DeviceRow>(From(rows[0]));
 }
 
 absl::Status Put(Tx& tx, const DeviceRow& d) {
-  ASSIGN_OR_RETURN(int64_t n,
-                   tx.Exec("UPDATE user_devices SET state = ?, token_hash = ?, trusted_until = ?, "
-                           "last_seen_at = ?, last_ip = ?, user_agent = ?, approved_by = ?, "
-                           "approved_at = ? WHERE user_id = ? AND device_id = ?",
-                           {d.state, d.token_hash, d.trusted_until, d.last_seen_at, d.last_ip,
-                            d.user_agent, d.approved_by, NullOr(d.approved_at), d.user_id,
-                            d.device_id}));
+  ASSIGN_OR_RETURN(
+      int64_t n,
+      tx.Exec("UPDATE user_devices SET state = ?, token_hash = ?, trusted_until = ?, "
+              "last_seen_at = ?, last_ip = ?, user_agent = ?, approved_by = ?, "
+              "approved_at = ? WHERE user_id = ? AND device_id = ?",
+              {Name(d.state), d.token_hash, d.trusted_until, d.last_seen_at, d.last_ip,
+               d.user_agent, d.approved_by, NullOr(d.approved_at), d.user_id, d.device_id}));
   if (n > 0) return absl::OkStatus();
   absl::Status s =
-      tx.Exec("INSERT INTO user_devices (user_id, device_id, account_id, state, token_hash, "
-              "trusted_until, first_seen_at, last_seen_at, last_ip, user_agent, approved_by, "
-              "approved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              {d.user_id, d.device_id, d.account_id, d.state, d.token_hash, d.trusted_until,
-               d.first_seen_at, d.last_seen_at, d.last_ip, d.user_agent, d.approved_by,
-               NullOr(d.approved_at)})
+      tx.Exec(
+            "INSERT INTO user_devices (user_id, device_id, account_id, state, token_hash, "
+            "trusted_until, first_seen_at, last_seen_at, last_ip, user_agent, approved_by, "
+            "approved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {d.user_id, d.device_id, d.account_id, Name(d.state), d.token_hash, d.trusted_until,
+             d.first_seen_at, d.last_seen_at, d.last_ip, d.user_agent, d.approved_by,
+             NullOr(d.approved_at)})
           .status();
   if (absl::IsAlreadyExists(s)) return absl::AbortedError("device written concurrently");
   return s;
 }
 
-absl::StatusOr<std::vector<DeviceRow>> ListOfUser(Tx& tx, const std::string& user_id,
-                                                  int limit) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kSelect) +
-                                           "WHERE user_id = ? ORDER BY last_seen_at DESC, "
-                                           "device_id LIMIT ?",
-                                       {user_id, int64_t{limit}}));
+absl::StatusOr<std::vector<DeviceRow>> ListOfUser(Tx& tx, const std::string& user_id, int limit) {
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query(std::string(kSelect) + "WHERE user_id = ? ORDER BY last_seen_at DESC, "
+                                                   "device_id LIMIT ?",
+                            {user_id, int64_t{limit}}));
   std::vector<DeviceRow> out;
   for (const Row& r : rows) out.push_back(From(r));
   return out;
@@ -105,9 +105,10 @@ absl::Status TouchPrefix(Tx& tx, const std::string& account_id, const std::strin
                                       "user_id = ? AND prefix = ?",
                                       {now, user_id, prefix}));
   if (n > 0) return absl::OkStatus();
-  absl::Status s = tx.Exec("INSERT INTO login_prefixes (user_id, prefix, account_id, "
-                           "last_seen_at) VALUES (?, ?, ?, ?)",
-                           {user_id, prefix, account_id, now})
+  absl::Status s = tx.Exec(
+                         "INSERT INTO login_prefixes (user_id, prefix, account_id, "
+                         "last_seen_at) VALUES (?, ?, ?, ?)",
+                         {user_id, prefix, account_id, now})
                        .status();
   if (absl::IsAlreadyExists(s)) return absl::AbortedError("prefix written concurrently");
   return s;
@@ -134,13 +135,13 @@ absl::StatusOr<std::optional<std::string>> GetUserAllowlist(Tx& tx, const std::s
 
 absl::Status PutUserAllowlist(Tx& tx, const std::string& account_id, const std::string& user_id,
                               const std::string& cidrs_json, int64_t now) {
-  RETURN_IF_ERROR(
-      tx.Exec("DELETE FROM user_ip_allowlists WHERE user_id = ?", {user_id}).status());
+  RETURN_IF_ERROR(tx.Exec("DELETE FROM user_ip_allowlists WHERE user_id = ?", {user_id}).status());
   if (cidrs_json.empty()) return absl::OkStatus();
   return tx
-      .Exec("INSERT INTO user_ip_allowlists (user_id, account_id, cidrs, updated_at) "
-            "VALUES (?, ?, ?, ?)",
-            {user_id, account_id, cidrs_json, now})
+      .Exec(
+          "INSERT INTO user_ip_allowlists (user_id, account_id, cidrs, updated_at) "
+          "VALUES (?, ?, ?, ?)",
+          {user_id, account_id, cidrs_json, now})
       .status();
 }
 
@@ -154,9 +155,9 @@ absl::Status DeleteOfUser(Tx& tx, const std::string& user_id) {
 
 absl::Status DeleteAllOfAccount(Tx& tx, const std::string& account_id) {
   for (const char* table : {"user_devices", "login_prefixes", "user_ip_allowlists"}) {
-    RETURN_IF_ERROR(tx.Exec(std::string("DELETE FROM ") + table + " WHERE account_id = ?",
-                            {account_id})
-                        .status());
+    RETURN_IF_ERROR(
+        tx.Exec(std::string("DELETE FROM ") + table + " WHERE account_id = ?", {account_id})
+            .status());
   }
   return absl::OkStatus();
 }

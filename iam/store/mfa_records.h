@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "iam/store/states.h"
+
 namespace iam::store {
 
 struct MfaFactorRow {
@@ -42,7 +44,7 @@ struct DeviceRow {
   std::string user_id;
   std::string device_id;
   std::string account_id;
-  std::string state;       // "known", "pending", "approved", "revoked"
+  DeviceState state = DeviceState::kKnown;
   std::string token_hash;  // of the remembered-device token; empty when none
   int64_t trusted_until = 0;
   int64_t first_seen_at = 0;

@@ -7,13 +7,15 @@
 #include <optional>
 #include <string>
 
+#include "iam/store/states.h"
+
 namespace iam::store {
 
 struct AccountRow {
   std::string id;
   std::string name;
   std::string display_name;
-  std::string state;  // "active", "suspended", "closed", "purged"
+  AccountState state = AccountState::kActive;
   bool is_system = false;
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -30,7 +32,7 @@ struct UserRow {
   std::optional<std::string> email_index;  // keyed hash of the normalised email
   std::optional<std::string> phone_enc;
   bool is_admin = false;
-  std::string state;  // "active", "disabled"
+  UserState state = UserState::kActive;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
@@ -47,7 +49,7 @@ struct AccessKeyRow {
   std::string id;
   std::string account_id;
   std::string user_id;
-  std::string secret_hash;    // hex SHA-256 of the secret
+  std::string secret_hash;  // hex SHA-256 of the secret
   std::string description;
   std::string allowed_cidrs;  // comma-separated, normalised
   int64_t created_at = 0;

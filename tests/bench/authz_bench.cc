@@ -50,13 +50,13 @@ std::unique_ptr<World> Build(int policies) {
     store::AccountRow a;
     a.id = account;
     a.name = "bench";
-    a.state = "active";
+    a.state = store::AccountState::kActive;
     if (auto st = store::accounts::Insert(tx, a); !st.ok()) return st;
     store::UserRow u;
     u.id = "u-bench";
     u.account_id = account;
     u.username = "bench-user";
-    u.state = "active";
+    u.state = store::UserState::kActive;
     if (auto st = store::users::Insert(tx, u); !st.ok()) return st;
     for (int i = 0; i < policies; ++i) {
       store::ManagedPolicyRow p;
@@ -74,7 +74,7 @@ std::unique_ptr<World> Build(int policies) {
     for (int k = 0; k < kAttached; ++k) {
       store::AttachmentRow at;
       at.policy_id = absl::StrCat("p-", k * (policies / kAttached));
-      at.principal = {"user", "u-bench"};
+      at.principal = {store::PrincipalType::kUser, "u-bench"};
       at.account_id = account;
       if (auto st = store::iam_policies::Attach(tx, at); !st.ok()) return st;
     }

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
-
 #include "iam/account/access_key_service.h"
 #include "iam/account/account_service.h"
 #include "iam/account/bootstrap.h"
@@ -95,8 +94,8 @@ class AuditWritesFail final : public store::Database {
       }
       return inner_.Exec(sql, params);
     }
-    absl::StatusOr<std::vector<store::Row>> Query(absl::string_view sql,
-                                                  const std::vector<store::Value>& params) override {
+    absl::StatusOr<std::vector<store::Row>> Query(
+        absl::string_view sql, const std::vector<store::Value>& params) override {
       return inner_.Query(sql, params);
     }
 
@@ -126,27 +125,26 @@ TEST_P(AccountServicesTest, AChangeWhoseAuditRecordCannotBeWrittenIsNotApplied) 
               absl::StatusCode::kUnavailable);
   EXPECT_CODE(UserService(broken).Disable(alice_, "", "bob", "leaving"),
               absl::StatusCode::kUnavailable);
-  EXPECT_CODE(GroupService(broken).Create(alice_, "", "devs", ""),
-              absl::StatusCode::kUnavailable);
+  EXPECT_CODE(GroupService(broken).Create(alice_, "", "devs", ""), absl::StatusCode::kUnavailable);
   NewAccessKey k;
   k.username = "bob";
   EXPECT_CODE(AccessKeyService(broken).Create(alice_, "", k), absl::StatusCode::kUnavailable);
-  EXPECT_CODE(authz::PolicyAdminService(broken).Create(
-                  alice_, "", "Read", "",
-                  R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
-              absl::StatusCode::kUnavailable);
+  EXPECT_CODE(
+      authz::PolicyAdminService(broken).Create(
+          alice_, "", "Read", "",
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
+      absl::StatusCode::kUnavailable);
 
   // Nothing of it happened, and the chain is as it was.
   EXPECT_CODE(users().Get(alice_, "", "carol", false), absl::StatusCode::kNotFound);
   auto bob = users().Get(alice_, "", "bob", false);
   ASSERT_OK(bob);
-  EXPECT_EQ(bob->row.state, "active");
+  EXPECT_EQ(bob->row.state, store::UserState::kActive);
   EXPECT_CODE(GroupService(ctx_).Get(alice_, "", "devs"), absl::StatusCode::kNotFound);
   auto keys = AccessKeyService(ctx_).List(alice_, "", "bob");
   ASSERT_OK(keys);
   EXPECT_TRUE(keys->empty());
-  EXPECT_CODE(authz::PolicyAdminService(ctx_).Get(alice_, "", "Read"),
-              absl::StatusCode::kNotFound);
+  EXPECT_CODE(authz::PolicyAdminService(ctx_).Get(alice_, "", "Read"), absl::StatusCode::kNotFound);
   EXPECT_EQ(head_before(), head);
   auto v = audit::VerifyChain(t_->db(), acme_);
   ASSERT_OK(v);
@@ -164,7 +162,8 @@ TEST_P(AccountServicesTest, PersonalDataIsSealedAtRestAndMaskedOnRead) {
   ASSERT_OK(users().Create(alice_, "", {"bob", "Bob", "bob@example.com", "13812341234", false}));
   std::vector<store::Row> rows;
   ASSERT_OK(t_->db().Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(rows, tx.Query("SELECT email_enc, phone_enc FROM users WHERE username = 'bob'", {}));
+    ASSIGN_OR_RETURN(rows,
+                     tx.Query("SELECT email_enc, phone_enc FROM users WHERE username = 'bob'", {}));
     return absl::OkStatus();
   }));
   ASSERT_EQ(rows.size(), 1u);
@@ -185,7 +184,8 @@ TEST_P(AccountServicesTest, NonAdminsMayNotRevealOrManage) {
   ASSERT_OK(key);
   Caller b = *AccessKeyService(ctx_).Authenticate(key->token, "127.0.0.1", "");
   EXPECT_CODE(users().Get(b, "", "alice", true), absl::StatusCode::kPermissionDenied);
-  EXPECT_CODE(users().Create(b, "", {"eve", "", "", "", true}), absl::StatusCode::kPermissionDenied);
+  EXPECT_CODE(users().Create(b, "", {"eve", "", "", "", true}),
+              absl::StatusCode::kPermissionDenied);
 }
 
 TEST_P(AccountServicesTest, OtherAccountsAreInvisible) {
@@ -211,10 +211,11 @@ TEST_P(AccountServicesTest, ClosedAccountIsPurgedOnlyAfterTheGracePeriod) {
   clock_.Advance(absl::Hours(24 * 60));
   EXPECT_CODE(accounts().Reactivate(operator_, acme_), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(*accounts().PurgeClosedAccounts(), 1);
-  EXPECT_EQ(accounts().Get(operator_, acme_)->state, "purged");
+  EXPECT_EQ(accounts().Get(operator_, acme_)->state, store::AccountState::kPurged);
   int64_t users_left = -1;
   ASSERT_OK(t_->db().Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM users WHERE account_id = ?", {acme_}));
+    ASSIGN_OR_RETURN(auto rows,
+                     tx.Query("SELECT COUNT(*) FROM users WHERE account_id = ?", {acme_}));
     users_left = rows[0].Int(0);
     return absl::OkStatus();
   }));
@@ -236,12 +237,14 @@ TEST_P(AccountServicesTest, AccessKeysExpireAndAreRevocable) {
   EXPECT_CODE(keys.Authenticate(k->token, "192.168.0.1", ""), absl::StatusCode::kUnauthenticated);
   clock_.Advance(absl::Hours(2));
   std::string why;
-  EXPECT_CODE(keys.Authenticate(k->token, "10.1.2.3", "", &why), absl::StatusCode::kUnauthenticated);
+  EXPECT_CODE(keys.Authenticate(k->token, "10.1.2.3", "", &why),
+              absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(why, "key expired");
   auto k2 = keys.Create(alice_, "", {"alice", "", std::nullopt, {}, ""});
   ASSERT_OK(k2);
   ASSERT_OK(keys.Revoke(alice_, "", k2->key.row.id));
-  EXPECT_CODE(keys.Authenticate(k2->token, "127.0.0.1", "", &why), absl::StatusCode::kUnauthenticated);
+  EXPECT_CODE(keys.Authenticate(k2->token, "127.0.0.1", "", &why),
+              absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(why, "key revoked");
 }
 

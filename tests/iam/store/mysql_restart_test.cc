@@ -11,8 +11,8 @@
 #include "iam/common/status_macros.h"
 #include "iam/store/account_store.h"
 #include "iam/store/open_database.h"
-#include "tests/support/status_matchers.h"
 #include "tests/support/private_mariadb.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/test_database.h"
 
 namespace iam::store {
@@ -25,8 +25,8 @@ TEST_F(MysqlRestartTest, ThePoolReconnectsAfterTheServerRestarts) {
   ASSERT_OK(db);
   auto insert = [&](const std::string& id) {
     return (*db)->Transact(TxMode::kWrite, [&](Tx& tx) {
-      return accounts::Insert(
-          tx, AccountRow{id, "n" + id, "x", "active", false, 1, 1, std::nullopt, std::nullopt});
+      return accounts::Insert(tx, AccountRow{id, "n" + id, "x", AccountState::kActive, false, 1, 1,
+                                             std::nullopt, std::nullopt});
     });
   };
   ASSERT_OK(insert("100000000001"));

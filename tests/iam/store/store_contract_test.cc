@@ -1,6 +1,5 @@
 // The store contract: every test runs against SQLite and against MySQL.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,14 +37,15 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
     return db().Transact(TxMode::kWrite, fn);
   }
   AccountRow Account(const std::string& id, const std::string& name) {
-    return AccountRow{id, name, name, "active", false, 1, 1, std::nullopt, std::nullopt};
+    return AccountRow{id, name, name,         AccountState::kActive, false,
+                      1,  1,    std::nullopt, std::nullopt};
   }
   UserRow User(const std::string& id, const std::string& account, const std::string& name) {
     UserRow u;
     u.id = id;
     u.account_id = account;
     u.username = name;
-    u.state = "active";
+    u.state = UserState::kActive;
     return u;
   }
 
@@ -61,8 +61,9 @@ TEST_P(StoreContractTest, MigrationsAreRecordedAndIdempotent) {
 
 TEST_P(StoreContractTest, RefusesASchemaNewerThanTheBinary) {
   ASSERT_OK(Write([](Tx& tx) {
-    return tx.Exec("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                   {int64_t{999}, std::string("from_the_future"), int64_t{1}})
+    return tx
+        .Exec("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+              {int64_t{999}, std::string("from_the_future"), int64_t{1}})
         .status();
   }));
   absl::Status s = db().Migrate(migrations(), 5);
@@ -109,8 +110,8 @@ TEST_P(StoreContractTest, AReadTransactionCannotWrite) {
 }
 
 TEST_P(StoreContractTest, HostileStringsAreStoredVerbatim) {
-  const std::vector<std::string> hostile = {"x'); DROP TABLE accounts;--", "\" OR 1=1 --",
-                                            "名字 😀", "back\\slash", "%_wild%"};
+  const std::vector<std::string> hostile = {"x'); DROP TABLE accounts;--", "\" OR 1=1 --", "名字 😀",
+                                            "back\\slash", "%_wild%"};
   for (size_t i = 0; i < hostile.size(); ++i) {
     const std::string id = std::string(11, '4') + std::to_string(i);
     ASSERT_OK(Write([&](Tx& tx) {
@@ -135,10 +136,9 @@ TEST_P(StoreContractTest, TheDatabaseRefusesToChangeOrDeleteAuditRecords) {
   e.actor = "test";
   e.action = "iam:Test";
   ASSERT_OK(Write([&](Tx& tx) { return log.Append(tx, e); }));
-  EXPECT_CODE(Write([](Tx& tx) {
-                return tx.Exec("UPDATE audit_log SET actor = 'mallory'", {}).status();
-              }),
-              absl::StatusCode::kFailedPrecondition);
+  EXPECT_CODE(
+      Write([](Tx& tx) { return tx.Exec("UPDATE audit_log SET actor = 'mallory'", {}).status(); }),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_CODE(Write([](Tx& tx) { return tx.Exec("DELETE FROM audit_log", {}).status(); }),
               absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(::iam::audit::VerifyChain(db(), "555555555555")->records, 1);
@@ -180,9 +180,7 @@ TEST_P(StoreContractTest, VerifyNamesTheFirstAlteredRecord) {
     ASSERT_OK(Write([&](Tx& tx) { return log.Append(tx, e); }));
   }
   // Someone with direct database access removes the guard and edits record 3.
-  ASSERT_OK(Write([](Tx& tx) {
-    return tx.Exec("DROP TRIGGER audit_log_no_update", {}).status();
-  }));
+  ASSERT_OK(Write([](Tx& tx) { return tx.Exec("DROP TRIGGER audit_log_no_update", {}).status(); }));
   ASSERT_OK(Write([](Tx& tx) {
     return tx.Exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3", {}).status();
   }));
@@ -206,8 +204,8 @@ TEST_P(StoreContractTest, DeadlockedTransactionsAreRetriedUntilBothCommit) {
     bool waited = false;
     return Write([&, first, second](Tx& tx) -> absl::Status {
       ++attempts;
-      RETURN_IF_ERROR(tx.Exec("UPDATE accounts SET display_name = 'x' WHERE id = ?", {first})
-                          .status());
+      RETURN_IF_ERROR(
+          tx.Exec("UPDATE accounts SET display_name = 'x' WHERE id = ?", {first}).status());
       if (!waited) {
         waited = true;
         ++arrived;
@@ -240,8 +238,9 @@ TEST_P(StoreContractTest, ReplicasStartingAtOnceMigrateOnce) {
   if (GetParam() == Backend::kSqlite) {
     url = "sqlite://" + t_->dir() + "/fresh.db";
   } else {
-    const std::string name = "iam_m_" + std::to_string(::getpid()) + "_" +
-                             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
+    const std::string name =
+        "iam_m_" + std::to_string(::getpid()) + "_" +
+        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
     ASSERT_OK(Write([&](Tx& tx) { return tx.Exec("CREATE DATABASE " + name, {}).status(); }));
     fresh_db_ = name;
     url = t_->url().substr(0, t_->url().rfind('/') + 1) + name;
@@ -302,9 +301,8 @@ TEST_F(MysqlReconnectTest, ATransactionSurvivesItsConnectionBeingKilled) {
   auto killer = mysql::MysqlDatabase::Open(*mysql::ParseMysqlUrl(t->url()));
   ASSERT_OK(killer);
   for (int64_t id : ids) {
-    ASSERT_OK((*killer)->Transact(TxMode::kWrite, [&](Tx& tx) {
-      return tx.Exec("KILL ?", {id}).status();
-    }));
+    ASSERT_OK((*killer)->Transact(TxMode::kWrite,
+                                  [&](Tx& tx) { return tx.Exec("KILL ?", {id}).status(); }));
   }
   auto version = db.SchemaVersion();
   ASSERT_OK(version);
