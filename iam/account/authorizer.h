@@ -4,11 +4,12 @@
 #ifndef IAM_ACCOUNT_AUTHORIZER_H_
 #define IAM_ACCOUNT_AUTHORIZER_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "iam/account/arn.h"
 #include "iam/account/caller.h"
 
 namespace iam::account {
@@ -29,9 +30,6 @@ class Authorizer {
 // Actions on accounts as a whole (create, list, suspend, reactivate,
 // close, and reading another account), reserved to the system account.
 bool IsAccountLifecycleAction(absl::string_view action, bool own_account);
-
-// The ARN of an IAM object of an account: IamArn("123...", "user/alice").
-std::string IamArn(const std::string& account_id, absl::string_view path);
 
 }  // namespace iam::account
 

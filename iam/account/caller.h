@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
+#include "iam/account/arn.h"
 
 namespace iam::account {
 
@@ -26,15 +26,8 @@ struct Caller {
   std::string source_ip;
   std::string user_agent;
 
-  std::string Arn() const { return absl::StrCat("arn:aws:iam::", account_id, ":user/", username); }
+  std::string Arn() const { return UserArn(account_id, username); }
 };
-
-inline std::string UserArn(const std::string& account_id, const std::string& username) {
-  return absl::StrCat("arn:aws:iam::", account_id, ":user/", username);
-}
-inline std::string GroupArn(const std::string& account_id, const std::string& name) {
-  return absl::StrCat("arn:aws:iam::", account_id, ":group/", name);
-}
 
 }  // namespace iam::account
 

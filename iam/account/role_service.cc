@@ -20,10 +20,6 @@ namespace {
 constexpr size_t kMaxDescription = 1000;
 constexpr size_t kMaxRulesRoles = 20;
 
-std::string RoleArnOf(const std::string& account, const std::string& name) {
-  return IamArn(account, "role/" + name);
-}
-
 }  // namespace
 
 absl::Status CheckPrincipalName(const PrincipalName& p, bool allow_role) {
@@ -86,7 +82,7 @@ absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::st
       ctx_, caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         view = {store::RoleRow{NewRoleId(*ctx_.random), account, name, description, ctx_.NowMs()},
-                RoleArnOf(account, name),
+                RoleArn(account, name),
                 {}};
         absl::Status s = store::roles::Insert(tx, view.row);
         if (absl::IsAlreadyExists(s)) {
@@ -107,7 +103,7 @@ absl::StatusOr<RoleView> RoleService::Get(const Caller& caller, const std::strin
   RoleView view;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(view.row, store::roles::GetByName(tx, account, name));
-    view.arn = RoleArnOf(account, view.row.name);
+    view.arn = RoleArn(account, view.row.name);
     ASSIGN_OR_RETURN(auto rows, store::roles::ListAssignmentsOfRole(tx, view.row.id));
     view.assignments.clear();
     for (const auto& a : rows) {
@@ -136,7 +132,7 @@ absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
     out.next_page_token = PageToken("roles", text::AsciiLower(rows.back().name));
   }
   for (auto& r : rows) {
-    std::string arn = RoleArnOf(account, r.name);
+    std::string arn = RoleArn(account, r.name);
     out.items.push_back(RoleView{std::move(r), std::move(arn), {}});
   }
   return out;

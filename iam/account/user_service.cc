@@ -143,7 +143,7 @@ absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::strin
                    Admit(ctx_, caller, On("iam:GetUser", account_id, username)));
   if (reveal) {
     RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
-                              IamArn(account, "user/" + username)));
+                              UserArn(account, username)));
   }
   store::UserRow row;
   std::optional<store::PasswordRow> password;

@@ -20,13 +20,8 @@ namespace {
 // limit lowered since must not make them unreadable.
 constexpr size_t kStoredLimit = 1 << 20;
 
-std::string RoleArn(const std::string& account, const std::string& name) {
-  return absl::StrCat("arn:aws:iam::", account, ":role/", name);
-}
-
-std::string ManagedArn(const std::string& account, const std::string& name) {
-  return absl::StrCat("arn:aws:iam::", account, ":policy/", name);
-}
+using account::ManagedPolicyArn;
+using account::RoleArn;
 
 // Appends the policies named by attachments and inline rows of one principal.
 absl::Status Collect(const AccountSnapshot& snap, const std::vector<store::AttachmentRow>& attached,
@@ -108,7 +103,8 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
         ASSIGN_OR_RETURN(parsed, ParseStored(document, absl::StrCat("policy/", row.name, "@v",
                                                                     row.default_version)));
       }
-      snap->policies_[row.id] = BoundPolicy{row.name, ManagedArn(account_id, row.name), parsed};
+      snap->policies_[row.id] =
+          BoundPolicy{row.name, ManagedPolicyArn(account_id, row.name), parsed};
       snap->policy_versions_[row.id] = row.default_version;
     }
     ASSIGN_OR_RETURN(auto attachments,

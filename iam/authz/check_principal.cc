@@ -61,7 +61,7 @@ absl::StatusOr<PrincipalOutcome> CheckPrincipals::OfCaller(const account::Caller
   }
   if (explain) {
     RETURN_IF_ERROR(MayAsk(caller, "authz:Explain", caller.account_id,
-                           account::IamArn(caller.account_id, "user/" + caller.username)));
+                           account::UserArn(caller.account_id, caller.username)));
   }
   return out;
 }

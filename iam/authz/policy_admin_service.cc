@@ -39,9 +39,7 @@ const char* Capital(store::PrincipalType type) {
   return "";
 }
 
-std::string PrincipalPath(const PrincipalName& p) {
-  return absl::StrCat(store::Name(p.type), "/", p.name);
-}
+std::string PrincipalPath(const PrincipalName& p) { return account::PrincipalPath(p.type, p.name); }
 
 // A policy as a request names it: a name, or a managed or built-in ARN.
 struct PolicyRef {
@@ -55,19 +53,21 @@ absl::StatusOr<PolicyRef> ParsePolicyRef(const std::string& account, const std::
     if (FindBuiltin(name) == nullptr) return absl::NotFoundError("policy not found");
     return PolicyRef{name, true};
   }
-  const std::string own = absl::StrCat("arn:aws:iam::", account, ":policy/");
   if (absl::StartsWith(ref, "arn:")) {
-    if (!absl::StartsWith(ref, own)) return absl::NotFoundError("policy not found");
-    std::string name = ref.substr(own.size());
-    RETURN_IF_ERROR(text::CheckName("policy", name, kMaxPolicyName));
-    return PolicyRef{name, false};
+    // Another account's policy is not there, as far as this caller knows.
+    auto arn = account::ParseIamArn(ref);
+    if (!arn || arn->account != account || arn->kind != "policy") {
+      return absl::NotFoundError("policy not found");
+    }
+    RETURN_IF_ERROR(text::CheckName("policy", arn->name, kMaxPolicyName));
+    return PolicyRef{arn->name, false};
   }
   RETURN_IF_ERROR(text::CheckName("policy", ref, kMaxPolicyName));
   return PolicyRef{ref, false};
 }
 
 std::string ArnOf(const std::string& account, const PolicyRef& ref) {
-  return ref.builtin ? BuiltinArn(ref.name) : account::IamArn(account, "policy/" + ref.name);
+  return ref.builtin ? BuiltinArn(ref.name) : account::ManagedPolicyArn(account, ref.name);
 }
 
 // The store id of the policy a ref names; NOT_FOUND when there is none.
@@ -81,7 +81,7 @@ absl::StatusOr<std::string> PolicyIdOf(store::Tx& tx, const std::string& account
 
 ManagedPolicyView ViewOf(const std::string& account, const store::ManagedPolicyRow& row) {
   return ManagedPolicyView{row.name,
-                           account::IamArn(account, "policy/" + row.name),
+                           account::ManagedPolicyArn(account, row.name),
                            row.description,
                            false,
                            row.default_version,

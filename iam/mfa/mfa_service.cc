@@ -327,7 +327,7 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
                                             store::users::UsernameKey(caller.username));
   if (!own) {
     RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListMFADevices", account,
-                                       account::IamArn(account, "user/" + username)));
+                                       account::UserArn(account, username)));
     RETURN_IF_ERROR(text::CheckName("username", username, 64));
   }
   FactorStatus out;

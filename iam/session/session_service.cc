@@ -246,7 +246,7 @@ absl::StatusOr<std::vector<store::SessionRow>> SessionService::List(const accoun
                                             store::users::UsernameKey(caller.username));
   if (!own)
     RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:ListSessions", account,
-                                       account::IamArn(account, "user/" + username)));
+                                       account::UserArn(account, username)));
   if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
   std::vector<store::SessionRow> out;
   RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
