@@ -7,22 +7,8 @@ set -euo pipefail
 iamd=$1
 bench=$2
 iamctl=$3
-dir=$(mktemp -d /tmp/iam-bench-test.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  [ -n "${KEEP:-}" ] || rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$iamd" --listen 127.0.0.1:0 --http-listen off --data-dir "$dir/data" \
-  --ready-file "$dir/ready" --bootstrap-key-file "$dir/admin.key" \
-  --argon2-memory-kib 1024 --argon2-iterations 1 >"$dir/stdout" 2>"$dir/stderr" &
-pid=$!
-for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
-[ -s "$dir/ready" ] || fail "iamd did not start: $(cat "$dir/stderr")"
-addr=$(head -1 "$dir/ready")
+. "$(dirname "$0")/iamd_harness.sh"
+start_iamd "$iamd" iam-bench-test --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
 run() { "$bench" --address "$addr" --access-key-file "$dir/admin.key" "$@"; }
 
 for rpc in check batch-check verify-token; do

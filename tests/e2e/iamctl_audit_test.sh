@@ -5,23 +5,8 @@
 set -euo pipefail
 iamd=$1
 iamctl=$2
-dir=$(mktemp -d /tmp/iamctl-audit.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  [ -n "${KEEP:-}" ] || rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$iamd" --listen 127.0.0.1:0 --http-listen off --data-dir "$dir/data" \
-  --ready-file "$dir/ready" --bootstrap-key-file "$dir/admin.key" \
-  --argon2-memory-kib 1024 --argon2-iterations 1 >"$dir/stdout" 2>"$dir/stderr" &
-pid=$!
-for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
-[ -s "$dir/ready" ] || fail "iamd did not start: $(cat "$dir/stderr")"
-export IAMCTL_ADDRESS=$(head -1 "$dir/ready") IAMCTL_CONFIG="$dir/iamctl.conf"
-unset IAMCTL_ACCESS_KEY IAMCTL_PROFILE
+. "$(dirname "$0")/iamd_harness.sh"
+start_iamd "$iamd" iamctl-audit --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
 $iamctl --access-key-file "$dir/admin.key" account create acme --admin-username alice \
   --save-profile acme >/dev/null
 ctl() { $iamctl --profile acme "$@"; }

@@ -7,25 +7,8 @@
 set -euo pipefail
 iamd=$1
 iamctl=$2
-dir=$(mktemp -d /tmp/iamctl-login.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$iamd" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --data-dir "$dir/data" \
-  --ready-file "$dir/ready" --bootstrap-key-file "$dir/admin.key" \
-  --argon2-memory-kib 1024 --argon2-iterations 1 >"$dir/stdout" 2>"$dir/stderr" &
-pid=$!
-for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
-[ -s "$dir/ready" ] || fail "iamd did not start: $(cat "$dir/stderr")"
-export IAMCTL_ADDRESS=$(head -1 "$dir/ready") IAMCTL_CONFIG="$dir/iamctl.conf"
-http=$(sed -n 2p "$dir/ready")
-unset IAMCTL_ACCESS_KEY IAMCTL_PROFILE
-root="--access-key-file $dir/admin.key"
+. "$(dirname "$0")/iamd_harness.sh"
+start_iamd "$iamd" iamctl-login --http-listen 127.0.0.1:0 --argon2-memory-kib 1024 --argon2-iterations 1
 
 $iamctl $root account create acme --admin-username alice --save-profile acme >/dev/null
 $iamctl --profile acme user create bob >/dev/null

@@ -7,24 +7,9 @@
 set -euo pipefail
 iamd=$1
 iamctl=$2
-dir=$(mktemp -d /tmp/iamctl-test.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/iamd_harness.sh"
+start_iamd "$iamd" iamctl-test --http-listen 127.0.0.1:0
 
-"$iamd" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
-  --bootstrap-key-file "$dir/admin.key" >"$dir/stdout" 2>"$dir/stderr" &
-pid=$!
-for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
-[ -s "$dir/ready" ] || fail "iamd did not start: $(cat "$dir/stderr")"
-
-export IAMCTL_ADDRESS=$(head -1 "$dir/ready") IAMCTL_CONFIG="$dir/iamctl.conf"
-unset IAMCTL_ACCESS_KEY IAMCTL_PROFILE
-root="--access-key-file $dir/admin.key"
 
 grep -q "$(cat "$dir/admin.key")" "$dir/stdout" || fail "the bootstrap key was not printed"
 [ "$(stat -c %a "$dir/data/master.key")" = 600 ] || fail "the generated master key is not 0600"
