@@ -12,6 +12,18 @@
 namespace iam::mfa {
 namespace {
 
+// A device the user has not been seen with before.
+store::DeviceRow FirstSeen(const store::UserRow& user, const std::string& device_id,
+                           store::DeviceState state, int64_t now) {
+  store::DeviceRow d;
+  d.user_id = user.id;
+  d.device_id = device_id;
+  d.account_id = user.account_id;
+  d.state = state;
+  d.first_seen_at = d.last_seen_at = now;
+  return d;
+}
+
 constexpr int kMaxListed = 200;
 constexpr int kKnownDevicesKept = 50;
 constexpr int kPrefixesKept = 50;
@@ -150,18 +162,7 @@ absl::Status DeviceService::MarkPendingInTx(store::Tx& tx, const store::UserRow&
   if (!d) {
     ASSIGN_OR_RETURN(int n, store::devices::CountOfUser(tx, user.id));
     if (n >= kMaxListed) return absl::OkStatus();  // no more rows for an unapproved flood
-    d = store::DeviceRow{user.id,
-                         origin.device_id,
-                         user.account_id,
-                         store::DeviceState::kPending,
-                         "",
-                         0,
-                         now,
-                         now,
-                         "",
-                         "",
-                         "",
-                         {}};
+    d = FirstSeen(user, origin.device_id, store::DeviceState::kPending, now);
   }
   d->state = store::DeviceState::kPending;
   d->last_seen_at = now;
@@ -193,18 +194,7 @@ absl::StatusOr<std::string> DeviceService::LearnInTx(store::Tx& tx, const store:
   if (origin.device_id.empty()) return std::string();
   ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, user.id, origin.device_id));
   if (!d) {
-    d = store::DeviceRow{user.id,
-                         origin.device_id,
-                         user.account_id,
-                         store::DeviceState::kKnown,
-                         "",
-                         0,
-                         now,
-                         now,
-                         "",
-                         "",
-                         "",
-                         {}};
+    d = FirstSeen(user, origin.device_id, store::DeviceState::kKnown, now);
   }
   if (d->state == store::DeviceState::kRevoked) d->state = store::DeviceState::kKnown;
   d->last_seen_at = now;
