@@ -4,19 +4,11 @@
 
 namespace iam::audit {
 
-nlohmann::json AuditPolicy::ToJson() const {
-  return {{"retention_days", retention_days},
-          {"decision_log", decision_log},
-          {"decision_sample_percent", decision_sample_percent}};
-}
+nlohmann::json AuditPolicy::ToJson() const { return FieldsJson(*this); }
 
 absl::StatusOr<AuditPolicy> AuditPolicy::FromJson(const nlohmann::json& j) {
   AuditPolicy p;
-  JsonFields f(j, p.ToJson());
-  f.Take("retention_days", &p.retention_days);
-  f.Take("decision_log", &p.decision_log);
-  f.Take("decision_sample_percent", &p.decision_sample_percent);
-  if (absl::Status s = f.status(); !s.ok()) return s;
+  if (absl::Status s = ReadFields(j, &p); !s.ok()) return s;
   if (p.retention_days < 1 || p.retention_days > 3650) {
     return absl::InvalidArgumentError("retention_days: must be 1..3650");
   }

@@ -9,9 +9,8 @@
 #ifndef IAM_AUDIT_AUDIT_POLICY_H_
 #define IAM_AUDIT_AUDIT_POLICY_H_
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/statusor.h"
 
@@ -21,6 +20,14 @@ struct AuditPolicy {
   int retention_days = 180;
   std::string decision_log = "none";
   int decision_sample_percent = 1;
+
+  // The document's fields, declared once: see common/json_fields.h.
+  template <typename Self, typename Field>
+  static void Fields(Self& self, Field&& field) {
+    field("retention_days", self.retention_days);
+    field("decision_log", self.decision_log);
+    field("decision_sample_percent", self.decision_sample_percent);
+  }
 
   nlohmann::json ToJson() const;
   // INVALID_ARGUMENT naming the field.

@@ -7,35 +7,11 @@
 
 namespace iam::auth {
 
-nlohmann::json LockoutPolicy::ToJson() const {
-  return {{"enabled", enabled},
-          {"max_failures", max_failures},
-          {"wait_increment_seconds", wait_increment_seconds},
-          {"strategy", strategy},
-          {"max_wait_seconds", max_wait_seconds},
-          {"failure_reset_seconds", failure_reset_seconds},
-          {"quick_login_check_ms", quick_login_check_ms},
-          {"min_quick_login_wait_seconds", min_quick_login_wait_seconds},
-          {"permanent_lockout", permanent_lockout},
-          {"max_temporary_lockouts", max_temporary_lockouts},
-          {"challenge_after_failures", challenge_after_failures}};
-}
+nlohmann::json LockoutPolicy::ToJson() const { return FieldsJson(*this); }
 
 absl::StatusOr<LockoutPolicy> LockoutPolicy::FromJson(const nlohmann::json& j) {
   LockoutPolicy p;
-  JsonFields f(j, p.ToJson());
-  f.Take("enabled", &p.enabled);
-  f.Take("max_failures", &p.max_failures);
-  f.Take("wait_increment_seconds", &p.wait_increment_seconds);
-  f.Take("strategy", &p.strategy);
-  f.Take("max_wait_seconds", &p.max_wait_seconds);
-  f.Take("failure_reset_seconds", &p.failure_reset_seconds);
-  f.Take("quick_login_check_ms", &p.quick_login_check_ms);
-  f.Take("min_quick_login_wait_seconds", &p.min_quick_login_wait_seconds);
-  f.Take("permanent_lockout", &p.permanent_lockout);
-  f.Take("max_temporary_lockouts", &p.max_temporary_lockouts);
-  f.Take("challenge_after_failures", &p.challenge_after_failures);
-  if (absl::Status s = f.status(); !s.ok()) return s;
+  if (absl::Status s = ReadFields(j, &p); !s.ok()) return s;
   if (absl::Status s = p.Validate(); !s.ok()) return s;
   return p;
 }
@@ -122,7 +98,8 @@ FailureCounter RecordSubjectFailure(const LockoutPolicy& p, FailureCounter c, in
 LockState SourceLock(const ThrottlePolicy& p, const FailureCounter& c, int64_t now) {
   if (c.permanent) return {true, true, 0};
   if (c.locked_until > now) return {true, false, c.locked_until - now};
-  const bool live = c.last_failure_at > 0 && now - c.last_failure_at <= int64_t{p.window_seconds} * 1000;
+  const bool live =
+      c.last_failure_at > 0 && now - c.last_failure_at <= int64_t{p.window_seconds} * 1000;
   if (live && c.failures >= p.slow_after_failures && now - c.last_failure_at < p.slow_delay_ms) {
     return {true, false, c.last_failure_at + p.slow_delay_ms - now};
   }

@@ -12,9 +12,8 @@
 #define IAM_AUTH_LOCKOUT_POLICY_H_
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/statusor.h"
 
@@ -30,8 +29,24 @@ struct LockoutPolicy {
   int quick_login_check_ms = 1000;  // 0 = off
   int min_quick_login_wait_seconds = 60;
   bool permanent_lockout = false;
-  int max_temporary_lockouts = 0;  // with permanent_lockout: 0 = the first lock is permanent
+  int max_temporary_lockouts = 0;    // with permanent_lockout: 0 = the first lock is permanent
   int challenge_after_failures = 3;  // 0 = never ask for a human challenge
+
+  // The document's fields, declared once: see common/json_fields.h.
+  template <typename Self, typename Field>
+  static void Fields(Self& self, Field&& field) {
+    field("enabled", self.enabled);
+    field("max_failures", self.max_failures);
+    field("wait_increment_seconds", self.wait_increment_seconds);
+    field("strategy", self.strategy);
+    field("max_wait_seconds", self.max_wait_seconds);
+    field("failure_reset_seconds", self.failure_reset_seconds);
+    field("quick_login_check_ms", self.quick_login_check_ms);
+    field("min_quick_login_wait_seconds", self.min_quick_login_wait_seconds);
+    field("permanent_lockout", self.permanent_lockout);
+    field("max_temporary_lockouts", self.max_temporary_lockouts);
+    field("challenge_after_failures", self.challenge_after_failures);
+  }
 
   nlohmann::json ToJson() const;
   // Every field must be present. INVALID_ARGUMENT naming the field.

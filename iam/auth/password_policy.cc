@@ -15,39 +15,11 @@ constexpr int kMaxLengthCeiling = 4096;  // the API's own limit on a password
 
 }  // namespace
 
-nlohmann::json PasswordPolicy::ToJson() const {
-  return {{"min_length", min_length},
-          {"max_length", max_length},
-          {"require_upper", require_upper},
-          {"require_lower", require_lower},
-          {"require_digit", require_digit},
-          {"require_symbol", require_symbol},
-          {"min_character_classes", min_character_classes},
-          {"reject_username", reject_username},
-          {"history", history},
-          {"max_age_days", max_age_days},
-          {"min_age_hours", min_age_hours},
-          {"blocklist", blocklist},
-          {"at_risk_action", at_risk_action}};
-}
+nlohmann::json PasswordPolicy::ToJson() const { return FieldsJson(*this); }
 
 absl::StatusOr<PasswordPolicy> PasswordPolicy::FromJson(const nlohmann::json& j) {
   PasswordPolicy p;
-  JsonFields f(j, p.ToJson());
-  f.Take("min_length", &p.min_length);
-  f.Take("max_length", &p.max_length);
-  f.Take("require_upper", &p.require_upper);
-  f.Take("require_lower", &p.require_lower);
-  f.Take("require_digit", &p.require_digit);
-  f.Take("require_symbol", &p.require_symbol);
-  f.Take("min_character_classes", &p.min_character_classes);
-  f.Take("reject_username", &p.reject_username);
-  f.Take("history", &p.history);
-  f.Take("max_age_days", &p.max_age_days);
-  f.Take("min_age_hours", &p.min_age_hours);
-  f.Take("blocklist", &p.blocklist);
-  f.Take("at_risk_action", &p.at_risk_action);
-  if (absl::Status s = f.status(); !s.ok()) return s;
+  if (absl::Status s = ReadFields(j, &p); !s.ok()) return s;
   if (absl::Status s = p.Validate(); !s.ok()) return s;
   return p;
 }
@@ -87,8 +59,10 @@ std::vector<std::string> CheckPassword(const PasswordPolicy& p, absl::string_vie
     return v;
   }
   const int length = static_cast<int>(text::CodePoints(password));
-  if (length < p.min_length) v.push_back(absl::StrCat("is shorter than ", p.min_length, " characters"));
-  if (length > p.max_length) v.push_back(absl::StrCat("is longer than ", p.max_length, " characters"));
+  if (length < p.min_length)
+    v.push_back(absl::StrCat("is shorter than ", p.min_length, " characters"));
+  if (length > p.max_length)
+    v.push_back(absl::StrCat("is longer than ", p.max_length, " characters"));
   bool upper = false, lower = false, digit = false, symbol = false;
   for (unsigned char c : password) {
     if (c >= 0x80) {
@@ -109,8 +83,10 @@ std::vector<std::string> CheckPassword(const PasswordPolicy& p, absl::string_vie
   if (p.require_symbol && !symbol) v.push_back("has no symbol");
   const int classes = upper + lower + digit + symbol;
   if (classes < p.min_character_classes) {
-    v.push_back(absl::StrCat("uses ", classes, " of the 4 character classes (upper, lower, digit, "
-                             "symbol); at least ", p.min_character_classes, " are required"));
+    v.push_back(absl::StrCat("uses ", classes,
+                             " of the 4 character classes (upper, lower, digit, "
+                             "symbol); at least ",
+                             p.min_character_classes, " are required"));
   }
   if (p.reject_username) {
     const std::string lowered = text::AsciiLower(password);
@@ -134,9 +110,8 @@ std::vector<std::string> CheckPassword(const PasswordPolicy& p, absl::string_vie
 
 absl::Status ViolationsToStatus(const std::vector<std::string>& violations) {
   if (violations.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("password: does not meet the password policy: it ",
-                   absl::StrJoin(violations, "; it ")));
+  return absl::InvalidArgumentError(absl::StrCat("password: does not meet the password policy: it ",
+                                                 absl::StrJoin(violations, "; it ")));
 }
 
 }  // namespace iam::auth

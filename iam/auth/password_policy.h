@@ -7,10 +7,9 @@
 #ifndef IAM_AUTH_PASSWORD_POLICY_H_
 #define IAM_AUTH_PASSWORD_POLICY_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -36,6 +35,24 @@ struct PasswordPolicy {
   // grown since the password was set: "warn" flags the user and tells them
   // to change it; "require_change" also allows only a change.
   std::string at_risk_action = "warn";
+
+  // The document's fields, declared once: see common/json_fields.h.
+  template <typename Self, typename Field>
+  static void Fields(Self& self, Field&& field) {
+    field("min_length", self.min_length);
+    field("max_length", self.max_length);
+    field("require_upper", self.require_upper);
+    field("require_lower", self.require_lower);
+    field("require_digit", self.require_digit);
+    field("require_symbol", self.require_symbol);
+    field("min_character_classes", self.min_character_classes);
+    field("reject_username", self.reject_username);
+    field("history", self.history);
+    field("max_age_days", self.max_age_days);
+    field("min_age_hours", self.min_age_hours);
+    field("blocklist", self.blocklist);
+    field("at_risk_action", self.at_risk_action);
+  }
 
   nlohmann::json ToJson() const;
   // Every field must be present: an update states them all (nothing is

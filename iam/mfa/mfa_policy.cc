@@ -16,64 +16,22 @@ absl::Status CheckRange(const char* field, int v, int lo, int hi) {
 }
 
 // A list of at most 100 group or role names.
-absl::Status Names(const nlohmann::json& j, const char* field, const char* what,
-                   std::vector<std::string>* out) {
-  const nlohmann::json& names = j.at(field);
-  if (!names.is_array()) return absl::InvalidArgumentError(absl::StrCat(field, ": must be an array"));
+absl::Status CheckNames(const char* field, const std::vector<std::string>& names) {
   if (names.size() > 100) return absl::InvalidArgumentError(absl::StrCat(field, ": at most 100"));
-  for (const auto& n : names) {
-    if (!n.is_string()) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": must hold ", what, " names"));
-    }
-    RETURN_IF_ERROR(text::CheckName(field, n.get<std::string>(), 128));
-    out->push_back(n.get<std::string>());
-  }
+  for (const auto& n : names) RETURN_IF_ERROR(text::CheckName(field, n, 128));
   return absl::OkStatus();
 }
 
 }  // namespace
 
-nlohmann::json MfaPolicy::ToJson() const {
-  return {{"mode", mode},
-          {"required_groups", required_groups},
-          {"required_roles", required_roles},
-          {"required_for_admins", required_for_admins},
-          {"totp_algorithm", totp_algorithm},
-          {"totp_digits", totp_digits},
-          {"totp_period", totp_period},
-          {"totp_window", totp_window},
-          {"ticket_ttl_seconds", ticket_ttl_seconds},
-          {"ticket_max_failures", ticket_max_failures},
-          {"failure_hard_cap", failure_hard_cap},
-          {"recovery_code_count", recovery_code_count},
-          {"remember_device_days", remember_device_days},
-          {"device_binding", device_binding},
-          {"risk_step_up", risk_step_up},
-          {"risk_memory_days", risk_memory_days}};
-}
+nlohmann::json MfaPolicy::ToJson() const { return FieldsJson(*this); }
 
 absl::StatusOr<MfaPolicy> MfaPolicy::FromJson(const nlohmann::json& j) {
   MfaPolicy p;
-  JsonFields f(j, p.ToJson());
-  f.Take("mode", &p.mode);
-  f.Take("required_for_admins", &p.required_for_admins);
-  f.Take("totp_algorithm", &p.totp_algorithm);
-  f.Take("totp_digits", &p.totp_digits);
-  f.Take("totp_period", &p.totp_period);
-  f.Take("totp_window", &p.totp_window);
-  f.Take("ticket_ttl_seconds", &p.ticket_ttl_seconds);
-  f.Take("ticket_max_failures", &p.ticket_max_failures);
-  f.Take("failure_hard_cap", &p.failure_hard_cap);
-  f.Take("recovery_code_count", &p.recovery_code_count);
-  f.Take("remember_device_days", &p.remember_device_days);
-  f.Take("device_binding", &p.device_binding);
-  f.Take("risk_step_up", &p.risk_step_up);
-  f.Take("risk_memory_days", &p.risk_memory_days);
-  if (absl::Status s = f.status(); !s.ok()) return s;
-  RETURN_IF_ERROR(Names(j, "required_groups", "group", &p.required_groups));
-  RETURN_IF_ERROR(Names(j, "required_roles", "role", &p.required_roles));
-  if (p.mode != "off" && p.mode != "optional" && p.mode != "required" &&
-      p.mode != "required_for") {
+  if (absl::Status s = ReadFields(j, &p); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckNames("required_groups", p.required_groups));
+  RETURN_IF_ERROR(CheckNames("required_roles", p.required_roles));
+  if (p.mode != "off" && p.mode != "optional" && p.mode != "required" && p.mode != "required_for") {
     return absl::InvalidArgumentError("mode: must be off, optional, required or required_for");
   }
   if (p.mode == "required_for" && p.required_groups.empty() && p.required_roles.empty() &&
@@ -88,15 +46,14 @@ absl::StatusOr<MfaPolicy> MfaPolicy::FromJson(const nlohmann::json& j) {
   if (p.totp_digits != 6 && p.totp_digits != 8) {
     return absl::InvalidArgumentError("totp_digits: must be 6 or 8");
   }
-  for (const absl::Status& s :
-       {CheckRange("totp_period", p.totp_period, 15, 120),
-        CheckRange("totp_window", p.totp_window, 0, 10),
-        CheckRange("ticket_ttl_seconds", p.ticket_ttl_seconds, 30, 3600),
-        CheckRange("ticket_max_failures", p.ticket_max_failures, 1, 100),
-        CheckRange("failure_hard_cap", p.failure_hard_cap, 1, 100),
-        CheckRange("recovery_code_count", p.recovery_code_count, 0, 100),
-        CheckRange("remember_device_days", p.remember_device_days, 0, 365),
-        CheckRange("risk_memory_days", p.risk_memory_days, 1, 3650)}) {
+  for (const absl::Status& s : {CheckRange("totp_period", p.totp_period, 15, 120),
+                                CheckRange("totp_window", p.totp_window, 0, 10),
+                                CheckRange("ticket_ttl_seconds", p.ticket_ttl_seconds, 30, 3600),
+                                CheckRange("ticket_max_failures", p.ticket_max_failures, 1, 100),
+                                CheckRange("failure_hard_cap", p.failure_hard_cap, 1, 100),
+                                CheckRange("recovery_code_count", p.recovery_code_count, 0, 100),
+                                CheckRange("remember_device_days", p.remember_device_days, 0, 365),
+                                CheckRange("risk_memory_days", p.risk_memory_days, 1, 3650)}) {
     if (!s.ok()) return s;
   }
   if (p.ticket_max_failures > p.failure_hard_cap) {

@@ -27,10 +27,9 @@
 #ifndef IAM_MFA_MFA_POLICY_H_
 #define IAM_MFA_MFA_POLICY_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "iam/mfa/totp.h"
@@ -54,6 +53,27 @@ struct MfaPolicy {
   bool device_binding = false;
   bool risk_step_up = true;
   int risk_memory_days = 90;
+
+  // The document's fields, declared once: see common/json_fields.h.
+  template <typename Self, typename Field>
+  static void Fields(Self& self, Field&& field) {
+    field("mode", self.mode);
+    field("required_groups", self.required_groups);
+    field("required_roles", self.required_roles);
+    field("required_for_admins", self.required_for_admins);
+    field("totp_algorithm", self.totp_algorithm);
+    field("totp_digits", self.totp_digits);
+    field("totp_period", self.totp_period);
+    field("totp_window", self.totp_window);
+    field("ticket_ttl_seconds", self.ticket_ttl_seconds);
+    field("ticket_max_failures", self.ticket_max_failures);
+    field("failure_hard_cap", self.failure_hard_cap);
+    field("recovery_code_count", self.recovery_code_count);
+    field("remember_device_days", self.remember_device_days);
+    field("device_binding", self.device_binding);
+    field("risk_step_up", self.risk_step_up);
+    field("risk_memory_days", self.risk_memory_days);
+  }
 
   nlohmann::json ToJson() const;
   static absl::StatusOr<MfaPolicy> FromJson(const nlohmann::json& j);
