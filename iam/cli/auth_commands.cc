@@ -23,12 +23,6 @@ namespace {
 using v1::AdminService;
 using v1::AuthService;
 
-template <typename Req, typename Resp, typename Method>
-grpc::Status InvokeAuth(Context& c, Method method, const Req& req, Resp* resp) {
-  auto call = c.NewCall();
-  return (c.auth().*method)(call.get(), req, resp);
-}
-
 struct LoginArgs {
   std::string account;
   std::string username;

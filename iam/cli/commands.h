@@ -34,6 +34,13 @@ grpc::Status Invoke(Context& c, Method method, const Req& req, Resp* resp) {
   return (c.admin().*method)(call.get(), req, resp);
 }
 
+// The same for AuthService.
+template <typename Req, typename Resp, typename Method>
+grpc::Status InvokeAuth(Context& c, Method method, const Req& req, Resp* resp) {
+  auto call = c.NewCall();
+  return (c.auth().*method)(call.get(), req, resp);
+}
+
 // Calls a List RPC page after page and gathers every page into *all.
 template <typename Req, typename Resp, typename Method>
 grpc::Status ListAll(Context& c, Method method, Req req, Resp* all) {

@@ -17,12 +17,6 @@ namespace {
 using v1::AdminService;
 using v1::AuthService;
 
-template <typename Req, typename Resp, typename Method>
-grpc::Status InvokeAuth(Context& c, Method method, const Req& req, Resp* resp) {
-  auto call = c.NewCall();
-  return (c.auth().*method)(call.get(), req, resp);
-}
-
 // The code from the command line, or prompted for.
 std::string CodeOrPrompt(const std::string& given) {
   return given.empty() ? ReadSecret("code from the app: ") : given;
