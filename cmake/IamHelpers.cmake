@@ -22,7 +22,11 @@ endfunction()
 function(iam_cc_test)
   cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${A_NAME} ${A_SRCS})
-  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} iam_test_pch GTest::gtest GTest::gmock
+                        GTest::gtest_main)
+  # Every test target in a tree shares the flags, so one precompiled header
+  # serves them all.
+  target_precompile_headers(${A_NAME} REUSE_FROM iam_test_pch)
   # One CTest entry per binary: gtest_discover_tests would start a process
   # per case and multiply the MariaDB database set-up cost.
   add_test(NAME ${A_NAME} COMMAND ${A_NAME} --gtest_brief=1)

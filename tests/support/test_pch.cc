@@ -1,0 +1,1 @@
+// The target that owns the tests' precompiled header (test_pch.h).
