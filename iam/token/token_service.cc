@@ -3,6 +3,7 @@
 #include "absl/strings/str_split.h"
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
+#include "iam/token/claim_rules.h"
 #include "iam/store/session_store.h"
 
 namespace iam::token {
@@ -112,12 +113,11 @@ absl::StatusOr<VerifiedToken> TokenService::Verify(absl::string_view token,
                                                    const std::string& audience,
                                                    bool check_session) {
   ASSIGN_OR_RETURN(Claims c, VerifySignature(token));
-  const int64_t now = absl::ToUnixSeconds(clock_->Now());
-  if (c.iss != options_.issuer) return Unauthenticated("wrong issuer");
-  const std::string& want = audience.empty() ? options_.default_audience : audience;
-  if (c.aud != want) return Unauthenticated("wrong audience");
-  if (c.exp + options_.leeway_seconds <= now) return Unauthenticated("expired");
-  if (c.nbf - options_.leeway_seconds > now) return Unauthenticated("not yet valid");
+  RETURN_IF_ERROR(CheckClaims(
+      c,
+      ClaimRules{options_.issuer, audience.empty() ? options_.default_audience : audience,
+                 options_.leeway_seconds},
+      absl::ToUnixSeconds(clock_->Now())));
   VerifiedToken out;
   out.claims = std::move(c);
   if (check_session) {
