@@ -17,22 +17,21 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-struct Args {
-  std::string account, since, until, actor, action, object, object_type, result, ip;
-  int limit = 50;
-};
-
-void AddFilterOptions(CLI::App* cmd, Args* a) {
-  cmd->add_option("--account", a->account, "account id (default: your own)");
-  cmd->add_option("--since", a->since,
-                  "from this time: RFC 3339 (2026-11-20T08:00:00Z), a date, or an age (24h, 7d)");
-  cmd->add_option("--until", a->until, "before this time (same forms)");
-  cmd->add_option("--actor", a->actor, "an ARN, iamd, or a username of the account");
-  cmd->add_option("--action", a->action, "iam:CreateUser, or a prefix: iam:*");
-  cmd->add_option("--object", a->object, "the object's id");
-  cmd->add_option("--object-type", a->object_type, "user, group, access-key, session, ...");
-  cmd->add_option("--result", a->result, "success, failure or denied");
-  cmd->add_option("--ip", a->ip, "source address");
+// The filter options of query and export, --account first.
+std::vector<Arg> FilterArgs(std::vector<Arg> more = {}) {
+  std::vector<Arg> args = {
+      AccountArg(),
+      Text("--since",
+           "from this time: RFC 3339 (2026-11-20T08:00:00Z), a date, or an age (24h, 7d)"),
+      Text("--until", "before this time (same forms)"),
+      Text("--actor", "an ARN, iamd, or a username of the account"),
+      Text("--action", "iam:CreateUser, or a prefix: iam:*"),
+      Text("--object", "the object's id"),
+      Text("--object-type", "user, group, access-key, session, ..."),
+      Text("--result", "success, failure or denied"),
+      Text("--ip", "source address")};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
 }
 
 // "2026-11-20T08:00:00Z", "2026-11-20", or an age before now ("90m", "24h", "7d").
@@ -53,28 +52,23 @@ absl::StatusOr<google::protobuf::Timestamp> ParseWhen(const std::string& flag,
 
 absl::StatusOr<v1::AuditFilter> Filter(const Args& a) {
   v1::AuditFilter f;
-  if (!a.since.empty()) {
-    auto t = ParseWhen("--since", a.since);
+  if (!a["--since"].empty()) {
+    auto t = ParseWhen("--since", a["--since"]);
     if (!t.ok()) return t.status();
     *f.mutable_start_time() = *t;
   }
-  if (!a.until.empty()) {
-    auto t = ParseWhen("--until", a.until);
+  if (!a["--until"].empty()) {
+    auto t = ParseWhen("--until", a["--until"]);
     if (!t.ok()) return t.status();
     *f.mutable_end_time() = *t;
   }
-  f.set_actor(a.actor);
-  f.set_action(a.action);
-  f.set_object_id(a.object);
-  f.set_object_type(a.object_type);
-  f.set_result(a.result);
-  f.set_source_ip(a.ip);
+  f.set_actor(a["--actor"]);
+  f.set_action(a["--action"]);
+  f.set_object_id(a["--object"]);
+  f.set_object_type(a["--object-type"]);
+  f.set_result(a["--result"]);
+  f.set_source_ip(a["--ip"]);
   return f;
-}
-
-int BadFlag(const absl::Status& s) {
-  std::cerr << "iamctl: " << s.message() << "\n";
-  return 2;
 }
 
 // One export line. Built directly rather than through protobuf's JSON
@@ -83,17 +77,24 @@ int BadFlag(const absl::Status& s) {
 std::string JsonLine(const v1::AuditRecord& r) {
   nlohmann::json detail = nlohmann::json::parse(r.detail_json(), nullptr, false);
   if (detail.is_discarded()) detail = r.detail_json();
-  const nlohmann::json j = {{"account_id", r.account_id()}, {"seq", r.seq()},
-                            {"time", TimeUtil::ToString(r.time())}, {"actor", r.actor()},
-                            {"action", r.action()}, {"object_type", r.object_type()},
-                            {"object_id", r.object_id()}, {"source_ip", r.source_ip()},
-                            {"user_agent", r.user_agent()}, {"result", r.result()},
-                            {"detail", std::move(detail)}, {"prev_hash", r.prev_hash()},
+  const nlohmann::json j = {{"account_id", r.account_id()},
+                            {"seq", r.seq()},
+                            {"time", TimeUtil::ToString(r.time())},
+                            {"actor", r.actor()},
+                            {"action", r.action()},
+                            {"object_type", r.object_type()},
+                            {"object_id", r.object_id()},
+                            {"source_ip", r.source_ip()},
+                            {"user_agent", r.user_agent()},
+                            {"result", r.result()},
+                            {"detail", std::move(detail)},
+                            {"prev_hash", r.prev_hash()},
                             {"hash", r.hash()}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-const char* kCsvHeader = "seq,time,actor,action,object_type,object_id,result,source_ip,user_agent,detail,hash";
+const char* kCsvHeader =
+    "seq,time,actor,action,object_type,object_id,result,source_ip,user_agent,detail,hash";
 
 std::string CsvLine(const v1::AuditRecord& r) {
   return absl::StrCat(r.seq(), ",", TimeUtil::ToString(r.time()), ",", CsvField(r.actor()), ",",
@@ -103,37 +104,27 @@ std::string CsvLine(const v1::AuditRecord& r) {
                       CsvField(r.detail_json()), ",", r.hash());
 }
 
-void AddQuery(CLI::App* audit, Action* run) {
-  auto a = std::make_shared<Args>();
-  auto* cmd = audit->add_subcommand("query", "search the log, newest first (-o table|json|csv)");
-  AddFilterOptions(cmd, a.get());
-  cmd->add_option("--limit", a->limit, "at most this many records")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
-  cmd->callback([run, a] {
-    *run = [a](Context& c) {
-      auto filter = Filter(*a);
-      if (!filter.ok()) return BadFlag(filter.status());
-      v1::QueryAuditRequest q;
-      q.set_account_id(a->account);
-      *q.mutable_filter() = *filter;
-      v1::QueryAuditResponse all;
-      grpc::Status s;
-      do {
-        q.set_page_size(std::min(1000, a->limit - all.records_size()));
-        v1::QueryAuditResponse page;
-        auto call = c.NewCall();
-        s = c.audit().QueryAudit(call.get(), q, &page);
-        if (!s.ok()) break;
-        all.mutable_records()->MergeFrom(page.records());
-        q.set_page_token(page.next_page_token());
-      } while (!q.page_token().empty() && all.records_size() < a->limit);
-      if (s.ok() && c.options().output == "csv") {
-        std::cout << kCsvHeader << "\n";
-        for (const auto& r : all.records()) std::cout << CsvLine(r) << "\n";
-        return 0;
-      }
-      return Render(c, s, all, [&] {
+// Newest first, page after page up to --limit.
+int Query(Context& c, const Args& a) {
+  auto filter = Filter(a);
+  if (!filter.ok()) return Refuse(filter.status());
+  const int64_t limit = a.Number("--limit");
+  v1::QueryAuditRequest q;
+  q.set_account_id(a["--account"]);
+  *q.mutable_filter() = *filter;
+  v1::QueryAuditResponse all;
+  grpc::Status s;
+  do {
+    q.set_page_size(static_cast<int>(std::min<int64_t>(1000, limit - all.records_size())));
+    v1::QueryAuditResponse page;
+    s = Invoke(c, &v1::AuditService::Stub::QueryAudit, q, &page);
+    if (!s.ok()) break;
+    all.mutable_records()->MergeFrom(page.records());
+    q.set_page_token(page.next_page_token());
+  } while (!q.page_token().empty() && all.records_size() < limit);
+  return Render(
+      c, s, all,
+      [&] {
         std::vector<std::vector<std::string>> rows;
         for (const auto& r : all.records()) {
           rows.push_back({absl::StrCat(r.seq()), TimeUtil::ToString(r.time()), r.actor(),
@@ -141,108 +132,90 @@ void AddQuery(CLI::App* audit, Action* run) {
                           r.source_ip().empty() ? "-" : r.source_ip()});
         }
         PrintTable({"SEQ", "TIME", "ACTOR", "ACTION", "OBJECT", "RESULT", "IP"}, rows);
+      },
+      [&] {
+        std::cout << kCsvHeader << "\n";
+        for (const auto& r : all.records()) std::cout << CsvLine(r) << "\n";
       });
-    };
-  });
 }
 
-void AddExport(CLI::App* audit, Action* run) {
-  auto a = std::make_shared<Args>();
-  auto* cmd = audit->add_subcommand(
-      "export", "stream every matching record, oldest first, as JSON lines (or -o csv)");
-  AddFilterOptions(cmd, a.get());
-  cmd->callback([run, a] {
-    *run = [a](Context& c) {
-      auto filter = Filter(*a);
-      if (!filter.ok()) return BadFlag(filter.status());
-      v1::ExportAuditRequest q;
-      q.set_account_id(a->account);
-      *q.mutable_filter() = *filter;
-      auto call = c.NewCall();
-      // However long the log: no deadline, one record in memory at a time.
-      call->set_deadline(std::chrono::system_clock::time_point::max());
-      auto reader = c.audit().ExportAudit(call.get(), q);
-      const bool csv = c.options().output == "csv";
-      if (csv) std::cout << kCsvHeader << "\n";
-      v1::AuditRecord r;
-      int64_t n = 0;
-      while (reader->Read(&r)) {
-        std::cout << (csv ? CsvLine(r) : JsonLine(r)) << "\n";
-        ++n;
-      }
-      grpc::Status s = reader->Finish();
-      std::cout.flush();
-      if (!s.ok()) return Render(c, s, r, [] {});
-      std::cerr << n << " records exported\n";
-      return 0;
-    };
-  });
+// Streams the log: no deadline, one record in memory at a time. JSON lines
+// are this command's table form.
+int Export(Context& c, const Args& a) {
+  auto filter = Filter(a);
+  if (!filter.ok()) return Refuse(filter.status());
+  v1::ExportAuditRequest q;
+  q.set_account_id(a["--account"]);
+  *q.mutable_filter() = *filter;
+  auto call = c.NewCall();
+  call->set_deadline(std::chrono::system_clock::time_point::max());
+  auto reader = c.audit().ExportAudit(call.get(), q);
+  const bool csv = c.options().output == "csv";
+  if (csv) std::cout << kCsvHeader << "\n";
+  v1::AuditRecord r;
+  int64_t n = 0;
+  while (reader->Read(&r)) {
+    std::cout << (csv ? CsvLine(r) : JsonLine(r)) << "\n";
+    ++n;
+  }
+  grpc::Status s = reader->Finish();
+  std::cout.flush();
+  if (!s.ok()) return Fail(s);
+  std::cerr << n << " records exported\n";
+  return 0;
 }
 
-void AddVerify(CLI::App* audit, Action* run) {
-  auto a = std::make_shared<Args>();
-  auto* cmd = audit->add_subcommand(
-      "verify", "walk the hash chain; exit 1 naming the first altered, inserted or removed record");
-  cmd->add_option("--account", a->account, "account id (default: your own)");
-  cmd->callback([run, a] {
-    *run = [a](Context& c) {
-      v1::VerifyAuditRequest q;
-      q.set_account_id(a->account);
-      v1::VerifyAuditResponse r;
-      auto call = c.NewCall();
-      call->set_deadline(std::chrono::system_clock::time_point::max());
-      grpc::Status s = c.audit().VerifyAudit(call.get(), q, &r);
-      const int rc = Render(c, s, r, [&] {
-        if (r.intact()) {
-          std::cout << "intact: " << r.records() << " records\n";
-        } else {
-          std::cout << "record " << r.first_bad_seq() << ": " << r.problem() << "\n";
-        }
-      });
-      return rc != 0 ? rc : (r.intact() ? 0 : 1);
-    };
+// Exits 1 when the chain is broken.
+int Verify(Context& c, const Args& a) {
+  v1::VerifyAuditRequest q;
+  q.set_account_id(a["--account"]);
+  v1::VerifyAuditResponse r;
+  auto call = c.NewCall();
+  call->set_deadline(std::chrono::system_clock::time_point::max());
+  grpc::Status s = c.audit().VerifyAudit(call.get(), q, &r);
+  const int rc = Render(c, s, r, [&] {
+    if (r.intact()) {
+      std::cout << "intact: " << r.records() << " records\n";
+    } else {
+      std::cout << "record " << r.first_bad_seq() << ": " << r.problem() << "\n";
+    }
   });
+  return rc != 0 ? rc : (r.intact() ? 0 : 1);
 }
 
-void AddLogins(CLI::App* audit, Action* run) {
-  auto limit = std::make_shared<int>(10);
-  auto* cmd = audit->add_subcommand("logins", "your own recent logins, failed ones included");
-  cmd->add_option("--limit", *limit, "how many")->check(CLI::Range(1, 100))->capture_default_str();
-  cmd->callback([run, limit] {
-    *run = [limit](Context& c) {
-      v1::ListMyLoginsRequest q;
-      q.set_limit(*limit);
-      v1::ListMyLoginsResponse r;
-      auto call = c.NewCall();
-      grpc::Status s = c.audit().ListMyLogins(call.get(), q, &r);
-      return Render(c, s, r, [&] {
-        std::vector<std::vector<std::string>> rows;
-        for (const auto& l : r.logins()) {
-          const nlohmann::json d = nlohmann::json::parse(l.detail_json(), nullptr, false);
-          auto field = [&](const char* k) {
-            return d.is_object() && d.contains(k) && d[k].is_string() && !d[k].get<std::string>().empty()
-                       ? d[k].get<std::string>()
-                       : std::string("-");
-          };
-          rows.push_back({TimeUtil::ToString(l.time()), l.result(), field("reason"),
-                          l.source_ip().empty() ? "-" : l.source_ip(), field("client_type"),
-                          field("device_id")});
-        }
-        PrintTable({"TIME", "RESULT", "REASON", "IP", "CLIENT", "DEVICE"}, rows);
-      });
+void PrintLogins(const Args&, const v1::ListMyLoginsResponse& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& l : r.logins()) {
+    const nlohmann::json d = nlohmann::json::parse(l.detail_json(), nullptr, false);
+    auto field = [&](const char* k) {
+      return d.is_object() && d.contains(k) && d[k].is_string() && !d[k].get<std::string>().empty()
+                 ? d[k].get<std::string>()
+                 : std::string("-");
     };
-  });
+    rows.push_back({TimeUtil::ToString(l.time()), l.result(), field("reason"),
+                    l.source_ip().empty() ? "-" : l.source_ip(), field("client_type"),
+                    field("device_id")});
+  }
+  PrintTable({"TIME", "RESULT", "REASON", "IP", "CLIENT", "DEVICE"}, rows);
 }
 
 }  // namespace
 
-void AddAuditCommands(CLI::App& app, Action* run) {
-  auto* audit = app.add_subcommand("audit", "the account's audit log: query, export, verify");
-  audit->require_subcommand(1);
-  AddQuery(audit, run);
-  AddExport(audit, run);
-  AddVerify(audit, run);
-  AddLogins(audit, run);
+std::vector<Command> AuditCommands() {
+  return {
+      {"audit query", "search the log, newest first (-o table|json|csv)",
+       FilterArgs({Number("--limit", "at most this many records").Range(1, 1000000).Default(50)}),
+       Query},
+      {"audit export", "stream every matching record, oldest first, as JSON lines (or -o csv)",
+       FilterArgs(), Export},
+      {"audit verify",
+       "walk the hash chain; exit 1 naming the first altered, inserted or removed record",
+       {AccountArg()},
+       Verify},
+      {"audit logins", "your own recent logins, failed ones included",
+       {Number("--limit", "how many").Range(1, 100).Default(10).Into("limit")},
+       Call(&v1::AuditService::Stub::ListMyLogins, PrintLogins)},
+  };
 }
 
 }  // namespace iam::cli

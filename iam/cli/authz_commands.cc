@@ -18,321 +18,81 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using v1::AdminService;
 
-struct Args {
-  std::string account, name, policy, file, description, user, group, role, resource, target;
-  std::string canned, action, duration, until;
-  std::vector<std::string> grants, context, roles;
-  int64_t version = 0;
-  bool builtin = false, no_default = false;
-};
-
 // A document from a file, or stdin for "-".
-bool ReadDocument(const std::string& path, std::string* out) {
+absl::StatusOr<std::string> ReadDocument(const std::string& path) {
   std::stringstream ss;
   if (path == "-") {
     ss << std::cin.rdbuf();
   } else {
     std::ifstream in(path);
-    if (!in) {
-      std::cerr << "iamctl: cannot read " << path << "\n";
-      return false;
-    }
+    if (!in) return absl::NotFoundError("cannot read " + path);
     ss << in.rdbuf();
   }
-  *out = ss.str();
-  return true;
+  return ss.str();
 }
 
-// The one principal of --user / --group / --role.
-bool PrincipalOf(const Args& a, v1::PrincipalName* p) {
-  int n = !a.user.empty() + !a.group.empty() + !a.role.empty();
-  if (n != 1) {
-    std::cerr << "iamctl: give exactly one of --user, --group, --role\n";
-    return false;
+// The one principal of --user / --group / --role (the arguments a command
+// declares).
+absl::Status PrincipalOf(const Args& a, v1::PrincipalName* p, bool roles = true,
+                         bool groups = true) {
+  const std::string none;
+  const std::string& user = a["--user"];
+  const std::string& group = groups ? a["--group"] : none;
+  const std::string& role = roles ? a["--role"] : none;
+  if (!user.empty() + !group.empty() + !role.empty() != 1) {
+    return absl::InvalidArgumentError("give exactly one of --user, --group, --role");
   }
-  p->set_type(!a.user.empty() ? v1::PrincipalName::USER
-              : !a.group.empty() ? v1::PrincipalName::GROUP
-                                 : v1::PrincipalName::ROLE);
-  p->set_name(!a.user.empty() ? a.user : !a.group.empty() ? a.group : a.role);
-  return true;
+  p->set_type(!user.empty()    ? v1::PrincipalName::USER
+              : !group.empty() ? v1::PrincipalName::GROUP
+                               : v1::PrincipalName::ROLE);
+  p->set_name(!user.empty() ? user : !group.empty() ? group : role);
+  return absl::OkStatus();
 }
 
-int Done(Context& c, const grpc::Status& s, const google::protobuf::Message& m,
-         const std::string& text) {
-  return Render(c, s, m, [&] { std::cout << text << "\n"; });
+// --user, --group and (unless roles is false) --role.
+std::vector<Arg> PrincipalArgs(bool roles = true) {
+  std::vector<Arg> args = {Text("--user", "a user"), Text("--group", "a group")};
+  if (roles) args.push_back(Text("--role", "a role"));
+  return args;
 }
 
-void PrintPolicies(const google::protobuf::RepeatedPtrField<v1::ManagedPolicy>& ps) {
+// --account first, as every command of this file takes it, then the rest.
+std::vector<Arg> With(std::vector<Arg> args, const std::vector<Arg>& more = {}) {
+  args.insert(args.begin(), AccountArg());
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+void PrintPolicies(const Args&, const v1::ListPoliciesResponse& r) {
   std::vector<std::vector<std::string>> rows;
-  for (const auto& p : ps) {
-    rows.push_back({p.name(), p.arn(), p.builtin() ? "built-in" : "v" + std::to_string(p.default_version()),
+  for (const auto& p : r.policies()) {
+    rows.push_back({p.name(), p.arn(),
+                    p.builtin() ? "built-in" : "v" + std::to_string(p.default_version()),
                     p.description().empty() ? "-" : p.description()});
   }
   PrintTable({"NAME", "ARN", "DEFAULT", "DESCRIPTION"}, rows);
 }
 
-using Cmd = std::pair<CLI::App*, std::shared_ptr<Args>>;
-
-Cmd Make(CLI::App* parent, const char* name, const char* help) {
-  auto a = std::make_shared<Args>();
-  auto* cmd = parent->add_subcommand(name, help);
-  cmd->add_option("--account", a->account, "account id (default: your own)");
-  return {cmd, a};
+void PrintVersions(const Args&, const v1::ListPolicyVersionsResponse& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : r.versions()) {
+    rows.push_back({"v" + std::to_string(v.version()), v.is_default() ? "yes" : "",
+                    FormatTime(v.create_time(), v.has_create_time())});
+  }
+  PrintTable({"VERSION", "DEFAULT", "CREATED"}, rows);
 }
 
-void PrincipalOptions(CLI::App* cmd, Args& a, bool roles = true) {
-  cmd->add_option("--user", a.user, "a user");
-  cmd->add_option("--group", a.group, "a group");
-  if (roles) cmd->add_option("--role", a.role, "a role");
+void PrintPrincipalPolicies(const Args&, const v1::PrincipalPolicies& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : r.attached()) rows.push_back({"attached", p.arn()});
+  for (const auto& n : r.inline_policy_names()) rows.push_back({"inline", n});
+  if (r.has_permissions_boundary()) {
+    rows.push_back({"boundary", r.permissions_boundary().arn()});
+  }
+  PrintTable({"KIND", "POLICY"}, rows);
 }
 
-void AddPolicy(CLI::App& app, Action* run) {
-  auto* policy = app.add_subcommand("policy", "managed and inline policies");
-  policy->require_subcommand(1);
-  {
-    auto [cmd, a] = Make(policy, "create", "create a managed policy from a JSON document");
-    cmd->add_option("name", a->name)->required();
-    cmd->add_option("--file", a->file, "the document (- for stdin)")->required();
-    cmd->add_option("--description", a->description);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::CreatePolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_name(a->name);
-        q.set_description(a->description);
-        std::string doc;
-        if (!ReadDocument(a->file, &doc)) return 1;
-        q.set_document(doc);
-        v1::ManagedPolicy p;
-        grpc::Status s = Invoke(c, &AdminService::Stub::CreatePolicy, q, &p);
-        return Done(c, s, p,
-                    "created " + p.arn() + " (v1)");
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "update", "add a version (the default unless --no-default)");
-    cmd->add_option("name", a->name)->required();
-    cmd->add_option("--file", a->file, "the document (- for stdin)")->required();
-    cmd->add_flag("--no-default", a->no_default, "keep the current default version");
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::CreatePolicyVersionRequest q;
-        q.set_account_id(a->account);
-        q.set_policy(a->name);
-        std::string doc;
-        if (!ReadDocument(a->file, &doc)) return 1;
-        q.set_document(doc);
-        q.set_set_as_default(!a->no_default);
-        v1::PolicyVersion v;
-        grpc::Status s = Invoke(c, &AdminService::Stub::CreatePolicyVersion, q, &v);
-        return Done(c, s, v,
-                    "version " + std::to_string(v.version()) + (v.is_default() ? " (default)" : ""));
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "list", "list the account's managed policies");
-    cmd->add_flag("--builtin", a->builtin, "include the built-in policies");
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::ListPoliciesRequest q;
-        q.set_account_id(a->account);
-        q.set_include_builtin(a->builtin);
-        v1::ListPoliciesResponse r;
-        grpc::Status s = ListAll(c, &AdminService::Stub::ListPolicies, q, &r);
-        return Render(c, s, r, [&] { PrintPolicies(r.policies()); });
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "get", "show a policy's default (or --version) document");
-    cmd->add_option("policy", a->name, "name or ARN")->required();
-    cmd->add_option("--version", a->version);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        if (a->version > 0) {
-          v1::PolicyVersionRequest q;
-          q.set_account_id(a->account);
-          q.set_policy(a->name);
-          q.set_version(a->version);
-          v1::PolicyVersion v;
-          grpc::Status s = Invoke(c, &AdminService::Stub::GetPolicyVersion, q, &v);
-        return Done(c, s, v, v.document());
-        }
-        v1::GetPolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_policy(a->name);
-        v1::ManagedPolicy p;
-        return Render(c, Invoke(c, &AdminService::Stub::GetPolicy, q, &p), p, [&] {
-          std::cout << p.arn() << "  default v" << p.default_version() << "  attached "
-                    << p.attachment_count() << "\n" << p.document() << "\n";
-        });
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "versions", "list a policy's versions");
-    cmd->add_option("policy", a->name)->required();
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::GetPolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_policy(a->name);
-        v1::ListPolicyVersionsResponse r;
-        return Render(c, Invoke(c, &AdminService::Stub::ListPolicyVersions, q, &r), r, [&] {
-          std::vector<std::vector<std::string>> rows;
-          for (const auto& v : r.versions()) {
-            rows.push_back({"v" + std::to_string(v.version()), v.is_default() ? "yes" : "",
-                            FormatTime(v.create_time(), v.has_create_time())});
-          }
-          PrintTable({"VERSION", "DEFAULT", "CREATED"}, rows);
-        });
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "set-default", "make a version the default");
-    cmd->add_option("policy", a->name)->required();
-    cmd->add_option("version", a->version)->required();
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::PolicyVersionRequest q;
-        q.set_account_id(a->account);
-        q.set_policy(a->name);
-        q.set_version(a->version);
-        v1::PolicyVersionResponse r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::SetDefaultPolicyVersion, q, &r);
-        return Done(c, s, r,
-                    "default is now v" + std::to_string(a->version));
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "delete", "delete a policy, or one of its versions");
-    cmd->add_option("policy", a->name)->required();
-    cmd->add_option("--version", a->version);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        if (a->version > 0) {
-          v1::PolicyVersionRequest q;
-          q.set_account_id(a->account);
-          q.set_policy(a->name);
-          q.set_version(a->version);
-          v1::PolicyVersionResponse r;
-          grpc::Status s = Invoke(c, &AdminService::Stub::DeletePolicyVersion, q, &r);
-        return Done(c, s, r, "deleted");
-        }
-        v1::DeletePolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_policy(a->name);
-        v1::DeletePolicyResponse r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::DeletePolicy, q, &r);
-        return Done(c, s, r, "deleted");
-      };
-    });
-  }
-  for (bool attach : {true, false}) {
-    auto [cmd, a] = Make(policy, attach ? "attach" : "detach",
-                         attach ? "attach a managed or built-in policy" : "detach a policy");
-    cmd->add_option("policy", a->name, "name or ARN")->required();
-    PrincipalOptions(cmd, *a);
-    cmd->callback([run, a, attach] {
-      *run = [a, attach](Context& c) {
-        v1::AttachPolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_policy(a->name);
-        if (!PrincipalOf(*a, q.mutable_principal())) return 2;
-        v1::AttachPolicyResponse r;
-        return Done(c,
-                    Invoke(c, attach ? &AdminService::Stub::AttachPolicy
-                                     : &AdminService::Stub::DetachPolicy,
-                           q, &r),
-                    r, attach ? "attached" : "detached");
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "put-inline", "embed a policy in a user, group or role");
-    cmd->add_option("name", a->name)->required();
-    cmd->add_option("--file", a->file, "the document (- for stdin)")->required();
-    PrincipalOptions(cmd, *a);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::InlinePolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_policy_name(a->name);
-        if (!PrincipalOf(*a, q.mutable_principal())) return 2;
-        std::string doc;
-        if (!ReadDocument(a->file, &doc)) return 1;
-        q.set_document(doc);
-        v1::InlinePolicyResponse r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::PutInlinePolicy, q, &r);
-        return Done(c, s, r, "saved");
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "delete-inline", "remove an inline policy");
-    cmd->add_option("name", a->name)->required();
-    PrincipalOptions(cmd, *a);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::InlinePolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_policy_name(a->name);
-        if (!PrincipalOf(*a, q.mutable_principal())) return 2;
-        v1::InlinePolicyResponse r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::DeleteInlinePolicy, q, &r);
-        return Done(c, s, r, "deleted");
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(policy, "list-for", "what a user, group or role has");
-    PrincipalOptions(cmd, *a);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::PrincipalRequest q;
-        q.set_account_id(a->account);
-        if (!PrincipalOf(*a, q.mutable_principal())) return 2;
-        v1::PrincipalPolicies r;
-        return Render(c, Invoke(c, &AdminService::Stub::ListPrincipalPolicies, q, &r), r, [&] {
-          std::vector<std::vector<std::string>> rows;
-          for (const auto& p : r.attached()) rows.push_back({"attached", p.arn()});
-          for (const auto& n : r.inline_policy_names()) rows.push_back({"inline", n});
-          if (r.has_permissions_boundary()) {
-            rows.push_back({"boundary", r.permissions_boundary().arn()});
-          }
-          PrintTable({"KIND", "POLICY"}, rows);
-        });
-      };
-    });
-  }
-  for (bool set : {true, false}) {
-    auto [cmd, a] = Make(policy, set ? "set-boundary" : "clear-boundary",
-                         set ? "limit a user or role to a policy" : "remove a boundary");
-    if (set) cmd->add_option("policy", a->name)->required();
-    cmd->add_option("--user", a->user);
-    cmd->add_option("--role", a->role);
-    cmd->callback([run, a, set] {
-      *run = [a, set](Context& c) {
-        v1::PermissionsBoundaryRequest q;
-        q.set_account_id(a->account);
-        q.set_policy(a->name);
-        if (!PrincipalOf(*a, q.mutable_principal())) return 2;
-        v1::PermissionsBoundaryResponse r;
-        return Done(c,
-                    Invoke(c, set ? &AdminService::Stub::PutPermissionsBoundary
-                                  : &AdminService::Stub::DeletePermissionsBoundary,
-                           q, &r),
-                    r, set ? "boundary set" : "boundary removed");
-      };
-    });
-  }
-}
-
-void PrintRoles(const v1::Role& r) {
+void PrintRole(const Args&, const v1::Role& r) {
   std::cout << r.arn() << (r.description().empty() ? "" : "  " + r.description()) << "\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : r.assignments()) {
@@ -344,360 +104,329 @@ void PrintRoles(const v1::Role& r) {
   if (!rows.empty()) PrintTable({"TYPE", "HOLDER", "EXPIRES", "STATE"}, rows);
 }
 
-void AddRole(CLI::App& app, Action* run) {
-  auto* role = app.add_subcommand("role", "roles, their assignments, separation of duties");
-  role->require_subcommand(1);
-  {
-    auto [cmd, a] = Make(role, "create", "create a role");
-    cmd->add_option("name", a->name)->required();
-    cmd->add_option("--description", a->description);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::CreateRoleRequest q;
-        q.set_account_id(a->account);
-        q.set_name(a->name);
-        q.set_description(a->description);
-        v1::Role r;
-        return Render(c, Invoke(c, &AdminService::Stub::CreateRole, q, &r), r,
-                      [&] { PrintRoles(r); });
-      };
-    });
+void PrintUserRoles(const Args&, const v1::ListUserRolesResponse& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& h : r.roles()) {
+    rows.push_back({h.role(), h.via_group().empty() ? "-" : h.via_group(),
+                    h.has_expire_time() ? FormatTime(h.expire_time(), true) : "never"});
   }
-  {
-    auto [cmd, a] = Make(role, "get", "show a role and who holds it");
-    cmd->add_option("name", a->name)->required();
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::RoleRequest q;
-        q.set_account_id(a->account);
-        q.set_name(a->name);
-        v1::Role r;
-        return Render(c, Invoke(c, &AdminService::Stub::GetRole, q, &r), r,
-                      [&] { PrintRoles(r); });
-      };
-    });
+  PrintTable({"ROLE", "VIA GROUP", "EXPIRES"}, rows);
+}
+
+void PrintRoles(const Args&, const v1::ListRolesResponse& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& x : r.roles()) rows.push_back({x.name(), x.arn(), x.description()});
+  PrintTable({"NAME", "ARN", "DESCRIPTION"}, rows);
+}
+
+void PrintAcl(const Args&, const v1::ResourceAcl& r) {
+  std::cout << r.resource() << "  owner " << r.owner() << "  " << r.target()
+            << (r.canned().empty() ? "" : "  canned " + r.canned()) << "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& g : r.grants()) rows.push_back({g.grantee_type(), g.grantee(), g.permission()});
+  PrintTable({"TYPE", "GRANTEE", "PERMISSION"}, rows);
+}
+
+// The document of --file.
+template <typename Req>
+absl::Status SetDocument(const Args& a, Req& q) {
+  auto doc = ReadDocument(a["--file"]);
+  if (!doc.ok()) return doc.status();
+  q.set_document(*doc);
+  return absl::OkStatus();
+}
+
+// --version, for the requests about one version.
+void WithVersion(const Args& a, v1::PolicyVersionRequest& q) {
+  q.set_version(a.Number("--version"));
+}
+
+// The policy's default document, or with --version that version's.
+int GetPolicy(Context& c, const Args& a) {
+  if (a.Number("--version") > 0) {
+    return Call(&AdminService::Stub::GetPolicyVersion, WithVersion,
+                Says([](const Args&, const v1::PolicyVersion& v) { return v.document(); }))(c, a);
   }
-  {
-    auto [cmd, a] = Make(role, "list", "list roles, or the roles a --user holds");
-    cmd->add_option("--user", a->user);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        if (!a->user.empty()) {
-          v1::ListUserRolesRequest q;
-          q.set_account_id(a->account);
-          q.set_username(a->user);
-          v1::ListUserRolesResponse r;
-          return Render(c, Invoke(c, &AdminService::Stub::ListUserRoles, q, &r), r, [&] {
-            std::vector<std::vector<std::string>> rows;
-            for (const auto& h : r.roles()) {
-              rows.push_back({h.role(), h.via_group().empty() ? "-" : h.via_group(),
-                              h.has_expire_time() ? FormatTime(h.expire_time(), true) : "never"});
-            }
-            PrintTable({"ROLE", "VIA GROUP", "EXPIRES"}, rows);
-          });
-        }
-        v1::ListRolesRequest q;
-        q.set_account_id(a->account);
-        v1::ListRolesResponse r;
-        grpc::Status s = ListAll(c, &AdminService::Stub::ListRoles, q, &r);
-        return Render(c, s, r, [&] {
-          std::vector<std::vector<std::string>> rows;
-          for (const auto& x : r.roles()) rows.push_back({x.name(), x.arn(), x.description()});
-          PrintTable({"NAME", "ARN", "DESCRIPTION"}, rows);
-        });
-      };
-    });
+  return Call(&AdminService::Stub::GetPolicy, [](const Args&, const v1::ManagedPolicy& p) {
+    std::cout << p.arn() << "  default v" << p.default_version() << "  attached "
+              << p.attachment_count() << "\n"
+              << p.document() << "\n";
+  })(c, a);
+}
+
+// The policy, or with --version one of its versions.
+int DeletePolicy(Context& c, const Args& a) {
+  if (a.Number("--version") > 0) {
+    return Call(&AdminService::Stub::DeletePolicyVersion, WithVersion, Says("deleted"))(c, a);
   }
-  {
-    auto [cmd, a] = Make(role, "delete", "delete a role and its assignments");
-    cmd->add_option("name", a->name)->required();
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::RoleRequest q;
-        q.set_account_id(a->account);
-        q.set_name(a->name);
-        v1::DeleteRoleResponse r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::DeleteRole, q, &r);
-        return Done(c, s, r, "deleted");
-      };
-    });
+  return Call(&AdminService::Stub::DeletePolicy, Says("deleted"))(c, a);
+}
+
+// The account's roles, or with --user the roles that user holds.
+int ListRoles(Context& c, const Args& a) {
+  if (!a["--user"].empty()) {
+    return Call(
+        &AdminService::Stub::ListUserRoles,
+        [](const Args& a, v1::ListUserRolesRequest& q) { q.set_username(a["--user"]); },
+        PrintUserRoles)(c, a);
   }
-  {
-    auto [cmd, a] = Make(role, "assign", "give a role to a user or group (--for 4h: temporary)");
-    cmd->add_option("role", a->name)->required();
-    PrincipalOptions(cmd, *a, false);
-    cmd->add_option("--for", a->duration, "ends by itself after 90s, 30m, 4h, 7d...");
-    cmd->add_option("--until", a->until, "ends by itself at this RFC 3339 time");
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::AssignRoleRequest q;
-        q.set_account_id(a->account);
-        q.set_role(a->name);
-        if (!PrincipalOf(*a, q.mutable_principal())) return 2;
-        if (!a->duration.empty()) {
-          int64_t seconds = ParseDurationSeconds(a->duration);
-          if (seconds == 0) {
-            std::cerr << "iamctl: --for: a number followed by s, m, h or d\n";
-            return 2;
-          }
-          q.set_duration_seconds(seconds);
-        }
-        if (!a->until.empty() &&
-            !TimeUtil::FromString(a->until, q.mutable_expire_time())) {
-          std::cerr << "iamctl: --until: an RFC 3339 time (2026-12-01T18:00:00Z)\n";
-          return 2;
-        }
-        v1::RoleAssignment r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::AssignRole, q, &r);
-        return Done(c, s, r,
-                    "assigned " + a->name + " to " + r.principal().name() +
-                        (r.has_expire_time() ? " until " + FormatTime(r.expire_time(), true)
-                                             : ""));
-      };
-    });
+  return CallAll(&AdminService::Stub::ListRoles, PrintRoles)(c, a);
+}
+
+absl::Status BuildAssign(const Args& a, v1::AssignRoleRequest& q) {
+  if (auto st = PrincipalOf(a, q.mutable_principal(), false); !st.ok()) return st;
+  if (!a["--for"].empty()) {
+    const int64_t seconds = ParseDurationSeconds(a["--for"]);
+    if (seconds == 0) return absl::InvalidArgumentError("--for: a number followed by s, m, h or d");
+    q.set_duration_seconds(seconds);
   }
-  {
-    auto [cmd, a] = Make(role, "unassign", "take a role back");
-    cmd->add_option("role", a->name)->required();
-    PrincipalOptions(cmd, *a, false);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::UnassignRoleRequest q;
-        q.set_account_id(a->account);
-        q.set_role(a->name);
-        if (!PrincipalOf(*a, q.mutable_principal())) return 2;
-        v1::UnassignRoleResponse r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::UnassignRole, q, &r);
-        return Done(c, s, r, "unassigned");
-      };
-    });
+  if (!a["--until"].empty() && !TimeUtil::FromString(a["--until"], q.mutable_expire_time())) {
+    return absl::InvalidArgumentError("--until: an RFC 3339 time (2026-12-01T18:00:00Z)");
   }
-  {
-    auto [cmd, a] = Make(role, "forbid-together", "separation of duties: no one holds two of these");
-    cmd->add_option("rule", a->name)->required();
-    cmd->add_option("roles", a->roles)->required()->expected(2, 20);
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::CreateSodRuleRequest q;
-        q.set_account_id(a->account);
-        q.set_name(a->name);
-        for (const auto& r : a->roles) q.add_roles(r);
-        v1::SodRule r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::CreateSodRule, q, &r);
-        return Done(c, s, r,
-                    "rule " + r.name() + ": " + absl::StrJoin(r.roles(), ", "));
-      };
-    });
+  return absl::OkStatus();
+}
+
+// --grant TYPE:GRANTEE:PERMISSION, repeatable.
+absl::Status BuildAcl(const Args& a, v1::PutResourceAclRequest& q) {
+  for (const auto& g : a.List("--grant")) {
+    std::vector<std::string> parts = absl::StrSplit(g, ':');
+    if (parts.size() != 3) return absl::InvalidArgumentError("--grant: TYPE:GRANTEE:PERMISSION");
+    auto* grant = q.add_grants();
+    grant->set_grantee_type(parts[0]);
+    grant->set_grantee(parts[1]);
+    grant->set_permission(parts[2]);
   }
-  {
-    auto [cmd, a] = Make(role, "rules", "list separation-of-duties rules");
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::SodRuleRequest q;
-        q.set_account_id(a->account);
-        v1::ListSodRulesResponse r;
-        return Render(c, Invoke(c, &AdminService::Stub::ListSodRules, q, &r), r, [&] {
-          std::vector<std::vector<std::string>> rows;
-          for (const auto& x : r.rules()) rows.push_back({x.name(), absl::StrJoin(x.roles(), ", ")});
-          PrintTable({"RULE", "ROLES"}, rows);
-        });
-      };
-    });
+  return absl::OkStatus();
+}
+
+absl::Status BuildSimulate(const Args& a, v1::ExplainRequest& q) {
+  q.set_what_if(true);
+  v1::CheckRequest* check = q.mutable_check();
+  check->mutable_principal()->set_account_id(a["--account"]);
+  check->mutable_principal()->set_username(a["--user"]);
+  check->set_action(a["--action"]);
+  check->set_resource(a["--resource"]);
+  for (const auto& kv : a.List("--context")) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return absl::InvalidArgumentError("--context: key=value");
+    auto* e = check->add_context();
+    e->set_key(kv.substr(0, eq));
+    std::vector<std::string> values = absl::StrSplit(kv.substr(eq + 1), ',');
+    for (const auto& v : values) e->add_values(v);
+    e->set_multi(values.size() > 1);
   }
-  {
-    auto [cmd, a] = Make(role, "delete-rule", "delete a separation-of-duties rule");
-    cmd->add_option("rule", a->name)->required();
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::SodRuleRequest q;
-        q.set_account_id(a->account);
-        q.set_name(a->name);
-        v1::DeleteSodRuleResponse r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::DeleteSodRule, q, &r);
-        return Done(c, s, r, "deleted");
-      };
-    });
+  return absl::OkStatus();
+}
+
+void PrintExplanation(const Args&, const v1::ExplainResponse& r) {
+  std::cout << v1::Decision_Name(r.result().decision()) << "\n";
+  for (const auto& reason : r.result().reasons()) std::cout << "  " << reason << "\n";
+  std::cout << "trace:\n";
+  for (const auto& t : r.trace()) std::cout << "  " << t << "\n";
+}
+
+void PrintPermissions(const v1::ExportPermissionsResponse& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : r.principals()) {
+    rows.push_back(
+        {p.arn(), std::to_string(p.grants_size()), absl::StrJoin(p.attached_policies(), " ")});
+  }
+  PrintTable({"PRINCIPAL", "STATEMENTS", "ATTACHED"}, rows);
+}
+
+// One line per grant, for a spreadsheet.
+void PrintPermissionsCsv(const v1::ExportPermissionsResponse& r) {
+  std::cout << "principal_type,principal,arn,via,policy,effect,actions,resources,conditional\n";
+  for (const auto& p : r.principals()) {
+    const std::string type = p.principal().type() == v1::PrincipalName::USER    ? "user"
+                             : p.principal().type() == v1::PrincipalName::GROUP ? "group"
+                                                                                : "role";
+    for (const auto& g : p.grants()) {
+      std::cout << type << "," << CsvField(p.principal().name()) << "," << CsvField(p.arn()) << ","
+                << CsvField(g.via()) << "," << CsvField(g.policy()) << "," << g.effect() << ","
+                << CsvField((g.not_action() ? "NOT " : "") + absl::StrJoin(g.actions(), " ")) << ","
+                << CsvField((g.not_resource() ? "NOT " : "") + absl::StrJoin(g.resources(), " "))
+                << "," << (g.conditional() ? "yes" : "no") << "\n";
+    }
   }
 }
 
-void AddResources(CLI::App& app, Action* run) {
-  auto* rp = app.add_subcommand("resource-policy", "resource (bucket) policies");
-  rp->require_subcommand(1);
-  for (const char* verb : {"put", "get", "delete"}) {
-    auto [cmd, a] = Make(rp, verb, "a resource policy on an ARN prefix");
-    cmd->add_option("resource", a->resource)->required();
-    if (std::string(verb) == "put") cmd->add_option("--file", a->file)->required();
-    const std::string v = verb;
-    cmd->callback([run, a, v] {
-      *run = [a, v](Context& c) {
-        v1::ResourcePolicyRequest q;
-        q.set_account_id(a->account);
-        q.set_resource(a->resource);
-        if (v == "delete") {
-          v1::DeleteResourcePolicyResponse r;
-          grpc::Status s = Invoke(c, &AdminService::Stub::DeleteResourcePolicy, q, &r);
-        return Done(c, s, r, "deleted");
-        }
-        if (v == "put") {
-          std::string doc;
-          if (!ReadDocument(a->file, &doc)) return 1;
-          q.set_document(doc);
-        }
-        v1::ResourcePolicy r;
-        grpc::Status s = v == "put" ? Invoke(c, &AdminService::Stub::PutResourcePolicy, q, &r)
-                                    : Invoke(c, &AdminService::Stub::GetResourcePolicy, q, &r);
-        return Done(c, s, r, v == "put" ? "saved" : r.document());
-      };
-    });
-  }
-  auto* acl = app.add_subcommand("acl", "access control lists on resources");
-  acl->require_subcommand(1);
-  {
-    auto [cmd, a] = Make(acl, "put", "set an ACL: --canned NAME or --grant TYPE:GRANTEE:PERM...");
-    cmd->add_option("resource", a->resource)->required();
-    cmd->add_option("--canned", a->canned, "private, public-read, public-read-write, ...");
-    cmd->add_option("--grant", a->grants,
-                    "CanonicalUser:<account id>:READ or Group:AllUsers:READ (repeatable)");
-    cmd->add_option("--target", a->target, "bucket or object (default)");
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::PutResourceAclRequest q;
-        q.set_account_id(a->account);
-        q.set_resource(a->resource);
-        q.set_canned(a->canned);
-        q.set_target(a->target);
-        for (const auto& g : a->grants) {
-          std::vector<std::string> parts = absl::StrSplit(g, ':');
-          if (parts.size() != 3) {
-            std::cerr << "iamctl: --grant: TYPE:GRANTEE:PERMISSION\n";
-            return 2;
-          }
-          auto* grant = q.add_grants();
-          grant->set_grantee_type(parts[0]);
-          grant->set_grantee(parts[1]);
-          grant->set_permission(parts[2]);
-        }
-        v1::ResourceAcl r;
-        grpc::Status s = Invoke(c, &AdminService::Stub::PutResourceAcl, q, &r);
-        return Done(c, s, r, "saved");
-      };
-    });
-  }
-  {
-    auto [cmd, a] = Make(acl, "get", "show a resource's ACL");
-    cmd->add_option("resource", a->resource)->required();
-    cmd->callback([run, a] {
-      *run = [a](Context& c) {
-        v1::GetResourceAclRequest q;
-        q.set_account_id(a->account);
-        q.set_resource(a->resource);
-        v1::ResourceAcl r;
-        return Render(c, Invoke(c, &AdminService::Stub::GetResourceAcl, q, &r), r, [&] {
-          std::cout << r.resource() << "  owner " << r.owner() << "  " << r.target()
-                    << (r.canned().empty() ? "" : "  canned " + r.canned()) << "\n";
-          std::vector<std::vector<std::string>> rows;
-          for (const auto& g : r.grants()) {
-            rows.push_back({g.grantee_type(), g.grantee(), g.permission()});
-          }
-          PrintTable({"TYPE", "GRANTEE", "PERMISSION"}, rows);
-        });
-      };
-    });
-  }
+int ExportPermissions(Context& c, const Args& a) {
+  v1::ExportPermissionsRequest q;
+  q.set_account_id(a["--account"]);
+  v1::ExportPermissionsResponse r;
+  grpc::Status s = Invoke(c, &AdminService::Stub::ExportPermissions, q, &r);
+  return Render(
+      c, s, r, [&] { PrintPermissions(r); }, [&] { PrintPermissionsCsv(r); });
 }
 
-void AddSimulate(CLI::App& app, Action* run) {
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("simulate", "what the policies decide, and why");
-  cmd->add_option("--account", a->account, "the user's account (default: your own)");
-  cmd->add_option("--user", a->user)->required();
-  cmd->add_option("--action", a->action)->required();
-  cmd->add_option("--resource", a->resource)->required();
-  cmd->add_option("--context", a->context, "key=value (repeatable; a,b,c for lists)");
-  cmd->callback([run, a] {
-    *run = [a](Context& c) {
-      v1::ExplainRequest q;
-      q.set_what_if(true);
-      v1::CheckRequest* check = q.mutable_check();
-      check->mutable_principal()->set_account_id(a->account);
-      check->mutable_principal()->set_username(a->user);
-      check->set_action(a->action);
-      check->set_resource(a->resource);
-      for (const auto& kv : a->context) {
-        const size_t eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0) {
-          std::cerr << "iamctl: --context: key=value\n";
-          return 2;
-        }
-        auto* e = check->add_context();
-        e->set_key(kv.substr(0, eq));
-        std::vector<std::string> values = absl::StrSplit(kv.substr(eq + 1), ',');
-        for (const auto& v : values) e->add_values(v);
-        e->set_multi(values.size() > 1);
-      }
-      v1::ExplainResponse r;
-      auto call = c.NewCall();
-      grpc::Status s = c.authz().Explain(call.get(), q, &r);
-      return Render(c, s, r, [&] {
-        std::cout << v1::Decision_Name(r.result().decision()) << "\n";
-        for (const auto& reason : r.result().reasons()) std::cout << "  " << reason << "\n";
-        std::cout << "trace:\n";
-        for (const auto& t : r.trace()) std::cout << "  " << t << "\n";
-      });
-    };
-  });
+// The principal of --user / --group / --role (each command declares which).
+template <typename Req>
+absl::Status ToPrincipal(const Args& a, Req& q) {
+  return PrincipalOf(a, q.mutable_principal(), a.Has("--role"), a.Has("--group"));
 }
 
-void AddExport(CLI::App& app, Action* run) {
-  auto* exp = app.add_subcommand("export", "export metadata for audit");
-  exp->require_subcommand(1);
-  auto a = std::make_shared<Args>();
-  auto* cmd = exp->add_subcommand("permissions", "who can do what (-o json or -o csv)");
-  cmd->add_option("--account", a->account);
-  cmd->callback([run, a] {
-    *run = [a](Context& c) {
-      v1::ExportPermissionsRequest q;
-      q.set_account_id(a->account);
-      v1::ExportPermissionsResponse r;
-      grpc::Status s = Invoke(c, &AdminService::Stub::ExportPermissions, q, &r);
-      if (s.ok() && c.options().output == "csv") {
-        std::cout << "principal_type,principal,arn,via,policy,effect,actions,resources,"
-                     "conditional\n";
-        for (const auto& p : r.principals()) {
-          const std::string type = p.principal().type() == v1::PrincipalName::USER    ? "user"
-                                   : p.principal().type() == v1::PrincipalName::GROUP ? "group"
-                                                                                      : "role";
-          for (const auto& g : p.grants()) {
-            std::cout << type << "," << CsvField(p.principal().name()) << "," << CsvField(p.arn()) << ","
-                      << CsvField(g.via()) << "," << CsvField(g.policy()) << "," << g.effect() << ","
-                      << CsvField((g.not_action() ? "NOT " : "") + absl::StrJoin(g.actions(), " "))
-                      << ","
-                      << CsvField((g.not_resource() ? "NOT " : "") + absl::StrJoin(g.resources(), " "))
-                      << "," << (g.conditional() ? "yes" : "no") << "\n";
-          }
-        }
-        return 0;
-      }
-      return Render(c, s, r, [&] {
-        std::vector<std::vector<std::string>> rows;
-        for (const auto& p : r.principals()) {
-          rows.push_back({p.arn(), std::to_string(p.grants_size()),
-                          absl::StrJoin(p.attached_policies(), " ")});
-        }
-        PrintTable({"PRINCIPAL", "STATEMENTS", "ATTACHED"}, rows);
-      });
-    };
-  });
+// A principal and a document from --file.
+absl::Status ToPrincipalWithDocument(const Args& a, v1::InlinePolicyRequest& q) {
+  if (auto st = ToPrincipal(a, q); !st.ok()) return st;
+  return SetDocument(a, q);
+}
+
+const Arg kFile = Text("--file", "the document (- for stdin)").Required();
+
+std::vector<Command> PolicyCommands() {
+  return {
+      {"policy create", "create a managed policy from a JSON document",
+       With({Text("name").Required().Into("name"), kFile,
+             Text("--description").Into("description")}),
+       Call(&AdminService::Stub::CreatePolicy, SetDocument<v1::CreatePolicyRequest>,
+            Says([](const Args&, const v1::ManagedPolicy& p) {
+              return "created " + p.arn() + " (v1)";
+            }))},
+      {"policy update", "add a version (the default unless --no-default)",
+       With({Text("name").Required().Into("policy"), kFile,
+             Flag("--no-default", "keep the current default version")}),
+       Call(&AdminService::Stub::CreatePolicyVersion,
+            [](const Args& a, v1::CreatePolicyVersionRequest& q) {
+              q.set_set_as_default(!a.Flag("--no-default"));
+              return SetDocument(a, q);
+            },
+            Says([](const Args&, const v1::PolicyVersion& v) {
+              return "version " + std::to_string(v.version()) +
+                     (v.is_default() ? " (default)" : "");
+            }))},
+      {"policy list", "list the account's managed policies",
+       With({Flag("--builtin", "include the built-in policies").Into("include_builtin")}),
+       CallAll(&AdminService::Stub::ListPolicies, PrintPolicies)},
+      {"policy get", "show a policy's default (or --version) document",
+       With({Text("policy", "name or ARN").Required().Into("policy"), Number("--version")}),
+       GetPolicy},
+      {"policy versions", "list a policy's versions",
+       With({Text("policy").Required().Into("policy")}),
+       Call(&AdminService::Stub::ListPolicyVersions, PrintVersions)},
+      {"policy set-default", "make a version the default",
+       With({Text("policy").Required().Into("policy"),
+             Number("version").Required().Into("version")}),
+       Call(&AdminService::Stub::SetDefaultPolicyVersion,
+            Says([](const Args& a, const v1::PolicyVersionResponse&) {
+              return "default is now v" + std::to_string(a.Number("version"));
+            }))},
+      {"policy delete", "delete a policy, or one of its versions",
+       With({Text("policy").Required().Into("policy"), Number("--version")}), DeletePolicy},
+      {"policy attach", "attach a managed or built-in policy",
+       With({Text("policy", "name or ARN").Required().Into("policy")}, PrincipalArgs()),
+       Call(&AdminService::Stub::AttachPolicy, ToPrincipal<v1::AttachPolicyRequest>,
+            Says("attached"))},
+      {"policy detach", "detach a policy",
+       With({Text("policy", "name or ARN").Required().Into("policy")}, PrincipalArgs()),
+       Call(&AdminService::Stub::DetachPolicy, ToPrincipal<v1::AttachPolicyRequest>,
+            Says("detached"))},
+      {"policy put-inline", "embed a policy in a user, group or role",
+       With({Text("name").Required().Into("policy_name"), kFile}, PrincipalArgs()),
+       Call(&AdminService::Stub::PutInlinePolicy, ToPrincipalWithDocument, Says("saved"))},
+      {"policy delete-inline", "remove an inline policy",
+       With({Text("name").Required().Into("policy_name")}, PrincipalArgs()),
+       Call(&AdminService::Stub::DeleteInlinePolicy, ToPrincipal<v1::InlinePolicyRequest>,
+            Says("deleted"))},
+      {"policy list-for", "what a user, group or role has", With(PrincipalArgs()),
+       Call(&AdminService::Stub::ListPrincipalPolicies, ToPrincipal<v1::PrincipalRequest>,
+            PrintPrincipalPolicies)},
+      {"policy set-boundary", "limit a user or role to a policy",
+       With({Text("policy").Required().Into("policy"), Text("--user"), Text("--role")}),
+       Call(&AdminService::Stub::PutPermissionsBoundary,
+            ToPrincipal<v1::PermissionsBoundaryRequest>, Says("boundary set"))},
+      {"policy clear-boundary", "remove a boundary", With({Text("--user"), Text("--role")}),
+       Call(&AdminService::Stub::DeletePermissionsBoundary,
+            ToPrincipal<v1::PermissionsBoundaryRequest>, Says("boundary removed"))},
+  };
+}
+
+std::vector<Command> RoleCommands() {
+  return {
+      {"role create", "create a role",
+       With({Text("name").Required().Into("name"), Text("--description").Into("description")}),
+       Call(&AdminService::Stub::CreateRole, PrintRole)},
+      {"role get", "show a role and who holds it", With({Text("name").Required().Into("name")}),
+       Call(&AdminService::Stub::GetRole, PrintRole)},
+      {"role list", "list roles, or the roles a --user holds", With({Text("--user")}), ListRoles},
+      {"role delete", "delete a role and its assignments",
+       With({Text("name").Required().Into("name")}),
+       Call(&AdminService::Stub::DeleteRole, Says("deleted"))},
+      {"role assign", "give a role to a user or group (--for 4h: temporary)",
+       With({Text("role").Required().Into("role")},
+            {Text("--user", "a user"), Text("--group", "a group"),
+             Text("--for", "ends by itself after 90s, 30m, 4h, 7d..."),
+             Text("--until", "ends by itself at this RFC 3339 time")}),
+       Call(&AdminService::Stub::AssignRole, BuildAssign,
+            Says([](const Args& a, const v1::RoleAssignment& r) {
+              return "assigned " + a["role"] + " to " + r.principal().name() +
+                     (r.has_expire_time() ? " until " + FormatTime(r.expire_time(), true) : "");
+            }))},
+      {"role unassign", "take a role back",
+       With({Text("role").Required().Into("role")}, PrincipalArgs(false)),
+       Call(&AdminService::Stub::UnassignRole, ToPrincipal<v1::UnassignRoleRequest>,
+            Says("unassigned"))},
+      {"role forbid-together", "separation of duties: no one holds two of these",
+       With({Text("rule").Required().Into("name"),
+             Texts("roles").Required().Count(2, 20).Into("roles")}),
+       Call(&AdminService::Stub::CreateSodRule, Says([](const Args&, const v1::SodRule& r) {
+              return "rule " + r.name() + ": " + absl::StrJoin(r.roles(), ", ");
+            }))},
+      {"role rules", "list separation-of-duties rules", With({}),
+       Call(&AdminService::Stub::ListSodRules,
+            [](const Args&, const v1::ListSodRulesResponse& r) {
+              std::vector<std::vector<std::string>> rows;
+              for (const auto& x : r.rules()) {
+                rows.push_back({x.name(), absl::StrJoin(x.roles(), ", ")});
+              }
+              PrintTable({"RULE", "ROLES"}, rows);
+            })},
+      {"role delete-rule", "delete a separation-of-duties rule",
+       With({Text("rule").Required().Into("name")}),
+       Call(&AdminService::Stub::DeleteSodRule, Says("deleted"))},
+  };
+}
+
+std::vector<Command> ResourceCommands() {
+  const Arg resource = Text("resource").Required().Into("resource");
+  return {
+      {"resource-policy put", "a resource policy on an ARN prefix",
+       With({resource, Text("--file").Required()}),
+       Call(&AdminService::Stub::PutResourcePolicy, SetDocument<v1::ResourcePolicyRequest>,
+            Says("saved"))},
+      {"resource-policy get", "a resource policy on an ARN prefix", With({resource}),
+       Call(&AdminService::Stub::GetResourcePolicy,
+            Says([](const Args&, const v1::ResourcePolicy& r) { return r.document(); }))},
+      {"resource-policy delete", "a resource policy on an ARN prefix", With({resource}),
+       Call(&AdminService::Stub::DeleteResourcePolicy, Says("deleted"))},
+      {"acl put", "set an ACL: --canned NAME or --grant TYPE:GRANTEE:PERM...",
+       With({resource,
+             Text("--canned", "private, public-read, public-read-write, ...").Into("canned"),
+             Texts("--grant",
+                   "CanonicalUser:<account id>:READ or Group:AllUsers:READ (repeatable)"),
+             Text("--target", "bucket or object (default)").Into("target")}),
+       Call(&AdminService::Stub::PutResourceAcl, BuildAcl, Says("saved"))},
+      {"acl get", "show a resource's ACL", With({resource}),
+       Call(&AdminService::Stub::GetResourceAcl, PrintAcl)},
+      {"simulate", "what the policies decide, and why",
+       {Text("--account", "the user's account (default: your own)"), Text("--user").Required(),
+        Text("--action").Required(), Text("--resource").Required(),
+        Texts("--context", "key=value (repeatable; a,b,c for lists)")},
+       Call(&v1::AuthzService::Stub::Explain, BuildSimulate, PrintExplanation)},
+      {"export permissions", "who can do what (-o json or -o csv)", {Text("--account")},
+       ExportPermissions},
+  };
 }
 
 }  // namespace
 
-void AddAuthzCommands(CLI::App& app, Action* run) {
-  AddPolicy(app, run);
-  AddRole(app, run);
-  AddResources(app, run);
-  AddSimulate(app, run);
-  AddExport(app, run);
+std::vector<Command> AuthzCommands() {
+  std::vector<Command> table = PolicyCommands();
+  for (auto list : {RoleCommands, ResourceCommands}) {
+    for (Command& c : list()) table.push_back(std::move(c));
+  }
+  return table;
 }
 
 }  // namespace iam::cli

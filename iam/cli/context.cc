@@ -1,22 +1,22 @@
 #include "iam/cli/context.h"
 
 #include <fcntl.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <iostream>
 #include <map>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace iam::cli {
 namespace {
@@ -235,8 +235,8 @@ int Fail(const grpc::Status& status) {
 }
 
 int Fail(const absl::Status& status) {
-  std::cerr << "iamctl: " << CodeName(static_cast<int>(status.code())) << ": "
-            << status.message() << "\n";
+  std::cerr << "iamctl: " << CodeName(static_cast<int>(status.code())) << ": " << status.message()
+            << "\n";
   return 2;
 }
 

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   app.add_option("--profile", options.profile, "profile in ~/.config/iamctl/config")
       ->envname("IAMCTL_PROFILE");
   app.add_option("--access-key-file", options.access_key_file,
-                 "file holding '<key id>.<secret>' (else IAMCTL_ACCESS_KEY, else the profile's login session or key)");
+                 "file holding '<key id>.<secret>' (else IAMCTL_ACCESS_KEY, else the profile's "
+                 "login session or key)");
   app.add_option("-o,--output", options.output, "table, json, or csv (export permissions)")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   app.add_flag("--tls", options.tls, "connect with TLS");
@@ -24,15 +25,9 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", options.timeout_seconds, "seconds per call")
       ->check(CLI::Range(1, 3600));
 
-  iam::cli::Action run;
-  iam::cli::AddAccountCommands(app, &run);
-  iam::cli::AddUserCommands(app, &run);
-  iam::cli::AddGroupCommands(app, &run);
-  iam::cli::AddKeyCommands(app, &run);
-  iam::cli::AddAuthCommands(app, &run);
-  iam::cli::AddMfaCommands(app, &run);
-  iam::cli::AddAuthzCommands(app, &run);
-  iam::cli::AddAuditCommands(app, &run);
+  const std::vector<iam::cli::Command> table = iam::cli::CommandTable();
+  iam::cli::Chosen chosen;
+  iam::cli::AddCommands(app, table, &chosen);
 
   try {
     app.parse(argc, argv);
@@ -46,5 +41,5 @@ int main(int argc, char** argv) {
   }
   iam::cli::Context context(options);
   if (auto s = context.Init(); !s.ok()) return iam::cli::Fail(s);
-  return run ? run(context) : 2;
+  return chosen.command ? chosen.command->run(context, *chosen.args) : 2;
 }

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "iam/cli/command.h"
 #include "iam/cli/secret_input.h"
 
 namespace iam::cli {
@@ -34,12 +35,6 @@ void PrintQr(const std::string& text) {
   QRcode_free(qr);
 }
 
-template <typename Req, typename Resp, typename Method>
-grpc::Status Call(Context& c, Method method, const Req& req, Resp* resp) {
-  auto call = c.NewCall();
-  return (c.auth().*method)(call.get(), req, resp);
-}
-
 }  // namespace
 
 void PrintEnrollment(const v1::BeginTotpEnrollmentResponse& e) {
@@ -56,7 +51,7 @@ grpc::Status CompleteMfa(Context& c, bool remember_device, v1::LoginResponse* r)
     v1::BeginTotpEnrollmentRequest b;
     b.set_ticket(r->mfa_ticket());
     v1::BeginTotpEnrollmentResponse e;
-    grpc::Status s = Call(c, &AuthService::Stub::BeginTotpEnrollment, b, &e);
+    grpc::Status s = Invoke(c, &AuthService::Stub::BeginTotpEnrollment, b, &e);
     if (!s.ok()) return s;
     PrintEnrollment(e);
     while (r->status() == v1::LOGIN_STATUS_MFA_REQUIRED) {
@@ -65,7 +60,7 @@ grpc::Status CompleteMfa(Context& c, bool remember_device, v1::LoginResponse* r)
       q.set_code(ReadSecret("code from the app: "));
       q.set_remember_device(remember_device);
       v1::ConfirmTotpEnrollmentResponse out;
-      s = Call(c, &AuthService::Stub::ConfirmTotpEnrollment, q, &out);
+      s = Invoke(c, &AuthService::Stub::ConfirmTotpEnrollment, q, &out);
       if (!s.ok()) return s;
       *r = out.login();
       if (r->status() == v1::LOGIN_STATUS_SUCCESS) {
@@ -82,14 +77,15 @@ grpc::Status CompleteMfa(Context& c, bool remember_device, v1::LoginResponse* r)
     const std::string typed = ReadSecret("authentication code (or recovery code): ");
     v1::VerifyMfaRequest q;
     q.set_ticket(r->mfa_ticket());
-    const bool digits = !typed.empty() && typed.find_first_not_of("0123456789") == std::string::npos;
+    const bool digits =
+        !typed.empty() && typed.find_first_not_of("0123456789") == std::string::npos;
     if (digits) {
       q.set_code(typed);
     } else {
       q.set_recovery_code(typed);
     }
     q.set_remember_device(remember_device);
-    grpc::Status s = Call(c, &AuthService::Stub::VerifyMfa, q, r);
+    grpc::Status s = Invoke(c, &AuthService::Stub::VerifyMfa, q, r);
     if (!s.ok()) return s;
     if (r->status() == v1::LOGIN_STATUS_MFA_REQUIRED) std::cerr << "wrong code; try again\n";
   }

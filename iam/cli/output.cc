@@ -50,7 +50,8 @@ std::string FormatTime(const google::protobuf::Timestamp& t, bool set) {
 }
 
 std::string CsvField(const std::string& field) {
-  const bool formula = !field.empty() && std::string("=+-@\t\r").find(field[0]) != std::string::npos;
+  const bool formula =
+      !field.empty() && std::string("=+-@\t\r").find(field[0]) != std::string::npos;
   if (!formula && field.find_first_of(",\"\r\n") == std::string::npos) return field;
   std::string out = formula ? "\"'" : "\"";
   for (char ch : field) {

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The iamctl commands the other iamctl tests do not run, each once against
+# a real iamd on SQLite, with what it must have sent and shown: the account
+# lifecycle, groups, keys, user changes, policies and boundaries, roles and
+# rules, resource policies, a password change, recovery codes, profiles.
+# Together with those tests every command of the table runs at least once,
+# so an argument bound to the wrong request field cannot go unseen.
+set -euo pipefail
+iamd=$1
+iamctl=$2
+. "$(dirname "$0")/iamd_harness.sh"
+start_iamd "$iamd" iamctl-commands --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
+ctl() { $iamctl --profile acme "$@"; }
+sys() { $iamctl $root "$@"; }
+
+sys account create acme --admin-username alice --save-profile acme >/dev/null
+acme=$(ctl -o json whoami | sed -n 's/.*"account_id": *"\([0-9]*\)".*/\1/p')
+[ -n "$acme" ] || fail "whoami gave no account id"
+
+# configure: the key read from stdin lands in a new profile.
+key=$(sys account create other --admin-username olga | sed -n 's/^access key (shown once): //p')
+echo "$key" | $iamctl --profile other configure >/dev/null 2>&1
+$iamctl --profile other whoami | grep -q olga || fail "configure did not save the key"
+other=$($iamctl --profile other -o json whoami | sed -n 's/.*"account_id": *"\([0-9]*\)".*/\1/p')
+
+# The account lifecycle, by a system admin.
+sys account get "$other" | grep -q "other *active" || fail "account get"
+sys account suspend "$other" --reason audit | grep -q suspended || fail "account suspend"
+sys -o json account get "$other" | grep -q ACCOUNT_STATE_SUSPENDED || fail "suspended state"
+sys account reactivate "$other" | grep -q active || fail "account reactivate"
+sys account close "$other" --reason done | grep -q closed || fail "account close"
+ctl account get | grep -q "$acme" || fail "account get without an id: your own"
+
+# Users: update only what is named, disable and enable, delete.
+ctl user create bob --email bob@example.com >/dev/null
+ctl user update bob --display-name "Bob B" --phone "" >/dev/null
+ctl -o json user get bob --reveal >"$dir/bob"
+grep -q '"display_name": "Bob B"' "$dir/bob" || fail "update display name: $(cat "$dir/bob")"
+grep -q '"email": "bob@example.com"' "$dir/bob" || fail "update kept the email"
+ctl user update bob --admin true | grep -q "bob .* yes" || fail "update --admin"
+ctl user disable bob --reason left | grep -q "disabled" || fail "user disable"
+ctl user enable bob | grep -q "active" || fail "user enable"
+
+# Groups.
+ctl group create ops --description "on call" >/dev/null
+ctl group get ops | grep -q "on call" || fail "group get"
+ctl group list | grep -q "^ops" || fail "group list"
+ctl group add-member ops bob | grep -qx "added bob to ops" || fail "add-member"
+ctl group for-user bob | grep -q "^ops" || fail "group for-user"
+ctl group remove-member ops bob | grep -qx "removed bob from ops" || fail "remove-member"
+ctl group members ops | grep -q bob && fail "bob still a member"
+ctl group delete ops | grep -qx "deleted group ops" || fail "group delete"
+
+# Access keys: sources and expiry reach the key.
+ctl key create bob --description ci --cidr 10.0.0.0/8 --expires-in-days 2 >"$dir/key"
+grep -q "10.0.0.0/8" "$dir/key" || fail "key create --cidr: $(cat "$dir/key")"
+kid=$(awk 'NR==2 {print $1}' "$dir/key")
+ctl key list --user bob | grep -q "$kid" || fail "key list --user"
+ctl key revoke "$kid" | grep -q "revoked" || fail "key revoke"
+
+# Policies: get, list, list-for, detach, inline, boundaries, delete.
+echo '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}' \
+  >"$dir/p.json"
+ctl policy create S3 --file "$dir/p.json" --description storage >/dev/null
+ctl policy update S3 --file "$dir/p.json" --no-default | grep -qx "version 2" \
+  || fail "update --no-default"
+ctl policy get S3 | grep -q "default v1" || fail "policy get"
+ctl policy get S3 --version 2 | grep -q "s3:\*" || fail "policy get --version"
+ctl policy list | grep -q "^S3 .* storage" || fail "policy list"
+ctl policy list --builtin | grep -q "AdministratorAccess" || fail "policy list --builtin"
+ctl policy attach S3 --group admins 2>/dev/null && fail "attach to a missing group"
+ctl policy attach S3 --user bob >/dev/null
+ctl policy put-inline Extra --user bob --file "$dir/p.json" >/dev/null
+ctl policy set-boundary S3 --user bob | grep -qx "boundary set" || fail "set-boundary"
+ctl policy list-for --user bob >"$dir/for"
+grep -q "attached .*policy/S3" "$dir/for" || fail "list-for attached: $(cat "$dir/for")"
+grep -q "inline *Extra" "$dir/for" || fail "list-for inline"
+grep -q "boundary .*policy/S3" "$dir/for" || fail "list-for boundary"
+if ctl policy list-for --user bob --role x 2>"$dir/err"; then fail "two principals accepted"; fi
+grep -q "exactly one of --user, --group, --role" "$dir/err" || fail "two principals: $(cat "$dir/err")"
+ctl policy clear-boundary --user bob | grep -qx "boundary removed" || fail "clear-boundary"
+ctl policy delete-inline Extra --user bob | grep -qx deleted || fail "delete-inline"
+ctl policy detach S3 --user bob | grep -qx detached || fail "detach"
+ctl policy delete S3 --version 2 | grep -qx deleted || fail "delete --version"
+ctl policy versions S3 | grep -q "^v2" && fail "version 2 still there"
+ctl policy delete S3 | grep -qx deleted || fail "policy delete"
+
+# Roles and separation-of-duties rules.
+ctl role create pager >/dev/null
+ctl role create approver >/dev/null
+ctl role get pager | grep -q "role/pager" || fail "role get"
+ctl role assign pager --user bob >/dev/null
+ctl role unassign pager --user bob | grep -qx unassigned || fail "role unassign"
+ctl role forbid-together split pager approver >/dev/null
+ctl role rules | grep -q "^split *pager, approver" || fail "role rules"
+ctl role delete-rule split | grep -qx deleted || fail "delete-rule"
+ctl role delete pager | grep -qx deleted || fail "role delete"
+ctl role list | grep -q "^pager" && fail "pager still listed"
+
+# Resource policies.
+echo '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::logs/*"}]}' \
+  | ctl resource-policy put arn:aws:s3:::logs --file - | grep -qx saved || fail "resource-policy put"
+ctl resource-policy delete arn:aws:s3:::logs | grep -qx deleted || fail "resource-policy delete"
+if ctl resource-policy get arn:aws:s3:::logs 2>/dev/null; then fail "deleted policy still there"; fi
+
+# The audit policy, like the others, by --set.
+ctl account set-audit-policy --set retention_days=400 >/dev/null
+ctl account get-policy audit | grep -q '"retention_days": 400' || fail "set-audit-policy"
+
+# A user's own password change, and a fresh set of recovery codes.
+printf 'Initial-Pass-9x\n' | ctl user set-password bob --permanent >/dev/null
+printf 'Initial-Pass-9x\n' | $iamctl --profile bob login --account acme --username bob >/dev/null
+printf 'Initial-Pass-9x\nSecond-Pass-7y\n' | $iamctl --profile bob password change \
+  | grep -qx "password changed" || fail "password change"
+printf 'Second-Pass-7y\n' | $iamctl --profile bob login --account acme --username bob \
+  | grep -q "logged in as bob" || fail "login with the new password"
+secret=$($iamctl --profile bob -o json mfa enroll | sed -n 's/.*"secret": *"\([A-Z2-7]*\)".*/\1/p')
+$iamctl --profile bob mfa confirm "$(oathtool --totp -b "$secret")" >/dev/null
+sleep 1
+code=$(oathtool --totp -b "$secret" -N "+30 seconds")
+if $iamctl --profile bob mfa recovery-codes --code 000000 2>/dev/null; then
+  fail "recovery codes for a wrong code"
+fi
+$iamctl --profile bob mfa recovery-codes --code "$code" 2>"$dir/err" | grep -c "^  " | grep -qx 10 \
+  || fail "recovery-codes: $(cat "$dir/err")"
+
+ctl user delete bob | grep -qx "deleted user bob" || fail "user delete"
+echo "iamctl commands: ok"
