@@ -77,18 +77,18 @@ AccessKeyView AccessKeyService::View(const store::AccessKeyRow& row,
   std::string state = "active";
   if (row.revoked_at) {
     state = "revoked";
-  } else if (row.expires_at && *row.expires_at <= ctx_.NowMs()) {
+  } else if (row.expires_at && *row.expires_at <= clock_.NowMs()) {
     state = "expired";
   }
   return AccessKeyView{row, username, state};
 }
 
-absl::StatusOr<CreatedAccessKey> InsertAccessKey(const ServiceContext& ctx, store::Tx& tx,
-                                                 const store::UserRow& user,
-                                                 const NewAccessKey& key) {
+absl::StatusOr<CreatedAccessKey> AccessKeyService::InsertInTx(store::Tx& tx,
+                                                              const store::UserRow& user,
+                                                              const NewAccessKey& key) const {
   RETURN_IF_ERROR(text::CheckFreeText("description", key.description, kMaxDescription));
   ASSIGN_OR_RETURN(std::string cidrs, NormalizeCidrs(key.allowed_cidrs));
-  const int64_t now = ctx.NowMs();
+  const int64_t now = clock_.NowMs();
   if (key.expires_at && ToUnixMillisUtc(*key.expires_at) <= now) {
     return absl::InvalidArgumentError("expire_time: must be in the future");
   }
@@ -97,7 +97,7 @@ absl::StatusOr<CreatedAccessKey> InsertAccessKey(const ServiceContext& ctx, stor
   for (const auto& k : existing) {
     if (!k.revoked_at && !(k.expires_at && *k.expires_at <= now)) ++active;
   }
-  if (active >= ctx.settings.max_active_keys_per_user) {
+  if (active >= settings_.max_active_keys_per_user) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the user has ", active, " active access keys, the most allowed; revoke one first"));
   }
@@ -109,8 +109,8 @@ absl::StatusOr<CreatedAccessKey> InsertAccessKey(const ServiceContext& ctx, stor
           "32 base64url characters");
     }
   } else {
-    id = NewAccessKeyId(*ctx.random);
-    secret = NewSecret(*ctx.random);
+    id = NewAccessKeyId(random_);
+    secret = NewSecret(random_);
   }
   store::AccessKeyRow row{
       id,  user.account_id, user.id,     SecretHash(secret), key.description, cidrs,
@@ -131,12 +131,11 @@ absl::StatusOr<CreatedAccessKey> AccessKeyService::Create(const Caller& caller,
                ? absl::OkStatus()
                : absl::InvalidArgumentError("a preset key is for bootstrap only"));
   CreatedAccessKey created;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow user,
                          store::users::GetByUsername(tx, account, key.username));
-        ASSIGN_OR_RETURN(created, InsertAccessKey(ctx_, tx, user, key));
+        ASSIGN_OR_RETURN(created, InsertInTx(tx, user, key));
         record.Object("access-key", created.key.row.id);
         record.detail["username"] = user.username;
         record.detail["allowed_cidrs"] = created.key.row.allowed_cidrs;
@@ -151,9 +150,9 @@ absl::StatusOr<std::vector<AccessKeyView>> AccessKeyService::List(const Caller& 
                                                                   const std::string& username) {
   Operation op{"iam:ListAccessKeys", account_id, "user/" + (username.empty() ? "*" : username)};
   if (!username.empty()) op.Check(text::CheckName("username", username, 64));
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, op));
+  ASSIGN_OR_RETURN(std::string account, mutations_.Admit(caller, op));
   std::vector<AccessKeyView> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
     std::vector<store::AccessKeyRow> rows;
     if (username.empty()) {
@@ -182,8 +181,7 @@ absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
   Operation op{"iam:RevokeAccessKey", account_id, "access-key/" + key_id};
   op.Check(text::CheckName("key_id", key_id, 32));
   AccessKeyView view;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::AccessKeyRow row, store::access_keys::Get(tx, key_id));
         if (row.account_id != account) return absl::NotFoundError("access key not found");
@@ -193,7 +191,7 @@ absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
         if (row.revoked_at) {
           record.detail["unchanged"] = true;  // revoked before: asked again
         } else {
-          row.revoked_at = ctx_.NowMs();
+          row.revoked_at = clock_.NowMs();
           RETURN_IF_ERROR(store::access_keys::Revoke(tx, key_id, *row.revoked_at));
         }
         view = View(row, u.username);
@@ -217,20 +215,20 @@ absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
   store::access_keys::KeyWithOwner k;
   absl::Status s = absl::OkStatus();
   std::optional<store::access_keys::KeyWithOwner> cached;
-  if (ctx_.credentials != nullptr) cached = ctx_.credentials->keys.Get(id);
+  if (credentials_ != nullptr) cached = credentials_->keys.Get(id);
   if (cached) {
     k = std::move(*cached);
   } else {
-    const uint64_t generation = ctx_.credentials ? ctx_.credentials->keys.Generation() : 0;
-    s = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    const uint64_t generation = credentials_ ? credentials_->keys.Generation() : 0;
+    s = db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
       ASSIGN_OR_RETURN(k, store::access_keys::GetWithOwner(tx, id));
       return absl::OkStatus();
     });
-    if (s.ok() && ctx_.credentials != nullptr) ctx_.credentials->keys.Put(id, k, generation);
+    if (s.ok() && credentials_ != nullptr) credentials_->keys.Put(id, k, generation);
     // The store is away: the record read before the outage still answers
     // for a while (the secret, expiry and state are checked as usual).
-    if (ctx_.outage != nullptr && ctx_.credentials != nullptr) {
-      if (auto stale = ctx_.outage->StaleAnswer(s, ctx_.credentials->keys, id)) {
+    if (outage_ != nullptr && credentials_ != nullptr) {
+      if (auto stale = outage_->StaleAnswer(s, credentials_->keys, id)) {
         k = std::move(*stale);
         s = absl::OkStatus();
       }
@@ -244,7 +242,7 @@ absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
   RETURN_IF_ERROR(s);
   if (!crypto::ConstantTimeEquals(presented, k.key.secret_hash)) return fail("wrong secret");
   if (k.key.revoked_at) return fail("key revoked");
-  if (k.key.expires_at && *k.key.expires_at <= ctx_.NowMs()) return fail("key expired");
+  if (k.key.expires_at && *k.key.expires_at <= clock_.NowMs()) return fail("key expired");
   if (!SourceAllowed(k.key.allowed_cidrs, source_ip)) return fail("source address not allowed");
   if (k.user_state != store::UserState::kActive) return fail("user disabled");
   if (k.account_state != store::AccountState::kActive) return fail("account not active");

@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "iam/account/service_context.h"
+#include "iam/account/common.h"
+#include "iam/account/mutation.h"
 #include "iam/store/records.h"
 
 namespace iam::account {
@@ -39,7 +40,18 @@ struct CreatedAccessKey {
 
 class AccessKeyService {
  public:
-  explicit AccessKeyService(const ServiceContext& ctx) : ctx_(ctx) {}
+  // credentials and outage may be null: no cache of authenticated keys, no
+  // stale answers while the store is out.
+  AccessKeyService(store::Database& db, const Clock& clock, Random& random,
+                   const Mutations& mutations, const AccountSettings& settings,
+                   CredentialCache* credentials, StoreOutage* outage)
+      : db_(db),
+        clock_(clock),
+        random_(random),
+        mutations_(mutations),
+        settings_(settings),
+        credentials_(credentials),
+        outage_(outage) {}
 
   // FAILED_PRECONDITION when the user has the maximum of active keys.
   absl::StatusOr<CreatedAccessKey> Create(const Caller& caller, const std::string& account_id,
@@ -61,15 +73,20 @@ class AccessKeyService {
 
   AccessKeyView View(const store::AccessKeyRow& row, const std::string& username) const;
 
- private:
-  ServiceContext ctx_;
-};
+  // Validates and inserts a key for `user` inside tx (no authorization, no
+  // audit): the shared step of CreateAccessKey, CreateAccount and bootstrap.
+  absl::StatusOr<CreatedAccessKey> InsertInTx(store::Tx& tx, const store::UserRow& user,
+                                              const NewAccessKey& key) const;
 
-// Validates and inserts a key for `user` inside tx (no authorization, no
-// audit): the shared step of CreateAccessKey, CreateAccount and bootstrap.
-absl::StatusOr<CreatedAccessKey> InsertAccessKey(const ServiceContext& ctx, store::Tx& tx,
-                                                 const store::UserRow& user,
-                                                 const NewAccessKey& key);
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const Mutations& mutations_;
+  const AccountSettings& settings_;
+  CredentialCache* credentials_;
+  StoreOutage* outage_;
+};
 
 }  // namespace iam::account
 

@@ -33,7 +33,7 @@ constexpr int kIdAttempts = 5;
 }  // namespace
 
 int64_t AccountService::PurgeTime(const store::AccountRow& row) const {
-  return row.closed_at.value_or(0) + absl::ToInt64Milliseconds(ctx_.settings.close_grace);
+  return row.closed_at.value_or(0) + absl::ToInt64Milliseconds(settings_.close_grace);
 }
 
 absl::StatusOr<CreatedAccount> AccountService::Create(const Caller& caller, const NewAccount& in) {
@@ -47,17 +47,17 @@ absl::StatusOr<CreatedAccount> AccountService::Create(const Caller& caller, cons
   if (absl::Status s = ValidateNewUser(admin); !s.ok()) {
     op.Check(absl::InvalidArgumentError(absl::StrCat("admin_", s.message())));
   }
-  ASSIGN_OR_RETURN(Admission admission, AdmitChange(ctx_, caller, op));
+  ASSIGN_OR_RETURN(Admission admission, mutations_.AdmitChange(caller, op));
   CreatedAccount out;
   absl::Status s;
   for (int attempt = 0; attempt < kIdAttempts; ++attempt) {
-    s = Commit(ctx_, admission, [&](store::Tx& tx, const std::string&, audit::Event& record) {
+    s = mutations_.Commit(admission, [&](store::Tx& tx, const std::string&, audit::Event& record) {
       // Names first: a taken name must not read as an id collision.
       if (store::accounts::GetByName(tx, in.name).ok()) {
         return absl::AlreadyExistsError("name: an account of that name exists");
       }
-      const int64_t now = ctx_.NowMs();
-      out.account = store::AccountRow{NewAccountId(*ctx_.random),
+      const int64_t now = clock_.NowMs();
+      out.account = store::AccountRow{NewAccountId(random_),
                                       in.name,
                                       in.display_name.empty() ? in.name : in.display_name,
                                       store::AccountState::kActive,
@@ -67,11 +67,11 @@ absl::StatusOr<CreatedAccount> AccountService::Create(const Caller& caller, cons
                                       std::nullopt,
                                       std::nullopt};
       RETURN_IF_ERROR(store::accounts::Insert(tx, out.account));
-      ASSIGN_OR_RETURN(store::UserRow admin_row, InsertUser(ctx_, tx, out.account.id, admin));
+      ASSIGN_OR_RETURN(store::UserRow admin_row, users_.InsertInTx(tx, out.account.id, admin));
       NewAccessKey key;
       key.username = admin_row.username;
       key.description = "first admin";
-      ASSIGN_OR_RETURN(out.admin_key, InsertAccessKey(ctx_, tx, admin_row, key));
+      ASSIGN_OR_RETURN(out.admin_key, keys_.InsertInTx(tx, admin_row, key));
       ASSIGN_OR_RETURN(out.admin, users_.View(admin_row, false));
       record.account_id = out.account.id;
       record.Object("account", out.account.id);
@@ -90,9 +90,9 @@ absl::StatusOr<CreatedAccount> AccountService::Create(const Caller& caller, cons
 absl::StatusOr<store::AccountRow> AccountService::Get(const Caller& caller,
                                                       const std::string& account_id) {
   ASSIGN_OR_RETURN(std::string id, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:GetAccount", id));
+  RETURN_IF_ERROR(mutations_.Authorize(caller, "iam:GetAccount", id));
   store::AccountRow row;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::accounts::Get(tx, id));
     return absl::OkStatus();
   }));
@@ -101,10 +101,10 @@ absl::StatusOr<store::AccountRow> AccountService::Get(const Caller& caller,
 
 absl::StatusOr<Listing<store::AccountRow>> AccountService::List(const Caller& caller, int page_size,
                                                                 const std::string& page_token) {
-  RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:ListAccounts", ""));
+  RETURN_IF_ERROR(mutations_.Authorize(caller, "iam:ListAccounts", ""));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "accounts"));
   Listing<store::AccountRow> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out.items, store::accounts::List(tx, page.after, page.size + 1));
     return absl::OkStatus();
   }));
@@ -123,15 +123,14 @@ absl::StatusOr<store::AccountRow> AccountService::Transition(const Caller& calle
   op.copy_to_callers_account = true;
   op.Check(text::CheckFreeText("reason", reason, kMaxReason));
   store::AccountRow row;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& id, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(row, store::accounts::Get(tx, id));
         if (row.is_system) {
           return absl::FailedPreconditionError("the system account's state cannot be changed");
         }
         record.Object("account", id);
-        const int64_t now = ctx_.NowMs();
+        const int64_t now = clock_.NowMs();
         const store::AccountState before = row.state;
         // A repeated change is recorded as asked for, and changes nothing.
         bool unchanged = false;
@@ -191,16 +190,16 @@ absl::StatusOr<store::AccountRow> AccountService::Close(const Caller& caller,
 }
 
 absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
-  const int64_t cutoff = ctx_.NowMs() - absl::ToInt64Milliseconds(ctx_.settings.close_grace);
+  const int64_t cutoff = clock_.NowMs() - absl::ToInt64Milliseconds(settings_.close_grace);
   std::vector<store::AccountRow> due;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(due, store::accounts::ListClosedBefore(tx, cutoff, 1000));
     return absl::OkStatus();
   }));
   int purged = 0;
   // The records of a purge are iamd's, copied into the operators' chain.
   Caller iamd;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto system, store::accounts::GetSystem(tx));
     if (system) iamd.account_id = system->id;
     return absl::OkStatus();
@@ -210,8 +209,7 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
   for (const store::AccountRow& candidate : due) {
     // One transaction per account: a failure leaves the others purged and
     // this one whole, to be tried again on the next run.
-    absl::Status s = Commit(
-        ctx_, AdmitForIamd(iamd, op, candidate.id),
+    absl::Status s = mutations_.Commit(AdmitForIamd(iamd, op, candidate.id),
         [&](store::Tx& tx, const std::string& id, audit::Event& record) -> absl::Status {
           ASSIGN_OR_RETURN(store::AccountRow row, store::accounts::Get(tx, id));
           // Reactivated since it was listed, or already purged by another replica.
@@ -234,7 +232,7 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
               store::authz_versions::Bump(tx, store::authz_versions::kResourcesScope).status());
           ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));
           row.state = store::AccountState::kPurged;
-          row.purged_at = row.updated_at = ctx_.NowMs();
+          row.purged_at = row.updated_at = clock_.NowMs();
           RETURN_IF_ERROR(store::accounts::Update(tx, row));
           record.Object("account", row.id);
           record.detail["users_deleted"] = users;

@@ -8,7 +8,9 @@
 
 #include "absl/strings/string_view.h"
 #include "iam/account/access_key_service.h"
-#include "iam/account/service_context.h"
+#include "iam/account/bootstrap.h"
+#include "iam/account/common.h"
+#include "iam/account/mutation.h"
 #include "iam/account/user_service.h"
 #include "iam/store/records.h"
 
@@ -29,7 +31,16 @@ struct CreatedAccount {
 
 class AccountService {
  public:
-  explicit AccountService(const ServiceContext& ctx) : ctx_(ctx), users_(ctx) {}
+  AccountService(store::Database& db, const Clock& clock, Random& random,
+                 const Mutations& mutations, const AccountSettings& settings,
+                 const UserService& users, const AccessKeyService& keys)
+      : db_(db),
+        clock_(clock),
+        random_(random),
+        mutations_(mutations),
+        settings_(settings),
+        users_(users),
+        keys_(keys) {}
 
   // ALREADY_EXISTS when the name is taken.
   absl::StatusOr<CreatedAccount> Create(const Caller& caller, const NewAccount& account);
@@ -54,14 +65,25 @@ class AccountService {
   // When a closed account's data will be destroyed.
   int64_t PurgeTime(const store::AccountRow& row) const;
 
+  // On a store with no system account, creates it with its first admin and
+  // an access key (bootstrap.cc). Safe to run at every start and on every
+  // replica at once: exactly one creates, the rest find it.
+  absl::StatusOr<BootstrapResult> Bootstrap(const BootstrapOptions& options) const;
+
  private:
+  absl::StatusOr<BootstrapResult> BootstrapOnce(const BootstrapOptions& options) const;
   absl::StatusOr<store::AccountRow> Transition(const Caller& caller,
                                                const std::string& account_id,
                                                absl::string_view action,
                                                const std::string& reason);
 
-  ServiceContext ctx_;
-  UserService users_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const Mutations& mutations_;
+  const AccountSettings& settings_;
+  const UserService& users_;
+  const AccessKeyService& keys_;
 };
 
 }  // namespace iam::account

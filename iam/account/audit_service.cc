@@ -31,12 +31,10 @@ nlohmann::json Describe(const AuditQuery& q) {
 
 }  // namespace
 
-absl::StatusOr<std::string> AuditService::Prepare(const Caller& caller,
-                                                  const std::string& account_id,
-                                                  const char* action) {
-  ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(Authorize(ctx_, caller, action, account, IamArn(account, "audit-log")));
-  return account;
+Operation AuditService::OnLog(const char* action, const std::string& account_id) {
+  // Reading the log is recorded like a change of account data: only the
+  // access record is written.
+  return Operation(action, account_id, "audit-log", Touches::kAccountData);
 }
 
 absl::StatusOr<store::audit::AuditFilter> AuditService::Filter(const std::string& account,
@@ -83,7 +81,8 @@ absl::StatusOr<Listing<store::AuditRow>> AuditService::Query(const Caller& calle
                                                              const AuditQuery& query,
                                                              int page_size,
                                                              const std::string& page_token) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "audit:ListRecords"));
+  ASSIGN_OR_RETURN(std::string account,
+                   mutations_.Admit(caller, OnLog("audit:ListRecords", account_id)));
   ASSIGN_OR_RETURN(store::audit::AuditFilter filter, Filter(account, query));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, kPageKind));
   int64_t before = 0;
@@ -91,7 +90,7 @@ absl::StatusOr<Listing<store::AuditRow>> AuditService::Query(const Caller& calle
     return absl::InvalidArgumentError("page_token: not one of ours");
   }
   Listing<store::AuditRow> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     // One more than asked tells whether another page follows.
     ASSIGN_OR_RETURN(out.items,
                      store::audit::FindDescending(tx, account, filter, before, page.size + 1));
@@ -107,12 +106,14 @@ absl::StatusOr<Listing<store::AuditRow>> AuditService::Query(const Caller& calle
 absl::StatusOr<int64_t> AuditService::Export(
     const Caller& caller, const std::string& account_id, const AuditQuery& query,
     const std::function<bool(const store::AuditRow&)>& sink) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "audit:ExportRecords"));
+  ASSIGN_OR_RETURN(Admission admission,
+                   mutations_.AdmitChange(caller, OnLog("audit:ExportRecords", account_id)));
+  const std::string& account = admission.account();
   ASSIGN_OR_RETURN(store::audit::AuditFilter filter, Filter(account, query));
   // The export covers the log as it was when it began: records it adds
   // itself (or that others add meanwhile) are not part of it.
   int64_t last = 0;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::audit::Head head, store::audit::GetHead(tx, account));
     last = head.seq;
     return absl::OkStatus();
@@ -122,7 +123,7 @@ absl::StatusOr<int64_t> AuditService::Export(
   absl::Status failed = absl::OkStatus();
   while (after < last) {
     std::vector<store::AuditRow> page;
-    failed = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    failed = db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
       ASSIGN_OR_RETURN(page, store::audit::FindAscending(tx, account, filter, after, kExportPage));
       return absl::OkStatus();
     });
@@ -140,14 +141,16 @@ absl::StatusOr<int64_t> AuditService::Export(
     if (static_cast<int>(page.size()) < kExportPage) break;
   }
   if (!failed.ok()) complete = false;
-  audit::Event e = AuditEvent(caller, account, "audit:ExportRecords", "audit-log", account);
-  e.detail["filter"] = Describe(query);
-  e.detail["records"] = sent;
-  e.detail["complete"] = complete;
-  if (!complete) e.result = "failure";
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
-    return ctx_.audit->Append(tx, e);
-  }));
+  // What was exported, or how far it got, is recorded once the stream ends.
+  RETURN_IF_ERROR(mutations_.Commit(
+      admission, [&](store::Tx&, const std::string& account, audit::Event& record) {
+        record.Object("audit-log", account);
+        record.detail["filter"] = Describe(query);
+        record.detail["records"] = sent;
+        record.detail["complete"] = complete;
+        if (!complete) record.result = "failure";
+        return absl::OkStatus();
+      }));
   RETURN_IF_ERROR(failed);
   return sent;
 }
@@ -163,7 +166,7 @@ absl::StatusOr<std::vector<store::AuditRow>> AuditService::OwnLogins(const Calle
   f.object_type = "user";
   f.object_id = caller.user_id;
   std::vector<store::AuditRow> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out, store::audit::FindDescending(tx, caller.account_id, f, 0,
                                                        limit == 0 ? 10 : limit));
     return absl::OkStatus();
@@ -173,8 +176,9 @@ absl::StatusOr<std::vector<store::AuditRow>> AuditService::OwnLogins(const Calle
 
 absl::StatusOr<audit::VerifyResult> AuditService::Verify(const Caller& caller,
                                                          const std::string& account_id) {
-  ASSIGN_OR_RETURN(std::string account, Prepare(caller, account_id, "audit:VerifyRecords"));
-  return audit::VerifyChain(*ctx_.db, account);
+  ASSIGN_OR_RETURN(std::string account,
+                   mutations_.Admit(caller, OnLog("audit:VerifyRecords", account_id)));
+  return audit::VerifyChain(db_, account);
 }
 
 }  // namespace iam::account

@@ -9,7 +9,8 @@
 #include <functional>
 #include <string>
 
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/common.h"
 #include "iam/store/audit_store.h"
 
 namespace iam::account {
@@ -28,7 +29,8 @@ struct AuditQuery {
 
 class AuditService {
  public:
-  explicit AuditService(const ServiceContext& ctx) : ctx_(ctx) {}
+  AuditService(store::Database& db, const Mutations& mutations)
+      : db_(db), mutations_(mutations) {}
 
   // Newest first; `page_size` 1..1000 (0: 100).
   absl::StatusOr<Listing<store::AuditRow>> Query(const Caller& caller,
@@ -51,12 +53,14 @@ class AuditService {
 
  private:
   // The account, authorized for `action`, and the query as the store takes it.
-  absl::StatusOr<std::string> Prepare(const Caller& caller, const std::string& account_id,
-                                      const char* action);
+  // An operation on the account's log, checked and authorized like a
+  // change.
+  static Operation OnLog(const char* action, const std::string& account_id);
   absl::StatusOr<store::audit::AuditFilter> Filter(const std::string& account,
                                                    const AuditQuery& q) const;
 
-  ServiceContext ctx_;
+  store::Database& db_;
+  const Mutations& mutations_;
 };
 
 }  // namespace iam::account

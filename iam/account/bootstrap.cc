@@ -1,22 +1,17 @@
-#include "iam/account/bootstrap.h"
-
-#include "iam/account/access_key_service.h"
+// AccountService::Bootstrap: the system account on a store that has none.
+#include "iam/account/account_service.h"
 #include "iam/account/ids.h"
-#include "iam/account/mutation.h"
-#include "iam/account/user_service.h"
 #include "iam/common/status_macros.h"
 #include "iam/store/account_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::account {
 
-namespace {
-
-absl::StatusOr<BootstrapResult> BootstrapOnce(const ServiceContext& ctx,
-                                              const BootstrapOptions& options) {
+absl::StatusOr<BootstrapResult> AccountService::BootstrapOnce(
+    const BootstrapOptions& options) const {
   BootstrapResult result;
   // Most starts find the system account there: nothing to write or record.
-  RETURN_IF_ERROR(ctx.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto system, store::accounts::GetSystem(tx));
     if (system) result.account_id = system->id;
     return absl::OkStatus();
@@ -26,15 +21,15 @@ absl::StatusOr<BootstrapResult> BootstrapOnce(const ServiceContext& ctx,
   RETURN_IF_ERROR(ValidateNewUser(admin));
   Operation op("iam:Bootstrap", "");
   op.registry = true;
-  RETURN_IF_ERROR(Commit(
-      ctx, AdmitForIamd(Caller{}, op, ""),
+  RETURN_IF_ERROR(mutations_.Commit(
+      AdmitForIamd(Caller{}, op, ""),
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         result = BootstrapResult{};
         // Another replica may have made it since the look above.
         ASSIGN_OR_RETURN(auto system, store::accounts::GetSystem(tx));
         if (system) return absl::AlreadyExistsError("the system account exists");
-        const int64_t now = ctx.NowMs();
-        store::AccountRow row{NewAccountId(*ctx.random),
+        const int64_t now = clock_.NowMs();
+        store::AccountRow row{NewAccountId(random_),
                               "system",
                               "System",
                               store::AccountState::kActive,
@@ -44,9 +39,9 @@ absl::StatusOr<BootstrapResult> BootstrapOnce(const ServiceContext& ctx,
                               std::nullopt,
                               std::nullopt};
         RETURN_IF_ERROR(store::accounts::Insert(tx, row));
-        ASSIGN_OR_RETURN(store::UserRow user, InsertUser(ctx, tx, row.id, admin));
+        ASSIGN_OR_RETURN(store::UserRow user, users_.InsertInTx(tx, row.id, admin));
         NewAccessKey key{user.username, "bootstrap", std::nullopt, {}, options.preset_access_key};
-        ASSIGN_OR_RETURN(CreatedAccessKey created, InsertAccessKey(ctx, tx, user, key));
+        ASSIGN_OR_RETURN(CreatedAccessKey created, keys_.InsertInTx(tx, user, key));
         record.account_id = row.id;
         record.Object("account", row.id);
         record.detail = {{"admin_user_id", user.id}, {"access_key_id", created.key.row.id}};
@@ -58,14 +53,11 @@ absl::StatusOr<BootstrapResult> BootstrapOnce(const ServiceContext& ctx,
   return result;
 }
 
-}  // namespace
-
-absl::StatusOr<BootstrapResult> Bootstrap(const ServiceContext& ctx,
-                                          const BootstrapOptions& options) {
-  auto result = BootstrapOnce(ctx, options);
+absl::StatusOr<BootstrapResult> AccountService::Bootstrap(const BootstrapOptions& options) const {
+  auto result = BootstrapOnce(options);
   // Two replicas starting on an empty store: the loser's insert of the
   // "system" name fails, and the winner's account is there now.
-  if (absl::IsAlreadyExists(result.status())) return BootstrapOnce(ctx, options);
+  if (absl::IsAlreadyExists(result.status())) return BootstrapOnce(options);
   return result;
 }
 

@@ -1,13 +1,10 @@
-// Bootstrap: on a store with no system account, creates it with its first
-// admin and an access key. Safe to run at every start and on every replica
-// at once: exactly one creates, the rest find it.
+// What AccountService::Bootstrap is asked and answers: on a store with no
+// system account, it creates it with its first admin and an access key.
 #ifndef IAM_ACCOUNT_BOOTSTRAP_H_
 #define IAM_ACCOUNT_BOOTSTRAP_H_
 
 #include <optional>
 #include <string>
-
-#include "iam/account/service_context.h"
 
 namespace iam::account {
 
@@ -24,9 +21,6 @@ struct BootstrapResult {
   // key exists in clear.
   std::optional<std::string> access_key_token;
 };
-
-absl::StatusOr<BootstrapResult> Bootstrap(const ServiceContext& ctx,
-                                          const BootstrapOptions& options);
 
 }  // namespace iam::account
 

@@ -3,7 +3,7 @@
 // store. Secrets are still compared and expiry still checked on every call;
 // what is cached is the stored record. Every committed change to users,
 // groups, accounts or keys through this replica clears it at once
-// (TransactAuthz); changes through other replicas show within the max age.
+// (Mutations::TransactAuthz); changes through other replicas show within the max age.
 #ifndef IAM_ACCOUNT_CREDENTIAL_CACHE_H_
 #define IAM_ACCOUNT_CREDENTIAL_CACHE_H_
 

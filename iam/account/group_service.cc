@@ -33,10 +33,9 @@ absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
   Operation op = On("iam:CreateGroup", account_id, name);
   op.Check(text::CheckFreeText("description", description, kMaxDescription));
   store::GroupRow row;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
-        row = {NewGroupId(*ctx_.random), account, name, description, ctx_.NowMs()};
+        row = {NewGroupId(random_), account, name, description, clock_.NowMs()};
         absl::Status s = store::groups::Insert(tx, row);
         if (absl::IsAlreadyExists(s)) {
           return absl::AlreadyExistsError("name: a group of that name exists in the account");
@@ -52,9 +51,9 @@ absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
 absl::StatusOr<store::GroupRow> GroupService::Get(const Caller& caller,
                                                   const std::string& account_id,
                                                   const std::string& name) {
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetGroup", account_id, name)));
+  ASSIGN_OR_RETURN(std::string account, mutations_.Admit(caller, On("iam:GetGroup", account_id, name)));
   store::GroupRow row;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::groups::GetByName(tx, account, name));
     return absl::OkStatus();
   }));
@@ -66,10 +65,10 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
                                                             int page_size,
                                                             const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string account,
-                   Admit(ctx_, caller, {"iam:ListGroups", account_id, "group/*"}));
+                   mutations_.Admit(caller, {"iam:ListGroups", account_id, "group/*"}));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "groups"));
   Listing<store::GroupRow> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out.items, store::groups::List(tx, account, page.after, page.size + 1));
     return absl::OkStatus();
   }));
@@ -82,8 +81,7 @@ absl::StatusOr<Listing<store::GroupRow>> GroupService::List(const Caller& caller
 
 absl::Status GroupService::Delete(const Caller& caller, const std::string& account_id,
                                   const std::string& name) {
-  return RunMutation(
-      ctx_, caller, On("iam:DeleteGroup", account_id, name),
+  return mutations_.Run(caller, On("iam:DeleteGroup", account_id, name),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::GroupRow row, store::groups::GetByName(tx, account, name));
         RETURN_IF_ERROR(store::groups::DeleteMembershipsOfGroup(tx, row.id));
@@ -103,15 +101,14 @@ absl::Status GroupService::ChangeMember(const Caller& caller, const std::string&
                                         bool add) {
   Operation op = On(add ? "iam:AddUserToGroup" : "iam:RemoveUserFromGroup", account_id, group);
   op.Check(text::CheckName("username", username, 64));
-  return RunMutation(
-      ctx_, caller, op,
+  return mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account, group));
         ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-        RETURN_IF_ERROR(add ? store::groups::AddMember(tx, account, g.id, u.id, ctx_.NowMs())
+        RETURN_IF_ERROR(add ? store::groups::AddMember(tx, account, g.id, u.id, clock_.NowMs())
                             : store::groups::RemoveMember(tx, g.id, u.id));
         // Joining a group gives its roles: that must not break separation of duties.
-        if (add) RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
+        if (add) RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, clock_.NowMs()));
         record.Object("group", g.id);
         record.detail["group"] = g.name;
         record.detail["user_id"] = u.id;
@@ -134,10 +131,10 @@ absl::StatusOr<Listing<UserView>> GroupService::ListMembers(const Caller& caller
                                                             const std::string& account_id,
                                                             const std::string& group, int page_size,
                                                             const std::string& page_token) {
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetGroup", account_id, group)));
+  ASSIGN_OR_RETURN(std::string account, mutations_.Admit(caller, On("iam:GetGroup", account_id, group)));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "members"));
   std::vector<store::UserRow> rows;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     rows.clear();
     ASSIGN_OR_RETURN(store::GroupRow g, store::groups::GetByName(tx, account, group));
     ASSIGN_OR_RETURN(auto ids, store::groups::ListMemberIds(tx, g.id, page.after, page.size + 1));
@@ -163,9 +160,9 @@ absl::StatusOr<std::vector<store::GroupRow>> GroupService::ListUserGroups(
     const Caller& caller, const std::string& account_id, const std::string& username) {
   Operation op{"iam:ListGroupsForUser", account_id, "user/" + username};
   op.Check(text::CheckName("username", username, 64));
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, op));
+  ASSIGN_OR_RETURN(std::string account, mutations_.Admit(caller, op));
   std::vector<store::GroupRow> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
     ASSIGN_OR_RETURN(out, store::groups::ListGroupsOfUser(tx, u.id));
     return absl::OkStatus();

@@ -1,11 +1,11 @@
 // GroupService: groups of users within an account, and their members.
-// Every change runs through RunMutation (mutation.h). Thread-safe.
+// Every change runs through Mutations::Run (mutation.h). Thread-safe.
 #ifndef IAM_ACCOUNT_GROUP_SERVICE_H_
 #define IAM_ACCOUNT_GROUP_SERVICE_H_
 
 #include "absl/strings/string_view.h"
 #include "iam/account/mutation.h"
-#include "iam/account/service_context.h"
+#include "iam/account/common.h"
 #include "iam/account/user_service.h"
 #include "iam/store/records.h"
 
@@ -13,7 +13,9 @@ namespace iam::account {
 
 class GroupService {
  public:
-  explicit GroupService(const ServiceContext& ctx) : ctx_(ctx), users_(ctx) {}
+  GroupService(store::Database& db, const Clock& clock, Random& random,
+               const Mutations& mutations, const UserService& users)
+      : db_(db), clock_(clock), random_(random), mutations_(mutations), users_(users) {}
 
   absl::StatusOr<store::GroupRow> Create(const Caller& caller, const std::string& account_id,
                                          const std::string& name, const std::string& description);
@@ -45,8 +47,11 @@ class GroupService {
   absl::Status ChangeMember(const Caller& caller, const std::string& account_id,
                             const std::string& group, const std::string& username, bool add);
 
-  ServiceContext ctx_;
-  UserService users_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const Mutations& mutations_;
+  const UserService& users_;
 };
 
 }  // namespace iam::account

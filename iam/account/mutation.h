@@ -1,4 +1,4 @@
-// Every administrative change runs through RunMutation: the one place that
+// Every administrative change runs through Mutations::Run: the one place that
 // resolves the account a request names, refuses bad input, asks the
 // authorizer, opens the write transaction (bumping the authorization
 // version when the change is one decisions read), runs the change, and
@@ -14,8 +14,10 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "iam/account/authorizer.h"
 #include "iam/account/caller.h"
-#include "iam/account/service_context.h"
+#include "iam/account/common.h"
+#include "iam/account/credential_cache.h"
 #include "iam/audit/audit_log.h"
 #include "iam/store/database.h"
 
@@ -72,48 +74,82 @@ struct Operation {
 using MutationBody =
     std::function<absl::Status(store::Tx& tx, const std::string& account, audit::Event& record)>;
 
-// Proof that a caller may make a change: only AdmitChange makes one. A
-// service that must do slow work between the decision and the write (a
-// password hash) admits first and commits after.
+class Mutations;
+
+// Proof that a caller may make a change: only Mutations::AdmitChange makes
+// one. A service that must do slow work between the decision and the write
+// (a password hash) admits first and commits after.
 class Admission {
  public:
   const std::string& account() const { return account_; }
 
  private:
-  friend absl::StatusOr<Admission> AdmitChange(const ServiceContext&, const Caller&,
-                                               const Operation&);
+  friend class Mutations;
   friend Admission AdmitForIamd(const Caller&, const Operation&, std::string);
   Admission(const Caller& caller, const Operation& op, std::string account)
       : caller_(caller), op_(op), account_(std::move(account)) {}
 
-  friend absl::Status Commit(const ServiceContext&, const Admission&, const MutationBody&);
   Caller caller_;
   Operation op_;
   std::string account_;
 };
 
-// The first half of RunMutation for a change.
-absl::StatusOr<Admission> AdmitChange(const ServiceContext& ctx, const Caller& caller,
-                                      const Operation& op);
 // A change iamd makes of its own accord (the first start's bootstrap, the
 // purge of closed accounts): no request, so nothing to resolve or authorize.
 // `as` is who the record names (Caller{} is "iamd"); `account` is empty for a
 // registry change.
 Admission AdmitForIamd(const Caller& as, const Operation& op, std::string account);
 
-// The second half: the transaction, the body and its record.
-absl::Status Commit(const ServiceContext& ctx, const Admission& admission,
-                    const MutationBody& body);
+// The runner. One per server; the services that change anything take it.
+// Thread-safe; everything it is given is borrowed and outlives it.
+class Mutations {
+ public:
+  // credentials and listener may be null (no cache to clear, nobody to
+  // tell).
+  Mutations(store::Database& db, const Authorizer& authorizer, const audit::AuditLog& audit,
+            CredentialCache* credentials, AuthzListener* listener)
+      : db_(db),
+        authorizer_(authorizer),
+        audit_(audit),
+        credentials_(credentials),
+        listener_(listener) {}
 
-// Runs a change as the file comment says: AdmitChange, then Commit. The body may run more than once
-// (Transact retries conflicts): it must assign its outputs, not append.
-absl::Status RunMutation(const ServiceContext& ctx, const Caller& caller, const Operation& op,
-                         const MutationBody& body);
+  // Runs a change as the file comment says: AdmitChange, then Commit. The
+  // body may run more than once (Transact retries conflicts): it must
+  // assign its outputs, not append.
+  absl::Status Run(const Caller& caller, const Operation& op, const MutationBody& body) const;
 
-// The first half of RunMutation, for reads too: the account the operation
-// names once its input is checked and the caller may act on it.
-absl::StatusOr<std::string> Admit(const ServiceContext& ctx, const Caller& caller,
-                                  const Operation& op);
+  // The first half of Run, for reads too: the account the operation names
+  // once its input is checked and the caller may act on it.
+  absl::StatusOr<std::string> Admit(const Caller& caller, const Operation& op) const;
+  // The first half of Run for a change.
+  absl::StatusOr<Admission> AdmitChange(const Caller& caller, const Operation& op) const;
+  // The second half: the transaction, the body and its record.
+  absl::Status Commit(const Admission& admission, const MutationBody& body) const;
+
+  // Asks the authorizer. A refusal (PERMISSION_DENIED, or NOT_FOUND for
+  // another account) is also recorded, with result "denied", in the
+  // caller's own account's chain: never in the target's, whose existence
+  // stays hidden. `resource` is the ARN acted on; empty means the account
+  // itself (arn:aws:iam::<account>:account).
+  absl::Status Authorize(const Caller& caller, absl::string_view action,
+                         const std::string& target_account_id,
+                         const std::string& resource = "") const;
+
+ private:
+  // Runs fn in a write transaction that first bumps the authorization
+  // version of `scope` (an account id, or kResourcesScope), which
+  // serializes such changes per scope, then tells the listener once it
+  // committed.
+  absl::Status TransactAuthz(const std::string& scope,
+                             const std::function<absl::Status(store::Tx&)>& fn) const;
+
+  store::Database& db_;
+  const Authorizer& authorizer_;
+  const audit::AuditLog& audit_;
+  CredentialCache* credentials_;
+  AuthzListener* listener_;
+};
 
 }  // namespace iam::account
 

@@ -60,7 +60,7 @@ absl::StatusOr<RoleAssignmentView> RoleService::ViewOf(store::Tx& tx, const std:
                                                        const store::RoleAssignmentRow& a) const {
   RoleAssignmentView v{role_name,     {a.principal.type, ""},
                        a.expires_at,  a.assigned_at,
-                       a.assigned_by, a.expires_at && *a.expires_at <= ctx_.NowMs()};
+                       a.assigned_by, a.expires_at && *a.expires_at <= clock_.NowMs()};
   if (a.principal.type == store::PrincipalType::kUser) {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, a.principal.id));
     v.principal.name = u.username;
@@ -78,10 +78,9 @@ absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::st
   Operation op = On("iam:CreateRole", account_id, name);
   op.Check(text::CheckFreeText("description", description, kMaxDescription));
   RoleView view;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
-        view = {store::RoleRow{NewRoleId(*ctx_.random), account, name, description, ctx_.NowMs()},
+        view = {store::RoleRow{NewRoleId(random_), account, name, description, clock_.NowMs()},
                 RoleArn(account, name),
                 {}};
         absl::Status s = store::roles::Insert(tx, view.row);
@@ -99,9 +98,9 @@ absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::st
 
 absl::StatusOr<RoleView> RoleService::Get(const Caller& caller, const std::string& account_id,
                                           const std::string& name) {
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, On("iam:GetRole", account_id, name)));
+  ASSIGN_OR_RETURN(std::string account, mutations_.Admit(caller, On("iam:GetRole", account_id, name)));
   RoleView view;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(view.row, store::roles::GetByName(tx, account, name));
     view.arn = RoleArn(account, view.row.name);
     ASSIGN_OR_RETURN(auto rows, store::roles::ListAssignmentsOfRole(tx, view.row.id));
@@ -119,10 +118,10 @@ absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string account,
-                   Admit(ctx_, caller, {"iam:ListRoles", account_id, "role/*"}));
+                   mutations_.Admit(caller, {"iam:ListRoles", account_id, "role/*"}));
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "roles"));
   std::vector<store::RoleRow> rows;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(rows, store::roles::List(tx, account, page.after, page.size + 1));
     return absl::OkStatus();
   }));
@@ -140,8 +139,7 @@ absl::StatusOr<Listing<RoleView>> RoleService::List(const Caller& caller,
 
 absl::Status RoleService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& name) {
-  return RunMutation(
-      ctx_, caller, On("iam:DeleteRole", account_id, name),
+  return mutations_.Run(caller, On("iam:DeleteRole", account_id, name),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::RoleRow role, store::roles::GetByName(tx, account, name));
         ASSIGN_OR_RETURN(auto rules, store::roles::ListSodRules(tx, account));
@@ -170,7 +168,7 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
                                                        const AssignmentExpiry& expiry) {
   Operation op = On("iam:AssignRole", account_id, role);
   op.Check(CheckPrincipalName(to, false));
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_.NowMs();
   std::optional<int64_t> expires_at = expiry.at_ms;
   if (expiry.at_ms && expiry.duration_seconds != 0) {
     op.Check(absl::InvalidArgumentError("expire_time: give it or duration_seconds, not both"));
@@ -187,8 +185,7 @@ absl::StatusOr<RoleAssignmentView> RoleService::Assign(const Caller& caller,
     op.Check(absl::InvalidArgumentError("expire_time: at most 366 days ahead"));
   }
   RoleAssignmentView view;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
         ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, to));
@@ -220,8 +217,7 @@ absl::Status RoleService::Unassign(const Caller& caller, const std::string& acco
                                    const std::string& role, const PrincipalName& from) {
   Operation op = On("iam:UnassignRole", account_id, role);
   op.Check(CheckPrincipalName(from, false));
-  return RunMutation(
-      ctx_, caller, op,
+  return mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::RoleRow r, store::roles::GetByName(tx, account, role));
         ASSIGN_OR_RETURN(store::PrincipalRef p, ResolvePrincipal(tx, account, from));
@@ -239,10 +235,10 @@ absl::StatusOr<std::vector<HeldRole>> RoleService::ListHeld(const Caller& caller
                                                             const std::string& username) {
   Operation op{"iam:ListRolesForUser", account_id, "user/" + username};
   op.Check(text::CheckName("username", username, 64));
-  ASSIGN_OR_RETURN(std::string account, Admit(ctx_, caller, op));
+  ASSIGN_OR_RETURN(std::string account, mutations_.Admit(caller, op));
   std::vector<HeldRole> out;
-  const int64_t now = ctx_.NowMs();
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  const int64_t now = clock_.NowMs();
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
     auto add = [&](const std::vector<store::RoleAssignmentRow>& rows,
@@ -280,11 +276,10 @@ absl::StatusOr<SodRuleView> RoleService::CreateSodRule(const Caller& caller,
   for (size_t i = 0; i < roles.size(); ++i) {
     op.Check(text::CheckName(absl::StrCat("roles[", i, "]"), roles[i], kMaxRoleName));
   }
-  SodRuleView view{name, {}, ctx_.NowMs()};
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  SodRuleView view{name, {}, clock_.NowMs()};
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
-        store::SodRuleRow row{NewRuleId(*ctx_.random), account, name, {}, view.created_at};
+        store::SodRuleRow row{NewRuleId(random_), account, name, {}, view.created_at};
         view.roles.clear();
         for (size_t i = 0; i < roles.size(); ++i) {
           auto r = store::roles::GetByName(tx, account, roles[i]);
@@ -306,7 +301,7 @@ absl::StatusOr<SodRuleView> RoleService::CreateSodRule(const Caller& caller,
         // A rule that current holdings already break would be a lie: refuse it.
         ASSIGN_OR_RETURN(auto users, store::users::List(tx, account, "", 1 << 30));
         for (const auto& u : users) {
-          RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, ctx_.NowMs()));
+          RETURN_IF_ERROR(CheckSeparation(tx, account, u.id, u.username, {}, clock_.NowMs()));
         }
         record.Object("sod-rule", row.id);
         record.detail["name"] = name;
@@ -320,9 +315,9 @@ absl::StatusOr<std::vector<SodRuleView>> RoleService::ListSodRules(const Caller&
                                                                    const std::string& account_id) {
   ASSIGN_OR_RETURN(
       std::string account,
-      Admit(ctx_, caller, {"iam:ListSeparationOfDutiesRules", account_id, "sod-rule/*"}));
+      mutations_.Admit(caller, {"iam:ListSeparationOfDutiesRules", account_id, "sod-rule/*"}));
   std::vector<SodRuleView> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
     ASSIGN_OR_RETURN(auto rules, store::roles::ListSodRules(tx, account));
     for (const auto& rule : rules) {
@@ -340,8 +335,7 @@ absl::StatusOr<std::vector<SodRuleView>> RoleService::ListSodRules(const Caller&
 
 absl::Status RoleService::DeleteSodRule(const Caller& caller, const std::string& account_id,
                                         const std::string& name) {
-  return RunMutation(
-      ctx_, caller, OnRule("iam:DeleteSeparationOfDutiesRule", account_id, name),
+  return mutations_.Run(caller, OnRule("iam:DeleteSeparationOfDutiesRule", account_id, name),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         RETURN_IF_ERROR(store::roles::DeleteSodRule(tx, account, name));
         record.Object("sod-rule", name);

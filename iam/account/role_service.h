@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "iam/account/mutation.h"
-#include "iam/account/service_context.h"
+#include "iam/account/common.h"
 #include "iam/store/authz_records.h"
 
 namespace iam::account {
@@ -64,7 +64,9 @@ struct AssignmentExpiry {
 
 class RoleService {
  public:
-  explicit RoleService(const ServiceContext& ctx) : ctx_(ctx) {}
+  RoleService(store::Database& db, const Clock& clock, Random& random,
+              const Mutations& mutations)
+      : db_(db), clock_(clock), random_(random), mutations_(mutations) {}
 
   absl::StatusOr<RoleView> Create(const Caller& caller, const std::string& account_id,
                                   const std::string& name, const std::string& description);
@@ -108,7 +110,10 @@ class RoleService {
   absl::StatusOr<RoleAssignmentView> ViewOf(store::Tx& tx, const std::string& role_name,
                                             const store::RoleAssignmentRow& row) const;
 
-  ServiceContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const Mutations& mutations_;
 };
 
 // The principal a PrincipalName designates, in the account. NOT_FOUND when

@@ -32,17 +32,17 @@ absl::Status CheckEmailField(const std::string& email) {
   return email.empty() ? absl::OkStatus() : text::CheckEmail("email", email);
 }
 
-// Seals email and phone into the row (or clears them).
-absl::Status SealPii(const ServiceContext& ctx, store::UserRow& row,
-                     const std::optional<std::string>& email,
-                     const std::optional<std::string>& phone) {
+}  // namespace
+
+absl::Status UserService::SealPii(store::UserRow& row, const std::optional<std::string>& email,
+                                  const std::optional<std::string>& phone) const {
   if (email) {
     if (email->empty()) {
       row.email_enc.reset();
       row.email_index.reset();
     } else {
-      row.email_enc = ctx.pii->Seal(*email, Binding(row, "email"));
-      row.email_index = ctx.pii->BlindIndex(text::AsciiLower(*email));
+      row.email_enc = pii_.Seal(*email, Binding(row, "email"));
+      row.email_index = pii_.BlindIndex(text::AsciiLower(*email));
     }
   }
   if (phone) {
@@ -50,13 +50,11 @@ absl::Status SealPii(const ServiceContext& ctx, store::UserRow& row,
       row.phone_enc.reset();
     } else {
       ASSIGN_OR_RETURN(std::string normalized, text::NormalizePhone("phone", *phone));
-      row.phone_enc = ctx.pii->Seal(normalized, Binding(row, "phone"));
+      row.phone_enc = pii_.Seal(normalized, Binding(row, "phone"));
     }
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool still_admin) {
   if (!(before.is_admin && before.state == store::UserState::kActive) || still_admin)
@@ -76,17 +74,18 @@ absl::Status ValidateNewUser(const NewUser& u) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<store::UserRow> InsertUser(const ServiceContext& ctx, store::Tx& tx,
-                                          const std::string& account_id, const NewUser& u) {
+absl::StatusOr<store::UserRow> UserService::InsertInTx(store::Tx& tx,
+                                                       const std::string& account_id,
+                                                       const NewUser& u) const {
   store::UserRow row;
-  row.id = NewUserId(*ctx.random);
+  row.id = NewUserId(random_);
   row.account_id = account_id;
   row.username = u.username;
   row.display_name = u.display_name;
   row.is_admin = u.admin;
   row.state = store::UserState::kActive;
-  row.created_at = row.updated_at = ctx.NowMs();
-  RETURN_IF_ERROR(SealPii(ctx, row, u.email, u.phone));
+  row.created_at = row.updated_at = clock_.NowMs();
+  RETURN_IF_ERROR(SealPii(row, u.email, u.phone));
   absl::Status s = store::users::Insert(tx, row);
   if (absl::IsAlreadyExists(s)) {
     return absl::AlreadyExistsError("username: a user of that name exists in the account");
@@ -98,11 +97,11 @@ absl::StatusOr<store::UserRow> InsertUser(const ServiceContext& ctx, store::Tx& 
 absl::StatusOr<UserView> UserService::View(const store::UserRow& row, bool reveal) const {
   UserView v{row, "", "", reveal};
   if (row.email_enc) {
-    ASSIGN_OR_RETURN(v.email, ctx_.pii->Open(*row.email_enc, Binding(row, "email")));
+    ASSIGN_OR_RETURN(v.email, pii_.Open(*row.email_enc, Binding(row, "email")));
     if (!reveal) v.email = text::MaskEmail(v.email);
   }
   if (row.phone_enc) {
-    ASSIGN_OR_RETURN(v.phone, ctx_.pii->Open(*row.phone_enc, Binding(row, "phone")));
+    ASSIGN_OR_RETURN(v.phone, pii_.Open(*row.phone_enc, Binding(row, "phone")));
     if (!reveal) v.phone = text::MaskPhone(v.phone);
   }
   return v;
@@ -123,10 +122,9 @@ absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::st
                Touches::kAccountData};
   op.Check(ValidateNewUser(user));
   store::UserRow row;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
-        ASSIGN_OR_RETURN(row, InsertUser(ctx_, tx, account, user));
+        ASSIGN_OR_RETURN(row, InsertInTx(tx, account, user));
         record.Object("user", row.id);
         record.detail["username"] = row.username;
         record.detail["admin"] = row.is_admin;
@@ -140,14 +138,14 @@ absl::StatusOr<UserView> UserService::Create(const Caller& caller, const std::st
 absl::StatusOr<UserView> UserService::Get(const Caller& caller, const std::string& account_id,
                                           const std::string& username, bool reveal) {
   ASSIGN_OR_RETURN(std::string account,
-                   Admit(ctx_, caller, On("iam:GetUser", account_id, username)));
+                   mutations_.Admit(caller, On("iam:GetUser", account_id, username)));
   if (reveal) {
-    RETURN_IF_ERROR(Authorize(ctx_, caller, "iam:RevealUserPersonalData", account,
+    RETURN_IF_ERROR(mutations_.Authorize(caller, "iam:RevealUserPersonalData", account,
                               UserArn(account, username)));
   }
   store::UserRow row;
   std::optional<store::PasswordRow> password;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
     ASSIGN_OR_RETURN(password, store::passwords::Get(tx, row.id));
     return absl::OkStatus();
@@ -161,15 +159,15 @@ absl::StatusOr<Listing<UserView>> UserService::List(const Caller& caller,
                                                     const std::string& account_id, int page_size,
                                                     const std::string& page_token, bool reveal) {
   ASSIGN_OR_RETURN(std::string account,
-                   Admit(ctx_, caller, {"iam:ListUsers", account_id, "user/*"}));
+                   mutations_.Admit(caller, {"iam:ListUsers", account_id, "user/*"}));
   if (reveal) {
     RETURN_IF_ERROR(
-        Authorize(ctx_, caller, "iam:RevealUserPersonalData", account, IamArn(account, "user/*")));
+        mutations_.Authorize(caller, "iam:RevealUserPersonalData", account, IamArn(account, "user/*")));
   }
   ASSIGN_OR_RETURN(Page page, ParsePage(page_size, page_token, "users"));
   std::vector<store::UserRow> rows;
   std::set<std::string> at_risk;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(rows, store::users::List(tx, account, page.after, page.size + 1));
     ASSIGN_OR_RETURN(at_risk, store::passwords::AtRiskUsers(tx, account));
     return absl::OkStatus();
@@ -202,8 +200,7 @@ absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::st
     op.Check(text::NormalizePhone("phone", *update.phone).status());
   }
   store::UserRow row;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
         nlohmann::json changed = nlohmann::json::object();
@@ -222,8 +219,8 @@ absl::StatusOr<UserView> UserService::Update(const Caller& caller, const std::st
         // Personal fields are recorded as changed, never with their values.
         if (update.email) changed["email"] = update.email->empty() ? "cleared" : "set";
         if (update.phone) changed["phone"] = update.phone->empty() ? "cleared" : "set";
-        RETURN_IF_ERROR(SealPii(ctx_, row, update.email, update.phone));
-        row.updated_at = ctx_.NowMs();
+        RETURN_IF_ERROR(SealPii(row, update.email, update.phone));
+        row.updated_at = clock_.NowMs();
         RETURN_IF_ERROR(store::users::Update(tx, row));
         record.Object("user", row.id);
         record.detail["changed"] = changed;
@@ -239,8 +236,7 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::
   Operation op = On(action, account_id, username);
   op.Check(text::CheckFreeText("reason", reason, kMaxReason));
   store::UserRow row;
-  RETURN_IF_ERROR(RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(row, store::users::GetByUsername(tx, account, username));
         record.Object("user", row.id);
@@ -258,7 +254,7 @@ absl::StatusOr<UserView> UserService::SetState(const Caller& caller, const std::
           RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
         }
         row.state = state;
-        row.updated_at = ctx_.NowMs();
+        row.updated_at = clock_.NowMs();
         RETURN_IF_ERROR(store::users::Update(tx, row));
         if (state == store::UserState::kDisabled) {
           // A disabled user's sessions end with it, at once, on every replica.
@@ -285,8 +281,7 @@ absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::st
 
 absl::Status UserService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& username) {
-  return RunMutation(
-      ctx_, caller, On("iam:DeleteUser", account_id, username),
+  return mutations_.Run(caller, On("iam:DeleteUser", account_id, username),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow row, store::users::GetByUsername(tx, account, username));
         if (row.id == caller.user_id) {

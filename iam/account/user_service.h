@@ -10,7 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "iam/account/mutation.h"
-#include "iam/account/service_context.h"
+#include "iam/account/common.h"
 #include "iam/store/records.h"
 
 namespace iam::account {
@@ -44,7 +44,9 @@ absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool stil
 
 class UserService {
  public:
-  explicit UserService(const ServiceContext& ctx) : ctx_(ctx) {}
+  UserService(store::Database& db, const Clock& clock, Random& random, const PiiCipher& pii,
+              const Mutations& mutations)
+      : db_(db), clock_(clock), random_(random), pii_(pii), mutations_(mutations) {}
 
   // ALREADY_EXISTS when the username is taken (regardless of case).
   absl::StatusOr<UserView> Create(const Caller& caller, const std::string& account_id,
@@ -65,6 +67,11 @@ class UserService {
   absl::Status Delete(const Caller& caller, const std::string& account_id,
                       const std::string& username);
 
+  // Inserts a validated user inside tx (no authorization, no audit): the
+  // shared step of CreateUser, CreateAccount and bootstrap.
+  absl::StatusOr<store::UserRow> InsertInTx(store::Tx& tx, const std::string& account_id,
+                                            const NewUser& user) const;
+
   // Masked (or revealed) view of a row. DATA_LOSS if a sealed field does not open.
   absl::StatusOr<UserView> View(const store::UserRow& row, bool reveal) const;
 
@@ -77,13 +84,16 @@ class UserService {
                                     const std::string& username, absl::string_view action,
                                     store::UserState state, const std::string& reason);
 
-  ServiceContext ctx_;
-};
+  // Seals email and phone into the row (or clears them).
+  absl::Status SealPii(store::UserRow& row, const std::optional<std::string>& email,
+                       const std::optional<std::string>& phone) const;
 
-// Validates and inserts a user inside tx (no authorization, no audit): the
-// shared step of CreateUser, CreateAccount and bootstrap.
-absl::StatusOr<store::UserRow> InsertUser(const ServiceContext& ctx, store::Tx& tx,
-                                          const std::string& account_id, const NewUser& user);
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const PiiCipher& pii_;
+  const Mutations& mutations_;
+};
 absl::Status ValidateNewUser(const NewUser& user);
 
 }  // namespace iam::account

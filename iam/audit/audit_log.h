@@ -28,6 +28,18 @@ struct Event {
   std::string result = "success";
   nlohmann::json detail = nlohmann::json::object();  // never secrets
 
+  // An event of `actor` ("iamd" for the service itself) in `account_id`'s
+  // chain; the one way records are started, so none misses its who and what.
+  static Event By(std::string actor, std::string account_id, std::string action,
+                  std::string object_type = "", std::string object_id = "") {
+    Event e;
+    e.actor = std::move(actor);
+    e.account_id = std::move(account_id);
+    e.action = std::move(action);
+    e.Object(std::move(object_type), std::move(object_id));
+    return e;
+  }
+
   // Names the object acted on.
   void Object(std::string type, std::string id) {
     object_type = std::move(type);

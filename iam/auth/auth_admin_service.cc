@@ -110,9 +110,9 @@ absl::StatusOr<nlohmann::json> AuthAdminService::GetPolicy(const account::Caller
                                                            const std::string& account_id,
                                                            AccountPolicyKind kind) {
   ASSIGN_OR_RETURN(std::string account,
-                   account::Admit(ctx_.base, caller, {"iam:GetAccountPolicy", account_id}));
+                   mutations_.Admit(caller, {"iam:GetAccountPolicy", account_id}));
   nlohmann::json out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto body,
                      store::account_policies::Get(tx, account, AccountPolicyKindName(kind)));
     out = body ? store::account_policies::WithDefaults(Defaults(kind), *body) : Defaults(kind);
@@ -133,13 +133,12 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
                                                           : account::Touches::kAccountData};
   auto normalized = Normalize(kind, policy);
   op.Check(normalized.status());
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_.base, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(auto before,
                          store::account_policies::Get(tx, account, AccountPolicyKindName(kind)));
         RETURN_IF_ERROR(store::account_policies::Put(tx, account, AccountPolicyKindName(kind),
-                                                     normalized->dump(), ctx_.base.NowMs()));
+                                                     normalized->dump(), clock_.NowMs()));
         record.Object("account-policy", AccountPolicyKindName(kind));
         record.detail["before"] =
             before ? nlohmann::json::parse(*before, nullptr, false) : Defaults(kind);
@@ -151,8 +150,7 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
 
 absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::string& account_id,
                                       const std::string& username) {
-  return account::RunMutation(
-      ctx_.base, caller,
+  return mutations_.Run(caller,
       OnUser("iam:UnlockUser", account_id, username, account::Touches::kAccountData),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
@@ -164,7 +162,7 @@ absl::Status AuthAdminService::Unlock(const account::Caller& caller, const std::
         RETURN_IF_ERROR(store::login::DeleteCounter(tx, account, m.subject).status());
         record.Object("user", u.id);
         record.detail["username"] = u.username;
-        record.detail["was_locked"] = c.permanent || c.locked_until > ctx_.base.NowMs();
+        record.detail["was_locked"] = c.permanent || c.locked_until > clock_.NowMs();
         record.detail["failures"] = c.failures;
         record.detail["mfa_failures"] = m.failures;
         return absl::OkStatus();
@@ -181,11 +179,11 @@ account::Operation AuthAdminService::OnUser(absl::string_view action, const std:
 absl::StatusOr<std::vector<std::string>> AuthAdminService::GetUserAllowlist(
     const account::Caller& caller, const std::string& account_id, const std::string& username) {
   ASSIGN_OR_RETURN(std::string account,
-                   account::Admit(ctx_.base, caller,
+                   mutations_.Admit(caller,
                                   OnUser("iam:GetUserIpAllowlist", account_id, username,
                                          account::Touches::kAccountData)));
   std::vector<std::string> out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
     ASSIGN_OR_RETURN(auto body, store::devices::GetUserAllowlist(tx, u.id));
     if (!body) return absl::OkStatus();
@@ -204,14 +202,13 @@ absl::StatusOr<std::vector<std::string>> AuthAdminService::SetUserAllowlist(
       OnUser("iam:UpdateUserIpAllowlist", account_id, username, account::Touches::kAccountData);
   auto list = mfa::IpAllowlistPolicy::FromList(cidrs);
   op.Check(list.status());
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_.base, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
         ASSIGN_OR_RETURN(auto before, store::devices::GetUserAllowlist(tx, u.id));
         RETURN_IF_ERROR(store::devices::PutUserAllowlist(
             tx, account, u.id, list->cidrs.empty() ? "" : list->ToJson().dump(),
-            ctx_.base.NowMs()));
+            clock_.NowMs()));
         record.Object("user", u.id);
         record.detail["username"] = u.username;
         record.detail["before"] = before ? nlohmann::json::parse(*before, nullptr, false)["cidrs"]
@@ -226,13 +223,13 @@ absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const accou
                                                                      const std::string& account_id,
                                                                      bool sources) {
   ASSIGN_OR_RETURN(std::string account,
-                   account::Admit(ctx_.base, caller, {"iam:ListLoginBlocks", account_id}));
+                   mutations_.Admit(caller, {"iam:ListLoginBlocks", account_id}));
   if (sources && !caller.system_account) {
     return absl::PermissionDeniedError(
         "sources: throttled addresses and devices span accounts; system administrators only");
   }
   std::vector<LoginBlock> out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
     std::vector<std::string> scopes{account};
     if (sources) {
@@ -240,7 +237,7 @@ absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const accou
       scopes.push_back("device");
     }
     ASSIGN_OR_RETURN(auto rows,
-                     store::login::ListLocked(tx, scopes, ctx_.base.NowMs(), kMaxBlocksListed));
+                     store::login::ListLocked(tx, scopes, clock_.NowMs(), kMaxBlocksListed));
     for (const auto& r : rows) {
       LoginBlock b{"", r.subject, r.failures, r.lockouts, r.permanent, r.locked_until, "locked"};
       if (r.scope == "ip" || r.scope == "device") {
@@ -256,11 +253,11 @@ absl::StatusOr<std::vector<LoginBlock>> AuthAdminService::ListBlocks(const accou
       out.push_back(std::move(b));
     }
     if (sources) {
-      const int64_t now = ctx_.base.NowMs();
-      const int64_t since = now - int64_t{ctx_.throttle.window_seconds} * 1000;
+      const int64_t now = clock_.NowMs();
+      const int64_t since = now - int64_t{throttle_.window_seconds} * 1000;
       for (const char* scope : {"ip", "device"}) {
         ASSIGN_OR_RETURN(auto slowed,
-                         store::login::ListSlowed(tx, scope, ctx_.throttle.slow_after_failures,
+                         store::login::ListSlowed(tx, scope, throttle_.slow_after_failures,
                                                   since, now, kMaxBlocksListed));
         for (const auto& r : slowed) {
           out.push_back({scope, r.subject, r.failures, r.lockouts, false, 0, "slowed"});
@@ -308,11 +305,10 @@ absl::StatusOr<LoginBlock> AuthAdminService::BlockSource(const account::Caller& 
   }
   op.Check(text::CheckFreeText("reason", reason, 256));
   LoginBlock out;
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_.base, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         RETURN_IF_ERROR(SystemOnly(caller));
-        const int64_t now = ctx_.base.NowMs();
+        const int64_t now = clock_.NowMs();
         ASSIGN_OR_RETURN(store::CounterRow row, store::login::LockCounter(tx, kind, *key));
         row.lockouts += 1;
         row.permanent = duration_seconds == 0;
@@ -339,8 +335,7 @@ absl::Status AuthAdminService::ClearSourceBlock(const account::Caller& caller,
                         account::Touches::kAccountData};
   auto key = SourceSubject(kind, subject);
   op.Check(key.status());
-  return account::RunMutation(
-      ctx_.base, caller, op,
+  return mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         RETURN_IF_ERROR(SystemOnly(caller));
         ASSIGN_OR_RETURN(int64_t n, store::login::DeleteCounter(tx, kind, *key));

@@ -10,7 +10,17 @@
 #include <vector>
 
 #include "iam/account/mutation.h"
-#include "iam/auth/auth_context.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/auth/challenge.h"
+#include "iam/auth/lockout_policy.h"
+#include "iam/auth/password_blocklist.h"
+#include "iam/auth/password_hasher.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/mfa/device_service.h"
+#include "iam/mfa/mfa_service.h"
+#include "iam/session/session_service.h"
+#include "iam/store/database.h"
 #include "iam/store/auth_records.h"
 
 namespace iam::auth {
@@ -35,7 +45,9 @@ struct LoginBlock {
 
 class AuthAdminService {
  public:
-  explicit AuthAdminService(const AuthContext& ctx) : ctx_(ctx) {}
+  AuthAdminService(store::Database& db, const Clock& clock, const audit::AuditLog& audit,
+                   const account::Mutations& mutations, ThrottlePolicy throttle)
+      : db_(db), clock_(clock), audit_(audit), mutations_(mutations), throttle_(throttle) {}
 
   // The policy as JSON (defaults when never set).
   absl::StatusOr<nlohmann::json> GetPolicy(const account::Caller& caller,
@@ -77,7 +89,11 @@ class AuthAdminService {
   // An operation on one user, the username checked.
   static account::Operation OnUser(absl::string_view action, const std::string& account_id,
                                    const std::string& username, account::Touches touches);
-  AuthContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  const account::Mutations& mutations_;
+  ThrottlePolicy throttle_;
 };
 
 }  // namespace iam::auth

@@ -115,12 +115,21 @@ struct Settled {
 
 class Attempt {
  public:
-  Attempt(const AuthContext& ctx, const LoginRequest& r)
-      : ctx_(ctx),
+  Attempt(const LoginCollaborators& with, const LoginRequest& r)
+      : db_(with.db),
+        clock_(with.clock),
+        random_(with.random),
+        pii_(with.pii),
+        audit_(with.audit),
+        hasher_(with.hasher),
+        blocklist_(with.blocklist.get()),
+        throttle_(with.throttle),
+        challenge_(with.challenge),
+        devices_(with.devices),
+        opener_(with.opener),
         r_(r),
         origin_{r.account,   r.username,   r.client_type, r.device_id,
-                r.source_ip, r.user_agent, r.audience},
-        opener_(ctx) {}
+                r.source_ip, r.user_agent, r.audience} {}
 
   absl::StatusOr<LoginResult> Run(PasswordService& passwords);
 
@@ -144,17 +153,26 @@ class Attempt {
   absl::Status RecordPasswordRisk(store::Tx& tx, int64_t now);
   absl::StatusOr<LoginResult> SignTokens(LoginResult out);
 
-  int64_t Now() const { return ctx_.base.NowMs(); }
+  int64_t Now() const { return clock_.NowMs(); }
 
-  const AuthContext& ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const account::PiiCipher& pii_;
+  const audit::AuditLog& audit_;
+  PasswordHasher& hasher_;
+  const PasswordBlocklist* blocklist_;
+  const ThrottlePolicy& throttle_;
+  const ChallengeVerifier* challenge_;
+  mfa::DeviceService* devices_;
+  SessionOpener& opener_;
   const LoginRequest& r_;
   const LoginOrigin origin_;
-  SessionOpener opener_;
   Target t_;
 };
 
 absl::Status Attempt::Read() {
-  return ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  return db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     t_ = Target{};
     absl::StatusOr<store::AccountRow> account =
         IsAccountId(r_.account) ? store::accounts::Get(tx, r_.account)
@@ -169,7 +187,7 @@ absl::Status Attempt::Read() {
       auto user = store::users::GetByUsername(tx, id, r_.username);
       if (absl::IsNotFound(user.status()) && r_.username.find('@') != std::string::npos) {
         user = store::users::GetByEmailIndex(
-            tx, id, ctx_.base.pii->BlindIndex(text::AsciiLower(r_.username)));
+            tx, id, pii_.BlindIndex(text::AsciiLower(r_.username)));
       }
       if (user.ok()) {
         t_.user = *user;
@@ -183,7 +201,7 @@ absl::Status Attempt::Read() {
       // names get their own counters, so they lock exactly like real ones.
       t_.subject =
           t_.user ? absl::StrCat("user:", t_.user->id)
-                  : absl::StrCat("name:", ctx_.base.pii->BlindIndex(text::AsciiLower(r_.username)));
+                  : absl::StrCat("name:", pii_.BlindIndex(text::AsciiLower(r_.username)));
       ASSIGN_OR_RETURN(t_.subject_counter, store::login::GetCounter(tx, id, t_.subject));
       if (t_.user) {
         ASSIGN_OR_RETURN(t_.password, store::passwords::Get(tx, t_.user->id));
@@ -201,9 +219,9 @@ absl::Status Attempt::Read() {
         }
         ASSIGN_OR_RETURN(t_.enrolled, mfa::MfaService::Enrolled(tx, t_.user->id));
         ASSIGN_OR_RETURN(t_.mfa_in_scope, mfa::MfaService::RequiredOf(tx, t_.mfa_policy, *t_.user,
-                                                                      ctx_.base.NowMs()));
-        if (ctx_.devices != nullptr) {
-          ASSIGN_OR_RETURN(t_.device, ctx_.devices->FactsInTx(
+                                                                      clock_.NowMs()));
+        if (devices_ != nullptr) {
+          ASSIGN_OR_RETURN(t_.device, devices_->FactsInTx(
                                           tx, *t_.user, {r_.device_id, r_.source_ip, r_.user_agent},
                                           r_.device_token, t_.mfa_policy));
         }
@@ -223,13 +241,13 @@ absl::Status Attempt::Audit(store::Tx& tx, const std::string& result, const std:
               {{"result", result}, {"reason", reason}, {"source_ip", r_.source_ip}});
     return absl::OkStatus();
   }
-  return ctx_.base.audit->Append(
+  return audit_.Append(
       tx, LoginEvent(t_.account->id, t_.user ? &*t_.user : nullptr, origin_, result, reason));
 }
 
 absl::StatusOr<LoginResult> Attempt::Refuse(LoginStatus status, const std::string& reason,
                                             int64_t retry_after_ms) {
-  RETURN_IF_ERROR(ctx_.base.db->Transact(
+  RETURN_IF_ERROR(db_.Transact(
       store::TxMode::kWrite, [&](store::Tx& tx) { return Audit(tx, "failure", reason); }));
   LoginResult out;
   out.status = status;
@@ -248,7 +266,7 @@ absl::StatusOr<LoginResult> Attempt::Answer(store::Tx& tx, LoginStatus status,
 absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
                                         const std::string& rehash) {
   Settled out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     out = Settled{};
     const int64_t now = Now();
     std::optional<store::CounterRow> subject;
@@ -286,12 +304,12 @@ absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
     }
     ASSIGN_OR_RETURN(store::CounterRow ip, store::login::LockCounter(tx, "ip", r_.source_ip));
     RETURN_IF_ERROR(store::login::PutCounter(
-        tx, FromCounter(ip, RecordSourceFailure(ctx_.throttle, ToCounter(ip), now))));
+        tx, FromCounter(ip, RecordSourceFailure(throttle_, ToCounter(ip), now))));
     if (!r_.device_id.empty()) {
       ASSIGN_OR_RETURN(store::CounterRow dev,
                        store::login::LockCounter(tx, "device", r_.device_id));
       RETURN_IF_ERROR(store::login::PutCounter(
-          tx, FromCounter(dev, RecordSourceFailure(ctx_.throttle, ToCounter(dev), now))));
+          tx, FromCounter(dev, RecordSourceFailure(throttle_, ToCounter(dev), now))));
     }
     std::string reason = !t_.account    ? "unknown account"
                          : !t_.user     ? "unknown user"
@@ -303,18 +321,15 @@ absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
     RETURN_IF_ERROR(Audit(tx, "failure", reason));
     LockState lock = SubjectLock(next, now);
     if (lock.locked) {
-      audit::Event e;
-      e.account_id = t_.account->id;
-      e.actor = "iamd";
-      e.action = "sts:LockUser";
-      e.object_type = "user";
-      e.object_id = t_.user ? t_.user->id : "";
+      // An unknown name locks like a user, under the name as typed.
+      audit::Event e = audit::Event::By("iamd", t_.account->id, "sts:LockUser", "user",
+                                        t_.user ? t_.user->id : "");
       e.source_ip = r_.source_ip;
       e.detail["username"] = r_.username;
       e.detail["failures"] = next.failures;
       e.detail["permanent"] = lock.permanent;
       if (!lock.permanent) e.detail["locked_until"] = next.locked_until;
-      RETURN_IF_ERROR(ctx_.base.audit->Append(tx, e));
+      RETURN_IF_ERROR(audit_.Append(tx, e));
     }
     return absl::OkStatus();
   }));
@@ -334,21 +349,14 @@ absl::Status Attempt::RecordPasswordRisk(store::Tx& tx, int64_t now) {
   RETURN_IF_ERROR(store::passwords::SetAtRisk(
       tx, t_.user->id, t_.password_at_risk ? std::optional<int64_t>(now) : std::nullopt));
   if (!t_.password_at_risk) return absl::OkStatus();
-  audit::Event e;
-  e.account_id = t_.account->id;
-  e.actor = "iamd";
-  e.action = "iam:FlagPasswordAtRisk";
-  e.object_type = "user";
-  e.object_id = t_.user->id;
-  e.source_ip = r_.source_ip;
-  e.detail["username"] = t_.user->username;
+  audit::Event e = account::UserEvent("iamd", *t_.user, "iam:FlagPasswordAtRisk", r_.source_ip);
   e.detail["reason"] = "the password is in the list of breached or common passwords";
-  return ctx_.base.audit->Append(tx, e);
+  return audit_.Append(tx, e);
 }
 
 absl::StatusOr<LoginResult> Attempt::Proceed() {
   LoginResult out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out, GateInTx(tx, ""));
     return absl::OkStatus();
   }));
@@ -373,8 +381,8 @@ absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& 
     case mfa::Next::kRefuseNoDevice:
       return Answer(tx, LoginStatus::kFailed, "device binding: no device id");
     case mfa::Next::kDeviceApproval:
-      if (ctx_.devices != nullptr) {
-        RETURN_IF_ERROR(ctx_.devices->MarkPendingInTx(tx, *t_.user,
+      if (devices_ != nullptr) {
+        RETURN_IF_ERROR(devices_->MarkPendingInTx(tx, *t_.user,
                                                       {r_.device_id, r_.source_ip, r_.user_agent}));
       }
       return Answer(tx, LoginStatus::kDeviceApprovalRequired, "device not approved");
@@ -390,7 +398,7 @@ absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& 
 absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
                                                      const std::string& risk) {
   const int64_t now = Now();
-  const std::string ticket = absl::StrCat("mt1.", crypto::Base64Url(ctx_.base.random->Bytes(32)));
+  const std::string ticket = absl::StrCat("mt1.", crypto::Base64Url(random_.Bytes(32)));
   store::MfaTicketRow row;
   row.hash = crypto::Hex(crypto::Sha256(ticket));
   row.account_id = t_.account->id;
@@ -408,7 +416,7 @@ absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
   audit::Event e = LoginEvent(t_.account->id, &*t_.user, origin_, "pending",
                               enroll ? "mfa enrolment required" : "mfa required");
   if (!risk.empty()) e.detail["risk"] = risk;
-  RETURN_IF_ERROR(ctx_.base.audit->Append(tx, e));
+  RETURN_IF_ERROR(audit_.Append(tx, e));
   LoginResult out;
   out.status = LoginStatus::kMfaRequired;
   out.mfa_ticket = ticket;
@@ -425,8 +433,8 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   RETURN_IF_ERROR(Read());
   const int64_t now = Now();
   // 1. The source: an address or device failing against many accounts.
-  LockState ip = SourceLock(ctx_.throttle, ToCounter(t_.ip_counter), now);
-  LockState dev = SourceLock(ctx_.throttle, ToCounter(t_.device_counter), now);
+  LockState ip = SourceLock(throttle_, ToCounter(t_.ip_counter), now);
+  LockState dev = SourceLock(throttle_, ToCounter(t_.device_counter), now);
   if (ip.locked || dev.locked) {
     return Refuse(LoginStatus::kThrottled,
                   ip.locked ? "source address throttled" : "device throttled",
@@ -445,11 +453,11 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   const int k = t_.lockout.challenge_after_failures;
   const bool recent_ip =
       t_.ip_counter.last_failure_at > 0 &&
-      now - t_.ip_counter.last_failure_at <= int64_t{ctx_.throttle.window_seconds} * 1000;
-  if (k > 0 && ctx_.challenge != nullptr &&
+      now - t_.ip_counter.last_failure_at <= int64_t{throttle_.window_seconds} * 1000;
+  if (k > 0 && challenge_ != nullptr &&
       (LiveFailures(t_.lockout, ToCounter(t_.subject_counter), now) >= k ||
-       (recent_ip && t_.ip_counter.failures >= ctx_.throttle.slow_after_failures))) {
-    if (r_.challenge_proof.empty() || !ctx_.challenge->Verify(r_.challenge_proof, r_.source_ip)) {
+       (recent_ip && t_.ip_counter.failures >= throttle_.slow_after_failures))) {
+    if (r_.challenge_proof.empty() || !challenge_->Verify(r_.challenge_proof, r_.source_ip)) {
       return Refuse(LoginStatus::kChallengeRequired,
                     r_.challenge_proof.empty() ? "challenge required" : "challenge failed", 0);
     }
@@ -457,14 +465,14 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   // 4. The password, on the bounded pool; the same work when there is none.
   VerifyOutcome v;
   if (t_.password) {
-    ASSIGN_OR_RETURN(v, ctx_.hasher->Verify(r_.password, t_.password->hash));
+    ASSIGN_OR_RETURN(v, hasher_.Verify(r_.password, t_.password->hash));
   } else {
-    RETURN_IF_ERROR(ctx_.hasher->VerifyDummy(r_.password));
+    RETURN_IF_ERROR(hasher_.VerifyDummy(r_.password));
   }
   // 5. A right password that is in the risk list (which may have grown since
   // it was set) flags the user; the policy may require a change.
-  t_.password_at_risk = v.match && t_.password_policy.blocklist && ctx_.blocklist != nullptr &&
-                        ctx_.blocklist->Contains(r_.password);
+  t_.password_at_risk = v.match && t_.password_policy.blocklist && blocklist_ != nullptr &&
+                        blocklist_->Contains(r_.password);
   // 6. An expired, reset or (by policy) at-risk password: only a change
   // lets the user in.
   const bool change_due =
@@ -472,7 +480,7 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
                   (t_.password_at_risk && t_.password_policy.at_risk_action == "require_change"));
   std::string rehash;
   if (v.match && !change_due && v.needs_rehash) {
-    ASSIGN_OR_RETURN(rehash, ctx_.hasher->Hash(r_.password));
+    ASSIGN_OR_RETURN(rehash, hasher_.Hash(r_.password));
   }
   ASSIGN_OR_RETURN(Settled settled, Settle(v.match, change_due, rehash));
   switch (settled.settlement) {
@@ -507,8 +515,8 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
 
 absl::StatusOr<LoginResult> LoginService::Login(const LoginRequest& request) {
   RETURN_IF_ERROR(Validate(request));
-  Attempt attempt(ctx_, request);
-  return attempt.Run(passwords_);
+  Attempt attempt(with_, request);
+  return attempt.Run(with_.passwords);
 }
 
 }  // namespace iam::auth

@@ -15,9 +15,21 @@
 #include <string>
 #include <vector>
 
-#include "iam/auth/auth_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/auth/challenge.h"
+#include "iam/auth/lockout_policy.h"
+#include "iam/auth/password_blocklist.h"
+#include "iam/auth/password_hasher.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/mfa/device_service.h"
+#include "iam/mfa/mfa_service.h"
+#include "iam/session/session_service.h"
+#include "iam/store/database.h"
 #include "iam/auth/login_types.h"
 #include "iam/auth/password_service.h"
+#include "iam/auth/session_opener.h"
 
 namespace iam::auth {
 
@@ -35,17 +47,32 @@ struct LoginRequest {
   std::string device_token;  // from an earlier "remember this device"
 };
 
+// What a login works with. All borrowed, outliving the service.
+struct LoginCollaborators {
+  store::Database& db;
+  const Clock& clock;
+  Random& random;
+  const account::PiiCipher& pii;
+  const audit::AuditLog& audit;
+  PasswordHasher& hasher;
+  std::shared_ptr<const PasswordBlocklist> blocklist;
+  ThrottlePolicy throttle;
+  const ChallengeVerifier* challenge;  // may be null: no challenge is asked
+  mfa::DeviceService* devices;  // may be null: devices are not looked at
+  SessionOpener& opener;
+  PasswordService& passwords;
+};
+
 class LoginService {
  public:
-  explicit LoginService(const AuthContext& ctx) : ctx_(ctx), passwords_(ctx) {}
+  explicit LoginService(LoginCollaborators with) : with_(std::move(with)) {}
 
   // INVALID_ARGUMENT for malformed input; RESOURCE_EXHAUSTED when the hash
   // pool is full; every other outcome is in the result.
   absl::StatusOr<LoginResult> Login(const LoginRequest& request);
 
  private:
-  AuthContext ctx_;
-  PasswordService passwords_;
+  LoginCollaborators with_;
 };
 
 }  // namespace iam::auth

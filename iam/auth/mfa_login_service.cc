@@ -43,9 +43,9 @@ absl::StatusOr<LoginResult> MfaLoginService::WithTicket(const MfaAnswer& answer,
   const std::string hash = crypto::Hex(crypto::Sha256(answer.ticket));
   LoginResult out;
   std::string username, audience;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     out = LoginResult{};
-    const int64_t now = ctx_.base.NowMs();
+    const int64_t now = clock_.NowMs();
     ASSIGN_OR_RETURN(auto t, store::mfa::LockTicket(tx, hash));
     const bool right_use = t && (t->purpose == "enroll") == (use == TicketUse::kEnroll);
     if (!t || t->expires_at <= now || !right_use) {
@@ -74,8 +74,7 @@ absl::StatusOr<LoginResult> MfaLoginService::WithTicket(const MfaAnswer& answer,
     // Used, whatever came of it: a ticket never serves twice.
     return store::mfa::DeleteTicket(tx, hash);
   }));
-  SessionOpener opener(ctx_);
-  return opener.Sign(username, audience, std::move(out));
+  return opener_.Sign(username, audience, std::move(out));
 }
 
 absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {
@@ -85,7 +84,7 @@ absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {
       [&](store::Tx& tx, const store::MfaTicketRow& t, const store::UserRow& user,
           const mfa::MfaPolicy& policy) -> absl::StatusOr<LoginResult> {
         ASSIGN_OR_RETURN(mfa::CodeOutcome o,
-                         ctx_.mfa->CheckInTx(tx, user, policy, answer.code, answer.recovery_code,
+                         mfa_.CheckInTx(tx, user, policy, answer.code, answer.recovery_code,
                                              {answer.source_ip, answer.user_agent, "login"}));
         if (o.result != mfa::CodeResult::kAccepted) {
           LoginResult out;
@@ -93,8 +92,7 @@ absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {
                                                             : LoginStatus::kMfaRequired;
           return out;
         }
-        SessionOpener opener(ctx_);
-        return opener.OpenInTx(tx, user, OriginOf(t, user),
+              return opener_.OpenInTx(tx, user, OriginOf(t, user),
                                OpenRequest{AmrWith(o.method), t.risk, answer.remember_device, ""});
       });
 }
@@ -103,15 +101,15 @@ absl::StatusOr<mfa::Enrollment> MfaLoginService::BeginEnrollment(const std::stri
   RETURN_IF_ERROR(CheckTicket(ticket));
   const std::string hash = crypto::Hex(crypto::Sha256(ticket));
   mfa::Enrollment out;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto t, store::mfa::LockTicket(tx, hash));
-    if (!t || t->purpose != "enroll" || t->expires_at <= ctx_.base.NowMs()) {
+    if (!t || t->purpose != "enroll" || t->expires_at <= clock_.NowMs()) {
       return absl::UnauthenticatedError("ticket: invalid or expired; log in again");
     }
     ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, t->user_id));
     ASSIGN_OR_RETURN(mfa::MfaPolicy policy,
                      store::account_policies::Load<mfa::MfaPolicy>(tx, t->account_id, "mfa"));
-    ASSIGN_OR_RETURN(out, ctx_.mfa->BeginInTx(tx, user, policy,
+    ASSIGN_OR_RETURN(out, mfa_.BeginInTx(tx, user, policy,
                                               account::UserArn(user.account_id, user.username)));
     return absl::OkStatus();
   }));
@@ -129,15 +127,14 @@ absl::StatusOr<LoginResult> MfaLoginService::ConfirmEnrollment(const MfaAnswer& 
           return absl::FailedPreconditionError("no enrolment begun: call BeginTotpEnrollment");
         }
         ASSIGN_OR_RETURN(auto codes,
-                         ctx_.mfa->ConfirmInTx(tx, user, policy, answer.code,
+                         mfa_.ConfirmInTx(tx, user, policy, answer.code,
                                                account::UserArn(user.account_id, user.username)));
         if (!codes) {
           LoginResult out;
           out.status = LoginStatus::kMfaRequired;
           return out;
         }
-        SessionOpener opener(ctx_);
-        ASSIGN_OR_RETURN(LoginResult out, opener.OpenInTx(tx, user, OriginOf(t, user),
+              ASSIGN_OR_RETURN(LoginResult out, opener_.OpenInTx(tx, user, OriginOf(t, user),
                                                           OpenRequest{AmrWith("otp"), t.risk,
                                                                       answer.remember_device, ""}));
         out.recovery_codes = std::move(*codes);
@@ -157,15 +154,15 @@ absl::StatusOr<session::TokenPair> MfaLoginService::StepUp(const account::Caller
   store::SessionRow s;
   int ttl = 0;
   mfa::CodeOutcome outcome;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    const int64_t now = ctx_.base.NowMs();
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    const int64_t now = clock_.NowMs();
     ASSIGN_OR_RETURN(s, store::sessions::Get(tx, caller.session_id));
     if (!s.LiveAt(now)) return absl::UnauthenticatedError("the session has ended");
     ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, s.user_id));
     ASSIGN_OR_RETURN(mfa::MfaPolicy policy,
                      store::account_policies::Load<mfa::MfaPolicy>(tx, s.account_id, "mfa"));
     ASSIGN_OR_RETURN(outcome,
-                     ctx_.mfa->CheckInTx(tx, user, policy, code, recovery_code,
+                     mfa_.CheckInTx(tx, user, policy, code, recovery_code,
                                          {caller.source_ip, caller.user_agent, "step-up"}));
     if (outcome.result != mfa::CodeResult::kAccepted) return absl::OkStatus();
     std::set<std::string> amr;
@@ -181,7 +178,7 @@ absl::StatusOr<session::TokenPair> MfaLoginService::StepUp(const account::Caller
     ttl = sp.access_token_ttl_seconds;
     audit::Event e = account::AuditEvent(caller, s.account_id, "sts:StepUp", "session", s.id);
     e.detail["method"] = outcome.method;
-    return ctx_.base.audit->Append(tx, e);
+    return audit_.Append(tx, e);
   }));
   if (outcome.result == mfa::CodeResult::kLocked) {
     return absl::PermissionDeniedError("too many wrong codes: the user is locked");
@@ -189,7 +186,7 @@ absl::StatusOr<session::TokenPair> MfaLoginService::StepUp(const account::Caller
   if (outcome.result != mfa::CodeResult::kAccepted) {
     return absl::PermissionDeniedError("the code does not match");
   }
-  return ctx_.sessions->Tokens(session::OpenedSession{s, "", {}}, caller.username, audience, ttl);
+  return sessions_.Tokens(session::OpenedSession{s, "", {}}, caller.username, audience, ttl);
 }
 
 }  // namespace iam::auth

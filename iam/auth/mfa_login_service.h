@@ -14,8 +14,20 @@
 #include <functional>
 #include <string>
 
-#include "iam/auth/auth_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/auth/challenge.h"
+#include "iam/auth/lockout_policy.h"
+#include "iam/auth/password_blocklist.h"
+#include "iam/auth/password_hasher.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/mfa/device_service.h"
+#include "iam/mfa/mfa_service.h"
+#include "iam/session/session_service.h"
+#include "iam/store/database.h"
 #include "iam/auth/login_types.h"
+#include "iam/auth/session_opener.h"
 
 namespace iam::auth {
 
@@ -30,7 +42,10 @@ struct MfaAnswer {
 
 class MfaLoginService {
  public:
-  explicit MfaLoginService(const AuthContext& ctx) : ctx_(ctx) {}
+  MfaLoginService(store::Database& db, const Clock& clock, const audit::AuditLog& audit,
+                  mfa::MfaService& mfa, session::SessionService& sessions,
+                  SessionOpener& opener)
+      : db_(db), clock_(clock), audit_(audit), mfa_(mfa), sessions_(sessions), opener_(opener) {}
 
   // kSuccess with tokens; kMfaRequired (same ticket) after a wrong code;
   // kFailed when the ticket is unknown, used, expired or exhausted; kLocked
@@ -58,7 +73,12 @@ class MfaLoginService {
   absl::StatusOr<LoginResult> WithTicket(const MfaAnswer& answer, TicketUse use,
                                          const TicketStep& step);
 
-  AuthContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  mfa::MfaService& mfa_;
+  session::SessionService& sessions_;
+  SessionOpener& opener_;
 };
 
 }  // namespace iam::auth

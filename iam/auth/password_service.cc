@@ -34,7 +34,7 @@ bool PasswordChangeDue(const PasswordPolicy& policy, const store::PasswordRow& r
 
 absl::StatusOr<PasswordPolicy> PasswordService::Policy(const std::string& account_id) {
   PasswordPolicy p;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(p, store::account_policies::Load<PasswordPolicy>(tx, account_id, "password"));
     return absl::OkStatus();
   }));
@@ -45,7 +45,7 @@ absl::StatusOr<account::Admission> PasswordService::OwnChange(const account::Cal
   account::Operation op{"iam:ChangePassword", user.account_id, "user/" + user.username,
                         account::Touches::kAccountData};
   op.self = true;
-  return account::AdmitChange(ctx_.base, user, op);
+  return mutations_.AdmitChange(user, op);
 }
 
 absl::Status PasswordService::Replace(const account::Admission& admission,
@@ -58,7 +58,7 @@ absl::Status PasswordService::Replace(const account::Admission& admission,
   session::SessionPolicy sessions;
   std::optional<store::PasswordRow> current;
   std::vector<std::string> history;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(
         policy, store::account_policies::Load<PasswordPolicy>(tx, user.account_id, "password"));
     ASSIGN_OR_RETURN(sessions, store::account_policies::Load<session::SessionPolicy>(
@@ -67,15 +67,15 @@ absl::Status PasswordService::Replace(const account::Admission& admission,
     ASSIGN_OR_RETURN(history, store::passwords::History(tx, user.id, policy.history));
     return absl::OkStatus();
   }));
-  const int64_t now = ctx_.base.NowMs();
+  const int64_t now = clock_.NowMs();
   PasswordContext pctx{user.username, ""};
   if (user.email_enc) {
     auto email =
-        ctx_.base.pii->Open(*user.email_enc, absl::StrCat(user.account_id, "/", user.id, "/email"));
+        pii_.Open(*user.email_enc, absl::StrCat(user.account_id, "/", user.id, "/email"));
     if (email.ok()) pctx.email = *email;
   }
   std::vector<std::string> violations =
-      CheckPassword(policy, new_password, pctx, ctx_.blocklist.get());
+      CheckPassword(policy, new_password, pctx, blocklist_.get());
   if (!admin && current && !current->must_change && policy.min_age_hours > 0 &&
       now - current->changed_at < int64_t{policy.min_age_hours} * 3600 * 1000) {
     violations.push_back(
@@ -86,7 +86,7 @@ absl::Status PasswordService::Replace(const account::Admission& admission,
     if (current) earlier.insert(earlier.begin(), current->hash);
     earlier.resize(std::min<size_t>(earlier.size(), policy.history));
     for (const std::string& h : earlier) {
-      ASSIGN_OR_RETURN(VerifyOutcome v, ctx_.hasher->Verify(new_password, h));
+      ASSIGN_OR_RETURN(VerifyOutcome v, hasher_.Verify(new_password, h));
       if (v.match) {
         violations.push_back(
             absl::StrCat("was used among the last ", policy.history, " passwords"));
@@ -95,10 +95,9 @@ absl::Status PasswordService::Replace(const account::Admission& admission,
     }
   }
   RETURN_IF_ERROR(ViolationsToStatus(violations));
-  ASSIGN_OR_RETURN(std::string hash, ctx_.hasher->Hash(new_password));
+  ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(new_password));
   std::vector<std::string> ended;
-  RETURN_IF_ERROR(account::Commit(
-      ctx_.base, admission,
+  RETURN_IF_ERROR(mutations_.Commit(admission,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         ended.clear();
         ASSIGN_OR_RETURN(auto before, store::passwords::Get(tx, user.id));
@@ -123,7 +122,7 @@ absl::Status PasswordService::Replace(const account::Admission& admission,
         if (!ended.empty()) record.detail["sessions_revoked"] = ended;
         return absl::OkStatus();
       }));
-  for (const auto& id : ended) ctx_.sessions->ForgetSession(id);
+  for (const auto& id : ended) sessions_.ForgetSession(id);
   return absl::OkStatus();
 }
 
@@ -134,9 +133,9 @@ absl::Status PasswordService::SetByAdmin(const account::Caller& caller,
                         account::Touches::kAccountData};
   op.Check(text::CheckName("username", username, 64));
   op.Check(CheckPasswordField("password", password));
-  ASSIGN_OR_RETURN(account::Admission admission, account::AdmitChange(ctx_.base, caller, op));
+  ASSIGN_OR_RETURN(account::Admission admission, mutations_.AdmitChange(caller, op));
   store::UserRow user;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(user, store::users::GetByUsername(tx, admission.account(), username));
     return absl::OkStatus();
   }));
@@ -150,7 +149,7 @@ absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
   RETURN_IF_ERROR(CheckPasswordField("new_password", new_password));
   store::UserRow user;
   std::optional<store::PasswordRow> current;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(user, store::users::Get(tx, caller.user_id));
     ASSIGN_OR_RETURN(current, store::passwords::Get(tx, caller.user_id));
     return absl::OkStatus();
@@ -159,7 +158,7 @@ absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
   const std::string subject = absl::StrCat("user:", user.id);
   LockoutPolicy lockout;
   store::CounterRow counter;
-  RETURN_IF_ERROR(ctx_.base.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(lockout,
                      store::account_policies::Load<LockoutPolicy>(tx, user.account_id, "lockout"));
     ASSIGN_OR_RETURN(counter, store::login::GetCounter(tx, user.account_id, subject));
@@ -167,22 +166,22 @@ absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
   }));
   const FailureCounter before{counter.failures, counter.last_failure_at, counter.lockouts,
                               counter.locked_until, counter.permanent};
-  if (SubjectLock(before, ctx_.base.NowMs()).locked) {
+  if (SubjectLock(before, clock_.NowMs()).locked) {
     return absl::PermissionDeniedError("too many failed attempts: try again later");
   }
   bool match = false;
   if (current) {
-    ASSIGN_OR_RETURN(VerifyOutcome v, ctx_.hasher->Verify(old_password, current->hash));
+    ASSIGN_OR_RETURN(VerifyOutcome v, hasher_.Verify(old_password, current->hash));
     match = v.match;
   } else {
-    RETURN_IF_ERROR(ctx_.hasher->VerifyDummy(old_password));
+    RETURN_IF_ERROR(hasher_.VerifyDummy(old_password));
   }
   if (!match) {
     RETURN_IF_ERROR(
-        ctx_.base.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+        db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
           ASSIGN_OR_RETURN(store::CounterRow c,
                            store::login::LockCounter(tx, user.account_id, subject));
-          const int64_t now = ctx_.base.NowMs();
+          const int64_t now = clock_.NowMs();
           FailureCounter f{c.failures, c.last_failure_at, c.lockouts, c.locked_until, c.permanent};
           if (SubjectLock(f, now).locked) return absl::OkStatus();
           f = RecordSubjectFailure(lockout, f, now);
@@ -193,7 +192,7 @@ absl::Status PasswordService::ChangeOwn(const account::Caller& caller,
               account::AuditEvent(caller, user.account_id, "iam:ChangePassword", "user", user.id);
           e.result = "failure";
           e.detail["reason"] = "wrong old password";
-          return ctx_.base.audit->Append(tx, e);
+          return audit_.Append(tx, e);
         }));
     return absl::PermissionDeniedError("old_password: does not match");
   }

@@ -8,7 +8,17 @@
 #include <string>
 
 #include "iam/account/mutation.h"
-#include "iam/auth/auth_context.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/auth/challenge.h"
+#include "iam/auth/lockout_policy.h"
+#include "iam/auth/password_blocklist.h"
+#include "iam/auth/password_hasher.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/mfa/device_service.h"
+#include "iam/mfa/mfa_service.h"
+#include "iam/session/session_service.h"
+#include "iam/store/database.h"
 #include "iam/auth/password_policy.h"
 #include "iam/store/auth_records.h"
 #include "iam/store/records.h"
@@ -17,7 +27,18 @@ namespace iam::auth {
 
 class PasswordService {
  public:
-  explicit PasswordService(const AuthContext& ctx) : ctx_(ctx) {}
+  PasswordService(store::Database& db, const Clock& clock, const account::PiiCipher& pii,
+                  const audit::AuditLog& audit, const account::Mutations& mutations,
+                  PasswordHasher& hasher, std::shared_ptr<const PasswordBlocklist> blocklist,
+                  session::SessionService& sessions)
+      : db_(db),
+        clock_(clock),
+        pii_(pii),
+        audit_(audit),
+        mutations_(mutations),
+        hasher_(hasher),
+        blocklist_(std::move(blocklist)),
+        sessions_(sessions) {}
 
   // An admin sets a user's password; the user must change it at next login
   // unless `temporary` is false.
@@ -47,7 +68,14 @@ class PasswordService {
   absl::StatusOr<PasswordPolicy> Policy(const std::string& account_id);
 
  private:
-  AuthContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  const account::PiiCipher& pii_;
+  const audit::AuditLog& audit_;
+  const account::Mutations& mutations_;
+  PasswordHasher& hasher_;
+  std::shared_ptr<const PasswordBlocklist> blocklist_;
+  session::SessionService& sessions_;
 };
 
 // Whether a stored password has expired (or must be changed) at `now`.

@@ -12,12 +12,9 @@ namespace iam::auth {
 audit::Event LoginEvent(const std::string& account_id, const store::UserRow* user,
                         const LoginOrigin& origin, const std::string& result,
                         const std::string& reason) {
-  audit::Event e;
-  e.account_id = account_id;
-  e.actor = user ? account::UserArn(account_id, user->username) : "anonymous";
-  e.action = "sts:Login";
-  e.object_type = "user";
-  e.object_id = user ? user->id : "";
+  audit::Event e =
+      audit::Event::By(user ? account::UserArn(account_id, user->username) : "anonymous",
+                       account_id, "sts:Login", "user", user ? user->id : "");
   e.source_ip = origin.source_ip;
   e.user_agent = origin.user_agent;
   e.result = result;
@@ -32,13 +29,13 @@ absl::StatusOr<LoginResult> SessionOpener::OpenInTx(store::Tx& tx, const store::
                                                     const LoginOrigin& origin,
                                                     const OpenRequest& request) {
   LoginResult out;
-  const int64_t now = ctx_.base.NowMs();
+  const int64_t now = clock_.NowMs();
   ASSIGN_OR_RETURN(store::LoginStateRow state,
                    store::login::LockLoginState(tx, user.id, user.account_id));
   // Disabled between the password check and now.
   ASSIGN_OR_RETURN(store::UserRow fresh, store::users::Get(tx, user.id));
   if (fresh.state != store::UserState::kActive) {
-    RETURN_IF_ERROR(ctx_.base.audit->Append(
+    RETURN_IF_ERROR(audit_.Append(
         tx, LoginEvent(user.account_id, &user, origin, "failure", "user disabled")));
     out.status = LoginStatus::kFailed;
     return out;
@@ -49,9 +46,9 @@ absl::StatusOr<LoginResult> SessionOpener::OpenInTx(store::Tx& tx, const store::
   session::NewSession n{user.account_id,    user.id,          user.username,
                         origin.client_type, origin.device_id, origin.source_ip,
                         origin.user_agent,  request.amr,      now};
-  ASSIGN_OR_RETURN(session::OpenOutcome outcome, ctx_.sessions->OpenInTx(tx, policy, n));
+  ASSIGN_OR_RETURN(session::OpenOutcome outcome, sessions_.OpenInTx(tx, policy, n));
   if (std::holds_alternative<session::LimitReached>(outcome)) {
-    RETURN_IF_ERROR(ctx_.base.audit->Append(
+    RETURN_IF_ERROR(audit_.Append(
         tx, LoginEvent(user.account_id, &user, origin, "failure", "session limit reached")));
     out.status = LoginStatus::kSessionLimit;
     return out;
@@ -63,12 +60,12 @@ absl::StatusOr<LoginResult> SessionOpener::OpenInTx(store::Tx& tx, const store::
     RETURN_IF_ERROR(store::passwords::Put(tx, *pw));
   }
   out.password_at_risk = pw && pw->at_risk_since.has_value();
-  if (ctx_.devices != nullptr) {
+  if (devices_ != nullptr) {
     ASSIGN_OR_RETURN(mfa::MfaPolicy mfa_policy,
                      store::account_policies::Load<mfa::MfaPolicy>(tx, user.account_id, "mfa"));
     ASSIGN_OR_RETURN(
         out.device_token,
-        ctx_.devices->LearnInTx(tx, user, {origin.device_id, origin.source_ip, origin.user_agent},
+        devices_->LearnInTx(tx, user, {origin.device_id, origin.source_ip, origin.user_agent},
                                 mfa_policy, request.remember_device));
   }
   if (state.last_at) {
@@ -84,7 +81,7 @@ absl::StatusOr<LoginResult> SessionOpener::OpenInTx(store::Tx& tx, const store::
   e.detail["amr"] = request.amr;
   if (!request.risk.empty()) e.detail["risk"] = request.risk;
   if (out.password_at_risk) e.detail["password_at_risk"] = true;
-  RETURN_IF_ERROR(ctx_.base.audit->Append(tx, e));
+  RETURN_IF_ERROR(audit_.Append(tx, e));
   out.status = LoginStatus::kSuccess;
   out.evicted_sessions = opened->evicted;
   out.tokens.session = opened->row;
@@ -96,10 +93,10 @@ absl::StatusOr<LoginResult> SessionOpener::OpenInTx(store::Tx& tx, const store::
 absl::StatusOr<LoginResult> SessionOpener::Sign(const std::string& username,
                                                 const std::string& audience, LoginResult out) {
   if (out.status != LoginStatus::kSuccess) return out;
-  for (const auto& id : out.evicted_sessions) ctx_.sessions->ForgetSession(id);
+  for (const auto& id : out.evicted_sessions) sessions_.ForgetSession(id);
   session::OpenedSession opened{out.tokens.session, out.tokens.refresh_token, {}};
   ASSIGN_OR_RETURN(out.tokens,
-                   ctx_.sessions->Tokens(opened, username, audience,
+                   sessions_.Tokens(opened, username, audience,
                                          static_cast<int>(out.tokens.access_expires_at)));
   return out;
 }

@@ -11,7 +11,18 @@
 #include <vector>
 
 #include "iam/audit/audit_log.h"
-#include "iam/auth/auth_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/auth/challenge.h"
+#include "iam/auth/lockout_policy.h"
+#include "iam/auth/password_blocklist.h"
+#include "iam/auth/password_hasher.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/mfa/device_service.h"
+#include "iam/mfa/mfa_service.h"
+#include "iam/session/session_service.h"
+#include "iam/store/database.h"
 #include "iam/auth/login_types.h"
 
 namespace iam::auth {
@@ -41,7 +52,10 @@ audit::Event LoginEvent(const std::string& account_id, const store::UserRow* use
 
 class SessionOpener {
  public:
-  explicit SessionOpener(const AuthContext& ctx) : ctx_(ctx) {}
+  // devices may be null: no device is learned or remembered.
+  SessionOpener(const Clock& clock, const audit::AuditLog& audit,
+                session::SessionService& sessions, mfa::DeviceService* devices)
+      : clock_(clock), audit_(audit), sessions_(sessions), devices_(devices) {}
 
   // Inside a write transaction: kSuccess with the session (tokens not yet
   // signed), or kFailed / kSessionLimit with the reason audited.
@@ -52,7 +66,10 @@ class SessionOpener {
                                    LoginResult out);
 
  private:
-  AuthContext ctx_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  session::SessionService& sessions_;
+  mfa::DeviceService* devices_;
 };
 
 }  // namespace iam::auth

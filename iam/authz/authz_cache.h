@@ -20,7 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "iam/account/service_context.h"
+#include "iam/account/common.h"
 #include "iam/authz/account_snapshot.h"
 #include "iam/authz/resource_index.h"
 #include "iam/store/database.h"

@@ -43,15 +43,19 @@ void Describe(const std::vector<BoundPolicy>& policies, size_t begin, size_t end
 
 absl::StatusOr<PermissionsExport> PermissionsExporter::Export(const account::Caller& caller,
                                                               const std::string& account_id) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ExportPermissions", account));
+  // Recorded like a change of account data: only the access record is written.
+  ASSIGN_OR_RETURN(account::Admission admission,
+                   mutations_.AdmitChange(caller, account::Operation("iam:ExportPermissions",
+                                                                     account_id, "",
+                                                                     account::Touches::kAccountData)));
+  const std::string& account = admission.account();
   ASSIGN_OR_RETURN(auto snapshot, cache_->Account(account));
   PermissionsExport out;
   out.account_id = account;
-  out.exported_at = ctx_.NowMs();
+  out.exported_at = clock_.NowMs();
   std::vector<store::UserRow> users;
   std::vector<store::ResourceDocRow> resource_policies;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(users, store::users::List(tx, account, "", 1 << 30));
     ASSIGN_OR_RETURN(resource_policies,
                      store::resources::ListOfAccount(tx, store::resources::Kind::kPolicy, account));
@@ -103,13 +107,13 @@ absl::StatusOr<PermissionsExport> PermissionsExporter::Export(const account::Cal
   }
   for (const auto& rp : resource_policies) out.resource_policies.emplace_back(rp.resource, rp.body);
 
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
-    audit::Event e =
-        account::AuditEvent(caller, account, "iam:ExportPermissions", "account", account);
-    e.detail["principals"] = out.principals.size();
-    e.detail["resource_policies"] = out.resource_policies.size();
-    return ctx_.audit->Append(tx, e);
-  }));
+  RETURN_IF_ERROR(mutations_.Commit(
+      admission, [&](store::Tx&, const std::string& account, audit::Event& record) {
+        record.Object("account", account);
+        record.detail["principals"] = out.principals.size();
+        record.detail["resource_policies"] = out.resource_policies.size();
+        return absl::OkStatus();
+      }));
   return out;
 }
 

@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "iam/account/role_service.h"
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/common.h"
 #include "iam/authz/authz_cache.h"
 
 namespace iam::authz {
@@ -49,14 +50,17 @@ struct PermissionsExport {
 
 class PermissionsExporter {
  public:
-  PermissionsExporter(const account::ServiceContext& ctx, AuthzCache* cache)
-      : ctx_(ctx), cache_(cache) {}
+  PermissionsExporter(store::Database& db, const Clock& clock,
+                      const account::Mutations& mutations, AuthzCache* cache)
+      : db_(db), clock_(clock), mutations_(mutations), cache_(cache) {}
 
   absl::StatusOr<PermissionsExport> Export(const account::Caller& caller,
                                            const std::string& account_id);
 
  private:
-  account::ServiceContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  const account::Mutations& mutations_;
   AuthzCache* cache_;
 };
 

@@ -157,11 +157,10 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Call
   if (FindBuiltin(name) != nullptr) {
     return absl::AlreadyExistsError("name: a built-in policy has that name");
   }
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_.NowMs();
   store::ManagedPolicyRow row{
-      account::NewPolicyId(*ctx_.random), account, name, description, 1, 2, now, now};
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_, caller, account::Operation("iam:CreatePolicy", account, "policy/" + name),
+      account::NewPolicyId(random_), account, name, description, 1, 2, now, now};
+  RETURN_IF_ERROR(mutations_.Run(caller, account::Operation("iam:CreatePolicy", account, "policy/" + name),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         absl::Status s = store::iam_policies::InsertPolicy(tx, row);
         if (absl::IsAlreadyExists(s)) {
@@ -185,11 +184,11 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Get(const account::Caller&
                                                           const std::string& policy) {
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  RETURN_IF_ERROR(account::Admit(ctx_, caller,
+  RETURN_IF_ERROR(mutations_.Admit(caller,
                                  account::Operation("iam:GetPolicy", account, ArnOf(account, ref)))
                       .status());
   ManagedPolicyView view;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
     ASSIGN_OR_RETURN(view, ViewById(tx, account, id));
     ASSIGN_OR_RETURN(auto attached, store::iam_policies::ListAttachmentsOfPolicy(tx, id));
@@ -213,10 +212,10 @@ absl::StatusOr<account::Listing<ManagedPolicyView>> PolicyAdminService::List(
     const std::string& page_token, bool include_builtin) {
   ASSIGN_OR_RETURN(
       std::string account,
-      account::Admit(ctx_, caller, account::Operation("iam:ListPolicies", account_id, "policy/*")));
+      mutations_.Admit(caller, account::Operation("iam:ListPolicies", account_id, "policy/*")));
   ASSIGN_OR_RETURN(account::Page page, account::ParsePage(page_size, page_token, "policies"));
   std::vector<store::ManagedPolicyRow> rows;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(rows,
                      store::iam_policies::ListPolicies(tx, account, page.after, page.size + 1));
     return absl::OkStatus();
@@ -242,8 +241,7 @@ absl::Status PolicyAdminService::Delete(const account::Caller& caller,
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be deleted");
-  return account::RunMutation(
-      ctx_, caller, account::Operation("iam:DeletePolicy", account, ArnOf(account, ref)),
+  return mutations_.Run(caller, account::Operation("iam:DeletePolicy", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -271,8 +269,7 @@ absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(const accoun
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
   RETURN_IF_ERROR(ValidateDocument(document));
   PolicyVersionView view;
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_, caller, account::Operation("iam:CreatePolicyVersion", account, ArnOf(account, ref)),
+  RETURN_IF_ERROR(mutations_.Run(caller, account::Operation("iam:CreatePolicyVersion", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -281,7 +278,7 @@ absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(const accoun
           return absl::FailedPreconditionError(absl::StrCat(
               "the policy has ", kMaxPolicyVersions, " versions, the most: delete one first"));
         }
-        const int64_t now = ctx_.NowMs();
+        const int64_t now = clock_.NowMs();
         view = PolicyVersionView{row.next_version, set_default, document, now};
         RETURN_IF_ERROR(
             store::iam_policies::InsertVersion(tx, account, {row.id, view.version, document, now}));
@@ -316,14 +313,14 @@ absl::StatusOr<std::vector<PolicyVersionView>> PolicyAdminService::ListVersions(
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
   RETURN_IF_ERROR(
-      account::Admit(ctx_, caller,
+      mutations_.Admit(caller,
                      account::Operation("iam:ListPolicyVersions", account, ArnOf(account, ref)))
           .status());
   if (ref.builtin) {
     return std::vector<PolicyVersionView>{{1, true, FindBuiltin(ref.name)->document, 0}};
   }
   std::vector<PolicyVersionView> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
     ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                      store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -342,15 +339,14 @@ absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
-  return account::RunMutation(
-      ctx_, caller, account::Operation("iam:SetDefaultPolicyVersion", account, ArnOf(account, ref)),
+  return mutations_.Run(caller, account::Operation("iam:SetDefaultPolicyVersion", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
         RETURN_IF_ERROR(store::iam_policies::GetVersion(tx, row.id, version).status());
         const int64_t before = row.default_version;
         row.default_version = version;
-        row.updated_at = ctx_.NowMs();
+        row.updated_at = clock_.NowMs();
         RETURN_IF_ERROR(store::iam_policies::UpdatePolicy(tx, row));
         record.Object("policy", row.id);
         record.detail["name"] = row.name;
@@ -365,8 +361,7 @@ absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
   if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
-  return account::RunMutation(
-      ctx_, caller, account::Operation("iam:DeletePolicyVersion", account, ArnOf(account, ref)),
+  return mutations_.Run(caller, account::Operation("iam:DeletePolicyVersion", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -403,8 +398,7 @@ absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
       absl::StrCat(attach ? "iam:Attach" : "iam:Detach", Capital(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
@@ -415,10 +409,10 @@ absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
           if (!attach && !u.is_admin) return absl::NotFoundError("policy is not attached");
           if (!attach) RETURN_IF_ERROR(account::KeepsAnAdmin(tx, u, false));
           u.is_admin = attach;
-          u.updated_at = ctx_.NowMs();
+          u.updated_at = clock_.NowMs();
           RETURN_IF_ERROR(store::users::Update(tx, u));
         } else if (attach) {
-          RETURN_IF_ERROR(store::iam_policies::Attach(tx, {id, r, account, ctx_.NowMs()}));
+          RETURN_IF_ERROR(store::iam_policies::Attach(tx, {id, r, account, clock_.NowMs()}));
         } else {
           RETURN_IF_ERROR(store::iam_policies::Detach(tx, id, r));
         }
@@ -434,12 +428,12 @@ absl::StatusOr<PrincipalPolicies> PolicyAdminService::ListOf(const account::Call
                                                              const PrincipalName& p) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   ASSIGN_OR_RETURN(std::string account,
-                   account::Admit(ctx_, caller,
+                   mutations_.Admit(caller,
                                   account::Operation(
                                       absl::StrCat("iam:ListAttached", Capital(p.type), "Policies"),
                                       account_id, PrincipalPath(p))));
   PrincipalPolicies out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out = PrincipalPolicies{};
     ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
     if (ref.type == store::PrincipalType::kUser) {
@@ -473,13 +467,12 @@ absl::Status PolicyAdminService::PutInline(const account::Caller& caller,
   const std::string action = absl::StrCat("iam:Put", Capital(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   RETURN_IF_ERROR(ValidateDocument(document));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         auto before = store::iam_policies::GetInline(tx, ref, name);
         RETURN_IF_ERROR(
-            store::iam_policies::PutInline(tx, {ref, name, account, document, ctx_.NowMs()}));
+            store::iam_policies::PutInline(tx, {ref, name, account, document, clock_.NowMs()}));
         record.Object(store::Name(p.type), ref.id);
         record.detail[store::Name(p.type)] = p.name;
         record.detail["policy_name"] = name;
@@ -498,11 +491,11 @@ absl::StatusOr<InlinePolicyView> PolicyAdminService::GetInline(const account::Ca
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
   ASSIGN_OR_RETURN(
       std::string account,
-      account::Admit(ctx_, caller,
+      mutations_.Admit(caller,
                      account::Operation(absl::StrCat("iam:Get", Capital(p.type), "Policy"),
                                         account_id, PrincipalPath(p))));
   InlinePolicyView view;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
     ASSIGN_OR_RETURN(auto row, store::iam_policies::GetInline(tx, ref, name));
     view = InlinePolicyView{row.name, row.document, row.updated_at};
@@ -518,8 +511,7 @@ absl::Status PolicyAdminService::DeleteInline(const account::Caller& caller,
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
   const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
@@ -540,12 +532,11 @@ absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
   const std::string action = absl::StrCat("iam:Put", Capital(p.type), "PermissionsBoundary");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-        RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, ctx_.NowMs()}));
+        RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, clock_.NowMs()}));
         record.Object(store::Name(p.type), r.id);
         record.detail[store::Name(p.type)] = p.name;
         record.detail["policy"] = ArnOf(account, ref);
@@ -562,8 +553,7 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
   }
   const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "PermissionsBoundary");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
@@ -589,8 +579,7 @@ absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::s
   }
   const std::string action = absl::StrCat("iam:Tag", Capital(p.type));
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         nlohmann::json changed = nlohmann::json::object();
@@ -625,8 +614,7 @@ absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std:
   }
   const std::string action = absl::StrCat("iam:Untag", Capital(p.type));
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return account::RunMutation(
-      ctx_, caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         for (const std::string& k : keys) {
@@ -647,11 +635,11 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PolicyAdminServ
     return absl::InvalidArgumentError("principal: users and roles have tags");
   ASSIGN_OR_RETURN(
       std::string account,
-      account::Admit(ctx_, caller,
+      mutations_.Admit(caller,
                      account::Operation(absl::StrCat("iam:List", Capital(p.type), "Tags"),
                                         account_id, PrincipalPath(p))));
   std::vector<std::pair<std::string, std::string>> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
     ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
     ASSIGN_OR_RETURN(auto tags, store::iam_policies::ListTags(tx, r));

@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "iam/account/role_service.h"
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/common.h"
 #include "iam/store/authz_records.h"
 
 namespace iam::authz {
@@ -57,8 +58,10 @@ class PolicyAdminService {
  public:
   // identity_limit: the largest identity policy document, in characters not
   // counting white space (0: AWS's 6,144).
-  PolicyAdminService(const account::ServiceContext& ctx, size_t identity_limit = 0)
-      : ctx_(ctx), limit_(identity_limit) {}
+  // identity_limit: the largest document in bytes (0: AWS's default).
+  PolicyAdminService(store::Database& db, const Clock& clock, Random& random,
+                     const account::Mutations& mutations, size_t identity_limit = 0)
+      : db_(db), clock_(clock), random_(random), mutations_(mutations), limit_(identity_limit) {}
 
   absl::StatusOr<ManagedPolicyView> Create(const account::Caller& caller,
                                            const std::string& account_id, const std::string& name,
@@ -137,7 +140,10 @@ class PolicyAdminService {
                                 const std::string& policy, const account::PrincipalName& p,
                                 bool attach);
 
-  account::ServiceContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const account::Mutations& mutations_;
   size_t limit_;
 };
 

@@ -121,7 +121,7 @@ absl::StatusOr<std::string> ResourceAdminService::OwnAccount(const account::Call
   // not reveal it.
   std::string owner = name.account;
   if (owner.empty()) {
-    RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
       ASSIGN_OR_RETURN(auto claimed, store::resources::OwnerOf(tx, name.root));
       owner = claimed.value_or("");
       return absl::OkStatus();
@@ -141,7 +141,7 @@ absl::StatusOr<std::string> ResourceAdminService::AdmitRead(const account::Calle
                                                             absl::string_view action,
                                                             const std::string& resource) {
   ASSIGN_OR_RETURN(std::string account, OwnAccount(caller, account_id, action, resource));
-  return account::Admit(ctx_, caller, account::Operation(std::string(action), account, resource));
+  return mutations_.Admit(caller, account::Operation(std::string(action), account, resource));
 }
 
 absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller& caller,
@@ -150,9 +150,8 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller&
                                                           const std::string& resource,
                                                           const std::string& body) {
   const ResourceName name = SplitResource(resource);
-  const int64_t now = ctx_.NowMs();
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_, caller,
+  const int64_t now = clock_.NowMs();
+  RETURN_IF_ERROR(mutations_.Run(caller,
       account::Operation(std::string(action), account, resource, account::Touches::kResources),
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         if (name.account.empty()) {
@@ -179,7 +178,7 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller&
 absl::StatusOr<ResourceDocView> ResourceAdminService::Get(const std::string& account, int kind,
                                                           const std::string& resource) {
   ResourceDocView view;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto row, store::resources::Get(tx, static_cast<Kind>(kind), resource));
     // Another account's resource is not revealed.
     if (row.account_id != account) {
@@ -224,8 +223,7 @@ absl::Status ResourceAdminService::DeletePolicy(const account::Caller& caller,
                                                 const std::string& resource) {
   ASSIGN_OR_RETURN(std::string account,
                    OwnAccount(caller, account_id, "iam:DeleteResourcePolicy", resource));
-  return account::RunMutation(
-      ctx_, caller,
+  return mutations_.Run(caller,
       account::Operation("iam:DeleteResourcePolicy", account, resource,
                          account::Touches::kResources),
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
@@ -241,9 +239,9 @@ absl::Status ResourceAdminService::DeletePolicy(const account::Caller& caller,
 absl::StatusOr<std::vector<ResourceDocView>> ResourceAdminService::ListPolicies(
     const account::Caller& caller, const std::string& account_id) {
   ASSIGN_OR_RETURN(std::string account,
-                   account::Admit(ctx_, caller, {"iam:ListResourcePolicies", account_id}));
+                   mutations_.Admit(caller, {"iam:ListResourcePolicies", account_id}));
   std::vector<ResourceDocView> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
     ASSIGN_OR_RETURN(auto rows, store::resources::ListOfAccount(tx, Kind::kPolicy, account));
     for (auto& r : rows) out.push_back({r.resource, r.body, r.updated_at});

@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/common.h"
 #include "iam/store/authz_records.h"
 
 namespace iam::authz {
@@ -35,8 +36,10 @@ struct ResourceDocView {
 
 class ResourceAdminService {
  public:
-  ResourceAdminService(const account::ServiceContext& ctx, size_t resource_limit = 0)
-      : ctx_(ctx), limit_(resource_limit) {}
+  // resource_limit: the largest document in bytes (0: AWS's default).
+  ResourceAdminService(store::Database& db, const Clock& clock,
+                       const account::Mutations& mutations, size_t resource_limit = 0)
+      : db_(db), clock_(clock), mutations_(mutations), limit_(resource_limit) {}
 
   absl::StatusOr<ResourceDocView> PutPolicy(const account::Caller& caller,
                                             const std::string& account_id,
@@ -60,7 +63,7 @@ class ResourceAdminService {
  private:
   // The caller's account, once the resource is not another account's
   // (checked before the authorizer is asked, whose answer would otherwise
-  // differ for another account's resource). Writes then RunMutation.
+  // differ for another account's resource). Writes then Mutations::Run.
   absl::StatusOr<std::string> OwnAccount(const account::Caller& caller,
                                          const std::string& account_id, absl::string_view action,
                                          const std::string& resource);
@@ -74,7 +77,9 @@ class ResourceAdminService {
   absl::StatusOr<ResourceDocView> Get(const std::string& account, int kind,
                                       const std::string& resource);
 
-  account::ServiceContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  const account::Mutations& mutations_;
   size_t limit_;
 };
 

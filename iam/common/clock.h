@@ -14,6 +14,8 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual absl::Time Now() const = 0;
+  // Now as Unix milliseconds, the unit of every stored time.
+  int64_t NowMs() const { return absl::ToUnixMillis(Now()); }
 };
 
 // The wall clock. Stateless.

@@ -56,10 +56,10 @@ absl::StatusOr<std::vector<store::DeviceRow>> DeviceService::List(const account:
   account::Operation op{"iam:ListDevices", account, "user/" + username};
   op.self = OwnUser(caller, account, username);
   if (!op.self) op.Check(text::CheckName("username", username, 64));
-  RETURN_IF_ERROR(account::Admit(ctx_, caller, op).status());
+  RETURN_IF_ERROR(mutations_.Admit(caller, op).status());
   const bool own = op.self;
   std::vector<store::DeviceRow> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, Target(tx, caller, account, username, own));
     ASSIGN_OR_RETURN(out, store::devices::ListOfUser(tx, u.id, kMaxListed));
     return absl::OkStatus();
@@ -75,13 +75,12 @@ absl::Status DeviceService::Revoke(const account::Caller& caller, const std::str
   op.self = OwnUser(caller, account, username);
   if (!op.self) op.Check(text::CheckName("username", username, 64));
   op.Check(text::CheckFreeText("device_id", device_id, 128, false));
-  return account::RunMutation(
-      ctx_, caller, op,
+  return mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow u, Target(tx, caller, account, username, op.self));
         ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
         if (!d) return absl::NotFoundError("device not found");
-        const bool was_trusted = !d->token_hash.empty() && d->trusted_until > ctx_.NowMs();
+        const bool was_trusted = !d->token_hash.empty() && d->trusted_until > clock_.NowMs();
         const store::DeviceState was = d->state;
         d->state = store::DeviceState::kRevoked;
         d->token_hash.clear();
@@ -103,11 +102,10 @@ absl::Status DeviceService::Approve(const account::Caller& caller, const std::st
                         account::Touches::kAccountData};
   op.Check(text::CheckName("username", username, 64));
   op.Check(text::CheckFreeText("device_id", device_id, 128, false));
-  return account::RunMutation(
-      ctx_, caller, op,
+  return mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
-        const int64_t now = ctx_.NowMs();
+        const int64_t now = clock_.NowMs();
         ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, u.id, device_id));
         // Only a device the user has logged in from (and that waits, or was
         // revoked) can be approved: approving a made-up id would leave an
@@ -130,7 +128,7 @@ absl::StatusOr<DeviceFacts> DeviceService::FactsInTx(store::Tx& tx, const store:
                                                      const std::string& device_token,
                                                      const MfaPolicy& policy) {
   DeviceFacts f;
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_.NowMs();
   const int64_t since = now - policy.risk_memory_days * kDayMs;
   if (!origin.device_id.empty()) {
     ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, user.id, origin.device_id));
@@ -152,7 +150,7 @@ absl::StatusOr<DeviceFacts> DeviceService::FactsInTx(store::Tx& tx, const store:
 
 absl::Status DeviceService::MarkPendingInTx(store::Tx& tx, const store::UserRow& user,
                                             const LoginOrigin& origin) {
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_.NowMs();
   ASSIGN_OR_RETURN(auto d, store::devices::Get(tx, user.id, origin.device_id));
   if (d && d->state == store::DeviceState::kPending) {
     d->last_seen_at = now;
@@ -169,23 +167,17 @@ absl::Status DeviceService::MarkPendingInTx(store::Tx& tx, const store::UserRow&
   d->last_ip = origin.source_ip;
   d->user_agent = origin.user_agent;
   RETURN_IF_ERROR(store::devices::Put(tx, *d));
-  audit::Event e;
-  e.account_id = user.account_id;
-  e.actor = account::UserArn(user.account_id, user.username);
-  e.action = "iam:RequestDeviceApproval";
-  e.object_type = "device";
-  e.object_id = origin.device_id;
-  e.source_ip = origin.source_ip;
-  e.user_agent = origin.user_agent;
-  e.result = "success";
-  e.detail["username"] = user.username;
-  return ctx_.audit->Append(tx, e);
+  audit::Event e = account::UserEvent(account::UserArn(user.account_id, user.username), user,
+                                      "iam:RequestDeviceApproval", origin.source_ip,
+                                      origin.user_agent);
+  e.Object("device", origin.device_id);
+  return audit_.Append(tx, e);
 }
 
 absl::StatusOr<std::string> DeviceService::LearnInTx(store::Tx& tx, const store::UserRow& user,
                                                      const LoginOrigin& origin,
                                                      const MfaPolicy& policy, bool remember) {
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_.NowMs();
   const std::string prefix = NetworkPrefix(origin.source_ip);
   if (!prefix.empty()) {
     RETURN_IF_ERROR(store::devices::TouchPrefix(tx, user.account_id, user.id, prefix, now));
@@ -202,21 +194,14 @@ absl::StatusOr<std::string> DeviceService::LearnInTx(store::Tx& tx, const store:
   d->user_agent = origin.user_agent;
   std::string token;
   if (remember && policy.remember_device_days > 0) {
-    token = absl::StrCat("dt1.", crypto::Base64Url(ctx_.random->Bytes(32)));
+    token = absl::StrCat("dt1.", crypto::Base64Url(random_.Bytes(32)));
     d->token_hash = DeviceTokenHash(token);
     d->trusted_until = now + policy.remember_device_days * kDayMs;
-    audit::Event e;
-    e.account_id = user.account_id;
-    e.actor = account::UserArn(user.account_id, user.username);
-    e.action = "iam:TrustDevice";
-    e.object_type = "device";
-    e.object_id = origin.device_id;
-    e.source_ip = origin.source_ip;
-    e.user_agent = origin.user_agent;
-    e.result = "success";
-    e.detail["username"] = user.username;
+    audit::Event e = account::UserEvent(account::UserArn(user.account_id, user.username), user,
+                                        "iam:TrustDevice", origin.source_ip, origin.user_agent);
+    e.Object("device", origin.device_id);
     e.detail["trusted_until"] = d->trusted_until;
-    RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+    RETURN_IF_ERROR(audit_.Append(tx, e));
   }
   RETURN_IF_ERROR(store::devices::Put(tx, *d));
   RETURN_IF_ERROR(store::devices::Prune(tx, user.id, now - policy.risk_memory_days * kDayMs,

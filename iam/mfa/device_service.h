@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/common.h"
 #include "iam/mfa/mfa_policy.h"
 #include "iam/store/mfa_records.h"
 #include "iam/store/records.h"
@@ -35,7 +36,9 @@ struct LoginOrigin {
 
 class DeviceService {
  public:
-  explicit DeviceService(const account::ServiceContext& ctx) : ctx_(ctx) {}
+  DeviceService(store::Database& db, const Clock& clock, Random& random,
+                const audit::AuditLog& audit, const account::Mutations& mutations)
+      : db_(db), clock_(clock), random_(random), audit_(audit), mutations_(mutations) {}
 
   absl::StatusOr<std::vector<store::DeviceRow>> List(const account::Caller& caller,
                                                      const std::string& account_id,
@@ -67,7 +70,11 @@ class DeviceService {
                                         const std::string& account, const std::string& username,
                                         bool own);
 
-  account::ServiceContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const audit::AuditLog& audit_;
+  const account::Mutations& mutations_;
 };
 
 // Whether the caller asks about themself (empty username, or their own).

@@ -34,18 +34,6 @@ TotpParams ParamsOf(const store::MfaFactorRow& f) {
   return p;
 }
 
-audit::Event UserEvent(const std::string& actor, const store::UserRow& user,
-                       const std::string& action) {
-  audit::Event e;
-  e.account_id = user.account_id;
-  e.actor = actor;
-  e.action = action;
-  e.object_type = "user";
-  e.object_id = user.id;
-  e.result = "success";
-  e.detail["username"] = user.username;
-  return e;
-}
 
 }  // namespace
 
@@ -112,24 +100,24 @@ absl::StatusOr<Enrollment> MfaService::BeginInTx(store::Tx& tx, const store::Use
         "a TOTP factor is active already: an administrator must reset it first");
   }
   ASSIGN_OR_RETURN(store::AccountRow account, store::accounts::Get(tx, user.account_id));
-  const std::string secret = ctx_.random->Bytes(kSecretBytes);
+  const std::string secret = random_.Bytes(kSecretBytes);
   const TotpParams params = policy.Totp();
   store::MfaFactorRow f;
   f.user_id = user.id;
   f.account_id = user.account_id;
-  f.secret_enc = ctx_.pii->Seal(secret, SecretBinding(user.id));
+  f.secret_enc = pii_.Seal(secret, SecretBinding(user.id));
   f.algorithm = TotpAlgorithmName(params.algorithm);
   f.digits = params.digits;
   f.period = params.period;
   f.active = false;
   f.last_step = -1;
-  f.created_at = ctx_.NowMs();
+  f.created_at = clock_.NowMs();
   RETURN_IF_ERROR(store::mfa::PutFactor(tx, f));
-  audit::Event e = UserEvent(actor, user, "iam:CreateVirtualMFADevice");
+  audit::Event e = account::UserEvent(actor, user, "iam:CreateVirtualMFADevice");
   e.detail["algorithm"] = f.algorithm;
   e.detail["digits"] = f.digits;
   e.detail["period"] = f.period;
-  RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+  RETURN_IF_ERROR(audit_.Append(tx, e));
   const std::string label =
       absl::StrCat(user.username, "@", account.name.empty() ? account.id : account.name);
   return Enrollment{OtpauthUri(issuer_, label, secret, params), Base32(secret), params};
@@ -137,13 +125,13 @@ absl::StatusOr<Enrollment> MfaService::BeginInTx(store::Tx& tx, const store::Use
 
 absl::StatusOr<std::vector<std::string>> MfaService::NewRecoveryCodesInTx(
     store::Tx& tx, const store::UserRow& user, const MfaPolicy& policy) {
-  std::vector<std::string> codes = NewRecoveryCodes(*ctx_.random, policy.recovery_code_count);
+  std::vector<std::string> codes = NewRecoveryCodes(random_, policy.recovery_code_count);
   std::vector<std::string> hashes;
   for (const auto& c : codes) {
     hashes.push_back(RecoveryCodeHash(user.id, *NormalizeRecoveryCode(c)));
   }
   RETURN_IF_ERROR(
-      store::mfa::ReplaceRecoveryCodes(tx, user.account_id, user.id, hashes, ctx_.NowMs()));
+      store::mfa::ReplaceRecoveryCodes(tx, user.account_id, user.id, hashes, clock_.NowMs()));
   return codes;
 }
 
@@ -154,15 +142,15 @@ absl::StatusOr<std::optional<std::vector<std::string>>> MfaService::ConfirmInTx(
   ASSIGN_OR_RETURN(auto f, store::mfa::LockFactor(tx, user.id));
   if (!f) return absl::FailedPreconditionError("no enrolment begun: begin one first");
   if (f->active) return absl::FailedPreconditionError("the TOTP factor is active already");
-  ASSIGN_OR_RETURN(std::string secret, ctx_.pii->Open(f->secret_enc, SecretBinding(user.id)));
-  const int64_t now = ctx_.NowMs();
+  ASSIGN_OR_RETURN(std::string secret, pii_.Open(f->secret_enc, SecretBinding(user.id)));
+  const int64_t now = clock_.NowMs();
   auto step = MatchTotp(secret, ParamsOf(*f), code, now / 1000, policy.totp_window,
                         std::numeric_limits<int64_t>::min());
   if (!step) {
-    audit::Event e = UserEvent(actor, user, "iam:EnableMFADevice");
+    audit::Event e = account::UserEvent(actor, user, "iam:EnableMFADevice");
     e.result = "failure";
     e.detail["reason"] = "code does not match";
-    RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+    RETURN_IF_ERROR(audit_.Append(tx, e));
     return Result();
   }
   f->active = true;
@@ -170,9 +158,9 @@ absl::StatusOr<std::optional<std::vector<std::string>>> MfaService::ConfirmInTx(
   f->confirmed_at = now;
   RETURN_IF_ERROR(store::mfa::PutFactor(tx, *f));
   ASSIGN_OR_RETURN(auto codes, NewRecoveryCodesInTx(tx, user, policy));
-  audit::Event e = UserEvent(actor, user, "iam:EnableMFADevice");
+  audit::Event e = account::UserEvent(actor, user, "iam:EnableMFADevice");
   e.detail["recovery_codes"] = static_cast<int>(codes.size());
-  RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+  RETURN_IF_ERROR(audit_.Append(tx, e));
   return Result(std::move(codes));
 }
 
@@ -180,18 +168,18 @@ absl::StatusOr<CodeOutcome> MfaService::CheckInTx(store::Tx& tx, const store::Us
                                                   const MfaPolicy& policy, const std::string& code,
                                                   const std::string& recovery_code,
                                                   const CodeOrigin& origin) {
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_.NowMs();
   const std::string actor = account::UserArn(user.account_id, user.username);
   auto audited = [&](const std::string& result, const std::string& reason,
                      const std::string& method) -> absl::Status {
-    audit::Event e = UserEvent(actor, user, "sts:VerifyMfa");
+    audit::Event e = account::UserEvent(actor, user, "sts:VerifyMfa");
     e.result = result;
     e.source_ip = origin.source_ip;
     e.user_agent = origin.user_agent;
     e.detail["purpose"] = origin.purpose;
     if (!method.empty()) e.detail["method"] = method;
     if (!reason.empty()) e.detail["reason"] = reason;
-    return ctx_.audit->Append(tx, e);
+    return audit_.Append(tx, e);
   };
   // A user locked (by this budget or by passwords) gets no verdict on codes.
   ASSIGN_OR_RETURN(store::CounterRow lock,
@@ -206,7 +194,7 @@ absl::StatusOr<CodeOutcome> MfaService::CheckInTx(store::Tx& tx, const store::Us
   if (!f || !f->active) {
     reason = "no active factor";
   } else if (!code.empty()) {
-    ASSIGN_OR_RETURN(std::string secret, ctx_.pii->Open(f->secret_enc, SecretBinding(user.id)));
+    ASSIGN_OR_RETURN(std::string secret, pii_.Open(f->secret_enc, SecretBinding(user.id)));
     auto step = MatchTotp(secret, ParamsOf(*f), code, now / 1000, policy.totp_window, f->last_step);
     if (step) {
       f->last_step = *step;
@@ -250,18 +238,18 @@ absl::StatusOr<CodeOutcome> MfaService::CheckInTx(store::Tx& tx, const store::Us
   u.permanent = true;
   u.last_failure_at = now;
   RETURN_IF_ERROR(store::login::PutCounter(tx, u));
-  audit::Event e = UserEvent("iamd", user, "sts:LockUser");
+  audit::Event e = account::UserEvent("iamd", user, "sts:LockUser");
   e.source_ip = origin.source_ip;
   e.detail["reason"] = "second-factor failures";
   e.detail["failures"] = c.failures;
   e.detail["permanent"] = true;
-  RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+  RETURN_IF_ERROR(audit_.Append(tx, e));
   return CodeOutcome{CodeResult::kLocked, ""};
 }
 
 absl::StatusOr<Enrollment> MfaService::Begin(const account::Caller& caller) {
   Enrollment out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, OwnUser(tx, caller));
     ASSIGN_OR_RETURN(MfaPolicy policy,
                      store::account_policies::Load<MfaPolicy>(tx, u.account_id, "mfa"));
@@ -275,7 +263,7 @@ absl::StatusOr<std::vector<std::string>> MfaService::Confirm(const account::Call
                                                              const std::string& code) {
   RETURN_IF_ERROR(CheckCodeInput(code, "", true));
   std::optional<std::vector<std::string>> codes;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, OwnUser(tx, caller));
     ASSIGN_OR_RETURN(MfaPolicy policy,
                      store::account_policies::Load<MfaPolicy>(tx, u.account_id, "mfa"));
@@ -294,7 +282,7 @@ absl::StatusOr<std::vector<std::string>> MfaService::RegenerateRecoveryCodes(
   RETURN_IF_ERROR(CheckCodeInput(code, "", true));
   std::vector<std::string> codes;
   CodeOutcome outcome;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     codes.clear();
     ASSIGN_OR_RETURN(store::UserRow u, OwnUser(tx, caller));
     ASSIGN_OR_RETURN(bool enrolled, Enrolled(tx, u.id));
@@ -305,9 +293,9 @@ absl::StatusOr<std::vector<std::string>> MfaService::RegenerateRecoveryCodes(
                                         {caller.source_ip, caller.user_agent, "recovery-codes"}));
     if (outcome.result != CodeResult::kAccepted) return absl::OkStatus();
     ASSIGN_OR_RETURN(codes, NewRecoveryCodesInTx(tx, u, policy));
-    audit::Event e = UserEvent(caller.Arn(), u, "iam:RegenerateRecoveryCodes");
+    audit::Event e = account::UserEvent(caller.Arn(), u, "iam:RegenerateRecoveryCodes");
     e.detail["recovery_codes"] = static_cast<int>(codes.size());
-    return ctx_.audit->Append(tx, e);
+    return audit_.Append(tx, e);
   }));
   if (outcome.result == CodeResult::kLocked) {
     return absl::PermissionDeniedError("too many wrong codes: the user is locked");
@@ -326,12 +314,12 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
                    (username.empty() || store::users::UsernameKey(username) ==
                                             store::users::UsernameKey(caller.username));
   if (!own) {
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "iam:ListMFADevices", account,
+    RETURN_IF_ERROR(mutations_.Authorize(caller, "iam:ListMFADevices", account,
                                        account::UserArn(account, username)));
     RETURN_IF_ERROR(text::CheckName("username", username, 64));
   }
   FactorStatus out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out = FactorStatus{};
     ASSIGN_OR_RETURN(store::UserRow u, own ? store::users::Get(tx, caller.user_id)
                                            : store::users::GetByUsername(tx, account, username));
@@ -348,7 +336,7 @@ absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
     }
     ASSIGN_OR_RETURN(out.recovery_codes_left, store::mfa::CountUnusedRecoveryCodes(tx, u.id));
     out.mode = policy.mode;
-    ASSIGN_OR_RETURN(out.required, RequiredOf(tx, policy, u, ctx_.NowMs()));
+    ASSIGN_OR_RETURN(out.required, RequiredOf(tx, policy, u, clock_.NowMs()));
     ASSIGN_OR_RETURN(store::CounterRow c,
                      store::login::GetCounter(tx, account, MfaCounterSubject(u.id)));
     out.consecutive_failures = c.failures;
@@ -362,8 +350,7 @@ absl::Status MfaService::Reset(const account::Caller& caller, const std::string&
   account::Operation op{"iam:DeactivateMFADevice", account_id, "user/" + username,
                         account::Touches::kAccountData};
   op.Check(text::CheckName("username", username, 64));
-  return account::RunMutation(
-      ctx_, caller, op,
+  return mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
         ASSIGN_OR_RETURN(auto f, store::mfa::GetFactor(tx, u.id));

@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/common.h"
 #include "iam/mfa/mfa_policy.h"
 #include "iam/store/records.h"
 
@@ -55,8 +56,17 @@ struct CodeOrigin {
 class MfaService {
  public:
   // `issuer` names the service in authenticator apps.
-  MfaService(const account::ServiceContext& ctx, std::string issuer)
-      : ctx_(ctx), issuer_(std::move(issuer)) {}
+  // issuer: the name authenticator apps show beside the account.
+  MfaService(store::Database& db, const Clock& clock, Random& random,
+             const account::PiiCipher& pii, const audit::AuditLog& audit,
+             const account::Mutations& mutations, std::string issuer)
+      : db_(db),
+        clock_(clock),
+        random_(random),
+        pii_(pii),
+        audit_(audit),
+        mutations_(mutations),
+        issuer_(std::move(issuer)) {}
 
   // The caller's own enrolment. FAILED_PRECONDITION when a factor is active
   // already (an administrator resets it) or the caller is not a user.
@@ -104,7 +114,12 @@ class MfaService {
                                                                 const MfaPolicy& policy);
   absl::StatusOr<store::UserRow> OwnUser(store::Tx& tx, const account::Caller& caller);
 
-  account::ServiceContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const account::PiiCipher& pii_;
+  const audit::AuditLog& audit_;
+  const account::Mutations& mutations_;
   std::string issuer_;
 };
 

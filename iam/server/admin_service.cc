@@ -458,8 +458,7 @@ grpc::Status AdminServiceImpl::RotateSigningKey(grpc::ServerContext* ctx,
                           "arn:aws:iam::" + c.account_id + ":signing-key/*",
                           account::Touches::kAccountData};
     std::string kid;
-    RETURN_IF_ERROR(account::RunMutation(
-        ctx_, c, op, [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+    RETURN_IF_ERROR(mutations_.Run(c, op, [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
           if (!c.system_account) {
             return absl::PermissionDeniedError("signing keys are managed by system administrators");
           }
@@ -480,7 +479,7 @@ grpc::Status AdminServiceImpl::ListSigningKeys(grpc::ServerContext* ctx,
                                                const v1::ListSigningKeysRequest*,
                                                v1::ListSigningKeysResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
-    RETURN_IF_ERROR(account::Authorize(ctx_, c, "sts:ListSigningKeys", c.account_id,
+    RETURN_IF_ERROR(mutations_.Authorize(c, "sts:ListSigningKeys", c.account_id,
                                        "arn:aws:iam::" + c.account_id + ":signing-key/*"));
     ASSIGN_OR_RETURN(auto keys, signing_keys_->List());
     bool first_active = true;

@@ -1,6 +1,6 @@
 // AdminServiceImpl: the gRPC face of the account module. Thin: authenticate
 // the bearer access key, translate the request, call the domain service,
-// translate the answer. Thread-safe; the context's collaborators must
+// translate the answer. Thread-safe; the domain services it borrows must
 // outlive it.
 #ifndef IAM_SERVER_ADMIN_SERVICE_H_
 #define IAM_SERVER_ADMIN_SERVICE_H_
@@ -22,17 +22,33 @@
 
 namespace iam::server {
 
+// The domain services AdminService fronts. Borrowed.
+struct AdminBackends {
+  account::AccountService& accounts;
+  account::UserService& users;
+  account::GroupService& groups;
+  account::AccessKeyService& keys;
+  account::RoleService& roles;
+  authz::PolicyAdminService& policies;
+  authz::ResourceAdminService& resources;
+  authz::PermissionsExporter& exporter;
+  auth::AuthAdminService& auth_admin;
+  auth::PasswordService& passwords;
+  session::SessionService& sessions;
+  mfa::MfaService& mfa;
+  mfa::DeviceService& devices;
+  const account::Mutations& mutations;  // the writes made here (RotateSigningKey)
+  token::KeyRing& signing_keys;
+};
+
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  AdminServiceImpl(const auth::AuthContext& ctx, const Authenticator* authenticator,
-                   token::KeyRing* keys, authz::AuthzCache* authz_cache)
-      : accounts_(ctx.base), users_(ctx.base), groups_(ctx.base), keys_(ctx.base),
-        roles_(ctx.base), policies_(ctx.base, ctx.base.settings.policy_max_bytes),
-        resources_(ctx.base, ctx.base.settings.resource_policy_max_bytes),
-        exporter_(ctx.base, authz_cache),
-        auth_admin_(ctx), passwords_(ctx), sessions_(ctx.sessions), mfa_(ctx.mfa),
-        devices_(ctx.devices), signing_keys_(keys),
-        authn_(authenticator), ctx_(ctx.base) {}
+  AdminServiceImpl(const AdminBackends& b, const Authenticator* authenticator)
+      : accounts_(b.accounts), users_(b.users), groups_(b.groups), keys_(b.keys),
+        roles_(b.roles), policies_(b.policies), resources_(b.resources), exporter_(b.exporter),
+        auth_admin_(b.auth_admin), passwords_(b.passwords), sessions_(&b.sessions),
+        mfa_(&b.mfa), devices_(&b.devices), signing_keys_(&b.signing_keys),
+        authn_(authenticator), mutations_(b.mutations) {}
 
   // Who is calling: the bearer access key or access token in the metadata.
   // UNAUTHENTICATED when absent or invalid.
@@ -156,22 +172,22 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 #undef IAM_ADMIN_RPC
 
  private:
-  account::AccountService accounts_;
-  account::UserService users_;
-  account::GroupService groups_;
-  account::AccessKeyService keys_;
-  account::RoleService roles_;
-  authz::PolicyAdminService policies_;
-  authz::ResourceAdminService resources_;
-  authz::PermissionsExporter exporter_;
-  auth::AuthAdminService auth_admin_;
-  auth::PasswordService passwords_;
+  account::AccountService& accounts_;
+  account::UserService& users_;
+  account::GroupService& groups_;
+  account::AccessKeyService& keys_;
+  account::RoleService& roles_;
+  authz::PolicyAdminService& policies_;
+  authz::ResourceAdminService& resources_;
+  authz::PermissionsExporter& exporter_;
+  auth::AuthAdminService& auth_admin_;
+  auth::PasswordService& passwords_;
   session::SessionService* sessions_;
   mfa::MfaService* mfa_;
   mfa::DeviceService* devices_;
   token::KeyRing* signing_keys_;
   const Authenticator* authn_;
-  account::ServiceContext ctx_;
+  const account::Mutations& mutations_;
 };
 
 }  // namespace iam::server

@@ -11,8 +11,8 @@ namespace iam::server {
 
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:
-  AuditServiceImpl(const account::ServiceContext& ctx, const Authenticator* authenticator)
-      : audit_(ctx), authn_(authenticator) {}
+  AuditServiceImpl(account::AuditService& records, const Authenticator* authenticator)
+      : audit_(records), authn_(authenticator) {}
 
   absl::StatusOr<account::Caller> Authenticate(grpc::ServerContextBase* ctx) const {
     return authn_->Authenticate(ctx);
@@ -28,7 +28,7 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                             v1::ListMyLoginsResponse*) override;
 
  private:
-  account::AuditService audit_;
+  account::AuditService& audit_;
   const Authenticator* authn_;
 };
 

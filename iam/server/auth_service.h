@@ -13,17 +13,29 @@
 
 namespace iam::server {
 
+// The domain services AuthService fronts. Borrowed.
+struct AuthBackends {
+  auth::LoginService& login;
+  auth::MfaLoginService& mfa_login;
+  auth::PasswordService& passwords;
+  session::SessionService& sessions;
+  mfa::MfaService& mfa;
+  mfa::DeviceService& devices;
+  token::TokenService& tokens;
+  const Clock& clock;
+  const StoreOutage* outage;  // may be null
+};
+
 // VerifyToken, the method other services call on every request, is served
 // through the callback API (on gRPC's threads, no hand-off: its answer
 // comes from caches); the rest are synchronous.
 class AuthServiceImpl final
     : public v1::AuthService::WithCallbackMethod_VerifyToken<v1::AuthService::Service> {
  public:
-  AuthServiceImpl(const auth::AuthContext& ctx, token::TokenService* tokens,
-                  const Authenticator* authenticator)
-      : login_(ctx), mfa_login_(ctx), passwords_(ctx), sessions_(ctx.sessions), mfa_(ctx.mfa),
-        devices_(ctx.devices), tokens_(tokens), authn_(authenticator), clock_(ctx.base.clock),
-        outage_(ctx.base.outage) {}
+  AuthServiceImpl(const AuthBackends& b, const Authenticator* authenticator)
+      : login_(b.login), mfa_login_(b.mfa_login), passwords_(b.passwords),
+        sessions_(&b.sessions), mfa_(&b.mfa), devices_(&b.devices), tokens_(&b.tokens),
+        authn_(authenticator), clock_(&b.clock), outage_(b.outage) {}
 
   grpc::Status Login(grpc::ServerContext*, const v1::LoginRequest*, v1::LoginResponse*) override;
   grpc::Status Refresh(grpc::ServerContext*, const v1::RefreshRequest*,
@@ -65,10 +77,9 @@ class AuthServiceImpl final
   grpc::Status Verify(const v1::VerifyTokenRequest& req, v1::VerifyTokenResponse* out) const;
   void FillLogin(const auth::LoginResult& result, v1::LoginResponse* out) const;
 
-
-  auth::LoginService login_;
-  auth::MfaLoginService mfa_login_;
-  auth::PasswordService passwords_;
+  auth::LoginService& login_;
+  auth::MfaLoginService& mfa_login_;
+  auth::PasswordService& passwords_;
   session::SessionService* sessions_;
   mfa::MfaService* mfa_;
   mfa::DeviceService* devices_;

@@ -31,13 +31,13 @@ absl::StatusOr<std::string> Authenticator::SourceIp(grpc::ServerContextBase* ctx
 }
 
 absl::StatusOr<account::UserStanding> Authenticator::Standing(const std::string& user_id) const {
-  account::CredentialCache* cache = ctx_.credentials;
+  account::CredentialCache* cache = credentials_;
   if (cache != nullptr) {
     if (auto cached = cache->users.Get(user_id)) return *cached;
   }
   const uint64_t generation = cache ? cache->users.Generation() : 0;
   account::UserStanding out;
-  absl::Status read = ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  absl::Status read = db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::UserRow u, store::users::Get(tx, user_id));
     ASSIGN_OR_RETURN(store::AccountRow a, store::accounts::Get(tx, u.account_id));
     out.account_id = a.id;
@@ -47,8 +47,8 @@ absl::StatusOr<account::UserStanding> Authenticator::Standing(const std::string&
     out.system_account = a.is_system;
     return absl::OkStatus();
   });
-  if (ctx_.outage != nullptr && cache != nullptr) {
-    if (auto stale = ctx_.outage->StaleAnswer(read, cache->users, user_id)) return *stale;
+  if (outage_ != nullptr && cache != nullptr) {
+    if (auto stale = outage_->StaleAnswer(read, cache->users, user_id)) return *stale;
   }
   RETURN_IF_ERROR(read);
   if (cache != nullptr) cache->users.Put(user_id, out, generation);

@@ -19,9 +19,16 @@ namespace iam::server {
 
 class Authenticator {
  public:
-  Authenticator(const account::ServiceContext& ctx, token::TokenService* tokens,
-                std::vector<Cidr> trusted_proxies)
-      : ctx_(ctx), keys_(ctx), tokens_(tokens), trusted_(std::move(trusted_proxies)) {}
+  // credentials and outage may be null (no cache, no stale answers).
+  Authenticator(store::Database& db, const account::AccessKeyService& keys,
+                token::TokenService* tokens, account::CredentialCache* credentials,
+                StoreOutage* outage, std::vector<Cidr> trusted_proxies)
+      : db_(db),
+        keys_(keys),
+        tokens_(tokens),
+        credentials_(credentials),
+        outage_(outage),
+        trusted_(std::move(trusted_proxies)) {}
 
   // UNAUTHENTICATED when the credential is absent or does not verify.
   absl::StatusOr<account::Caller> Authenticate(grpc::ServerContextBase* ctx) const;
@@ -39,9 +46,11 @@ class Authenticator {
   // The token subject's user and account, from the cache or the store.
   absl::StatusOr<account::UserStanding> Standing(const std::string& user_id) const;
 
-  account::ServiceContext ctx_;
-  account::AccessKeyService keys_;
+  store::Database& db_;
+  const account::AccessKeyService& keys_;
   token::TokenService* tokens_;
+  account::CredentialCache* credentials_;
+  StoreOutage* outage_;
   std::vector<Cidr> trusted_;
 };
 

@@ -35,9 +35,11 @@ struct AuthzServiceImpl::Batch {
   explicit Batch(const AuthzServiceImpl& service)
       : principals(
             service.tokens_,
-            [ctx = &service.ctx_](const account::Caller& caller, const std::string& action,
-                                  const std::string& account, const std::string& resource) {
-              return account::Authorize(*ctx, caller, action, account, resource);
+            [mutations = &service.mutations_](const account::Caller& caller,
+                                              const std::string& action,
+                                              const std::string& account,
+                                              const std::string& resource) {
+              return mutations->Authorize(caller, action, account, resource);
             },
             service.decider_->Now()) {}
 
@@ -133,7 +135,7 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
 }
 
 absl::Status AuthzServiceImpl::StoreStillTrusted() const {
-  if (ctx_.outage != nullptr && ctx_.outage->FailClosed()) {
+  if (outage_ != nullptr && outage_->FailClosed()) {
     return absl::UnavailableError(
         "the store has been unreachable for longer than the outage grace period");
   }

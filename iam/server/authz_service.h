@@ -7,7 +7,7 @@
 #define IAM_SERVER_AUTHZ_SERVICE_H_
 
 #include "absl/functional/function_ref.h"
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
 #include "iam/audit/decision_log.h"
 #include "iam/authz/decider.h"
 #include "iam/server/arena_allocator.h"
@@ -25,10 +25,13 @@ inline constexpr int kMaxBatchChecks = 1000;
 class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
  public:
   // `decisions` (may be null) receives the decisions accounts record.
-  AuthzServiceImpl(const account::ServiceContext& ctx, const authz::Decider* decider,
-                   token::TokenService* tokens, const Authenticator* authenticator,
-                   audit::DecisionLog* decisions)
-      : ctx_(ctx),
+  // `mutations` authorizes the callers' right to ask about others; `outage`
+  // (may be null) says when to fail closed.
+  AuthzServiceImpl(const account::Mutations& mutations, const StoreOutage* outage,
+                   const authz::Decider* decider, token::TokenService* tokens,
+                   const Authenticator* authenticator, audit::DecisionLog* decisions)
+      : mutations_(mutations),
+        outage_(outage),
         decider_(decider),
         tokens_(tokens),
         authn_(authenticator),
@@ -58,7 +61,8 @@ class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
                       absl::FunctionRef<std::string()> field, bool explain, bool what_if,
                       v1::CheckResponse* out, v1::ExplainResponse* explained) const;
 
-  account::ServiceContext ctx_;
+  const account::Mutations& mutations_;
+  const StoreOutage* outage_;
   const authz::Decider* decider_;
   token::TokenService* tokens_;
   const Authenticator* authn_;

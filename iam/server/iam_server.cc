@@ -75,37 +75,24 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
 
   s->pii_ = std::make_unique<account::PiiCipher>(master_key, random);
   s->audit_ = std::make_unique<audit::AuditLog>(clock);
-  s->ctx_.db = s->db_.get();
-  s->ctx_.clock = clock;
-  s->ctx_.random = random;
+  s->clock_ = clock;
   s->authz_cache_ = std::make_unique<authz::AuthzCache>(s->db_.get());
   s->decider_ = std::make_unique<authz::Decider>(s->authz_cache_.get(), clock);
   s->authorizer_ = std::make_unique<authz::PolicyAuthorizer>(s->decider_.get());
-  s->ctx_.authorizer = s->authorizer_.get();
-  s->ctx_.authz_listener = s->authz_cache_.get();
   s->credentials_ = std::make_unique<account::CredentialCache>(clock);
-  s->ctx_.credentials = s->credentials_.get();
   s->outage_ = std::make_unique<StoreOutage>(
       clock, absl::Seconds(std::max<int64_t>(0, config.store_outage_grace_seconds)));
-  s->ctx_.outage = s->outage_.get();
   s->authz_cache_->OnPoll([o = s->outage_.get()](const absl::Status& st) { o->Observe(st); });
   // A change through another replica may have disabled a user, suspended
   // an account or revoked a key.
   s->authz_cache_->OnAnyChange([c = s->credentials_.get()] { c->Clear(); });
-  s->ctx_.settings.policy_max_bytes = static_cast<size_t>(config.policy_max_bytes);
-  s->ctx_.settings.resource_policy_max_bytes =
-      static_cast<size_t>(config.resource_policy_max_bytes);
   if (config.authz_poll_ms > 0) s->authz_cache_->Start(absl::Milliseconds(config.authz_poll_ms));
-  s->ctx_.pii = s->pii_.get();
-  s->ctx_.audit = s->audit_.get();
-  s->ctx_.settings.close_grace = absl::Hours(24 * config.close_grace_days);
-  s->accounts_ = std::make_unique<account::AccountService>(s->ctx_);
   RETURN_IF_ERROR(s->StartAuth(config, clock, random));
 
   account::BootstrapOptions boot;
   boot.admin_username = config.bootstrap_admin_username;
   boot.preset_access_key = config.bootstrap_access_key;
-  ASSIGN_OR_RETURN(s->bootstrap_, account::Bootstrap(s->ctx_, boot));
+  ASSIGN_OR_RETURN(s->bootstrap_, s->domain_->accounts.Bootstrap(boot));
 
   ASSIGN_OR_RETURN(auto creds, Credentials(config));
   grpc::EnableDefaultHealthCheckService(true);
@@ -172,12 +159,8 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   ring.record_scheduled = [this](store::Tx& tx, const token::Rotation& r) -> absl::Status {
     ASSIGN_OR_RETURN(auto system, store::accounts::GetSystem(tx));
     if (!system) return absl::OkStatus();
-    audit::Event e;
-    e.account_id = system->id;
-    e.actor = "iamd";
-    e.action = "sts:RotateSigningKey";
-    e.object_type = "signing-key";
-    e.object_id = r.kid;
+    audit::Event e =
+        audit::Event::By("iamd", system->id, "sts:RotateSigningKey", "signing-key", r.kid);
     e.detail = {{"alg", r.alg}, {"retired", r.retired},
                 {"reason", r.retired.empty() ? "first key" : "scheduled"}};
     return audit_->Append(tx, e);
@@ -199,7 +182,25 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   topts.issuer = issuer_;
   tokens_ = std::make_unique<token::TokenService>(key_ring_.get(), db_.get(), clock, random, topts);
   tokens_->SetStoreOutage(outage_.get());
-  sessions_ = std::make_unique<session::SessionService>(ctx_, tokens_.get());
+
+  // The one place the domain is wired.
+  DomainSettings settings;
+  settings.account.policy_max_bytes = static_cast<size_t>(config.policy_max_bytes);
+  settings.account.resource_policy_max_bytes =
+      static_cast<size_t>(config.resource_policy_max_bytes);
+  settings.account.close_grace = absl::Hours(24 * config.close_grace_days);
+  settings.throttle.window_seconds = static_cast<int>(config.throttle_window_seconds);
+  settings.throttle.slow_after_failures = static_cast<int>(config.throttle_slow_after);
+  settings.throttle.slow_delay_ms = static_cast<int>(config.throttle_slow_delay_ms);
+  settings.throttle.block_after_failures = static_cast<int>(config.throttle_block_after);
+  settings.throttle.block_seconds = static_cast<int>(config.throttle_block_seconds);
+  settings.mfa_issuer = config.mfa_issuer;
+  domain_ = std::make_unique<Domain>(
+      Foundation{*db_, *clock, *random, *pii_, *audit_, *authorizer_, *authz_cache_,
+                 credentials_.get(), outage_.get(), *tokens_, *hasher_, blocklist,
+                 challenge_.get()},
+      std::move(settings));
+  Domain& d = *domain_;
 
   std::vector<Cidr> proxies;
   for (absl::string_view c : absl::StrSplit(config.trusted_proxies, ',', absl::SkipWhitespace())) {
@@ -207,28 +208,22 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
     if (!cidr.ok()) return absl::InvalidArgumentError("login.trusted_proxies: not a CIDR list");
     proxies.push_back(*cidr);
   }
-  authn_ = std::make_unique<Authenticator>(ctx_, tokens_.get(), std::move(proxies));
+  authn_ = std::make_unique<Authenticator>(*db_, d.keys, tokens_.get(), credentials_.get(),
+                                           outage_.get(), std::move(proxies));
 
-  auth_ctx_.base = ctx_;
-  auth_ctx_.hasher = hasher_.get();
-  auth_ctx_.blocklist = blocklist;
-  auth_ctx_.throttle.window_seconds = static_cast<int>(config.throttle_window_seconds);
-  auth_ctx_.throttle.slow_after_failures = static_cast<int>(config.throttle_slow_after);
-  auth_ctx_.throttle.slow_delay_ms = static_cast<int>(config.throttle_slow_delay_ms);
-  auth_ctx_.throttle.block_after_failures = static_cast<int>(config.throttle_block_after);
-  auth_ctx_.throttle.block_seconds = static_cast<int>(config.throttle_block_seconds);
-  auth_ctx_.challenge = challenge_.get();
-  auth_ctx_.sessions = sessions_.get();
-  mfa_ = std::make_unique<mfa::MfaService>(ctx_, config.mfa_issuer);
-  devices_ = std::make_unique<mfa::DeviceService>(ctx_);
-  auth_ctx_.mfa = mfa_.get();
-  auth_ctx_.devices = devices_.get();
-  admin_ = std::make_unique<AdminServiceImpl>(auth_ctx_, authn_.get(), key_ring_.get(),
-                                              authz_cache_.get());
-  authz_service_ = std::make_unique<AuthzServiceImpl>(ctx_, decider_.get(), tokens_.get(),
-                                                      authn_.get(), decisions_.get());
-  audit_service_ = std::make_unique<AuditServiceImpl>(ctx_, authn_.get());
-  auth_service_ = std::make_unique<AuthServiceImpl>(auth_ctx_, tokens_.get(), authn_.get());
+  admin_ = std::make_unique<AdminServiceImpl>(
+      AdminBackends{d.accounts, d.users, d.groups, d.keys, d.roles, d.policies, d.resources,
+                    d.exporter, d.auth_admin, d.passwords, d.sessions, d.mfa, d.devices,
+                    d.mutations, *key_ring_},
+      authn_.get());
+  authz_service_ = std::make_unique<AuthzServiceImpl>(d.mutations, outage_.get(), decider_.get(),
+                                                      tokens_.get(), authn_.get(),
+                                                      decisions_.get());
+  audit_service_ = std::make_unique<AuditServiceImpl>(d.audit_records, authn_.get());
+  auth_service_ = std::make_unique<AuthServiceImpl>(
+      AuthBackends{d.login, d.mfa_login, d.passwords, d.sessions, d.mfa, d.devices, *tokens_,
+                   *clock, outage_.get()},
+      authn_.get());
   return absl::OkStatus();
 }
 
@@ -279,13 +274,13 @@ std::string IamServer::Metrics() const {
 }
 
 void IamServer::RunMaintenance() {
-  auto purged = accounts_->PurgeClosedAccounts();
+  auto purged = domain_->accounts.PurgeClosedAccounts();
   if (!purged.ok()) {
     log::Error("purge job failed", {{"status", purged.status().ToString()}});
   } else if (*purged > 0) {
     log::Info("purged closed accounts", {{"count", absl::StrCat(*purged)}});
   }
-  auto audit_purged = audit::PurgeExpired(*db_, *audit_, *ctx_.clock);
+  auto audit_purged = audit::PurgeExpired(*db_, *audit_, *clock_);
   if (!audit_purged.ok()) {
     log::Error("audit retention purge failed", {{"status", audit_purged.status().ToString()}});
   } else if (audit_purged->records > 0) {
@@ -294,7 +289,7 @@ void IamServer::RunMaintenance() {
   }
   auto rotated = key_ring_->Rotate(/*force=*/false);
   if (!rotated.ok()) log::Error("key rotation failed", {{"status", rotated.status().ToString()}});
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_->NowMs();
   // Counters idle for a day and not locked say nothing any more.
   absl::Status pruned = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
     RETURN_IF_ERROR(store::login::PruneCounters(tx, now - 86400 * 1000, now).status());

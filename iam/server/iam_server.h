@@ -25,7 +25,6 @@
 #include "iam/common/clock.h"
 #include "iam/common/config.h"
 #include "iam/common/random.h"
-#include "iam/auth/auth_context.h"
 #include "iam/auth/challenge.h"
 #include "iam/auth/password_hasher.h"
 #include "iam/server/admin_service.h"
@@ -33,6 +32,7 @@
 #include "iam/server/audit_grpc_service.h"
 #include "iam/server/authz_service.h"
 #include "iam/server/authenticator.h"
+#include "iam/server/domain.h"
 #include "iam/server/http_listener.h"
 #include "iam/session/session_service.h"
 #include "iam/store/database.h"
@@ -55,7 +55,7 @@ class IamServer {
   int port() const { return port_; }
   const account::BootstrapResult& bootstrap() const { return bootstrap_; }
   store::Database& database() { return *db_; }
-  account::AccountService& accounts() { return *accounts_; }
+  account::AccountService& accounts() { return domain_->accounts; }
   token::KeyRing& key_ring() { return *key_ring_; }
   token::TokenService& tokens() { return *tokens_; }
   authz::AuthzCache& authz_cache() { return *authz_cache_; }
@@ -89,17 +89,13 @@ class IamServer {
   std::unique_ptr<authz::AuthzCache> authz_cache_;
   std::unique_ptr<authz::Decider> decider_;
   std::unique_ptr<authz::PolicyAuthorizer> authorizer_;
-  account::ServiceContext ctx_;
-  std::unique_ptr<account::AccountService> accounts_;
+  const Clock* clock_ = nullptr;
   std::unique_ptr<auth::PasswordHasher> hasher_;
   std::unique_ptr<auth::HmacChallengeVerifier> challenge_;
   std::unique_ptr<token::KeyRing> key_ring_;
   std::unique_ptr<token::TokenService> tokens_;
-  std::unique_ptr<session::SessionService> sessions_;
-  std::unique_ptr<mfa::MfaService> mfa_;
-  std::unique_ptr<mfa::DeviceService> devices_;
+  std::unique_ptr<Domain> domain_;
   std::unique_ptr<Authenticator> authn_;
-  auth::AuthContext auth_ctx_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<AuthServiceImpl> auth_service_;
   std::unique_ptr<audit::DecisionLog> decisions_;

@@ -64,7 +64,7 @@ absl::Status CheckClientType(const std::string& client_type) {
 absl::StatusOr<std::string> SessionService::NewRefreshToken(store::Tx& tx,
                                                             const std::string& session_id,
                                                             int64_t now) {
-  std::string token = "rt1." + crypto::Base64Url(ctx_.random->Bytes(32));
+  std::string token = "rt1." + crypto::Base64Url(random_.Bytes(32));
   RETURN_IF_ERROR(store::refresh_tokens::Insert(tx, TokenHash(token), session_id, now));
   return token;
 }
@@ -74,7 +74,7 @@ absl::StatusOr<OpenOutcome> SessionService::OpenInTx(store::Tx& tx, const Sessio
   const ClientSessionRules* rules = policy.Rules(n.client_type);
   if (rules == nullptr)
     return absl::InvalidArgumentError("client_type: must be web, mobile or api");
-  const int64_t now = ctx_.NowMs();
+  const int64_t now = clock_.NowMs();
   // Without a limit nothing is evicted, and the user's live sessions (which
   // may be many: API clients that never log out) need not be read.
   std::vector<store::SessionRow> live;
@@ -96,11 +96,11 @@ absl::StatusOr<OpenOutcome> SessionService::OpenInTx(store::Tx& tx, const Sessio
     RETURN_IF_ERROR(store::sessions::Revoke(tx, s.id, now, "evicted").status());
     audit::Event e = SessionEvent(actor, s, "sts:EvictSession");
     e.detail["reason"] = "concurrent session limit";
-    RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+    RETURN_IF_ERROR(audit_.Append(tx, e));
     out.evicted.push_back(s.id);
   }
   store::SessionRow& row = out.row;
-  row.id = crypto::Base64Url(ctx_.random->Bytes(18));
+  row.id = crypto::Base64Url(random_.Bytes(18));
   row.account_id = n.account_id;
   row.user_id = n.user_id;
   row.client_type = n.client_type;
@@ -118,7 +118,7 @@ absl::StatusOr<OpenOutcome> SessionService::OpenInTx(store::Tx& tx, const Sessio
   e.detail["device_id"] = row.device_id;
   e.detail["expires_at"] = row.expires_at;
   if (!out.evicted.empty()) e.detail["evicted"] = out.evicted;
-  RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+  RETURN_IF_ERROR(audit_.Append(tx, e));
   return out;
 }
 
@@ -145,9 +145,9 @@ absl::StatusOr<TokenPair> SessionService::Refresh(const std::string& refresh_tok
   std::string username;
   int ttl = 0;
   bool reused = false;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     reused = false;
-    const int64_t now = ctx_.NowMs();
+    const int64_t now = clock_.NowMs();
     ASSIGN_OR_RETURN(auto rt, store::refresh_tokens::Get(tx, hash));
     if (!rt) return denied;
     ASSIGN_OR_RETURN(store::SessionRow s, store::sessions::Get(tx, rt->session_id));
@@ -162,7 +162,7 @@ absl::StatusOr<TokenPair> SessionService::Refresh(const std::string& refresh_tok
         audit::Event e = SessionEvent(actor, s, "sts:RevokeSession");
         e.result = "failure";
         e.detail["reason"] = "refresh token reuse";
-        RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+        RETURN_IF_ERROR(audit_.Append(tx, e));
       }
       reused = true;
       return absl::OkStatus();
@@ -179,7 +179,7 @@ absl::StatusOr<TokenPair> SessionService::Refresh(const std::string& refresh_tok
     // session like any other, recorded with it.
     audit::Event e = SessionEvent(actor, s, "sts:RefreshSession");
     if (!audience.empty()) e.detail["audience"] = audience;
-    RETURN_IF_ERROR(ctx_.audit->Append(tx, e));
+    RETURN_IF_ERROR(audit_.Append(tx, e));
     opened.row = s;
     username = user.username;
     ttl = policy.access_token_ttl_seconds;
@@ -202,11 +202,10 @@ absl::StatusOr<token::IssuedToken> SessionService::IssueForAudience(const accoun
   int ttl = 0;
   account::Operation op{"sts:IssueToken", caller.account_id, "", account::Touches::kAccountData};
   op.self = true;  // a token for the caller's own session
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(s, store::sessions::Get(tx, caller.session_id));
-        if (!s.LiveAt(ctx_.NowMs())) return absl::UnauthenticatedError("the session has ended");
+        if (!s.LiveAt(clock_.NowMs())) return absl::UnauthenticatedError("the session has ended");
         ASSIGN_OR_RETURN(SessionPolicy policy,
                          store::account_policies::Load<SessionPolicy>(tx, s.account_id, "session"));
         ttl = policy.access_token_ttl_seconds;
@@ -223,11 +222,10 @@ absl::Status SessionService::Logout(const account::Caller& caller) {
   }
   account::Operation op{"sts:Logout", caller.account_id, "", account::Touches::kAccountData};
   op.self = true;  // the caller's own session
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::SessionRow s, store::sessions::Get(tx, caller.session_id));
-        ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, ctx_.NowMs(), "logout"));
+        ASSIGN_OR_RETURN(int64_t n, store::sessions::Revoke(tx, s.id, clock_.NowMs(), "logout"));
         DescribeSession(s, record);
         if (n == 0) record.detail["unchanged"] = true;  // ended before
         return absl::OkStatus();
@@ -245,18 +243,18 @@ absl::StatusOr<std::vector<store::SessionRow>> SessionService::List(const accoun
                    (username.empty() || store::users::UsernameKey(username) ==
                                             store::users::UsernameKey(caller.username));
   if (!own)
-    RETURN_IF_ERROR(account::Authorize(ctx_, caller, "sts:ListSessions", account,
+    RETURN_IF_ERROR(mutations_.Authorize(caller, "sts:ListSessions", account,
                                        account::UserArn(account, username)));
   if (!username.empty()) RETURN_IF_ERROR(text::CheckName("username", username, 64));
   std::vector<store::SessionRow> out;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     std::string user_id = own ? caller.user_id : "";
     if (!own && !username.empty()) {
       ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
       user_id = u.id;
     }
     ASSIGN_OR_RETURN(
-        out, store::sessions::List(tx, account, user_id, ctx_.NowMs(), include_ended, kMaxListed));
+        out, store::sessions::List(tx, account, user_id, clock_.NowMs(), include_ended, kMaxListed));
     return absl::OkStatus();
   }));
   return out;
@@ -271,7 +269,7 @@ absl::Status SessionService::Revoke(const account::Caller& caller, const std::st
   // Who owns the session decides whether the caller needs a permission;
   // asking happens outside the write transaction.
   std::string owner_id, owner_name;
-  RETURN_IF_ERROR(ctx_.db->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     auto s = store::sessions::Get(tx, session_id);
     if (!s.ok() || s->account_id != account) return absl::NotFoundError("session not found");
     owner_id = s->user_id;
@@ -282,15 +280,14 @@ absl::Status SessionService::Revoke(const account::Caller& caller, const std::st
   account::Operation op{"sts:RevokeSession", account, "user/" + owner_name,
                         account::Touches::kAccountData};
   op.self = owner_id == caller.user_id && account == caller.account_id;
-  absl::Status revoked = account::RunMutation(
-      ctx_, caller, op,
+  absl::Status revoked = mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         auto s = store::sessions::Get(tx, session_id);
         if (!s.ok() || s->account_id != account || s->user_id != owner_id) {
           return absl::NotFoundError("session not found");
         }
         ASSIGN_OR_RETURN(int64_t n,
-                         store::sessions::Revoke(tx, session_id, ctx_.NowMs(), "revoked"));
+                         store::sessions::Revoke(tx, session_id, clock_.NowMs(), "revoked"));
         DescribeSession(*s, record);
         if (n == 0) record.detail["unchanged"] = true;  // ended before
         return absl::OkStatus();
@@ -310,12 +307,11 @@ absl::StatusOr<int> SessionService::RevokeAllOfUser(const account::Caller& calle
                         account::Touches::kAccountData};
   op.Check(text::CheckName("username", username, 64));
   std::vector<std::string> ended;
-  RETURN_IF_ERROR(account::RunMutation(
-      ctx_, caller, op,
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow u, store::users::GetByUsername(tx, account, username));
         ASSIGN_OR_RETURN(ended,
-                         store::sessions::RevokeAllOfUser(tx, u.id, ctx_.NowMs(), "revoked"));
+                         store::sessions::RevokeAllOfUser(tx, u.id, clock_.NowMs(), "revoked"));
         record.action = "sts:RevokeUserSessions";
         record.Object("user", u.id);
         record.detail["sessions"] = ended;

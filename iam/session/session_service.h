@@ -12,7 +12,8 @@
 #include <variant>
 #include <vector>
 
-#include "iam/account/service_context.h"
+#include "iam/account/mutation.h"
+#include "iam/account/common.h"
 #include "iam/session/session_policy.h"
 #include "iam/store/auth_records.h"
 #include "iam/token/token_service.h"
@@ -50,8 +51,15 @@ struct TokenPair {
 
 class SessionService {
  public:
-  SessionService(const account::ServiceContext& ctx, token::TokenService* tokens)
-      : ctx_(ctx), tokens_(tokens) {}
+  SessionService(store::Database& db, const Clock& clock, Random& random,
+                 const audit::AuditLog& audit, const account::Mutations& mutations,
+                 token::TokenService* tokens)
+      : db_(db),
+        clock_(clock),
+        random_(random),
+        audit_(audit),
+        mutations_(mutations),
+        tokens_(tokens) {}
 
   // Inside the login transaction, which must hold the user's login row lock:
   // the session opened (and those evicted to make room, each audited), or
@@ -96,7 +104,11 @@ class SessionService {
   absl::StatusOr<std::string> NewRefreshToken(store::Tx& tx, const std::string& session_id,
                                               int64_t now);
 
-  account::ServiceContext ctx_;
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const audit::AuditLog& audit_;
+  const account::Mutations& mutations_;
   token::TokenService* tokens_;
 };
 

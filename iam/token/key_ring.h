@@ -76,7 +76,7 @@ class KeyRing {
   // Answers the new kid ("" when nothing was due).
   absl::StatusOr<std::string> Rotate(bool force, const RotationRecorder& record = nullptr);
   // The rotation itself, inside the caller's transaction (an administrator's
-  // command runs it through account::RunMutation); nullopt when nothing was
+  // command runs it through account::Mutations::Run); nullopt when nothing was
   // due. Once that transaction committed, call Rotated(kid).
   absl::StatusOr<std::optional<Rotation>> RotateIn(store::Tx& tx, bool force);
   absl::Status Rotated(const std::string& new_kid);

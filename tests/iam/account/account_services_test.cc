@@ -21,35 +21,52 @@ namespace {
 
 using store::Backend;
 
+// The account module's services over one store, wired as the server wires
+// them (iam/server/domain.cc).
+struct AccountParts {
+  AccountParts(store::Database& db, const Clock& clock, Random& random, const PiiCipher& pii,
+               const audit::AuditLog& audit, const Authorizer& authorizer,
+               authz::AuthzCache* cache)
+      : mutations(db, authorizer, audit, nullptr, cache),
+        users(db, clock, random, pii, mutations),
+        keys(db, clock, random, mutations, settings, nullptr, nullptr),
+        accounts(db, clock, random, mutations, settings, users, keys),
+        groups(db, clock, random, mutations, users),
+        policies(db, clock, random, mutations) {}
+
+  AccountSettings settings;
+  Mutations mutations;
+  UserService users;
+  AccessKeyService keys;
+  AccountService accounts;
+  GroupService groups;
+  authz::PolicyAdminService policies;
+};
+
 class AccountServicesTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     IAM_OPEN_TEST_DATABASE(t_, GetParam());
     pii_ = std::make_unique<PiiCipher>(random_.Bytes(32), &random_);
-    ctx_.db = &t_->db();
-    ctx_.clock = &clock_;
-    ctx_.random = &random_;
     cache_ = std::make_unique<authz::AuthzCache>(&t_->db());
     decider_ = std::make_unique<authz::Decider>(cache_.get(), &clock_);
     authorizer_ = std::make_unique<authz::PolicyAuthorizer>(decider_.get());
-    ctx_.authorizer = authorizer_.get();
-    ctx_.authz_listener = cache_.get();
-    ctx_.pii = pii_.get();
-    ctx_.audit = &audit_;
-    auto boot = Bootstrap(ctx_, {});
+    parts_ = std::make_unique<AccountParts>(t_->db(), clock_, random_, *pii_, audit_,
+                                            *authorizer_, cache_.get());
+    auto boot = parts_->accounts.Bootstrap({});
     ASSERT_OK(boot);
     system_token_ = *boot->access_key_token;
-    auto op = AccessKeyService(ctx_).Authenticate(system_token_, "127.0.0.1", "test");
+    auto op = parts_->keys.Authenticate(system_token_, "127.0.0.1", "test");
     ASSERT_OK(op);
     operator_ = *op;
     auto acme = accounts().Create(operator_, {"acme", "Acme", "alice", ""});
     ASSERT_OK(acme);
     acme_ = acme->account.id;
-    alice_ = *AccessKeyService(ctx_).Authenticate(acme->admin_key.token, "127.0.0.1", "test");
+    alice_ = *parts_->keys.Authenticate(acme->admin_key.token, "127.0.0.1", "test");
   }
 
-  AccountService accounts() { return AccountService(ctx_); }
-  UserService users() { return UserService(ctx_); }
+  AccountService& accounts() { return parts_->accounts; }
+  UserService& users() { return parts_->users; }
 
   std::unique_ptr<testing::TestDatabase> t_;
   FakeClock clock_;
@@ -59,7 +76,7 @@ class AccountServicesTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<authz::PolicyAuthorizer> authorizer_;
   std::unique_ptr<PiiCipher> pii_;
   audit::AuditLog audit_{&clock_};
-  ServiceContext ctx_;
+  std::unique_ptr<AccountParts> parts_;
   std::string system_token_;
   Caller operator_;
   std::string acme_;
@@ -118,19 +135,18 @@ TEST_P(AccountServicesTest, AChangeWhoseAuditRecordCannotBeWrittenIsNotApplied) 
   };
   const int64_t head = head_before();
   AuditWritesFail failing(&t_->db());
-  ServiceContext broken = ctx_;
-  broken.db = &failing;
+  AccountParts broken(failing, clock_, random_, *pii_, audit_, *authorizer_, cache_.get());
 
-  EXPECT_CODE(UserService(broken).Create(alice_, "", {"carol", "", "", "", false}),
+  EXPECT_CODE(broken.users.Create(alice_, "", {"carol", "", "", "", false}),
               absl::StatusCode::kUnavailable);
-  EXPECT_CODE(UserService(broken).Disable(alice_, "", "bob", "leaving"),
+  EXPECT_CODE(broken.users.Disable(alice_, "", "bob", "leaving"),
               absl::StatusCode::kUnavailable);
-  EXPECT_CODE(GroupService(broken).Create(alice_, "", "devs", ""), absl::StatusCode::kUnavailable);
+  EXPECT_CODE(broken.groups.Create(alice_, "", "devs", ""), absl::StatusCode::kUnavailable);
   NewAccessKey k;
   k.username = "bob";
-  EXPECT_CODE(AccessKeyService(broken).Create(alice_, "", k), absl::StatusCode::kUnavailable);
+  EXPECT_CODE(broken.keys.Create(alice_, "", k), absl::StatusCode::kUnavailable);
   EXPECT_CODE(
-      authz::PolicyAdminService(broken).Create(
+      broken.policies.Create(
           alice_, "", "Read", "",
           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
       absl::StatusCode::kUnavailable);
@@ -140,11 +156,11 @@ TEST_P(AccountServicesTest, AChangeWhoseAuditRecordCannotBeWrittenIsNotApplied) 
   auto bob = users().Get(alice_, "", "bob", false);
   ASSERT_OK(bob);
   EXPECT_EQ(bob->row.state, store::UserState::kActive);
-  EXPECT_CODE(GroupService(ctx_).Get(alice_, "", "devs"), absl::StatusCode::kNotFound);
-  auto keys = AccessKeyService(ctx_).List(alice_, "", "bob");
+  EXPECT_CODE(parts_->groups.Get(alice_, "", "devs"), absl::StatusCode::kNotFound);
+  auto keys = parts_->keys.List(alice_, "", "bob");
   ASSERT_OK(keys);
   EXPECT_TRUE(keys->empty());
-  EXPECT_CODE(authz::PolicyAdminService(ctx_).Get(alice_, "", "Read"), absl::StatusCode::kNotFound);
+  EXPECT_CODE(parts_->policies.Get(alice_, "", "Read"), absl::StatusCode::kNotFound);
   EXPECT_EQ(head_before(), head);
   auto v = audit::VerifyChain(t_->db(), acme_);
   ASSERT_OK(v);
@@ -152,7 +168,7 @@ TEST_P(AccountServicesTest, AChangeWhoseAuditRecordCannotBeWrittenIsNotApplied) 
 }
 
 TEST_P(AccountServicesTest, BootstrapHappensOnce) {
-  auto again = Bootstrap(ctx_, {});
+  auto again = parts_->accounts.Bootstrap({});
   ASSERT_OK(again);
   EXPECT_EQ(again->account_id, operator_.account_id);
   EXPECT_FALSE(again->access_key_token.has_value());
@@ -180,9 +196,9 @@ TEST_P(AccountServicesTest, PersonalDataIsSealedAtRestAndMaskedOnRead) {
 TEST_P(AccountServicesTest, NonAdminsMayNotRevealOrManage) {
   auto bob = users().Create(alice_, "", {"bob", "", "", "", false});
   ASSERT_OK(bob);
-  auto key = AccessKeyService(ctx_).Create(alice_, "", {"bob", "", std::nullopt, {}, ""});
+  auto key = parts_->keys.Create(alice_, "", {"bob", "", std::nullopt, {}, ""});
   ASSERT_OK(key);
-  Caller b = *AccessKeyService(ctx_).Authenticate(key->token, "127.0.0.1", "");
+  Caller b = *parts_->keys.Authenticate(key->token, "127.0.0.1", "");
   EXPECT_CODE(users().Get(b, "", "alice", true), absl::StatusCode::kPermissionDenied);
   EXPECT_CODE(users().Create(b, "", {"eve", "", "", "", true}),
               absl::StatusCode::kPermissionDenied);
@@ -200,8 +216,8 @@ TEST_P(AccountServicesTest, OtherAccountsAreInvisible) {
 
 TEST_P(AccountServicesTest, ClosedAccountIsPurgedOnlyAfterTheGracePeriod) {
   ASSERT_OK(users().Create(alice_, "", {"bob", "", "bob@example.com", "", false}));
-  ASSERT_OK(GroupService(ctx_).Create(alice_, "", "devs", ""));
-  ASSERT_OK(GroupService(ctx_).AddMember(alice_, "", "devs", "bob"));
+  ASSERT_OK(parts_->groups.Create(alice_, "", "devs", ""));
+  ASSERT_OK(parts_->groups.AddMember(alice_, "", "devs", "bob"));
   ASSERT_OK(accounts().Close(operator_, acme_, "contract ended"));
   // Nobody of a closed account authenticates.
   clock_.Advance(absl::Hours(24 * 59));
@@ -229,7 +245,7 @@ TEST_P(AccountServicesTest, ClosedAccountIsPurgedOnlyAfterTheGracePeriod) {
 }
 
 TEST_P(AccountServicesTest, AccessKeysExpireAndAreRevocable) {
-  AccessKeyService keys(ctx_);
+  AccessKeyService& keys = parts_->keys;
   NewAccessKey nk{"alice", "ci", clock_.Now() + absl::Hours(1), {"10.0.0.0/8"}, ""};
   auto k = keys.Create(alice_, "", nk);
   ASSERT_OK(k);
@@ -260,13 +276,13 @@ TEST_P(AccountServicesTest, TheLastAdminCannotBeRemoved) {
 
 TEST_P(AccountServicesTest, DisablingAUserStopsItsKeysAtOnce) {
   ASSERT_OK(users().Create(alice_, "", {"bob", "", "", "", false}));
-  auto k = AccessKeyService(ctx_).Create(alice_, "", {"bob", "", std::nullopt, {}, ""});
+  auto k = parts_->keys.Create(alice_, "", {"bob", "", std::nullopt, {}, ""});
   ASSERT_OK(k);
   ASSERT_OK(users().Disable(alice_, "", "bob", "left the company"));
-  EXPECT_CODE(AccessKeyService(ctx_).Authenticate(k->token, "127.0.0.1", ""),
+  EXPECT_CODE(parts_->keys.Authenticate(k->token, "127.0.0.1", ""),
               absl::StatusCode::kUnauthenticated);
   ASSERT_OK(users().Enable(alice_, "", "bob"));
-  EXPECT_OK(AccessKeyService(ctx_).Authenticate(k->token, "127.0.0.1", ""));
+  EXPECT_OK(parts_->keys.Authenticate(k->token, "127.0.0.1", ""));
 }
 
 TEST_P(AccountServicesTest, EveryChangeIsAuditedInTheSameChain) {
@@ -280,8 +296,8 @@ TEST_P(AccountServicesTest, EveryChangeIsAuditedInTheSameChain) {
   };
   ASSERT_OK(head(&before));
   ASSERT_OK(users().Create(alice_, "", {"bob", "", "", "", false}));
-  ASSERT_OK(GroupService(ctx_).Create(alice_, "", "devs", ""));
-  ASSERT_OK(GroupService(ctx_).AddMember(alice_, "", "devs", "bob"));
+  ASSERT_OK(parts_->groups.Create(alice_, "", "devs", ""));
+  ASSERT_OK(parts_->groups.AddMember(alice_, "", "devs", "bob"));
   // A refused change writes no record.
   EXPECT_CODE(users().Create(alice_, "", {"BOB", "", "", "", false}),
               absl::StatusCode::kAlreadyExists);

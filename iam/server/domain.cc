@@ -1,0 +1,28 @@
+#include "iam/server/domain.h"
+
+namespace iam::server {
+
+Domain::Domain(const Foundation& on, DomainSettings s)
+    : settings(std::move(s)),
+      mutations(on.db, on.authorizer, on.audit, on.credentials, &on.authz_cache),
+      users(on.db, on.clock, on.random, on.pii, mutations),
+      keys(on.db, on.clock, on.random, mutations, settings.account, on.credentials, on.outage),
+      accounts(on.db, on.clock, on.random, mutations, settings.account, users, keys),
+      groups(on.db, on.clock, on.random, mutations, users),
+      roles(on.db, on.clock, on.random, mutations),
+      audit_records(on.db, mutations),
+      policies(on.db, on.clock, on.random, mutations, settings.account.policy_max_bytes),
+      resources(on.db, on.clock, mutations, settings.account.resource_policy_max_bytes),
+      exporter(on.db, on.clock, mutations, &on.authz_cache),
+      sessions(on.db, on.clock, on.random, on.audit, mutations, &on.tokens),
+      mfa(on.db, on.clock, on.random, on.pii, on.audit, mutations, settings.mfa_issuer),
+      devices(on.db, on.clock, on.random, on.audit, mutations),
+      passwords(on.db, on.clock, on.pii, on.audit, mutations, on.hasher, on.blocklist, sessions),
+      opener(on.clock, on.audit, sessions, &devices),
+      login(auth::LoginCollaborators{on.db, on.clock, on.random, on.pii, on.audit, on.hasher,
+                                     on.blocklist, settings.throttle, on.challenge, &devices,
+                                     opener, passwords}),
+      mfa_login(on.db, on.clock, on.audit, mfa, sessions, opener),
+      auth_admin(on.db, on.clock, on.audit, mutations, settings.throttle) {}
+
+}  // namespace iam::server
