@@ -66,6 +66,21 @@ absl::StatusOr<PolicyRef> ParsePolicyRef(const std::string& account, const std::
   return PolicyRef{ref, false};
 }
 
+constexpr char kCannotChange[] = "built-in policies cannot be changed";
+constexpr char kCannotDelete[] = "built-in policies cannot be deleted";
+
+// The account and the policy a request names. With a refusal, a built-in
+// policy is refused with it: those cannot be changed or deleted.
+absl::StatusOr<std::pair<std::string, PolicyRef>> Named(const account::Caller& caller,
+                                                        const std::string& account_id,
+                                                        const std::string& policy,
+                                                        const char* refusal = nullptr) {
+  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
+  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  if (refusal != nullptr && ref.builtin) return absl::FailedPreconditionError(refusal);
+  return std::make_pair(std::move(account), std::move(ref));
+}
+
 std::string ArnOf(const std::string& account, const PolicyRef& ref) {
   return ref.builtin ? BuiltinArn(ref.name) : account::ManagedPolicyArn(account, ref.name);
 }
@@ -160,7 +175,8 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Call
   const int64_t now = clock_.NowMs();
   store::ManagedPolicyRow row{
       account::NewPolicyId(random_), account, name, description, 1, 2, now, now};
-  RETURN_IF_ERROR(mutations_.Run(caller, account::Operation("iam:CreatePolicy", account, "policy/" + name),
+  RETURN_IF_ERROR(mutations_.Run(
+      caller, account::Operation("iam:CreatePolicy", account, "policy/" + name),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         absl::Status s = store::iam_policies::InsertPolicy(tx, row);
         if (absl::IsAlreadyExists(s)) {
@@ -182,11 +198,11 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Call
 absl::StatusOr<ManagedPolicyView> PolicyAdminService::Get(const account::Caller& caller,
                                                           const std::string& account_id,
                                                           const std::string& policy) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  RETURN_IF_ERROR(mutations_.Admit(caller,
-                                 account::Operation("iam:GetPolicy", account, ArnOf(account, ref)))
-                      .status());
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+  const auto& [account, ref] = named;
+  RETURN_IF_ERROR(
+      mutations_.Admit(caller, account::Operation("iam:GetPolicy", account, ArnOf(account, ref)))
+          .status());
   ManagedPolicyView view;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
@@ -238,10 +254,10 @@ absl::StatusOr<account::Listing<ManagedPolicyView>> PolicyAdminService::List(
 
 absl::Status PolicyAdminService::Delete(const account::Caller& caller,
                                         const std::string& account_id, const std::string& policy) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be deleted");
-  return mutations_.Run(caller, account::Operation("iam:DeletePolicy", account, ArnOf(account, ref)),
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotDelete));
+  const auto& [account, ref] = named;
+  return mutations_.Run(
+      caller, account::Operation("iam:DeletePolicy", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -264,12 +280,12 @@ absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(const accoun
                                                                     const std::string& policy,
                                                                     const std::string& document,
                                                                     bool set_default) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotChange));
+  const auto& [account, ref] = named;
   RETURN_IF_ERROR(ValidateDocument(document));
   PolicyVersionView view;
-  RETURN_IF_ERROR(mutations_.Run(caller, account::Operation("iam:CreatePolicyVersion", account, ArnOf(account, ref)),
+  RETURN_IF_ERROR(mutations_.Run(
+      caller, account::Operation("iam:CreatePolicyVersion", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -310,11 +326,11 @@ absl::StatusOr<PolicyVersionView> PolicyAdminService::GetVersion(const account::
 
 absl::StatusOr<std::vector<PolicyVersionView>> PolicyAdminService::ListVersions(
     const account::Caller& caller, const std::string& account_id, const std::string& policy) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+  const auto& [account, ref] = named;
   RETURN_IF_ERROR(
-      mutations_.Admit(caller,
-                     account::Operation("iam:ListPolicyVersions", account, ArnOf(account, ref)))
+      mutations_
+          .Admit(caller, account::Operation("iam:ListPolicyVersions", account, ArnOf(account, ref)))
           .status());
   if (ref.builtin) {
     return std::vector<PolicyVersionView>{{1, true, FindBuiltin(ref.name)->document, 0}};
@@ -336,10 +352,10 @@ absl::StatusOr<std::vector<PolicyVersionView>> PolicyAdminService::ListVersions(
 absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller,
                                                    const std::string& account_id,
                                                    const std::string& policy, int64_t version) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
-  return mutations_.Run(caller, account::Operation("iam:SetDefaultPolicyVersion", account, ArnOf(account, ref)),
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotChange));
+  const auto& [account, ref] = named;
+  return mutations_.Run(
+      caller, account::Operation("iam:SetDefaultPolicyVersion", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -358,10 +374,10 @@ absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller
 absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
                                                const std::string& account_id,
                                                const std::string& policy, int64_t version) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  if (ref.builtin) return absl::FailedPreconditionError("built-in policies cannot be changed");
-  return mutations_.Run(caller, account::Operation("iam:DeletePolicyVersion", account, ArnOf(account, ref)),
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotChange));
+  const auto& [account, ref] = named;
+  return mutations_.Run(
+      caller, account::Operation("iam:DeletePolicyVersion", account, ArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -396,9 +412,10 @@ absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   const std::string action =
       absl::StrCat(attach ? "iam:Attach" : "iam:Detach", Capital(p.type), "Policy");
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+  const auto& [account, ref] = named;
+  return mutations_.Run(
+      caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
@@ -427,11 +444,11 @@ absl::StatusOr<PrincipalPolicies> PolicyAdminService::ListOf(const account::Call
                                                              const std::string& account_id,
                                                              const PrincipalName& p) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  ASSIGN_OR_RETURN(std::string account,
-                   mutations_.Admit(caller,
-                                  account::Operation(
-                                      absl::StrCat("iam:ListAttached", Capital(p.type), "Policies"),
-                                      account_id, PrincipalPath(p))));
+  ASSIGN_OR_RETURN(
+      std::string account,
+      mutations_.Admit(
+          caller, account::Operation(absl::StrCat("iam:ListAttached", Capital(p.type), "Policies"),
+                                     account_id, PrincipalPath(p))));
   PrincipalPolicies out;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out = PrincipalPolicies{};
@@ -467,7 +484,8 @@ absl::Status PolicyAdminService::PutInline(const account::Caller& caller,
   const std::string action = absl::StrCat("iam:Put", Capital(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   RETURN_IF_ERROR(ValidateDocument(document));
-  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(
+      caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         auto before = store::iam_policies::GetInline(tx, ref, name);
@@ -489,11 +507,10 @@ absl::StatusOr<InlinePolicyView> PolicyAdminService::GetInline(const account::Ca
                                                                const std::string& name) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
-  ASSIGN_OR_RETURN(
-      std::string account,
-      mutations_.Admit(caller,
-                     account::Operation(absl::StrCat("iam:Get", Capital(p.type), "Policy"),
-                                        account_id, PrincipalPath(p))));
+  ASSIGN_OR_RETURN(std::string account,
+                   mutations_.Admit(caller, account::Operation(
+                                                absl::StrCat("iam:Get", Capital(p.type), "Policy"),
+                                                account_id, PrincipalPath(p))));
   InlinePolicyView view;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
@@ -511,7 +528,8 @@ absl::Status PolicyAdminService::DeleteInline(const account::Caller& caller,
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
   const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(
+      caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
@@ -530,9 +548,10 @@ absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
     return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
   }
   const std::string action = absl::StrCat("iam:Put", Capital(p.type), "PermissionsBoundary");
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
+  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+  const auto& [account, ref] = named;
+  return mutations_.Run(
+      caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
@@ -553,7 +572,8 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
   }
   const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "PermissionsBoundary");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(
+      caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
@@ -579,7 +599,8 @@ absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::s
   }
   const std::string action = absl::StrCat("iam:Tag", Capital(p.type));
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(
+      caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         nlohmann::json changed = nlohmann::json::object();
@@ -614,7 +635,8 @@ absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std:
   }
   const std::string action = absl::StrCat("iam:Untag", Capital(p.type));
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return mutations_.Run(caller, account::Operation(action, account, PrincipalPath(p)),
+  return mutations_.Run(
+      caller, account::Operation(action, account, PrincipalPath(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         for (const std::string& k : keys) {
@@ -635,9 +657,8 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PolicyAdminServ
     return absl::InvalidArgumentError("principal: users and roles have tags");
   ASSIGN_OR_RETURN(
       std::string account,
-      mutations_.Admit(caller,
-                     account::Operation(absl::StrCat("iam:List", Capital(p.type), "Tags"),
-                                        account_id, PrincipalPath(p))));
+      mutations_.Admit(caller, account::Operation(absl::StrCat("iam:List", Capital(p.type), "Tags"),
+                                                  account_id, PrincipalPath(p))));
   std::vector<std::pair<std::string, std::string>> out;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
