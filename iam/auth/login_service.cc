@@ -116,20 +116,8 @@ struct Settled {
 class Attempt {
  public:
   Attempt(const LoginCollaborators& with, const LoginRequest& r)
-      : db_(with.db),
-        clock_(with.clock),
-        random_(with.random),
-        pii_(with.pii),
-        audit_(with.audit),
-        hasher_(with.hasher),
-        blocklist_(with.blocklist.get()),
-        throttle_(with.throttle),
-        challenge_(with.challenge),
-        devices_(with.devices),
-        opener_(with.opener),
-        r_(r),
-        origin_{r.account,   r.username,   r.client_type, r.device_id,
-                r.source_ip, r.user_agent, r.audience} {}
+      : w_(with), r_(r), origin_{r.account,   r.username,   r.client_type, r.device_id,
+                                 r.source_ip, r.user_agent, r.audience} {}
 
   absl::StatusOr<LoginResult> Run(PasswordService& passwords);
 
@@ -153,26 +141,16 @@ class Attempt {
   absl::Status RecordPasswordRisk(store::Tx& tx, int64_t now);
   absl::StatusOr<LoginResult> SignTokens(LoginResult out);
 
-  int64_t Now() const { return clock_.NowMs(); }
+  int64_t Now() const { return w_.clock.NowMs(); }
 
-  store::Database& db_;
-  const Clock& clock_;
-  Random& random_;
-  const account::PiiCipher& pii_;
-  const audit::AuditLog& audit_;
-  PasswordHasher& hasher_;
-  const PasswordBlocklist* blocklist_;
-  const ThrottlePolicy& throttle_;
-  const ChallengeVerifier* challenge_;
-  mfa::DeviceService* devices_;
-  SessionOpener& opener_;
+  const LoginCollaborators& w_;  // what the login works with
   const LoginRequest& r_;
   const LoginOrigin origin_;
   Target t_;
 };
 
 absl::Status Attempt::Read() {
-  return db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  return w_.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     t_ = Target{};
     absl::StatusOr<store::AccountRow> account =
         IsAccountId(r_.account) ? store::accounts::Get(tx, r_.account)
@@ -186,8 +164,8 @@ absl::Status Attempt::Read() {
       const std::string& id = t_.account->id;
       auto user = store::users::GetByUsername(tx, id, r_.username);
       if (absl::IsNotFound(user.status()) && r_.username.find('@') != std::string::npos) {
-        user = store::users::GetByEmailIndex(
-            tx, id, pii_.BlindIndex(text::AsciiLower(r_.username)));
+        user =
+            store::users::GetByEmailIndex(tx, id, w_.pii.BlindIndex(text::AsciiLower(r_.username)));
       }
       if (user.ok()) {
         t_.user = *user;
@@ -199,9 +177,9 @@ absl::Status Attempt::Read() {
                        store::account_policies::Load<PasswordPolicy>(tx, id, "password"));
       // The username and the email of one user are one subject; unknown
       // names get their own counters, so they lock exactly like real ones.
-      t_.subject =
-          t_.user ? absl::StrCat("user:", t_.user->id)
-                  : absl::StrCat("name:", pii_.BlindIndex(text::AsciiLower(r_.username)));
+      t_.subject = t_.user
+                       ? absl::StrCat("user:", t_.user->id)
+                       : absl::StrCat("name:", w_.pii.BlindIndex(text::AsciiLower(r_.username)));
       ASSIGN_OR_RETURN(t_.subject_counter, store::login::GetCounter(tx, id, t_.subject));
       if (t_.user) {
         ASSIGN_OR_RETURN(t_.password, store::passwords::Get(tx, t_.user->id));
@@ -219,9 +197,9 @@ absl::Status Attempt::Read() {
         }
         ASSIGN_OR_RETURN(t_.enrolled, mfa::MfaService::Enrolled(tx, t_.user->id));
         ASSIGN_OR_RETURN(t_.mfa_in_scope, mfa::MfaService::RequiredOf(tx, t_.mfa_policy, *t_.user,
-                                                                      clock_.NowMs()));
-        if (devices_ != nullptr) {
-          ASSIGN_OR_RETURN(t_.device, devices_->FactsInTx(
+                                                                      w_.clock.NowMs()));
+        if (w_.devices != nullptr) {
+          ASSIGN_OR_RETURN(t_.device, w_.devices->FactsInTx(
                                           tx, *t_.user, {r_.device_id, r_.source_ip, r_.user_agent},
                                           r_.device_token, t_.mfa_policy));
         }
@@ -241,14 +219,14 @@ absl::Status Attempt::Audit(store::Tx& tx, const std::string& result, const std:
               {{"result", result}, {"reason", reason}, {"source_ip", r_.source_ip}});
     return absl::OkStatus();
   }
-  return audit_.Append(
+  return w_.audit.Append(
       tx, LoginEvent(t_.account->id, t_.user ? &*t_.user : nullptr, origin_, result, reason));
 }
 
 absl::StatusOr<LoginResult> Attempt::Refuse(LoginStatus status, const std::string& reason,
                                             int64_t retry_after_ms) {
-  RETURN_IF_ERROR(db_.Transact(
-      store::TxMode::kWrite, [&](store::Tx& tx) { return Audit(tx, "failure", reason); }));
+  RETURN_IF_ERROR(w_.db.Transact(store::TxMode::kWrite,
+                                 [&](store::Tx& tx) { return Audit(tx, "failure", reason); }));
   LoginResult out;
   out.status = status;
   out.retry_after_ms = retry_after_ms;
@@ -266,7 +244,7 @@ absl::StatusOr<LoginResult> Attempt::Answer(store::Tx& tx, LoginStatus status,
 absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
                                         const std::string& rehash) {
   Settled out;
-  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(w_.db.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     out = Settled{};
     const int64_t now = Now();
     std::optional<store::CounterRow> subject;
@@ -304,12 +282,12 @@ absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
     }
     ASSIGN_OR_RETURN(store::CounterRow ip, store::login::LockCounter(tx, "ip", r_.source_ip));
     RETURN_IF_ERROR(store::login::PutCounter(
-        tx, FromCounter(ip, RecordSourceFailure(throttle_, ToCounter(ip), now))));
+        tx, FromCounter(ip, RecordSourceFailure(w_.throttle, ToCounter(ip), now))));
     if (!r_.device_id.empty()) {
       ASSIGN_OR_RETURN(store::CounterRow dev,
                        store::login::LockCounter(tx, "device", r_.device_id));
       RETURN_IF_ERROR(store::login::PutCounter(
-          tx, FromCounter(dev, RecordSourceFailure(throttle_, ToCounter(dev), now))));
+          tx, FromCounter(dev, RecordSourceFailure(w_.throttle, ToCounter(dev), now))));
     }
     std::string reason = !t_.account    ? "unknown account"
                          : !t_.user     ? "unknown user"
@@ -329,7 +307,7 @@ absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
       e.detail["failures"] = next.failures;
       e.detail["permanent"] = lock.permanent;
       if (!lock.permanent) e.detail["locked_until"] = next.locked_until;
-      RETURN_IF_ERROR(audit_.Append(tx, e));
+      RETURN_IF_ERROR(w_.audit.Append(tx, e));
     }
     return absl::OkStatus();
   }));
@@ -351,12 +329,12 @@ absl::Status Attempt::RecordPasswordRisk(store::Tx& tx, int64_t now) {
   if (!t_.password_at_risk) return absl::OkStatus();
   audit::Event e = account::UserEvent("iamd", *t_.user, "iam:FlagPasswordAtRisk", r_.source_ip);
   e.detail["reason"] = "the password is in the list of breached or common passwords";
-  return audit_.Append(tx, e);
+  return w_.audit.Append(tx, e);
 }
 
 absl::StatusOr<LoginResult> Attempt::Proceed() {
   LoginResult out;
-  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(w_.db.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out, GateInTx(tx, ""));
     return absl::OkStatus();
   }));
@@ -381,9 +359,9 @@ absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& 
     case mfa::Next::kRefuseNoDevice:
       return Answer(tx, LoginStatus::kFailed, "device binding: no device id");
     case mfa::Next::kDeviceApproval:
-      if (devices_ != nullptr) {
-        RETURN_IF_ERROR(devices_->MarkPendingInTx(tx, *t_.user,
-                                                      {r_.device_id, r_.source_ip, r_.user_agent}));
+      if (w_.devices != nullptr) {
+        RETURN_IF_ERROR(
+            w_.devices->MarkPendingInTx(tx, *t_.user, {r_.device_id, r_.source_ip, r_.user_agent}));
       }
       return Answer(tx, LoginStatus::kDeviceApprovalRequired, "device not approved");
     case mfa::Next::kMfa:
@@ -392,13 +370,13 @@ absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& 
     case mfa::Next::kOpen:
       break;
   }
-  return opener_.OpenInTx(tx, *t_.user, origin_, OpenRequest{{"pwd"}, d.risk, false, rehash});
+  return w_.opener.OpenInTx(tx, *t_.user, origin_, OpenRequest{{"pwd"}, d.risk, false, rehash});
 }
 
 absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
                                                      const std::string& risk) {
   const int64_t now = Now();
-  const std::string ticket = absl::StrCat("mt1.", crypto::Base64Url(random_.Bytes(32)));
+  const std::string ticket = absl::StrCat("mt1.", crypto::Base64Url(w_.random.Bytes(32)));
   store::MfaTicketRow row;
   row.hash = crypto::Hex(crypto::Sha256(ticket));
   row.account_id = t_.account->id;
@@ -416,7 +394,7 @@ absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
   audit::Event e = LoginEvent(t_.account->id, &*t_.user, origin_, "pending",
                               enroll ? "mfa enrolment required" : "mfa required");
   if (!risk.empty()) e.detail["risk"] = risk;
-  RETURN_IF_ERROR(audit_.Append(tx, e));
+  RETURN_IF_ERROR(w_.audit.Append(tx, e));
   LoginResult out;
   out.status = LoginStatus::kMfaRequired;
   out.mfa_ticket = ticket;
@@ -426,15 +404,15 @@ absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
 }
 
 absl::StatusOr<LoginResult> Attempt::SignTokens(LoginResult out) {
-  return opener_.Sign(t_.user->username, r_.audience, std::move(out));
+  return w_.opener.Sign(t_.user->username, r_.audience, std::move(out));
 }
 
 absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   RETURN_IF_ERROR(Read());
   const int64_t now = Now();
   // 1. The source: an address or device failing against many accounts.
-  LockState ip = SourceLock(throttle_, ToCounter(t_.ip_counter), now);
-  LockState dev = SourceLock(throttle_, ToCounter(t_.device_counter), now);
+  LockState ip = SourceLock(w_.throttle, ToCounter(t_.ip_counter), now);
+  LockState dev = SourceLock(w_.throttle, ToCounter(t_.device_counter), now);
   if (ip.locked || dev.locked) {
     return Refuse(LoginStatus::kThrottled,
                   ip.locked ? "source address throttled" : "device throttled",
@@ -453,11 +431,11 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   const int k = t_.lockout.challenge_after_failures;
   const bool recent_ip =
       t_.ip_counter.last_failure_at > 0 &&
-      now - t_.ip_counter.last_failure_at <= int64_t{throttle_.window_seconds} * 1000;
-  if (k > 0 && challenge_ != nullptr &&
+      now - t_.ip_counter.last_failure_at <= int64_t{w_.throttle.window_seconds} * 1000;
+  if (k > 0 && w_.challenge != nullptr &&
       (LiveFailures(t_.lockout, ToCounter(t_.subject_counter), now) >= k ||
-       (recent_ip && t_.ip_counter.failures >= throttle_.slow_after_failures))) {
-    if (r_.challenge_proof.empty() || !challenge_->Verify(r_.challenge_proof, r_.source_ip)) {
+       (recent_ip && t_.ip_counter.failures >= w_.throttle.slow_after_failures))) {
+    if (r_.challenge_proof.empty() || !w_.challenge->Verify(r_.challenge_proof, r_.source_ip)) {
       return Refuse(LoginStatus::kChallengeRequired,
                     r_.challenge_proof.empty() ? "challenge required" : "challenge failed", 0);
     }
@@ -465,14 +443,14 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   // 4. The password, on the bounded pool; the same work when there is none.
   VerifyOutcome v;
   if (t_.password) {
-    ASSIGN_OR_RETURN(v, hasher_.Verify(r_.password, t_.password->hash));
+    ASSIGN_OR_RETURN(v, w_.hasher.Verify(r_.password, t_.password->hash));
   } else {
-    RETURN_IF_ERROR(hasher_.VerifyDummy(r_.password));
+    RETURN_IF_ERROR(w_.hasher.VerifyDummy(r_.password));
   }
   // 5. A right password that is in the risk list (which may have grown since
   // it was set) flags the user; the policy may require a change.
-  t_.password_at_risk = v.match && t_.password_policy.blocklist && blocklist_ != nullptr &&
-                        blocklist_->Contains(r_.password);
+  t_.password_at_risk = v.match && t_.password_policy.blocklist && w_.blocklist != nullptr &&
+                        w_.blocklist->Contains(r_.password);
   // 6. An expired, reset or (by policy) at-risk password: only a change
   // lets the user in.
   const bool change_due =
@@ -480,7 +458,7 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
                   (t_.password_at_risk && t_.password_policy.at_risk_action == "require_change"));
   std::string rehash;
   if (v.match && !change_due && v.needs_rehash) {
-    ASSIGN_OR_RETURN(rehash, hasher_.Hash(r_.password));
+    ASSIGN_OR_RETURN(rehash, w_.hasher.Hash(r_.password));
   }
   ASSIGN_OR_RETURN(Settled settled, Settle(v.match, change_due, rehash));
   switch (settled.settlement) {

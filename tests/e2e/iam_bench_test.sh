@@ -4,11 +4,10 @@
 # hold, the benchmark account is closed afterwards, and bad arguments or
 # credentials end with a clear error and a non-zero status.
 set -euo pipefail
-iamd=$1
 bench=$2
 iamctl=$3
 . "$(dirname "$0")/iamd_harness.sh"
-start_iamd "$iamd" iam-bench-test --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
+start_iamd_light "$1" iam-bench-test --http-listen off
 run() { "$bench" --address "$addr" --access-key-file "$dir/admin.key" "$@"; }
 
 for rpc in check batch-check verify-token; do

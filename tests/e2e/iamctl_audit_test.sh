@@ -3,13 +3,10 @@
 # filters in table, JSON and CSV; a streamed export in JSON lines and CSV
 # that is itself recorded; chain verification; clear errors for bad flags.
 set -euo pipefail
-iamd=$1
 iamctl=$2
 . "$(dirname "$0")/iamd_harness.sh"
-start_iamd "$iamd" iamctl-audit --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
-$iamctl --access-key-file "$dir/admin.key" account create acme --admin-username alice \
-  --save-profile acme >/dev/null
-ctl() { $iamctl --profile acme "$@"; }
+start_iamd_light "$1" iamctl-audit --http-listen off
+new_acme
 
 for u in bob carol dave; do ctl user create "$u" >/dev/null; done
 ctl group create "=cmd|' /C calc'!A0" >/dev/null 2>&1 || ctl group create devs >/dev/null

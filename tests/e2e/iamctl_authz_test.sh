@@ -4,13 +4,10 @@
 # duties, a resource policy and an ACL, the simulator with its reasons, and
 # the permissions export in JSON and CSV.
 set -euo pipefail
-iamd=$1
 iamctl=$2
 . "$(dirname "$0")/iamd_harness.sh"
-start_iamd "$iamd" iamctl-authz --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
-ctl() { $iamctl --profile acme "$@"; }
-
-$iamctl $root account create acme --admin-username alice --save-profile acme >/dev/null
+start_iamd_light "$1" iamctl-authz --http-listen off
+new_acme
 ctl user create bob >/dev/null
 
 cat >"$dir/read.json" <<'JSON'

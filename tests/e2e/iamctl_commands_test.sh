@@ -6,14 +6,11 @@
 # Together with those tests every command of the table runs at least once,
 # so an argument bound to the wrong request field cannot go unseen.
 set -euo pipefail
-iamd=$1
 iamctl=$2
 . "$(dirname "$0")/iamd_harness.sh"
-start_iamd "$iamd" iamctl-commands --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
-ctl() { $iamctl --profile acme "$@"; }
+start_iamd_light "$1" iamctl-commands --http-listen off
 sys() { $iamctl $root "$@"; }
-
-sys account create acme --admin-username alice --save-profile acme >/dev/null
+new_acme
 acme=$(ctl -o json whoami | sed -n 's/.*"account_id": *"\([0-9]*\)".*/\1/p')
 [ -n "$acme" ] || fail "whoami gave no account id"
 

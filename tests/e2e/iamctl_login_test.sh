@@ -5,13 +5,11 @@
 # the configured failures and unlocked by the admin; the admin rotates the
 # signing key; logout ends the token. No password reaches argv or the logs.
 set -euo pipefail
-iamd=$1
 iamctl=$2
 . "$(dirname "$0")/iamd_harness.sh"
-start_iamd "$iamd" iamctl-login --http-listen 127.0.0.1:0 --argon2-memory-kib 1024 --argon2-iterations 1
-
-$iamctl $root account create acme --admin-username alice --save-profile acme >/dev/null
-$iamctl --profile acme user create bob >/dev/null
+start_iamd_light "$1" iamctl-login --http-listen 127.0.0.1:0
+new_acme
+ctl user create bob >/dev/null
 $iamctl --profile acme account set-lockout-policy --set max_failures=3 \
   --set quick_login_check_ms=0 --set challenge_after_failures=0 >/dev/null
 $iamctl --profile acme account get-policy lockout -o json | grep -q '"max_failures\\":3' \

@@ -5,11 +5,10 @@
 # revoked, admin status and reset, device binding with approval, and login
 # IP allowlists. No code or secret reaches the logs.
 set -euo pipefail
-iamd=$1
 iamctl=$2
 . "$(dirname "$0")/iamd_harness.sh"
 command -v oathtool >/dev/null || fail "oathtool is not installed (scripts/install-deps.sh)"
-start_iamd "$iamd" iamctl-mfa --http-listen off --argon2-memory-kib 1024 --argon2-iterations 1
+start_iamd_light "$1" iamctl-mfa --http-listen off
 pw=harbour-lantern-41
 login() { # profile, then lines for the prompts after the password
   local profile=$1; shift

@@ -33,3 +33,19 @@ start_iamd() {
   unset IAMCTL_ACCESS_KEY IAMCTL_PROFILE
   root="--access-key-file $dir/admin.key"
 }
+
+# start_iamd with cheap password hashing: the iamctl tests set many
+# passwords, and Argon2's cost is not what they test.
+start_iamd_light() {
+  local iamd=$1 name=$2
+  shift 2
+  start_iamd "$iamd" "$name" --argon2-memory-kib 1024 --argon2-iterations 1 "$@"
+}
+
+# The account acme, its first admin alice saved as the iamctl profile acme,
+# and ctl: iamctl as alice.
+new_acme() {
+  $iamctl $root account create acme --admin-username alice --save-profile acme >/dev/null
+}
+ctl() { $iamctl --profile acme "$@"; }
+
