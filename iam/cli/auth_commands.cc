@@ -42,10 +42,6 @@ absl::Status ApplySetting(nlohmann::json& doc, const std::string& assignment) {
   return absl::OkStatus();
 }
 
-void PrintPolicyDocument(const Args&, const v1::AccountPolicy& r) {
-  std::cout << nlohmann::json::parse(r.document()).dump(2) << "\n";
-}
-
 void PrintSessions(const google::protobuf::RepeatedPtrField<v1::Session>& sessions) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : sessions) {
@@ -235,6 +231,10 @@ void PrintSigningKeys(const Args&, const v1::ListSigningKeysResponse& r) {
 }
 
 }  // namespace
+
+void PrintPolicyDocument(const Args&, const v1::AccountPolicy& r) {
+  std::cout << nlohmann::json::parse(r.document()).dump(2) << "\n";
+}
 
 std::vector<Command> AuthCommands() {
   std::vector<Command> table = {

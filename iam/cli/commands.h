@@ -26,6 +26,8 @@ std::vector<Command> AuditCommands();
 // Every command.
 std::vector<Command> CommandTable();
 
+// An account policy's document, indented.
+void PrintPolicyDocument(const Args&, const v1::AccountPolicy& policy);
 void PrintUsers(const google::protobuf::RepeatedPtrField<v1::User>& users);
 void PrintGroups(const google::protobuf::RepeatedPtrField<v1::Group>& groups);
 

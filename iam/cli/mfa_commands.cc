@@ -67,7 +67,7 @@ int SetIpAllowlist(Context& c, const Args& a) {
   q.set_document(nlohmann::json{{"cidrs", a.List("--cidr")}}.dump());
   v1::AccountPolicy r;
   auto s = Invoke(c, &AdminService::Stub::SetAccountPolicy, q, &r);
-  return Render(c, s, r, [&] { std::cout << nlohmann::json::parse(r.document()).dump(2) << "\n"; });
+  return Render(c, s, r, [&] { PrintPolicyDocument(a, r); });
 }
 
 // --user, the user an admin asks about (default: yourself).
