@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "iam/bench/fixture.h"
+#include "iam/bench/http_load.h"
 #include "iam/bench/load_loop.h"
 #include "iam/v1/auth_service.grpc.pb.h"
 #include "iam/v1/authz_service.grpc.pb.h"
@@ -71,6 +72,12 @@ struct Flags {
   bool offline = false;
   bool keep = false;
   std::string output = "text";
+  // HTTP modes
+  std::string http = "127.0.0.1:8080";
+  std::string path = "/.well-known/jwks.json";
+  int client_threads = 1;
+  int idle = 0;
+  int slow = 0;
 };
 
 std::string ReadKey(const std::string& path) {
@@ -80,7 +87,80 @@ std::string ReadKey(const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(line));
 }
 
+void Print(const Flags& flags, const std::string& mode, int connections, const LoadResult& r,
+           int per_call) {
+  if (flags.output == "json") {
+    const std::string decisions =
+        per_call == 0 ? ""
+                      : absl::StrFormat(R"("decisions_per_second":%.1f,)", r.PerSecond() * per_call);
+    std::cout << absl::StrFormat(
+                     R"({"rpc":"%s","concurrency":%d,"connections":%d,"requests":%d,"failed":%d,)"
+                     R"("seconds":%.3f,"requests_per_second":%.1f,%s)"
+                     R"("p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f})",
+                     mode, flags.concurrency, connections, r.completed, r.failed, r.seconds,
+                     r.PerSecond(), decisions, r.QuantileMs(0.5), r.QuantileMs(0.99),
+                     r.QuantileMs(0.999), r.QuantileMs(1.0))
+              << "\n";
+  } else {
+    std::cout << absl::StrFormat("%s: %d in flight on %d connection%s, %.1f s measured\n", mode,
+                                 flags.concurrency, connections, connections == 1 ? "" : "s",
+                                 r.seconds);
+    std::cout << absl::StrFormat("requests     %d (%d failed)\n", r.completed, r.failed);
+    std::cout << absl::StrFormat("requests/s   %.0f\n", r.PerSecond());
+    if (per_call > 0) {
+      std::cout << absl::StrFormat("decisions/s  %.0f\n", r.PerSecond() * per_call);
+    }
+    std::cout << absl::StrFormat("latency      p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms\n",
+                                 r.QuantileMs(0.5), r.QuantileMs(0.99), r.QuantileMs(0.999),
+                                 r.QuantileMs(1.0));
+  }
+}
+
+int Finish(const LoadResult& r) {
+  if (r.failed > 0) {
+    std::cerr << "iam-bench: " << r.failed << " calls failed; first: " << r.first_failure << "\n";
+    return 1;
+  }
+  return r.completed > 0 ? 0 : 1;
+}
+
+HttpLoadOptions HttpOptionsOf(const Flags& flags) {
+  HttpLoadOptions o;
+  const size_t colon = flags.http.rfind(':');
+  o.host = flags.http.substr(0, colon);
+  o.port = std::atoi(flags.http.substr(colon + 1).c_str());
+  o.connections = flags.concurrency;
+  o.threads = flags.client_threads;
+  o.idle_connections = flags.idle;
+  o.slow_connections = flags.slow;
+  o.warmup = absl::Seconds(flags.warmup_s);
+  o.duration = absl::Seconds(flags.duration_s);
+  o.requests = flags.requests;
+  return o;
+}
+
+// GET one path again and again: the listener itself, without the domain.
+int RunHttpGet(const Flags& flags) {
+  const HttpLoadOptions options = HttpOptionsOf(flags);
+  const std::string text = "GET " + flags.path + " HTTP/1.1\r\nHost: " + flags.http + "\r\n\r\n";
+  HttpPrelude prelude;
+  const LoadResult r = RunHttpLoad(
+      options, [&](int, uint64_t) { return text; },
+      [](int status, const std::string&) {
+        return status == 200 ? std::string() : "HTTP " + std::to_string(status);
+      },
+      &prelude);
+  if (flags.idle > 0 || flags.slow > 0) {
+    std::cout << absl::StrFormat(
+        "prelude      %d of %d idle keep-alive connections served (%.2f s), %d slow clients\n",
+        prelude.idle_opened, flags.idle, prelude.idle_open_seconds, prelude.slow_opened);
+  }
+  Print(flags, "http-get " + flags.path, flags.concurrency, r, 0);
+  return Finish(r);
+}
+
 int Run(const Flags& flags) {
+  if (flags.rpc == "http-get") return RunHttpGet(flags);
   const std::string root_key = ReadKey(flags.key_file);
   if (root_key.empty()) {
     std::cerr << "iam-bench: no access key in " << flags.key_file << "\n";
@@ -174,38 +254,10 @@ int Run(const Flags& flags) {
     if (!s.ok()) std::cerr << "iam-bench: " << s.message() << "\n";
   }
 
-  const int per_call = flags.rpc == "batch-check" ? flags.batch : 1;
-  if (flags.output == "json") {
-    const std::string decisions =
-        flags.rpc == "verify-token"
-            ? ""
-            : absl::StrFormat(R"("decisions_per_second":%.1f,)", r.PerSecond() * per_call);
-    std::cout << absl::StrFormat(
-                     R"({"rpc":"%s","concurrency":%d,"connections":%d,"requests":%d,"failed":%d,)"
-                     R"("seconds":%.3f,"requests_per_second":%.1f,%s)"
-                     R"("p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f})",
-                     flags.rpc, flags.concurrency, options.connections, r.completed, r.failed,
-                     r.seconds, r.PerSecond(), decisions, r.QuantileMs(0.5), r.QuantileMs(0.99),
-                     r.QuantileMs(0.999), r.QuantileMs(1.0))
-              << "\n";
-  } else {
-    std::cout << absl::StrFormat("%s: %d in flight on %d connection%s, %.1f s measured\n",
-                                 flags.rpc, flags.concurrency, options.connections,
-                                 options.connections == 1 ? "" : "s", r.seconds);
-    std::cout << absl::StrFormat("requests     %d (%d failed)\n", r.completed, r.failed);
-    std::cout << absl::StrFormat("requests/s   %.0f\n", r.PerSecond());
-    if (flags.rpc != "verify-token") {
-      std::cout << absl::StrFormat("decisions/s  %.0f\n", r.PerSecond() * per_call);
-    }
-    std::cout << absl::StrFormat("latency      p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms\n",
-                                 r.QuantileMs(0.5), r.QuantileMs(0.99), r.QuantileMs(0.999),
-                                 r.QuantileMs(1.0));
-  }
-  if (r.failed > 0) {
-    std::cerr << "iam-bench: " << r.failed << " calls failed; first: " << r.first_failure << "\n";
-    return 1;
-  }
-  return r.completed > 0 ? 0 : 1;
+  const int per_call =
+      flags.rpc == "batch-check" ? flags.batch : (flags.rpc == "verify-token" ? 0 : 1);
+  Print(flags, flags.rpc, options.connections, r, per_call);
+  return Finish(r);
 }
 
 }  // namespace
@@ -214,16 +266,28 @@ int Run(const Flags& flags) {
 int main(int argc, char** argv) {
   iam::bench::Flags f;
   CLI::App app{"iam-bench: load an iamd with Check, BatchCheck or VerifyToken calls"};
-  app.add_option("rpc", f.rpc, "check, batch-check or verify-token")
+  app.add_option("rpc", f.rpc,
+                 "gRPC: check, batch-check or verify-token; HTTP: http-get (--path)")
       ->required()
-      ->check(CLI::IsMember({"check", "batch-check", "verify-token"}));
+      ->check(CLI::IsMember({"check", "batch-check", "verify-token", "http-get"}));
+  app.add_option("--http", f.http, "iamd HTTP address (HTTP modes)")->capture_default_str();
+  app.add_option("--path", f.path, "http-get: the path to GET")->capture_default_str();
+  app.add_option("--client-threads", f.client_threads, "HTTP modes: the client's I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--idle", f.idle,
+                 "HTTP modes: idle keep-alive connections opened before the load")
+      ->check(CLI::Range(0, 100000));
+  app.add_option("--slow", f.slow, "HTTP modes: slow clients (a header byte a second)")
+      ->check(CLI::Range(0, 100000));
   app.add_option("--address", f.target.address, "iamd gRPC address")->capture_default_str();
   app.add_option("--access-key-file", f.key_file,
                  "a key that may create and close accounts (the bootstrap admin's)")
       ->capture_default_str();
   app.add_flag("--tls", f.target.tls, "connect with TLS");
   app.add_option("--ca-file", f.target.ca_file, "CA bundle to verify the server (implies --tls)");
-  app.add_option("-c,--concurrency", f.concurrency, "calls in flight")
+  app.add_option("-c,--concurrency", f.concurrency,
+                 "calls in flight (HTTP: connections, one request each)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_option("--connections", f.connections, "HTTP/2 connections the calls are spread over")

@@ -171,8 +171,12 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   decisions_ = std::make_unique<audit::DecisionLog>(db_.get(), audit_.get());
   decisions_->Start();
   if (config.http_listen != "off" && !config.http_listen.empty()) {
-    HttpOptions http{config.http_listen, config.http_tls_cert_file, config.http_tls_key_file,
-                     config.issuer, [this] { return Metrics(); }};
+    HttpOptions http;
+    http.listen = config.http_listen;
+    http.tls_cert_file = config.http_tls_cert_file;
+    http.tls_key_file = config.http_tls_key_file;
+    http.issuer = config.issuer;
+    http.metrics = [this] { return Metrics(); };
     ASSIGN_OR_RETURN(http_, HttpListener::Start(http, key_ring_.get()));
     issuer_ = http_->issuer();
   } else {

@@ -1,0 +1,68 @@
+#include "iam/server/http_router.h"
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace iam::server {
+namespace {
+
+std::vector<std::string> Segments(absl::string_view path) {
+  return absl::StrSplit(path, '/', absl::SkipEmpty());
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool Match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           PathParams* params) {
+  if (pattern.size() != path.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
+      if (params) (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+HttpRouter& HttpRouter::Add(const std::string& method, const std::string& pattern, Route route) {
+  entries_.push_back({method, Segments(pattern), std::move(route)});
+  return *this;
+}
+
+HttpRouter& HttpRouter::Get(const std::string& p, Route r) { return Add("GET", p, std::move(r)); }
+HttpRouter& HttpRouter::Post(const std::string& p, Route r) { return Add("POST", p, std::move(r)); }
+HttpRouter& HttpRouter::Put(const std::string& p, Route r) { return Add("PUT", p, std::move(r)); }
+HttpRouter& HttpRouter::Delete(const std::string& p, Route r) {
+  return Add("DELETE", p, std::move(r));
+}
+
+HttpResponse HttpRouter::Handle(const HttpRequest& request) const {
+  // An empty segment ("//") is not a path any route has: no normalisation
+  // that a client and this router could disagree on.
+  if (request.path.empty() || request.path[0] != '/' ||
+      request.path.find("//") != std::string::npos) {
+    return HttpResponse::Json(404, R"({"error":"not_found"})");
+  }
+  const std::vector<std::string> path = Segments(request.path);
+  std::vector<std::string> allowed;
+  for (const Entry& e : entries_) {
+    if (!Match(e.segments, path, nullptr)) continue;
+    if (e.method == request.method) {
+      PathParams params;
+      Match(e.segments, path, &params);
+      return e.route(request, params);
+    }
+    allowed.push_back(e.method);
+  }
+  if (allowed.empty()) return HttpResponse::Json(404, R"({"error":"not_found"})");
+  HttpResponse r = HttpResponse::Json(405, R"({"error":"method_not_allowed"})");
+  r.With("Allow", absl::StrJoin(allowed, ", "));
+  return r;
+}
+
+}  // namespace iam::server
