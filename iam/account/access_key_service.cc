@@ -135,6 +135,11 @@ absl::StatusOr<CreatedAccessKey> AccessKeyService::Create(const Caller& caller,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::UserRow user,
                          store::users::GetByUsername(tx, account, key.username));
+        if (user.kind == store::UserKind::kService) {
+          return absl::FailedPreconditionError(
+              "this user is an OAuth client's service account: it authenticates with its "
+              "client's credentials, not an access key");
+        }
         ASSIGN_OR_RETURN(created, InsertInTx(tx, user, key));
         record.Object("access-key", created.key.row.id);
         record.detail["username"] = user.username;

@@ -21,6 +21,7 @@
 #include "iam/store/resource_store.h"
 #include "iam/store/role_store.h"
 #include "iam/store/session_store.h"
+#include "iam/store/client_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::account {
@@ -228,6 +229,7 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
           RETURN_IF_ERROR(store::iam_policies::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::roles::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::resources::DeleteAllOfAccount(tx, row.id));
+          RETURN_IF_ERROR(store::clients::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(
               store::authz_versions::Bump(tx, store::authz_versions::kResourcesScope).status());
           ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));

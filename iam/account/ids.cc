@@ -23,6 +23,7 @@ std::string NewAccessKeyId(Random& random) { return "AKIA" + Draw(random, kBase3
 std::string NewRoleId(Random& random) { return "AROA" + Draw(random, kBase32, 17); }
 std::string NewPolicyId(Random& random) { return "ANPA" + Draw(random, kBase32, 17); }
 std::string NewRuleId(Random& random) { return "ASOD" + Draw(random, kBase32, 17); }
+std::string NewClientId(Random& random) { return "ACLI" + Draw(random, kBase32, 17); }
 std::string NewSecret(Random& random) { return crypto::Base64Url(random.Bytes(32)); }
 
 }  // namespace iam::account

@@ -17,6 +17,7 @@ std::string NewAccessKeyId(Random& random);  // "AKIA" + 16
 std::string NewRoleId(Random& random);       // "AROA" + 17
 std::string NewPolicyId(Random& random);     // "ANPA" + 17
 std::string NewRuleId(Random& random);       // "ASOD" + 17
+std::string NewClientId(Random& random);     // "ACLI" + 17 (a row id, not an OAuth client_id)
 // 256 bits, base64url without padding (43 characters).
 std::string NewSecret(Random& random);
 

@@ -1,5 +1,7 @@
 #include "iam/account/user_service.h"
 
+#include "absl/strings/match.h"
+
 #include "absl/strings/str_cat.h"
 #include "iam/account/ids.h"
 #include "iam/account/mutation.h"
@@ -68,6 +70,13 @@ absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool stil
 
 absl::Status ValidateNewUser(const NewUser& u) {
   RETURN_IF_ERROR(text::CheckName("username", u.username, kMaxUsername));
+  // Service accounts are made with their OAuth client, and a person named
+  // like one would be taken for it.
+  if (absl::StartsWithIgnoreCase(u.username, kServiceAccountPrefix)) {
+    return absl::InvalidArgumentError(
+        "username: names starting with service-account- are kept for OAuth clients' service "
+        "accounts");
+  }
   RETURN_IF_ERROR(text::CheckFreeText("display_name", u.display_name, kMaxDisplayName));
   RETURN_IF_ERROR(CheckEmailField(u.email));
   if (!u.phone.empty()) RETURN_IF_ERROR(text::NormalizePhone("phone", u.phone).status());
@@ -279,6 +288,20 @@ absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::st
   return SetState(caller, account_id, username, "iam:EnableUser", store::UserState::kActive, "");
 }
 
+absl::Status DeleteUserAndBindings(store::Tx& tx, const std::string& user_id) {
+  RETURN_IF_ERROR(store::groups::DeleteMembershipsOfUser(tx, user_id));
+  RETURN_IF_ERROR(store::access_keys::DeleteByUser(tx, user_id));
+  RETURN_IF_ERROR(store::sessions::DeleteOfUser(tx, user_id));
+  RETURN_IF_ERROR(store::passwords::DeleteOfUser(tx, user_id));
+  RETURN_IF_ERROR(store::login::DeleteLoginState(tx, user_id));
+  RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, user_id));
+  RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, user_id));
+  RETURN_IF_ERROR(
+      store::iam_policies::DeleteAllOfPrincipal(tx, {store::PrincipalType::kUser, user_id}));
+  RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {store::PrincipalType::kUser, user_id}));
+  return store::users::Delete(tx, user_id);
+}
+
 absl::Status UserService::Delete(const Caller& caller, const std::string& account_id,
                                  const std::string& username) {
   return mutations_.Run(caller, On("iam:DeleteUser", account_id, username),
@@ -287,19 +310,12 @@ absl::Status UserService::Delete(const Caller& caller, const std::string& accoun
         if (row.id == caller.user_id) {
           return absl::FailedPreconditionError("you cannot delete the user you are calling as");
         }
+        if (row.kind == store::UserKind::kService) {
+          return absl::FailedPreconditionError(
+              "this user is an OAuth client's service account: delete the client instead");
+        }
         RETURN_IF_ERROR(KeepsAnAdmin(tx, row, false));
-        RETURN_IF_ERROR(store::groups::DeleteMembershipsOfUser(tx, row.id));
-        RETURN_IF_ERROR(store::access_keys::DeleteByUser(tx, row.id));
-        RETURN_IF_ERROR(store::sessions::DeleteOfUser(tx, row.id));
-        RETURN_IF_ERROR(store::passwords::DeleteOfUser(tx, row.id));
-        RETURN_IF_ERROR(store::login::DeleteLoginState(tx, row.id));
-        RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, row.id));
-        RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, row.id));
-        RETURN_IF_ERROR(
-            store::iam_policies::DeleteAllOfPrincipal(tx, {store::PrincipalType::kUser, row.id}));
-        RETURN_IF_ERROR(
-            store::roles::DeleteAssignmentsOf(tx, {store::PrincipalType::kUser, row.id}));
-        RETURN_IF_ERROR(store::users::Delete(tx, row.id));
+        RETURN_IF_ERROR(DeleteUserAndBindings(tx, row.id));
         record.Object("user", row.id);
         record.detail["username"] = row.username;
         return absl::OkStatus();

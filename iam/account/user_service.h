@@ -42,6 +42,15 @@ struct UserView {
 // would stop being one.
 absl::Status KeepsAnAdmin(store::Tx& tx, const store::UserRow& before, bool still_admin);
 
+// Removes a user and everything bound to it (memberships, keys, sessions,
+// password, login state, factors, devices, policies, role assignments),
+// inside a change.
+absl::Status DeleteUserAndBindings(store::Tx& tx, const std::string& user_id);
+
+// The username prefix of OAuth clients' service accounts; people cannot
+// take it.
+inline constexpr char kServiceAccountPrefix[] = "service-account-";
+
 class UserService {
  public:
   UserService(store::Database& db, const Clock& clock, Random& random, const PiiCipher& pii,

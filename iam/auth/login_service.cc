@@ -167,9 +167,11 @@ absl::Status Attempt::Read() {
         user =
             store::users::GetByEmailIndex(tx, id, w_.pii.BlindIndex(text::AsciiLower(r_.username)));
       }
-      if (user.ok()) {
+      // A service account has no password to log in with: it is answered
+      // as an unknown name is.
+      if (user.ok() && user->kind == store::UserKind::kHuman) {
         t_.user = *user;
-      } else if (!absl::IsNotFound(user.status())) {
+      } else if (!user.ok() && !absl::IsNotFound(user.status())) {
         return user.status();
       }
       ASSIGN_OR_RETURN(t_.lockout, store::account_policies::Load<LockoutPolicy>(tx, id, "lockout"));

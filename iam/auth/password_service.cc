@@ -139,6 +139,11 @@ absl::Status PasswordService::SetByAdmin(const account::Caller& caller,
     ASSIGN_OR_RETURN(user, store::users::GetByUsername(tx, admission.account(), username));
     return absl::OkStatus();
   }));
+  if (user.kind == store::UserKind::kService) {
+    return absl::FailedPreconditionError(
+        "this user is an OAuth client's service account: it authenticates with its client's "
+        "credentials, not a password");
+  }
   return Replace(admission, user, password, temporary, /*admin=*/true, "");
 }
 

@@ -7,8 +7,8 @@ namespace iam::cli {
 
 std::vector<Command> CommandTable() {
   std::vector<Command> table;
-  for (auto list : {AccountCommands, UserCommands, GroupCommands, KeyCommands, AuthCommands,
-                    MfaCommands, AuthzCommands, AuditCommands}) {
+  for (auto list : {AccountCommands, UserCommands, GroupCommands, KeyCommands, ClientCommands,
+                    AuthCommands, MfaCommands, AuthzCommands, AuditCommands}) {
     for (Command& c : list()) table.push_back(std::move(c));
   }
   return table;
@@ -20,6 +20,7 @@ const std::string& NounHelp(const std::string& path) {
       {"user", "users of an account"},
       {"group", "groups of users"},
       {"key", "access keys"},
+      {"client", "OAuth clients (apps and service accounts)"},
       {"password", "your own password"},
       {"session", "login sessions"},
       {"mfa", "your second factor (TOTP), recovery codes"},

@@ -13,6 +13,8 @@ std::vector<Command> AccountCommands();  // whoami, configure, account
 std::vector<Command> UserCommands();
 std::vector<Command> GroupCommands();
 std::vector<Command> KeyCommands();
+// client: OAuth clients and initial access tokens.
+std::vector<Command> ClientCommands();
 // login, logout, password, session, and the authentication settings under
 // account, user and key.
 std::vector<Command> AuthCommands();

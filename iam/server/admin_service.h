@@ -17,6 +17,7 @@
 #include "iam/auth/password_service.h"
 #include "iam/server/authenticator.h"
 #include "iam/session/session_service.h"
+#include "iam/oauth/client_service.h"
 #include "iam/token/key_ring.h"
 #include "iam/v1/admin_service.grpc.pb.h"
 
@@ -39,6 +40,7 @@ struct AdminBackends {
   mfa::DeviceService& devices;
   const account::Mutations& mutations;  // the writes made here (RotateSigningKey)
   token::KeyRing& signing_keys;
+  oauth::ClientService& clients;
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {
@@ -48,7 +50,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
         roles_(b.roles), policies_(b.policies), resources_(b.resources), exporter_(b.exporter),
         auth_admin_(b.auth_admin), passwords_(b.passwords), sessions_(&b.sessions),
         mfa_(&b.mfa), devices_(&b.devices), signing_keys_(&b.signing_keys),
-        authn_(authenticator), mutations_(b.mutations) {}
+        authn_(authenticator), mutations_(b.mutations), clients_(b.clients) {}
 
   // Who is calling: the bearer access key or access token in the metadata.
   // UNAUTHENTICATED when absent or invalid.
@@ -169,6 +171,19 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   IAM_ADMIN_RPC(PutResourceAcl, PutResourceAclRequest, ResourceAcl)
   IAM_ADMIN_RPC(GetResourceAcl, GetResourceAclRequest, ResourceAcl)
   IAM_ADMIN_RPC(ExportPermissions, ExportPermissionsRequest, ExportPermissionsResponse)
+  // admin_oauth_handlers.cc
+  IAM_ADMIN_RPC(CreateClient, CreateClientRequest, IssuedClient)
+  IAM_ADMIN_RPC(GetClient, ClientRequest, OAuthClient)
+  IAM_ADMIN_RPC(ListClients, ListClientsRequest, ListClientsResponse)
+  IAM_ADMIN_RPC(UpdateClient, UpdateClientRequest, IssuedClient)
+  IAM_ADMIN_RPC(DeleteClient, ClientRequest, DeleteClientResponse)
+  IAM_ADMIN_RPC(RotateClientSecret, RotateClientSecretRequest, IssuedClient)
+  IAM_ADMIN_RPC(CreateInitialAccessToken, CreateInitialAccessTokenRequest,
+                IssuedInitialAccessToken)
+  IAM_ADMIN_RPC(ListInitialAccessTokens, ListInitialAccessTokensRequest,
+                ListInitialAccessTokensResponse)
+  IAM_ADMIN_RPC(DeleteInitialAccessToken, DeleteInitialAccessTokenRequest,
+                DeleteInitialAccessTokenResponse)
 #undef IAM_ADMIN_RPC
 
  private:
@@ -188,6 +203,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   token::KeyRing* signing_keys_;
   const Authenticator* authn_;
   const account::Mutations& mutations_;
+  oauth::ClientService& clients_;
 };
 
 }  // namespace iam::server

@@ -23,6 +23,7 @@ Domain::Domain(const Foundation& on, DomainSettings s)
                                      on.blocklist, settings.throttle, on.challenge, &devices,
                                      opener, passwords}),
       mfa_login(on.db, on.clock, on.audit, mfa, sessions, opener),
-      auth_admin(on.db, on.clock, on.audit, mutations, settings.throttle) {}
+      auth_admin(on.db, on.clock, on.audit, mutations, settings.throttle),
+      clients(on.db, on.clock, on.random, mutations) {}
 
 }  // namespace iam::server

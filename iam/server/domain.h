@@ -28,6 +28,7 @@
 #include "iam/authz/resource_admin_service.h"
 #include "iam/mfa/device_service.h"
 #include "iam/mfa/mfa_service.h"
+#include "iam/oauth/client_service.h"
 #include "iam/session/session_service.h"
 #include "iam/token/token_service.h"
 
@@ -83,6 +84,7 @@ class Domain {
   auth::LoginService login;
   auth::MfaLoginService mfa_login;
   auth::AuthAdminService auth_admin;
+  oauth::ClientService clients;
 };
 
 }  // namespace iam::server

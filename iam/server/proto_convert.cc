@@ -56,6 +56,7 @@ void ToProto(const account::UserView& v, v1::User* out) {
                                                       : v1::USER_STATE_DISABLED);
   out->set_admin(u.is_admin);
   out->set_password_at_risk(v.password_at_risk);
+  out->set_service_account(u.kind == store::UserKind::kService);
   out->set_arn(account::UserArn(u.account_id, u.username));
   SetTime(u.created_at, out->mutable_create_time());
   SetTime(u.updated_at, out->mutable_update_time());

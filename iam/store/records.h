@@ -35,6 +35,7 @@ struct UserRow {
   UserState state = UserState::kActive;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  UserKind kind = UserKind::kHuman;
 };
 
 struct GroupRow {

@@ -16,6 +16,9 @@ constexpr Names<AccountState, 4> kAccountStates{{{AccountState::kActive, "active
                                                  {AccountState::kPurged, "purged"}}};
 constexpr Names<UserState, 2> kUserStates{
     {{UserState::kActive, "active"}, {UserState::kDisabled, "disabled"}}};
+constexpr Names<UserKind, 2> kUserKinds{{{UserKind::kHuman, "human"}, {UserKind::kService, "service"}}};
+constexpr Names<ClientState, 2> kClientStates{
+    {{ClientState::kActive, "active"}, {ClientState::kDisabled, "disabled"}}};
 constexpr Names<DeviceState, 4> kDeviceStates{{{DeviceState::kKnown, "known"},
                                                {DeviceState::kPending, "pending"},
                                                {DeviceState::kApproved, "approved"},
@@ -44,6 +47,8 @@ std::optional<E> ParseIn(const Names<E, N>& names, absl::string_view text) {
 
 const char* Name(AccountState s) { return NameIn(kAccountStates, s); }
 const char* Name(UserState s) { return NameIn(kUserStates, s); }
+const char* Name(UserKind k) { return NameIn(kUserKinds, k); }
+const char* Name(ClientState s) { return NameIn(kClientStates, s); }
 const char* Name(DeviceState s) { return NameIn(kDeviceStates, s); }
 const char* Name(PrincipalType t) { return NameIn(kPrincipalTypes, t); }
 
@@ -51,6 +56,10 @@ std::optional<AccountState> ParseAccountState(absl::string_view n) {
   return ParseIn(kAccountStates, n);
 }
 std::optional<UserState> ParseUserState(absl::string_view n) { return ParseIn(kUserStates, n); }
+std::optional<UserKind> ParseUserKind(absl::string_view n) { return ParseIn(kUserKinds, n); }
+std::optional<ClientState> ParseClientState(absl::string_view n) {
+  return ParseIn(kClientStates, n);
+}
 std::optional<DeviceState> ParseDeviceState(absl::string_view n) {
   return ParseIn(kDeviceStates, n);
 }

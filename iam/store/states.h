@@ -13,6 +13,11 @@ namespace iam::store {
 
 enum class AccountState { kActive, kSuspended, kClosed, kPurged };
 enum class UserState { kActive, kDisabled };
+// A person, or the service account of an OAuth client (which never logs in
+// with a password: its client's credentials stand for it).
+enum class UserKind { kHuman, kService };
+// Whether an OAuth client may obtain tokens.
+enum class ClientState { kActive, kDisabled };
 // A device as the user's login history knows it.
 enum class DeviceState { kKnown, kPending, kApproved, kRevoked };
 // What a policy, a role or a tag can be bound to.
@@ -20,12 +25,16 @@ enum class PrincipalType { kUser, kGroup, kRole };
 
 const char* Name(AccountState s);
 const char* Name(UserState s);
+const char* Name(UserKind k);
+const char* Name(ClientState s);
 const char* Name(DeviceState s);
 const char* Name(PrincipalType t);
 
 // nullopt for a name that is not one.
 std::optional<AccountState> ParseAccountState(absl::string_view name);
 std::optional<UserState> ParseUserState(absl::string_view name);
+std::optional<UserKind> ParseUserKind(absl::string_view name);
+std::optional<ClientState> ParseClientState(absl::string_view name);
 std::optional<DeviceState> ParseDeviceState(absl::string_view name);
 std::optional<PrincipalType> ParsePrincipalType(absl::string_view name);
 

@@ -8,7 +8,7 @@ namespace {
 
 constexpr char kSelect[] =
     "SELECT id, account_id, username, display_name, email_enc, email_index, phone_enc, "
-    "is_admin, state, created_at, updated_at FROM users ";
+    "is_admin, state, created_at, updated_at, kind FROM users ";
 
 UserRow FromRow(const Row& r) {
   // A state this build does not know fails closed: the user is disabled.
@@ -16,7 +16,9 @@ UserRow FromRow(const Row& r) {
       r.Str(0),    r.Str(1),      r.Str(2),
       r.Str(3),    r.OptStr(4),   r.OptStr(5),
       r.OptStr(6), r.Int(7) != 0, ParseUserState(r.Str(8)).value_or(UserState::kDisabled),
-      r.Int(9),    r.Int(10)};
+      r.Int(9),    r.Int(10),
+      // An unknown kind fails closed: a service account cannot log in.
+      ParseUserKind(r.Str(11)).value_or(UserKind::kService)};
 }
 
 absl::StatusOr<UserRow> One(absl::StatusOr<std::vector<Row>> rows) {
@@ -33,11 +35,11 @@ absl::Status Insert(Tx& tx, const UserRow& u) {
   return tx
       .Exec(
           "INSERT INTO users (id, account_id, username, username_key, display_name, "
-          "email_enc, email_index, phone_enc, is_admin, state, created_at, updated_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "email_enc, email_index, phone_enc, is_admin, state, created_at, updated_at, kind) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {u.id, u.account_id, u.username, UsernameKey(u.username), u.display_name,
            NullOr(u.email_enc), NullOr(u.email_index), NullOr(u.phone_enc), int64_t{u.is_admin},
-           Name(u.state), u.created_at, u.updated_at})
+           Name(u.state), u.created_at, u.updated_at, Name(u.kind)})
       .status();
 }
 

@@ -121,6 +121,16 @@ class AdminMutationsTest : public MutationTest {
         {"DeleteResourcePolicy", false, "resource: 'arn:aws:s3:::acme-photos'"},
         {"PutResourceAcl", false, "resource: 'arn:aws:s3:::acme-photos/a.jpg' canned: 'private'"},
         {"DeleteGroup", false, "name: 'ops'"},
+        // A client with a service account: its user is created and deleted
+        // in the same change as the client, under the one record.
+        {"CreateClient", false,
+         absl::StrCat("client_id: 'app' metadata: ",
+                      Quoted(R"({"grant_types":["client_credentials"]})"))},
+        {"UpdateClient", false, "client_id: 'app' enabled: false"},
+        {"RotateClientSecret", false, "client_id: 'app' grace_seconds: 60"},
+        {"DeleteClient", false, "client_id: 'app'"},
+        {"CreateInitialAccessToken", false, "description: 'ci' uses: 2"},
+        {"DeleteInitialAccessToken", false, "id: '$IAT'"},
         {"DeleteUser", false, "username: 'bob'"},
         {"BlockLoginSource", true, "kind: 'ip' subject: '203.0.113.9' duration_seconds: 600"},
         {"ClearLoginBlock", true, "kind: 'ip' subject: '203.0.113.9'"},
@@ -159,6 +169,9 @@ class AdminMutationsTest : public MutationTest {
       EXPECT_TRUE(parsed->ParseFromString(out));
       if (c.method == "CreateAccessKey") {
         values_["$KEY"] = dynamic_cast<v1::CreateAccessKeyResponse&>(*parsed).key().id();
+      }
+      if (c.method == "CreateInitialAccessToken") {
+        values_["$IAT"] = dynamic_cast<v1::IssuedInitialAccessToken&>(*parsed).token().id();
       }
       if (response != nullptr) *response = std::move(parsed);
     }

@@ -14,6 +14,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/store/account_store.h"
 #include "iam/store/audit_store.h"
+#include "iam/store/client_store.h"
 #include "iam/store/mysql/mysql_database.h"
 #include "iam/store/open_database.h"
 #include "iam/store/user_store.h"
@@ -87,6 +88,113 @@ TEST_P(StoreContractTest, UsernamesAreUniquePerAccountRegardlessOfCase) {
   }));
   ASSERT_OK(found);
   EXPECT_EQ(found->id, "U1");
+}
+
+TEST_P(StoreContractTest, ClientsAreUniquePerAccountAndKeepTheirSecretsAndServiceAccount) {
+  ClientRow c;
+  c.id = "C1";
+  c.account_id = "111111111111";
+  c.client_id = "payments";
+  c.metadata = R"({"grant_types":["client_credentials"]})";
+  c.secret_hash = std::string(64, 'a');
+  c.secret_created_at = 5;
+  c.service_user_id = "SU1";
+  c.created_at = c.updated_at = 5;
+  ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(accounts::Insert(tx, Account("111111111111", "a")));
+    RETURN_IF_ERROR(accounts::Insert(tx, Account("222222222222", "b")));
+    UserRow su = User("SU1", "111111111111", "service-account-payments");
+    su.kind = UserKind::kService;
+    RETURN_IF_ERROR(users::Insert(tx, su));
+    RETURN_IF_ERROR(clients::Insert(tx, c));
+    ClientRow other = c;
+    other.id = "C2";
+    other.account_id = "222222222222";
+    other.service_user_id.reset();
+    return clients::Insert(tx, other);  // the same client_id in another account
+  }));
+  ClientRow dup = c;
+  dup.id = "C3";
+  dup.service_user_id.reset();
+  EXPECT_CODE(Write([&](Tx& tx) { return clients::Insert(tx, dup); }),
+              absl::StatusCode::kAlreadyExists);
+  ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(ClientRow got, clients::Get(tx, "111111111111", "payments"));
+    EXPECT_EQ(got.id, "C1");
+    EXPECT_EQ(got.secret_hash, c.secret_hash);
+    EXPECT_EQ(got.service_user_id, "SU1");
+    EXPECT_EQ(got.state, ClientState::kActive);
+    ASSIGN_OR_RETURN(UserRow su, users::Get(tx, "SU1"));
+    EXPECT_EQ(su.kind, UserKind::kService);
+    got.old_secret_hash = got.secret_hash;
+    got.old_secret_expires_at = 99;
+    got.secret_hash = std::string(64, 'b');
+    got.state = ClientState::kDisabled;
+    RETURN_IF_ERROR(clients::Update(tx, got));
+    ASSIGN_OR_RETURN(ClientRow again, clients::Get(tx, "111111111111", "payments"));
+    EXPECT_EQ(again.old_secret_hash, std::string(64, 'a'));
+    EXPECT_EQ(again.old_secret_expires_at, 99);
+    EXPECT_EQ(again.state, ClientState::kDisabled);
+    ASSIGN_OR_RETURN(auto of, clients::OfServiceUser(tx, "SU1"));
+    EXPECT_TRUE(of.has_value());
+    EXPECT_CODE(clients::Get(tx, "111111111111", "PAYMENTS").status(),
+                absl::StatusCode::kNotFound);  // client ids are exact
+    return absl::OkStatus();
+  }));
+}
+
+TEST_P(StoreContractTest, AnInitialAccessTokenIsUsedAtMostItsUsesEvenUnderRaces) {
+  ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(accounts::Insert(tx, Account("111111111111", "a")));
+    return clients::InsertInitialAccessToken(
+        tx, {"T1", "111111111111", std::string(64, 'h'), "ci", 3, 1000, 1});
+  }));
+  std::atomic<int> won{0};
+  std::vector<std::thread> racers;
+  for (int i = 0; i < 8; ++i) {
+    racers.emplace_back([&] {
+      absl::Status s = Write([&](Tx& tx) {
+        return clients::ConsumeInitialAccessToken(tx, "111111111111", std::string(64, 'h'), 500);
+      });
+      if (s.ok()) won.fetch_add(1);
+    });
+  }
+  for (auto& t : racers) t.join();
+  EXPECT_EQ(won.load(), 3);
+  // Expired, or of another account: not usable either.
+  ASSERT_OK(Write([&](Tx& tx) {
+    return clients::InsertInitialAccessToken(
+        tx, {"T2", "111111111111", std::string(64, 'e'), "old", 5, 1000, 1});
+  }));
+  EXPECT_CODE(Write([&](Tx& tx) {
+                return clients::ConsumeInitialAccessToken(tx, "111111111111",
+                                                          std::string(64, 'e'), 1000);
+              }),
+              absl::StatusCode::kNotFound);
+  EXPECT_CODE(Write([&](Tx& tx) {
+                return clients::ConsumeInitialAccessToken(tx, "222222222222",
+                                                          std::string(64, 'e'), 10);
+              }),
+              absl::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, RevocationsAreIdempotentAndProofsAreSeenOnce) {
+  ASSERT_OK(Write([](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(clients::Revoke(tx, "jti-1", "111111111111", 100));
+    return clients::Revoke(tx, "jti-1", "111111111111", 100);
+  }));
+  ASSERT_OK(Write([](Tx& tx) { return clients::RememberProof(tx, "p1", 100); }));
+  EXPECT_CODE(Write([](Tx& tx) { return clients::RememberProof(tx, "p1", 100); }),
+              absl::StatusCode::kAlreadyExists);
+  ASSERT_OK(Write([](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(bool revoked, clients::IsRevoked(tx, "jti-1"));
+    EXPECT_TRUE(revoked);
+    ASSIGN_OR_RETURN(int64_t purged, clients::PurgeEnded(tx, 100));
+    EXPECT_EQ(purged, 2);
+    ASSIGN_OR_RETURN(revoked, clients::IsRevoked(tx, "jti-1"));
+    EXPECT_FALSE(revoked);
+    return absl::OkStatus();
+  }));
 }
 
 TEST_P(StoreContractTest, AFailedTransactionLeavesNothingBehind) {

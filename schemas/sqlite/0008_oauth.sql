@@ -1,0 +1,47 @@
+-- OAuth 2.0: the clients an account registers, the initial access tokens
+-- that gate dynamic registration, access tokens revoked before their end,
+-- and the DPoP proofs already seen. A user's kind tells a person from the
+-- service account of a client.
+ALTER TABLE users ADD COLUMN kind TEXT NOT NULL DEFAULT 'human';
+
+CREATE TABLE oauth_clients (
+  id                    TEXT PRIMARY KEY,
+  account_id            TEXT NOT NULL REFERENCES accounts(id),
+  client_id             TEXT NOT NULL,
+  -- The registered metadata (RFC 7591 names), validated, as JSON.
+  metadata              TEXT NOT NULL,
+  secret_hash           TEXT,
+  secret_created_at     INTEGER,
+  old_secret_hash       TEXT,
+  old_secret_expires_at INTEGER,
+  registration_hash     TEXT,
+  service_user_id       TEXT REFERENCES users(id),
+  state                 TEXT NOT NULL,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL,
+  UNIQUE (account_id, client_id)
+);
+
+CREATE TABLE oauth_initial_access_tokens (
+  id          TEXT PRIMARY KEY,
+  account_id  TEXT NOT NULL REFERENCES accounts(id),
+  token_hash  TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  uses_left   INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX oauth_iat_account ON oauth_initial_access_tokens (account_id);
+
+CREATE TABLE oauth_revoked_tokens (
+  jti         TEXT PRIMARY KEY,
+  account_id  TEXT NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX oauth_revoked_expiry ON oauth_revoked_tokens (expires_at);
+
+CREATE TABLE oauth_seen_proofs (
+  proof_hash  TEXT PRIMARY KEY,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX oauth_seen_proofs_expiry ON oauth_seen_proofs (expires_at);
