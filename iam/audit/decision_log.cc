@@ -21,15 +21,32 @@ DecisionLog::DecisionLog(store::Database* db, const AuditLog* log, size_t capaci
 DecisionLog::~DecisionLog() { Stop(); }
 
 bool DecisionLog::Offer(DecisionRecord d) {
+  Event e;
+  e.account_id = d.account_id;
+  e.actor = d.principal;
+  e.action = kDecisionAction;
+  e.object_type = "resource";
+  e.object_id = d.resource;
+  e.source_ip = d.caller_ip;
+  e.result = d.decision == "Allow" ? "allowed" : "denied";
+  e.detail["action"] = d.action;
+  e.detail["decision"] = d.decision;
+  e.detail["reasons"] = d.reasons;
+  e.detail["caller"] = d.caller;
+  if (!d.source_ip.empty()) e.detail["source_ip"] = d.source_ip;
+  return OfferEvent(std::move(e));
+}
+
+bool DecisionLog::OfferEvent(Event e) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || queue_.size() >= capacity_) {
-      ++dropped_by_account_[d.account_id];
+      ++dropped_by_account_[e.account_id];
       ++dropped_;
       return false;
     }
-    queue_.push_back(std::move(d));
-    // Waking the writer for every decision would cost each Check a futex
+    queue_.push_back(std::move(e));
+    // Waking the writer for every record would cost each Check a futex
     // call and a context switch; it wakes for a full batch, or on its timer.
     if (queue_.size() != batch_) return true;
   }
@@ -89,7 +106,7 @@ void DecisionLog::Run() {
       if (stopping_) break;
       continue;
     }
-    std::vector<DecisionRecord> batch;
+    std::vector<Event> batch;
     while (!queue_.empty() && batch.size() < batch_) {
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
@@ -114,11 +131,10 @@ void DecisionLog::Run() {
   drained_.notify_all();
 }
 
-bool DecisionLog::Write(std::vector<DecisionRecord> batch,
-                        std::map<std::string, int64_t> dropped) {
+bool DecisionLog::Write(std::vector<Event> batch, std::map<std::string, int64_t> dropped) {
   bool all_written = true;
-  std::map<std::string, std::vector<const DecisionRecord*>> by_account;
-  for (const DecisionRecord& d : batch) by_account[d.account_id].push_back(&d);
+  std::map<std::string, std::vector<const Event*>> by_account;
+  for (const Event& e : batch) by_account[e.account_id].push_back(&e);
   for (const auto& [account, n] : dropped) by_account[account];  // reported even alone
   for (const auto& [account, decisions] : by_account) {
     auto drops = dropped.find(account);
@@ -135,22 +151,7 @@ bool DecisionLog::Write(std::vector<DecisionRecord> batch,
         e.detail["why"] = "the decision log's queue was full or its writes failed";
         RETURN_IF_ERROR(log_->Append(tx, e));
       }
-      for (const DecisionRecord* d : decisions) {
-        Event e;
-        e.account_id = account;
-        e.actor = d->principal;
-        e.action = kDecisionAction;
-        e.object_type = "resource";
-        e.object_id = d->resource;
-        e.source_ip = d->caller_ip;
-        e.result = d->decision == "Allow" ? "allowed" : "denied";
-        e.detail["action"] = d->action;
-        e.detail["decision"] = d->decision;
-        e.detail["reasons"] = d->reasons;
-        e.detail["caller"] = d->caller;
-        if (!d->source_ip.empty()) e.detail["source_ip"] = d->source_ip;
-        RETURN_IF_ERROR(log_->Append(tx, e));
-      }
+      for (const Event* e : decisions) RETURN_IF_ERROR(log_->Append(tx, *e));
       return absl::OkStatus();
     });
     if (s.ok()) {

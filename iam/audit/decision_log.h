@@ -4,7 +4,8 @@
 // transaction per account and batch). When the queue is full the decision
 // is dropped and counted, never waited for; the writer then appends an
 // "audit:DecisionsDropped" record with the count to that account's chain,
-// so the log itself says what it is missing. Thread-safe.
+// so the log itself says what it is missing. Token grants, as frequent as
+// decisions, are recorded the same way (OfferEvent). Thread-safe.
 #ifndef IAM_AUDIT_DECISION_LOG_H_
 #define IAM_AUDIT_DECISION_LOG_H_
 
@@ -50,6 +51,9 @@ class DecisionLog {
 
   // Never blocks. False, and counted, when the queue is full or stopped.
   bool Offer(DecisionRecord d);
+  // Any other record as frequent as decisions (an OAuth token grant), on
+  // the same terms.
+  bool OfferEvent(Event e);
 
   void Start();
   // Writes what is queued, then stops the writer.
@@ -64,7 +68,7 @@ class DecisionLog {
   void Run();
   // Appends one batch; decisions that cannot be written count as dropped.
   // False when some could not be written.
-  bool Write(std::vector<DecisionRecord> batch, std::map<std::string, int64_t> dropped);
+  bool Write(std::vector<Event> batch, std::map<std::string, int64_t> dropped);
 
   store::Database* db_;
   const AuditLog* log_;
@@ -74,7 +78,7 @@ class DecisionLog {
   mutable std::mutex mu_;
   std::condition_variable wake_;     // the writer: work or stop
   std::condition_variable drained_;  // Flush: the writer caught up
-  std::deque<DecisionRecord> queue_;                 // guarded by mu_
+  std::deque<Event> queue_;                 // guarded by mu_
   std::map<std::string, int64_t> dropped_by_account_;  // not yet reported; guarded by mu_
   bool stopping_ = false;                            // guarded by mu_
   bool writing_ = false;                             // guarded by mu_

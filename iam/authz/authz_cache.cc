@@ -15,11 +15,23 @@ int64_t AuthzCache::Known(const std::string& scope) const {
 }
 
 void AuthzCache::Changed(const std::string& scope, int64_t version) {
-  absl::MutexLock lock(&mu_);
-  int64_t& known = known_[scope];
-  known = std::max(known, version);
-  int64_t& accounted = accounted_[scope];
-  accounted = std::max(accounted, version);
+  {
+    absl::MutexLock lock(&mu_);
+    int64_t& known = known_[scope];
+    known = std::max(known, version);
+    int64_t& accounted = accounted_[scope];
+    accounted = std::max(accounted, version);
+  }
+  NotifyChange();
+}
+
+void AuthzCache::NotifyChange() {
+  std::vector<std::function<void()>> listeners;
+  {
+    absl::MutexLock lock(&listeners_mu_);
+    listeners = on_change_;
+  }
+  for (const auto& fn : listeners) fn();
 }
 
 absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AuthzCache::Account(
@@ -113,6 +125,7 @@ absl::Status AuthzCache::Poll() {
     any_version_ = any;
   }
   if (news && on_any_change_) on_any_change_();
+  if (news) NotifyChange();
   return absl::OkStatus();
 }
 

@@ -42,6 +42,13 @@ class AuthzCache final : public account::AuthzListener {
   // Called (on the poller thread) when a poll finds a change this replica
   // did not make itself. Set before Start().
   void OnAnyChange(std::function<void()> fn) { on_any_change_ = std::move(fn); }
+  // Called after every change, this replica's own (when it commits) or
+  // another's (when a poll finds it), for caches of what authorization
+  // versions cover. May be added at any time; called without locks held.
+  void OnChange(std::function<void()> fn) {
+    absl::MutexLock lock(&listeners_mu_);
+    on_change_.push_back(std::move(fn));
+  }
   // Told of every poll's outcome: the poll is the replica's heartbeat to
   // its store. Set before Start().
   void OnPoll(std::function<void(const absl::Status&)> fn) { on_poll_ = std::move(fn); }
@@ -72,6 +79,9 @@ class AuthzCache final : public account::AuthzListener {
   int64_t any_version_ ABSL_GUARDED_BY(mu_) = -1;
   std::mutex resources_rebuild_;
   std::function<void()> on_any_change_;
+  void NotifyChange();
+  absl::Mutex listeners_mu_;
+  std::vector<std::function<void()>> on_change_;  // guarded by listeners_mu_
   std::function<void(const absl::Status&)> on_poll_;
 
   std::mutex thread_mu_;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "iam/common/cidr.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"

@@ -24,6 +24,12 @@ Domain::Domain(const Foundation& on, DomainSettings s)
                                      opener, passwords}),
       mfa_login(on.db, on.clock, on.audit, mfa, sessions, opener),
       auth_admin(on.db, on.clock, on.audit, mutations, settings.throttle),
-      clients(on.db, on.clock, on.random, mutations) {}
+      clients(on.db, on.clock, on.random, mutations),
+      client_auth(clients, on.db, on.clock),
+      token_endpoint(client_auth, on.tokens, on.clock, on.random, on.decisions) {
+  // A change to any client, here or on another replica, bumps the
+  // authorization version: cached clients are read again.
+  on.authz_cache.OnChange([this] { client_auth.Clear(); });
+}
 
 }  // namespace iam::server

@@ -28,7 +28,9 @@
 #include "iam/authz/resource_admin_service.h"
 #include "iam/mfa/device_service.h"
 #include "iam/mfa/mfa_service.h"
+#include "iam/oauth/client_auth.h"
 #include "iam/oauth/client_service.h"
+#include "iam/oauth/token_endpoint.h"
 #include "iam/session/session_service.h"
 #include "iam/token/token_service.h"
 
@@ -50,6 +52,7 @@ struct Foundation {
   auth::PasswordHasher& hasher;
   std::shared_ptr<const auth::PasswordBlocklist> blocklist;
   const auth::ChallengeVerifier* challenge;  // may be null: no challenges
+  audit::DecisionLog* decisions;             // may be null: grants unrecorded
 };
 
 // The settings the domain services read.
@@ -85,6 +88,8 @@ class Domain {
   auth::MfaLoginService mfa_login;
   auth::AuthAdminService auth_admin;
   oauth::ClientService clients;
+  oauth::ClientAuthenticator client_auth;
+  oauth::TokenEndpoint token_endpoint;
 };
 
 }  // namespace iam::server

@@ -15,6 +15,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/server/malformed_request.h"
 #include "iam/server/master_key.h"
+#include "iam/server/oauth_routes.h"
 #include "iam/server/port_check.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -202,9 +203,14 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   domain_ = std::make_unique<Domain>(
       Foundation{*db_, *clock, *random, *pii_, *audit_, *authorizer_, *authz_cache_,
                  credentials_.get(), outage_.get(), *tokens_, *hasher_, blocklist,
-                 challenge_.get()},
+                 challenge_.get(), decisions_.get()},
       std::move(settings));
   Domain& d = *domain_;
+  if (http_) {
+    http_->Mount([&](HttpRouter& router) {
+      AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint});
+    });
+  }
 
   std::vector<Cidr> proxies;
   for (absl::string_view c : absl::StrSplit(config.trusted_proxies, ',', absl::SkipWhitespace())) {

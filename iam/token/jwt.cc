@@ -25,10 +25,14 @@ bool IsB64Url(absl::string_view s) {
 
 nlohmann::json Claims::ToJson() const {
   nlohmann::json j = {{"iss", iss},       {"sub", sub},       {"aud", aud},
-                      {"jti", jti},       {"sid", sid},       {"iat", iat},
+                      {"jti", jti},       {"iat", iat},
                       {"nbf", nbf},       {"exp", exp},       {"auth_time", auth_time},
                       {"amr", amr},       {"account", account}, {"username", username}};
+  if (!sid.empty()) j["sid"] = sid;
   if (!client_type.empty()) j["client_type"] = client_type;
+  if (!client_id.empty()) j["client_id"] = client_id;
+  if (!scope.empty()) j["scope"] = scope;
+  if (!cnf_jkt.empty()) j["cnf"] = {{"jkt", cnf_jkt}};
   return j;
 }
 
@@ -49,8 +53,9 @@ absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
     return true;
   };
   if (!str("iss", &c.iss, true) || !str("sub", &c.sub, true) || !str("jti", &c.jti, true) ||
-      !str("sid", &c.sid, true) || !str("account", &c.account, true) ||
+      !str("sid", &c.sid, false) || !str("account", &c.account, true) ||
       !str("username", &c.username, false) || !str("client_type", &c.client_type, false) ||
+      !str("client_id", &c.client_id, false) || !str("scope", &c.scope, false) ||
       !num("iat", &c.iat) || !num("nbf", &c.nbf) || !num("exp", &c.exp) ||
       !num("auth_time", &c.auth_time)) {
     return Bad("a required claim is missing or mistyped");
@@ -63,6 +68,14 @@ absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
     c.aud = (*aud)[0].get<std::string>();
   } else {
     return Bad("aud is missing or mistyped");
+  }
+  // Only a client's token goes without a session.
+  if (c.sid.empty() && c.client_id.empty()) return Bad("a required claim is missing or mistyped");
+  if (auto cnf = j.find("cnf"); cnf != j.end()) {
+    if (!cnf->is_object() || !cnf->contains("jkt") || !(*cnf)["jkt"].is_string()) {
+      return Bad("cnf is mistyped");
+    }
+    c.cnf_jkt = (*cnf)["jkt"].get<std::string>();
   }
   auto amr = j.find("amr");
   if (amr != j.end()) {
@@ -91,6 +104,15 @@ bool LooksLikeJwt(absl::string_view token) {
 }
 
 absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token) {
+  auto jws = ParseJws(token);
+  if (!jws.ok()) return jws.status();
+  if (!jws->header.contains("kid") || !jws->header["kid"].is_string()) {
+    return Bad("header lacks alg or kid");
+  }
+  return jws;
+}
+
+absl::StatusOr<ParsedJwt> ParseJws(absl::string_view token) {
   if (token.size() > kMaxTokenBytes) return Bad("too long");
   if (!LooksLikeJwt(token)) return Bad("malformed");
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
@@ -106,13 +128,14 @@ absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token) {
   }
   auto alg = header.find("alg");
   auto kid = header.find("kid");
-  if (alg == header.end() || !alg->is_string() || kid == header.end() || !kid->is_string()) {
+  if (alg == header.end() || !alg->is_string() || (kid != header.end() && !kid->is_string())) {
     return Bad("header lacks alg or kid");
   }
   // A critical extension we do not implement must be refused (RFC 7515 4.1.11).
   if (header.contains("crit")) return Bad("unsupported critical header");
   out.alg = alg->get<std::string>();
-  out.kid = kid->get<std::string>();
+  if (kid != header.end()) out.kid = kid->get<std::string>();
+  out.header = std::move(header);
   out.signing_input = std::string(parts[0]) + "." + std::string(parts[1]);
   out.signature = std::move(*sig);
   return out;

@@ -26,6 +26,12 @@ struct Claims {
   std::string username;
   std::string client_type;
   std::vector<std::string> amr;  // "pwd", "otp", "recovery"...
+  // OAuth tokens (RFC 9068): the client they were issued to, the granted
+  // scopes (space-separated), and the thumbprint of the DPoP key they are
+  // bound to (cnf.jkt, RFC 9449). A token without sid is a client's.
+  std::string client_id;
+  std::string scope;
+  std::string cnf_jkt;
   int64_t iat = 0;  // seconds since the epoch
   int64_t nbf = 0;
   int64_t exp = 0;
@@ -43,12 +49,16 @@ struct ParsedJwt {
   std::string kid;
   std::string signing_input;  // header.payload
   std::string signature;
+  nlohmann::json header;
   nlohmann::json payload;
 };
 
 // Splits and decodes without verifying. UNAUTHENTICATED for anything that
 // is not a well-formed JWS of ours (size capped at 8 KiB).
 absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token);
+// The same for a JWS of someone else's (a client's assertion, a DPoP
+// proof): kid is optional.
+absl::StatusOr<ParsedJwt> ParseJws(absl::string_view token);
 
 // Heuristic used to route a bearer credential: three base64url parts.
 bool LooksLikeJwt(absl::string_view token);

@@ -4,6 +4,7 @@
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/token/claim_rules.h"
+#include "iam/store/client_store.h"
 #include "iam/store/session_store.h"
 
 namespace iam::token {
@@ -24,7 +25,8 @@ TokenService::TokenService(KeyRing* keys, store::Database* db, const Clock* cloc
       clock_(clock),
       random_(random),
       options_(std::move(options)),
-      sessions_(clock, kSessionStaleAfter, options_.cache_entries) {}
+      sessions_(clock, kSessionStaleAfter, options_.cache_entries),
+      revocations_(clock, kSessionStaleAfter, options_.cache_entries) {}
 
 absl::StatusOr<IssuedToken> TokenService::Issue(const store::SessionRow& s,
                                                 const std::string& username,
@@ -47,6 +49,15 @@ absl::StatusOr<IssuedToken> TokenService::Issue(const store::SessionRow& s,
   c.auth_time = s.auth_time / 1000;
   ASSIGN_OR_RETURN(std::string jwt, SignJwt(c, *key));
   return IssuedToken{std::move(jwt), std::move(c)};
+}
+
+absl::StatusOr<std::string> TokenService::Sign(const Claims& claims) {
+  ASSIGN_OR_RETURN(auto key, keys_->Signer());
+  return SignJwt(claims, *key);
+}
+
+std::string TokenService::AccountIssuer(absl::string_view account_id) const {
+  return absl::StrCat(options_.issuer, "/accounts/", account_id);
 }
 
 absl::StatusOr<Claims> TokenService::VerifySignature(absl::string_view token) {
@@ -109,19 +120,42 @@ void TokenService::ForgetSession(const std::string& session_id) {
   sessions_.Forget(session_id);
 }
 
+void TokenService::ForgetToken(const std::string& jti) { revocations_.Forget(jti); }
+
+absl::StatusOr<TokenService::CachedSession> TokenService::RevocationState(const std::string& jti) {
+  if (auto cached = revocations_.Get(jti)) return *cached;
+  const uint64_t generation = revocations_.Generation();
+  CachedSession state{true, "active"};
+  absl::Status s = db_->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(bool revoked, store::clients::IsRevoked(tx, jti));
+    state = revoked ? CachedSession{false, "revoked"} : CachedSession{true, "active"};
+    return absl::OkStatus();
+  });
+  if (outage_ != nullptr) {
+    if (auto stale = outage_->StaleAnswer(s, revocations_, jti)) return *stale;
+  }
+  RETURN_IF_ERROR(s);
+  revocations_.Put(jti, state, generation);
+  return state;
+}
+
 absl::StatusOr<VerifiedToken> TokenService::Verify(absl::string_view token,
                                                    const std::string& audience,
                                                    bool check_session) {
   ASSIGN_OR_RETURN(Claims c, VerifySignature(token));
+  // A client's token is its account's; a login's is the service's.
+  const std::string issuer =
+      c.client_id.empty() ? options_.issuer : AccountIssuer(c.account);
   RETURN_IF_ERROR(CheckClaims(
       c,
-      ClaimRules{options_.issuer, audience.empty() ? options_.default_audience : audience,
+      ClaimRules{issuer, audience.empty() ? options_.default_audience : audience,
                  options_.leeway_seconds},
       absl::ToUnixSeconds(clock_->Now())));
   VerifiedToken out;
   out.claims = std::move(c);
   if (check_session) {
-    ASSIGN_OR_RETURN(CachedSession s, SessionState(out.claims.sid));
+    ASSIGN_OR_RETURN(CachedSession s, out.claims.sid.empty() ? RevocationState(out.claims.jti)
+                                                             : SessionState(out.claims.sid));
     out.session_checked = true;
     out.session_active = s.live;
     out.session_state = s.state;

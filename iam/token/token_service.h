@@ -1,5 +1,6 @@
 // TokenService: issues access tokens (JWT, signed by the KeyRing's current
-// key) and verifies them. Verification checks the signature, the issuer,
+// key) and verifies them. Verification checks the signature, the issuer
+// (the service's own, or for a client's OAuth token its account's),
 // the audience, the time window and, when asked, that the session is still
 // alive. Verified tokens are cached by their SHA-256 until they expire, so
 // repeating a verification skips the signature check; session liveness is
@@ -51,6 +52,11 @@ class TokenService {
 
   absl::StatusOr<IssuedToken> Issue(const store::SessionRow& session, const std::string& username,
                                     const std::string& audience, int ttl_seconds);
+  // Signs claims made elsewhere (the OAuth token endpoint's) with the
+  // current key.
+  absl::StatusOr<std::string> Sign(const Claims& claims);
+  // The issuer of an account's OAuth tokens: "<issuer>/accounts/<id>".
+  std::string AccountIssuer(absl::string_view account_id) const;
 
   // UNAUTHENTICATED with the reason (never the token) when it does not
   // verify. With check_session, a revoked or ended session is reported in
@@ -64,6 +70,9 @@ class TokenService {
 
   // Forgets the cached state of a session (this replica revoked it).
   void ForgetSession(const std::string& session_id);
+  // Forgets the cached revocation state of a client's token (this replica
+  // revoked it).
+  void ForgetToken(const std::string& jti);
 
   const TokenServiceOptions& options() const { return options_; }
   KeyRing& keys() { return *keys_; }
@@ -84,6 +93,9 @@ class TokenService {
 
   absl::StatusOr<Claims> VerifySignature(absl::string_view token);
   absl::StatusOr<CachedSession> SessionState(const std::string& sid);
+  // A client's token has no session: it lives until it expires unless it
+  // was revoked (RFC 7009), which is read like a session's state.
+  absl::StatusOr<CachedSession> RevocationState(const std::string& jti);
 
   KeyRing* keys_;
   store::Database* db_;
@@ -92,6 +104,7 @@ class TokenService {
   TokenServiceOptions options_;
   std::array<TokenShard, kShards> tokens_;
   FreshCache<CachedSession> sessions_;
+  FreshCache<CachedSession> revocations_;
   StoreOutage* outage_ = nullptr;
 };
 

@@ -1,0 +1,73 @@
+// TokenEndpoint: the grants of an account's token endpoint (RFC 6749 §3.2),
+// independent of HTTP: a parsed request in, the JSON answer or an OAuth
+// error (oauth_error.h) out. Grants offered: client_credentials (the
+// client's service account is the subject).
+//
+// Access tokens are JWTs (RFC 9068, typ at+jwt) signed by the service's
+// key ring, with the account's issuer, the subject, one audience, the
+// client_id, the granted scope and a jti; their revocation (RFC 7009) is
+// looked up by jti like a session's state. Every grant, given or refused,
+// is an audit record (oauth:Token) of the account, written in batches off
+// the request path like decisions. Thread-safe.
+#ifndef IAM_OAUTH_TOKEN_ENDPOINT_H_
+#define IAM_OAUTH_TOKEN_ENDPOINT_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "iam/audit/decision_log.h"
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/oauth/client_auth.h"
+#include "iam/oauth/form.h"
+#include "iam/token/token_service.h"
+
+namespace iam::oauth {
+
+inline constexpr char kTokenAction[] = "oauth:Token";
+
+struct TokenRequest {
+  std::string account_id;
+  Form form;
+  ClientCredentials credentials;
+  std::string source_ip;
+  std::string endpoint_url;  // this token endpoint's URL (an assertion's aud)
+};
+
+class TokenEndpoint {
+ public:
+  // `grants` may be null (no records: tests of the protocol alone).
+  TokenEndpoint(ClientAuthenticator& clients, token::TokenService& tokens, const Clock& clock,
+                Random& random, audit::DecisionLog* grants)
+      : clients_(clients), tokens_(tokens), clock_(clock), random_(random), grants_(grants) {}
+
+  absl::StatusOr<nlohmann::json> Token(const TokenRequest& request);
+
+ private:
+  struct Grant;  // what the audit record says
+  absl::StatusOr<nlohmann::json> ClientCredentials(const KnownClient& client,
+                                                   const TokenRequest& request, Grant& grant);
+  void Record(const TokenRequest& request, const Grant& grant, const absl::Status& result);
+
+  ClientAuthenticator& clients_;
+  token::TokenService& tokens_;
+  const Clock& clock_;
+  Random& random_;
+  audit::DecisionLog* grants_;
+};
+
+// The scopes a client asks for (`scope`), all of them registered; none
+// asked means all it registered (RFC 6749 §3.3 lets the server choose).
+absl::StatusOr<std::vector<std::string>> GrantedScopes(const ClientMetadata& client,
+                                                       const Form& form);
+// The one audience of the token: `audience` (RFC 8693) or `resource`
+// (RFC 8707), which must be registered; none asked means the first one
+// registered, or `fallback` when the client registered none.
+absl::StatusOr<std::string> GrantedAudience(const ClientMetadata& client, const Form& form,
+                                            const std::string& fallback);
+
+}  // namespace iam::oauth
+
+#endif  // IAM_OAUTH_TOKEN_ENDPOINT_H_

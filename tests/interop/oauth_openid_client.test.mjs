@@ -1,0 +1,308 @@
+// Interop: `openid-client` (a certified OpenID Connect / OAuth 2.0 client)
+// finds an account's authorization server by discovery and obtains tokens
+// with the client_credentials grant, authenticating with
+// client_secret_basic, client_secret_post and private_key_jwt; `jose`
+// verifies every token against the account's JWKS. Then what must be
+// refused is: wrong, missing and other accounts' secrets, a disabled
+// client, a client outside its address allowlist, a replayed assertion,
+// malformed and oversized requests. The service account decides Check
+// with its token.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
+import * as client from 'openid-client';
+import { createRemoteJWKSet, jwtVerify, generateKeyPair, exportJWK, SignJWT } from 'jose';
+
+const iamd = process.env.IAMD;
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+let proc;
+let dir;
+let http;
+let call;
+let acme;  // { id, key }
+let other; // another account
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'iam-oauth-'));
+  proc = spawn(iamd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
+    '--data-dir', dir, '--argon2-memory-kib', '1024', '--argon2-iterations', '1',
+    '--ready-file', path.join(dir, 'ready'), '--bootstrap-key-file', path.join(dir, 'key')],
+  { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 100 && !existsSync(path.join(dir, 'ready')); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const [address, httpUrl] = readFileSync(path.join(dir, 'ready'), 'utf8').split('\n');
+  http = httpUrl.trim();
+  const root = readFileSync(path.join(dir, 'key'), 'utf8').trim();
+  const opts = { includeDirs: [path.join(repo, 'proto')], keepCase: true, longs: String,
+    enums: String, defaults: true };
+  const load = (f) => grpc.loadPackageDefinition(protoLoader.loadSync(f, opts)).iam.v1;
+  const creds = grpc.credentials.createInsecure();
+  const stubs = { admin: new (load('iam/v1/admin_service.proto').AdminService)(address, creds),
+    authz: new (load('iam/v1/authz_service.proto').AuthzService)(address, creds) };
+  call = (svc, method, req, key) => new Promise((resolve, reject) => {
+    const md = new grpc.Metadata();
+    if (key) md.set('authorization', `Bearer ${key}`);
+    stubs[svc][method](req, md, (e, r) => (e ? reject(e) : resolve(r)));
+  });
+  const made = async (name) => {
+    const a = await call('admin', 'CreateAccount', { name, admin_username: 'alice' }, root);
+    return { id: a.account.id, key: a.admin_access_key_token };
+  };
+  acme = await made('acme');
+  other = await made('globex');
+});
+
+after(() => {
+  proc?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const issuer = (account) => `${http}/accounts/${account.id}`;
+const insecure = { execute: [client.allowInsecureRequests] };
+
+async function createClient(account, clientId, metadata) {
+  return call('admin', 'CreateClient',
+    { client_id: clientId, metadata: JSON.stringify(metadata) }, account.key);
+}
+
+async function verify(token, account, audience) {
+  const jwks = createRemoteJWKSet(new URL(`${issuer(account)}/jwks`));
+  const { payload, protectedHeader } = await jwtVerify(token, jwks,
+    { issuer: issuer(account), audience, typ: 'at+jwt' });
+  assert.equal(protectedHeader.typ, 'at+jwt');
+  return payload;
+}
+
+async function tokenRequest(account, body, headers = {}) {
+  const r = await fetch(`${issuer(account)}/oauth2/token`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  return { status: r.status, headers: r.headers, body: await r.json().catch(() => null) };
+}
+
+const basic = (id, secret) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+test('discovery: OpenID Connect and RFC 8414 documents name the account issuer', async () => {
+  const oidc = await client.discovery(new URL(issuer(acme)), 'x', undefined, undefined, insecure);
+  assert.equal(oidc.serverMetadata().issuer, issuer(acme));
+  assert.equal(oidc.serverMetadata().token_endpoint, `${issuer(acme)}/oauth2/token`);
+  const rfc8414 = await client.discovery(new URL(issuer(acme)), 'x', undefined, undefined,
+    { ...insecure, algorithm: 'oauth2' });
+  assert.equal(rfc8414.serverMetadata().issuer, issuer(acme));
+  const missing = await fetch(`${http}/accounts/999999999999/.well-known/openid-configuration`);
+  assert.equal(missing.status, 404);
+});
+
+test('client_credentials with client_secret_basic: a token jose verifies', async () => {
+  const made = await createClient(acme, 'reports', { grant_types: ['client_credentials'],
+    scope: 'reports.read reports.write', audience: ['reports-api'] });
+  assert.equal(made.client.service_account, 'service-account-reports');
+  const config = await client.discovery(new URL(issuer(acme)), 'reports', made.client_secret,
+    client.ClientSecretBasic(made.client_secret), insecure);
+  const tokens = await client.clientCredentialsGrant(config, { scope: 'reports.read' });
+  assert.equal(tokens.token_type.toLowerCase(), 'bearer');
+  assert.equal(tokens.scope, 'reports.read');
+  assert.ok(tokens.expires_in > 0 && tokens.expires_in <= 600);
+  const claims = await verify(tokens.access_token, acme, 'reports-api');
+  assert.equal(claims.client_id, 'reports');
+  assert.equal(claims.username, 'service-account-reports');
+  assert.equal(claims.account, acme.id);
+  assert.equal(claims.scope, 'reports.read');
+  assert.ok(claims.jti && claims.sub && !claims.sid);
+  // No scope asked: every registered one.
+  const all = await client.clientCredentialsGrant(config);
+  assert.equal(all.scope, 'reports.read reports.write');
+  // A scope or audience it was not given.
+  await assert.rejects(client.clientCredentialsGrant(config, { scope: 'admin' }),
+    (e) => e.error === 'invalid_scope');
+  await assert.rejects(client.clientCredentialsGrant(config, { resource: 'https://other' }),
+    (e) => e.error === 'invalid_target');
+});
+
+test('client_credentials with client_secret_post', async () => {
+  const made = await createClient(acme, 'poster', { grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'client_secret_post' });
+  const config = await client.discovery(new URL(issuer(acme)), 'poster', made.client_secret,
+    client.ClientSecretPost(made.client_secret), insecure);
+  const tokens = await client.clientCredentialsGrant(config);
+  const claims = await verify(tokens.access_token, acme, 'iam');
+  assert.equal(claims.client_id, 'poster');
+  // The registered method is the only one accepted.
+  const viaBasic = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('poster', made.client_secret) });
+  assert.equal(viaBasic.status, 401);
+});
+
+test('client_credentials with private_key_jwt; an assertion is accepted once', async () => {
+  // openid-client signs with a WebCrypto key.
+  const { publicKey, privateKey } = await crypto.subtle.generateKey(
+    { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', use: 'sig' };
+  await createClient(acme, 'signer', { grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } });
+  const config = await client.discovery(new URL(issuer(acme)), 'signer', {},
+    client.PrivateKeyJwt({ key: privateKey, kid: 'k1' }), insecure);
+  const tokens = await client.clientCredentialsGrant(config);
+  const claims = await verify(tokens.access_token, acme, 'iam');
+  assert.equal(claims.client_id, 'signer');
+
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = await new SignJWT({ jti: 'once-only' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('signer').setSubject('signer')
+    .setAudience(issuer(acme)).setIssuedAt(now).setExpirationTime(now + 60).sign(privateKey);
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'signer',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion }).toString();
+  assert.equal((await tokenRequest(acme, form)).status, 200);
+  const replay = await tokenRequest(acme, form);
+  assert.equal(replay.status, 401);
+  assert.equal(replay.body.error, 'invalid_client');
+  // Signed by another key.
+  const stranger = (await generateKeyPair('ES256')).privateKey;
+  const forged = await new SignJWT({ jti: 'forged' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('signer').setSubject('signer')
+    .setAudience(issuer(acme)).setIssuedAt(now).setExpirationTime(now + 60).sign(stranger);
+  const refused = await tokenRequest(acme, new URLSearchParams({ grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: forged }).toString());
+  assert.equal(refused.status, 401);
+});
+
+test('wrong, missing and other accounts\' secrets are invalid_client, 401 with WWW-Authenticate', async () => {
+  const made = await createClient(acme, 'victim', { grant_types: ['client_credentials'] });
+  const theirs = await createClient(other, 'victim', { grant_types: ['client_credentials'] });
+  const wrong = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('victim', made.client_secret.slice(0, -1) + 'x') });
+  assert.equal(wrong.status, 401);
+  assert.equal(wrong.body.error, 'invalid_client');
+  assert.match(wrong.headers.get('www-authenticate'), /^Basic /);
+  assert.equal(wrong.headers.get('cache-control'), 'no-store');
+  const missing = await tokenRequest(acme, 'grant_type=client_credentials&client_id=victim');
+  assert.equal(missing.status, 401);
+  // The same client_id in another account, with that account's secret.
+  const crossed = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('victim', theirs.client_secret) });
+  assert.equal(crossed.status, 401);
+  // An unknown client reads exactly like a wrong secret.
+  const unknown = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('nobody', made.client_secret) });
+  assert.deepEqual(unknown.body, wrong.body);
+  // The right one, for contrast.
+  const ok = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('victim', made.client_secret) });
+  assert.equal(ok.status, 200);
+});
+
+test('a rotated secret keeps working for its grace period only', async () => {
+  const first = await createClient(acme, 'rotating', { grant_types: ['client_credentials'] });
+  const second = await call('admin', 'RotateClientSecret',
+    { client_id: 'rotating', grace_seconds: 3600 }, acme.key);
+  for (const secret of [first.client_secret, second.client_secret]) {
+    const r = await tokenRequest(acme, 'grant_type=client_credentials',
+      { authorization: basic('rotating', secret) });
+    assert.equal(r.status, 200);
+  }
+  const third = await call('admin', 'RotateClientSecret', { client_id: 'rotating' }, acme.key);
+  for (const secret of [first.client_secret, second.client_secret]) {
+    const r = await tokenRequest(acme, 'grant_type=client_credentials',
+      { authorization: basic('rotating', secret) });
+    assert.equal(r.status, 401);
+  }
+  const r = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('rotating', third.client_secret) });
+  assert.equal(r.status, 200);
+});
+
+test('a disabled client and a client outside its allowlist get no token', async () => {
+  const made = await createClient(acme, 'switch', { grant_types: ['client_credentials'] });
+  const auth = { authorization: basic('switch', made.client_secret) };
+  assert.equal((await tokenRequest(acme, 'grant_type=client_credentials', auth)).status, 200);
+  await call('admin', 'UpdateClient', { client_id: 'switch', enabled: false }, acme.key);
+  assert.equal((await tokenRequest(acme, 'grant_type=client_credentials', auth)).status, 401);
+  await call('admin', 'UpdateClient', { client_id: 'switch', enabled: true }, acme.key);
+  assert.equal((await tokenRequest(acme, 'grant_type=client_credentials', auth)).status, 200);
+
+  const far = await createClient(acme, 'far', { grant_types: ['client_credentials'],
+    allowed_cidrs: ['10.0.0.0/8', '2001:db8::/32'] });
+  const farAuth = { authorization: basic('far', far.client_secret) };
+  assert.equal((await tokenRequest(acme, 'grant_type=client_credentials', farAuth)).status, 401);
+  await call('admin', 'UpdateClient', { client_id: 'far',
+    metadata: JSON.stringify({ grant_types: ['client_credentials'], allowed_cidrs: ['127.0.0.0/8'] }) },
+  acme.key);
+  assert.equal((await tokenRequest(acme, 'grant_type=client_credentials', farAuth)).status, 200);
+  // A disabled service account stops its client's tokens too.
+  await call('admin', 'DisableUser', { username: 'service-account-far' }, acme.key);
+  const r = await tokenRequest(acme, 'grant_type=client_credentials', farAuth);
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error, 'unauthorized_client');
+});
+
+test('malformed, hostile and oversized requests get 4xx and change nothing', async () => {
+  const made = await createClient(acme, 'robust', { grant_types: ['client_credentials'] });
+  const auth = { authorization: basic('robust', made.client_secret) };
+  const cases = [
+    ['grant_type=client_credentials&grant_type=client_credentials', 400, 'invalid_request'],
+    ['grant_type=client_%ZZcredentials', 400, 'invalid_request'],
+    ['grant_type=%FF%FE', 400, 'invalid_request'],
+    ['scope=read', 400, 'invalid_request'],
+    ["grant_type=client_credentials&scope=' OR 1=1 --", 400, 'invalid_scope'],
+    ['grant_type=urn:x', 400, 'unsupported_grant_type'],
+  ];
+  for (const [body, status, error] of cases) {
+    const r = await tokenRequest(acme, body, auth);
+    assert.equal(r.status, status, body);
+    assert.equal(r.body.error, error, body);
+  }
+  const json = await fetch(`${issuer(acme)}/oauth2/token`, { method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: '{"grant_type":"client_credentials"}' });
+  assert.equal(json.status, 400);
+  const huge = await fetch(`${issuer(acme)}/oauth2/token`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth },
+    body: `grant_type=client_credentials&scope=${'a'.repeat(200000)}` }).catch((e) => e);
+  assert.ok(huge instanceof Error || huge.status === 413, `got ${huge.status}`);
+  // fetch joins repeated headers into one, which is no Basic credential.
+  const twoAuth = await fetch(`${issuer(acme)}/oauth2/token`, { method: 'POST',
+    headers: [['content-type', 'application/x-www-form-urlencoded'],
+      ['authorization', auth.authorization], ['authorization', auth.authorization]],
+    body: 'grant_type=client_credentials' });
+  assert.equal(twoAuth.status, 401);
+  const bad = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: 'Basic !!!notbase64' });
+  assert.equal(bad.status, 401);
+  assert.equal((await fetch(`${http}/accounts/acme/oauth2/token`, { method: 'POST' })).status, 404);
+  // Still serving, and the client unchanged.
+  assert.equal((await tokenRequest(acme, 'grant_type=client_credentials', auth)).status, 200);
+});
+
+test('Check decides for the service account with its token', async () => {
+  const made = await createClient(acme, 'billing', { grant_types: ['client_credentials'] });
+  await call('admin', 'CreatePolicy', { name: 'ReadInvoices', document: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::invoices/*' }] }) },
+  acme.key);
+  await call('admin', 'AttachPolicy',
+    { policy: 'ReadInvoices', principal: { type: 'USER', name: 'service-account-billing' } }, acme.key);
+  const r = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('billing', made.client_secret) });
+  assert.equal(r.status, 200);
+  const allowed = await call('authz', 'Check', { token: r.body.access_token,
+    action: 's3:GetObject', resource: 'arn:aws:s3:::invoices/2026/11.pdf' }, acme.key);
+  assert.equal(allowed.allowed, true);
+  assert.equal(allowed.principal_arn, `arn:aws:iam::${acme.id}:user/service-account-billing`);
+  const denied = await call('authz', 'Check', { token: r.body.access_token,
+    action: 's3:PutObject', resource: 'arn:aws:s3:::invoices/2026/11.pdf' }, acme.key);
+  assert.equal(denied.allowed, false);
+  // Deleting the client deletes its service account: the token decides nothing.
+  await call('admin', 'DeleteClient', { client_id: 'billing' }, acme.key);
+  const gone = await call('authz', 'Check', { token: r.body.access_token,
+    action: 's3:GetObject', resource: 'arn:aws:s3:::invoices/2026/11.pdf' }, acme.key)
+    .catch((e) => e);
+  assert.ok(gone instanceof Error || gone.allowed === false);
+});
