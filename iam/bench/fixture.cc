@@ -81,6 +81,18 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const Target& target, int
   return grpc::CreateCustomChannel(target.address, creds, args);
 }
 
+absl::StatusOr<std::string> ProvisionClient(const std::shared_ptr<grpc::Channel>& channel,
+                                            const Fixture& f, const std::string& client_id) {
+  auto admin = v1::AdminService::NewStub(channel);
+  v1::CreateClientRequest req;
+  req.set_client_id(client_id);
+  req.set_metadata(R"({"grant_types":["client_credentials"],"scope":"bench.read bench.write"})");
+  v1::IssuedClient out;
+  grpc::Status s = admin->CreateClient(As(f.admin_key).get(), req, &out);
+  if (!s.ok()) return Failed("creating the benchmark client", s);
+  return out.client_secret();
+}
+
 absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
                        int policies, const std::string& decision_log, Fixture* fixture) {
   auto admin = v1::AdminService::NewStub(channel);

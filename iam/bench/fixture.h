@@ -43,6 +43,11 @@ struct Fixture {
 absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
                        int policies, const std::string& decision_log, Fixture* f);
 
+// An OAuth client of the fixture's account with the client_credentials
+// grant (client_secret_basic); its secret.
+absl::StatusOr<std::string> ProvisionClient(const std::shared_ptr<grpc::Channel>& channel,
+                                            const Fixture& fixture, const std::string& client_id);
+
 // Closes the fixture's account.
 absl::Status Teardown(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
                       const Fixture& fixture);

@@ -33,6 +33,9 @@ struct Shared {
   std::atomic<int64_t> measured_started{0};
   int64_t limit = 0;  // options.requests
   SteadyClock::time_point measure_start;
+  SteadyClock::time_point start;  // the schedule's origin (open loop)
+  double rate = 0;
+  int connections = 1;
   tcp::endpoint endpoint;
   const HttpRequestFactory* request = nullptr;
   const HttpCheck* check = nullptr;
@@ -64,6 +67,22 @@ class Slot : public std::enable_shared_from_this<Slot> {
   }
 
   void Send() {
+    if (shared_->phase.load() == kStop) return Close();
+    if (shared_->rate > 0) {
+      // The k-th request of slot i is due at (k * connections + i) / rate.
+      const double at = (static_cast<double>(next_) * shared_->connections + index_) / shared_->rate;
+      due_ = shared_->start + std::chrono::duration_cast<SteadyClock::duration>(
+                                  std::chrono::duration<double>(at));
+      if (due_ > SteadyClock::now()) {
+        timer_.emplace(stream_.get_executor(), due_);
+        timer_->async_wait([self = shared_from_this()](beast::error_code) { self->SendNow(); });
+        return;
+      }
+    }
+    SendNow();
+  }
+
+  void SendNow() {
     const int phase = shared_->phase.load();
     if (phase == kStop) return Close();
     measured_ = false;
@@ -72,7 +91,7 @@ class Slot : public std::enable_shared_from_this<Slot> {
       measured_ = shared_->limit == 0 || n < shared_->limit;
     }
     text_ = (*shared_->request)(index_, next_++);
-    start_ = SteadyClock::now();
+    start_ = shared_->rate > 0 ? due_ : SteadyClock::now();
     net::async_write(stream_, net::buffer(text_),
                      [self = shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) return self->Fail(0, "write: " + ec.message(), true);
@@ -143,6 +162,7 @@ class Slot : public std::enable_shared_from_this<Slot> {
   bool measured_ = false;
   std::string text_;
   SteadyClock::time_point start_;
+  SteadyClock::time_point due_;
   beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> response_;
   std::optional<net::steady_timer> timer_;
@@ -228,6 +248,8 @@ LoadResult RunHttpLoad(const HttpLoadOptions& options, const HttpRequestFactory&
   auto guard = net::make_work_guard(ioc);
   Shared shared;
   shared.limit = options.requests;
+  shared.rate = options.rate;
+  shared.connections = std::max(1, options.connections);
   shared.request = &request;
   shared.check = &check;
   {
@@ -255,6 +277,7 @@ LoadResult RunHttpLoad(const HttpLoadOptions& options, const HttpRequestFactory&
   if (prelude) *prelude = pre;
 
   std::vector<std::shared_ptr<Slot>> slots;
+  shared.start = SteadyClock::now();
   for (int i = 0; i < options.connections; ++i) {
     slots.push_back(std::make_shared<Slot>(ioc, &shared, i));
     slots.back()->Start();

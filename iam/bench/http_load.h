@@ -26,6 +26,10 @@ struct HttpLoadOptions {
   absl::Duration warmup = absl::Seconds(2);
   absl::Duration duration = absl::Seconds(10);
   int64_t requests = 0;  // > 0: measure this many instead of a duration
+  // > 0: an open loop at this many requests a second in all, spread evenly
+  // over the connections. Latency counts from when a request was due, so
+  // a server that falls behind is not excused by the client waiting.
+  double rate = 0;
 };
 
 // The whole request text (request line, headers, blank line, body) of

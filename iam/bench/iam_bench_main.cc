@@ -10,11 +10,13 @@
 #include <iostream>
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "iam/bench/fixture.h"
 #include "iam/bench/http_load.h"
 #include "iam/bench/load_loop.h"
+#include "iam/common/crypto.h"
 #include "iam/v1/auth_service.grpc.pb.h"
 #include "iam/v1/authz_service.grpc.pb.h"
 
@@ -78,6 +80,7 @@ struct Flags {
   int client_threads = 1;
   int idle = 0;
   int slow = 0;
+  double rate = 0;
 };
 
 std::string ReadKey(const std::string& path) {
@@ -136,6 +139,7 @@ HttpLoadOptions HttpOptionsOf(const Flags& flags) {
   o.warmup = absl::Seconds(flags.warmup_s);
   o.duration = absl::Seconds(flags.duration_s);
   o.requests = flags.requests;
+  o.rate = flags.rate;
   return o;
 }
 
@@ -159,6 +163,31 @@ int RunHttpGet(const Flags& flags) {
   return Finish(r);
 }
 
+// The token endpoint's client_credentials grant with client_secret_basic:
+// what every service calling another does to get its token.
+int RunClientCredentials(const Flags& flags, const Fixture& f,
+                         const std::shared_ptr<grpc::Channel>& setup) {
+  auto secret = ProvisionClient(setup, f, "bench-client");
+  if (!secret.ok()) {
+    std::cerr << "iam-bench: " << secret.status().message() << "\n";
+    return 1;
+  }
+  const std::string body = "grant_type=client_credentials&scope=bench.read";
+  const std::string text = absl::StrCat(
+      "POST /accounts/", f.account_id, "/oauth2/token HTTP/1.1\r\nHost: ", flags.http,
+      "\r\nAuthorization: Basic ", crypto::Base64("bench-client:" + *secret),
+      "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ", body.size(),
+      "\r\n\r\n", body);
+  const LoadResult r = RunHttpLoad(
+      HttpOptionsOf(flags), [&](int, uint64_t) { return text; },
+      [](int status, const std::string& answer) {
+        if (status == 200 && answer.find("\"access_token\"") != std::string::npos) return std::string();
+        return "HTTP " + std::to_string(status) + ": " + answer.substr(0, 200);
+      });
+  Print(flags, flags.rpc, flags.concurrency, r, 0);
+  return Finish(r);
+}
+
 int Run(const Flags& flags) {
   if (flags.rpc == "http-get") return RunHttpGet(flags);
   const std::string root_key = ReadKey(flags.key_file);
@@ -178,6 +207,15 @@ int Run(const Flags& flags) {
     std::cerr << "iam-bench: " << s.message() << "\n";
     if (!f.account_id.empty() && !flags.keep) Teardown(*setup_channel, root_key, f).IgnoreError();
     return 1;
+  }
+
+  if (flags.rpc == "client-credentials") {
+    const int rc = RunClientCredentials(flags, *fixture, *setup_channel);
+    if (!flags.keep) {
+      absl::Status s = Teardown(*setup_channel, root_key, *fixture);
+      if (!s.ok()) std::cerr << "iam-bench: " << s.message() << "\n";
+    }
+    return rc;
   }
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
@@ -267,9 +305,11 @@ int main(int argc, char** argv) {
   iam::bench::Flags f;
   CLI::App app{"iam-bench: load an iamd with Check, BatchCheck or VerifyToken calls"};
   app.add_option("rpc", f.rpc,
-                 "gRPC: check, batch-check or verify-token; HTTP: http-get (--path)")
+                 "gRPC: check, batch-check or verify-token; HTTP: http-get (--path), "
+                 "client-credentials (the OAuth token endpoint)")
       ->required()
-      ->check(CLI::IsMember({"check", "batch-check", "verify-token", "http-get"}));
+      ->check(CLI::IsMember(
+          {"check", "batch-check", "verify-token", "http-get", "client-credentials"}));
   app.add_option("--http", f.http, "iamd HTTP address (HTTP modes)")->capture_default_str();
   app.add_option("--path", f.path, "http-get: the path to GET")->capture_default_str();
   app.add_option("--client-threads", f.client_threads, "HTTP modes: the client's I/O threads")
@@ -278,6 +318,10 @@ int main(int argc, char** argv) {
   app.add_option("--idle", f.idle,
                  "HTTP modes: idle keep-alive connections opened before the load")
       ->check(CLI::Range(0, 100000));
+  app.add_option("--rate", f.rate,
+                 "HTTP modes: offer this many requests a second (open loop) instead of "
+                 "sending as fast as answers come")
+      ->check(CLI::Range(0.0, 1e7));
   app.add_option("--slow", f.slow, "HTTP modes: slow clients (a header byte a second)")
       ->check(CLI::Range(0, 100000));
   app.add_option("--address", f.target.address, "iamd gRPC address")->capture_default_str();

@@ -47,6 +47,11 @@ struct Config {
   std::string http_listen = "127.0.0.1:8080";
   std::string http_tls_cert_file;  // TLS on the HTTP listener too
   std::string http_tls_key_file;
+  // The HTTP listener's threads: I/O (every connection) and handlers (the
+  // requests, which may wait on the store); 0 means one per core, and
+  // four per core.
+  int64_t http_io_threads = 0;
+  int64_t http_handler_threads = 0;
   // The tokens' "iss"; empty means http(s)://<http_listen>.
   std::string issuer;
   std::string mfa_issuer = "IAM";  // the name authenticator apps show

@@ -178,6 +178,12 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
     http.tls_key_file = config.http_tls_key_file;
     http.issuer = config.issuer;
     http.metrics = [this] { return Metrics(); };
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    http.server.io_threads =
+        config.http_io_threads > 0 ? static_cast<int>(config.http_io_threads) : cores;
+    http.server.handler_threads = config.http_handler_threads > 0
+                                      ? static_cast<int>(config.http_handler_threads)
+                                      : 4 * cores;
     ASSIGN_OR_RETURN(http_, HttpListener::Start(http, key_ring_.get()));
     issuer_ = http_->issuer();
   } else {
@@ -252,6 +258,22 @@ std::string IamServer::Metrics() const {
                     "# HELP iam_decision_log_queued Decisions waiting to be written.\n"
                     "# TYPE iam_decision_log_queued gauge\n"
                     "iam_decision_log_queued ", d.queued, "\n");
+  }
+  if (http_) {
+    const HttpServerStats h = http_->stats();
+    absl::StrAppend(&out,
+                    "# HELP iam_http_requests_total HTTP requests read whole.\n"
+                    "# TYPE iam_http_requests_total counter\n"
+                    "iam_http_requests_total ", h.requests, "\n",
+                    "# HELP iam_http_rejected_total HTTP requests answered before a handler ran: "
+                    "busy (503, the handler queue was full) or limit (400, 413, 431, timeouts, "
+                    "connections over the limit).\n"
+                    "# TYPE iam_http_rejected_total counter\n"
+                    "iam_http_rejected_total{reason=\"busy\"} ", h.rejected_busy, "\n",
+                    "iam_http_rejected_total{reason=\"limit\"} ", h.rejected_limit, "\n",
+                    "# HELP iam_http_open_connections HTTP connections open now.\n"
+                    "# TYPE iam_http_open_connections gauge\n"
+                    "iam_http_open_connections ", h.open_connections, "\n");
   }
   if (outage_) {
     absl::StrAppend(&out,
