@@ -6,6 +6,7 @@
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/oauth/oauth_error.h"
+#include "iam/store/client_store.h"
 
 namespace iam::oauth {
 
@@ -47,16 +48,86 @@ absl::StatusOr<std::string> GrantedAudience(const ClientMetadata& client, const 
   return asked;
 }
 
+absl::StatusOr<KnownClient> TokenEndpoint::Authenticate(const TokenRequest& r) {
+  // An assertion may name this endpoint, the token endpoint (which some
+  // libraries use for every endpoint) or the issuer.
+  const std::string issuer = tokens_.AccountIssuer(r.account_id);
+  const std::vector<std::string> audiences = {r.endpoint_url, issuer + "/oauth2/token", issuer};
+  return clients_.Authenticate(r.account_id, r.credentials, r.source_ip, audiences);
+}
+
+absl::StatusOr<nlohmann::json> TokenEndpoint::Introspect(const TokenRequest& r) {
+  ASSIGN_OR_RETURN(KnownClient client, Authenticate(r));
+  if (client.view.metadata.IsPublic()) {
+    return UnauthorizedClient("introspection is for confidential clients");
+  }
+  const std::string& token = Param(r.form, "token");
+  if (token.empty()) return InvalidRequest("token is required");
+  const nlohmann::json inactive = {{"active", false}};
+  auto verified = tokens_.Inspect(token);
+  if (!verified.ok()) {
+    // Unavailable is the store's answer, not the token's.
+    if (absl::IsUnavailable(verified.status())) return verified.status();
+    return inactive;
+  }
+  const token::Claims& c = verified->claims;
+  if (c.account != r.account_id || !verified->session_active) return inactive;
+  nlohmann::json out = {{"active", true},
+                        {"iss", c.iss},
+                        {"sub", c.sub},
+                        {"aud", c.aud},
+                        {"exp", c.exp},
+                        {"iat", c.iat},
+                        {"nbf", c.nbf},
+                        {"jti", c.jti},
+                        {"token_type", c.cnf_jkt.empty() ? "Bearer" : "DPoP"},
+                        {"username", c.username},
+                        {"account", c.account}};
+  if (!c.client_id.empty()) out["client_id"] = c.client_id;
+  if (!c.scope.empty()) out["scope"] = c.scope;
+  if (!c.sid.empty()) out["sid"] = c.sid;
+  if (!c.cnf_jkt.empty()) out["cnf"] = {{"jkt", c.cnf_jkt}};
+  return out;
+}
+
+absl::Status TokenEndpoint::Revoke(const TokenRequest& r) {
+  ASSIGN_OR_RETURN(KnownClient client, Authenticate(r));
+  const std::string& token = Param(r.form, "token");
+  if (token.empty()) return InvalidRequest("token is required");
+  const std::string& hint = Param(r.form, "token_type_hint");
+  if (!hint.empty() && hint != "access_token" && hint != "refresh_token") {
+    return UnsupportedTokenType("token_type_hint: access_token or refresh_token");
+  }
+  auto verified = tokens_.Inspect(token);
+  if (!verified.ok()) {
+    if (absl::IsUnavailable(verified.status())) return verified.status();
+    return absl::OkStatus();  // RFC 7009 §2.2: an invalid token is no error
+  }
+  const token::Claims& c = verified->claims;
+  if (c.account != r.account_id || !verified->session_active) return absl::OkStatus();
+  if (c.client_id != client.view.row.client_id) {
+    return UnauthorizedClient("the token was not issued to this client");
+  }
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(store::clients::Revoke(tx, c.jti, c.account, c.exp * 1000));
+    audit::Event e = audit::Event::By(account::IamArn(r.account_id, "client/" + c.client_id),
+                                      r.account_id, "oauth:Revoke", "token", c.jti);
+    e.source_ip = r.source_ip;
+    e.detail["client_id"] = c.client_id;
+    e.detail["subject"] = c.username;
+    return audit_.Append(tx, e);
+  }));
+  tokens_.ForgetToken(c.jti);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<nlohmann::json> TokenEndpoint::Token(const TokenRequest& r) {
   Grant grant;
   grant.grant_type = Param(r.form, "grant_type").substr(0, 128);
   grant.client_id = r.credentials.ClaimedId().substr(0, 128);
   absl::StatusOr<nlohmann::json> out = [&]() -> absl::StatusOr<nlohmann::json> {
     if (grant.grant_type.empty()) return InvalidRequest("grant_type is required");
-    const std::vector<std::string> audiences = {r.endpoint_url,
-                                                tokens_.AccountIssuer(r.account_id)};
-    ASSIGN_OR_RETURN(KnownClient client,
-                     clients_.Authenticate(r.account_id, r.credentials, r.source_ip, audiences));
+    ASSIGN_OR_RETURN(KnownClient client, Authenticate(r));
     grant.client_id = client.view.row.client_id;
     grant.client_row_id = client.view.row.id;
     if (grant.grant_type == kGrantClientCredentials) {

@@ -1,7 +1,15 @@
 // TokenEndpoint: the grants of an account's token endpoint (RFC 6749 §3.2),
+// and its introspection (RFC 7662) and revocation (RFC 7009) endpoints,
 // independent of HTTP: a parsed request in, the JSON answer or an OAuth
 // error (oauth_error.h) out. Grants offered: client_credentials (the
 // client's service account is the subject).
+//
+// Introspection is for authenticated clients of the account only; a token
+// that does not verify, has expired, was revoked, belongs to another
+// account or whose session ended is {"active": false} and nothing more.
+// Revocation is for the client the token was issued to; it is stored
+// before the answer, with its audit record, and every replica sees it
+// within a second.
 //
 // Access tokens are JWTs (RFC 9068, typ at+jwt) signed by the service's
 // key ring, with the account's issuer, the subject, one audience, the
@@ -39,11 +47,16 @@ struct TokenRequest {
 class TokenEndpoint {
  public:
   // `grants` may be null (no records: tests of the protocol alone).
-  TokenEndpoint(ClientAuthenticator& clients, token::TokenService& tokens, const Clock& clock,
-                Random& random, audit::DecisionLog* grants)
-      : clients_(clients), tokens_(tokens), clock_(clock), random_(random), grants_(grants) {}
+  TokenEndpoint(ClientAuthenticator& clients, token::TokenService& tokens, store::Database& db,
+                const audit::AuditLog& audit, const Clock& clock, Random& random,
+                audit::DecisionLog* grants)
+      : clients_(clients), tokens_(tokens), db_(db), audit_(audit), clock_(clock),
+        random_(random), grants_(grants) {}
 
   absl::StatusOr<nlohmann::json> Token(const TokenRequest& request);
+  // `token` and the optional `token_type_hint` are in request.form.
+  absl::StatusOr<nlohmann::json> Introspect(const TokenRequest& request);
+  absl::Status Revoke(const TokenRequest& request);
 
  private:
   struct Grant;  // what the audit record says
@@ -51,8 +64,12 @@ class TokenEndpoint {
                                                    const TokenRequest& request, Grant& grant);
   void Record(const TokenRequest& request, const Grant& grant, const absl::Status& result);
 
+  absl::StatusOr<KnownClient> Authenticate(const TokenRequest& request);
+
   ClientAuthenticator& clients_;
   token::TokenService& tokens_;
+  store::Database& db_;
+  const audit::AuditLog& audit_;
   const Clock& clock_;
   Random& random_;
   audit::DecisionLog* grants_;

@@ -26,7 +26,8 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       auth_admin(on.db, on.clock, on.audit, mutations, settings.throttle),
       clients(on.db, on.clock, on.random, mutations),
       client_auth(clients, on.db, on.clock),
-      token_endpoint(client_auth, on.tokens, on.clock, on.random, on.decisions) {
+      token_endpoint(client_auth, on.tokens, on.db, on.audit, on.clock, on.random,
+                     on.decisions) {
   // A change to any client, here or on another replica, bumps the
   // authorization version: cached clients are read again.
   on.authz_cache.OnChange([this] { client_auth.Clear(); });

@@ -214,7 +214,7 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   Domain& d = *domain_;
   if (http_) {
     http_->Mount([&](HttpRouter& router) {
-      AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint});
+      AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients});
     });
   }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "iam/common/log.h"
 #include "iam/oauth/oauth_error.h"
 #include "iam/store/account_store.h"
@@ -58,6 +59,142 @@ bool IsForm(const HttpRequest& r) {
                                 "application/x-www-form-urlencoded");
 }
 
+// The parts every client-authenticated endpoint reads: a form body (no
+// parameters in the URL, where they end up in logs: RFC 6749 §3.2), the
+// client's credentials and the peer's address.
+absl::StatusOr<oauth::TokenRequest> ClientRequestOf(const HttpRequest& req,
+                                                    const std::string& account,
+                                                    const std::string& endpoint_url) {
+  if (!IsForm(req)) {
+    return oauth::InvalidRequest("the body must be application/x-www-form-urlencoded");
+  }
+  if (!req.query.empty()) return oauth::InvalidRequest("parameters go in the body, not the URL");
+  auto form = oauth::ParseForm(req.body);
+  if (!form.ok()) return form.status();
+  auto credentials =
+      oauth::CredentialsOf(req.Header("authorization"), req.HeaderCount("authorization"), *form);
+  if (!credentials.ok()) return credentials.status();
+  oauth::TokenRequest t;
+  t.account_id = account;
+  t.form = *std::move(form);
+  t.credentials = *std::move(credentials);
+  t.source_ip = req.remote_address;
+  t.endpoint_url = endpoint_url;
+  return t;
+}
+
+// "Bearer <token>" of the Authorization header, or "".
+std::string BearerOf(const HttpRequest& req) {
+  if (req.HeaderCount("authorization") != 1) return "";
+  absl::string_view v = *req.Header("authorization");
+  if (!absl::ConsumePrefix(&v, "Bearer ") && !absl::ConsumePrefix(&v, "bearer ")) return "";
+  return std::string(absl::StripAsciiWhitespace(v));
+}
+
+// A registration's errors: the metadata's own (RFC 7591 §3.2.2), or a
+// token that does not fit (RFC 6750: 401 with a Bearer challenge).
+HttpResponse RegistrationError(const absl::Status& s, const std::string& account) {
+  if (absl::IsUnauthenticated(s)) {
+    HttpResponse r = ErrorResponse(oauth::InvalidToken(s.message()), account);
+    r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
+                                   [](const auto& h) { return h.first == "WWW-Authenticate"; }),
+                    r.headers.end());
+    r.With("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return r;
+  }
+  if (absl::IsInvalidArgument(s) && !s.GetPayload("type.iam/oauth_error")) {
+    return ErrorResponse(absl::StartsWith(s.message(), "redirect_uris")
+                             ? oauth::InvalidRedirectUri(s.message())
+                             : oauth::InvalidClientMetadata(s.message()),
+                         account);
+  }
+  if (absl::IsNotFound(s)) return NotFound();
+  return ErrorResponse(s, account);
+}
+
+// The registration response (RFC 7591 §3.2.1, RFC 7592 §3).
+nlohmann::json Registration(const oauth::IssuedClient& issued, const std::string& issuer,
+                            bool with_token) {
+  nlohmann::json out = issued.client.metadata.ToJson();
+  out["client_id"] = issued.client.row.client_id;
+  out["client_id_issued_at"] = issued.client.row.created_at / 1000;
+  if (!issued.client_secret.empty()) {
+    out["client_secret"] = issued.client_secret;
+    out["client_secret_expires_at"] = 0;  // does not expire
+  }
+  if (with_token && !issued.registration_access_token.empty()) {
+    out["registration_access_token"] = issued.registration_access_token;
+  }
+  out["registration_client_uri"] =
+      issuer + "/oauth2/register/" + issued.client.row.client_id;
+  return out;
+}
+
+absl::StatusOr<nlohmann::json> JsonBody(const HttpRequest& req) {
+  const std::string* type = req.Header("content-type");
+  if (type == nullptr || !absl::StartsWithIgnoreCase(*type, "application/json")) {
+    return oauth::InvalidClientMetadata("the body must be application/json");
+  }
+  auto doc = nlohmann::json::parse(req.body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return oauth::InvalidClientMetadata("the body is not a JSON object");
+  }
+  return doc;
+}
+
+void AddRegistrationRoutes(HttpRouter& router, const OAuthRoutes& p) {
+  router.Post("/accounts/{account}/oauth2/register", [p](const HttpRequest& req,
+                                                           const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return NotFound();
+    const std::string token = BearerOf(req);
+    if (token.empty()) {
+      return RegistrationError(absl::UnauthenticatedError("an initial access token is required"),
+                               account);
+    }
+    auto doc = JsonBody(req);
+    if (!doc.ok()) return RegistrationError(doc.status(), account);
+    auto issued = p.clients.Register(account, token, *doc, req.remote_address);
+    if (!issued.ok()) return RegistrationError(issued.status(), account);
+    HttpResponse r = NoStore(HttpResponse::Json(
+        201, Registration(*issued, p.tokens.AccountIssuer(account), true).dump()));
+    return r;
+  });
+  auto read = [p](const HttpRequest& req, const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return NotFound();
+    auto view = p.clients.ReadRegistered(account, params.at("client_id"), BearerOf(req));
+    if (!view.ok()) return RegistrationError(view.status(), account);
+    oauth::IssuedClient issued{*view, "", ""};
+    return NoStore(HttpResponse::Json(
+        200, Registration(issued, p.tokens.AccountIssuer(account), false).dump()));
+  };
+  router.Get("/accounts/{account}/oauth2/register/{client_id}", read);
+  router.Put("/accounts/{account}/oauth2/register/{client_id}", [p](const HttpRequest& req,
+                                                                      const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return NotFound();
+    auto doc = JsonBody(req);
+    if (!doc.ok()) return RegistrationError(doc.status(), account);
+    auto issued = p.clients.ReplaceRegistered(account, params.at("client_id"), BearerOf(req), *doc,
+                                              req.remote_address);
+    if (!issued.ok()) return RegistrationError(issued.status(), account);
+    return NoStore(HttpResponse::Json(
+        200, Registration(*issued, p.tokens.AccountIssuer(account), false).dump()));
+  });
+  router.Delete("/accounts/{account}/oauth2/register/{client_id}", [p](const HttpRequest& req,
+                                                                         const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return NotFound();
+    absl::Status s = p.clients.DeleteRegistered(account, params.at("client_id"), BearerOf(req),
+                                                req.remote_address);
+    if (!s.ok()) return RegistrationError(s, account);
+    HttpResponse r;
+    r.status = 204;
+    return NoStore(r);
+  });
+}
+
 }  // namespace
 
 nlohmann::json AccountDiscovery(const std::string& issuer) {
@@ -65,6 +202,13 @@ nlohmann::json AccountDiscovery(const std::string& issuer) {
       {"issuer", issuer},
       {"jwks_uri", issuer + "/jwks"},
       {"token_endpoint", issuer + "/oauth2/token"},
+      {"introspection_endpoint", issuer + "/oauth2/introspect"},
+      {"revocation_endpoint", issuer + "/oauth2/revoke"},
+      {"registration_endpoint", issuer + "/oauth2/register"},
+      {"introspection_endpoint_auth_methods_supported",
+       {"client_secret_basic", "client_secret_post", "private_key_jwt"}},
+      {"revocation_endpoint_auth_methods_supported",
+       {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}},
       {"grant_types_supported", {"client_credentials"}},
       {"token_endpoint_auth_methods_supported",
        {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}},
@@ -101,35 +245,40 @@ void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& p) {
     return r;
   });
 
-  router.Post("/accounts/{account}/oauth2/token",
-              [p](const HttpRequest& req, const PathParams& params) {
-                const std::string& account = params.at("account");
-                if (!IsAccountId(account)) return NotFound();
-                if (!IsForm(req)) {
-                  return ErrorResponse(oauth::InvalidRequest(
-                                           "the body must be application/x-www-form-urlencoded"),
-                                       account);
-                }
-                if (!req.query.empty()) {
-                  // Credentials in a URL end up in logs (RFC 6749 §3.2).
-                  return ErrorResponse(
-                      oauth::InvalidRequest("parameters go in the body, not the URL"), account);
-                }
-                auto form = oauth::ParseForm(req.body);
-                if (!form.ok()) return ErrorResponse(form.status(), account);
-                auto credentials = oauth::CredentialsOf(req.Header("authorization"),
-                                                        req.HeaderCount("authorization"), *form);
-                if (!credentials.ok()) return ErrorResponse(credentials.status(), account);
-                oauth::TokenRequest t;
-                t.account_id = account;
-                t.form = *std::move(form);
-                t.credentials = *std::move(credentials);
-                t.source_ip = req.remote_address;
-                t.endpoint_url = p.tokens.AccountIssuer(account) + "/oauth2/token";
-                auto answer = p.token_endpoint.Token(t);
-                if (!answer.ok()) return ErrorResponse(answer.status(), account);
-                return NoStore(HttpResponse::Json(200, answer->dump()));
-              });
+  router.Post("/accounts/{account}/oauth2/token", [p](const HttpRequest& req,
+                                                        const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return NotFound();
+    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/token");
+    if (!t.ok()) return ErrorResponse(t.status(), account);
+    auto answer = p.token_endpoint.Token(*t);
+    if (!answer.ok()) return ErrorResponse(answer.status(), account);
+    return NoStore(HttpResponse::Json(200, answer->dump()));
+  });
+
+  router.Post("/accounts/{account}/oauth2/introspect", [p](const HttpRequest& req,
+                                                             const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return NotFound();
+    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/introspect");
+    if (!t.ok()) return ErrorResponse(t.status(), account);
+    auto answer = p.token_endpoint.Introspect(*t);
+    if (!answer.ok()) return ErrorResponse(answer.status(), account);
+    return NoStore(HttpResponse::Json(200, answer->dump()));
+  });
+
+  router.Post("/accounts/{account}/oauth2/revoke", [p](const HttpRequest& req,
+                                                         const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return NotFound();
+    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/revoke");
+    if (!t.ok()) return ErrorResponse(t.status(), account);
+    absl::Status s = p.token_endpoint.Revoke(*t);
+    if (!s.ok()) return ErrorResponse(s, account);
+    return NoStore(HttpResponse::Json(200, "{}"));
+  });
+
+  AddRegistrationRoutes(router, p);
 }
 
 }  // namespace iam::server

@@ -7,6 +7,10 @@
 //   GET  /.well-known/oauth-authorization-server/accounts/{id}   (RFC 8414 §3)
 //   GET  /accounts/{id}/jwks
 //   POST /accounts/{id}/oauth2/token
+//   POST /accounts/{id}/oauth2/introspect                  (RFC 7662)
+//   POST /accounts/{id}/oauth2/revoke                      (RFC 7009)
+//   POST /accounts/{id}/oauth2/register                    (RFC 7591)
+//   GET, PUT, DELETE /accounts/{id}/oauth2/register/{client_id}  (RFC 7592)
 //
 // Translation only: the form, headers and peer address in; the endpoint's
 // JSON or its error (RFC 6749 §5.2: 400, or 401 with WWW-Authenticate for
@@ -14,6 +18,7 @@
 #ifndef IAM_SERVER_OAUTH_ROUTES_H_
 #define IAM_SERVER_OAUTH_ROUTES_H_
 
+#include "iam/oauth/client_service.h"
 #include "iam/oauth/token_endpoint.h"
 #include "iam/server/http_router.h"
 #include "iam/store/database.h"
@@ -26,6 +31,7 @@ struct OAuthRoutes {
   token::KeyRing& keys;
   token::TokenService& tokens;
   oauth::TokenEndpoint& token_endpoint;
+  oauth::ClientService& clients;
 };
 
 void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& parts);

@@ -64,6 +64,11 @@ class TokenService {
   absl::StatusOr<VerifiedToken> Verify(absl::string_view token, const std::string& audience,
                                        bool check_session);
 
+  // Verify for an introspection or a revocation: any audience is
+  // accepted, and the session (or, for a client's token, its revocation)
+  // is always checked.
+  absl::StatusOr<VerifiedToken> Inspect(absl::string_view token);
+
   // While the store is unreachable, session states read before may answer
   // (see StoreOutage). Set before serving.
   void SetStoreOutage(StoreOutage* outage) { outage_ = outage; }

@@ -6,7 +6,9 @@
 // refused is: wrong, missing and other accounts' secrets, a disabled
 // client, a client outside its address allowlist, a replayed assertion,
 // malformed and oversized requests. The service account decides Check
-// with its token.
+// with its token. Introspection and revocation through openid-client, the
+// revocation seen by a second replica within a second; dynamic client
+// registration (RFC 7591/7592) gated by an initial access token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -21,8 +23,10 @@ import { createRemoteJWKSet, jwtVerify, generateKeyPair, exportJWK, SignJWT } fr
 const iamd = process.env.IAMD;
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 let proc;
+let replica;  // a second iamd on the same SQLite file
 let dir;
 let http;
+let http2;
 let call;
 let acme;  // { id, key }
 let other; // another account
@@ -56,9 +60,20 @@ before(async () => {
   };
   acme = await made('acme');
   other = await made('globex');
+  const dir2 = path.join(dir, 'replica');
+  replica = spawn(iamd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
+    '--data-dir', dir2, '--store', `sqlite://${path.join(dir, 'iam.db')}`,
+    '--master-key-file', path.join(dir, 'master.key'), '--authz-poll-ms', '100',
+    '--issuer', http,  // replicas behind one name share the issuer
+    '--ready-file', path.join(dir2, 'ready')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 100 && !existsSync(path.join(dir2, 'ready')); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  http2 = readFileSync(path.join(dir2, 'ready'), 'utf8').split('\n')[1].trim();
 });
 
 after(() => {
+  replica?.kill('SIGTERM');
   proc?.kill('SIGTERM');
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -305,4 +320,120 @@ test('Check decides for the service account with its token', async () => {
     action: 's3:GetObject', resource: 'arn:aws:s3:::invoices/2026/11.pdf' }, acme.key)
     .catch((e) => e);
   assert.ok(gone instanceof Error || gone.allowed === false);
+});
+
+test('introspection for authenticated clients; revocation by the token\'s client, seen by a replica', async () => {
+  const issued = await createClient(acme, 'worker', { grant_types: ['client_credentials'],
+    scope: 'jobs.run', audience: ['jobs-api'] });
+  const api = await createClient(acme, 'jobs-api', { grant_types: ['client_credentials'] });
+  const worker = await client.discovery(new URL(issuer(acme)), 'worker', issued.client_secret,
+    client.ClientSecretBasic(issued.client_secret), insecure);
+  const resource = await client.discovery(new URL(issuer(acme)), 'jobs-api', api.client_secret,
+    client.ClientSecretBasic(api.client_secret), insecure);
+  const { access_token: token } = await client.clientCredentialsGrant(worker);
+
+  const seen = await client.tokenIntrospection(resource, token);
+  assert.equal(seen.active, true);
+  assert.equal(seen.client_id, 'worker');
+  assert.equal(seen.scope, 'jobs.run');
+  assert.equal(seen.aud, 'jobs-api');
+  assert.equal(seen.username, 'service-account-worker');
+  assert.equal(seen.token_type, 'Bearer');
+  assert.equal((await client.tokenIntrospection(resource, 'not-a-token')).active, false);
+  // The same token at another account's endpoint is nobody's there.
+  const globex = await createClient(other, 'rs', { grant_types: ['client_credentials'] });
+  const r = await fetch(`${issuer(other)}/oauth2/introspect`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded',
+      authorization: basic('rs', globex.client_secret) },
+    body: `token=${token}` });
+  assert.deepEqual(await r.json(), { active: false });
+  // Without client authentication: refused.
+  const anonymous = await fetch(`${issuer(acme)}/oauth2/introspect`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+  assert.equal(anonymous.status, 401);
+
+  // The second replica answers for the same token.
+  const onReplica = (body) => fetch(`${http2}/accounts/${acme.id}/oauth2/introspect`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded',
+      authorization: basic('jobs-api', api.client_secret) }, body });
+  assert.equal((await (await onReplica(`token=${token}`)).json()).active, true);
+
+  // Only the client the token was issued to may revoke it.
+  const notYours = await fetch(`${issuer(acme)}/oauth2/revoke`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded',
+      authorization: basic('jobs-api', api.client_secret) }, body: `token=${token}` });
+  assert.equal(notYours.status, 400);
+  assert.equal((await notYours.json()).error, 'unauthorized_client');
+  await client.tokenRevocation(worker, token);
+  await client.tokenRevocation(worker, 'garbage');  // RFC 7009: no error
+  assert.equal((await client.tokenIntrospection(resource, token)).active, false);
+  const revokedAt = Date.now();
+  let active = true;
+  while (active && Date.now() - revokedAt < 1000) {
+    active = (await (await onReplica(`token=${token}`)).json()).active;
+    if (active) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.equal(active, false, 'the replica still says active a second after the revocation');
+  // Check refuses it too.
+  const check = await call('authz', 'Check', { token, audience: 'jobs-api',
+    action: 's3:GetObject', resource: '*' }, acme.key);
+  assert.equal(check.allowed, false);
+});
+
+test('dynamic client registration with an initial access token, and RFC 7592 management', async () => {
+  const iat = await call('admin', 'CreateInitialAccessToken', { uses: 1, ttl_seconds: 600 },
+    acme.key);
+  const registered = await client.dynamicClientRegistration(new URL(issuer(acme)),
+    { grant_types: ['client_credentials'], client_name: 'Registered App', scope: 'a b',
+      token_endpoint_auth_method: 'client_secret_post' },
+    undefined, { ...insecure, initialAccessToken: iat.secret });
+  const meta = registered.clientMetadata();
+  assert.match(meta.client_id, /^dcr-[0-9a-f]{24}$/);
+  assert.ok(meta.client_secret && meta.registration_access_token && meta.registration_client_uri);
+  assert.equal(meta.client_name, 'Registered App');
+  const tokens = await client.clientCredentialsGrant(registered);
+  const claims = await verify(tokens.access_token, acme, 'iam');
+  assert.equal(claims.client_id, meta.client_id);
+
+  // The token had one use.
+  const again = await fetch(`${issuer(acme)}/oauth2/register`, { method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${iat.secret}` },
+    body: JSON.stringify({ grant_types: ['client_credentials'] }) });
+  assert.equal(again.status, 401);
+  assert.equal((await again.json()).error, 'invalid_token');
+  const none = await fetch(`${issuer(acme)}/oauth2/register`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(none.status, 401);
+  // Bad metadata is refused before the token is spent.
+  const iat2 = await call('admin', 'CreateInitialAccessToken', { uses: 1 }, acme.key);
+  const reg = (body) => fetch(`${issuer(acme)}/oauth2/register`, { method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${iat2.secret}` },
+    body });
+  const badUri = await reg(JSON.stringify({ grant_types: ['refresh_token'],
+    token_endpoint_auth_method: 'none', redirect_uris: ['javascript:alert(1)'] }));
+  assert.equal(badUri.status, 400);
+  assert.equal((await badUri.json()).error, 'invalid_redirect_uri');
+  const badMeta = await reg(JSON.stringify({ grant_types: ['password'] }));
+  assert.equal((await badMeta.json()).error, 'invalid_client_metadata');
+  assert.equal((await reg('{not json')).status, 400);
+  assert.equal((await reg(JSON.stringify({ grant_types: ['client_credentials'] }))).status, 201);
+
+  // RFC 7592: read, replace, delete with the registration access token.
+  const uri = meta.registration_client_uri;
+  const manage = (method, token, body) => fetch(uri, { method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  const read = await manage('GET', meta.registration_access_token);
+  assert.equal(read.status, 200);
+  assert.equal((await read.json()).client_id, meta.client_id);
+  assert.equal((await manage('GET', 'wrong-token')).status, 401);
+  const replaced = await manage('PUT', meta.registration_access_token, JSON.stringify({
+    client_id: meta.client_id, grant_types: ['client_credentials'], scope: 'a',
+    token_endpoint_auth_method: 'client_secret_post' }));
+  assert.equal(replaced.status, 200);
+  assert.equal((await replaced.json()).scope, 'a');
+  assert.equal((await manage('DELETE', meta.registration_access_token)).status, 204);
+  assert.equal((await manage('GET', meta.registration_access_token)).status, 401);
+  // Every change is in the audit log.
+  const log = await call('admin', 'ListClients', {}, acme.key);
+  assert.ok(!log.clients.some((c) => c.client_id === meta.client_id));
 });
