@@ -1,12 +1,17 @@
 #include "iam/oauth/token_endpoint.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "iam/account/arn.h"
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/oauth/oauth_error.h"
 #include "iam/store/client_store.h"
+#include "iam/store/session_store.h"
+#include "iam/store/user_store.h"
 
 namespace iam::oauth {
 
@@ -136,8 +141,20 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Token(const TokenRequest& r) {
       }
       return ClientCredentials(client, r, grant);
     }
-    if (grant.grant_type == kGrantRefreshToken || grant.grant_type == kGrantTokenExchange ||
-        grant.grant_type == "authorization_code") {
+    if (grant.grant_type == kGrantTokenExchange) {
+      if (!client.view.metadata.Allows(kGrantTokenExchange)) {
+        return UnauthorizedClient("the client may not use token exchange");
+      }
+      return Exchange(client, r, grant);
+    }
+    if (grant.grant_type == kGrantRefreshToken) {
+      if (!client.view.metadata.Allows(kGrantRefreshToken)) {
+        return UnauthorizedClient("the client may not use refresh tokens");
+      }
+      return Refresh(client, r, grant);
+    }
+    if (grant.grant_type == "authorization_code" ||
+        grant.grant_type == "urn:ietf:params:oauth:grant-type:device_code") {
       return UnsupportedGrantType("this grant type is not offered by this endpoint");
     }
     return UnsupportedGrantType("unknown grant_type");
@@ -178,6 +195,222 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::ClientCredentials(const KnownClien
   nlohmann::json body = {{"access_token", jwt},
                          {"token_type", "Bearer"},
                          {"expires_in", m.access_token_ttl}};
+  if (!c.scope.empty()) body["scope"] = c.scope;
+  return body;
+}
+
+namespace {
+
+constexpr char kAccessTokenType[] = "urn:ietf:params:oauth:token-type:access_token";
+constexpr char kJwtTokenType[] = "urn:ietf:params:oauth:token-type:jwt";
+
+std::vector<std::string> Split(const std::string& scope) {
+  auto parsed = ParseScope(scope);
+  return parsed.ok() ? *parsed : std::vector<std::string>{};
+}
+
+bool Has(const std::vector<std::string>& list, const std::string& v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// The scopes asked, each within `allowed`; none asked: all of `allowed`.
+absl::StatusOr<std::vector<std::string>> Narrowed(const std::vector<std::string>& allowed,
+                                                  const Form& form) {
+  auto asked = ParseScope(Param(form, "scope"));
+  if (!asked.ok()) return InvalidScope("scope: not a list of scope tokens");
+  if (asked->empty()) return allowed;
+  for (const std::string& s : *asked) {
+    if (!Has(allowed, s)) return InvalidScope(absl::StrCat("the scope ", s.substr(0, 128),
+                                                           " is not granted here"));
+  }
+  return *asked;
+}
+
+}  // namespace
+
+absl::StatusOr<nlohmann::json> TokenEndpoint::Exchange(const KnownClient& client,
+                                                       const TokenRequest& r, Grant& grant) {
+  const Form& f = r.form;
+  const std::string& subject_token = Param(f, "subject_token");
+  const std::string& subject_type = Param(f, "subject_token_type");
+  if (subject_token.empty() || subject_type.empty()) {
+    return InvalidRequest("subject_token and subject_token_type are required");
+  }
+  if (subject_type != kAccessTokenType && subject_type != kJwtTokenType) {
+    return InvalidRequest("subject_token_type: an access token (or jwt) is what is exchanged");
+  }
+  const std::string& requested = Param(f, "requested_token_type");
+  if (!requested.empty() && requested != kAccessTokenType && requested != kJwtTokenType) {
+    return InvalidRequest("requested_token_type: access tokens only");
+  }
+  auto subject = tokens_.Inspect(subject_token);
+  if (!subject.ok() && absl::IsUnavailable(subject.status())) return subject.status();
+  if (!subject.ok() || !subject->session_active || subject->claims.account != r.account_id) {
+    return InvalidGrant("the subject token is not valid here");
+  }
+  const token::Claims& s = subject->claims;
+  token::Claims c;
+  const std::string& actor_token = Param(f, "actor_token");
+  if (!actor_token.empty()) {
+    const std::string& actor_type = Param(f, "actor_token_type");
+    if (actor_type != kAccessTokenType && actor_type != kJwtTokenType) {
+      return InvalidRequest("actor_token_type: an access token (or jwt)");
+    }
+    auto actor = tokens_.Inspect(actor_token);
+    if (!actor.ok() && absl::IsUnavailable(actor.status())) return actor.status();
+    if (!actor.ok() || !actor->session_active || actor->claims.account != r.account_id) {
+      return InvalidGrant("the actor token is not valid here");
+    }
+    c.act_sub = actor->claims.sub;
+    c.act_client_id = actor->claims.client_id;
+  } else if (!Param(f, "actor_token_type").empty()) {
+    return InvalidRequest("actor_token_type without actor_token");
+  }
+  // Never more than the client may have, nor more than the subject had.
+  std::vector<std::string> allowed = client.view.metadata.scopes;
+  if (!s.scope.empty()) {
+    const std::vector<std::string> had = Split(s.scope);
+    allowed.erase(std::remove_if(allowed.begin(), allowed.end(),
+                                 [&](const std::string& x) { return !Has(had, x); }),
+                  allowed.end());
+  }
+  ASSIGN_OR_RETURN(grant.scopes, Narrowed(allowed, f));
+  ASSIGN_OR_RETURN(grant.audience, GrantedAudience(client.view.metadata, f,
+                                                   tokens_.options().default_audience));
+  grant.subject = s.username;
+  const int64_t now = absl::ToUnixSeconds(clock_.Now());
+  c.iss = tokens_.AccountIssuer(r.account_id);
+  c.sub = s.sub;
+  c.aud = grant.audience;
+  c.jti = crypto::Base64Url(random_.Bytes(16));
+  c.sid = s.sid;  // the session's end ends this token too
+  c.account = s.account;
+  c.username = s.username;
+  c.client_type = s.client_type;
+  c.amr = s.amr;
+  c.auth_time = s.auth_time;
+  c.client_id = client.view.row.client_id;
+  c.scope = absl::StrJoin(grant.scopes, " ");
+  c.iat = c.nbf = now;
+  c.exp = now + client.view.metadata.access_token_ttl;
+  grant.jti = c.jti;
+  ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
+  nlohmann::json body = {{"access_token", jwt},
+                         {"issued_token_type", kAccessTokenType},
+                         {"token_type", "Bearer"},
+                         {"expires_in", client.view.metadata.access_token_ttl}};
+  if (!c.scope.empty()) body["scope"] = c.scope;
+  if (client.view.metadata.Allows(kGrantRefreshToken) && !c.sid.empty()) {
+    ASSIGN_OR_RETURN(body["refresh_token"], NewRefreshToken(client, c));
+  }
+  return body;
+}
+
+absl::StatusOr<std::string> TokenEndpoint::NewRefreshToken(const KnownClient& client,
+                                                           const token::Claims& access) {
+  const std::string token = crypto::Base64Url(random_.Bytes(32));
+  const int64_t now = clock_.NowMs();
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::SessionRow session, store::sessions::Get(tx, access.sid));
+    if (!session.LiveAt(now)) return InvalidGrant("the session has ended");
+    store::OAuthRefreshRow row;
+    row.token_hash = SecretDigest(token);
+    row.family_id = crypto::Base64Url(random_.Bytes(16));
+    row.account_id = access.account;
+    row.client_id = client.view.row.client_id;
+    row.user_id = access.sub;
+    row.session_id = access.sid;
+    row.scope = access.scope;
+    row.audience = access.aud;
+    row.created_at = now;
+    row.expires_at =
+        std::min(now + client.view.metadata.refresh_token_ttl * 1000, session.expires_at);
+    return store::clients::InsertRefresh(tx, row);
+  }));
+  return token;
+}
+
+absl::StatusOr<nlohmann::json> TokenEndpoint::Refresh(const KnownClient& client,
+                                                      const TokenRequest& r, Grant& grant) {
+  const std::string& presented = Param(r.form, "refresh_token");
+  if (presented.empty()) return InvalidRequest("refresh_token is required");
+  if (presented.size() > 256) return InvalidGrant("the refresh token is not valid");
+  const std::string next = crypto::Base64Url(random_.Bytes(32));
+  const int64_t now = clock_.NowMs();
+  bool reused = false;
+  store::OAuthRefreshRow row;
+  store::SessionRow session;
+  store::UserRow user;
+  absl::Status s = db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    reused = false;
+    ASSIGN_OR_RETURN(auto found, store::clients::GetRefresh(tx, SecretDigest(presented)));
+    // Another account's or client's token is not this client's to use.
+    if (!found || found->account_id != r.account_id ||
+        found->client_id != client.view.row.client_id) {
+      return InvalidGrant("the refresh token is not valid");
+    }
+    row = *found;
+    if (row.revoked_at || row.expires_at <= now) return InvalidGrant("the refresh token has ended");
+    ASSIGN_OR_RETURN(int64_t marked, store::clients::MarkRefreshUsed(tx, row.token_hash, now));
+    if (row.used_at || marked == 0) {
+      // Presented twice: one of the two holders is a thief. Both lose.
+      reused = true;
+      RETURN_IF_ERROR(store::clients::RevokeRefreshFamily(tx, row.family_id, now));
+      RETURN_IF_ERROR(
+          store::sessions::Revoke(tx, row.session_id, now, "refresh token reuse").status());
+      audit::Event e = audit::Event::By(
+          account::IamArn(r.account_id, "client/" + row.client_id), r.account_id,
+          "oauth:RefreshTokenReuse", "session", row.session_id);
+      e.source_ip = r.source_ip;
+      e.result = "denied";
+      e.detail["client_id"] = row.client_id;
+      e.detail["user_id"] = row.user_id;
+      return audit_.Append(tx, e);
+    }
+    ASSIGN_OR_RETURN(session, store::sessions::Get(tx, row.session_id));
+    if (!session.LiveAt(now)) return InvalidGrant("the session has ended");
+    ASSIGN_OR_RETURN(user, store::users::Get(tx, row.user_id));
+    if (user.state != store::UserState::kActive) return InvalidGrant("the user is disabled");
+    store::OAuthRefreshRow rotated = row;
+    rotated.token_hash = SecretDigest(next);
+    rotated.created_at = now;
+    rotated.used_at.reset();
+    rotated.expires_at =
+        std::min(now + client.view.metadata.refresh_token_ttl * 1000, session.expires_at);
+    return store::clients::InsertRefresh(tx, rotated);
+  });
+  if (reused) {
+    tokens_.ForgetSession(row.session_id);
+    return WithReason(InvalidGrant("the refresh token is not valid"), "refresh token reuse");
+  }
+  RETURN_IF_ERROR(s);
+  ASSIGN_OR_RETURN(grant.scopes, Narrowed(Split(row.scope), r.form));
+  grant.audience = row.audience;
+  grant.subject = user.username;
+  const int64_t secs = now / 1000;
+  token::Claims c;
+  c.iss = tokens_.AccountIssuer(r.account_id);
+  c.sub = row.user_id;
+  c.aud = row.audience;
+  c.jti = crypto::Base64Url(random_.Bytes(16));
+  c.sid = row.session_id;
+  c.account = r.account_id;
+  c.username = user.username;
+  c.client_type = session.client_type;
+  for (absl::string_view m : absl::StrSplit(session.amr, ',', absl::SkipEmpty())) {
+    c.amr.emplace_back(m);
+  }
+  c.auth_time = session.auth_time / 1000;
+  c.client_id = client.view.row.client_id;
+  c.scope = absl::StrJoin(grant.scopes, " ");
+  c.iat = c.nbf = secs;
+  c.exp = std::min<int64_t>(secs + client.view.metadata.access_token_ttl, session.expires_at / 1000);
+  grant.jti = c.jti;
+  ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
+  nlohmann::json body = {{"access_token", jwt},
+                         {"token_type", "Bearer"},
+                         {"expires_in", c.exp - secs},
+                         {"refresh_token", next}};
   if (!c.scope.empty()) body["scope"] = c.scope;
   return body;
 }

@@ -2,7 +2,13 @@
 // and its introspection (RFC 7662) and revocation (RFC 7009) endpoints,
 // independent of HTTP: a parsed request in, the JSON answer or an OAuth
 // error (oauth_error.h) out. Grants offered: client_credentials (the
-// client's service account is the subject).
+// client's service account is the subject); token exchange (RFC 8693: a
+// user's access token, of any client or of the gRPC login, for a token of
+// another audience, bound to the same session; with an actor token, an
+// `act` claim names who acts); refresh_token (issued by a token exchange
+// to a client allowed refresh_token, bound to the user's session, rotated
+// at each use; a used one presented again revokes its family and ends the
+// session, as the gRPC Refresh does).
 //
 // Introspection is for authenticated clients of the account only; a token
 // that does not verify, has expired, was revoked, belongs to another
@@ -62,6 +68,13 @@ class TokenEndpoint {
   struct Grant;  // what the audit record says
   absl::StatusOr<nlohmann::json> ClientCredentials(const KnownClient& client,
                                                    const TokenRequest& request, Grant& grant);
+  absl::StatusOr<nlohmann::json> Exchange(const KnownClient& client, const TokenRequest& request,
+                                          Grant& grant);
+  absl::StatusOr<nlohmann::json> Refresh(const KnownClient& client, const TokenRequest& request,
+                                         Grant& grant);
+  // A refresh token of a new family, bound to the session, for the client.
+  absl::StatusOr<std::string> NewRefreshToken(const KnownClient& client,
+                                              const token::Claims& access);
   void Record(const TokenRequest& request, const Grant& grant, const absl::Status& result);
 
   absl::StatusOr<KnownClient> Authenticate(const TokenRequest& request);

@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "iam/store/account_store.h"
+#include "iam/store/client_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
 #include "iam/store/open_database.h"
@@ -325,6 +326,8 @@ void IamServer::RunMaintenance() {
   // Counters idle for a day and not locked say nothing any more.
   absl::Status pruned = db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
     RETURN_IF_ERROR(store::login::PruneCounters(tx, now - 86400 * 1000, now).status());
+    // Revocations, proofs and refresh tokens of tokens that have ended.
+    RETURN_IF_ERROR(store::clients::PurgeEnded(tx, now).status());
     return store::mfa::PruneTickets(tx, now).status();
   });
   if (!pruned.ok()) log::Error("counter pruning failed", {{"status", pruned.ToString()}});

@@ -172,12 +172,51 @@ absl::Status RememberProof(Tx& tx, const std::string& proof_hash, int64_t expire
       .status();
 }
 
+absl::Status InsertRefresh(Tx& tx, const OAuthRefreshRow& r) {
+  return tx
+      .Exec("INSERT INTO oauth_refresh_tokens (token_hash, family_id, account_id, client_id, "
+            "user_id, session_id, scope, audience, created_at, expires_at, used_at, revoked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {r.token_hash, r.family_id, r.account_id, r.client_id, r.user_id, r.session_id,
+             r.scope, r.audience, r.created_at, r.expires_at, NullOr(r.used_at),
+             NullOr(r.revoked_at)})
+      .status();
+}
+
+absl::StatusOr<std::optional<OAuthRefreshRow>> GetRefresh(Tx& tx, const std::string& hash) {
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query("SELECT token_hash, family_id, account_id, client_id, user_id, "
+                            "session_id, scope, audience, created_at, expires_at, used_at, "
+                            "revoked_at FROM oauth_refresh_tokens WHERE token_hash = ?",
+                            {hash}));
+  if (rows.empty()) return std::nullopt;
+  const Row& r = rows[0];
+  return OAuthRefreshRow{r.Str(0), r.Str(1), r.Str(2), r.Str(3),  r.Str(4),    r.Str(5),
+                         r.Str(6), r.Str(7), r.Int(8), r.Int(9), r.OptInt(10), r.OptInt(11)};
+}
+
+absl::StatusOr<int64_t> MarkRefreshUsed(Tx& tx, const std::string& hash, int64_t now_ms) {
+  return tx.Exec(
+      "UPDATE oauth_refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+      {now_ms, hash});
+}
+
+absl::Status RevokeRefreshFamily(Tx& tx, const std::string& family_id, int64_t now_ms) {
+  return tx
+      .Exec("UPDATE oauth_refresh_tokens SET revoked_at = ? WHERE family_id = ? AND "
+            "revoked_at IS NULL",
+            {now_ms, family_id})
+      .status();
+}
+
 absl::StatusOr<int64_t> PurgeEnded(Tx& tx, int64_t now_ms) {
   ASSIGN_OR_RETURN(int64_t a,
                    tx.Exec("DELETE FROM oauth_revoked_tokens WHERE expires_at <= ?", {now_ms}));
   ASSIGN_OR_RETURN(int64_t b,
                    tx.Exec("DELETE FROM oauth_seen_proofs WHERE expires_at <= ?", {now_ms}));
-  return a + b;
+  ASSIGN_OR_RETURN(int64_t c,
+                   tx.Exec("DELETE FROM oauth_refresh_tokens WHERE expires_at <= ?", {now_ms}));
+  return a + b + c;
 }
 
 }  // namespace iam::store::clients

@@ -42,6 +42,21 @@ struct InitialAccessTokenRow {
   int64_t created_at = 0;
 };
 
+struct OAuthRefreshRow {
+  std::string token_hash;
+  std::string family_id;
+  std::string account_id;
+  std::string client_id;
+  std::string user_id;
+  std::string session_id;
+  std::string scope;     // space-separated
+  std::string audience;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  std::optional<int64_t> used_at;
+  std::optional<int64_t> revoked_at;
+};
+
 namespace clients {
 
 // ALREADY_EXISTS when the account has a client of that client_id.
@@ -79,7 +94,15 @@ absl::StatusOr<bool> IsRevoked(Tx& tx, const std::string& jti);
 // ALREADY_EXISTS when the proof was seen before: a replay.
 absl::Status RememberProof(Tx& tx, const std::string& proof_hash, int64_t expires_at_ms);
 
-// Forgets revocations and proofs whose tokens have ended; answers how many.
+absl::Status InsertRefresh(Tx& tx, const OAuthRefreshRow& row);
+// nullopt for an unknown hash.
+absl::StatusOr<std::optional<OAuthRefreshRow>> GetRefresh(Tx& tx, const std::string& hash);
+// Marks it used if nobody did first: 1, or 0 when it was used already.
+absl::StatusOr<int64_t> MarkRefreshUsed(Tx& tx, const std::string& hash, int64_t now_ms);
+absl::Status RevokeRefreshFamily(Tx& tx, const std::string& family_id, int64_t now_ms);
+
+// Forgets revocations, proofs and refresh tokens that have ended; answers
+// how many.
 absl::StatusOr<int64_t> PurgeEnded(Tx& tx, int64_t now_ms);
 
 }  // namespace clients

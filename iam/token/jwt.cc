@@ -33,6 +33,10 @@ nlohmann::json Claims::ToJson() const {
   if (!client_id.empty()) j["client_id"] = client_id;
   if (!scope.empty()) j["scope"] = scope;
   if (!cnf_jkt.empty()) j["cnf"] = {{"jkt", cnf_jkt}};
+  if (!act_sub.empty()) {
+    j["act"] = {{"sub", act_sub}};
+    if (!act_client_id.empty()) j["act"]["client_id"] = act_client_id;
+  }
   return j;
 }
 
@@ -76,6 +80,15 @@ absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
       return Bad("cnf is mistyped");
     }
     c.cnf_jkt = (*cnf)["jkt"].get<std::string>();
+  }
+  if (auto act = j.find("act"); act != j.end()) {
+    if (!act->is_object() || !act->contains("sub") || !(*act)["sub"].is_string()) {
+      return Bad("act is mistyped");
+    }
+    c.act_sub = (*act)["sub"].get<std::string>();
+    if (act->contains("client_id") && (*act)["client_id"].is_string()) {
+      c.act_client_id = (*act)["client_id"].get<std::string>();
+    }
   }
   auto amr = j.find("amr");
   if (amr != j.end()) {

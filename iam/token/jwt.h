@@ -32,6 +32,10 @@ struct Claims {
   std::string client_id;
   std::string scope;
   std::string cnf_jkt;
+  // RFC 8693's act: who acts on the subject's behalf (a token exchange
+  // with an actor token).
+  std::string act_sub;
+  std::string act_client_id;
   int64_t iat = 0;  // seconds since the epoch
   int64_t nbf = 0;
   int64_t exp = 0;

@@ -48,3 +48,23 @@ CREATE TABLE IF NOT EXISTS oauth_seen_proofs (
   expires_at  BIGINT NOT NULL,
   KEY oauth_seen_proofs_expiry (expires_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Refresh tokens issued to OAuth clients: each rotation adds a row of the
+-- same family; a used token presented again revokes the family (and its
+-- session).
+CREATE TABLE IF NOT EXISTS oauth_refresh_tokens (
+  token_hash  VARCHAR(64) NOT NULL PRIMARY KEY,
+  family_id   VARCHAR(64) NOT NULL,
+  account_id  VARCHAR(32) NOT NULL,
+  client_id   VARCHAR(64) NOT NULL,
+  user_id     VARCHAR(32) NOT NULL,
+  session_id  VARCHAR(64) NOT NULL,
+  scope       TEXT NOT NULL,
+  audience    VARCHAR(256) NOT NULL,
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  used_at     BIGINT NULL,
+  revoked_at  BIGINT NULL,
+  KEY oauth_refresh_family (family_id),
+  KEY oauth_refresh_expiry (expires_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

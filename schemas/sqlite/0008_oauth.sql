@@ -45,3 +45,23 @@ CREATE TABLE oauth_seen_proofs (
   expires_at  INTEGER NOT NULL
 );
 CREATE INDEX oauth_seen_proofs_expiry ON oauth_seen_proofs (expires_at);
+
+-- Refresh tokens issued to OAuth clients: each rotation adds a row of the
+-- same family; a used token presented again revokes the family (and its
+-- session).
+CREATE TABLE oauth_refresh_tokens (
+  token_hash  TEXT PRIMARY KEY,
+  family_id   TEXT NOT NULL,
+  account_id  TEXT NOT NULL,
+  client_id   TEXT NOT NULL,
+  user_id     TEXT NOT NULL,
+  session_id  TEXT NOT NULL,
+  scope       TEXT NOT NULL,
+  audience    TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  used_at     INTEGER,
+  revoked_at  INTEGER
+);
+CREATE INDEX oauth_refresh_family ON oauth_refresh_tokens (family_id);
+CREATE INDEX oauth_refresh_expiry ON oauth_refresh_tokens (expires_at);

@@ -48,7 +48,8 @@ before(async () => {
   const load = (f) => grpc.loadPackageDefinition(protoLoader.loadSync(f, opts)).iam.v1;
   const creds = grpc.credentials.createInsecure();
   const stubs = { admin: new (load('iam/v1/admin_service.proto').AdminService)(address, creds),
-    authz: new (load('iam/v1/authz_service.proto').AuthzService)(address, creds) };
+    authz: new (load('iam/v1/authz_service.proto').AuthzService)(address, creds),
+    auth: new (load('iam/v1/auth_service.proto').AuthService)(address, creds) };
   call = (svc, method, req, key) => new Promise((resolve, reject) => {
     const md = new grpc.Metadata();
     if (key) md.set('authorization', `Bearer ${key}`);
@@ -436,4 +437,84 @@ test('dynamic client registration with an initial access token, and RFC 7592 man
   // Every change is in the audit log.
   const log = await call('admin', 'ListClients', {}, acme.key);
   assert.ok(!log.clients.some((c) => c.client_id === meta.client_id));
+});
+
+test('token exchange: a user\'s login token for another audience, refresh rotation and reuse', async () => {
+  await call('admin', 'CreateUser', { username: 'carol' }, acme.key);
+  await call('admin', 'SetUserPassword',
+    { username: 'carol', password: 'Exchange-Horse-Battery-7', permanent: true }, acme.key);
+  const login = await call('auth', 'Login', { account: acme.id, username: 'carol',
+    password: 'Exchange-Horse-Battery-7', client_type: 'web' });
+  assert.equal(login.status, 'LOGIN_STATUS_SUCCESS');
+  const userToken = login.tokens.access_token;
+
+  const gateway = await createClient(acme, 'gateway', {
+    grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange', 'refresh_token'],
+    audience: ['orders-api', 'billing-api'], scope: 'orders.read orders.write' });
+  const config = await client.discovery(new URL(issuer(acme)), 'gateway', gateway.client_secret,
+    client.ClientSecretBasic(gateway.client_secret), insecure);
+  const exchange = (params) => client.genericGrantRequest(config,
+    'urn:ietf:params:oauth:grant-type:token-exchange', params);
+  const out = await exchange({ subject_token: userToken,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    audience: 'orders-api', scope: 'orders.read' });
+  assert.equal(out.issued_token_type, 'urn:ietf:params:oauth:token-type:access_token');
+  const claims = await verify(out.access_token, acme, 'orders-api');
+  assert.equal(claims.username, 'carol');
+  assert.equal(claims.client_id, 'gateway');
+  assert.equal(claims.scope, 'orders.read');
+  assert.deepEqual(claims.amr, ['pwd']);
+  assert.ok(claims.sid, 'bound to the login session');
+  assert.ok(out.refresh_token);
+
+  // The service acting for carol says so with an actor token.
+  const svc = await createClient(acme, 'orders-svc', { grant_types: ['client_credentials'] });
+  const actor = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('orders-svc', svc.client_secret) });
+  const acting = await exchange({ subject_token: userToken,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    actor_token: actor.body.access_token,
+    actor_token_type: 'urn:ietf:params:oauth:token-type:access_token', audience: 'billing-api' });
+  const actClaims = await verify(acting.access_token, acme, 'billing-api');
+  assert.equal(actClaims.act.client_id, 'orders-svc');
+  assert.equal(actClaims.sub, claims.sub);
+
+  // What may not be had.
+  await assert.rejects(exchange({ subject_token: userToken,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', audience: 'payroll' }),
+  (e) => e.error === 'invalid_target');
+  await assert.rejects(exchange({ subject_token: userToken.slice(0, -4) + 'AAAA',
+    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' }),
+  (e) => e.error === 'invalid_grant');
+  await assert.rejects(exchange({ subject_token: userToken,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }),
+  (e) => e.error === 'invalid_request');
+  const notAllowed = await tokenRequest(acme, new URLSearchParams({
+    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: userToken,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' }).toString(),
+  { authorization: basic('orders-svc', svc.client_secret) });
+  assert.equal(notAllowed.body.error, 'unauthorized_client');
+
+  // Refresh: rotated at each use; the old one presented again ends it all.
+  const first = await client.refreshTokenGrant(config, out.refresh_token);
+  assert.notEqual(first.refresh_token, out.refresh_token);
+  const refreshed = await verify(first.access_token, acme, 'orders-api');
+  assert.equal(refreshed.scope, 'orders.read');
+  assert.equal(refreshed.sid, claims.sid);
+  // Another client cannot use it.
+  const stolen = await tokenRequest(acme, new URLSearchParams({ grant_type: 'refresh_token',
+    refresh_token: first.refresh_token }).toString(),
+  { authorization: basic('orders-svc', svc.client_secret) });
+  assert.equal(stolen.body.error, 'unauthorized_client');
+  await assert.rejects(client.refreshTokenGrant(config, out.refresh_token),
+    (e) => e.error === 'invalid_grant');
+  // The family and the session are gone: the newest refresh token, the
+  // exchanged tokens and carol's own login token with them.
+  await assert.rejects(client.refreshTokenGrant(config, first.refresh_token),
+    (e) => e.error === 'invalid_grant');
+  const after = await client.tokenIntrospection(config, first.access_token);
+  assert.equal(after.active, false);
+  const verified = await call('auth', 'VerifyToken', { token: userToken });
+  assert.equal(verified.valid, false);
+  assert.equal(verified.session_state, 'revoked');
 });
