@@ -23,10 +23,36 @@ absl::StatusOr<PrincipalOutcome> CheckPrincipals::OfToken(const PrincipalRequest
   }
   const auto& verified = it->second;
   if (!verified.ok() || !verified->session_active) {
-    if (verified.ok() || absl::IsUnauthenticated(verified.status())) return TokenRejected{};
+    if (verified.ok() || absl::IsUnauthenticated(verified.status())) {
+      return TokenRejected{"the token is invalid or expired, or its session ended"};
+    }
     return verified.status();
   }
   const token::Claims& c = verified->claims;
+  if (!c.cnf_jkt.empty()) {
+    // A sender-constrained token: its holder must prove the key.
+    if (request.dpop_proof.empty()) {
+      return TokenRejected{"the token is DPoP-bound and no proof came with it"};
+    }
+    auto memo = proofs_.find(request.dpop_proof);
+    if (memo == proofs_.end()) {
+      absl::Status s;
+      auto proof = token::VerifyDpopProof(
+          request.dpop_proof, {request.http_method, request.http_uri, request.token},
+          absl::ToUnixSeconds(now_));
+      if (!proof.ok()) {
+        s = proof.status();
+      } else if (proof->jkt != c.cnf_jkt) {
+        s = absl::InvalidArgumentError("DPoP proof: signed by another key than the token's");
+      } else {
+        s = tokens_->RememberProof(*proof);
+        if (absl::IsAlreadyExists(s)) s = absl::InvalidArgumentError("DPoP proof: used before");
+      }
+      memo = proofs_.emplace(request.dpop_proof, s).first;
+    }
+    if (absl::IsUnavailable(memo->second)) return memo->second;
+    if (!memo->second.ok()) return TokenRejected{std::string(memo->second.message())};
+  }
   return CheckPrincipal{c.account, c.sub, true, false, SessionContext(SessionOf(c), now_)};
 }
 

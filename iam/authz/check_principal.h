@@ -35,6 +35,10 @@ struct PrincipalRequest {
   const NamedPrincipal* named = nullptr;
   std::string audience;  // the token's expected audience
   bool explain = false;  // asks authz:Explain rather than authz:Check
+  // For a DPoP-bound token: the proof, and the request it was made for.
+  std::string dpop_proof;
+  std::string http_method;
+  std::string http_uri;
 };
 
 // The principal of a check, as CheckInput takes it.
@@ -46,9 +50,11 @@ struct CheckPrincipal {
   std::vector<ContextKey> trusted;
 };
 
-// The token is invalid or expired, or its session ended: the check is
-// denied, not failed.
-struct TokenRejected {};
+// The token is invalid or expired, or its session ended, or it is bound to
+// a key the request did not prove: the check is denied, not failed.
+struct TokenRejected {
+  std::string why;
+};
 
 using PrincipalOutcome = std::variant<CheckPrincipal, TokenRejected>;
 
@@ -78,6 +84,8 @@ class CheckPrincipals {
   token::TokenService* tokens_;
   AuthorizeFn authorize_;
   absl::Time now_;
+  // Proofs checked in this request (a batch repeats one), by proof text.
+  absl::flat_hash_map<std::string, absl::Status> proofs_;
   absl::flat_hash_map<std::string, absl::StatusOr<token::VerifiedToken>> verified_;
   absl::flat_hash_map<std::string, absl::Status> allowed_;
 };

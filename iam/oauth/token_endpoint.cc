@@ -12,6 +12,7 @@
 #include "iam/store/client_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/user_store.h"
+#include "iam/token/dpop.h"
 
 namespace iam::oauth {
 
@@ -23,6 +24,7 @@ struct TokenEndpoint::Grant {
   std::vector<std::string> scopes;
   std::string audience;
   std::string jti;
+  std::string jkt;  // the DPoP key the token is bound to
 };
 
 absl::StatusOr<std::vector<std::string>> GrantedScopes(const ClientMetadata& client,
@@ -59,6 +61,24 @@ absl::StatusOr<KnownClient> TokenEndpoint::Authenticate(const TokenRequest& r) {
   const std::string issuer = tokens_.AccountIssuer(r.account_id);
   const std::vector<std::string> audiences = {r.endpoint_url, issuer + "/oauth2/token", issuer};
   return clients_.Authenticate(r.account_id, r.credentials, r.source_ip, audiences);
+}
+
+absl::StatusOr<std::string> TokenEndpoint::Binding(const KnownClient& client,
+                                                   const TokenRequest& r) {
+  if (r.dpop_headers > 1) return InvalidDpopProof("one DPoP header, not several");
+  if (r.dpop.empty()) {
+    if (client.view.metadata.dpop_bound_access_tokens) {
+      return InvalidDpopProof("the client's tokens must be DPoP-bound: send a DPoP proof");
+    }
+    return std::string();
+  }
+  auto proof = token::VerifyDpopProof(r.dpop, {"POST", r.endpoint_url, ""},
+                                      absl::ToUnixSeconds(clock_.Now()));
+  if (!proof.ok()) return InvalidDpopProof(proof.status().message());
+  absl::Status seen = tokens_.RememberProof(*proof);
+  if (absl::IsAlreadyExists(seen)) return InvalidDpopProof("the DPoP proof was used before");
+  RETURN_IF_ERROR(seen);
+  return proof->jkt;
 }
 
 absl::StatusOr<nlohmann::json> TokenEndpoint::Introspect(const TokenRequest& r) {
@@ -135,6 +155,7 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Token(const TokenRequest& r) {
     ASSIGN_OR_RETURN(KnownClient client, Authenticate(r));
     grant.client_id = client.view.row.client_id;
     grant.client_row_id = client.view.row.id;
+    ASSIGN_OR_RETURN(grant.jkt, Binding(client, r));
     if (grant.grant_type == kGrantClientCredentials) {
       if (!client.view.metadata.Allows(kGrantClientCredentials)) {
         return UnauthorizedClient("the client may not use the client_credentials grant");
@@ -190,10 +211,11 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::ClientCredentials(const KnownClien
   c.scope = absl::StrJoin(grant.scopes, " ");
   c.iat = c.nbf = c.auth_time = now;
   c.exp = now + m.access_token_ttl;
+  c.cnf_jkt = grant.jkt;
   grant.jti = c.jti;
   ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
   nlohmann::json body = {{"access_token", jwt},
-                         {"token_type", "Bearer"},
+                         {"token_type", grant.jkt.empty() ? "Bearer" : "DPoP"},
                          {"expires_in", m.access_token_ttl}};
   if (!c.scope.empty()) body["scope"] = c.scope;
   return body;
@@ -293,11 +315,12 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Exchange(const KnownClient& client
   c.scope = absl::StrJoin(grant.scopes, " ");
   c.iat = c.nbf = now;
   c.exp = now + client.view.metadata.access_token_ttl;
+  c.cnf_jkt = grant.jkt;
   grant.jti = c.jti;
   ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
   nlohmann::json body = {{"access_token", jwt},
                          {"issued_token_type", kAccessTokenType},
-                         {"token_type", "Bearer"},
+                         {"token_type", grant.jkt.empty() ? "Bearer" : "DPoP"},
                          {"expires_in", client.view.metadata.access_token_ttl}};
   if (!c.scope.empty()) body["scope"] = c.scope;
   if (client.view.metadata.Allows(kGrantRefreshToken) && !c.sid.empty()) {
@@ -405,10 +428,11 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Refresh(const KnownClient& client,
   c.scope = absl::StrJoin(grant.scopes, " ");
   c.iat = c.nbf = secs;
   c.exp = std::min<int64_t>(secs + client.view.metadata.access_token_ttl, session.expires_at / 1000);
+  c.cnf_jkt = grant.jkt;
   grant.jti = c.jti;
   ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
   nlohmann::json body = {{"access_token", jwt},
-                         {"token_type", "Bearer"},
+                         {"token_type", grant.jkt.empty() ? "Bearer" : "DPoP"},
                          {"expires_in", c.exp - secs},
                          {"refresh_token", next}};
   if (!c.scope.empty()) body["scope"] = c.scope;
@@ -432,6 +456,7 @@ void TokenEndpoint::Record(const TokenRequest& r, const Grant& g, const absl::St
   if (!g.scopes.empty()) e.detail["scope"] = absl::StrJoin(g.scopes, " ");
   if (!g.audience.empty()) e.detail["audience"] = g.audience;
   if (!g.jti.empty() && result.ok()) e.detail["jti"] = g.jti;
+  if (!g.jkt.empty()) e.detail["dpop_jkt"] = g.jkt;
   if (!result.ok()) {
     e.detail["error"] = ToHttpError(result).error;
     e.detail["reason"] = ReasonOf(result).substr(0, 200);

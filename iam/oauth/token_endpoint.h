@@ -10,6 +10,11 @@
 // at each use; a used one presented again revokes its family and ends the
 // session, as the gRPC Refresh does).
 //
+// A request with a DPoP proof gets a token bound to the proof's key
+// (cnf.jkt, token_type DPoP); a client registered with
+// dpop_bound_access_tokens gets nothing without one. A proof is accepted
+// once, on every replica.
+//
 // Introspection is for authenticated clients of the account only; a token
 // that does not verify, has expired, was revoked, belongs to another
 // account or whose session ended is {"active": false} and nothing more.
@@ -48,6 +53,9 @@ struct TokenRequest {
   ClientCredentials credentials;
   std::string source_ip;
   std::string endpoint_url;  // this token endpoint's URL (an assertion's aud)
+  // The DPoP header (RFC 9449) and how many were sent.
+  std::string dpop;
+  int dpop_headers = 0;
 };
 
 class TokenEndpoint {
@@ -78,6 +86,9 @@ class TokenEndpoint {
   void Record(const TokenRequest& request, const Grant& grant, const absl::Status& result);
 
   absl::StatusOr<KnownClient> Authenticate(const TokenRequest& request);
+  // The key the token is to be bound to ("" for none), from the request's
+  // DPoP proof.
+  absl::StatusOr<std::string> Binding(const KnownClient& client, const TokenRequest& request);
 
   ClientAuthenticator& clients_;
   token::TokenService& tokens_;

@@ -71,6 +71,11 @@ absl::StatusOr<account::Caller> Authenticator::FromToken(absl::string_view jwt,
     return denied;
   }
   const token::Claims& c = verified->claims;
+  if (!c.cnf_jkt.empty()) {
+    // A sender-constrained token proves nothing as a bearer credential.
+    *why = "DPoP-bound token used as a bearer token";
+    return denied;
+  }
   auto standing = Standing(c.sub);
   if (absl::IsNotFound(standing.status())) {
     *why = "user or account not active";

@@ -87,16 +87,18 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
                                     : HasPrincipal(req) ? nullptr
                                                         : batch.principal;
   authz::NamedPrincipal name;
-  authz::PrincipalRequest asked{token, nullptr, req.audience(), explain};
+  authz::PrincipalRequest asked{token,          nullptr,           req.audience(),
+                                explain,        req.dpop_proof(),  req.http_method(),
+                                req.http_uri()};
   if (named != nullptr) {
     name = {named->account_id(), named->username(), named->anonymous()};
     asked.named = &name;
   }
   ASSIGN_OR_RETURN(authz::PrincipalOutcome principal,
                    batch.principals.Resolve(caller, asked, field));
-  if (std::holds_alternative<authz::TokenRejected>(principal)) {
+  if (const auto* rejected = std::get_if<authz::TokenRejected>(&principal)) {
     out->set_decision(v1::IMPLICIT_DENY);
-    out->add_reasons("the token is invalid or expired, or its session ended");
+    out->add_reasons(rejected->why);
     return absl::OkStatus();
   }
   authz::CheckPrincipal& p = std::get<authz::CheckPrincipal>(principal);

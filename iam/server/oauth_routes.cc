@@ -80,6 +80,8 @@ absl::StatusOr<oauth::TokenRequest> ClientRequestOf(const HttpRequest& req,
   t.credentials = *std::move(credentials);
   t.source_ip = req.remote_address;
   t.endpoint_url = endpoint_url;
+  t.dpop_headers = req.HeaderCount("dpop");
+  if (const std::string* dpop = req.Header("dpop")) t.dpop = *dpop;
   return t;
 }
 
@@ -214,6 +216,7 @@ nlohmann::json AccountDiscovery(const std::string& issuer) {
       {"token_endpoint_auth_methods_supported",
        {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}},
       {"token_endpoint_auth_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
+      {"dpop_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
       {"response_types_supported", nlohmann::json::array()},
       {"scopes_supported", nlohmann::json::array()},
       {"subject_types_supported", {"public"}},

@@ -130,6 +130,12 @@ void TokenService::ForgetSession(const std::string& session_id) {
   sessions_.Forget(session_id);
 }
 
+absl::Status TokenService::RememberProof(const DpopProof& proof) {
+  return db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::clients::RememberProof(tx, ProofReplayKey(proof), proof.remember_until * 1000);
+  });
+}
+
 void TokenService::ForgetToken(const std::string& jti) { revocations_.Forget(jti); }
 
 absl::StatusOr<TokenService::CachedSession> TokenService::RevocationState(const std::string& jti) {

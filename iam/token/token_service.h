@@ -21,6 +21,7 @@
 #include "iam/common/random.h"
 #include "iam/store/auth_records.h"
 #include "iam/store/database.h"
+#include "iam/token/dpop.h"
 #include "iam/token/jwt.h"
 #include "iam/token/key_ring.h"
 
@@ -72,6 +73,10 @@ class TokenService {
   // While the store is unreachable, session states read before may answer
   // (see StoreOutage). Set before serving.
   void SetStoreOutage(StoreOutage* outage) { outage_ = outage; }
+
+  // Records a DPoP proof as used, on every replica: ALREADY_EXISTS when it
+  // was used before.
+  absl::Status RememberProof(const DpopProof& proof);
 
   // Forgets the cached state of a session (this replica revoked it).
   void ForgetSession(const std::string& session_id);

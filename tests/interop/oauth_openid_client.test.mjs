@@ -18,7 +18,9 @@ import path from 'node:path';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import * as client from 'openid-client';
-import { createRemoteJWKSet, jwtVerify, generateKeyPair, exportJWK, SignJWT } from 'jose';
+import { createRemoteJWKSet, jwtVerify, generateKeyPair, exportJWK, SignJWT,
+  calculateJwkThumbprint, base64url } from 'jose';
+import { createHash } from 'node:crypto';
 
 const iamd = process.env.IAMD;
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -517,4 +519,85 @@ test('token exchange: a user\'s login token for another audience, refresh rotati
   const verified = await call('auth', 'VerifyToken', { token: userToken });
   assert.equal(verified.valid, false);
   assert.equal(verified.session_state, 'revoked');
+});
+
+async function dpopProof(privateKey, publicJwk, htm, htu, accessToken) {
+  const claims = { jti: crypto.randomUUID(), htm, htu, iat: Math.floor(Date.now() / 1000) };
+  if (accessToken) {
+    claims.ath = base64url.encode(createHash('sha256').update(accessToken).digest());
+  }
+  return new SignJWT(claims).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk })
+    .sign(privateKey);
+}
+
+test('DPoP: tokens bound to the client\'s key, proofs accepted once, bound tokens useless without one', async () => {
+  const made = await createClient(acme, 'mobile-backend', { grant_types: ['client_credentials'] });
+  await call('admin', 'AttachPolicy', { policy: 'ReadInvoices',
+    principal: { type: 'USER', name: 'service-account-mobile-backend' } }, acme.key)
+    .catch(async () => {
+      await call('admin', 'CreatePolicy', { name: 'ReadInvoices', document: JSON.stringify({
+        Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::invoices/*' }] }) }, acme.key);
+      await call('admin', 'AttachPolicy', { policy: 'ReadInvoices',
+        principal: { type: 'USER', name: 'service-account-mobile-backend' } }, acme.key);
+    });
+  const config = await client.discovery(new URL(issuer(acme)), 'mobile-backend', made.client_secret,
+    client.ClientSecretBasic(made.client_secret), insecure);
+  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true,
+    ['sign', 'verify']);
+  const publicJwk = await exportJWK(keys.publicKey);
+  const tokens = await client.clientCredentialsGrant(config, {},
+    { DPoP: client.getDPoPHandle(config, keys) });
+  assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+  const claims = await verify(tokens.access_token, acme, 'iam');
+  assert.equal(claims.cnf.jkt, await calculateJwkThumbprint(publicJwk));
+  const seen = await client.tokenIntrospection(config, tokens.access_token);
+  assert.equal(seen.token_type, 'DPoP');
+  assert.equal(seen.cnf.jkt, claims.cnf.jkt);
+
+  // A proof is good once.
+  const endpoint = `${issuer(acme)}/oauth2/token`;
+  const proof = await dpopProof(keys.privateKey, publicJwk, 'POST', endpoint);
+  const auth = { authorization: basic('mobile-backend', made.client_secret) };
+  const first = await tokenRequest(acme, 'grant_type=client_credentials', { ...auth, dpop: proof });
+  assert.equal(first.status, 200);
+  assert.equal(first.body.token_type, 'DPoP');
+  const replay = await tokenRequest(acme, 'grant_type=client_credentials', { ...auth, dpop: proof });
+  assert.equal(replay.status, 400);
+  assert.equal(replay.body.error, 'invalid_dpop_proof');
+  // For another URI, stale, or garbage: refused.
+  for (const bad of [await dpopProof(keys.privateKey, publicJwk, 'POST', 'https://elsewhere/token'),
+    await dpopProof(keys.privateKey, publicJwk, 'GET', endpoint), 'not.a.proof']) {
+    const r = await tokenRequest(acme, 'grant_type=client_credentials', { ...auth, dpop: bad });
+    assert.equal(r.body.error, 'invalid_dpop_proof');
+  }
+  // A client registered for bound tokens gets none without a proof.
+  const strict = await createClient(acme, 'strict', { grant_types: ['client_credentials'],
+    dpop_bound_access_tokens: true });
+  const bare = await tokenRequest(acme, 'grant_type=client_credentials',
+    { authorization: basic('strict', strict.client_secret) });
+  assert.equal(bare.body.error, 'invalid_dpop_proof');
+
+  // Check: the bound token decides only with a fresh proof of its key.
+  const token = tokens.access_token;
+  const api = 'https://api.example/invoices/1';
+  const check = (extra) => call('authz', 'Check', { token, action: 's3:GetObject',
+    resource: 'arn:aws:s3:::invoices/1.pdf', ...extra }, acme.key);
+  const without = await check({});
+  assert.equal(without.allowed, false);
+  assert.match(without.reasons.join(' '), /DPoP/);
+  const good = await dpopProof(keys.privateKey, publicJwk, 'GET', api, token);
+  assert.equal((await check({ dpop_proof: good, http_method: 'GET', http_uri: api })).allowed, true);
+  assert.equal((await check({ dpop_proof: good, http_method: 'GET', http_uri: api })).allowed, false);
+  const otherKeys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true,
+    ['sign', 'verify']);
+  const thief = await dpopProof(otherKeys.privateKey, await exportJWK(otherKeys.publicKey), 'GET',
+    api, token);
+  assert.equal((await check({ dpop_proof: thief, http_method: 'GET', http_uri: api })).allowed,
+    false);
+  const noAth = await dpopProof(keys.privateKey, publicJwk, 'GET', api);
+  assert.equal((await check({ dpop_proof: noAth, http_method: 'GET', http_uri: api })).allowed,
+    false);
+  // As a bearer credential on the admin API it is worth nothing.
+  await assert.rejects(call('admin', 'GetCallerIdentity', {}, token), (e) => e.code === 16);
 });
