@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -163,25 +164,41 @@ int RunHttpGet(const Flags& flags) {
   return Finish(r);
 }
 
-// The token endpoint's client_credentials grant with client_secret_basic:
-// what every service calling another does to get its token.
-int RunClientCredentials(const Flags& flags, const Fixture& f,
-                         const std::shared_ptr<grpc::Channel>& setup) {
+// The token endpoint's client_credentials grant with client_secret_basic
+// (what every service calling another does to get its token), or the
+// introspection of one such token by that client (what a resource server
+// does for every request it serves).
+int RunOAuth(const Flags& flags, const Fixture& f, const std::shared_ptr<grpc::Channel>& setup) {
   auto secret = ProvisionClient(setup, f, "bench-client");
   if (!secret.ok()) {
     std::cerr << "iam-bench: " << secret.status().message() << "\n";
     return 1;
   }
-  const std::string body = "grant_type=client_credentials&scope=bench.read";
-  const std::string text = absl::StrCat(
-      "POST /accounts/", f.account_id, "/oauth2/token HTTP/1.1\r\nHost: ", flags.http,
-      "\r\nAuthorization: Basic ", crypto::Base64("bench-client:" + *secret),
-      "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ", body.size(),
-      "\r\n\r\n", body);
+  const std::string authorization = crypto::Base64("bench-client:" + *secret);
+  auto post = [&](const std::string& endpoint, const std::string& body) {
+    return absl::StrCat("POST /accounts/", f.account_id, "/oauth2/", endpoint,
+                        " HTTP/1.1\r\nHost: ", flags.http, "\r\nAuthorization: Basic ",
+                        authorization,
+                        "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ",
+                        body.size(), "\r\n\r\n", body);
+  };
+  std::string text = post("token", "grant_type=client_credentials&scope=bench.read");
+  std::string expect = "\"access_token\"";
+  if (flags.rpc == "introspect") {
+    const HttpLoadOptions o = HttpOptionsOf(flags);
+    const HttpAnswer granted = HttpCall(o.host, o.port, text);
+    auto body = nlohmann::json::parse(granted.body, nullptr, false);
+    if (granted.status != 200 || !body.is_object() || !body.contains("access_token")) {
+      std::cerr << "iam-bench: no token to introspect: " << granted.body.substr(0, 200) << "\n";
+      return 1;
+    }
+    text = post("introspect", "token=" + body["access_token"].get<std::string>());
+    expect = "\"active\":true";
+  }
   const LoadResult r = RunHttpLoad(
       HttpOptionsOf(flags), [&](int, uint64_t) { return text; },
-      [](int status, const std::string& answer) {
-        if (status == 200 && answer.find("\"access_token\"") != std::string::npos) return std::string();
+      [&](int status, const std::string& answer) {
+        if (status == 200 && answer.find(expect) != std::string::npos) return std::string();
         return "HTTP " + std::to_string(status) + ": " + answer.substr(0, 200);
       });
   Print(flags, flags.rpc, flags.concurrency, r, 0);
@@ -209,8 +226,8 @@ int Run(const Flags& flags) {
     return 1;
   }
 
-  if (flags.rpc == "client-credentials") {
-    const int rc = RunClientCredentials(flags, *fixture, *setup_channel);
+  if (flags.rpc == "client-credentials" || flags.rpc == "introspect") {
+    const int rc = RunOAuth(flags, *fixture, *setup_channel);
     if (!flags.keep) {
       absl::Status s = Teardown(*setup_channel, root_key, *fixture);
       if (!s.ok()) std::cerr << "iam-bench: " << s.message() << "\n";
@@ -306,10 +323,10 @@ int main(int argc, char** argv) {
   CLI::App app{"iam-bench: load an iamd with Check, BatchCheck or VerifyToken calls"};
   app.add_option("rpc", f.rpc,
                  "gRPC: check, batch-check or verify-token; HTTP: http-get (--path), "
-                 "client-credentials (the OAuth token endpoint)")
+                 "client-credentials (the OAuth token endpoint), introspect")
       ->required()
-      ->check(CLI::IsMember(
-          {"check", "batch-check", "verify-token", "http-get", "client-credentials"}));
+      ->check(CLI::IsMember({"check", "batch-check", "verify-token", "http-get",
+                             "client-credentials", "introspect"}));
   app.add_option("--http", f.http, "iamd HTTP address (HTTP modes)")->capture_default_str();
   app.add_option("--path", f.path, "http-get: the path to GET")->capture_default_str();
   app.add_option("--client-threads", f.client_threads, "HTTP modes: the client's I/O threads")
