@@ -19,6 +19,18 @@ function(iam_cc_binary)
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS})
 endfunction()
 
+# Test code is compiled for quick builds, not speed: line tables only
+# (enough for every backtrace, sanitizer reports included) instead of full
+# debug information, and -O1 in the optimized trees. Test code spent most
+# of its compile time generating both; the code under test keeps the
+# tree's flags.
+function(iam_test_flags target)
+  target_compile_options(${target} PRIVATE -g1)
+  if(CMAKE_BUILD_TYPE MATCHES "^(Release|RelWithDebInfo)$")
+    target_compile_options(${target} PRIVATE -O1)
+  endif()
+endfunction()
+
 function(iam_cc_test)
   cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${A_NAME} ${A_SRCS})
@@ -27,6 +39,7 @@ function(iam_cc_test)
   # Every test target in a tree shares the flags, so one precompiled header
   # serves them all.
   target_precompile_headers(${A_NAME} REUSE_FROM iam_test_pch)
+  iam_test_flags(${A_NAME})
   # One CTest entry per binary: gtest_discover_tests would start a process
   # per case and multiply the MariaDB database set-up cost.
   add_test(NAME ${A_NAME} COMMAND ${A_NAME} --gtest_brief=1)

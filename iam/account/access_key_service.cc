@@ -12,6 +12,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/store/access_key_store.h"
+#include "iam/store/client_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::account {
@@ -114,8 +115,11 @@ absl::StatusOr<CreatedAccessKey> AccessKeyService::InsertInTx(store::Tx& tx,
   }
   store::AccessKeyRow row{
       id,  user.account_id, user.id,     SecretHash(secret), key.description, cidrs,
-      now, std::nullopt,    std::nullopt};
+      now, std::nullopt,    std::nullopt, std::nullopt};
   if (key.expires_at) row.expires_at = ToUnixMillisUtc(*key.expires_at);
+  // The key it signs requests with, sealed and bound to the key id: the
+  // store alone gives neither the secret nor the power to sign.
+  if (pii_ != nullptr) row.signing_key_enc = pii_->Seal(SigningKeyOf(secret), "access-key:" + id);
   RETURN_IF_ERROR(store::access_keys::Insert(tx, row));
   return CreatedAccessKey{AccessKeyView{row, user.username, "active"}, id + "." + secret};
 }
@@ -205,47 +209,36 @@ absl::StatusOr<AccessKeyView> AccessKeyService::Revoke(const Caller& caller,
   return view;
 }
 
-absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
-                                                      const std::string& source_ip,
-                                                      const std::string& user_agent,
-                                                      std::string* why) const {
+absl::StatusOr<store::access_keys::KeyWithOwner> AccessKeyService::Lookup(
+    const std::string& id) const {
+  store::access_keys::KeyWithOwner k;
+  std::optional<store::access_keys::KeyWithOwner> cached;
+  if (credentials_ != nullptr) cached = credentials_->keys.Get(id);
+  if (cached) return *std::move(cached);
+  const uint64_t generation = credentials_ ? credentials_->keys.Generation() : 0;
+  absl::Status s = db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(k, store::access_keys::GetWithOwner(tx, id));
+    return absl::OkStatus();
+  });
+  if (s.ok() && credentials_ != nullptr) credentials_->keys.Put(id, k, generation);
+  // The store is away: the record read before the outage still answers
+  // for a while (the secret, expiry and state are checked as usual).
+  if (outage_ != nullptr && credentials_ != nullptr) {
+    if (auto stale = outage_->StaleAnswer(s, credentials_->keys, id)) return *std::move(stale);
+  }
+  RETURN_IF_ERROR(s);
+  return k;
+}
+
+absl::StatusOr<Caller> AccessKeyService::Admit(const store::access_keys::KeyWithOwner& k,
+                                               const std::string& source_ip,
+                                               const std::string& user_agent,
+                                               std::string* why) const {
   const absl::Status denied = absl::UnauthenticatedError("invalid or missing access key");
   auto fail = [&](std::string reason) {
     if (why) *why = std::move(reason);
     return denied;
   };
-  std::string id, secret;
-  if (!SplitToken(token, &id, &secret)) return fail("malformed token");
-  const std::string presented = SecretHash(secret);
-  store::access_keys::KeyWithOwner k;
-  absl::Status s = absl::OkStatus();
-  std::optional<store::access_keys::KeyWithOwner> cached;
-  if (credentials_ != nullptr) cached = credentials_->keys.Get(id);
-  if (cached) {
-    k = std::move(*cached);
-  } else {
-    const uint64_t generation = credentials_ ? credentials_->keys.Generation() : 0;
-    s = db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(k, store::access_keys::GetWithOwner(tx, id));
-      return absl::OkStatus();
-    });
-    if (s.ok() && credentials_ != nullptr) credentials_->keys.Put(id, k, generation);
-    // The store is away: the record read before the outage still answers
-    // for a while (the secret, expiry and state are checked as usual).
-    if (outage_ != nullptr && credentials_ != nullptr) {
-      if (auto stale = outage_->StaleAnswer(s, credentials_->keys, id)) {
-        k = std::move(*stale);
-        s = absl::OkStatus();
-      }
-    }
-  }
-  if (absl::IsNotFound(s)) {
-    // Same work as a known key, so timing does not tell whether it exists.
-    crypto::ConstantTimeEquals(presented, std::string(presented.size(), '0'));
-    return fail("unknown key id");
-  }
-  RETURN_IF_ERROR(s);
-  if (!crypto::ConstantTimeEquals(presented, k.key.secret_hash)) return fail("wrong secret");
   if (k.key.revoked_at) return fail("key revoked");
   if (k.key.expires_at && *k.key.expires_at <= clock_.NowMs()) return fail("key expired");
   if (!SourceAllowed(k.key.allowed_cidrs, source_ip)) return fail("source address not allowed");
@@ -260,6 +253,73 @@ absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
   c.system_account = k.account_is_system;
   c.source_ip = source_ip;
   c.user_agent = user_agent;
+  return c;
+}
+
+absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
+                                                      const std::string& source_ip,
+                                                      const std::string& user_agent,
+                                                      std::string* why) const {
+  const absl::Status denied = absl::UnauthenticatedError("invalid or missing access key");
+  auto fail = [&](std::string reason) {
+    if (why) *why = std::move(reason);
+    return denied;
+  };
+  std::string id, secret;
+  if (!SplitToken(token, &id, &secret)) return fail("malformed token");
+  const std::string presented = SecretHash(secret);
+  auto k = Lookup(id);
+  if (absl::IsNotFound(k.status())) {
+    // Same work as a known key, so timing does not tell whether it exists.
+    crypto::ConstantTimeEquals(presented, std::string(presented.size(), '0'));
+    return fail("unknown key id");
+  }
+  RETURN_IF_ERROR(k.status());
+  if (!crypto::ConstantTimeEquals(presented, k->key.secret_hash)) return fail("wrong secret");
+  return Admit(*k, source_ip, user_agent, why);
+}
+
+absl::StatusOr<Caller> AccessKeyService::AuthenticateSigned(const SignedAuthorization& a,
+                                                            const std::string& method,
+                                                            const std::string& body_sha256_hex,
+                                                            const std::string& source_ip,
+                                                            const std::string& user_agent,
+                                                            std::string* why) const {
+  const absl::Status denied = absl::UnauthenticatedError("invalid or missing access key");
+  auto fail = [&](std::string reason) {
+    if (why) *why = std::move(reason);
+    return denied;
+  };
+  const int64_t now = absl::ToUnixSeconds(clock_.Now());
+  if (a.timestamp < now - kMaxRequestSkewSeconds || a.timestamp > now + kMaxRequestSkewSeconds) {
+    // Said plainly: a client with a wrong clock must be able to tell.
+    if (why) *why = "stale timestamp";
+    return absl::UnauthenticatedError(
+        "signed request: Timestamp is more than 5 minutes from the server's clock");
+  }
+  auto k = Lookup(a.key_id);
+  if (absl::IsNotFound(k.status())) return fail("unknown key id");
+  RETURN_IF_ERROR(k.status());
+  if (!k->key.signing_key_enc || pii_ == nullptr) return fail("key cannot sign");
+  auto signing_key = pii_->Open(*k->key.signing_key_enc, "access-key:" + k->key.id);
+  if (!signing_key.ok()) return fail("signing key does not open");
+  const std::string expected =
+      RequestSignature(*signing_key, StringToSign(method, a.timestamp, a.nonce, body_sha256_hex));
+  if (!crypto::ConstantTimeEquals(expected, a.signature)) return fail("wrong signature");
+  ASSIGN_OR_RETURN(Caller c, Admit(*k, source_ip, user_agent, why));
+  // Once, on every replica: the nonce is kept as long as its timestamp
+  // could still pass.
+  const std::string seen =
+      crypto::Hex(crypto::Sha256(absl::StrCat("signed-request:", a.key_id, ":", a.nonce)));
+  absl::Status s = db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::clients::RememberProof(tx, seen,
+                                         (a.timestamp + 2 * kMaxRequestSkewSeconds) * 1000);
+  });
+  if (absl::IsAlreadyExists(s)) {
+    if (why) *why = "replayed request";
+    return absl::UnauthenticatedError("signed request: this nonce was used before");
+  }
+  RETURN_IF_ERROR(s);
   return c;
 }
 

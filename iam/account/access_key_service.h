@@ -13,6 +13,9 @@
 #include "absl/time/time.h"
 #include "iam/account/common.h"
 #include "iam/account/mutation.h"
+#include "iam/account/pii_cipher.h"
+#include "iam/account/request_signing.h"
+#include "iam/store/access_key_store.h"
 #include "iam/store/records.h"
 
 namespace iam::account {
@@ -42,16 +45,19 @@ class AccessKeyService {
  public:
   // credentials and outage may be null: no cache of authenticated keys, no
   // stale answers while the store is out.
+  // pii may be null too: keys made then cannot sign requests.
   AccessKeyService(store::Database& db, const Clock& clock, Random& random,
                    const Mutations& mutations, const AccountSettings& settings,
-                   CredentialCache* credentials, StoreOutage* outage)
+                   CredentialCache* credentials, StoreOutage* outage,
+                   const PiiCipher* pii = nullptr)
       : db_(db),
         clock_(clock),
         random_(random),
         mutations_(mutations),
         settings_(settings),
         credentials_(credentials),
-        outage_(outage) {}
+        outage_(outage),
+        pii_(pii) {}
 
   // FAILED_PRECONDITION when the user has the maximum of active keys.
   absl::StatusOr<CreatedAccessKey> Create(const Caller& caller, const std::string& account_id,
@@ -71,6 +77,17 @@ class AccessKeyService {
                                       const std::string& user_agent,
                                       std::string* why = nullptr) const;
 
+  // The caller behind a signed request (request_signing.h): the method
+  // called and the SHA-256 of its serialized request, as the server saw
+  // them. UNAUTHENTICATED as above, and also for a stale timestamp or a
+  // nonce already used with this key (on any replica).
+  absl::StatusOr<Caller> AuthenticateSigned(const SignedAuthorization& authorization,
+                                            const std::string& method,
+                                            const std::string& body_sha256_hex,
+                                            const std::string& source_ip,
+                                            const std::string& user_agent,
+                                            std::string* why = nullptr) const;
+
   AccessKeyView View(const store::AccessKeyRow& row, const std::string& username) const;
 
   // Validates and inserts a key for `user` inside tx (no authorization, no
@@ -79,6 +96,12 @@ class AccessKeyService {
                                               const NewAccessKey& key) const;
 
  private:
+  absl::StatusOr<store::access_keys::KeyWithOwner> Lookup(const std::string& id) const;
+  // The checks after the credential itself: state, expiry, source, owner.
+  absl::StatusOr<Caller> Admit(const store::access_keys::KeyWithOwner& k,
+                               const std::string& source_ip, const std::string& user_agent,
+                               std::string* why) const;
+
   store::Database& db_;
   const Clock& clock_;
   Random& random_;
@@ -86,6 +109,7 @@ class AccessKeyService {
   const AccountSettings& settings_;
   CredentialCache* credentials_;
   StoreOutage* outage_;
+  const PiiCipher* pii_;
 };
 
 }  // namespace iam::account

@@ -69,9 +69,8 @@ absl::StatusOr<ClientCredentials> CredentialsOf(const std::string* authorization
   return c;
 }
 
-ClientAuthenticator::ClientAuthenticator(ClientService& clients, store::Database& db,
-                                         const Clock& clock)
-    : clients_(clients), db_(db), clock_(clock), cache_(&clock, absl::Seconds(1), 100000) {}
+ClientAuthenticator::ClientAuthenticator(store::Database& db, const Clock& clock)
+    : db_(db), clock_(clock), cache_(&clock, absl::Seconds(1), 100000) {}
 
 absl::StatusOr<KnownClient> ClientAuthenticator::Find(const std::string& account_id,
                                                       const std::string& client_id) {

@@ -56,7 +56,7 @@ struct KnownClient {
 
 class ClientAuthenticator {
  public:
-  ClientAuthenticator(ClientService& clients, store::Database& db, const Clock& clock);
+  ClientAuthenticator(store::Database& db, const Clock& clock);
 
   // `audiences`: what an assertion's aud may be (the token endpoint's URL
   // and the issuer).
@@ -74,7 +74,6 @@ class ClientAuthenticator {
   absl::Status CheckAssertion(const KnownClient& client, const std::string& assertion,
                               const std::vector<std::string>& audiences);
 
-  ClientService& clients_;
   store::Database& db_;
   const Clock& clock_;
   FreshCache<KnownClient> cache_;

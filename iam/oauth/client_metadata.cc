@@ -27,6 +27,9 @@ const char* const kKnownFields[] = {
     "allowed_cidrs",     "access_token_ttl",           "refresh_token_ttl",
     "first_party",       "dpop_bound_access_tokens",   "backchannel_logout_uri",
     "jwks",              "jwks_uri",                   "response_types",
+    "client_uri",        "logo_uri",                   "tos_uri",
+    "policy_uri",        "software_id",                "software_version",
+    "contacts",
 };
 
 absl::Status Invalid(absl::string_view prefix, absl::string_view field, absl::string_view why) {
@@ -229,6 +232,7 @@ nlohmann::json ClientMetadata::ToJson() const {
       {"dpop_bound_access_tokens", dpop_bound_access_tokens},
   };
   if (!backchannel_logout_uri.empty()) j["backchannel_logout_uri"] = backchannel_logout_uri;
+  for (const auto& [k, v] : info.items()) j[k] = v;
   if (jwks) j["jwks"] = *jwks;
   if (!jwks_uri.empty()) j["jwks_uri"] = jwks_uri;
   return j;
@@ -304,6 +308,27 @@ absl::StatusOr<ClientMetadata> ParseClientMetadata(const nlohmann::json& doc,
     RETURN_IF_ERROR(CheckClientJwks(absl::StrCat(p, "jwks"), *it));
     m.jwks = *it;
   }
+
+  for (const char* uri : {"client_uri", "logo_uri", "tos_uri", "policy_uri"}) {
+    std::string v;
+    RETURN_IF_ERROR(ReadString(doc, uri, p, &v));
+    if (v.empty()) continue;
+    RETURN_IF_ERROR(CheckWebUri(absl::StrCat(p, uri), v));
+    m.info[uri] = v;
+  }
+  for (const char* name : {"software_id", "software_version"}) {
+    std::string v;
+    RETURN_IF_ERROR(ReadString(doc, name, p, &v));
+    if (v.empty()) continue;
+    RETURN_IF_ERROR(text::CheckFreeText(absl::StrCat(p, name), v, kMaxName));
+    m.info[name] = v;
+  }
+  std::vector<std::string> contacts;
+  RETURN_IF_ERROR(ReadList(doc, "contacts", p, &contacts,
+                           [](const std::string& f, const std::string& c) {
+                             return text::CheckEmail(f, c);
+                           }));
+  if (!contacts.empty()) m.info["contacts"] = contacts;
 
   // What the grants and the authentication method need of each other.
   if (m.jwks && !m.jwks_uri.empty()) return Invalid(p, "jwks", "give jwks or jwks_uri, not both");

@@ -55,6 +55,10 @@ struct ClientMetadata {
   std::string backchannel_logout_uri;
   std::optional<nlohmann::json> jwks;  // {"keys":[...]}, public keys only
   std::string jwks_uri;
+  // RFC 7591's informational fields (client_uri, logo_uri, tos_uri,
+  // policy_uri, software_id, software_version, contacts), kept as given
+  // once validated: what a consent page may show.
+  nlohmann::json info = nlohmann::json::object();
 
   bool IsPublic() const { return token_endpoint_auth_method == kAuthNone; }
   bool UsesSecret() const {

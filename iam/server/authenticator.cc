@@ -1,7 +1,10 @@
 #include "iam/server/authenticator.h"
 
 #include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "iam/account/request_signing.h"
 #include "iam/common/log.h"
+#include "iam/server/request_facts.h"
 #include "iam/common/status_macros.h"
 #include "iam/store/account_store.h"
 #include "iam/store/user_store.h"
@@ -101,20 +104,46 @@ absl::StatusOr<account::Caller> Authenticator::FromToken(absl::string_view jwt,
   return caller;
 }
 
+absl::StatusOr<account::Caller> Authenticator::FromSignature(grpc::ServerContextBase* ctx,
+                                                             absl::string_view value,
+                                                             const std::string& ip,
+                                                             const std::string& agent,
+                                                             std::string* why) const {
+  auto parsed = account::ParseSignedAuthorization(value);
+  if (!parsed.ok()) {
+    *why = "malformed signature";
+    return absl::UnauthenticatedError(parsed.status().message());
+  }
+  // Streaming calls have no one request to sign: they take bearer
+  // credentials only.
+  std::optional<RequestFacts> facts = FactsOf(ctx);
+  if (!facts) {
+    *why = "signature on a call without a single request";
+    return absl::UnauthenticatedError(
+        "authorization: this method takes bearer credentials, not a signature");
+  }
+  return keys_.AuthenticateSigned(*parsed, facts->method, facts->body_sha256, ip, agent, why);
+}
+
 absl::StatusOr<account::Caller> Authenticator::Authenticate(grpc::ServerContextBase* ctx) const {
   const auto& md = ctx->client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) return absl::UnauthenticatedError("missing authorization metadata");
   absl::string_view value(it->second.data(), it->second.size());
-  if (!absl::ConsumePrefix(&value, "Bearer ")) {
-    return absl::UnauthenticatedError(
-        "authorization: expected 'Bearer <access token>' or 'Bearer <key id>.<secret>'");
-  }
   const std::string ip = PeerAddress(ctx->peer());
   const std::string agent = UserAgent(ctx);
   std::string why;
-  auto caller = token::LooksLikeJwt(value) ? FromToken(value, ip, agent, &why)
-                                           : keys_.Authenticate(value, ip, agent, &why);
+  absl::StatusOr<account::Caller> caller;
+  if (absl::ConsumePrefix(&value, absl::StrCat(account::kSignedScheme, " "))) {
+    caller = FromSignature(ctx, value, ip, agent, &why);
+  } else if (absl::ConsumePrefix(&value, "Bearer ")) {
+    caller = token::LooksLikeJwt(value) ? FromToken(value, ip, agent, &why)
+                                        : keys_.Authenticate(value, ip, agent, &why);
+  } else {
+    return absl::UnauthenticatedError(
+        "authorization: expected 'Bearer <access token>', 'Bearer <key id>.<secret>' or a "
+        "signature ('IAM-HMAC-SHA256 Credential=...')");
+  }
   if (!caller.ok() && absl::IsUnauthenticated(caller.status())) {
     // The reason, never the credential: enough to explain a failure.
     log::Info("authentication failed", {{"reason", why}, {"peer", ctx->peer()}});

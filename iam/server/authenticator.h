@@ -42,6 +42,10 @@ class Authenticator {
  private:
   absl::StatusOr<account::Caller> FromToken(absl::string_view jwt, const std::string& ip,
                                             const std::string& agent, std::string* why) const;
+  // A signed request (account/request_signing.h).
+  absl::StatusOr<account::Caller> FromSignature(grpc::ServerContextBase* ctx,
+                                                absl::string_view value, const std::string& ip,
+                                                const std::string& agent, std::string* why) const;
 
   // The token subject's user and account, from the cache or the store.
   absl::StatusOr<account::UserStanding> Standing(const std::string& user_id) const;

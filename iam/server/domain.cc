@@ -6,7 +6,8 @@ Domain::Domain(const Foundation& on, DomainSettings s)
     : settings(std::move(s)),
       mutations(on.db, on.authorizer, on.audit, on.credentials, &on.authz_cache),
       users(on.db, on.clock, on.random, on.pii, mutations),
-      keys(on.db, on.clock, on.random, mutations, settings.account, on.credentials, on.outage),
+      keys(on.db, on.clock, on.random, mutations, settings.account, on.credentials, on.outage,
+           &on.pii),
       accounts(on.db, on.clock, on.random, mutations, settings.account, users, keys),
       groups(on.db, on.clock, on.random, mutations, users),
       roles(on.db, on.clock, on.random, mutations),
@@ -25,7 +26,7 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       mfa_login(on.db, on.clock, on.audit, mfa, sessions, opener),
       auth_admin(on.db, on.clock, on.audit, mutations, settings.throttle),
       clients(on.db, on.clock, on.random, mutations),
-      client_auth(clients, on.db, on.clock),
+      client_auth(on.db, on.clock),
       token_endpoint(client_auth, on.tokens, on.db, on.audit, on.clock, on.random,
                      on.decisions) {
   // A change to any client, here or on another replica, bumps the

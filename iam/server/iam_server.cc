@@ -16,6 +16,7 @@
 #include "iam/server/malformed_request.h"
 #include "iam/server/master_key.h"
 #include "iam/server/oauth_routes.h"
+#include "iam/server/request_facts.h"
 #include "iam/server/port_check.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -106,6 +107,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
     f.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
+    f.push_back(std::make_unique<RequestFactsInterceptorFactory>());
     builder.experimental().SetInterceptorCreators(std::move(f));
   }
   builder.AddListeningPort(config.listen, creds, &s->port_);
@@ -213,17 +215,18 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
                  challenge_.get(), decisions_.get()},
       std::move(settings));
   Domain& d = *domain_;
-  if (http_) {
-    http_->Mount([&](HttpRouter& router) {
-      AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients});
-    });
-  }
 
   std::vector<Cidr> proxies;
   for (absl::string_view c : absl::StrSplit(config.trusted_proxies, ',', absl::SkipWhitespace())) {
     auto cidr = Cidr::Parse(absl::StripAsciiWhitespace(c));
     if (!cidr.ok()) return absl::InvalidArgumentError("login.trusted_proxies: not a CIDR list");
     proxies.push_back(*cidr);
+  }
+  if (http_) {
+    http_->Mount([&](HttpRouter& router) {
+      AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients,
+                                         proxies});
+    });
   }
   authn_ = std::make_unique<Authenticator>(*db_, d.keys, tokens_.get(), credentials_.get(),
                                            outage_.get(), std::move(proxies));

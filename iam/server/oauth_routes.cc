@@ -6,6 +6,7 @@
 #include "absl/strings/strip.h"
 #include "iam/common/log.h"
 #include "iam/oauth/oauth_error.h"
+#include "iam/server/client_address.h"
 #include "iam/store/account_store.h"
 
 namespace iam::server {
@@ -64,7 +65,8 @@ bool IsForm(const HttpRequest& r) {
 // client's credentials and the peer's address.
 absl::StatusOr<oauth::TokenRequest> ClientRequestOf(const HttpRequest& req,
                                                     const std::string& account,
-                                                    const std::string& endpoint_url) {
+                                                    const std::string& endpoint_url,
+                                                    const std::vector<Cidr>& proxies) {
   if (!IsForm(req)) {
     return oauth::InvalidRequest("the body must be application/x-www-form-urlencoded");
   }
@@ -78,7 +80,7 @@ absl::StatusOr<oauth::TokenRequest> ClientRequestOf(const HttpRequest& req,
   t.account_id = account;
   t.form = *std::move(form);
   t.credentials = *std::move(credentials);
-  t.source_ip = req.remote_address;
+  t.source_ip = ClientAddress(req, proxies);
   t.endpoint_url = endpoint_url;
   t.dpop_headers = req.HeaderCount("dpop");
   if (const std::string* dpop = req.Header("dpop")) t.dpop = *dpop;
@@ -156,7 +158,7 @@ void AddRegistrationRoutes(HttpRouter& router, const OAuthRoutes& p) {
     }
     auto doc = JsonBody(req);
     if (!doc.ok()) return RegistrationError(doc.status(), account);
-    auto issued = p.clients.Register(account, token, *doc, req.remote_address);
+    auto issued = p.clients.Register(account, token, *doc, ClientAddress(req, p.trusted_proxies));
     if (!issued.ok()) return RegistrationError(issued.status(), account);
     HttpResponse r = NoStore(HttpResponse::Json(
         201, Registration(*issued, p.tokens.AccountIssuer(account), true).dump()));
@@ -179,7 +181,7 @@ void AddRegistrationRoutes(HttpRouter& router, const OAuthRoutes& p) {
     auto doc = JsonBody(req);
     if (!doc.ok()) return RegistrationError(doc.status(), account);
     auto issued = p.clients.ReplaceRegistered(account, params.at("client_id"), BearerOf(req), *doc,
-                                              req.remote_address);
+                                              ClientAddress(req, p.trusted_proxies));
     if (!issued.ok()) return RegistrationError(issued.status(), account);
     return NoStore(HttpResponse::Json(
         200, Registration(*issued, p.tokens.AccountIssuer(account), false).dump()));
@@ -189,7 +191,7 @@ void AddRegistrationRoutes(HttpRouter& router, const OAuthRoutes& p) {
     const std::string& account = params.at("account");
     if (!IsAccountId(account)) return NotFound();
     absl::Status s = p.clients.DeleteRegistered(account, params.at("client_id"), BearerOf(req),
-                                                req.remote_address);
+                                                ClientAddress(req, p.trusted_proxies));
     if (!s.ok()) return RegistrationError(s, account);
     HttpResponse r;
     r.status = 204;
@@ -253,7 +255,8 @@ void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& p) {
                                                         const PathParams& params) {
     const std::string& account = params.at("account");
     if (!IsAccountId(account)) return NotFound();
-    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/token");
+    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/token",
+                             p.trusted_proxies);
     if (!t.ok()) return ErrorResponse(t.status(), account);
     auto answer = p.token_endpoint.Token(*t);
     if (!answer.ok()) return ErrorResponse(answer.status(), account);
@@ -264,7 +267,8 @@ void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& p) {
                                                              const PathParams& params) {
     const std::string& account = params.at("account");
     if (!IsAccountId(account)) return NotFound();
-    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/introspect");
+    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/introspect",
+                             p.trusted_proxies);
     if (!t.ok()) return ErrorResponse(t.status(), account);
     auto answer = p.token_endpoint.Introspect(*t);
     if (!answer.ok()) return ErrorResponse(answer.status(), account);
@@ -275,7 +279,8 @@ void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& p) {
                                                          const PathParams& params) {
     const std::string& account = params.at("account");
     if (!IsAccountId(account)) return NotFound();
-    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/revoke");
+    auto t = ClientRequestOf(req, account, p.tokens.AccountIssuer(account) + "/oauth2/revoke",
+                             p.trusted_proxies);
     if (!t.ok()) return ErrorResponse(t.status(), account);
     absl::Status s = p.token_endpoint.Revoke(*t);
     if (!s.ok()) return ErrorResponse(s, account);

@@ -18,6 +18,7 @@
 #ifndef IAM_SERVER_OAUTH_ROUTES_H_
 #define IAM_SERVER_OAUTH_ROUTES_H_
 
+#include "iam/common/cidr.h"
 #include "iam/oauth/client_service.h"
 #include "iam/oauth/token_endpoint.h"
 #include "iam/server/http_router.h"
@@ -32,6 +33,8 @@ struct OAuthRoutes {
   token::TokenService& tokens;
   oauth::TokenEndpoint& token_endpoint;
   oauth::ClientService& clients;
+  // Whose X-Forwarded-For is believed (login.trusted_proxies).
+  std::vector<Cidr> trusted_proxies;
 };
 
 void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& parts);

@@ -7,11 +7,11 @@ namespace {
 
 constexpr char kSelect[] =
     "SELECT id, account_id, user_id, secret_hash, description, allowed_cidrs, created_at, "
-    "expires_at, revoked_at FROM access_keys ";
+    "expires_at, revoked_at, signing_key_enc FROM access_keys ";
 
 AccessKeyRow FromRow(const Row& r) {
-  return AccessKeyRow{r.Str(0), r.Str(1), r.Str(2),    r.Str(3),   r.Str(4),
-                      r.Str(5), r.Int(6), r.OptInt(7), r.OptInt(8)};
+  return AccessKeyRow{r.Str(0), r.Str(1), r.Str(2),    r.Str(3),    r.Str(4),
+                      r.Str(5), r.Int(6), r.OptInt(7), r.OptInt(8), r.OptStr(9)};
 }
 
 absl::StatusOr<std::vector<AccessKeyRow>> Many(absl::StatusOr<std::vector<Row>> rows) {
@@ -27,9 +27,10 @@ absl::Status Insert(Tx& tx, const AccessKeyRow& k) {
   return tx
       .Exec(
           "INSERT INTO access_keys (id, account_id, user_id, secret_hash, description, "
-          "allowed_cidrs, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "allowed_cidrs, created_at, expires_at, revoked_at, signing_key_enc) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {k.id, k.account_id, k.user_id, k.secret_hash, k.description, k.allowed_cidrs,
-           k.created_at, NullOr(k.expires_at), NullOr(k.revoked_at)})
+           k.created_at, NullOr(k.expires_at), NullOr(k.revoked_at), NullOr(k.signing_key_enc)})
       .status();
 }
 
@@ -43,19 +44,19 @@ absl::StatusOr<KeyWithOwner> GetWithOwner(Tx& tx, const std::string& id) {
   ASSIGN_OR_RETURN(
       auto rows,
       tx.Query("SELECT k.id, k.account_id, k.user_id, k.secret_hash, k.description, "
-               "k.allowed_cidrs, k.created_at, k.expires_at, k.revoked_at, u.username, u.state, "
-               "u.is_admin, a.state, a.is_system FROM access_keys k "
+               "k.allowed_cidrs, k.created_at, k.expires_at, k.revoked_at, k.signing_key_enc, "
+               "u.username, u.state, u.is_admin, a.state, a.is_system FROM access_keys k "
                "JOIN users u ON u.id = k.user_id JOIN accounts a ON a.id = k.account_id "
                "WHERE k.id = ?",
                {id}));
   if (rows.empty()) return absl::NotFoundError("access key not found");
   const Row& r = rows[0];
   return KeyWithOwner{FromRow(r),
-                      r.Str(9),
-                      ParseUserState(r.Str(10)).value_or(UserState::kDisabled),
-                      r.Int(11) != 0,
-                      ParseAccountState(r.Str(12)).value_or(AccountState::kSuspended),
-                      r.Int(13) != 0};
+                      r.Str(10),
+                      ParseUserState(r.Str(11)).value_or(UserState::kDisabled),
+                      r.Int(12) != 0,
+                      ParseAccountState(r.Str(13)).value_or(AccountState::kSuspended),
+                      r.Int(14) != 0};
 }
 
 absl::StatusOr<std::vector<AccessKeyRow>> ListByUser(Tx& tx, const std::string& user_id) {

@@ -56,6 +56,8 @@ struct AccessKeyRow {
   int64_t created_at = 0;
   std::optional<int64_t> expires_at;
   std::optional<int64_t> revoked_at;
+  // The request-signing key, sealed (see account/request_signing.h).
+  std::optional<std::string> signing_key_enc;
 };
 
 struct AuditRow {

@@ -4,6 +4,10 @@
 -- service account of a client. Every statement can be run again.
 ALTER TABLE users ADD COLUMN IF NOT EXISTS kind VARCHAR(16) NOT NULL DEFAULT 'human';
 
+-- The key an access key signs requests with (HMAC over the request),
+-- sealed under the master key; NULL for keys made before signing existed.
+ALTER TABLE access_keys ADD COLUMN IF NOT EXISTS signing_key_enc TEXT NULL;
+
 CREATE TABLE IF NOT EXISTS oauth_clients (
   id                    VARCHAR(32) NOT NULL PRIMARY KEY,
   account_id            VARCHAR(32) NOT NULL,

@@ -4,6 +4,10 @@
 -- service account of a client.
 ALTER TABLE users ADD COLUMN kind TEXT NOT NULL DEFAULT 'human';
 
+-- The key an access key signs requests with (HMAC over the request),
+-- sealed under the master key; NULL for keys made before signing existed.
+ALTER TABLE access_keys ADD COLUMN signing_key_enc TEXT;
+
 CREATE TABLE oauth_clients (
   id                    TEXT PRIMARY KEY,
   account_id            TEXT NOT NULL REFERENCES accounts(id),

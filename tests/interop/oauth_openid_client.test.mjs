@@ -418,8 +418,19 @@ test('dynamic client registration with an initial access token, and RFC 7592 man
   assert.equal((await badUri.json()).error, 'invalid_redirect_uri');
   const badMeta = await reg(JSON.stringify({ grant_types: ['password'] }));
   assert.equal((await badMeta.json()).error, 'invalid_client_metadata');
+  const badContact = await reg(JSON.stringify({ grant_types: ['client_credentials'],
+    contacts: ['not an email'] }));
+  assert.equal((await badContact.json()).error, 'invalid_client_metadata');
   assert.equal((await reg('{not json')).status, 400);
-  assert.equal((await reg(JSON.stringify({ grant_types: ['client_credentials'] }))).status, 201);
+  // RFC 7591's informational fields are kept and returned.
+  const informed = await reg(JSON.stringify({ grant_types: ['client_credentials'],
+    logo_uri: 'https://app.example/logo.png', contacts: ['ops@app.example'],
+    software_id: 'app-4f1c', software_version: '2.1.0' }));
+  assert.equal(informed.status, 201);
+  const body = await informed.json();
+  assert.equal(body.logo_uri, 'https://app.example/logo.png');
+  assert.deepEqual(body.contacts, ['ops@app.example']);
+  assert.equal(body.software_version, '2.1.0');
 
   // RFC 7592: read, replace, delete with the registration access token.
   const uri = meta.registration_client_uri;

@@ -56,10 +56,16 @@ std::pair<std::string, std::string> TestServer::CreateAccount(const std::string&
 
 grpc::Status TestServer::CallRaw(const std::string& method, const std::string& token,
                                  const std::string& request, std::string* response) {
+  return CallRawAuthorized(method, token.empty() ? "" : "Bearer " + token, request, response);
+}
+
+grpc::Status TestServer::CallRawAuthorized(const std::string& method,
+                                           const std::string& authorization,
+                                           const std::string& request, std::string* response) {
   auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
-  if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+  if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
   grpc::Slice slice(request);
   grpc::ByteBuffer in(&slice, 1), out;
   grpc::Status result;

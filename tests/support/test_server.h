@@ -62,6 +62,10 @@ class TestServer {
   // response's bytes go to `response` when it is not null.
   grpc::Status CallRaw(const std::string& method, const std::string& token,
                        const std::string& request, std::string* response = nullptr);
+  // The same with the whole authorization metadata value given (a
+  // signature rather than a bearer credential).
+  grpc::Status CallRawAuthorized(const std::string& method, const std::string& authorization,
+                                 const std::string& request, std::string* response = nullptr);
 
   // Creates an account with an admin; returns {account id, admin token}.
   std::pair<std::string, std::string> CreateAccount(const std::string& name,
