@@ -71,6 +71,13 @@ bool SplitToken(absl::string_view token, std::string* id, std::string* secret) {
 
 std::string SecretHash(absl::string_view secret) { return crypto::Hex(crypto::Sha256(secret)); }
 
+// One answer for every reason a key is refused; the reason goes to *why,
+// for the server's log only.
+absl::Status Denied(std::string reason, std::string* why) {
+  if (why) *why = std::move(reason);
+  return absl::UnauthenticatedError("invalid or missing access key");
+}
+
 }  // namespace
 
 AccessKeyView AccessKeyService::View(const store::AccessKeyRow& row,
@@ -234,11 +241,7 @@ absl::StatusOr<Caller> AccessKeyService::Admit(const store::access_keys::KeyWith
                                                const std::string& source_ip,
                                                const std::string& user_agent,
                                                std::string* why) const {
-  const absl::Status denied = absl::UnauthenticatedError("invalid or missing access key");
-  auto fail = [&](std::string reason) {
-    if (why) *why = std::move(reason);
-    return denied;
-  };
+  auto fail = [why](std::string reason) { return Denied(std::move(reason), why); };
   if (k.key.revoked_at) return fail("key revoked");
   if (k.key.expires_at && *k.key.expires_at <= clock_.NowMs()) return fail("key expired");
   if (!SourceAllowed(k.key.allowed_cidrs, source_ip)) return fail("source address not allowed");
@@ -260,11 +263,7 @@ absl::StatusOr<Caller> AccessKeyService::Authenticate(absl::string_view token,
                                                       const std::string& source_ip,
                                                       const std::string& user_agent,
                                                       std::string* why) const {
-  const absl::Status denied = absl::UnauthenticatedError("invalid or missing access key");
-  auto fail = [&](std::string reason) {
-    if (why) *why = std::move(reason);
-    return denied;
-  };
+  auto fail = [why](std::string reason) { return Denied(std::move(reason), why); };
   std::string id, secret;
   if (!SplitToken(token, &id, &secret)) return fail("malformed token");
   const std::string presented = SecretHash(secret);
@@ -285,11 +284,7 @@ absl::StatusOr<Caller> AccessKeyService::AuthenticateSigned(const SignedAuthoriz
                                                             const std::string& source_ip,
                                                             const std::string& user_agent,
                                                             std::string* why) const {
-  const absl::Status denied = absl::UnauthenticatedError("invalid or missing access key");
-  auto fail = [&](std::string reason) {
-    if (why) *why = std::move(reason);
-    return denied;
-  };
+  auto fail = [why](std::string reason) { return Denied(std::move(reason), why); };
   const int64_t now = absl::ToUnixSeconds(clock_.Now());
   if (a.timestamp < now - kMaxRequestSkewSeconds || a.timestamp > now + kMaxRequestSkewSeconds) {
     // Said plainly: a client with a wrong clock must be able to tell.

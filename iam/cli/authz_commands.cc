@@ -13,12 +13,7 @@
 #include "iam/cli/output.h"
 
 namespace iam::cli {
-namespace {
 
-using google::protobuf::util::TimeUtil;
-using v1::AdminService;
-
-// A document from a file, or stdin for "-".
 absl::StatusOr<std::string> ReadDocument(const std::string& path) {
   std::stringstream ss;
   if (path == "-") {
@@ -30,6 +25,11 @@ absl::StatusOr<std::string> ReadDocument(const std::string& path) {
   }
   return ss.str();
 }
+
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using v1::AdminService;
 
 // The one principal of --user / --group / --role (the arguments a command
 // declares).

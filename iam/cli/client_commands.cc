@@ -2,10 +2,8 @@
 // registration. The metadata is a JSON document (--file); the options set
 // single fields over it, so `client update app --scope "a b"` changes the
 // scope and keeps the rest.
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -19,15 +17,9 @@ namespace {
 using v1::AdminService;
 
 absl::StatusOr<nlohmann::json> ReadJsonFile(const std::string& option, const std::string& path) {
-  std::stringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path);
-    if (!in) return absl::NotFoundError("cannot read " + path);
-    ss << in.rdbuf();
-  }
-  auto doc = nlohmann::json::parse(ss.str(), nullptr, false);
+  auto text = ReadDocument(path);
+  if (!text.ok()) return text.status();
+  auto doc = nlohmann::json::parse(*text, nullptr, false);
   if (doc.is_discarded()) return absl::InvalidArgumentError(option + ": not a JSON document");
   return doc;
 }

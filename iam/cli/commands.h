@@ -3,8 +3,10 @@
 #ifndef IAM_CLI_COMMANDS_H_
 #define IAM_CLI_COMMANDS_H_
 
+#include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "iam/cli/command.h"
 
 namespace iam::cli {
@@ -27,6 +29,9 @@ std::vector<Command> AuditCommands();
 
 // Every command.
 std::vector<Command> CommandTable();
+
+// A document from a file, or stdin for "-"; NOT_FOUND naming the file.
+absl::StatusOr<std::string> ReadDocument(const std::string& path);
 
 // An account policy's document, indented.
 void PrintPolicyDocument(const Args&, const v1::AccountPolicy& policy);

@@ -184,6 +184,32 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Token(const TokenRequest& r) {
   return out;
 }
 
+token::Claims TokenEndpoint::NewClaims(const KnownClient& client, const TokenRequest& r,
+                                       const std::string& subject, Grant& grant,
+                                       token::Claims c) {
+  c.iss = tokens_.AccountIssuer(r.account_id);
+  c.sub = subject;
+  c.aud = grant.audience;
+  c.jti = crypto::Base64Url(random_.Bytes(16));
+  c.account = r.account_id;
+  c.client_id = client.view.row.client_id;
+  c.scope = absl::StrJoin(grant.scopes, " ");
+  c.cnf_jkt = grant.jkt;
+  c.iat = c.nbf = absl::ToUnixSeconds(clock_.Now());
+  grant.jti = c.jti;
+  return c;
+}
+
+absl::StatusOr<nlohmann::json> TokenEndpoint::Answer(const token::Claims& c,
+                                                     const Grant& grant) {
+  ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
+  nlohmann::json body = {{"access_token", jwt},
+                         {"token_type", grant.jkt.empty() ? "Bearer" : "DPoP"},
+                         {"expires_in", c.exp - c.iat}};
+  if (!c.scope.empty()) body["scope"] = c.scope;
+  return body;
+}
+
 absl::StatusOr<nlohmann::json> TokenEndpoint::ClientCredentials(const KnownClient& client,
                                                                 const TokenRequest& r,
                                                                 Grant& grant) {
@@ -198,27 +224,12 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::ClientCredentials(const KnownClien
   ASSIGN_OR_RETURN(grant.audience,
                    GrantedAudience(m, r.form, tokens_.options().default_audience));
   grant.subject = client.view.service_account;
-  const int64_t now = absl::ToUnixSeconds(clock_.Now());
-  token::Claims c;
-  c.iss = tokens_.AccountIssuer(r.account_id);
-  c.sub = client.service_user_id;
-  c.aud = grant.audience;
-  c.jti = crypto::Base64Url(random_.Bytes(16));
-  c.account = r.account_id;
+  token::Claims c = NewClaims(client, r, client.service_user_id, grant);
   c.username = client.view.service_account;
   c.client_type = "service";
-  c.client_id = client.view.row.client_id;
-  c.scope = absl::StrJoin(grant.scopes, " ");
-  c.iat = c.nbf = c.auth_time = now;
-  c.exp = now + m.access_token_ttl;
-  c.cnf_jkt = grant.jkt;
-  grant.jti = c.jti;
-  ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
-  nlohmann::json body = {{"access_token", jwt},
-                         {"token_type", grant.jkt.empty() ? "Bearer" : "DPoP"},
-                         {"expires_in", m.access_token_ttl}};
-  if (!c.scope.empty()) body["scope"] = c.scope;
-  return body;
+  c.auth_time = c.iat;
+  c.exp = c.iat + m.access_token_ttl;
+  return Answer(c, grant);
 }
 
 namespace {
@@ -300,29 +311,15 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Exchange(const KnownClient& client
   ASSIGN_OR_RETURN(grant.audience, GrantedAudience(client.view.metadata, f,
                                                    tokens_.options().default_audience));
   grant.subject = s.username;
-  const int64_t now = absl::ToUnixSeconds(clock_.Now());
-  c.iss = tokens_.AccountIssuer(r.account_id);
-  c.sub = s.sub;
-  c.aud = grant.audience;
-  c.jti = crypto::Base64Url(random_.Bytes(16));
+  c = NewClaims(client, r, s.sub, grant, std::move(c));
   c.sid = s.sid;  // the session's end ends this token too
-  c.account = s.account;
   c.username = s.username;
   c.client_type = s.client_type;
   c.amr = s.amr;
   c.auth_time = s.auth_time;
-  c.client_id = client.view.row.client_id;
-  c.scope = absl::StrJoin(grant.scopes, " ");
-  c.iat = c.nbf = now;
-  c.exp = now + client.view.metadata.access_token_ttl;
-  c.cnf_jkt = grant.jkt;
-  grant.jti = c.jti;
-  ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
-  nlohmann::json body = {{"access_token", jwt},
-                         {"issued_token_type", kAccessTokenType},
-                         {"token_type", grant.jkt.empty() ? "Bearer" : "DPoP"},
-                         {"expires_in", client.view.metadata.access_token_ttl}};
-  if (!c.scope.empty()) body["scope"] = c.scope;
+  c.exp = c.iat + client.view.metadata.access_token_ttl;
+  ASSIGN_OR_RETURN(nlohmann::json body, Answer(c, grant));
+  body["issued_token_type"] = kAccessTokenType;
   if (client.view.metadata.Allows(kGrantRefreshToken) && !c.sid.empty()) {
     ASSIGN_OR_RETURN(body["refresh_token"], NewRefreshToken(client, c));
   }
@@ -410,32 +407,18 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Refresh(const KnownClient& client,
   ASSIGN_OR_RETURN(grant.scopes, Narrowed(Split(row.scope), r.form));
   grant.audience = row.audience;
   grant.subject = user.username;
-  const int64_t secs = now / 1000;
-  token::Claims c;
-  c.iss = tokens_.AccountIssuer(r.account_id);
-  c.sub = row.user_id;
-  c.aud = row.audience;
-  c.jti = crypto::Base64Url(random_.Bytes(16));
+  token::Claims c = NewClaims(client, r, row.user_id, grant);
   c.sid = row.session_id;
-  c.account = r.account_id;
   c.username = user.username;
   c.client_type = session.client_type;
   for (absl::string_view m : absl::StrSplit(session.amr, ',', absl::SkipEmpty())) {
     c.amr.emplace_back(m);
   }
   c.auth_time = session.auth_time / 1000;
-  c.client_id = client.view.row.client_id;
-  c.scope = absl::StrJoin(grant.scopes, " ");
-  c.iat = c.nbf = secs;
-  c.exp = std::min<int64_t>(secs + client.view.metadata.access_token_ttl, session.expires_at / 1000);
-  c.cnf_jkt = grant.jkt;
-  grant.jti = c.jti;
-  ASSIGN_OR_RETURN(std::string jwt, tokens_.Sign(c));
-  nlohmann::json body = {{"access_token", jwt},
-                         {"token_type", grant.jkt.empty() ? "Bearer" : "DPoP"},
-                         {"expires_in", c.exp - secs},
-                         {"refresh_token", next}};
-  if (!c.scope.empty()) body["scope"] = c.scope;
+  c.exp = std::min<int64_t>(c.iat + client.view.metadata.access_token_ttl,
+                            session.expires_at / 1000);
+  ASSIGN_OR_RETURN(nlohmann::json body, Answer(c, grant));
+  body["refresh_token"] = next;
   return body;
 }
 

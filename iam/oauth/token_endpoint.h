@@ -80,6 +80,14 @@ class TokenEndpoint {
                                           Grant& grant);
   absl::StatusOr<nlohmann::json> Refresh(const KnownClient& client, const TokenRequest& request,
                                          Grant& grant);
+  // The claims every grant's token has: issuer, subject, audience, jti,
+  // account, client, scope, DPoP binding, issue time (over what `base`
+  // already holds, such as an act claim).
+  token::Claims NewClaims(const KnownClient& client, const TokenRequest& request,
+                          const std::string& subject, Grant& grant,
+                          token::Claims base = token::Claims());
+  // Signs and answers (RFC 6749 §5.1).
+  absl::StatusOr<nlohmann::json> Answer(const token::Claims& claims, const Grant& grant);
   // A refresh token of a new family, bound to the session, for the client.
   absl::StatusOr<std::string> NewRefreshToken(const KnownClient& client,
                                               const token::Claims& access);

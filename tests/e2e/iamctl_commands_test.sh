@@ -2,7 +2,8 @@
 # The iamctl commands the other iamctl tests do not run, each once against
 # a real iamd on SQLite, with what it must have sent and shown: the account
 # lifecycle, groups, keys, user changes, policies and boundaries, roles and
-# rules, resource policies, a password change, recovery codes, profiles.
+# rules, resource policies, a password change, recovery codes, profiles,
+# OAuth clients and initial access tokens.
 # Together with those tests every command of the table runs at least once,
 # so an argument bound to the wrong request field cannot go unseen.
 set -euo pipefail
@@ -122,4 +123,40 @@ $iamctl --profile bob mfa recovery-codes --code "$code" 2>"$dir/err" | grep -c "
   || fail "recovery-codes: $(cat "$dir/err")"
 
 ctl user delete bob | grep -qx "deleted user bob" || fail "user delete"
+
+# OAuth clients: the options set single metadata fields and keep the rest.
+ctl client create reports --grant client_credentials --scope "r w" --audience api \
+  --cidr 10.0.0.0/8 --access-token-ttl 300 --name "Reports" >"$dir/client"
+grep -q "^client secret (shown once): " "$dir/client" || fail "client create: no secret shown"
+grep -q "service-account-reports" "$dir/client" || fail "client create: no service account"
+ctl client get reports >"$dir/client.json"
+for field in '"scope": "r w"' '"access_token_ttl": 300' '"10.0.0.0/8"' '"client_name": "Reports"'; do
+  grep -q "$field" "$dir/client.json" || fail "client get lacks $field: $(cat "$dir/client.json")"
+done
+ctl user get service-account-reports -o json | grep -q '"service_account": true' \
+  || fail "the service account is not marked"
+ctl client update reports --scope "r" --disable >/dev/null
+ctl client get reports >"$dir/client.json"
+grep -q '"scope": "r"' "$dir/client.json" || fail "client update --scope"
+grep -q '"access_token_ttl": 300' "$dir/client.json" || fail "client update kept the ttl"
+grep -q '^reports *disabled' "$dir/client.json" || fail "client update --disable"
+ctl client update reports --enable | grep -q "reports *active" || fail "client update --enable"
+ctl client rotate-secret reports --grace 1h >"$dir/rotated"
+grep -q "previous secret accepted until" "$dir/rotated" || fail "rotate-secret --grace"
+grep -q "^client secret (shown once): " "$dir/rotated" || fail "rotate-secret: no secret"
+printf '{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}' >"$dir/jwks.json"
+ctl client create signer --grant client_credentials --auth-method private_key_jwt \
+  --jwks-file "$dir/jwks.json" | grep -q "signer .*private_key_jwt" || fail "client create --jwks-file"
+if ctl client create bad --redirect-uri "javascript:alert(1)" 2>"$dir/err"; then
+  fail "a javascript: redirect URI was accepted"
+fi
+grep -q "redirect_uris\[0\]" "$dir/err" || fail "redirect URI error: $(cat "$dir/err")"
+ctl client list | grep -c "service-account-" | grep -qx 2 || fail "client list"
+ctl client create-initial-token --uses 3 --ttl 2h --description ci >"$dir/iat"
+grep -q "^initial access token (shown once): " "$dir/iat" || fail "create-initial-token"
+iat_id=$(ctl -o json client list-initial-tokens | sed -n 's/.*"id": *"\([A-Z0-9]*\)".*/\1/p' | head -1)
+ctl client list-initial-tokens | grep -q "ci" || fail "list-initial-tokens"
+ctl client delete-initial-token "$iat_id" | grep -qx deleted || fail "delete-initial-token"
+ctl client delete reports | grep -qx deleted || fail "client delete"
+if ctl user get service-account-reports 2>/dev/null; then fail "the service account outlived its client"; fi
 echo "iamctl commands: ok"
