@@ -86,7 +86,9 @@ absl::StatusOr<std::string> ProvisionClient(const std::shared_ptr<grpc::Channel>
   auto admin = v1::AdminService::NewStub(channel);
   v1::CreateClientRequest req;
   req.set_client_id(client_id);
-  req.set_metadata(R"({"grant_types":["client_credentials"],"scope":"bench.read bench.write"})");
+  req.set_metadata(
+      R"({"grant_types":["client_credentials","refresh_token",)"
+      R"("urn:ietf:params:oauth:grant-type:token-exchange"],"scope":"bench.read bench.write"})");
   v1::IssuedClient out;
   grpc::Status s = admin->CreateClient(As(f.admin_key).get(), req, &out);
   if (!s.ok()) return Failed("creating the benchmark client", s);

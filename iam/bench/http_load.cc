@@ -112,7 +112,7 @@ class Slot : public std::enable_shared_from_this<Slot> {
   void Done() {
     const auto& res = response_->get();
     const int status = res.result_int();
-    const std::string why = (*shared_->check)(status, res.body());
+    const std::string why = (*shared_->check)(index_, status, res.body());
     if (measured_) {
       ++completed;
       latency_ns.push_back(

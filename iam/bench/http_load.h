@@ -35,8 +35,10 @@ struct HttpLoadOptions {
 // The whole request text (request line, headers, blank line, body) of
 // connection `slot`'s n-th request. It must keep the connection alive.
 using HttpRequestFactory = std::function<std::string(int slot, uint64_t n)>;
-// Empty when an answer is the expected one; otherwise why it is not.
-using HttpCheck = std::function<std::string(int status, const std::string& body)>;
+// Empty when connection `slot`'s answer is the expected one; otherwise why
+// it is not. Runs on that connection's strand, before its next request is
+// made, so it may keep what the next request needs (a rotated token).
+using HttpCheck = std::function<std::string(int slot, int status, const std::string& body)>;
 
 struct HttpPrelude {
   int idle_opened = 0;  // idle connections that got their one answer

@@ -151,7 +151,7 @@ int RunHttpGet(const Flags& flags) {
   HttpPrelude prelude;
   const LoadResult r = RunHttpLoad(
       options, [&](int, uint64_t) { return text; },
-      [](int status, const std::string&) {
+      [](int, int status, const std::string&) {
         return status == 200 ? std::string() : "HTTP " + std::to_string(status);
       },
       &prelude);
@@ -184,8 +184,8 @@ int RunOAuth(const Flags& flags, const Fixture& f, const std::shared_ptr<grpc::C
   };
   std::string text = post("token", "grant_type=client_credentials&scope=bench.read");
   std::string expect = "\"access_token\"";
+  const HttpLoadOptions o = HttpOptionsOf(flags);
   if (flags.rpc == "introspect") {
-    const HttpLoadOptions o = HttpOptionsOf(flags);
     const HttpAnswer granted = HttpCall(o.host, o.port, text);
     auto body = nlohmann::json::parse(granted.body, nullptr, false);
     if (granted.status != 200 || !body.is_object() || !body.contains("access_token")) {
@@ -195,11 +195,43 @@ int RunOAuth(const Flags& flags, const Fixture& f, const std::shared_ptr<grpc::C
     text = post("introspect", "token=" + body["access_token"].get<std::string>());
     expect = "\"active\":true";
   }
+  // refresh: each connection rotates its own refresh token, got by
+  // exchanging the fixture user's login token once per connection.
+  std::vector<std::string> refresh(static_cast<size_t>(flags.concurrency));
+  if (flags.rpc == "refresh") {
+    for (std::string& token : refresh) {
+      const HttpAnswer exchanged = HttpCall(
+          o.host, o.port,
+          post("token", "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"
+                        "&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3A"
+                        "access_token&subject_token=" + f.access_token));
+      auto body = nlohmann::json::parse(exchanged.body, nullptr, false);
+      if (exchanged.status != 200 || !body.is_object() || !body.contains("refresh_token")) {
+        std::cerr << "iam-bench: no refresh token: " << exchanged.body.substr(0, 200) << "\n";
+        return 1;
+      }
+      token = body["refresh_token"].get<std::string>();
+    }
+  }
   const LoadResult r = RunHttpLoad(
-      HttpOptionsOf(flags), [&](int, uint64_t) { return text; },
-      [&](int status, const std::string& answer) {
-        if (status == 200 && answer.find(expect) != std::string::npos) return std::string();
-        return "HTTP " + std::to_string(status) + ": " + answer.substr(0, 200);
+      o,
+      [&](int slot, uint64_t) {
+        return flags.rpc == "refresh"
+                   ? post("token", "grant_type=refresh_token&refresh_token=" + refresh[slot])
+                   : text;
+      },
+      [&](int slot, int status, const std::string& answer) {
+        if (status != 200 || answer.find(expect) == std::string::npos) {
+          return "HTTP " + std::to_string(status) + ": " + answer.substr(0, 200);
+        }
+        if (flags.rpc == "refresh") {
+          auto body = nlohmann::json::parse(answer, nullptr, false);
+          if (!body.is_object() || !body.contains("refresh_token")) {
+            return std::string("no rotated refresh token");
+          }
+          refresh[slot] = body["refresh_token"].get<std::string>();
+        }
+        return std::string();
       });
   Print(flags, flags.rpc, flags.concurrency, r, 0);
   return Finish(r);
@@ -226,7 +258,7 @@ int Run(const Flags& flags) {
     return 1;
   }
 
-  if (flags.rpc == "client-credentials" || flags.rpc == "introspect") {
+  if (flags.rpc == "client-credentials" || flags.rpc == "introspect" || flags.rpc == "refresh") {
     const int rc = RunOAuth(flags, *fixture, *setup_channel);
     if (!flags.keep) {
       absl::Status s = Teardown(*setup_channel, root_key, *fixture);
@@ -323,10 +355,10 @@ int main(int argc, char** argv) {
   CLI::App app{"iam-bench: load an iamd with Check, BatchCheck or VerifyToken calls"};
   app.add_option("rpc", f.rpc,
                  "gRPC: check, batch-check or verify-token; HTTP: http-get (--path), "
-                 "client-credentials (the OAuth token endpoint), introspect")
+                 "client-credentials (the OAuth token endpoint), introspect, refresh")
       ->required()
       ->check(CLI::IsMember({"check", "batch-check", "verify-token", "http-get",
-                             "client-credentials", "introspect"}));
+                             "client-credentials", "introspect", "refresh"}));
   app.add_option("--http", f.http, "iamd HTTP address (HTTP modes)")->capture_default_str();
   app.add_option("--path", f.path, "http-get: the path to GET")->capture_default_str();
   app.add_option("--client-threads", f.client_threads, "HTTP modes: the client's I/O threads")
