@@ -95,8 +95,7 @@ absl::StatusOr<KnownClient> ClientAuthenticator::Find(const std::string& account
       username = u.username;
     }
     known.view = ClientView{*row, std::move(m), username, false};
-    known.view.has_old_secret = row->old_secret_hash && row->old_secret_expires_at &&
-                                *row->old_secret_expires_at > clock_.NowMs();
+    known.view.has_old_secret = OldSecretLive(*row, clock_.NowMs());
     return absl::OkStatus();
   }));
   cache_.Put(key, known, generation);
@@ -111,8 +110,7 @@ absl::Status ClientAuthenticator::CheckSecret(const KnownClient& client,
   bool match = row.secret_hash && crypto::ConstantTimeEquals(*row.secret_hash, digest);
   // The previous secret, during its grace period. Both are compared, so
   // the time taken does not say which one matched.
-  const bool old_live = row.old_secret_hash && row.old_secret_expires_at &&
-                        *row.old_secret_expires_at > clock_.NowMs();
+  const bool old_live = OldSecretLive(row, clock_.NowMs());
   const bool old_match =
       row.old_secret_hash && crypto::ConstantTimeEquals(*row.old_secret_hash, digest);
   match = match || (old_live && old_match);

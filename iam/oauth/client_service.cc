@@ -43,12 +43,30 @@ std::string ServiceAccountName(absl::string_view client_id) {
 
 std::string SecretDigest(absl::string_view secret) { return crypto::Hex(crypto::Sha256(secret)); }
 
+bool OldSecretLive(const store::ClientRow& row, int64_t now_ms) {
+  return row.old_secret_hash && row.old_secret_expires_at && *row.old_secret_expires_at > now_ms;
+}
+
 ClientView ClientService::ViewOf(store::ClientRow row, ClientMetadata metadata,
                                  std::string service_account) {
   ClientView v{std::move(row), std::move(metadata), std::move(service_account), false};
-  v.has_old_secret = v.row.old_secret_hash && v.row.old_secret_expires_at &&
-                     *v.row.old_secret_expires_at > clock_.NowMs();
+  v.has_old_secret = OldSecretLive(v.row, clock_.NowMs());
   return v;
+}
+
+std::string ClientService::FitSecret(store::ClientRow& row, const ClientMetadata& m) {
+  if (!m.UsesSecret()) {
+    row.secret_hash.reset();
+    row.secret_created_at.reset();
+    row.old_secret_hash.reset();
+    row.old_secret_expires_at.reset();
+    return "";
+  }
+  if (row.secret_hash) return "";
+  const std::string secret = account::NewSecret(random_);
+  row.secret_hash = SecretDigest(secret);
+  row.secret_created_at = clock_.NowMs();
+  return secret;
 }
 
 absl::StatusOr<ClientView> ClientService::ReadView(store::Tx& tx, store::ClientRow row) {
@@ -103,12 +121,7 @@ absl::StatusOr<IssuedClient> ClientService::Create(const account::Caller& caller
         row.client_id = client_id;
         row.metadata = parsed->ToJson().dump();
         row.created_at = row.updated_at = now;
-        out.client_secret.clear();
-        if (!parsed->IsPublic() && parsed->UsesSecret()) {
-          out.client_secret = account::NewSecret(random_);
-          row.secret_hash = SecretDigest(out.client_secret);
-          row.secret_created_at = now;
-        }
+        out.client_secret = FitSecret(row, *parsed);
         std::string service_account;
         if (parsed->Allows(kGrantClientCredentials)) {
           ASSIGN_OR_RETURN(service_account, EnsureServiceAccount(tx, account, row));
@@ -199,18 +212,7 @@ absl::StatusOr<IssuedClient> ClientService::Update(const account::Caller& caller
         ASSIGN_OR_RETURN(store::ClientRow row, store::clients::Get(tx, account, client_id));
         ASSIGN_OR_RETURN(ClientMetadata before, LoadClientMetadata(row.metadata));
         const ClientMetadata after = parsed ? *parsed : before;
-        out.client_secret.clear();
-        if (after.UsesSecret() && !row.secret_hash) {
-          // Became confidential with a secret: it needs one now.
-          out.client_secret = account::NewSecret(random_);
-          row.secret_hash = SecretDigest(out.client_secret);
-          row.secret_created_at = clock_.NowMs();
-        } else if (!after.UsesSecret()) {
-          row.secret_hash.reset();
-          row.secret_created_at.reset();
-          row.old_secret_hash.reset();
-          row.old_secret_expires_at.reset();
-        }
+        out.client_secret = FitSecret(row, after);
         std::string service_account;
         if (after.Allows(kGrantClientCredentials) || row.service_user_id) {
           ASSIGN_OR_RETURN(service_account, EnsureServiceAccount(tx, account, row));
@@ -389,12 +391,7 @@ absl::StatusOr<IssuedClient> ClientService::Register(const std::string& account_
         row.client_id = client_id;
         row.metadata = parsed.ToJson().dump();
         row.created_at = row.updated_at = now;
-        out.client_secret.clear();
-        if (parsed.UsesSecret()) {
-          out.client_secret = account::NewSecret(random_);
-          row.secret_hash = SecretDigest(out.client_secret);
-          row.secret_created_at = now;
-        }
+        out.client_secret = FitSecret(row, parsed);
         out.registration_access_token = account::NewSecret(random_);
         row.registration_hash = SecretDigest(out.registration_access_token);
         std::string service_account;
@@ -444,16 +441,7 @@ absl::StatusOr<IssuedClient> ClientService::ReplaceRegistered(
   RETURN_IF_ERROR(mutations_.Commit(account::AdmitForIamd(Anonymous(source_ip), op, account_id),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ClientRow row, Registered(tx, account, client_id, registration_token));
-        out.client_secret.clear();
-        if (parsed.UsesSecret() && !row.secret_hash) {
-          out.client_secret = account::NewSecret(random_);
-          row.secret_hash = SecretDigest(out.client_secret);
-          row.secret_created_at = clock_.NowMs();
-        } else if (!parsed.UsesSecret()) {
-          row.secret_hash.reset();
-          row.old_secret_hash.reset();
-          row.old_secret_expires_at.reset();
-        }
+        out.client_secret = FitSecret(row, parsed);
         std::string service_account;
         if (parsed.Allows(kGrantClientCredentials) || row.service_user_id) {
           ASSIGN_OR_RETURN(service_account, EnsureServiceAccount(tx, account, row));

@@ -61,6 +61,8 @@ inline constexpr absl::Duration kMaxInitialAccessTokenTtl = absl::Hours(24 * 30)
 std::string ServiceAccountName(absl::string_view client_id);
 // SHA-256 of a client secret or an opaque token, hex.
 std::string SecretDigest(absl::string_view secret);
+// Whether a rotated secret is still in its grace period.
+bool OldSecretLive(const store::ClientRow& row, int64_t now_ms);
 
 class ClientService {
  public:
@@ -125,6 +127,10 @@ class ClientService {
 
  private:
   ClientView ViewOf(store::ClientRow row, ClientMetadata metadata, std::string service_account);
+  // Makes the row's secrets fit its authentication method: a new secret
+  // (returned, to be shown once) when the method takes one and the row
+  // has none; no secrets at all when the method takes none.
+  std::string FitSecret(store::ClientRow& row, const ClientMetadata& metadata);
   // Inside a change: the service account for a client that needs one.
   absl::StatusOr<std::string> EnsureServiceAccount(store::Tx& tx, const std::string& account,
                                                    store::ClientRow& row);
