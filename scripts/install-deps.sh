@@ -14,7 +14,7 @@ packages=(
   libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
-  libboost-dev libcpp-httplib-dev libqrencode-dev
+  libboost-dev libcpp-httplib-dev libqrencode-dev libcurl4-openssl-dev
 )
 
 missing=()

@@ -116,6 +116,13 @@ std::vector<Setting> Settings(Config& c) {
        "failures of a source before it is blocked", &c.throttle_block_after},
       {"login.throttle_block_seconds", "IAM_THROTTLE_BLOCK_SECONDS", "--throttle-block-seconds",
        "how long a source stays blocked", &c.throttle_block_seconds},
+      {"fetch.timeout_ms", "IAM_FETCH_TIMEOUT_MS", "--fetch-timeout-ms",
+       "deadline of an outbound HTTP request (a client's jwks_uri)", &c.fetch_timeout_ms},
+      {"fetch.private_networks", "IAM_FETCH_PRIVATE_NETWORKS", "--fetch-private-networks",
+       "let outbound requests reach loopback, private and link-local addresses",
+       &c.fetch_private_networks},
+      {"fetch.ca_file", "IAM_FETCH_CA_FILE", "--fetch-ca-file",
+       "trust anchors (PEM) for outbound https instead of the system's", &c.fetch_ca_file},
   };
 }
 

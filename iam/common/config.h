@@ -81,6 +81,13 @@ struct Config {
   int64_t throttle_slow_delay_ms = 2000;
   int64_t throttle_block_after = 25;
   int64_t throttle_block_seconds = 30 * 60;
+  // Outbound HTTP (a client's jwks_uri): the deadline of one request, and
+  // whether destinations in private or reserved networks may be reached
+  // (off by default: an account admin's URL must not reach this host's
+  // network); extra trust anchors for https peers.
+  int64_t fetch_timeout_ms = 5000;
+  bool fetch_private_networks = false;
+  std::string fetch_ca_file;
 
   std::string StoreUrl() const;
 };

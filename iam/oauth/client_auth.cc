@@ -69,8 +69,9 @@ absl::StatusOr<ClientCredentials> CredentialsOf(const std::string* authorization
   return c;
 }
 
-ClientAuthenticator::ClientAuthenticator(store::Database& db, const Clock& clock)
-    : db_(db), clock_(clock), cache_(&clock, absl::Seconds(1), 100000) {}
+ClientAuthenticator::ClientAuthenticator(store::Database& db, const Clock& clock,
+                                         RemoteKeySets* key_sets)
+    : db_(db), clock_(clock), key_sets_(key_sets), cache_(&clock, absl::Seconds(1), 100000) {}
 
 absl::StatusOr<KnownClient> ClientAuthenticator::Find(const std::string& account_id,
                                                       const std::string& client_id) {
@@ -121,21 +122,29 @@ absl::Status ClientAuthenticator::CheckAssertion(const KnownClient& client,
                                                  const std::string& assertion,
                                                  const std::vector<std::string>& audiences) {
   const ClientMetadata& m = client.view.metadata;
-  if (!m.jwks) {
-    // Keys published at a URI are fetched by the registration's owner's
-    // deployment; this server verifies registered key sets only.
-    return Refused("the client publishes its keys at a jwks_uri, which is not fetched");
-  }
   auto jws = token::ParseJws(assertion);
   if (!jws.ok()) return Refused("malformed assertion");
-  ASSIGN_OR_RETURN(VerifyKeys keys, ClientVerifyKeys(*m.jwks));
+  auto verifies = [&](const VerifyKeys& keys) {
+    for (const auto& key : keys) {
+      if (!jws->kid.empty() && !key->kid().empty() && key->kid() != jws->kid) continue;
+      if (jws->alg != token::AlgName(key->alg())) continue;
+      if (key->Verify(jws->signing_input, jws->signature)) return true;
+    }
+    return false;
+  };
   bool verified = false;
-  for (const auto& key : keys) {
-    if (!jws->kid.empty() && !key->kid().empty() && key->kid() != jws->kid) continue;
-    if (jws->alg != token::AlgName(key->alg())) continue;
-    if (key->Verify(jws->signing_input, jws->signature)) {
-      verified = true;
-      break;
+  if (m.jwks) {
+    ASSIGN_OR_RETURN(VerifyKeys keys, ClientVerifyKeys(*m.jwks));
+    verified = verifies(keys);
+  } else {
+    if (key_sets_ == nullptr) return Refused("this server does not fetch jwks_uri key sets");
+    auto keys = key_sets_->Keys(m.jwks_uri);
+    if (!keys.ok()) return Refused(absl::StrCat("jwks_uri: ", keys.status().message()));
+    verified = verifies(*keys);
+    if (!verified) {
+      // The client may have rotated its keys since the set was cached.
+      keys = key_sets_->Keys(m.jwks_uri, /*refresh=*/true);
+      verified = keys.ok() && verifies(*keys);
     }
   }
   if (!verified) return Refused("assertion signature");

@@ -2,7 +2,8 @@
 // credentials of exactly one method (RFC 6749 §2.3: HTTP Basic or the
 // client_secret form parameters; RFC 7523: a private_key_jwt assertion;
 // or, for a public client, client_id alone), and requires the method the
-// client registered. Secrets are compared as SHA-256 digests in constant
+// client registered (keys registered as a set, or fetched from the client's
+// jwks_uri and cached). Secrets are compared as SHA-256 digests in constant
 // time; a rotated secret is accepted until its grace period ends. An
 // assertion's jti is accepted once, on every replica (the store remembers
 // it until it expires). A disabled client, a disabled service account, a
@@ -22,6 +23,7 @@
 #include "iam/common/fresh_cache.h"
 #include "iam/oauth/client_service.h"
 #include "iam/oauth/form.h"
+#include "iam/oauth/remote_key_sets.h"
 #include "iam/store/database.h"
 
 namespace iam::oauth {
@@ -56,7 +58,9 @@ struct KnownClient {
 
 class ClientAuthenticator {
  public:
-  ClientAuthenticator(store::Database& db, const Clock& clock);
+  // `key_sets`: where the keys of clients that registered a jwks_uri are
+  // fetched; null refuses their assertions.
+  ClientAuthenticator(store::Database& db, const Clock& clock, RemoteKeySets* key_sets = nullptr);
 
   // `audiences`: what an assertion's aud may be (the token endpoint's URL
   // and the issuer).
@@ -76,6 +80,7 @@ class ClientAuthenticator {
 
   store::Database& db_;
   const Clock& clock_;
+  RemoteKeySets* const key_sets_;
   FreshCache<KnownClient> cache_;
 };
 

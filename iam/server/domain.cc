@@ -26,7 +26,7 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       mfa_login(on.db, on.clock, on.audit, mfa, sessions, opener),
       auth_admin(on.db, on.clock, on.audit, mutations, settings.throttle),
       clients(on.db, on.clock, on.random, mutations),
-      client_auth(on.db, on.clock),
+      client_auth(on.db, on.clock, on.client_key_sets),
       token_endpoint(client_auth, on.tokens, on.db, on.audit, on.clock, on.random,
                      on.decisions) {
   // A change to any client, here or on another replica, bumps the

@@ -53,6 +53,7 @@ struct Foundation {
   std::shared_ptr<const auth::PasswordBlocklist> blocklist;
   const auth::ChallengeVerifier* challenge;  // may be null: no challenges
   audit::DecisionLog* decisions;             // may be null: grants unrecorded
+  oauth::RemoteKeySets* client_key_sets;     // may be null: jwks_uri not fetched
 };
 
 // The settings the domain services read.

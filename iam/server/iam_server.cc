@@ -197,6 +197,13 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   tokens_ = std::make_unique<token::TokenService>(key_ring_.get(), db_.get(), clock, random, topts);
   tokens_->SetStoreOutage(outage_.get());
 
+  net::HttpFetcherOptions fetch;
+  fetch.timeout = absl::Milliseconds(std::max<int64_t>(config.fetch_timeout_ms, 100));
+  fetch.allow_private_networks = config.fetch_private_networks;
+  fetch.ca_file = config.fetch_ca_file;
+  fetcher_ = std::make_unique<net::HttpFetcher>(fetch);
+  client_key_sets_ = std::make_unique<oauth::RemoteKeySets>(*fetcher_, *clock, oauth::ClientVerifyKeys);
+
   // The one place the domain is wired.
   DomainSettings settings;
   settings.account.policy_max_bytes = static_cast<size_t>(config.policy_max_bytes);
@@ -212,7 +219,7 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   domain_ = std::make_unique<Domain>(
       Foundation{*db_, *clock, *random, *pii_, *audit_, *authorizer_, *authz_cache_,
                  credentials_.get(), outage_.get(), *tokens_, *hasher_, blocklist,
-                 challenge_.get(), decisions_.get()},
+                 challenge_.get(), decisions_.get(), client_key_sets_.get()},
       std::move(settings));
   Domain& d = *domain_;
 
@@ -278,6 +285,17 @@ std::string IamServer::Metrics() const {
                     "# HELP iam_http_open_connections HTTP connections open now.\n"
                     "# TYPE iam_http_open_connections gauge\n"
                     "iam_http_open_connections ", h.open_connections, "\n");
+  }
+  if (client_key_sets_) {
+    const oauth::RemoteKeySets::Stats k = client_key_sets_->stats();
+    absl::StrAppend(&out,
+                    "# HELP iam_client_jwks_fetches_total Fetches of clients' jwks_uri key sets.\n"
+                    "# TYPE iam_client_jwks_fetches_total counter\n"
+                    "iam_client_jwks_fetches_total ", k.fetches, "\n",
+                    "# HELP iam_client_jwks_fetch_failures_total Those fetches that failed "
+                    "(unreachable, refused destination, bad answer).\n"
+                    "# TYPE iam_client_jwks_fetch_failures_total counter\n"
+                    "iam_client_jwks_fetch_failures_total ", k.failures, "\n");
   }
   if (outage_) {
     absl::StrAppend(&out,

@@ -25,6 +25,8 @@
 #include "iam/common/clock.h"
 #include "iam/common/config.h"
 #include "iam/common/random.h"
+#include "iam/net/http_fetcher.h"
+#include "iam/oauth/remote_key_sets.h"
 #include "iam/auth/challenge.h"
 #include "iam/auth/password_hasher.h"
 #include "iam/server/admin_service.h"
@@ -94,6 +96,8 @@ class IamServer {
   std::unique_ptr<auth::HmacChallengeVerifier> challenge_;
   std::unique_ptr<token::KeyRing> key_ring_;
   std::unique_ptr<token::TokenService> tokens_;
+  std::unique_ptr<net::HttpFetcher> fetcher_;
+  std::unique_ptr<oauth::RemoteKeySets> client_key_sets_;
   std::unique_ptr<Domain> domain_;
   std::unique_ptr<Authenticator> authn_;
   std::unique_ptr<AdminServiceImpl> admin_;

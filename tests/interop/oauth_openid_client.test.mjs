@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
@@ -21,6 +21,8 @@ import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, generateKeyPair, exportJWK, SignJWT,
   calculateJwkThumbprint, base64url } from 'jose';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { sharedStore } from './store.mjs';
 
 const iamd = process.env.IAMD;
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -32,13 +34,19 @@ let http2;
 let call;
 let acme;  // { id, key }
 let other; // another account
+let store;
+let keyServer;  // publishes clients' key sets (jwks_uri)
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'iam-oauth-'));
+  store = sharedStore(dir);
+  // --fetch-private-networks: the clients' jwks_uri in these tests is on
+  // loopback; the replica keeps the default, which refuses it.
   proc = spawn(iamd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
-    '--data-dir', dir, '--argon2-memory-kib', '1024', '--argon2-iterations', '1',
+    ...store.primary, '--argon2-memory-kib', '1024', '--argon2-iterations', '1',
+    '--fetch-private-networks', 'true', '--fetch-timeout-ms', '1000',
     '--ready-file', path.join(dir, 'ready'), '--bootstrap-key-file', path.join(dir, 'key')],
-  { stdio: ['ignore', 'ignore', 'inherit'] });
+  { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...store.env } });
   for (let i = 0; i < 100 && !existsSync(path.join(dir, 'ready')); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -64,20 +72,25 @@ before(async () => {
   acme = await made('acme');
   other = await made('globex');
   const dir2 = path.join(dir, 'replica');
+  mkdirSync(dir2, { recursive: true });
   replica = spawn(iamd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
-    '--data-dir', dir2, '--store', `sqlite://${path.join(dir, 'iam.db')}`,
-    '--master-key-file', path.join(dir, 'master.key'), '--authz-poll-ms', '100',
+    '--data-dir', dir2, ...store.replica, '--authz-poll-ms', '100',
     '--issuer', http,  // replicas behind one name share the issuer
-    '--ready-file', path.join(dir2, 'ready')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    '--ready-file', path.join(dir2, 'ready')],
+  { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...store.env } });
   for (let i = 0; i < 100 && !existsSync(path.join(dir2, 'ready')); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
   http2 = readFileSync(path.join(dir2, 'ready'), 'utf8').split('\n')[1].trim();
 });
 
-after(() => {
-  replica?.kill('SIGTERM');
-  proc?.kill('SIGTERM');
+const stopped = (child) => (!child || child.exitCode !== null ? Promise.resolve()
+  : new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }));
+
+after(async () => {
+  await Promise.all([stopped(replica), stopped(proc)]);
+  keyServer?.close();
+  store?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -102,6 +115,11 @@ async function tokenRequest(account, body, headers = {}) {
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
   return { status: r.status, headers: r.headers, body: await r.json().catch(() => null) };
 }
+
+// openid-client reports a 401 that carries a WWW-Authenticate challenge
+// as a challenge error, with the response's body as its cause.
+const invalidClient = (e) => e.error === 'invalid_client' ||
+  (e.status === 401 && e.code === 'OAUTH_WWW_AUTHENTICATE_CHALLENGE');
 
 const basic = (id, secret) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -190,6 +208,70 @@ test('client_credentials with private_key_jwt; an assertion is accepted once', a
     client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
     client_assertion: forged }).toString());
   assert.equal(refused.status, 401);
+});
+
+test('private_key_jwt with keys published at a jwks_uri: fetched, cached, followed, refused when unreachable', async () => {
+  // The client's own key server, on loopback.
+  let published = { keys: [] };
+  let hits = 0;
+  keyServer = createServer((req, res) => {
+    hits++;
+    if (req.url === '/broken') { res.writeHead(500).end(); return; }
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' })
+      .end(JSON.stringify(published));
+  });
+  await new Promise((r) => keyServer.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${keyServer.address().port}`;
+  const pair = async (kid) => {
+    const k = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true,
+      ['sign', 'verify']);
+    return { ...k, jwk: { ...(await exportJWK(k.publicKey)), kid, use: 'sig' } };
+  };
+  const k1 = await pair('2026-11');
+  published = { keys: [k1.jwk] };
+  await createClient(acme, 'published', { grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${base}/jwks.json` });
+  const config = await client.discovery(new URL(issuer(acme)), 'published', {},
+    client.PrivateKeyJwt({ key: k1.privateKey, kid: '2026-11' }), insecure);
+  const tokens = await client.clientCredentialsGrant(config);
+  assert.equal((await verify(tokens.access_token, acme, 'iam')).client_id, 'published');
+  await client.clientCredentialsGrant(config);
+  assert.equal(hits, 1, 'the key set is cached');
+
+  // An assertion signed by a key the set does not hold: refused, after one
+  // look for a rotation; more of them cause no more fetches.
+  const stranger = await pair('2026-11');
+  const forged = await client.discovery(new URL(issuer(acme)), 'published', {},
+    client.PrivateKeyJwt({ key: stranger.privateKey, kid: '2026-11' }), insecure);
+  for (let i = 0; i < 5; i++) {
+    await assert.rejects(client.clientCredentialsGrant(forged), invalidClient);
+  }
+  assert.ok(hits <= 2, `the publisher was asked ${hits} times`);
+  const metrics = await (await fetch(`${http}/metrics`)).text();
+  assert.match(metrics, /^iam_client_jwks_fetches_total [12]$/m);
+
+  // The replica keeps the default: a jwks_uri on a private address is not fetched.
+  const onReplica = await fetch(`${http2}/accounts/${acme.id}/oauth2/token`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: await new SignJWT({ jti: crypto.randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', kid: '2026-11' }).setIssuer('published')
+        .setSubject('published').setAudience(issuer(acme)).setIssuedAt()
+        .setExpirationTime('1m').sign(k1.privateKey) }).toString() });
+  assert.equal(onReplica.status, 401);
+  assert.equal((await onReplica.json()).error, 'invalid_client');
+
+  // A publisher that fails: no token, and the same answer as a wrong key.
+  await createClient(acme, 'broken-keys', { grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${base}/broken` });
+  const broken = await client.discovery(new URL(issuer(acme)), 'broken-keys', {},
+    client.PrivateKeyJwt({ key: k1.privateKey, kid: '2026-11' }), insecure);
+  await assert.rejects(client.clientCredentialsGrant(broken), invalidClient);
+  // Registration refuses a jwks_uri that is neither https nor loopback http.
+  await assert.rejects(createClient(acme, 'plain', { grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://keys.example/jwks' }),
+  (e) => /jwks_uri/.test(e.details));
 });
 
 test('wrong, missing and other accounts\' secrets are invalid_client, 401 with WWW-Authenticate', async () => {
