@@ -217,6 +217,46 @@ bool ClientMetadata::AllowsAudience(absl::string_view audience) const {
   return Contains(audiences, audience);
 }
 
+namespace {
+
+// "http://127.0.0.1:PORT/rest" -> ("http://127.0.0.1", "/rest"), for the
+// two loopback IP literals only; false otherwise or for a bad port.
+bool SplitLoopbackPort(absl::string_view uri, absl::string_view* host, absl::string_view* rest) {
+  for (absl::string_view h : {absl::string_view("http://127.0.0.1"), absl::string_view("http://[::1]")}) {
+    if (!absl::StartsWith(uri, h)) continue;
+    absl::string_view tail = uri.substr(h.size());
+    if (absl::ConsumePrefix(&tail, ":")) {
+      size_t digits = 0;
+      while (digits < tail.size() && absl::ascii_isdigit(static_cast<unsigned char>(tail[digits]))) {
+        ++digits;
+      }
+      if (digits == 0 || digits > 5) return false;
+      tail.remove_prefix(digits);
+    }
+    if (!tail.empty() && tail[0] != '/' && tail[0] != '?') return false;
+    *host = h;
+    *rest = tail;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ClientMetadata::AllowsRedirectUri(absl::string_view uri) const {
+  absl::string_view host, rest;
+  const bool loopback = SplitLoopbackPort(uri, &host, &rest);
+  for (const std::string& registered : redirect_uris) {
+    if (registered == uri) return true;
+    absl::string_view r_host, r_rest;
+    if (loopback && SplitLoopbackPort(registered, &r_host, &r_rest) && r_host == host &&
+        r_rest == rest) {
+      return true;
+    }
+  }
+  return false;
+}
+
 nlohmann::json ClientMetadata::ToJson() const {
   nlohmann::json j = {
       {"client_name", client_name},

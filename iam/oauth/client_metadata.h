@@ -68,6 +68,12 @@ struct ClientMetadata {
   bool Allows(absl::string_view grant_type) const;
   bool AllowsScope(absl::string_view scope) const;
   bool AllowsAudience(absl::string_view audience) const;
+  // Whether a redirect_uri presented in a request is registered: byte for
+  // byte (no case folding, no normalisation, no prefix or pattern), except
+  // that a registered loopback IP redirect (http://127.0.0.1/..., http://
+  // [::1]/...) matches any port, since a native app learns its port only
+  // when it listens (RFC 8252 §7.3).
+  bool AllowsRedirectUri(absl::string_view uri) const;
 
   // The stored and registration-response form (RFC 7591 names).
   nlohmann::json ToJson() const;
