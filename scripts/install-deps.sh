@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libboost-dev libcpp-httplib-dev libqrencode-dev libcurl4-openssl-dev
+  libkainjow-mustache-dev
 )
 
 missing=()
