@@ -17,6 +17,7 @@
 #include "iam/store/mfa_store.h"
 #include "iam/store/role_store.h"
 #include "iam/store/session_store.h"
+#include "iam/store/sso_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::account {
@@ -291,6 +292,7 @@ absl::StatusOr<UserView> UserService::Enable(const Caller& caller, const std::st
 absl::Status DeleteUserAndBindings(store::Tx& tx, const std::string& user_id) {
   RETURN_IF_ERROR(store::groups::DeleteMembershipsOfUser(tx, user_id));
   RETURN_IF_ERROR(store::access_keys::DeleteByUser(tx, user_id));
+  RETURN_IF_ERROR(store::sso::DeleteOfUser(tx, user_id));  // before its sessions
   RETURN_IF_ERROR(store::sessions::DeleteOfUser(tx, user_id));
   RETURN_IF_ERROR(store::passwords::DeleteOfUser(tx, user_id));
   RETURN_IF_ERROR(store::login::DeleteLoginState(tx, user_id));

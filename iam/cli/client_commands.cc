@@ -30,11 +30,15 @@ std::vector<Arg> MetadataArgs() {
           Text("--name", "client_name: what people see"),
           Text("--auth-method", "token_endpoint_auth_method")
               .OneOf({"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}),
-          Texts("--grant", "grant_types entry: client_credentials, refresh_token, token-exchange "
-                           "(repeatable)"),
+          Texts("--grant", "grant_types entry: authorization_code, client_credentials, "
+                           "refresh_token, token-exchange (repeatable)"),
           Text("--scope", "scope: the scopes it may ask for, space-separated"),
           Texts("--audience", "audience it may ask tokens for (repeatable)"),
           Texts("--redirect-uri", "redirect_uris entry, matched exactly (repeatable)"),
+          Texts("--post-logout-redirect-uri",
+                "post_logout_redirect_uris entry, matched exactly (repeatable)"),
+          Text("--require-pkce", "require_pkce: true (the default) or false (confidential only)")
+              .OneOf({"true", "false"}),
           Texts("--cidr", "allowed_cidrs entry: source networks (repeatable)"),
           Number("--access-token-ttl", "access_token_ttl in seconds").Range(60, 86400),
           Number("--refresh-token-ttl", "refresh_token_ttl in seconds").Range(300, 7776000),
@@ -75,6 +79,8 @@ absl::Status ApplyOptions(const Args& a, nlohmann::json& doc) {
   }
   list("--audience", "audience");
   list("--redirect-uri", "redirect_uris");
+  list("--post-logout-redirect-uri", "post_logout_redirect_uris");
+  if (a.Given("--require-pkce")) doc["require_pkce"] = a["--require-pkce"] == "true";
   list("--cidr", "allowed_cidrs");
   if (a.Given("--access-token-ttl")) doc["access_token_ttl"] = a.Number("--access-token-ttl");
   if (a.Given("--refresh-token-ttl")) doc["refresh_token_ttl"] = a.Number("--refresh-token-ttl");

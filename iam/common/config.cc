@@ -123,6 +123,9 @@ std::vector<Setting> Settings(Config& c) {
        &c.fetch_private_networks},
       {"fetch.ca_file", "IAM_FETCH_CA_FILE", "--fetch-ca-file",
        "trust anchors (PEM) for outbound https instead of the system's", &c.fetch_ca_file},
+      {"web.assets_dir", "IAM_WEB_ASSETS_DIR", "--web-assets-dir",
+       "a directory of page templates and messages replacing the built-in ones",
+       &c.web_assets_dir},
   };
 }
 

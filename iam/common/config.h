@@ -88,6 +88,9 @@ struct Config {
   int64_t fetch_timeout_ms = 5000;
   bool fetch_private_networks = false;
   std::string fetch_ca_file;
+  // A copy of iam/web/{templates,messages} whose files replace the
+  // built-in ones of the same name; empty: the built-in pages.
+  std::string web_assets_dir;
 
   std::string StoreUrl() const;
 };

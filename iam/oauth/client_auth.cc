@@ -103,6 +103,20 @@ absl::StatusOr<KnownClient> ClientAuthenticator::Find(const std::string& account
   return known;
 }
 
+absl::StatusOr<KnownClient> ClientAuthenticator::Lookup(const std::string& account_id,
+                                                        const std::string& client_id) {
+  const absl::Status unknown = absl::NotFoundError("no such application");
+  if (client_id.empty() || client_id.size() > 128) return unknown;
+  auto known = Find(account_id, client_id);
+  if (!known.ok()) {
+    return ToHttpError(known.status()).error == "invalid_client" ? unknown : known.status();
+  }
+  if (known->view.row.state != store::ClientState::kActive || !known->account_active) {
+    return unknown;
+  }
+  return known;
+}
+
 absl::Status ClientAuthenticator::CheckSecret(const KnownClient& client,
                                               const std::string& secret) const {
   if (secret.empty() || secret.size() > 512) return Refused("no secret");

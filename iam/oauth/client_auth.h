@@ -69,6 +69,11 @@ class ClientAuthenticator {
                                            const std::string& source_ip,
                                            const std::vector<std::string>& audiences);
 
+  // A client as the authorization endpoint sees it: named in the request,
+  // not authenticated. NOT_FOUND for an unknown or disabled client or an
+  // account that is not active (one answer for all).
+  absl::StatusOr<KnownClient> Lookup(const std::string& account_id, const std::string& client_id);
+
   // Forgets every cached client (a change to clients was made).
   void Clear() { cache_.Clear(); }
 

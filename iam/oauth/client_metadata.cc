@@ -29,7 +29,7 @@ const char* const kKnownFields[] = {
     "jwks",              "jwks_uri",                   "response_types",
     "client_uri",        "logo_uri",                   "tos_uri",
     "policy_uri",        "software_id",                "software_version",
-    "contacts",
+    "contacts",          "post_logout_redirect_uris",  "require_pkce",
 };
 
 absl::Status Invalid(absl::string_view prefix, absl::string_view field, absl::string_view why) {
@@ -212,7 +212,12 @@ absl::Status CheckRedirectUri(absl::string_view field, absl::string_view uri) {
 bool ClientMetadata::Allows(absl::string_view grant_type) const {
   return Contains(grant_types, grant_type);
 }
-bool ClientMetadata::AllowsScope(absl::string_view scope) const { return Contains(scopes, scope); }
+bool ClientMetadata::AllowsScope(absl::string_view scope) const {
+  // "openid" asks for an ID token, not for a permission: every client of
+  // the code flow may ask for it.
+  if (scope == "openid" && Allows(kGrantAuthorizationCode)) return true;
+  return Contains(scopes, scope);
+}
 bool ClientMetadata::AllowsAudience(absl::string_view audience) const {
   return Contains(audiences, audience);
 }
@@ -263,6 +268,8 @@ nlohmann::json ClientMetadata::ToJson() const {
       {"token_endpoint_auth_method", token_endpoint_auth_method},
       {"grant_types", grant_types},
       {"redirect_uris", redirect_uris},
+      {"post_logout_redirect_uris", post_logout_redirect_uris},
+      {"require_pkce", require_pkce},
       {"scope", absl::StrJoin(scopes, " ")},
       {"audience", audiences},
       {"allowed_cidrs", allowed_cidrs},
@@ -300,22 +307,28 @@ absl::StatusOr<ClientMetadata> ParseClientMetadata(const nlohmann::json& doc,
   RETURN_IF_ERROR(ReadList(doc, "grant_types", p, &m.grant_types,
                            [](const std::string& f, const std::string& g) -> absl::Status {
                              if (g == kGrantClientCredentials || g == kGrantRefreshToken ||
-                                 g == kGrantTokenExchange) {
+                                 g == kGrantTokenExchange || g == kGrantAuthorizationCode) {
                                return absl::OkStatus();
                              }
                              return absl::InvalidArgumentError(absl::StrCat(
-                                 f, ": one of client_credentials, refresh_token, ",
-                                 kGrantTokenExchange));
+                                 f, ": one of authorization_code, client_credentials, "
+                                 "refresh_token, ", kGrantTokenExchange));
                            }));
   if (m.grant_types.empty()) return Invalid(p, "grant_types", "at least one grant type");
-  // response_types is accepted for registration clients that always send
-  // it; with the grants offered here it can only be empty.
+  // response_types follows grant_types: ["code"] with authorization_code
+  // (the only response type offered), else empty.
   if (auto it = doc.find("response_types"); it != doc.end()) {
-    if (!it->is_array() || !it->empty()) {
-      return Invalid(p, "response_types", "must be empty: no grant here uses the authorization endpoint");
+    const bool code = m.Allows(kGrantAuthorizationCode);
+    if (!it->is_array() || it->size() > 1 ||
+        (it->size() == 1 && (!code || (*it)[0] != "code"))) {
+      return Invalid(p, "response_types",
+                     code ? "[\"code\"] or empty" : "must be empty without authorization_code");
     }
   }
   RETURN_IF_ERROR(ReadList(doc, "redirect_uris", p, &m.redirect_uris, CheckRedirectUri));
+  RETURN_IF_ERROR(ReadList(doc, "post_logout_redirect_uris", p, &m.post_logout_redirect_uris,
+                           CheckRedirectUri));
+  RETURN_IF_ERROR(ReadBool(doc, "require_pkce", p, &m.require_pkce));
   std::string scope;
   RETURN_IF_ERROR(ReadString(doc, "scope", p, &scope));
   auto scopes = ParseScope(scope);
@@ -381,6 +394,12 @@ absl::StatusOr<ClientMetadata> ParseClientMetadata(const nlohmann::json& doc,
   }
   if (m.IsPublic() && m.Allows(kGrantTokenExchange)) {
     return Invalid(p, "grant_types", "token exchange needs a confidential client");
+  }
+  if (m.Allows(kGrantAuthorizationCode) && m.redirect_uris.empty()) {
+    return Invalid(p, "redirect_uris", "authorization_code needs at least one redirect URI");
+  }
+  if (m.IsPublic() && !m.require_pkce) {
+    return Invalid(p, "require_pkce", "a public client must use PKCE");
   }
   return m;
 }

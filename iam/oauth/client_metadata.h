@@ -23,6 +23,7 @@ namespace iam::oauth {
 inline constexpr char kGrantClientCredentials[] = "client_credentials";
 inline constexpr char kGrantRefreshToken[] = "refresh_token";
 inline constexpr char kGrantTokenExchange[] = "urn:ietf:params:oauth:grant-type:token-exchange";
+inline constexpr char kGrantAuthorizationCode[] = "authorization_code";
 
 inline constexpr char kAuthSecretBasic[] = "client_secret_basic";
 inline constexpr char kAuthSecretPost[] = "client_secret_post";
@@ -45,6 +46,11 @@ struct ClientMetadata {
   std::string token_endpoint_auth_method = kAuthSecretBasic;
   std::vector<std::string> grant_types{kGrantClientCredentials};
   std::vector<std::string> redirect_uris;
+  // Where RP-initiated logout may send the browser back (exact match).
+  std::vector<std::string> post_logout_redirect_uris;
+  // PKCE (S256) on every authorization request; only a confidential
+  // client may turn it off.
+  bool require_pkce = true;
   std::vector<std::string> scopes;     // "scope", space-separated on the wire
   std::vector<std::string> audiences;  // "audience"
   std::vector<std::string> allowed_cidrs;  // normalised
@@ -66,6 +72,7 @@ struct ClientMetadata {
            token_endpoint_auth_method == kAuthSecretPost;
   }
   bool Allows(absl::string_view grant_type) const;
+  // A registered scope, or "openid" for a client of the code flow.
   bool AllowsScope(absl::string_view scope) const;
   bool AllowsAudience(absl::string_view audience) const;
   // Whether a redirect_uri presented in a request is registered: byte for

@@ -55,6 +55,10 @@ absl::Status InvalidToken(absl::string_view d) {
   return Make(absl::StatusCode::kUnauthenticated, "invalid_token", d);
 }
 
+absl::Status ErrorNamed(absl::string_view error, absl::string_view d) {
+  return Make(absl::StatusCode::kInvalidArgument, error, d);
+}
+
 absl::Status WithReason(absl::Status status, absl::string_view reason) {
   status.SetPayload(kReason, absl::Cord(reason));
   return status;

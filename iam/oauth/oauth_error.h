@@ -27,6 +27,10 @@ absl::Status UnsupportedTokenType(absl::string_view description);  // RFC 7009
 absl::Status InvalidClientMetadata(absl::string_view description);  // RFC 7591
 absl::Status InvalidRedirectUri(absl::string_view description);  // RFC 7591
 absl::Status InvalidToken(absl::string_view description);  // RFC 6750, 401
+// Any other registered error code (the authorization endpoint's
+// unsupported_response_type, login_required, consent_required,
+// access_denied, request_not_supported, ...), as a 400.
+absl::Status ErrorNamed(absl::string_view error, absl::string_view description);
 
 // Adds why a request was refused, for the audit record only (the answer's
 // description stays general where it must not tell the cause).

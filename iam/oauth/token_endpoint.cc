@@ -16,16 +16,6 @@
 
 namespace iam::oauth {
 
-struct TokenEndpoint::Grant {
-  std::string grant_type;
-  std::string client_id;
-  std::string client_row_id;
-  std::string subject;  // the username the token is for
-  std::vector<std::string> scopes;
-  std::string audience;
-  std::string jti;
-  std::string jkt;  // the DPoP key the token is bound to
-};
 
 absl::StatusOr<std::vector<std::string>> GrantedScopes(const ClientMetadata& client,
                                                        const Form& form) {
@@ -174,8 +164,13 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Token(const TokenRequest& r) {
       }
       return Refresh(client, r, grant);
     }
-    if (grant.grant_type == "authorization_code" ||
-        grant.grant_type == "urn:ietf:params:oauth:grant-type:device_code") {
+    if (grant.grant_type == kGrantAuthorizationCode) {
+      if (!client.view.metadata.Allows(kGrantAuthorizationCode)) {
+        return UnauthorizedClient("the client may not use the authorization code grant");
+      }
+      return AuthorizationCode(client, r, grant);
+    }
+    if (grant.grant_type == "urn:ietf:params:oauth:grant-type:device_code") {
       return UnsupportedGrantType("this grant type is not offered by this endpoint");
     }
     return UnsupportedGrantType("unknown grant_type");
@@ -327,7 +322,8 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Exchange(const KnownClient& client
 }
 
 absl::StatusOr<std::string> TokenEndpoint::NewRefreshToken(const KnownClient& client,
-                                                           const token::Claims& access) {
+                                                           const token::Claims& access,
+                                                           const std::string& family_id) {
   const std::string token = crypto::Base64Url(random_.Bytes(32));
   const int64_t now = clock_.NowMs();
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
@@ -335,7 +331,7 @@ absl::StatusOr<std::string> TokenEndpoint::NewRefreshToken(const KnownClient& cl
     if (!session.LiveAt(now)) return InvalidGrant("the session has ended");
     store::OAuthRefreshRow row;
     row.token_hash = SecretDigest(token);
-    row.family_id = crypto::Base64Url(random_.Bytes(16));
+    row.family_id = family_id.empty() ? crypto::Base64Url(random_.Bytes(16)) : family_id;
     row.account_id = access.account;
     row.client_id = client.view.row.client_id;
     row.user_id = access.sub;

@@ -8,7 +8,11 @@
 // `act` claim names who acts); refresh_token (issued by a token exchange
 // to a client allowed refresh_token, bound to the user's session, rotated
 // at each use; a used one presented again revokes its family and ends the
-// session, as the gRPC Refresh does).
+// session, as the gRPC Refresh does); authorization_code (a code of the
+// browser login, authorization_service.h, with its PKCE verifier: an
+// access token bound to the web session, a refresh token when the client
+// may refresh, and an ID token for the openid scope; a code presented
+// twice revokes what its first exchange issued).
 //
 // A request with a DPoP proof gets a token bound to the proof's key
 // (cnf.jkt, token_type DPoP); a client registered with
@@ -73,13 +77,26 @@ class TokenEndpoint {
   absl::Status Revoke(const TokenRequest& request);
 
  private:
-  struct Grant;  // what the audit record says
+  // What the audit record of a grant says.
+  struct Grant {
+    std::string grant_type;
+    std::string client_id;
+    std::string client_row_id;
+    std::string subject;  // the username the token is for
+    std::vector<std::string> scopes;
+    std::string audience;
+    std::string jti;
+    std::string jkt;  // the DPoP key the token is bound to
+  };
   absl::StatusOr<nlohmann::json> ClientCredentials(const KnownClient& client,
                                                    const TokenRequest& request, Grant& grant);
   absl::StatusOr<nlohmann::json> Exchange(const KnownClient& client, const TokenRequest& request,
                                           Grant& grant);
   absl::StatusOr<nlohmann::json> Refresh(const KnownClient& client, const TokenRequest& request,
                                          Grant& grant);
+  // authorization_code (token_endpoint_code.cc).
+  absl::StatusOr<nlohmann::json> AuthorizationCode(const KnownClient& client,
+                                                   const TokenRequest& request, Grant& grant);
   // The claims every grant's token has: issuer, subject, audience, jti,
   // account, client, scope, DPoP binding, issue time (over what `base`
   // already holds, such as an act claim).
@@ -88,9 +105,11 @@ class TokenEndpoint {
                           token::Claims base = token::Claims());
   // Signs and answers (RFC 6749 §5.1).
   absl::StatusOr<nlohmann::json> Answer(const token::Claims& claims, const Grant& grant);
-  // A refresh token of a new family, bound to the session, for the client.
+  // A refresh token of a new family (`family_id`, or a random one), bound
+  // to the session, for the client.
   absl::StatusOr<std::string> NewRefreshToken(const KnownClient& client,
-                                              const token::Claims& access);
+                                              const token::Claims& access,
+                                              const std::string& family_id = "");
   void Record(const TokenRequest& request, const Grant& grant, const absl::Status& result);
 
   absl::StatusOr<KnownClient> Authenticate(const TokenRequest& request);

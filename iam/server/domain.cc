@@ -28,7 +28,8 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       clients(on.db, on.clock, on.random, mutations),
       client_auth(on.db, on.clock, on.client_key_sets),
       token_endpoint(client_auth, on.tokens, on.db, on.audit, on.clock, on.random,
-                     on.decisions) {
+                     on.decisions),
+      authorization(on.db, on.clock, on.random, client_auth, on.tokens) {
   // A change to any client, here or on another replica, bumps the
   // authorization version: cached clients are read again.
   on.authz_cache.OnChange([this] { client_auth.Clear(); });

@@ -28,6 +28,7 @@
 #include "iam/authz/resource_admin_service.h"
 #include "iam/mfa/device_service.h"
 #include "iam/mfa/mfa_service.h"
+#include "iam/oauth/authorization_service.h"
 #include "iam/oauth/client_auth.h"
 #include "iam/oauth/client_service.h"
 #include "iam/oauth/token_endpoint.h"
@@ -91,6 +92,7 @@ class Domain {
   oauth::ClientService clients;
   oauth::ClientAuthenticator client_auth;
   oauth::TokenEndpoint token_endpoint;
+  oauth::AuthorizationService authorization;
 };
 
 }  // namespace iam::server

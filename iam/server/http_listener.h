@@ -41,6 +41,7 @@ class HttpListener {
   // The configured issuer, or the base URL when none was configured.
   const std::string& issuer() const { return issuer_; }
   HttpServerStats stats() const { return server_->stats(); }
+  bool tls() const { return server_->tls(); }
 
   // Adds routes to those served; requests already running keep the router
   // they started with.

@@ -15,6 +15,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/server/malformed_request.h"
 #include "iam/server/master_key.h"
+#include "iam/server/web_routes.h"
 #include "iam/server/oauth_routes.h"
 #include "iam/server/request_facts.h"
 #include "iam/server/port_check.h"
@@ -22,6 +23,7 @@
 #include "absl/strings/strip.h"
 #include "iam/store/account_store.h"
 #include "iam/store/client_store.h"
+#include "iam/store/sso_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
 #include "iam/store/open_database.h"
@@ -77,6 +79,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   ASSIGN_OR_RETURN(std::string master_key, LoadMasterKey(config, embedded, *random));
 
   s->pii_ = std::make_unique<account::PiiCipher>(master_key, random);
+  s->csrf_ = std::make_unique<web::CsrfGuard>(master_key);
   s->audit_ = std::make_unique<audit::AuditLog>(clock);
   s->clock_ = clock;
   s->authz_cache_ = std::make_unique<authz::AuthzCache>(s->db_.get());
@@ -197,6 +200,9 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   tokens_ = std::make_unique<token::TokenService>(key_ring_.get(), db_.get(), clock, random, topts);
   tokens_->SetStoreOutage(outage_.get());
 
+  ASSIGN_OR_RETURN(web::PageAssets assets, web::PageAssets::Load(config.web_assets_dir));
+  ASSIGN_OR_RETURN(pages_, web::PageRenderer::Create(assets));
+
   net::HttpFetcherOptions fetch;
   fetch.timeout = absl::Milliseconds(std::max<int64_t>(config.fetch_timeout_ms, 100));
   fetch.allow_private_networks = config.fetch_private_networks;
@@ -233,6 +239,8 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
     http_->Mount([&](HttpRouter& router) {
       AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients,
                                          proxies});
+      AddWebRoutes(router, WebRoutes{*db_, d.authorization, d.login, *tokens_, *pages_, *csrf_,
+                                     *random, proxies, http_->tls()});
     });
   }
   authn_ = std::make_unique<Authenticator>(*db_, d.keys, tokens_.get(), credentials_.get(),
@@ -349,6 +357,8 @@ void IamServer::RunMaintenance() {
     RETURN_IF_ERROR(store::login::PruneCounters(tx, now - 86400 * 1000, now).status());
     // Revocations, proofs and refresh tokens of tokens that have ended.
     RETURN_IF_ERROR(store::clients::PurgeEnded(tx, now).status());
+    // Login requests, codes and sign-ons that have ended.
+    RETURN_IF_ERROR(store::sso::PurgeEnded(tx, now).status());
     return store::mfa::PruneTickets(tx, now).status();
   });
   if (!pruned.ok()) log::Error("counter pruning failed", {{"status", pruned.ToString()}});

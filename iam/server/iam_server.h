@@ -27,6 +27,8 @@
 #include "iam/common/random.h"
 #include "iam/net/http_fetcher.h"
 #include "iam/oauth/remote_key_sets.h"
+#include "iam/web/csrf.h"
+#include "iam/web/renderer.h"
 #include "iam/auth/challenge.h"
 #include "iam/auth/password_hasher.h"
 #include "iam/server/admin_service.h"
@@ -98,6 +100,8 @@ class IamServer {
   std::unique_ptr<token::TokenService> tokens_;
   std::unique_ptr<net::HttpFetcher> fetcher_;
   std::unique_ptr<oauth::RemoteKeySets> client_key_sets_;
+  std::unique_ptr<web::CsrfGuard> csrf_;
+  std::unique_ptr<web::PageRenderer> pages_;
   std::unique_ptr<Domain> domain_;
   std::unique_ptr<Authenticator> authn_;
   std::unique_ptr<AdminServiceImpl> admin_;

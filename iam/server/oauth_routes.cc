@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "iam/common/log.h"
+#include "iam/oauth/authorize.h"
 #include "iam/oauth/oauth_error.h"
 #include "iam/server/client_address.h"
 #include "iam/store/account_store.h"
@@ -202,27 +203,41 @@ void AddRegistrationRoutes(HttpRouter& router, const OAuthRoutes& p) {
 }  // namespace
 
 nlohmann::json AccountDiscovery(const std::string& issuer) {
+  const nlohmann::json algs = {"ES256", "EdDSA", "RS256"};
+  const nlohmann::json client_auth = {"client_secret_basic", "client_secret_post",
+                                      "private_key_jwt", "none"};
   return {
       {"issuer", issuer},
-      {"jwks_uri", issuer + "/jwks"},
+      {"authorization_endpoint", issuer + "/oauth2/authorize"},
       {"token_endpoint", issuer + "/oauth2/token"},
+      {"userinfo_endpoint", issuer + "/oauth2/userinfo"},
+      {"jwks_uri", issuer + "/jwks"},
       {"introspection_endpoint", issuer + "/oauth2/introspect"},
       {"revocation_endpoint", issuer + "/oauth2/revoke"},
       {"registration_endpoint", issuer + "/oauth2/register"},
       {"introspection_endpoint_auth_methods_supported",
        {"client_secret_basic", "client_secret_post", "private_key_jwt"}},
-      {"revocation_endpoint_auth_methods_supported",
-       {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}},
+      {"revocation_endpoint_auth_methods_supported", client_auth},
       {"grant_types_supported",
-       {"client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"}},
-      {"token_endpoint_auth_methods_supported",
-       {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}},
-      {"token_endpoint_auth_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
-      {"dpop_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
-      {"response_types_supported", nlohmann::json::array()},
-      {"scopes_supported", nlohmann::json::array()},
+       {"authorization_code", "client_credentials", "refresh_token",
+        "urn:ietf:params:oauth:grant-type:token-exchange"}},
+      {"token_endpoint_auth_methods_supported", client_auth},
+      {"token_endpoint_auth_signing_alg_values_supported", algs},
+      {"dpop_signing_alg_values_supported", algs},
+      {"response_types_supported", {"code"}},
+      {"response_modes_supported", {"query"}},
+      {"code_challenge_methods_supported", {"S256"}},
+      {"authorization_response_iss_parameter_supported", true},
+      {"prompt_values_supported", {"none", "login", "consent", "select_account"}},
+      {"acr_values_supported", {oauth::kAcrPassword, oauth::kAcrMfa}},
+      {"scopes_supported", {"openid", "profile", "offline_access"}},
+      {"claims_supported",
+       {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "azp",
+        "at_hash", "preferred_username"}},
       {"subject_types_supported", {"public"}},
-      {"id_token_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
+      {"id_token_signing_alg_values_supported", algs},
+      {"request_parameter_supported", false},
+      {"request_uri_parameter_supported", false},
   };
 }
 

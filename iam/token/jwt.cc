@@ -102,9 +102,14 @@ absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
 }
 
 absl::StatusOr<std::string> SignJwt(const Claims& claims, const SigningKey& key) {
-  const nlohmann::json header = {{"alg", AlgName(key.alg())}, {"typ", "at+jwt"}, {"kid", key.kid()}};
+  return SignJws(claims.ToJson(), "at+jwt", key);
+}
+
+absl::StatusOr<std::string> SignJws(const nlohmann::json& payload, absl::string_view typ,
+                                    const SigningKey& key) {
+  const nlohmann::json header = {{"alg", AlgName(key.alg())}, {"typ", typ}, {"kid", key.kid()}};
   std::string input =
-      crypto::Base64Url(header.dump()) + "." + crypto::Base64Url(claims.ToJson().dump());
+      crypto::Base64Url(header.dump()) + "." + crypto::Base64Url(payload.dump());
   auto sig = key.Sign(input);
   if (!sig.ok()) return sig.status();
   return input + "." + crypto::Base64Url(*sig);
@@ -121,6 +126,11 @@ absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token) {
   if (!jws.ok()) return jws.status();
   if (!jws->header.contains("kid") || !jws->header["kid"].is_string()) {
     return Bad("header lacks alg or kid");
+  }
+  // Explicit typing (RFC 8725 §3.11, RFC 9068 §4): an ID token or a logout
+  // token, signed by the same keys, is never taken for an access token.
+  if (!jws->header.contains("typ") || jws->header["typ"] != "at+jwt") {
+    return Bad("not an access token (typ)");
   }
   return jws;
 }

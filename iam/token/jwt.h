@@ -46,7 +46,12 @@ struct Claims {
   static absl::StatusOr<Claims> FromJson(const nlohmann::json& j);
 };
 
+// An access token: typ at+jwt (RFC 9068).
 absl::StatusOr<std::string> SignJwt(const Claims& claims, const SigningKey& key);
+// Any other JWT this service signs (an ID token, typ JWT; a logout token,
+// typ logout+jwt): whatever `payload` holds.
+absl::StatusOr<std::string> SignJws(const nlohmann::json& payload, absl::string_view typ,
+                                    const SigningKey& key);
 
 struct ParsedJwt {
   std::string alg;
@@ -58,7 +63,8 @@ struct ParsedJwt {
 };
 
 // Splits and decodes without verifying. UNAUTHENTICATED for anything that
-// is not a well-formed JWS of ours (size capped at 8 KiB).
+// is not a well-formed access token of ours (typ at+jwt; size capped at
+// 8 KiB).
 absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token);
 // The same for a JWS of someone else's (a client's assertion, a DPoP
 // proof): kid is optional.

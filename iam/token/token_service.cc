@@ -60,6 +60,12 @@ absl::StatusOr<std::string> TokenService::Sign(const Claims& claims) {
   return SignJwt(claims, *key);
 }
 
+absl::StatusOr<std::string> TokenService::SignJson(const nlohmann::json& payload,
+                                                   absl::string_view typ) {
+  ASSIGN_OR_RETURN(auto key, keys_->Signer());
+  return SignJws(payload, typ, *key);
+}
+
 std::string TokenService::AccountIssuer(absl::string_view account_id) const {
   return absl::StrCat(options_.issuer, "/accounts/", account_id);
 }
@@ -172,6 +178,12 @@ absl::StatusOr<VerifiedToken> TokenService::Verify(absl::string_view token,
   if (check_session) {
     ASSIGN_OR_RETURN(CachedSession s, out.claims.sid.empty() ? RevocationState(out.claims.jti)
                                                              : SessionState(out.claims.sid));
+    // A client's token bound to a user's session ends with the session,
+    // and also alone: revoked (RFC 7009) or issued by a replayed code.
+    if (s.live && !out.claims.sid.empty() && !out.claims.client_id.empty()) {
+      ASSIGN_OR_RETURN(CachedSession revoked, RevocationState(out.claims.jti));
+      if (!revoked.live) s = revoked;
+    }
     out.session_checked = true;
     out.session_active = s.live;
     out.session_state = s.state;

@@ -56,6 +56,8 @@ class TokenService {
   // Signs claims made elsewhere (the OAuth token endpoint's) with the
   // current key.
   absl::StatusOr<std::string> Sign(const Claims& claims);
+  // Signs another kind of JWT (an ID token: typ "JWT") with the current key.
+  absl::StatusOr<std::string> SignJson(const nlohmann::json& payload, absl::string_view typ);
   // The issuer of an account's OAuth tokens: "<issuer>/accounts/<id>".
   std::string AccountIssuer(absl::string_view account_id) const;
 

@@ -151,6 +151,19 @@ if ctl client create bad --redirect-uri "javascript:alert(1)" 2>"$dir/err"; then
   fail "a javascript: redirect URI was accepted"
 fi
 grep -q "redirect_uris\[0\]" "$dir/err" || fail "redirect URI error: $(cat "$dir/err")"
+# A browser app: the code flow, its redirect and logout URIs, PKCE.
+ctl client create wiki --grant authorization_code --grant refresh_token --auth-method none \
+  --redirect-uri https://wiki.example/cb --post-logout-redirect-uri https://wiki.example/bye \
+  --scope "openid profile" >/dev/null || fail "client create (authorization_code)"
+ctl client get wiki >"$dir/wiki.json"
+for field in '"https://wiki.example/cb"' '"https://wiki.example/bye"' '"require_pkce": true'; do
+  grep -q "$field" "$dir/wiki.json" || fail "client get wiki lacks $field: $(cat "$dir/wiki.json")"
+done
+if ctl client update wiki --require-pkce false 2>"$dir/err"; then
+  fail "a public client turned PKCE off"
+fi
+grep -q "require_pkce" "$dir/err" || fail "require_pkce error: $(cat "$dir/err")"
+ctl client delete wiki | grep -qx deleted || fail "client delete wiki"
 ctl client list | grep -c "service-account-" | grep -qx 2 || fail "client list"
 ctl client create-initial-token --uses 3 --ttl 2h --description ci >"$dir/iat"
 grep -q "^initial access token (shown once): " "$dir/iat" || fail "create-initial-token"

@@ -574,6 +574,13 @@ test('token exchange: a user\'s login token for another audience, refresh rotati
   assert.equal(actClaims.act.client_id, 'orders-svc');
   assert.equal(actClaims.sub, claims.sub);
 
+  // Revoking one token of the session ends that token alone.
+  const spare = await exchange({ subject_token: userToken,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', audience: 'orders-api' });
+  await client.tokenRevocation(config, spare.access_token);
+  assert.equal((await client.tokenIntrospection(config, spare.access_token)).active, false);
+  assert.equal((await client.tokenIntrospection(config, out.access_token)).active, true);
+
   // What may not be had.
   await assert.rejects(exchange({ subject_token: userToken,
     subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', audience: 'payroll' }),

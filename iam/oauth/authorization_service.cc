@@ -1,0 +1,239 @@
+#include "iam/oauth/authorization_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "iam/common/crypto.h"
+#include "iam/common/status_macros.h"
+#include "iam/oauth/client_service.h"
+#include "iam/oauth/oauth_error.h"
+#include "iam/store/session_store.h"
+#include "iam/store/sso_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::oauth {
+namespace {
+
+bool Covers(const std::string& granted, const std::vector<std::string>& asked) {
+  const std::vector<std::string> have = absl::StrSplit(granted, ' ', absl::SkipEmpty());
+  return std::all_of(asked.begin(), asked.end(), [&](const std::string& s) {
+    return std::find(have.begin(), have.end(), s) != have.end();
+  });
+}
+
+// A session whose login took more than a password.
+bool MultiFactor(const std::string& amr) {
+  for (absl::string_view m : absl::StrSplit(amr, ',', absl::SkipEmpty())) {
+    if (m != "pwd") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+AuthorizationService::AuthorizationService(store::Database& db, const Clock& clock,
+                                           Random& random, ClientAuthenticator& clients,
+                                           token::TokenService& tokens)
+    : db_(db), clock_(clock), random_(random), clients_(clients), tokens_(tokens) {}
+
+std::string AuthorizationService::ErrorRedirect(const AuthorizeRequest& r,
+                                                const std::string& issuer,
+                                                const absl::Status& error) const {
+  const HttpError e = ToHttpError(error);
+  std::vector<std::pair<std::string, std::string>> params = {
+      {"error", e.status >= 500 ? "server_error" : e.error}};
+  if (!e.description.empty() && e.status < 500) params.emplace_back("error_description", e.description);
+  if (!r.state.empty()) params.emplace_back("state", r.state);
+  params.emplace_back("iss", issuer);
+  return RedirectWith(r.redirect_uri, params);
+}
+
+absl::StatusOr<AuthorizationService::Begun> AuthorizationService::Begin(
+    const std::string& account_id, const Form& params, const std::string& browser_id) {
+  Begun out;
+  auto client = clients_.Lookup(account_id, Param(params, "client_id"));
+  if (!client.ok()) {
+    if (absl::IsUnavailable(client.status())) return client.status();
+    out.error_page = "unknown_client";
+    return out;
+  }
+  if (absl::Status s = CheckRedirect(params, client->view.metadata); !s.ok()) {
+    out.error_page = ToHttpError(s).error == "unauthorized_client" ? "client_not_allowed"
+                                                                   : "bad_redirect_uri";
+    return out;
+  }
+  const std::string issuer = tokens_.AccountIssuer(account_id);
+  auto request = ParseAuthorize(params, client->view.metadata);
+  if (!request.ok()) {
+    AuthorizeRequest r;
+    r.redirect_uri = Param(params, "redirect_uri");
+    r.state = Param(params, "state").substr(0, 1024);
+    out.error_redirect = ErrorRedirect(r, issuer, request.status());
+    return out;
+  }
+  const std::string id = crypto::Base64Url(random_.Bytes(32));
+  const int64_t now = clock_.NowMs();
+  store::AuthRequestRow row;
+  row.request_hash = SecretDigest(id);
+  row.account_id = account_id;
+  row.client_id = request->client_id;
+  row.browser_hash = SecretDigest(browser_id);
+  row.params = request->ToJson().dump();
+  row.created_at = now;
+  row.expires_at = now + kAuthRequestTtlMs;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::sso::InsertAuthRequest(tx, row);
+  }));
+  out.pending = PendingLogin{id, account_id, *std::move(request), *std::move(client), issuer};
+  return out;
+}
+
+absl::StatusOr<PendingLogin> AuthorizationService::Pending(const std::string& account_id,
+                                                           const std::string& id,
+                                                           const std::string& browser_id) {
+  const absl::Status gone = absl::NotFoundError("this sign-in request has ended");
+  if (id.empty() || id.size() > 64 || browser_id.empty()) return gone;
+  std::optional<store::AuthRequestRow> row;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(row, store::sso::GetAuthRequest(tx, SecretDigest(id)));
+    return absl::OkStatus();
+  }));
+  if (!row || row->account_id != account_id || row->finished_at ||
+      row->expires_at <= clock_.NowMs() ||
+      !crypto::ConstantTimeEquals(row->browser_hash, SecretDigest(browser_id))) {
+    return gone;
+  }
+  ASSIGN_OR_RETURN(AuthorizeRequest request, AuthorizeRequest::FromJson(row->params));
+  auto client = clients_.Lookup(account_id, row->client_id);
+  if (!client.ok()) return absl::IsNotFound(client.status()) ? gone : client.status();
+  return PendingLogin{id, account_id, std::move(request), *std::move(client),
+                      tokens_.AccountIssuer(account_id)};
+}
+
+absl::StatusOr<std::optional<store::SessionRow>> AuthorizationService::SignedIn(
+    const std::string& account_id, const std::string& sso_cookie) {
+  if (sso_cookie.empty() || sso_cookie.size() > 64) return std::nullopt;
+  std::optional<store::SessionRow> out;
+  const int64_t now = clock_.NowMs();
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.reset();
+    ASSIGN_OR_RETURN(auto sso, store::sso::GetSso(tx, SecretDigest(sso_cookie)));
+    if (!sso || sso->account_id != account_id) return absl::OkStatus();
+    auto session = store::sessions::Get(tx, sso->session_id);
+    if (absl::IsNotFound(session.status())) return absl::OkStatus();
+    RETURN_IF_ERROR(session.status());
+    if (!session->LiveAt(now)) return absl::OkStatus();
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, session->user_id));
+    if (user.state != store::UserState::kActive) return absl::OkStatus();
+    out = *std::move(session);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Decision> AuthorizationService::Decide(
+    const PendingLogin& p, const std::optional<store::SessionRow>& session, bool fresh_login) {
+  const AuthorizeRequest& r = p.request;
+  const bool none = r.Prompts("none");
+  auto refuse = [&](absl::string_view error, absl::string_view why) -> absl::StatusOr<Decision> {
+    ASSIGN_OR_RETURN(std::string redirect, Refuse(p, error, why));
+    return Decision{Decision::kRedirect, std::move(redirect)};
+  };
+  if (!session) {
+    if (none) return refuse("login_required", "the user is not signed in");
+    return Decision{Decision::kLogin, ""};
+  }
+  if (!fresh_login) {
+    const int64_t now = clock_.NowMs();
+    const bool too_old = r.max_age && now - session->auth_time > *r.max_age * 1000;
+    const bool weak = r.mfa_requested && !MultiFactor(session->amr);
+    if (r.Prompts("login") || too_old || weak) {
+      if (none) {
+        return refuse(weak ? "interaction_required" : "login_required",
+                      weak ? "a second factor is required" : "the sign-in is too old");
+      }
+      return Decision{Decision::kLogin, ""};
+    }
+  }
+  if (!p.client.view.metadata.first_party) {
+    std::optional<std::string> granted;
+    RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(granted, store::sso::GetConsent(tx, p.account_id, session->user_id,
+                                                       p.client.view.row.client_id));
+      return absl::OkStatus();
+    }));
+    if (r.Prompts("consent") || !granted || !Covers(*granted, r.scopes)) {
+      if (none) return refuse("consent_required", "the user has not consented");
+      return Decision{Decision::kConsent, ""};
+    }
+  }
+  ASSIGN_OR_RETURN(std::string redirect, Finish(p, *session));
+  return Decision{Decision::kRedirect, std::move(redirect)};
+}
+
+absl::StatusOr<std::string> AuthorizationService::SignOn(const store::SessionRow& session) {
+  const std::string cookie = crypto::Base64Url(random_.Bytes(32));
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::sso::InsertSso(
+        tx, store::SsoRow{SecretDigest(cookie), session.id, session.account_id, clock_.NowMs()});
+  }));
+  return cookie;
+}
+
+absl::Status AuthorizationService::Consent(const PendingLogin& p, const std::string& user_id) {
+  return db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto granted, store::sso::GetConsent(tx, p.account_id, user_id,
+                                                          p.client.view.row.client_id));
+    // What was granted before stays granted.
+    std::vector<std::string> scopes = p.request.scopes;
+    if (granted) {
+      for (absl::string_view s : absl::StrSplit(*granted, ' ', absl::SkipEmpty())) {
+        if (std::find(scopes.begin(), scopes.end(), s) == scopes.end()) scopes.emplace_back(s);
+      }
+    }
+    return store::sso::PutConsent(tx, p.account_id, user_id, p.client.view.row.client_id,
+                                  absl::StrJoin(scopes, " "), clock_.NowMs());
+  });
+}
+
+absl::StatusOr<std::string> AuthorizationService::Refuse(const PendingLogin& p,
+                                                         absl::string_view error,
+                                                         absl::string_view description) {
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::sso::FinishAuthRequest(tx, SecretDigest(p.id), clock_.NowMs()).status();
+  }));
+  return ErrorRedirect(p.request, p.issuer, ErrorNamed(error, description));
+}
+
+absl::StatusOr<std::string> AuthorizationService::Finish(const PendingLogin& p,
+                                                         const store::SessionRow& session) {
+  const std::string code = crypto::Base64Url(random_.Bytes(32));
+  const int64_t now = clock_.NowMs();
+  store::CodeRow row;
+  row.code_hash = SecretDigest(code);
+  row.account_id = p.account_id;
+  row.client_id = p.client.view.row.client_id;
+  row.user_id = session.user_id;
+  row.session_id = session.id;
+  row.redirect_uri = p.request.redirect_uri;
+  row.scope = absl::StrJoin(p.request.scopes, " ");
+  row.nonce = p.request.nonce;
+  row.code_challenge = p.request.code_challenge;
+  row.auth_time = session.auth_time;
+  row.amr = session.amr;
+  row.acr = MultiFactor(session.amr) ? kAcrMfa : kAcrPassword;
+  row.created_at = now;
+  row.expires_at = now + kCodeTtlMs;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(int64_t finished, store::sso::FinishAuthRequest(tx, SecretDigest(p.id), now));
+    if (finished == 0) return absl::NotFoundError("this sign-in request has ended");
+    return store::sso::InsertCode(tx, row);
+  }));
+  std::vector<std::pair<std::string, std::string>> params = {{"code", code}};
+  if (!p.request.state.empty()) params.emplace_back("state", p.request.state);
+  params.emplace_back("iss", p.issuer);
+  return RedirectWith(p.request.redirect_uri, params);
+}
+
+}  // namespace iam::oauth

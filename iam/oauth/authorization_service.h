@@ -1,0 +1,114 @@
+// AuthorizationService: the OpenID Connect authorization code flow between
+// the browser and the login, independent of HTTP and of pages.
+//
+//  1. Begin: an /authorize request is judged (authorize.h). A fault of the
+//     client or redirect_uri is for an error page; any other goes back to
+//     the client. A sound request is stored, bound to the browser that
+//     made it (the hash of its browser id), for 30 minutes.
+//  2. Decide: with the browser's single sign-on (if any), the request is
+//     answered at once (a code, or login_required / consent_required for
+//     prompt=none), or the user must log in, or consent.
+//  3. After the login engine opened a web session: SignOn remembers it for
+//     the browser (the SSO cookie), Consent records a consent, and Finish
+//     issues the code and finishes the request, once.
+//
+// Codes are 256 random bits, stored hashed, valid for 60 seconds, used
+// once (the token endpoint's authorization_code grant). Thread-safe.
+#ifndef IAM_OAUTH_AUTHORIZATION_SERVICE_H_
+#define IAM_OAUTH_AUTHORIZATION_SERVICE_H_
+
+#include <optional>
+#include <string>
+
+#include "iam/common/clock.h"
+#include "iam/common/random.h"
+#include "iam/oauth/authorize.h"
+#include "iam/oauth/client_auth.h"
+#include "iam/store/auth_records.h"
+#include "iam/store/database.h"
+#include "iam/token/token_service.h"
+
+namespace iam::oauth {
+
+inline constexpr int64_t kAuthRequestTtlMs = 30 * 60 * 1000;
+inline constexpr int64_t kCodeTtlMs = 60 * 1000;
+
+// A stored request waiting for its user.
+struct PendingLogin {
+  std::string id;  // in the login page's URL
+  std::string account_id;
+  AuthorizeRequest request;
+  KnownClient client;
+  std::string issuer;  // the account's, for RFC 9207's iss
+};
+
+struct Decision {
+  enum Kind {
+    kRedirect,  // to `redirect` (a code or an error for the client)
+    kLogin,     // the user must log in
+    kConsent,   // the user must say yes to a third-party client
+  };
+  Kind kind = kLogin;
+  std::string redirect;
+};
+
+class AuthorizationService {
+ public:
+  AuthorizationService(store::Database& db, const Clock& clock, Random& random,
+                       ClientAuthenticator& clients, token::TokenService& tokens);
+
+  struct Begun {
+    // Set when the request cannot be answered to the client: the message
+    // for the error page.
+    std::string error_page;
+    // Set when the answer is an error for the client: the redirect.
+    std::string error_redirect;
+    PendingLogin pending;
+  };
+  // `params`: the query, parsed. UNAVAILABLE when the store is.
+  absl::StatusOr<Begun> Begin(const std::string& account_id, const Form& params,
+                              const std::string& browser_id);
+
+  // The pending request of that id, made by this browser, not finished and
+  // not expired; NOT_FOUND otherwise (one answer for all).
+  absl::StatusOr<PendingLogin> Pending(const std::string& account_id, const std::string& id,
+                                       const std::string& browser_id);
+
+  // The browser's live web session in the account, from its SSO cookie.
+  absl::StatusOr<std::optional<store::SessionRow>> SignedIn(const std::string& account_id,
+                                                            const std::string& sso_cookie);
+
+  // What to do with a pending request given the browser's session (none:
+  // nullopt). `fresh_login`: the session was opened by this request's own
+  // login, so prompt=login and max_age are satisfied.
+  absl::StatusOr<Decision> Decide(const PendingLogin& pending,
+                                  const std::optional<store::SessionRow>& session,
+                                  bool fresh_login);
+
+  // The SSO cookie's value for a web session just opened.
+  absl::StatusOr<std::string> SignOn(const store::SessionRow& session);
+
+  // The user's consent to the request's scopes for its client.
+  absl::Status Consent(const PendingLogin& pending, const std::string& user_id);
+
+  // The error redirect for a pending request (access_denied when the user
+  // declined, for instance); finishes the request.
+  absl::StatusOr<std::string> Refuse(const PendingLogin& pending, absl::string_view error,
+                                     absl::string_view description);
+
+ private:
+  // Issues the code for the session and finishes the request: the redirect.
+  absl::StatusOr<std::string> Finish(const PendingLogin& pending, const store::SessionRow& session);
+  std::string ErrorRedirect(const AuthorizeRequest& r, const std::string& issuer,
+                            const absl::Status& error) const;
+
+  store::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  ClientAuthenticator& clients_;
+  token::TokenService& tokens_;
+};
+
+}  // namespace iam::oauth
+
+#endif  // IAM_OAUTH_AUTHORIZATION_SERVICE_H_

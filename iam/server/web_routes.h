@@ -1,0 +1,50 @@
+// The browser side of each account's issuer: the authorization endpoint,
+// the login and consent pages, and userinfo.
+//
+//   GET  /accounts/{id}/oauth2/authorize    (OpenID Connect, RFC 6749 §4.1)
+//   GET  /accounts/{id}/login?request=...   the login page of a request
+//   POST /accounts/{id}/login?request=...   its form
+//   GET  /accounts/{id}/consent?request=... consent for a third-party app
+//   POST /accounts/{id}/consent?request=...
+//   GET, POST /accounts/{id}/oauth2/userinfo
+//
+// Translation and pages only: the rules are the login engine's (the same
+// LoginService as the gRPC Login) and the authorization service's. Every
+// page carries the page headers (CSP with a nonce, no framing, no
+// caching); every form a CSRF token for this browser and this request.
+// The browser's cookies: its id (CSRF and request binding) and its
+// single sign-on, both HttpOnly, SameSite=Lax, and __Host- under TLS.
+#ifndef IAM_SERVER_WEB_ROUTES_H_
+#define IAM_SERVER_WEB_ROUTES_H_
+
+#include <vector>
+
+#include "iam/auth/login_service.h"
+#include "iam/common/cidr.h"
+#include "iam/common/random.h"
+#include "iam/oauth/authorization_service.h"
+#include "iam/server/http_router.h"
+#include "iam/store/database.h"
+#include "iam/token/token_service.h"
+#include "iam/web/csrf.h"
+#include "iam/web/renderer.h"
+
+namespace iam::server {
+
+struct WebRoutes {
+  store::Database& db;  // the account's display name for its pages
+  oauth::AuthorizationService& authorization;
+  auth::LoginService& login;
+  token::TokenService& tokens;
+  const web::PageRenderer& pages;
+  const web::CsrfGuard& csrf;
+  Random& random;
+  std::vector<Cidr> trusted_proxies;
+  bool tls = false;  // the listener's: cookie names and Secure
+};
+
+void AddWebRoutes(HttpRouter& router, const WebRoutes& parts);
+
+}  // namespace iam::server
+
+#endif  // IAM_SERVER_WEB_ROUTES_H_

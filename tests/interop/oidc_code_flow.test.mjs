@@ -1,0 +1,301 @@
+// Interop: the OpenID Connect authorization code flow with PKCE, driven
+// the way a browser drives it (redirects followed by hand, cookies kept in
+// a jar, the login form filled in) and checked by `openid-client` as the
+// relying party: state, iss, PKCE, the ID token (signature, nonce, at_hash)
+// and userinfo. Then single sign-on for a second app, prompt and max_age,
+// consent for a third-party app, and what must be refused: a redirect URI
+// off by one character, a missing or wrong PKCE verifier, a code used
+// twice (its tokens revoked), forms without their CSRF token, and pages
+// that tell an unknown user from a wrong password.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
+import * as client from 'openid-client';
+import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
+
+const iamd = process.env.IAMD;
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const PASSWORD = 'Correct-Horse-Battery-9';
+let proc;
+let dir;
+let http;
+let call;
+let acme;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'iam-oidc-'));
+  proc = spawn(iamd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
+    '--data-dir', dir, '--argon2-memory-kib', '1024', '--argon2-iterations', '1',
+    '--ready-file', path.join(dir, 'ready'), '--bootstrap-key-file', path.join(dir, 'key')],
+  { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 100 && !existsSync(path.join(dir, 'ready')); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const [address, httpUrl] = readFileSync(path.join(dir, 'ready'), 'utf8').split('\n');
+  http = httpUrl.trim();
+  const root = readFileSync(path.join(dir, 'key'), 'utf8').trim();
+  const opts = { includeDirs: [path.join(repo, 'proto')], keepCase: true, longs: String,
+    enums: String, defaults: true };
+  const load = (f) => grpc.loadPackageDefinition(protoLoader.loadSync(f, opts)).iam.v1;
+  const admin = new (load('iam/v1/admin_service.proto').AdminService)(address,
+    grpc.credentials.createInsecure());
+  call = (method, req, key) => new Promise((resolve, reject) => {
+    const md = new grpc.Metadata();
+    md.set('authorization', `Bearer ${key}`);
+    admin[method](req, md, (e, r) => (e ? reject(e) : resolve(r)));
+  });
+  const a = await call('CreateAccount', { name: 'acme', admin_username: 'alice' }, root);
+  acme = { id: a.account.id, key: a.admin_access_key_token };
+  for (const username of ['carol', 'dave']) {
+    await call('CreateUser', { username }, acme.key);
+    await call('SetUserPassword', { username, password: PASSWORD, permanent: true }, acme.key);
+  }
+  const web = (clientId, extra = {}) => call('CreateClient', { client_id: clientId,
+    metadata: JSON.stringify({ grant_types: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_method: 'none', redirect_uris: [`https://${clientId}.example/cb`],
+      scope: 'openid profile offline_access', first_party: true, client_name: clientId, ...extra }) },
+  acme.key);
+  await web('wiki');
+  await web('tracker');
+  await web('partner', { first_party: false, client_name: 'Partner <b>App</b>' });
+});
+
+after(() => {
+  proc?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const issuer = () => `${http}/accounts/${acme.id}`;
+const insecure = { execute: [client.allowInsecureRequests] };
+
+// A browser: a cookie jar and redirects followed by hand, so each hop can
+// be looked at.
+class Browser {
+  constructor() { this.cookies = new Map(); }
+  async go(url, init = {}) {
+    const headers = { ...(init.headers ?? {}) };
+    if (this.cookies.size) {
+      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    }
+    const r = await fetch(new URL(url, http), { ...init, headers, redirect: 'manual' });
+    for (const c of r.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return { status: r.status, location: r.headers.get('location'), headers: r.headers,
+      body: await r.text() };
+  }
+  // Follows redirects on this server; stops at the first page or at a
+  // redirect elsewhere (the application).
+  async follow(url) {
+    let r = await this.go(url);
+    while (r.status === 303 && r.location.startsWith('/')) r = await this.go(r.location);
+    return r;
+  }
+  async submit(page, fields) {
+    const action = /<form method="post" action="([^"]+)"/.exec(page.body)[1].replaceAll('&amp;', '&');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)[1];
+    const r = await this.go(action, { method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, ...fields }).toString() });
+    if (r.status === 303 && r.location.startsWith('/')) return this.follow(r.location);
+    return r;
+  }
+}
+
+async function app(clientId) {
+  const config = await client.discovery(new URL(issuer()), clientId,
+    { id_token_signed_response_alg: 'ES256' }, client.None(), insecure);
+  const verifier = client.randomPKCECodeVerifier();
+  const checks = { pkceCodeVerifier: verifier, expectedState: client.randomState(),
+    expectedNonce: client.randomNonce(), idTokenExpected: true };
+  const params = (extra = {}) => ({ redirect_uri: `https://${clientId}.example/cb`,
+    scope: 'openid profile', state: checks.expectedState, nonce: checks.expectedNonce, ...extra });
+  return {
+    config,
+    checks,
+    async url(extra) {
+      const p = params(extra);
+      p.code_challenge = await client.calculatePKCECodeChallenge(verifier);
+      p.code_challenge_method = 'S256';
+      return client.buildAuthorizationUrl(config, p);
+    },
+    tokens(location) { return client.authorizationCodeGrant(config, new URL(location), checks); },
+  };
+}
+
+async function logIn(browser, url, username = 'carol', password = PASSWORD) {
+  const page = await browser.follow(url);
+  assert.equal(page.status, 200, page.body);
+  assert.match(page.body, /autocomplete="current-password"/);
+  return browser.submit(page, { username, password });
+}
+
+test('discovery names the authorization, token and userinfo endpoints', async () => {
+  const { config } = await app('wiki');
+  const m = config.serverMetadata();
+  assert.equal(m.authorization_endpoint, `${issuer()}/oauth2/authorize`);
+  assert.deepEqual(m.code_challenge_methods_supported, ['S256']);
+  assert.equal(m.authorization_response_iss_parameter_supported, true);
+  assert.ok(m.grant_types_supported.includes('authorization_code'));
+});
+
+test('a user logs in and the app gets tokens that openid-client and jose accept', async () => {
+  const browser = new Browser();
+  const wiki = await app('wiki');
+  const back = await logIn(browser, await wiki.url());
+  assert.equal(back.status, 303);
+  assert.ok(back.location.startsWith('https://wiki.example/cb?code='), back.location);
+  const tokens = await wiki.tokens(back.location);
+  const claims = tokens.claims();
+  assert.equal(claims.iss, issuer());
+  assert.equal(claims.aud, 'wiki');
+  assert.equal(claims.nonce, wiki.checks.expectedNonce);
+  assert.equal(claims.preferred_username, 'carol');
+  assert.deepEqual(claims.amr, ['pwd']);
+  assert.equal(claims.acr, 'urn:iam:acr:pwd');
+  assert.ok(claims.sid && claims.auth_time && claims.at_hash);
+  assert.ok(tokens.refresh_token);
+  const jwks = createRemoteJWKSet(new URL(`${issuer()}/jwks`));
+  const id = await jwtVerify(tokens.id_token, jwks, { issuer: issuer(), audience: 'wiki' });
+  assert.equal(id.protectedHeader.typ, 'JWT');
+  const access = await jwtVerify(tokens.access_token, jwks, { issuer: issuer(), typ: 'at+jwt' });
+  assert.equal(access.payload.sid, claims.sid);
+  assert.equal(access.payload.client_id, 'wiki');
+  const info = await client.fetchUserInfo(wiki.config, tokens.access_token, claims.sub);
+  assert.equal(info.preferred_username, 'carol');
+  // An ID token is no access token.
+  const asAccess = await fetch(`${issuer()}/oauth2/userinfo`,
+    { headers: { authorization: `Bearer ${tokens.id_token}` } });
+  assert.equal(asAccess.status, 401);
+  assert.equal(decodeProtectedHeader(tokens.id_token).typ, 'JWT');
+
+  // Single sign-on: another app of the account gets its code at once.
+  const tracker = await app('tracker');
+  const sso = await browser.follow(await tracker.url());
+  assert.equal(sso.status, 303);
+  assert.ok(sso.location.startsWith('https://tracker.example/cb?code='));
+  const second = (await tracker.tokens(sso.location)).claims();
+  assert.equal(second.sid, claims.sid, 'one browser session for every app');
+  assert.equal(second.auth_time, claims.auth_time);
+
+  // prompt=login and max_age=0 ask again; prompt=none answers without a page.
+  for (const extra of [{ prompt: 'login' }, { max_age: '0' }]) {
+    const again = await browser.follow(await (await app('tracker')).url(extra));
+    assert.equal(again.status, 200, JSON.stringify(extra));
+    assert.match(again.body, /name="password"/);
+  }
+  const silent = await app('tracker');
+  const none = await browser.follow(await silent.url({ prompt: 'none' }));
+  assert.ok(none.location.includes('code='));
+  const stranger = await new Browser().follow(await silent.url({ prompt: 'none' }));
+  assert.equal(new URL(stranger.location).searchParams.get('error'), 'login_required');
+  assert.equal(new URL(stranger.location).searchParams.get('iss'), issuer());
+});
+
+test('a third-party app asks for consent once; a refusal is access_denied', async () => {
+  const browser = new Browser();
+  const partner = await app('partner');
+  const consent = await logIn(browser, await partner.url());
+  assert.equal(consent.status, 200);
+  assert.match(consent.body, /Partner &lt;b&gt;App&lt;\/b&gt;/);
+  assert.doesNotMatch(consent.body, /<b>App/);
+  const back = await browser.submit(consent, { decision: 'allow' });
+  assert.ok(back.location.startsWith('https://partner.example/cb?code='));
+  await partner.tokens(back.location);
+  const again = await app('partner');
+  const direct = await browser.follow(await again.url());
+  assert.ok(direct.location.startsWith('https://partner.example/cb?code='), 'consent is remembered');
+  const asked = await browser.follow(await (await app('partner')).url({ prompt: 'consent' }));
+  const denied = await browser.submit(asked, { decision: 'deny' });
+  assert.equal(new URL(denied.location).searchParams.get('error'), 'access_denied');
+});
+
+test('refusals: redirect URI, PKCE, a code used twice, CSRF, enumeration', async () => {
+  const wiki = await app('wiki');
+  // One character off: an error page, never a redirect.
+  for (const uri of ['https://wiki.example/cB', 'https://wiki.example/cb/', 'https://evil.example/cb']) {
+    const r = await new Browser().go(await wiki.url({ redirect_uri: uri }));
+    assert.equal(r.status, 400, uri);
+    assert.equal(r.location, null);
+    assert.match(r.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+    assert.equal(r.headers.get('x-frame-options'), 'DENY');
+  }
+  // Missing PKCE: back to the app with invalid_request.
+  const url = await wiki.url();
+  url.searchParams.delete('code_challenge');
+  url.searchParams.delete('code_challenge_method');
+  const nopkce = await new Browser().go(url);
+  assert.equal(new URL(nopkce.location).searchParams.get('error'), 'invalid_request');
+
+  const browser = new Browser();
+  const back = await logIn(browser, await wiki.url());
+  const code = new URL(back.location).searchParams.get('code');
+  const exchange = (verifier) => fetch(`${issuer()}/oauth2/token`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'wiki', code,
+      redirect_uri: 'https://wiki.example/cb', ...(verifier ? { code_verifier: verifier } : {}) }) })
+    .then(async (r) => ({ status: r.status, body: await r.json() }));
+  assert.equal((await exchange()).body.error, 'invalid_grant');
+  assert.equal((await exchange(client.randomPKCECodeVerifier())).body.error, 'invalid_grant');
+  const tokens = await wiki.tokens(back.location);
+  const userinfo = () => fetch(`${issuer()}/oauth2/userinfo`,
+    { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  assert.equal((await userinfo()).status, 200);
+  // Used twice: refused, and what the first exchange issued is revoked.
+  const replay = await exchange(wiki.checks.pkceCodeVerifier);
+  assert.equal(replay.body.error, 'invalid_grant');
+  assert.equal((await userinfo()).status, 401);
+  await assert.rejects(client.refreshTokenGrant(wiki.config, tokens.refresh_token),
+    (e) => e.error === 'invalid_grant');
+
+  // A login form posted without its token, or with another browser's.
+  const page = await new Browser().follow(await wiki.url());
+  const action = /action="([^"]+)"/.exec(page.body)[1].replaceAll('&amp;', '&');
+  const thief = new Browser();
+  await thief.follow(await wiki.url());
+  for (const csrf of ['', 'x'.repeat(43), /name="csrf" value="([^"]+)"/.exec(page.body)[1]]) {
+    const r = await thief.go(action, { method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, username: 'carol', password: PASSWORD }).toString() });
+    assert.equal(r.status, 403);
+  }
+  // The same page for an unknown user and a wrong password.
+  const victim = new Browser();
+  const form = await victim.follow(await wiki.url());
+  const unknown = await victim.submit(form, { username: 'nobody', password: PASSWORD });
+  const wrong = await victim.submit(form, { username: 'nobody', password: 'wrong' });
+  const known = await victim.submit(form, { username: 'dave', password: 'wrong' });
+  const strip = (b) => b.replace(/nonce="[^"]+"/g, '').replace(/value="(nobody|dave)"/, '');
+  assert.equal(strip(known.body), strip(unknown.body));
+  assert.equal(strip(known.body), strip(wrong.body));
+  assert.match(known.body, /The username or password is not correct/);
+});
+
+test('pages speak the browser\'s language and escape what they are given', async () => {
+  const browser = new Browser();
+  const wiki = await app('wiki');
+  const page = await browser.follow(await wiki.url({ ui_locales: 'zh-CN',
+    login_hint: '"><script>alert(1)</script>' }));
+  assert.match(page.body, /<html lang="zh-CN">/);
+  assert.match(page.body, /用户名/);
+  assert.doesNotMatch(page.body, /<script>alert/);
+  assert.match(page.body, /&quot;&gt;&lt;script&gt;/);
+  const csp = page.headers.get('content-security-policy');
+  const nonce = /'nonce-([^']+)'/.exec(csp)[1];
+  assert.match(page.body, new RegExp(`<style nonce="${nonce}">`));
+  assert.equal(page.headers.get('cache-control'), 'no-store');
+  // Without ui_locales: Accept-Language decides.
+  const other = new Browser();
+  const first = await other.go(await wiki.url());
+  const zh = await other.go(first.location, { headers: { 'accept-language': 'zh-CN,zh;q=0.9' } });
+  assert.match(zh.body, /<html lang="zh-CN">/);
+  const en = await other.go(first.location, { headers: { 'accept-language': 'fr, en;q=0.5' } });
+  assert.match(en.body, /<html lang="en">/);
+});
