@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package the build, the service and the test suite need.
-# Idempotent: packages already present are left alone.
+# Idempotent: packages already present are left alone. --tests adds what
+# only the test suite needs.
 set -euo pipefail
 
 packages=(
@@ -17,6 +18,10 @@ packages=(
   libboost-dev libcpp-httplib-dev libqrencode-dev libcurl4-openssl-dev
   libkainjow-mustache-dev
 )
+# Only the test suite needs a browser (and CJK fonts for its screenshots).
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium fonts-wqy-microhei)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

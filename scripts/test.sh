@@ -30,7 +30,7 @@ report() {
   echo "   total                        $(printf '%5d' "$SECONDS") s"
 }
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --tests
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 phase_done "packages"
 

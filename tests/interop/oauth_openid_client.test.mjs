@@ -15,17 +15,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, generateKeyPair, exportJWK, SignJWT,
   calculateJwkThumbprint, base64url } from 'jose';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { sharedStore } from './store.mjs';
+import { grpcCaller } from './harness.mjs';
 
 const iamd = process.env.IAMD;
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 let proc;
 let replica;  // a second iamd on the same SQLite file
 let dir;
@@ -53,18 +51,7 @@ before(async () => {
   const [address, httpUrl] = readFileSync(path.join(dir, 'ready'), 'utf8').split('\n');
   http = httpUrl.trim();
   const root = readFileSync(path.join(dir, 'key'), 'utf8').trim();
-  const opts = { includeDirs: [path.join(repo, 'proto')], keepCase: true, longs: String,
-    enums: String, defaults: true };
-  const load = (f) => grpc.loadPackageDefinition(protoLoader.loadSync(f, opts)).iam.v1;
-  const creds = grpc.credentials.createInsecure();
-  const stubs = { admin: new (load('iam/v1/admin_service.proto').AdminService)(address, creds),
-    authz: new (load('iam/v1/authz_service.proto').AuthzService)(address, creds),
-    auth: new (load('iam/v1/auth_service.proto').AuthService)(address, creds) };
-  call = (svc, method, req, key) => new Promise((resolve, reject) => {
-    const md = new grpc.Metadata();
-    if (key) md.set('authorization', `Bearer ${key}`);
-    stubs[svc][method](req, md, (e, r) => (e ? reject(e) : resolve(r)));
-  });
+  call = grpcCaller(address);
   const made = async (name) => {
     const a = await call('admin', 'CreateAccount', { name, admin_username: 'alice' }, root);
     return { id: a.account.id, key: a.admin_access_key_token };

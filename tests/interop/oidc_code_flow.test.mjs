@@ -9,46 +9,22 @@
 // that tell an unknown user from a wrong password.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
+import { startIamd, grpcCaller } from './harness.mjs';
 
-const iamd = process.env.IAMD;
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const PASSWORD = 'Correct-Horse-Battery-9';
-let proc;
-let dir;
+let iam;
 let http;
 let call;
 let acme;
 
 before(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'iam-oidc-'));
-  proc = spawn(iamd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
-    '--data-dir', dir, '--argon2-memory-kib', '1024', '--argon2-iterations', '1',
-    '--ready-file', path.join(dir, 'ready'), '--bootstrap-key-file', path.join(dir, 'key')],
-  { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 100 && !existsSync(path.join(dir, 'ready')); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const [address, httpUrl] = readFileSync(path.join(dir, 'ready'), 'utf8').split('\n');
-  http = httpUrl.trim();
-  const root = readFileSync(path.join(dir, 'key'), 'utf8').trim();
-  const opts = { includeDirs: [path.join(repo, 'proto')], keepCase: true, longs: String,
-    enums: String, defaults: true };
-  const load = (f) => grpc.loadPackageDefinition(protoLoader.loadSync(f, opts)).iam.v1;
-  const admin = new (load('iam/v1/admin_service.proto').AdminService)(address,
-    grpc.credentials.createInsecure());
-  call = (method, req, key) => new Promise((resolve, reject) => {
-    const md = new grpc.Metadata();
-    md.set('authorization', `Bearer ${key}`);
-    admin[method](req, md, (e, r) => (e ? reject(e) : resolve(r)));
-  });
+  iam = await startIamd('iam-oidc-');
+  http = iam.http;
+  const grpcCall = grpcCaller(iam.address);
+  call = (method, req, key) => grpcCall('admin', method, req, key);
+  const root = iam.root;
   const a = await call('CreateAccount', { name: 'acme', admin_username: 'alice' }, root);
   acme = { id: a.account.id, key: a.admin_access_key_token };
   for (const username of ['carol', 'dave']) {
@@ -65,9 +41,8 @@ before(async () => {
   await web('partner', { first_party: false, client_name: 'Partner <b>App</b>' });
 });
 
-after(() => {
-  proc?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+after(async () => {
+  await iam?.stop();
 });
 
 const issuer = () => `${http}/accounts/${acme.id}`;
