@@ -22,6 +22,7 @@
 #include "iam/store/role_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/client_store.h"
+#include "iam/store/logout_store.h"
 #include "iam/store/sso_store.h"
 #include "iam/store/user_store.h"
 
@@ -231,6 +232,7 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
           RETURN_IF_ERROR(store::roles::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::resources::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::sso::DeleteAllOfAccount(tx, row.id));
+          RETURN_IF_ERROR(store::logout::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::clients::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(
               store::authz_versions::Bump(tx, store::authz_versions::kResourcesScope).status());

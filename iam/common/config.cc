@@ -126,6 +126,9 @@ std::vector<Setting> Settings(Config& c) {
       {"web.assets_dir", "IAM_WEB_ASSETS_DIR", "--web-assets-dir",
        "a directory of page templates and messages replacing the built-in ones",
        &c.web_assets_dir},
+      {"logout.poll_ms", "IAM_LOGOUT_POLL_MS", "--logout-poll-ms",
+       "how often ended sessions are looked for and back-channel logouts sent (0: never)",
+       &c.logout_poll_ms},
   };
 }
 

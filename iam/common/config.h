@@ -91,6 +91,9 @@ struct Config {
   // A copy of iam/web/{templates,messages} whose files replace the
   // built-in ones of the same name; empty: the built-in pages.
   std::string web_assets_dir;
+  // How often a replica looks for ended sessions to tell clients of
+  // (back-channel logout) and retries deliveries; 0: never.
+  int64_t logout_poll_ms = 1000;
 
   std::string StoreUrl() const;
 };

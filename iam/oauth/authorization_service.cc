@@ -197,6 +197,79 @@ absl::Status AuthorizationService::Consent(const PendingLogin& p, const std::str
   });
 }
 
+absl::StatusOr<LogoutRequest> AuthorizationService::BeginLogout(const std::string& account_id,
+                                                               const Form& f) {
+  LogoutRequest out;
+  out.state = Param(f, "state").substr(0, 1024);
+  out.ui_locales = Param(f, "ui_locales").substr(0, 256);
+  out.post_logout_redirect_uri = Param(f, "post_logout_redirect_uri");
+  out.client_id = Param(f, "client_id");
+  const std::string issuer = tokens_.AccountIssuer(account_id);
+  if (const std::string& hint = Param(f, "id_token_hint"); !hint.empty()) {
+    auto id = tokens_.VerifyOwn(hint, "JWT");
+    if (!id.ok()) {
+      if (absl::IsUnavailable(id.status())) return id.status();
+      return absl::InvalidArgumentError("logout_hint_invalid");
+    }
+    auto str = [&](const char* k) {
+      return id->contains(k) && (*id)[k].is_string() ? (*id)[k].get<std::string>() : "";
+    };
+    // An expired ID token is still a fine hint; another account's is not.
+    if (str("iss") != issuer || str("aud").empty()) {
+      return absl::InvalidArgumentError("logout_hint_invalid");
+    }
+    if (!out.client_id.empty() && out.client_id != str("aud")) {
+      return absl::InvalidArgumentError("logout_hint_invalid");
+    }
+    out.client_id = str("aud");
+    out.hint_sid = str("sid");
+  }
+  if (out.post_logout_redirect_uri.empty()) return out;
+  // Never an open redirect: the URI must be the client's, and the client
+  // must be known from the hint or client_id.
+  if (out.client_id.empty()) return absl::InvalidArgumentError("bad_logout_redirect");
+  auto client = clients_.Lookup(account_id, out.client_id);
+  if (!client.ok()) {
+    if (absl::IsUnavailable(client.status())) return client.status();
+    return absl::InvalidArgumentError("unknown_client");
+  }
+  const auto& allowed = client->view.metadata.post_logout_redirect_uris;
+  if (std::find(allowed.begin(), allowed.end(), out.post_logout_redirect_uri) == allowed.end()) {
+    return absl::InvalidArgumentError("bad_logout_redirect");
+  }
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!out.state.empty()) params.emplace_back("state", out.state);
+  out.redirect = RedirectWith(out.post_logout_redirect_uri, params);
+  return out;
+}
+
+absl::StatusOr<account::Caller> AuthorizationService::CallerOf(const store::SessionRow& session,
+                                                               const std::string& source_ip,
+                                                               const std::string& user_agent) {
+  account::Caller c;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, session.user_id));
+    c.username = user.username;
+    return absl::OkStatus();
+  }));
+  c.account_id = session.account_id;
+  c.user_id = session.user_id;
+  c.session_id = session.id;
+  c.auth_time = session.auth_time / 1000;
+  c.source_ip = source_ip;
+  c.user_agent = user_agent;
+  for (absl::string_view m : absl::StrSplit(session.amr, ',', absl::SkipEmpty())) {
+    c.amr.emplace_back(m);
+  }
+  return c;
+}
+
+absl::Status AuthorizationService::ForgetSignOn(const std::string& session_id) {
+  return db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::sso::DeleteSsoOfSession(tx, session_id);
+  });
+}
+
 absl::StatusOr<std::string> AuthorizationService::Refuse(const PendingLogin& p,
                                                          absl::string_view error,
                                                          absl::string_view description) {

@@ -13,13 +13,21 @@
 //     issues the code and finishes the request, once.
 //
 // Codes are 256 random bits, stored hashed, valid for 60 seconds, used
-// once (the token endpoint's authorization_code grant). Thread-safe.
+// once (the token endpoint's authorization_code grant).
+//
+// RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the
+// request is judged (an id_token_hint must be one of this account's ID
+// tokens; a post_logout_redirect_uri must be registered for the client,
+// byte for byte, or there is no redirect at all); the web layer ends the
+// browser's session through the session service and forgets its sign-on.
+// Thread-safe.
 #ifndef IAM_OAUTH_AUTHORIZATION_SERVICE_H_
 #define IAM_OAUTH_AUTHORIZATION_SERVICE_H_
 
 #include <optional>
 #include <string>
 
+#include "iam/account/caller.h"
 #include "iam/common/clock.h"
 #include "iam/common/random.h"
 #include "iam/oauth/authorize.h"
@@ -40,6 +48,17 @@ struct PendingLogin {
   AuthorizeRequest request;
   KnownClient client;
   std::string issuer;  // the account's, for RFC 9207's iss
+};
+
+// A judged end_session request.
+struct LogoutRequest {
+  std::string client_id;  // from the hint's aud, or client_id
+  std::string redirect;   // post_logout_redirect_uri with state; "" for none
+  std::string hint_sid;   // the session the hint's ID token was issued in
+  std::string ui_locales;
+  // What was asked, for a confirmation form to post again.
+  std::string post_logout_redirect_uri;
+  std::string state;
 };
 
 struct Decision {
@@ -90,6 +109,17 @@ class AuthorizationService {
 
   // The user's consent to the request's scopes for its client.
   absl::Status Consent(const PendingLogin& pending, const std::string& user_id);
+
+  // An end_session request (query or form). INVALID_ARGUMENT whose
+  // message is the error page's message key ("logout_hint_invalid",
+  // "bad_logout_redirect", "unknown_client").
+  absl::StatusOr<LogoutRequest> BeginLogout(const std::string& account_id, const Form& params);
+  // The session's user as the caller of its own logout.
+  absl::StatusOr<account::Caller> CallerOf(const store::SessionRow& session,
+                                           const std::string& source_ip,
+                                           const std::string& user_agent);
+  // Forgets every browser's sign-on to the session (it has ended).
+  absl::Status ForgetSignOn(const std::string& session_id);
 
   // The error redirect for a pending request (access_denied when the user
   // declined, for instance); finishes the request.

@@ -8,6 +8,7 @@
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
+#include "iam/store/logout_store.h"
 #include "iam/store/sso_store.h"
 #include "iam/store/user_store.h"
 
@@ -239,6 +240,7 @@ absl::Status ClientService::Delete(const account::Caller& caller, const std::str
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ClientRow row, store::clients::Get(tx, account, client_id));
         RETURN_IF_ERROR(store::sso::DeleteOfClient(tx, row.account_id, row.client_id));
+        RETURN_IF_ERROR(store::logout::DeleteOfClient(tx, row.account_id, row.client_id));
         RETURN_IF_ERROR(store::clients::Delete(tx, row.id));
         if (row.service_user_id) {
           RETURN_IF_ERROR(account::DeleteUserAndBindings(tx, *row.service_user_id));
@@ -470,6 +472,7 @@ absl::Status ClientService::DeleteRegistered(const std::string& account_id,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ClientRow row, Registered(tx, account, client_id, registration_token));
         RETURN_IF_ERROR(store::sso::DeleteOfClient(tx, row.account_id, row.client_id));
+        RETURN_IF_ERROR(store::logout::DeleteOfClient(tx, row.account_id, row.client_id));
         RETURN_IF_ERROR(store::clients::Delete(tx, row.id));
         if (row.service_user_id) {
           RETURN_IF_ERROR(account::DeleteUserAndBindings(tx, *row.service_user_id));

@@ -23,6 +23,7 @@
 #include "absl/strings/strip.h"
 #include "iam/store/account_store.h"
 #include "iam/store/client_store.h"
+#include "iam/store/logout_store.h"
 #include "iam/store/sso_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
@@ -239,9 +240,16 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
     http_->Mount([&](HttpRouter& router) {
       AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients,
                                          proxies});
-      AddWebRoutes(router, WebRoutes{*db_, d.authorization, d.login, *tokens_, *pages_, *csrf_,
-                                     *random, proxies, http_->tls()});
+      AddWebRoutes(router, WebRoutes{*db_, d.authorization, d.login, d.sessions, *tokens_,
+                                     *pages_, *csrf_, *random, proxies, http_->tls()});
     });
+  }
+  if (config.logout_poll_ms > 0) {
+    oauth::BackchannelLogoutOptions logout;
+    logout.poll = absl::Milliseconds(config.logout_poll_ms);
+    logouts_ = std::make_unique<oauth::BackchannelLogout>(*db_, *clock, *random, *tokens_,
+                                                          *fetcher_, *audit_, logout);
+    logouts_->Start();
   }
   authn_ = std::make_unique<Authenticator>(*db_, d.keys, tokens_.get(), credentials_.get(),
                                            outage_.get(), std::move(proxies));
@@ -293,6 +301,32 @@ std::string IamServer::Metrics() const {
                     "# HELP iam_http_open_connections HTTP connections open now.\n"
                     "# TYPE iam_http_open_connections gauge\n"
                     "iam_http_open_connections ", h.open_connections, "\n");
+  }
+  if (logouts_) {
+    const oauth::BackchannelLogout::Stats b = logouts_->stats();
+    absl::StrAppend(&out,
+                    "# HELP iam_backchannel_logout_total Back-channel logout deliveries by "
+                    "outcome: delivered, retried (an attempt failed, another will come), "
+                    "failed (given up).\n"
+                    "# TYPE iam_backchannel_logout_total counter\n"
+                    "iam_backchannel_logout_total{outcome=\"delivered\"} ", b.delivered, "\n",
+                    "iam_backchannel_logout_total{outcome=\"retried\"} ", b.retried, "\n",
+                    "iam_backchannel_logout_total{outcome=\"failed\"} ", b.failed, "\n");
+    // What waits or was given up, on every replica: from the store.
+    store::logout::Counts counts;
+    absl::Status read = db_->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(counts, store::logout::Count(tx));
+      return absl::OkStatus();
+    });
+    if (read.ok()) {
+      absl::StrAppend(&out,
+                      "# HELP iam_backchannel_logout_pending Deliveries not yet made.\n"
+                      "# TYPE iam_backchannel_logout_pending gauge\n"
+                      "iam_backchannel_logout_pending ", counts.pending, "\n",
+                      "# HELP iam_backchannel_logout_given_up Deliveries given up (kept a week).\n"
+                      "# TYPE iam_backchannel_logout_given_up gauge\n"
+                      "iam_backchannel_logout_given_up ", counts.failed, "\n");
+    }
   }
   if (client_key_sets_) {
     const oauth::RemoteKeySets::Stats k = client_key_sets_->stats();
@@ -359,6 +393,8 @@ void IamServer::RunMaintenance() {
     RETURN_IF_ERROR(store::clients::PurgeEnded(tx, now).status());
     // Login requests, codes and sign-ons that have ended.
     RETURN_IF_ERROR(store::sso::PurgeEnded(tx, now).status());
+    // Back-channel logouts finished a week ago.
+    RETURN_IF_ERROR(store::logout::PurgeFinished(tx, now - int64_t{7} * 86400 * 1000).status());
     return store::mfa::PruneTickets(tx, now).status();
   });
   if (!pruned.ok()) log::Error("counter pruning failed", {{"status", pruned.ToString()}});
@@ -386,6 +422,7 @@ void IamServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   }
   if (purge_thread_.joinable()) purge_thread_.join();
+  if (logouts_) logouts_->Stop();
   if (authz_cache_) authz_cache_->Stop();
   if (decisions_) decisions_->Stop();  // writes what is queued
   if (http_) http_->Stop();

@@ -26,6 +26,7 @@
 #include "iam/common/config.h"
 #include "iam/common/random.h"
 #include "iam/net/http_fetcher.h"
+#include "iam/oauth/backchannel_logout.h"
 #include "iam/oauth/remote_key_sets.h"
 #include "iam/web/csrf.h"
 #include "iam/web/renderer.h"
@@ -103,6 +104,7 @@ class IamServer {
   std::unique_ptr<web::CsrfGuard> csrf_;
   std::unique_ptr<web::PageRenderer> pages_;
   std::unique_ptr<Domain> domain_;
+  std::unique_ptr<oauth::BackchannelLogout> logouts_;
   std::unique_ptr<Authenticator> authn_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<AuthServiceImpl> auth_service_;

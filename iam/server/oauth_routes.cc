@@ -211,6 +211,7 @@ nlohmann::json AccountDiscovery(const std::string& issuer) {
       {"authorization_endpoint", issuer + "/oauth2/authorize"},
       {"token_endpoint", issuer + "/oauth2/token"},
       {"userinfo_endpoint", issuer + "/oauth2/userinfo"},
+      {"end_session_endpoint", issuer + "/oauth2/logout"},
       {"jwks_uri", issuer + "/jwks"},
       {"introspection_endpoint", issuer + "/oauth2/introspect"},
       {"revocation_endpoint", issuer + "/oauth2/revoke"},

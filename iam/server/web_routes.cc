@@ -19,7 +19,10 @@ namespace iam::server {
 namespace {
 
 constexpr char kBrowserCookie[] = "iam_browser";
-constexpr char kSsoCookie[] = "iam_sso";
+
+// Each account's sign-on has its own cookie: a browser signed in to two
+// accounts of this service keeps both.
+std::string SsoCookie(const std::string& account) { return absl::StrCat("iam_sso_", account); }
 
 bool IsAccountId(const std::string& id) {
   return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -35,7 +38,7 @@ struct Browser {
   bool is_new = false;
   std::string locale;
 
-  std::string Cookie(const char* base, bool tls) const {
+  std::string Cookie(const std::string& base, bool tls) const {
     auto it = cookies.find(web::CookieName(base, tls));
     return it == cookies.end() ? "" : it->second;
   }
@@ -169,12 +172,12 @@ const char* LoginMessage(auth::LoginStatus s) {
 HttpResponse Authorize(const WebRoutes& p, const HttpRequest& req, const std::string& account) {
   auto query = oauth::ParseForm(req.query);
   Browser b = BrowserOf(req, p, query.ok() ? oauth::Param(*query, "ui_locales") : "");
-  if (!query.ok()) return ErrorPage(p, b, account, 400, "request_ended");
+  if (!query.ok()) return ErrorPage(p, b, account, 400, "malformed_request");
   auto begun = p.authorization.Begin(account, *query, b.id);
   if (!begun.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   if (!begun->error_page.empty()) return ErrorPage(p, b, account, 400, begun->error_page);
   if (!begun->error_redirect.empty()) return Redirect(p, b, begun->error_redirect);
-  auto session = p.authorization.SignedIn(account, b.Cookie(kSsoCookie, p.tls));
+  auto session = p.authorization.SignedIn(account, b.Cookie(SsoCookie(account), p.tls));
   if (!session.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   auto decision = p.authorization.Decide(begun->pending, *session, /*fresh_login=*/false);
   if (!decision.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
@@ -231,7 +234,7 @@ HttpResponse LoginPost(const WebRoutes& p, const HttpRequest& req, const std::st
   auto decision = p.authorization.Decide(*pending, session, /*fresh_login=*/true);
   if (!decision.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   HttpResponse r = Follow(p, b, *pending, *decision);
-  r.With("Set-Cookie", web::SetCookie(kSsoCookie, *sso, p.tls));
+  r.With("Set-Cookie", web::SetCookie(SsoCookie(account), *sso, p.tls));
   return r;
 }
 
@@ -267,7 +270,7 @@ HttpResponse Consent(const WebRoutes& p, const HttpRequest& req, const std::stri
                      absl::IsNotFound(pending.status()) ? "request_ended" : "store_unavailable");
   }
   b = BrowserOf(req, p, pending->request.ui_locales);
-  auto session = p.authorization.SignedIn(account, b.Cookie(kSsoCookie, p.tls));
+  auto session = p.authorization.SignedIn(account, b.Cookie(SsoCookie(account), p.tls));
   if (!session.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   if (!*session) return Redirect(p, b, PagePath(account, "login", id));
   if (!post) {
@@ -288,6 +291,77 @@ HttpResponse Consent(const WebRoutes& p, const HttpRequest& req, const std::stri
   auto decision = p.authorization.Decide(*pending, *session, /*fresh_login=*/true);
   if (!decision.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   return Follow(p, b, *pending, *decision);
+}
+
+// Ends the browser's sign-on to the account (if any) and says so: to the
+// client's registered URI, or on a page.
+HttpResponse EndSession(const WebRoutes& p, const HttpRequest& req, Browser& b,
+                        const std::string& account, const oauth::LogoutRequest& lr,
+                        const std::optional<store::SessionRow>& session) {
+  if (session) {
+    const std::string* ua = req.Header("user-agent");
+    auto caller = p.authorization.CallerOf(*session, ClientAddress(req, p.trusted_proxies),
+                                           ua ? ua->substr(0, 512) : "");
+    absl::Status ended = caller.ok() ? p.sessions.Logout(*caller) : caller.status();
+    if (ended.ok()) ended = p.authorization.ForgetSignOn(session->id);
+    if (!ended.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
+  }
+  HttpResponse r = lr.redirect.empty()
+                       ? Page(p, b, account, 200, "signed_out", "signed_out_title", {})
+                       : Redirect(p, b, lr.redirect);
+  r.With("Set-Cookie", web::SetCookie(SsoCookie(account), "", p.tls, 0));
+  return r;
+}
+
+// GET or POST /oauth2/logout: without a hint naming this browser's
+// session, the user confirms first, so that another site cannot sign them
+// out by sending them here.
+HttpResponse Logout(const WebRoutes& p, const HttpRequest& req, const std::string& account) {
+  absl::StatusOr<oauth::Form> params =
+      req.method == "POST"
+          ? (IsForm(req) ? oauth::ParseForm(req.body)
+                         : absl::StatusOr<oauth::Form>(absl::InvalidArgumentError("no form")))
+          : oauth::ParseForm(req.query);
+  Browser b = BrowserOf(req, p, params.ok() ? oauth::Param(*params, "ui_locales") : "");
+  if (!params.ok()) return ErrorPage(p, b, account, 400, "malformed_request");
+  auto lr = p.authorization.BeginLogout(account, *params);
+  if (!lr.ok()) {
+    if (absl::IsUnavailable(lr.status())) return ErrorPage(p, b, account, 503, "store_unavailable");
+    return ErrorPage(p, b, account, 400, std::string(lr.status().message()));
+  }
+  auto session = p.authorization.SignedIn(account, b.Cookie(SsoCookie(account), p.tls));
+  if (!session.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
+  if (!*session || (!lr->hint_sid.empty() && lr->hint_sid == (*session)->id)) {
+    return EndSession(p, req, b, account, *lr, *session);
+  }
+  return Page(p, b, account, 200, "logout", "logout_title",
+              {{"action", absl::StrCat("/accounts/", account, "/logout")},
+               {"csrf", p.csrf.Token(b.id, "logout")},
+               {"account", BrandOf(p, account).name},
+               {"client_id", lr->client_id},
+               {"post_logout_redirect_uri", lr->post_logout_redirect_uri},
+               {"state", lr->state}});
+}
+
+HttpResponse LogoutConfirmed(const WebRoutes& p, const HttpRequest& req,
+                             const std::string& account) {
+  Browser b = BrowserOf(req, p, "");
+  auto form = IsForm(req) ? oauth::ParseForm(req.body)
+                          : absl::StatusOr<oauth::Form>(absl::InvalidArgumentError("not a form"));
+  if (b.is_new || !form.ok() || !p.csrf.Verify(b.id, "logout", oauth::Param(*form, "csrf"))) {
+    return ErrorPage(p, b, account, 403, "form_expired");
+  }
+  // The form's fields are judged again: they came back from the browser.
+  oauth::Form params = *form;
+  params.erase("csrf");
+  auto lr = p.authorization.BeginLogout(account, params);
+  if (!lr.ok()) {
+    if (absl::IsUnavailable(lr.status())) return ErrorPage(p, b, account, 503, "store_unavailable");
+    return ErrorPage(p, b, account, 400, std::string(lr.status().message()));
+  }
+  auto session = p.authorization.SignedIn(account, b.Cookie(SsoCookie(account), p.tls));
+  if (!session.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
+  return EndSession(p, req, b, account, *lr, *session);
 }
 
 HttpResponse BearerError(const char* error, const char* description) {
@@ -360,6 +434,14 @@ void AddWebRoutes(HttpRouter& router, const WebRoutes& p) {
       with_account([p](const HttpRequest& r, const std::string& a) { return UserInfo(p, r, a); });
   router.Get("/accounts/{account}/oauth2/userinfo", userinfo);
   router.Post("/accounts/{account}/oauth2/userinfo", userinfo);
+  auto logout =
+      with_account([p](const HttpRequest& r, const std::string& a) { return Logout(p, r, a); });
+  router.Get("/accounts/{account}/oauth2/logout", logout);
+  router.Post("/accounts/{account}/oauth2/logout", logout);
+  router.Post("/accounts/{account}/logout",
+              with_account([p](const HttpRequest& r, const std::string& a) {
+                return LogoutConfirmed(p, r, a);
+              }));
 }
 
 }  // namespace iam::server

@@ -7,13 +7,16 @@
 //   GET  /accounts/{id}/consent?request=... consent for a third-party app
 //   POST /accounts/{id}/consent?request=...
 //   GET, POST /accounts/{id}/oauth2/userinfo
+//   GET, POST /accounts/{id}/oauth2/logout  (RP-initiated logout)
+//   POST /accounts/{id}/logout              its confirmation form
 //
 // Translation and pages only: the rules are the login engine's (the same
 // LoginService as the gRPC Login) and the authorization service's. Every
 // page carries the page headers (CSP with a nonce, no framing, no
 // caching); every form a CSRF token for this browser and this request.
 // The browser's cookies: its id (CSRF and request binding) and its
-// single sign-on, both HttpOnly, SameSite=Lax, and __Host- under TLS.
+// single sign-on, one per account, all HttpOnly, SameSite=Lax, and
+// __Host- under TLS.
 #ifndef IAM_SERVER_WEB_ROUTES_H_
 #define IAM_SERVER_WEB_ROUTES_H_
 
@@ -23,6 +26,7 @@
 #include "iam/common/cidr.h"
 #include "iam/common/random.h"
 #include "iam/oauth/authorization_service.h"
+#include "iam/session/session_service.h"
 #include "iam/server/http_router.h"
 #include "iam/store/database.h"
 #include "iam/token/token_service.h"
@@ -35,6 +39,7 @@ struct WebRoutes {
   store::Database& db;  // the account's display name for its pages
   oauth::AuthorizationService& authorization;
   auth::LoginService& login;
+  session::SessionService& sessions;
   token::TokenService& tokens;
   const web::PageRenderer& pages;
   const web::CsrfGuard& csrf;

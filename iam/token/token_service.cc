@@ -66,6 +66,23 @@ absl::StatusOr<std::string> TokenService::SignJson(const nlohmann::json& payload
   return SignJws(payload, typ, *key);
 }
 
+absl::StatusOr<nlohmann::json> TokenService::VerifyOwn(absl::string_view token,
+                                                       absl::string_view typ) {
+  ASSIGN_OR_RETURN(ParsedJwt jws, ParseJws(token));
+  if (!jws.header.contains("typ") || !jws.header["typ"].is_string() ||
+      jws.header["typ"].get<std::string>() != typ || jws.kid.empty()) {
+    return Unauthenticated("not a token of that type");
+  }
+  auto key = keys_->Find(jws.kid);
+  if (!key.ok()) {
+    if (absl::IsNotFound(key.status())) return Unauthenticated("signed by an unknown key");
+    return key.status();
+  }
+  if (jws.alg != AlgName((*key)->alg())) return Unauthenticated("algorithm mismatch");
+  if (!(*key)->Verify(jws.signing_input, jws.signature)) return Unauthenticated("bad signature");
+  return jws.payload;
+}
+
 std::string TokenService::AccountIssuer(absl::string_view account_id) const {
   return absl::StrCat(options_.issuer, "/accounts/", account_id);
 }

@@ -58,6 +58,11 @@ class TokenService {
   absl::StatusOr<std::string> Sign(const Claims& claims);
   // Signs another kind of JWT (an ID token: typ "JWT") with the current key.
   absl::StatusOr<std::string> SignJson(const nlohmann::json& payload, absl::string_view typ);
+  // The payload of a JWT of that typ signed by one of this service's keys
+  // (retired ones included while published); UNAUTHENTICATED otherwise.
+  // Claims are the caller's to judge: an ID token given back as a logout
+  // hint may have expired.
+  absl::StatusOr<nlohmann::json> VerifyOwn(absl::string_view token, absl::string_view typ);
   // The issuer of an account's OAuth tokens: "<issuer>/accounts/<id>".
   std::string AccountIssuer(absl::string_view account_id) const;
 

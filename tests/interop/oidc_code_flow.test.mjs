@@ -11,6 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
+import { createServer } from 'node:http';
 import { startIamd, grpcCaller } from './harness.mjs';
 
 const PASSWORD = 'Correct-Horse-Battery-9';
@@ -20,7 +21,8 @@ let call;
 let acme;
 
 before(async () => {
-  iam = await startIamd('iam-oidc-');
+  // The apps' back-channel logout endpoints are on loopback.
+  iam = await startIamd('iam-oidc-', ['--fetch-private-networks', 'true', '--logout-poll-ms', '200']);
   http = iam.http;
   const grpcCall = grpcCaller(iam.address);
   call = (method, req, key) => grpcCall('admin', method, req, key);
@@ -34,6 +36,7 @@ before(async () => {
   const web = (clientId, extra = {}) => call('CreateClient', { client_id: clientId,
     metadata: JSON.stringify({ grant_types: ['authorization_code', 'refresh_token'],
       token_endpoint_auth_method: 'none', redirect_uris: [`https://${clientId}.example/cb`],
+      post_logout_redirect_uris: [`https://${clientId}.example/bye`],
       scope: 'openid profile offline_access', first_party: true, client_name: clientId, ...extra }) },
   acme.key);
   await web('wiki');
@@ -73,12 +76,17 @@ class Browser {
     while (r.status === 303 && r.location.startsWith('/')) r = await this.go(r.location);
     return r;
   }
+  // Posts the page's form: its hidden fields (the CSRF token among them)
+  // and `fields`.
   async submit(page, fields) {
     const action = /<form method="post" action="([^"]+)"/.exec(page.body)[1].replaceAll('&amp;', '&');
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)[1];
+    const hidden = {};
+    for (const m of page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      hidden[m[1]] = m[2].replaceAll('&amp;', '&').replaceAll('&#x2F;', '/');
+    }
     const r = await this.go(action, { method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf, ...fields }).toString() });
+      body: new URLSearchParams({ ...hidden, ...fields }).toString() });
     if (r.status === 303 && r.location.startsWith('/')) return this.follow(r.location);
     return r;
   }
@@ -202,6 +210,13 @@ test('refusals: redirect URI, PKCE, a code used twice, CSRF, enumeration', async
     assert.match(r.headers.get('content-security-policy'), /frame-ancestors 'none'/);
     assert.equal(r.headers.get('x-frame-options'), 'DENY');
   }
+  // A repeated parameter (RFC 6749 §3.1) or a broken escape: an error page.
+  for (const query of ['client_id=wiki&client_id=wiki&response_type=code', 'client_id=%ZZ']) {
+    const r = await new Browser().go(`${issuer()}/oauth2/authorize?${query}`);
+    assert.equal(r.status, 400, query);
+    assert.equal(r.location, null);
+    assert.match(r.body, /malformed request/);
+  }
   // Missing PKCE: back to the app with invalid_request.
   const url = await wiki.url();
   url.searchParams.delete('code_challenge');
@@ -273,4 +288,125 @@ test('pages speak the browser\'s language and escape what they are given', async
   assert.match(zh.body, /<html lang="zh-CN">/);
   const en = await other.go(first.location, { headers: { 'accept-language': 'fr, en;q=0.5' } });
   assert.match(en.body, /<html lang="en">/);
+});
+
+test('logout at one app ends the session for every app; no open redirect', async () => {
+  const browser = new Browser();
+  const wiki = await app('wiki');
+  const tokens = await wiki.tokens((await logIn(browser, await wiki.url())).location);
+  const endSession = `${issuer()}/oauth2/logout`;
+  const ask = (params) => browser.go(`${endSession}?${new URLSearchParams(params)}`);
+  // A post_logout_redirect_uri the client did not register, or with no
+  // client to check it against, or a forged hint: a page, never a redirect.
+  for (const params of [
+    { id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://evil.example/bye' },
+    { id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://wiki.example/bye/' },
+    { post_logout_redirect_uri: 'https://wiki.example/bye' },
+    { client_id: 'tracker', id_token_hint: tokens.id_token },
+    { id_token_hint: `${tokens.id_token.slice(0, -4)}AAAA` },
+    { id_token_hint: tokens.access_token },
+  ]) {
+    const r = await ask(params);
+    assert.equal(r.status, 400, JSON.stringify(params));
+    assert.equal(r.location, null);
+  }
+  const tracker = await app('tracker');
+  assert.match((await browser.follow(await tracker.url())).location, /code=/, 'still signed in');
+
+  // openid-client's end-session URL, with the hint: signed out at once.
+  const out = await browser.go(client.buildEndSessionUrl(wiki.config, {
+    id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://wiki.example/bye',
+    state: 'after-logout' }));
+  assert.equal(out.status, 303);
+  assert.equal(out.location, 'https://wiki.example/bye?state=after-logout');
+  const silent = await browser.follow(await (await app('tracker')).url({ prompt: 'none' }));
+  assert.equal(new URL(silent.location).searchParams.get('error'), 'login_required');
+  await assert.rejects(client.refreshTokenGrant(wiki.config, tokens.refresh_token),
+    (e) => e.error === 'invalid_grant');
+  const info = await fetch(`${issuer()}/oauth2/userinfo`,
+    { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  assert.equal(info.status, 401);
+
+  // Without a hint the user confirms first: another site cannot sign
+  // them out by sending them there, nor by posting the form.
+  const second = new Browser();
+  await logIn(second, await wiki.url());
+  const confirm = await second.go(endSession);
+  assert.equal(confirm.status, 200);
+  assert.match(confirm.body, /Sign out of acme\?/);
+  const forgedPost = await second.go(`/accounts/${acme.id}/logout`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=x' });
+  assert.equal(forgedPost.status, 403);
+  assert.match((await second.follow(await (await app('tracker')).url({ prompt: 'none' }))).location,
+    /code=/, 'the forged form signed nobody out');
+  const done = await second.submit(confirm, {});
+  assert.equal(done.status, 200);
+  assert.match(done.body, /You are signed out/);
+  const after = await second.follow(await (await app('tracker')).url({ prompt: 'none' }));
+  assert.equal(new URL(after.location).searchParams.get('error'), 'login_required');
+});
+
+test('back-channel logout: every app holding tokens of an ended session is told, retried until it hears', async () => {
+  // The app's back-channel endpoint: fails the first delivery, then accepts.
+  const received = [];
+  let answers = [500];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      received.push({ type: req.headers['content-type'], body });
+      res.writeHead(answers.shift() ?? 200).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  try {
+    const uri = `http://127.0.0.1:${receiver.address().port}/backchannel`;
+    await call('CreateClient', { client_id: 'portal', metadata: JSON.stringify({
+      grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none',
+      redirect_uris: ['https://portal.example/cb'], post_logout_redirect_uris: ['https://portal.example/bye'],
+      scope: 'openid profile', first_party: true, backchannel_logout_uri: uri }) }, acme.key);
+    const jwks = createRemoteJWKSet(new URL(`${issuer()}/jwks`));
+    const waitFor = async (n, ms) => {
+      for (const start = Date.now(); received.length < n && Date.now() - start < ms;) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(received.length >= n, `${received.length} of ${n} deliveries arrived`);
+    };
+    const verifyLogout = async (delivery, sid) => {
+      assert.equal(delivery.type, 'application/x-www-form-urlencoded');
+      const token = new URLSearchParams(delivery.body).get('logout_token');
+      const { payload, protectedHeader } = await jwtVerify(token, jwks,
+        { issuer: issuer(), audience: 'portal', typ: 'logout+jwt', maxTokenAge: '2m' });
+      assert.equal(protectedHeader.typ, 'logout+jwt');
+      assert.deepEqual(payload.events, { 'http://schemas.openid.net/event/backchannel-logout': {} });
+      assert.equal(payload.sid, sid);
+      assert.ok(payload.sub && payload.jti && !payload.nonce);
+    };
+
+    // Logout at the app: the first delivery fails, the retry arrives.
+    const browser = new Browser();
+    const portal = await app('portal');
+    const tokens = await portal.tokens((await logIn(browser, await portal.url())).location);
+    const sid = tokens.claims().sid;
+    const out = await browser.go(client.buildEndSessionUrl(portal.config,
+      { id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://portal.example/bye' }));
+    assert.equal(out.status, 303);
+    await waitFor(2, 10000);
+    assert.equal(received.length, 2, 'one failed delivery and its retry');
+    await verifyLogout(received[1], sid);
+
+    // An administrator signs the user out everywhere: told too.
+    const second = new Browser();
+    const again = await app('portal');
+    const other = await again.tokens((await logIn(second, await again.url())).location);
+    await call('RevokeUserSessions', { username: 'carol' }, acme.key);
+    await waitFor(3, 5000);
+    await verifyLogout(received[2], other.claims().sid);
+    const metrics = await (await fetch(`${http}/metrics`)).text();
+    assert.match(metrics, /^iam_backchannel_logout_total\{outcome="delivered"\} [2-9]/m);
+    assert.match(metrics, /^iam_backchannel_logout_total\{outcome="retried"\} [1-9]/m);
+    assert.match(metrics, /^iam_backchannel_logout_pending 0$/m);
+  } finally {
+    receiver.close();
+  }
 });

@@ -10,6 +10,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/store/account_store.h"
 #include "iam/store/client_store.h"
+#include "iam/store/logout_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/sso_store.h"
 #include "tests/support/status_matchers.h"
@@ -204,6 +205,75 @@ TEST_P(SsoStoreTest, ConsentsReplaceEachOtherAndDeletionsAreScoped) {
     RETURN_IF_ERROR(sso::DeleteAllOfAccount(tx, kAccount));
     ASSIGN_OR_RETURN(code, sso::GetCode(tx, "C-u2"));
     EXPECT_FALSE(code.has_value());
+    return absl::OkStatus();
+  }));
+}
+
+TEST_P(SsoStoreTest, ALogoutDeliveryIsQueuedOnceAndTakenByOneReplicaAtATime) {
+  LogoutDeliveryRow d{"D1", kAccount, "app", "S1", "U1", "https://app.example/bc", 10, 0, 10,
+                      std::nullopt, std::nullopt, std::nullopt, ""};
+  ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
+    RETURN_IF_ERROR(sessions::Insert(tx, Session("S1", 1000)));
+    RETURN_IF_ERROR(sessions::Insert(tx, Session("S2", 1000)));
+    RETURN_IF_ERROR(sessions::Revoke(tx, "S1", 40, "logout").status());
+    RETURN_IF_ERROR(sessions::Revoke(tx, "S2", 60, "evicted").status());
+    return logout::Enqueue(tx, d);
+  }));
+  LogoutDeliveryRow again = d;
+  again.id = "D2";  // another replica's scan of the same session
+  EXPECT_CODE(Write([&](Tx& tx) { return logout::Enqueue(tx, again); }),
+              absl::StatusCode::kAlreadyExists);
+  ASSERT_OK(Write([](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto ended, logout::EndedBetween(tx, 40, 59, 10));
+    EXPECT_EQ(ended.size(), 1u);
+    EXPECT_EQ(ended[0].id, "S1");
+    EXPECT_EQ(ended[0].revoked_at, 40);
+    ASSIGN_OR_RETURN(auto due, logout::Due(tx, 9, 10));
+    EXPECT_TRUE(due.empty()) << "not due yet";
+    ASSIGN_OR_RETURN(due, logout::Due(tx, 10, 10));
+    EXPECT_EQ(due.size(), 1u);
+    return absl::OkStatus();
+  }));
+  std::atomic<int> taken{0};
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < 6; ++i) {
+    replicas.emplace_back([&] {
+      EXPECT_OK(Write([&](Tx& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(int64_t n, logout::Lease(tx, "D1", 20, 50));
+        taken.fetch_add(static_cast<int>(n));
+        return absl::OkStatus();
+      }));
+    });
+  }
+  for (auto& t : replicas) t.join();
+  EXPECT_EQ(taken.load(), 1);
+  ASSERT_OK(Write([](Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto due, logout::Due(tx, 30, 10));
+    EXPECT_TRUE(due.empty()) << "leased";
+    ASSIGN_OR_RETURN(auto counts, logout::Count(tx));
+    EXPECT_EQ(counts.pending, 1);
+    // The holder failed to deliver: retried later, by whoever is free.
+    RETURN_IF_ERROR(logout::MarkRetry(tx, "D1", 1, 100, "the client answered 500"));
+    ASSIGN_OR_RETURN(due, logout::Due(tx, 99, 10));
+    EXPECT_TRUE(due.empty());
+    ASSIGN_OR_RETURN(due, logout::Due(tx, 100, 10));
+    EXPECT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].attempts, 1);
+    EXPECT_EQ(due[0].last_error, "the client answered 500");
+    RETURN_IF_ERROR(logout::MarkFailed(tx, "D1", 7, 200, "gave up"));
+    ASSIGN_OR_RETURN(due, logout::Due(tx, 1000, 10));
+    EXPECT_TRUE(due.empty()) << "given up";
+    ASSIGN_OR_RETURN(int64_t relet, logout::Lease(tx, "D1", 1000, 2000));
+    EXPECT_EQ(relet, 0);
+    ASSIGN_OR_RETURN(counts, logout::Count(tx));
+    EXPECT_EQ(counts.pending, 0);
+    EXPECT_EQ(counts.failed, 1);
+    ASSIGN_OR_RETURN(auto listed, logout::ListOfClient(tx, kAccount, "app", 10));
+    EXPECT_EQ(listed.size(), 1u);
+    ASSIGN_OR_RETURN(int64_t purged, logout::PurgeFinished(tx, 200));
+    EXPECT_EQ(purged, 0);
+    ASSIGN_OR_RETURN(purged, logout::PurgeFinished(tx, 201));
+    EXPECT_EQ(purged, 1);
     return absl::OkStatus();
   }));
 }
