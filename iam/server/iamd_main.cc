@@ -15,13 +15,17 @@
 
 namespace {
 
+// Written beside and renamed into place: whoever waits for the file to
+// appear (scripts, tests) never reads it half written.
 bool WriteFile0600(const std::string& path, const std::string& content) {
-  ::unlink(path.c_str());
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const std::string partial = path + ".partial";
+  ::unlink(partial.c_str());
+  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   const bool ok = ::write(fd, content.data(), content.size()) ==
                   static_cast<ssize_t>(content.size());
-  return ::close(fd) == 0 && ok;
+  if (::close(fd) != 0 || !ok) return false;
+  return ::rename(partial.c_str(), path.c_str()) == 0;
 }
 
 }  // namespace
