@@ -8,16 +8,11 @@
 #include "iam/oauth/authorize.h"
 #include "iam/oauth/oauth_error.h"
 #include "iam/server/client_address.h"
+#include "iam/server/request_checks.h"
 #include "iam/store/account_store.h"
 
 namespace iam::server {
 namespace {
-
-bool IsAccountId(const std::string& id) {
-  return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
-}
 
 HttpResponse NotFound() { return HttpResponse::Json(404, R"({"error":"not_found"})"); }
 
@@ -50,15 +45,6 @@ bool AccountExists(store::Database& db, const std::string& id) {
     return absl::IsNotFound(row.status()) ? absl::OkStatus() : row.status();
   });
   return s.ok() && found;
-}
-
-bool IsForm(const HttpRequest& r) {
-  const std::string* type = r.Header("content-type");
-  if (type == nullptr) return false;
-  absl::string_view t = *type;
-  const size_t semi = t.find(';');
-  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(t.substr(0, semi)),
-                                "application/x-www-form-urlencoded");
 }
 
 // The parts every client-authenticated endpoint reads: a form body (no

@@ -11,6 +11,7 @@
 #include "iam/oauth/form.h"
 #include "iam/oauth/oauth_error.h"
 #include "iam/server/client_address.h"
+#include "iam/server/request_checks.h"
 #include "iam/store/account_store.h"
 #include "iam/web/cookies.h"
 #include "iam/web/page_headers.h"
@@ -23,12 +24,6 @@ constexpr char kBrowserCookie[] = "iam_browser";
 // Each account's sign-on has its own cookie: a browser signed in to two
 // accounts of this service keeps both.
 std::string SsoCookie(const std::string& account) { return absl::StrCat("iam_sso_", account); }
-
-bool IsAccountId(const std::string& id) {
-  return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
-}
 
 // One request's browser: its cookies, its id (new when it had none) and
 // the locale its pages speak.
@@ -118,14 +113,6 @@ std::string RequestIdOf(const HttpRequest& req) {
 std::string ClientName(const oauth::PendingLogin& pending) {
   const std::string& name = pending.client.view.metadata.client_name;
   return name.empty() ? pending.client.view.row.client_id : name;
-}
-
-bool IsForm(const HttpRequest& r) {
-  const std::string* type = r.Header("content-type");
-  if (type == nullptr) return false;
-  absl::string_view t = *type;
-  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(t.substr(0, t.find(';'))),
-                                "application/x-www-form-urlencoded");
 }
 
 // Where a decision sends the browser.
