@@ -15,9 +15,6 @@ PATH=$PATH:/usr/sbin:/usr/bin
 nodes=(1 2 3)
 provider=/usr/lib/galera/libgalera_smm.so
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 port_of() { sed -n "${2}p" "$dir/node$1/ports"; }  # 1 sql, 2 group, 3 ist, 4 sst
 
 client() { mariadb --no-defaults --socket="$dir/node$1/mysqld.sock" -uroot "${@:2}"; }
@@ -61,7 +58,11 @@ wait_synced() {
 
 stop_node() {
   local n=$1 pidf="$dir/node$1/mysqld.pid"
-  [ -f "$pidf" ] || return 0
+  if [ ! -f "$pidf" ]; then
+    # A node that failed before writing its pid file may still be running.
+    pkill -9 -f -- "--datadir=$dir/node$n/data " 2>/dev/null || true
+    return 0
+  fi
   local pid; pid=$(cat "$pidf")
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -69,28 +70,42 @@ stop_node() {
   rm -f "$pidf"
 }
 
-case $cmd in
-  start)
-    mkdir -p "$dir"
-    chmod 755 "$dir"
-    for n in "${nodes[@]}"; do
-      mkdir -p "$dir/node$n/tmp"
-      for _ in 1 2 3 4; do free_port; done >"$dir/node$n/ports"
-    done
-    # Only the first node is initialised; the others receive its state.
-    mariadb-install-db --no-defaults --user=mysql --datadir="$dir/node1/data" \
-      --auth-root-authentication-method=socket >"$dir/node1/install.log" 2>&1
-    for n in "${nodes[@]}"; do mkdir -p "$dir/node$n/data"; done
-    chown -R mysql:mysql "$dir"
-    serve 1 --wsrep-new-cluster
-    wait_synced 1
-    pw=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-    client 1 <<SQL
+# One attempt at forming the cluster in a clean DIR, on fresh ports.
+form() {
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  local all; all=$(python3 "$(dirname "$0")/free-ports.py" 12)
+  for n in "${nodes[@]}"; do
+    mkdir -p "$dir/node$n/tmp"
+    sed -n "$(( (n - 1) * 4 + 1 )),$(( n * 4 ))p" <<<"$all" >"$dir/node$n/ports"
+  done
+  # Only the first node is initialised; the others receive its state.
+  mariadb-install-db --no-defaults --user=mysql --datadir="$dir/node1/data" \
+    --auth-root-authentication-method=socket >"$dir/node1/install.log" 2>&1
+  for n in "${nodes[@]}"; do mkdir -p "$dir/node$n/data"; done
+  chown -R mysql:mysql "$dir"
+  serve 1 --wsrep-new-cluster
+  wait_synced 1 || return 1
+  pw=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  client 1 <<SQL
 CREATE DATABASE iam_test;
 CREATE USER 'iam'@'127.0.0.1' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON *.* TO 'iam'@'127.0.0.1' WITH GRANT OPTION;
 SQL
-    for n in 2 3; do serve "$n"; wait_synced "$n"; done
+  for n in 2 3; do serve "$n"; wait_synced "$n" || return 1; done
+}
+
+case $cmd in
+  start)
+    # Group communication on a loaded machine can miss its window; a failed
+    # formation is torn down and tried again from nothing, twice at most.
+    for attempt in 1 2 3; do
+      if form; then break; fi
+      for n in 3 2 1; do stop_node "$n"; done
+      [ "$attempt" = 3 ] && { echo "galera: the cluster did not form in 3 attempts" >&2; exit 1; }
+      echo "galera: attempt $attempt failed; starting again on fresh ports" >&2
+      rm -rf "${dir:?}"/node*
+    done
     hosts=""
     for n in "${nodes[@]}"; do
       hosts+="${hosts:+,}127.0.0.1:$(port_of "$n" 1)"

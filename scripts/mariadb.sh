@@ -39,7 +39,7 @@ stop() {
 case $cmd in
   start)
     mkdir -p "$dir"
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' >"$dir/port"
+    python3 "$(dirname "$0")/free-ports.py" 1 >"$dir/port"
     mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" \
       --auth-root-authentication-method=socket >"$dir/install.log" 2>&1
     serve
