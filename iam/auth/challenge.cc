@@ -11,13 +11,20 @@ constexpr int64_t kMaxPassLifetimeSeconds = 10 * 60;
 
 }  // namespace
 
+ChallengeOffer HmacChallengeVerifier::Offer(const std::string&, int) const {
+  ChallengeOffer offer;
+  offer.kind = "pass";
+  return offer;
+}
+
 std::string HmacChallengeVerifier::Mint(absl::string_view secret, int64_t expiry_unix,
                                         const std::string& source_ip) {
   return absl::StrCat(expiry_unix, ".",
                       crypto::Hex(crypto::HmacSha256(secret, absl::StrCat(expiry_unix, "|", source_ip))));
 }
 
-bool HmacChallengeVerifier::Verify(absl::string_view proof, const std::string& source_ip) const {
+bool HmacChallengeVerifier::Verify(absl::string_view proof, const std::string& source_ip,
+                                   int /*level*/) const {
   if (secret_.empty() || proof.size() > 128) return false;
   const size_t dot = proof.find('.');
   if (dot == absl::string_view::npos) return false;

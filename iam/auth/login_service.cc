@@ -434,12 +434,23 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   const bool recent_ip =
       t_.ip_counter.last_failure_at > 0 &&
       now - t_.ip_counter.last_failure_at <= int64_t{w_.throttle.window_seconds} * 1000;
-  if (k > 0 && w_.challenge != nullptr &&
-      (LiveFailures(t_.lockout, ToCounter(t_.subject_counter), now) >= k ||
-       (recent_ip && t_.ip_counter.failures >= w_.throttle.slow_after_failures))) {
-    if (r_.challenge_proof.empty() || !w_.challenge->Verify(r_.challenge_proof, r_.source_ip)) {
-      return Refuse(LoginStatus::kChallengeRequired,
-                    r_.challenge_proof.empty() ? "challenge required" : "challenge failed", 0);
+  const int subject_failures = LiveFailures(t_.lockout, ToCounter(t_.subject_counter), now);
+  const bool source_failing =
+      recent_ip && t_.ip_counter.failures >= w_.throttle.slow_after_failures;
+  if (k > 0 && w_.challenge != nullptr && (subject_failures >= k || source_failing)) {
+    // Each failure past the threshold asks more of the next proof.
+    const int level = std::max(subject_failures >= k ? subject_failures - k : 0,
+                               source_failing ? static_cast<int>(t_.ip_counter.failures -
+                                                                 w_.throttle.slow_after_failures)
+                                              : 0);
+    if (r_.challenge_proof.empty() ||
+        !w_.challenge->Verify(r_.challenge_proof, r_.source_ip, level)) {
+      ASSIGN_OR_RETURN(LoginResult out,
+                       Refuse(LoginStatus::kChallengeRequired,
+                              r_.challenge_proof.empty() ? "challenge required" : "challenge failed",
+                              0));
+      out.challenge = w_.challenge->Offer(r_.source_ip, level);
+      return out;
     }
   }
   // 4. The password, on the bounded pool; the same work when there is none.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "iam/auth/challenge.h"
 #include "iam/session/session_service.h"
 
 namespace iam::auth {
@@ -49,6 +50,7 @@ struct LoginResult {
   // kSuccess, kPasswordChangeRequired: the password is in the risk list of
   // breached and common passwords; the user should change it.
   bool password_at_risk = false;
+  ChallengeOffer challenge;  // kChallengeRequired: what to solve
 };
 
 }  // namespace iam::auth

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "iam/common/pow_puzzle.h"
 #include "iam/cli/commands.h"
 #include "iam/cli/duration.h"
 #include "iam/cli/mfa_flow.h"
@@ -84,6 +85,20 @@ int Login(Context& c, const Args& a) {
   q.set_password(ReadSecret("password: "));
   v1::LoginResponse r;
   auto s = Invoke(c, &AuthService::Stub::Login, q, &r);
+  // The built-in challenge is work, not a picture: iamctl does it. A hosted
+  // captcha needs a browser.
+  if (s.ok() && r.status() == v1::LOGIN_STATUS_CHALLENGE_REQUIRED &&
+      r.challenge().kind() == "proof-of-work" && q.challenge_proof().empty()) {
+    std::cerr << "solving the login challenge (" << r.challenge().bits() << " bits of work)...\n";
+    auto proof = pow::Solve(r.challenge().puzzle());
+    if (!proof.ok()) return Fail(proof.status());
+    q.set_challenge_proof(*proof);
+    s = Invoke(c, &AuthService::Stub::Login, q, &r);
+  }
+  if (s.ok() && r.status() == v1::LOGIN_STATUS_CHALLENGE_REQUIRED &&
+      r.challenge().kind() == "hosted") {
+    r.set_message("the service asks for a captcha, which needs a browser: sign in on the web login page");
+  }
   if (s.ok() && r.status() == v1::LOGIN_STATUS_PASSWORD_CHANGE_REQUIRED) {
     std::cerr << (r.password_at_risk() ? "the password is on a list of breached or common "
                                          "passwords and must be changed\n"

@@ -74,6 +74,15 @@ struct Config {
   // Secret shared with the front end that mints human-challenge passes;
   // from the environment only.
   std::string challenge_secret;
+  // The human challenge: "proof-of-work" (built in), "hosted" (a captcha
+  // service), "pass" (minted by a front end with challenge_secret) or
+  // "off"; empty: "pass" with a secret, else "proof-of-work".
+  std::string challenge_kind;
+  int64_t challenge_pow_bits = 16;
+  std::string challenge_verify_url;
+  std::string challenge_script_url;
+  std::string challenge_site_key;
+  std::string challenge_response_field = "cf-turnstile-response";
   // Comma-separated CIDRs whose LoginRequest.client_ip is believed.
   std::string trusted_proxies;
   int64_t throttle_window_seconds = 15 * 60;

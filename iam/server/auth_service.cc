@@ -110,6 +110,14 @@ void AuthServiceImpl::FillLogin(const auth::LoginResult& result, v1::LoginRespon
     out->set_enrollment_required(result.enrollment_required);
     if (result.enrollment_required) out->set_message("enrol a second factor to continue");
   }
+  if (result.status == auth::LoginStatus::kChallengeRequired) {
+    auto* c = out->mutable_challenge();
+    c->set_kind(result.challenge.kind);
+    c->set_puzzle(result.challenge.puzzle);
+    c->set_bits(result.challenge.bits);
+    c->set_script_url(result.challenge.script_url);
+    c->set_site_key(result.challenge.site_key);
+  }
   if (result.status == auth::LoginStatus::kSuccess) {
     FillTokens(result.tokens, absl::ToUnixSeconds(clock_->Now()), out->mutable_tokens());
     if (result.previous.present) {

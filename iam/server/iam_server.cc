@@ -14,6 +14,7 @@
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
 #include "iam/server/malformed_request.h"
+#include "iam/server/challenge_setup.h"
 #include "iam/server/master_key.h"
 #include "iam/server/web_routes.h"
 #include "iam/server/oauth_routes.h"
@@ -94,7 +95,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   // an account or revoked a key.
   s->authz_cache_->OnAnyChange([c = s->credentials_.get()] { c->Clear(); });
   if (config.authz_poll_ms > 0) s->authz_cache_->Start(absl::Milliseconds(config.authz_poll_ms));
-  RETURN_IF_ERROR(s->StartAuth(config, clock, random));
+  RETURN_IF_ERROR(s->StartAuth(config, master_key, clock, random));
 
   account::BootstrapOptions boot;
   boot.admin_username = config.bootstrap_admin_username;
@@ -139,7 +140,8 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   return s;
 }
 
-absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Random* random) {
+absl::Status IamServer::StartAuth(const Config& config, const std::string& master_key,
+                                  const Clock* clock, Random* random) {
   auth::Argon2Params argon;
   argon.memory_kib = static_cast<uint32_t>(config.argon2_memory_kib);
   argon.iterations = static_cast<uint32_t>(config.argon2_iterations);
@@ -153,10 +155,6 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
                                                    static_cast<int>(config.hash_queue));
   ASSIGN_OR_RETURN(auto blocklist,
                    auth::PasswordBlocklist::LoadWithBuiltIn(config.password_blocklist_file));
-  // Without a secret no pass can be minted, so none is asked for.
-  if (!config.challenge_secret.empty()) {
-    challenge_ = std::make_unique<auth::HmacChallengeVerifier>(config.challenge_secret, clock);
-  }
 
   token::KeyRingOptions ring;
   ASSIGN_OR_RETURN(ring.alg, token::ParseAlg(config.token_signing_alg));
@@ -210,6 +208,8 @@ absl::Status IamServer::StartAuth(const Config& config, const Clock* clock, Rand
   fetch.ca_file = config.fetch_ca_file;
   fetcher_ = std::make_unique<net::HttpFetcher>(fetch);
   client_key_sets_ = std::make_unique<oauth::RemoteKeySets>(*fetcher_, *clock, oauth::ClientVerifyKeys);
+  ASSIGN_OR_RETURN(challenge_,
+                   MakeChallenge(config, {master_key, clock, random, db_.get(), fetcher_.get()}));
 
   // The one place the domain is wired.
   DomainSettings settings;

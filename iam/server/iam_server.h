@@ -83,7 +83,8 @@ class IamServer {
 
  private:
   IamServer() = default;
-  absl::Status StartAuth(const Config& config, const Clock* clock, Random* random);
+  absl::Status StartAuth(const Config& config, const std::string& master_key, const Clock* clock,
+                         Random* random);
   void PurgeLoop(absl::Duration interval);
 
   std::unique_ptr<store::Database> db_;
@@ -96,7 +97,7 @@ class IamServer {
   std::unique_ptr<authz::PolicyAuthorizer> authorizer_;
   const Clock* clock_ = nullptr;
   std::unique_ptr<auth::PasswordHasher> hasher_;
-  std::unique_ptr<auth::HmacChallengeVerifier> challenge_;
+  std::unique_ptr<auth::ChallengeVerifier> challenge_;
   std::unique_ptr<token::KeyRing> key_ring_;
   std::unique_ptr<token::TokenService> tokens_;
   std::unique_ptr<net::HttpFetcher> fetcher_;

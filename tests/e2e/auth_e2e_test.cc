@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "iam/auth/challenge.h"
+#include "iam/common/pow_puzzle.h"
 #include "iam/store/login_store.h"
 #include "tests/e2e/auth_fixture.h"
 
@@ -134,6 +135,50 @@ TEST_P(AuthE2eTest, ChallengeAfterAFewFailures) {
   const std::string pass =
       auth::HmacChallengeVerifier::Mint(testing::kTestChallengeSecret, exp, "127.0.0.1");
   v1::LoginResponse ok = Login("bob", kBobPassword, "", "web", pass);
+  EXPECT_EQ(ok.status(), v1::LOGIN_STATUS_SUCCESS) << ok.message();
+}
+
+// Out of the box (no secret configured) the challenge is the built-in
+// proof of work: the refusal carries a puzzle bound to the caller's
+// address; its solution passes once, and each further failure asks more.
+TEST_P(AuthE2eTest, ProofOfWorkChallengeOutOfTheBox) {
+  server_.reset();
+  config_.challenge_secret = "";
+  config_.challenge_pow_bits = 8;
+  Start();
+  SetPolicy("lockout", Lockout(10, 2));
+  Login("bob", "wrong-one");
+  Login("bob", "wrong-one");
+  v1::LoginResponse c = Login("bob", kBobPassword);
+  ASSERT_EQ(c.status(), v1::LOGIN_STATUS_CHALLENGE_REQUIRED);
+  ASSERT_EQ(c.challenge().kind(), "proof-of-work");
+  EXPECT_EQ(c.challenge().bits(), 8);
+  auto proof = pow::Solve(c.challenge().puzzle());
+  ASSERT_TRUE(proof.ok());
+  // Tampered: the difficulty lowered (the MAC no longer matches), or a
+  // nonce that does not solve it.
+  std::string easier = *proof;
+  easier.replace(easier.find(".8."), 3, ".1.");
+  EXPECT_EQ(Login("bob", kBobPassword, "", "web", easier).status(),
+            v1::LOGIN_STATUS_CHALLENGE_REQUIRED);
+  std::string unsolved = c.challenge().puzzle() + ".0";
+  if (pow::LeadingZeroBits(unsolved) < 8) {
+    EXPECT_EQ(Login("bob", kBobPassword, "", "web", unsolved).status(),
+              v1::LOGIN_STATUS_CHALLENGE_REQUIRED);
+  }
+  // Solved for another address: refused.
+  EXPECT_EQ(Login("bob", kBobPassword, "198.51.100.7", "web", *proof).status(),
+            v1::LOGIN_STATUS_CHALLENGE_REQUIRED);
+  // A wrong password with a good proof: the proof is spent, the failure
+  // counts, and the next puzzle is one bit harder.
+  v1::LoginResponse wrong = Login("bob", "wrong-two", "", "web", *proof);
+  EXPECT_EQ(wrong.status(), v1::LOGIN_STATUS_FAILED);
+  v1::LoginResponse replay = Login("bob", kBobPassword, "", "web", *proof);
+  ASSERT_EQ(replay.status(), v1::LOGIN_STATUS_CHALLENGE_REQUIRED) << "a proof passes once";
+  EXPECT_EQ(replay.challenge().bits(), 9);
+  auto harder = pow::Solve(replay.challenge().puzzle());
+  ASSERT_TRUE(harder.ok());
+  v1::LoginResponse ok = Login("bob", kBobPassword, "", "web", *harder);
   EXPECT_EQ(ok.status(), v1::LOGIN_STATUS_SUCCESS) << ok.message();
 }
 

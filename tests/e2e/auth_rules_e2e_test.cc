@@ -336,11 +336,11 @@ TEST_P(AuthRulesTest, OneAddressFailingDoesNotChallengeOtherUsersOrTenants) {
   EXPECT_EQ(Login("bob", kBobPassword, nat).status(), v1::LOGIN_STATUS_SUCCESS);
 }
 
-// No challenge secret configured: no pass can exist, so none is asked for;
-// the lockout still protects the account.
-TEST_P(AuthRulesTest, WithoutAChallengeVerifierNoChallengeIsAsked) {
+// The challenge turned off: none is asked for; the lockout still protects
+// the account.
+TEST_P(AuthRulesTest, WithTheChallengeOffNoneIsAsked) {
   server_.reset();
-  config_.challenge_secret = "";
+  config_.challenge_kind = "off";
   Start();
   for (int i = 0; i < 3; ++i) {
     clock_.Advance(absl::Seconds(3));  // past the quick-succession check

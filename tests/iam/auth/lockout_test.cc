@@ -118,15 +118,15 @@ TEST(ChallengeTest, PassesAreBoundToAddressAndExpire) {
   HmacChallengeVerifier v("s3cret", &clock);
   const int64_t now = absl::ToUnixSeconds(clock.Now());
   const std::string pass = HmacChallengeVerifier::Mint("s3cret", now + 60, "10.0.0.1");
-  EXPECT_TRUE(v.Verify(pass, "10.0.0.1"));
-  EXPECT_FALSE(v.Verify(pass, "10.0.0.2"));
-  EXPECT_FALSE(v.Verify(HmacChallengeVerifier::Mint("other", now + 60, "10.0.0.1"), "10.0.0.1"));
-  EXPECT_FALSE(v.Verify("garbage", "10.0.0.1"));
+  EXPECT_TRUE(v.Verify(pass, "10.0.0.1", 0));
+  EXPECT_FALSE(v.Verify(pass, "10.0.0.2", 0));
+  EXPECT_FALSE(v.Verify(HmacChallengeVerifier::Mint("other", now + 60, "10.0.0.1"), "10.0.0.1", 0));
+  EXPECT_FALSE(v.Verify("garbage", "10.0.0.1", 0));
   EXPECT_FALSE(v.Verify(HmacChallengeVerifier::Mint("s3cret", now + 86400, "10.0.0.1"),
-                        "10.0.0.1"))
+                        "10.0.0.1", 0))
       << "a pass may not live long";
   clock.Advance(absl::Seconds(61));
-  EXPECT_FALSE(v.Verify(pass, "10.0.0.1"));
+  EXPECT_FALSE(v.Verify(pass, "10.0.0.1", 0));
 }
 
 }  // namespace
