@@ -60,6 +60,7 @@ absl::Status Validate(const LoginRequest& r) {
   RETURN_IF_ERROR(text::CheckFreeText("challenge_proof", r.challenge_proof, 256));
   RETURN_IF_ERROR(text::CheckFreeText("audience", r.audience, 256));
   RETURN_IF_ERROR(text::CheckFreeText("device_token", r.device_token, 128));
+  RETURN_IF_ERROR(text::CheckFreeText("oauth_client", r.oauth_client, 256));
   return absl::OkStatus();
 }
 
@@ -117,7 +118,7 @@ class Attempt {
  public:
   Attempt(const LoginCollaborators& with, const LoginRequest& r)
       : w_(with), r_(r), origin_{r.account,   r.username,   r.client_type, r.device_id,
-                                 r.source_ip, r.user_agent, r.audience} {}
+                                 r.source_ip, r.user_agent, r.audience,    r.oauth_client} {}
 
   absl::StatusOr<LoginResult> Run(PasswordService& passwords);
 
@@ -489,6 +490,10 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
                                                 : "password change required",
                             0));
     refused.password_at_risk = t_.password_at_risk;
+    refused.password_change_reason =
+        t_.password->must_change ? "reset"
+        : PasswordChangeDue(t_.password_policy, *t_.password, Now()) ? "expired"
+                                                                     : "at_risk";
     return refused;
   }
   account::Caller actor;

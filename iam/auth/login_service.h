@@ -45,6 +45,7 @@ struct LoginRequest {
   std::string challenge_proof;
   std::string audience;
   std::string device_token;  // from an earlier "remember this device"
+  std::string oauth_client;  // the app a web login is for (audit)
 };
 
 // What a login works with. All borrowed, outliving the service.

@@ -51,6 +51,9 @@ struct LoginResult {
   // breached and common passwords; the user should change it.
   bool password_at_risk = false;
   ChallengeOffer challenge;  // kChallengeRequired: what to solve
+  // kPasswordChangeRequired: why ("expired", "reset" by an administrator,
+  // or "at_risk" when the policy requires changing such a password).
+  std::string password_change_reason;
 };
 
 }  // namespace iam::auth

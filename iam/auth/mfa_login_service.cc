@@ -28,9 +28,10 @@ absl::Status CheckTicket(const std::string& ticket) {
   return absl::OkStatus();
 }
 
-LoginOrigin OriginOf(const store::MfaTicketRow& t, const store::UserRow& user) {
+LoginOrigin OriginOf(const store::MfaTicketRow& t, const store::UserRow& user,
+                     const std::string& oauth_client) {
   return LoginOrigin{t.account_id, user.username, t.client_type, t.device_id,
-                     t.source_ip,  t.user_agent,  t.audience};
+                     t.source_ip,  t.user_agent,  t.audience,    oauth_client};
 }
 
 std::vector<std::string> AmrWith(const std::string& method) { return {"pwd", method, "mfa"}; }
@@ -92,12 +93,13 @@ absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {
                                                             : LoginStatus::kMfaRequired;
           return out;
         }
-              return opener_.OpenInTx(tx, user, OriginOf(t, user),
+              return opener_.OpenInTx(tx, user, OriginOf(t, user, answer.oauth_client),
                                OpenRequest{AmrWith(o.method), t.risk, answer.remember_device, ""});
       });
 }
 
-absl::StatusOr<mfa::Enrollment> MfaLoginService::BeginEnrollment(const std::string& ticket) {
+absl::StatusOr<mfa::Enrollment> MfaLoginService::BeginEnrollment(const std::string& ticket,
+                                                                 bool reuse_pending) {
   RETURN_IF_ERROR(CheckTicket(ticket));
   const std::string hash = crypto::Hex(crypto::Sha256(ticket));
   mfa::Enrollment out;
@@ -110,7 +112,8 @@ absl::StatusOr<mfa::Enrollment> MfaLoginService::BeginEnrollment(const std::stri
     ASSIGN_OR_RETURN(mfa::MfaPolicy policy,
                      store::account_policies::Load<mfa::MfaPolicy>(tx, t->account_id, "mfa"));
     ASSIGN_OR_RETURN(out, mfa_.BeginInTx(tx, user, policy,
-                                              account::UserArn(user.account_id, user.username)));
+                                         account::UserArn(user.account_id, user.username),
+                                         reuse_pending));
     return absl::OkStatus();
   }));
   return out;
@@ -134,7 +137,7 @@ absl::StatusOr<LoginResult> MfaLoginService::ConfirmEnrollment(const MfaAnswer& 
           out.status = LoginStatus::kMfaRequired;
           return out;
         }
-              ASSIGN_OR_RETURN(LoginResult out, opener_.OpenInTx(tx, user, OriginOf(t, user),
+              ASSIGN_OR_RETURN(LoginResult out, opener_.OpenInTx(tx, user, OriginOf(t, user, answer.oauth_client),
                                                           OpenRequest{AmrWith("otp"), t.risk,
                                                                       answer.remember_device, ""}));
         out.recovery_codes = std::move(*codes);

@@ -38,6 +38,7 @@ struct MfaAnswer {
   bool remember_device = false;
   std::string source_ip;
   std::string user_agent;
+  std::string oauth_client;  // the app a web login is for (audit)
 };
 
 class MfaLoginService {
@@ -53,7 +54,10 @@ class MfaLoginService {
   absl::StatusOr<LoginResult> Verify(const MfaAnswer& answer);
 
   // Enrolment at login, with a ticket that requires it.
-  absl::StatusOr<mfa::Enrollment> BeginEnrollment(const std::string& ticket);
+  // `reuse_pending`: a key begun in the last minutes is answered again
+  // (a page shown twice) instead of a new one.
+  absl::StatusOr<mfa::Enrollment> BeginEnrollment(const std::string& ticket,
+                                                  bool reuse_pending = false);
   // kSuccess with tokens and recovery codes; kMfaRequired after a wrong code.
   absl::StatusOr<LoginResult> ConfirmEnrollment(const MfaAnswer& answer);
 

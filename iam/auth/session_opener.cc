@@ -21,6 +21,7 @@ audit::Event LoginEvent(const std::string& account_id, const store::UserRow* use
   e.detail["username"] = origin.username;
   e.detail["client_type"] = origin.client_type;
   e.detail["device_id"] = origin.device_id;
+  if (!origin.oauth_client.empty()) e.detail["client"] = origin.oauth_client;
   if (!reason.empty()) e.detail["reason"] = reason;
   return e;
 }

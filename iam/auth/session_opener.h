@@ -36,6 +36,7 @@ struct LoginOrigin {
   std::string source_ip;
   std::string user_agent;
   std::string audience;
+  std::string oauth_client;  // the app a web login is for; "" otherwise
 };
 
 struct OpenRequest {

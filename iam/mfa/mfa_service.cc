@@ -20,6 +20,8 @@
 namespace iam::mfa {
 namespace {
 
+constexpr int64_t kReusePendingMs = 10 * 60 * 1000;
+
 constexpr size_t kSecretBytes = 20;  // 160 bits, as RFC 4226 recommends
 
 std::string SecretBinding(const std::string& user_id) {
@@ -93,13 +95,27 @@ absl::StatusOr<store::UserRow> MfaService::OwnUser(store::Tx& tx, const account:
 
 absl::StatusOr<Enrollment> MfaService::BeginInTx(store::Tx& tx, const store::UserRow& user,
                                                  const MfaPolicy& policy,
-                                                 const std::string& actor) {
+                                                 const std::string& actor,
+                                                 bool reuse_pending) {
   ASSIGN_OR_RETURN(auto existing, store::mfa::GetFactor(tx, user.id));
   if (existing && existing->active) {
     return absl::FailedPreconditionError(
         "a TOTP factor is active already: an administrator must reset it first");
   }
   ASSIGN_OR_RETURN(store::AccountRow account, store::accounts::Get(tx, user.account_id));
+  const std::string label =
+      absl::StrCat(user.username, "@", account.name.empty() ? account.id : account.name);
+  // A page shown again (a reload, a mistyped code) keeps the key the user
+  // may have added to their app already, for as long as a login ticket lives.
+  if (reuse_pending && existing && clock_.NowMs() - existing->created_at < kReusePendingMs) {
+    auto secret = pii_.Open(existing->secret_enc, SecretBinding(user.id));
+    if (secret.ok()) {
+      TotpParams params = policy.Totp();
+      params.digits = existing->digits;
+      params.period = existing->period;
+      return Enrollment{OtpauthUri(issuer_, label, *secret, params), Base32(*secret), params};
+    }
+  }
   const std::string secret = random_.Bytes(kSecretBytes);
   const TotpParams params = policy.Totp();
   store::MfaFactorRow f;
@@ -118,8 +134,6 @@ absl::StatusOr<Enrollment> MfaService::BeginInTx(store::Tx& tx, const store::Use
   e.detail["digits"] = f.digits;
   e.detail["period"] = f.period;
   RETURN_IF_ERROR(audit_.Append(tx, e));
-  const std::string label =
-      absl::StrCat(user.username, "@", account.name.empty() ? account.id : account.name);
   return Enrollment{OtpauthUri(issuer_, label, secret, params), Base32(secret), params};
 }
 

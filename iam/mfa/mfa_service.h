@@ -90,7 +90,8 @@ class MfaService {
 
   // The building blocks, inside a caller's write transaction.
   absl::StatusOr<Enrollment> BeginInTx(store::Tx& tx, const store::UserRow& user,
-                                       const MfaPolicy& policy, const std::string& actor);
+                                       const MfaPolicy& policy, const std::string& actor,
+                                       bool reuse_pending = false);
   // nullopt when the code does not match the pending factor.
   absl::StatusOr<std::optional<std::vector<std::string>>> ConfirmInTx(
       store::Tx& tx, const store::UserRow& user, const MfaPolicy& policy,

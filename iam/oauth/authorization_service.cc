@@ -85,7 +85,8 @@ absl::StatusOr<AuthorizationService::Begun> AuthorizationService::Begin(
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
     return store::sso::InsertAuthRequest(tx, row);
   }));
-  out.pending = PendingLogin{id, account_id, *std::move(request), *std::move(client), issuer};
+  out.pending =
+      PendingLogin{id, account_id, *std::move(request), *std::move(client), issuer, now};
   return out;
 }
 
@@ -108,7 +109,7 @@ absl::StatusOr<PendingLogin> AuthorizationService::Pending(const std::string& ac
   auto client = clients_.Lookup(account_id, row->client_id);
   if (!client.ok()) return absl::IsNotFound(client.status()) ? gone : client.status();
   return PendingLogin{id, account_id, std::move(request), *std::move(client),
-                      tokens_.AccountIssuer(account_id)};
+                      tokens_.AccountIssuer(account_id), row->created_at};
 }
 
 absl::StatusOr<std::optional<store::SessionRow>> AuthorizationService::SignedIn(
@@ -133,7 +134,7 @@ absl::StatusOr<std::optional<store::SessionRow>> AuthorizationService::SignedIn(
 }
 
 absl::StatusOr<Decision> AuthorizationService::Decide(
-    const PendingLogin& p, const std::optional<store::SessionRow>& session, bool fresh_login) {
+    const PendingLogin& p, const std::optional<store::SessionRow>& session) {
   const AuthorizeRequest& r = p.request;
   const bool none = r.Prompts("none");
   auto refuse = [&](absl::string_view error, absl::string_view why) -> absl::StatusOr<Decision> {
@@ -144,6 +145,7 @@ absl::StatusOr<Decision> AuthorizationService::Decide(
     if (none) return refuse("login_required", "the user is not signed in");
     return Decision{Decision::kLogin, ""};
   }
+  const bool fresh_login = session->auth_time >= p.created_at;
   if (!fresh_login) {
     const int64_t now = clock_.NowMs();
     const bool too_old = r.max_age && now - session->auth_time > *r.max_age * 1000;

@@ -48,6 +48,7 @@ struct PendingLogin {
   AuthorizeRequest request;
   KnownClient client;
   std::string issuer;  // the account's, for RFC 9207's iss
+  int64_t created_at = 0;  // ms: a session authenticated since is a fresh login
 };
 
 // A judged end_session request.
@@ -98,11 +99,11 @@ class AuthorizationService {
                                                             const std::string& sso_cookie);
 
   // What to do with a pending request given the browser's session (none:
-  // nullopt). `fresh_login`: the session was opened by this request's own
-  // login, so prompt=login and max_age are satisfied.
+  // nullopt). A session whose user authenticated after the request began
+  // is a fresh login: prompt=login and max_age are satisfied by it, and by
+  // nothing else (whichever page the browser comes from).
   absl::StatusOr<Decision> Decide(const PendingLogin& pending,
-                                  const std::optional<store::SessionRow>& session,
-                                  bool fresh_login);
+                                  const std::optional<store::SessionRow>& session);
 
   // The SSO cookie's value for a web session just opened.
   absl::StatusOr<std::string> SignOn(const store::SessionRow& session);

@@ -281,7 +281,8 @@ grpc::Status AuthServiceImpl::VerifyMfa(grpc::ServerContext* ctx, const v1::Veri
                     req->recovery_code(),
                     req->remember_device(),
                     PeerAddress(ctx->peer()),
-                    Authenticator::UserAgent(ctx)};
+                    Authenticator::UserAgent(ctx),
+                    ""};
   auto result = mfa_login_.Verify(a);
   if (!result.ok()) return ToGrpc(result.status());
   FillLogin(*result, out);
@@ -317,7 +318,8 @@ grpc::Status AuthServiceImpl::ConfirmTotpEnrollment(grpc::ServerContext* ctx,
                       "",
                       req->remember_device(),
                       PeerAddress(ctx->peer()),
-                      Authenticator::UserAgent(ctx)};
+                      Authenticator::UserAgent(ctx),
+                      ""};
     auto result = mfa_login_.ConfirmEnrollment(a);
     if (!result.ok()) return ToGrpc(result.status());
     FillLogin(*result, out->mutable_login());

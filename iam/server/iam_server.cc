@@ -240,8 +240,15 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
     http_->Mount([&](HttpRouter& router) {
       AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients,
                                          proxies});
-      AddWebRoutes(router, WebRoutes{*db_, d.authorization, d.login, d.sessions, *tokens_,
-                                     *pages_, *csrf_, *random, proxies, http_->tls()});
+      std::string challenge_origin;
+      if (!config.challenge_script_url.empty() && config.challenge_kind == "hosted") {
+        const std::string& u = config.challenge_script_url;
+        challenge_origin = u.substr(0, u.find('/', std::string("https://").size()));
+      }
+      AddWebRoutes(router, WebRoutes{*db_, *clock, d.authorization, d.login, d.mfa_login,
+                                     d.passwords, challenge_.get(), d.sessions, *tokens_,
+                                     *pages_, *csrf_, *random, proxies, http_->tls(),
+                                     challenge_origin});
     });
   }
   if (config.logout_poll_ms > 0) {

@@ -12,149 +12,14 @@
 #include "iam/oauth/oauth_error.h"
 #include "iam/server/client_address.h"
 #include "iam/server/request_checks.h"
+#include "iam/server/web_login_routes.h"
+#include "iam/server/web_page.h"
 #include "iam/store/account_store.h"
 #include "iam/web/cookies.h"
 #include "iam/web/page_headers.h"
 
 namespace iam::server {
 namespace {
-
-constexpr char kBrowserCookie[] = "iam_browser";
-
-// Each account's sign-on has its own cookie: a browser signed in to two
-// accounts of this service keeps both.
-std::string SsoCookie(const std::string& account) { return absl::StrCat("iam_sso_", account); }
-
-// One request's browser: its cookies, its id (new when it had none) and
-// the locale its pages speak.
-struct Browser {
-  std::map<std::string, std::string> cookies;
-  std::string id;
-  bool is_new = false;
-  std::string locale;
-
-  std::string Cookie(const std::string& base, bool tls) const {
-    auto it = cookies.find(web::CookieName(base, tls));
-    return it == cookies.end() ? "" : it->second;
-  }
-};
-
-Browser BrowserOf(const HttpRequest& req, const WebRoutes& p, const std::string& ui_locales) {
-  Browser b;
-  // Browsers send one Cookie header; more than one is not a browser.
-  if (req.HeaderCount("cookie") == 1) b.cookies = web::ParseCookies(*req.Header("cookie"));
-  b.id = b.Cookie(kBrowserCookie, p.tls);
-  if (!web::CsrfGuard::WellFormedBrowserId(b.id)) {
-    b.id = web::CsrfGuard::NewBrowserId(p.random);
-    b.is_new = true;
-  }
-  const std::string* accept = req.Header("accept-language");
-  b.locale = p.pages.Locale(ui_locales, accept ? absl::string_view(*accept).substr(0, 512) : "");
-  return b;
-}
-
-web::Branding BrandOf(const WebRoutes& p, const std::string& account) {
-  web::Branding brand;
-  p.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-        auto row = store::accounts::Get(tx, account);
-        if (row.ok()) brand.name = row->display_name.empty() ? row->name : row->display_name;
-        return absl::OkStatus();
-      })
-      .IgnoreError();
-  return brand;
-}
-
-HttpResponse WithBrowser(HttpResponse r, const Browser& b, const WebRoutes& p) {
-  if (b.is_new) r.With("Set-Cookie", web::SetCookie(kBrowserCookie, b.id, p.tls));
-  return r;
-}
-
-HttpResponse Page(const WebRoutes& p, const Browser& b, const std::string& account, int status,
-                  const std::string& page, const std::string& title_key, nlohmann::json data) {
-  const std::string nonce = web::NewCspNonce(p.random);
-  auto html = p.pages.Render(page, title_key, b.locale, BrandOf(p, account), data, nonce);
-  HttpResponse r;
-  if (!html.ok()) {
-    log::Error("page failed to render", {{"page", page}, {"status", html.status().ToString()}});
-    r = HttpResponse::Text(500, "the page could not be shown");
-  } else {
-    r.status = status;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = *std::move(html);
-  }
-  for (auto& [k, v] : web::PageHeaders(nonce)) r.With(k, v);
-  return WithBrowser(std::move(r), b, p);
-}
-
-HttpResponse ErrorPage(const WebRoutes& p, const Browser& b, const std::string& account,
-                       int status, const std::string& message_key) {
-  return Page(p, b, account, status, "error", "error_title",
-              {{"message", p.pages.Message(b.locale, message_key)}});
-}
-
-HttpResponse Redirect(const WebRoutes& p, const Browser& b, const std::string& location) {
-  HttpResponse r;
-  r.status = 303;
-  r.With("Location", location);
-  r.With("Cache-Control", "no-store");
-  return WithBrowser(std::move(r), b, p);
-}
-
-std::string PagePath(const std::string& account, const char* page, const std::string& request) {
-  return absl::StrCat("/accounts/", account, "/", page, "?request=", oauth::FormEncode(request));
-}
-
-// The value of `request` in the query, or "".
-std::string RequestIdOf(const HttpRequest& req) {
-  auto q = oauth::ParseForm(req.query);
-  return q.ok() ? oauth::Param(*q, "request") : "";
-}
-
-std::string ClientName(const oauth::PendingLogin& pending) {
-  const std::string& name = pending.client.view.metadata.client_name;
-  return name.empty() ? pending.client.view.row.client_id : name;
-}
-
-// Where a decision sends the browser.
-HttpResponse Follow(const WebRoutes& p, const Browser& b, const oauth::PendingLogin& pending,
-                    const oauth::Decision& d) {
-  switch (d.kind) {
-    case oauth::Decision::kRedirect:
-      return Redirect(p, b, d.redirect);
-    case oauth::Decision::kConsent:
-      return Redirect(p, b, PagePath(pending.account_id, "consent", pending.id));
-    case oauth::Decision::kLogin:
-      break;
-  }
-  return Redirect(p, b, PagePath(pending.account_id, "login", pending.id));
-}
-
-HttpResponse LoginPage(const WebRoutes& p, const Browser& b, const oauth::PendingLogin& pending,
-                       const std::string& username, const std::string& error_key) {
-  nlohmann::json data = {
-      {"action", PagePath(pending.account_id, "login", pending.id)},
-      {"csrf", p.csrf.Token(b.id, "login:" + pending.id)},
-      {"username", username},
-      {"client", ClientName(pending)},
-  };
-  if (!error_key.empty()) data["error"] = p.pages.Message(b.locale, error_key);
-  return Page(p, b, pending.account_id, 200, "login", "login_title", std::move(data));
-}
-
-const char* LoginMessage(auth::LoginStatus s) {
-  switch (s) {
-    case auth::LoginStatus::kFailed:
-      return "wrong_credentials";
-    case auth::LoginStatus::kLocked:
-      return "locked";
-    case auth::LoginStatus::kThrottled:
-      return "throttled";
-    case auth::LoginStatus::kSessionLimit:
-      return "session_limit";
-    default:
-      return "login_step_unsupported";
-  }
-}
 
 HttpResponse Authorize(const WebRoutes& p, const HttpRequest& req, const std::string& account) {
   auto query = oauth::ParseForm(req.query);
@@ -166,63 +31,9 @@ HttpResponse Authorize(const WebRoutes& p, const HttpRequest& req, const std::st
   if (!begun->error_redirect.empty()) return Redirect(p, b, begun->error_redirect);
   auto session = p.authorization.SignedIn(account, b.Cookie(SsoCookie(account), p.tls));
   if (!session.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
-  auto decision = p.authorization.Decide(begun->pending, *session, /*fresh_login=*/false);
+  auto decision = p.authorization.Decide(begun->pending, *session);
   if (!decision.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   return Follow(p, b, begun->pending, *decision);
-}
-
-HttpResponse LoginGet(const WebRoutes& p, const HttpRequest& req, const std::string& account) {
-  const std::string id = RequestIdOf(req);
-  Browser b = BrowserOf(req, p, "");
-  auto pending = p.authorization.Pending(account, id, b.id);
-  if (!pending.ok()) {
-    return ErrorPage(p, b, account, absl::IsNotFound(pending.status()) ? 400 : 503,
-                     absl::IsNotFound(pending.status()) ? "request_ended" : "store_unavailable");
-  }
-  b = BrowserOf(req, p, pending->request.ui_locales);
-  return LoginPage(p, b, *pending, pending->request.login_hint, "");
-}
-
-HttpResponse LoginPost(const WebRoutes& p, const HttpRequest& req, const std::string& account) {
-  const std::string id = RequestIdOf(req);
-  Browser b = BrowserOf(req, p, "");
-  auto form = IsForm(req) ? oauth::ParseForm(req.body)
-                          : absl::StatusOr<oauth::Form>(absl::InvalidArgumentError("not a form"));
-  if (b.is_new || !form.ok() ||
-      !p.csrf.Verify(b.id, "login:" + id, oauth::Param(*form, "csrf"))) {
-    return ErrorPage(p, b, account, 403, "form_expired");
-  }
-  auto pending = p.authorization.Pending(account, id, b.id);
-  if (!pending.ok()) {
-    return ErrorPage(p, b, account, absl::IsNotFound(pending.status()) ? 400 : 503,
-                     absl::IsNotFound(pending.status()) ? "request_ended" : "store_unavailable");
-  }
-  b = BrowserOf(req, p, pending->request.ui_locales);
-  auth::LoginRequest in;
-  in.account = account;
-  in.username = oauth::Param(*form, "username");
-  in.password = oauth::Param(*form, "password");
-  in.client_type = "web";
-  in.source_ip = ClientAddress(req, p.trusted_proxies);
-  if (const std::string* ua = req.Header("user-agent")) in.user_agent = ua->substr(0, 512);
-  auto result = p.login.Login(in);
-  if (!result.ok()) {
-    if (absl::IsInvalidArgument(result.status())) {
-      return LoginPage(p, b, *pending, in.username, "wrong_credentials");
-    }
-    return ErrorPage(p, b, account, 503, "store_unavailable");
-  }
-  if (result->status != auth::LoginStatus::kSuccess) {
-    return LoginPage(p, b, *pending, in.username, LoginMessage(result->status));
-  }
-  const store::SessionRow& session = result->tokens.session;
-  auto sso = p.authorization.SignOn(session);
-  if (!sso.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
-  auto decision = p.authorization.Decide(*pending, session, /*fresh_login=*/true);
-  if (!decision.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
-  HttpResponse r = Follow(p, b, *pending, *decision);
-  r.With("Set-Cookie", web::SetCookie(SsoCookie(account), *sso, p.tls));
-  return r;
 }
 
 nlohmann::json ScopeLines(const WebRoutes& p, const std::string& locale,
@@ -243,19 +54,12 @@ HttpResponse Consent(const WebRoutes& p, const HttpRequest& req, const std::stri
   Browser b = BrowserOf(req, p, "");
   oauth::Form form;
   if (post) {
-    auto parsed = IsForm(req) ? oauth::ParseForm(req.body)
-                              : absl::StatusOr<oauth::Form>(absl::InvalidArgumentError("no form"));
-    if (b.is_new || !parsed.ok() ||
-        !p.csrf.Verify(b.id, "consent:" + id, oauth::Param(*parsed, "csrf"))) {
-      return ErrorPage(p, b, account, 403, "form_expired");
-    }
-    form = *std::move(parsed);
+    auto verified = VerifiedForm(p, req, b, "consent:" + id);
+    if (!verified) return ErrorPage(p, b, account, 403, "form_expired");
+    form = *std::move(verified);
   }
   auto pending = p.authorization.Pending(account, id, b.id);
-  if (!pending.ok()) {
-    return ErrorPage(p, b, account, absl::IsNotFound(pending.status()) ? 400 : 503,
-                     absl::IsNotFound(pending.status()) ? "request_ended" : "store_unavailable");
-  }
+  if (!pending.ok()) return PendingErrorPage(p, b, account, pending.status());
   b = BrowserOf(req, p, pending->request.ui_locales);
   auto session = p.authorization.SignedIn(account, b.Cookie(SsoCookie(account), p.tls));
   if (!session.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
@@ -275,7 +79,7 @@ HttpResponse Consent(const WebRoutes& p, const HttpRequest& req, const std::stri
   if (!p.authorization.Consent(*pending, (*session)->user_id).ok()) {
     return ErrorPage(p, b, account, 503, "store_unavailable");
   }
-  auto decision = p.authorization.Decide(*pending, *session, /*fresh_login=*/true);
+  auto decision = p.authorization.Decide(*pending, *session);
   if (!decision.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   return Follow(p, b, *pending, *decision);
 }
@@ -333,11 +137,8 @@ HttpResponse Logout(const WebRoutes& p, const HttpRequest& req, const std::strin
 HttpResponse LogoutConfirmed(const WebRoutes& p, const HttpRequest& req,
                              const std::string& account) {
   Browser b = BrowserOf(req, p, "");
-  auto form = IsForm(req) ? oauth::ParseForm(req.body)
-                          : absl::StatusOr<oauth::Form>(absl::InvalidArgumentError("not a form"));
-  if (b.is_new || !form.ok() || !p.csrf.Verify(b.id, "logout", oauth::Param(*form, "csrf"))) {
-    return ErrorPage(p, b, account, 403, "form_expired");
-  }
+  auto form = VerifiedForm(p, req, b, "logout");
+  if (!form) return ErrorPage(p, b, account, 403, "form_expired");
   // The form's fields are judged again: they came back from the browser.
   oauth::Form params = *form;
   params.erase("csrf");
@@ -397,36 +198,34 @@ HttpResponse UserInfo(const WebRoutes& p, const HttpRequest& req, const std::str
 
 }  // namespace
 
-void AddWebRoutes(HttpRouter& router, const WebRoutes& p) {
-  auto with_account = [](auto handler) {
-    return [handler](const HttpRequest& req, const PathParams& params) {
-      const std::string& account = params.at("account");
-      if (!IsAccountId(account)) return HttpResponse::Json(404, R"({"error":"not_found"})");
-      return handler(req, account);
-    };
+Route ForAccount(AccountRoute handler) {
+  return [handler = std::move(handler)](const HttpRequest& req, const PathParams& params) {
+    const std::string& account = params.at("account");
+    if (!IsAccountId(account)) return HttpResponse::Json(404, R"({"error":"not_found"})");
+    return handler(req, account);
   };
+}
+
+void AddWebRoutes(HttpRouter& router, const WebRoutes& p) {
   router.Get("/accounts/{account}/oauth2/authorize",
-             with_account([p](const HttpRequest& r, const std::string& a) { return Authorize(p, r, a); }));
-  router.Get("/accounts/{account}/login",
-             with_account([p](const HttpRequest& r, const std::string& a) { return LoginGet(p, r, a); }));
-  router.Post("/accounts/{account}/login",
-              with_account([p](const HttpRequest& r, const std::string& a) { return LoginPost(p, r, a); }));
-  router.Get("/accounts/{account}/consent", with_account([p](const HttpRequest& r, const std::string& a) {
+             ForAccount([p](const HttpRequest& r, const std::string& a) { return Authorize(p, r, a); }));
+  AddLoginRoutes(router, p);
+  router.Get("/accounts/{account}/consent", ForAccount([p](const HttpRequest& r, const std::string& a) {
                return Consent(p, r, a, false);
              }));
-  router.Post("/accounts/{account}/consent", with_account([p](const HttpRequest& r, const std::string& a) {
+  router.Post("/accounts/{account}/consent", ForAccount([p](const HttpRequest& r, const std::string& a) {
                 return Consent(p, r, a, true);
               }));
   auto userinfo =
-      with_account([p](const HttpRequest& r, const std::string& a) { return UserInfo(p, r, a); });
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return UserInfo(p, r, a); });
   router.Get("/accounts/{account}/oauth2/userinfo", userinfo);
   router.Post("/accounts/{account}/oauth2/userinfo", userinfo);
   auto logout =
-      with_account([p](const HttpRequest& r, const std::string& a) { return Logout(p, r, a); });
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return Logout(p, r, a); });
   router.Get("/accounts/{account}/oauth2/logout", logout);
   router.Post("/accounts/{account}/oauth2/logout", logout);
   router.Post("/accounts/{account}/logout",
-              with_account([p](const HttpRequest& r, const std::string& a) {
+              ForAccount([p](const HttpRequest& r, const std::string& a) {
                 return LogoutConfirmed(p, r, a);
               }));
 }

@@ -22,7 +22,10 @@
 
 #include <vector>
 
+#include "iam/auth/challenge.h"
 #include "iam/auth/login_service.h"
+#include "iam/auth/mfa_login_service.h"
+#include "iam/auth/password_service.h"
 #include "iam/common/cidr.h"
 #include "iam/common/random.h"
 #include "iam/oauth/authorization_service.h"
@@ -37,8 +40,12 @@ namespace iam::server {
 
 struct WebRoutes {
   store::Database& db;  // the account's display name for its pages
+  const Clock& clock;
   oauth::AuthorizationService& authorization;
   auth::LoginService& login;
+  auth::MfaLoginService& mfa_login;
+  auth::PasswordService& passwords;
+  const auth::ChallengeVerifier* challenge;  // null: none is asked
   session::SessionService& sessions;
   token::TokenService& tokens;
   const web::PageRenderer& pages;
@@ -46,9 +53,16 @@ struct WebRoutes {
   Random& random;
   std::vector<Cidr> trusted_proxies;
   bool tls = false;  // the listener's: cookie names and Secure
+  // A hosted challenge's origin, which the login page may load; "" for none.
+  std::string challenge_origin;
 };
 
 void AddWebRoutes(HttpRouter& router, const WebRoutes& parts);
+
+// A route under /accounts/{account}/ (a 404 for anything that is not an
+// account id).
+using AccountRoute = std::function<HttpResponse(const HttpRequest&, const std::string& account)>;
+Route ForAccount(AccountRoute handler);
 
 }  // namespace iam::server
 

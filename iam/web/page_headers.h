@@ -18,7 +18,10 @@ namespace iam::web {
 // A fresh nonce for one response's inline style and scripts.
 std::string NewCspNonce(Random& random);
 
-std::vector<std::pair<std::string, std::string>> PageHeaders(const std::string& csp_nonce);
+// `extra_origin`: a hosted challenge's origin ("https://host"), whose
+// script and frames the login page may load; "" for none.
+std::vector<std::pair<std::string, std::string>> PageHeaders(const std::string& csp_nonce,
+                                                             const std::string& extra_origin = "");
 
 }  // namespace iam::web
 

@@ -10,11 +10,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
-import * as client from 'openid-client';
 import puppeteer from 'puppeteer-core';
 import { startIamd, grpcCaller } from './harness.mjs';
+import { startApp, registerApp, closeApps } from './relying_party.mjs';
 
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const shots = process.env.IAM_SCREENSHOTS;
@@ -24,68 +23,6 @@ let http;
 let browser;
 let call;
 let acme;
-const apps = [];
-
-// A relying party: /login starts the code flow, /cb finishes it and says
-// who signed in.
-async function startApp(clientId) {
-  const pending = new Map();
-  let config;
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, `http://127.0.0.1:${server.address().port}`);
-    try {
-      if (url.pathname === '/login') {
-        const verifier = client.randomPKCECodeVerifier();
-        const state = client.randomState();
-        const nonce = client.randomNonce();
-        pending.set(state, { verifier, nonce });
-        const params = { redirect_uri: `${url.origin}/cb`, scope: 'openid profile', state, nonce,
-          code_challenge: await client.calculatePKCECodeChallenge(verifier),
-          code_challenge_method: 'S256' };
-        for (const k of ['ui_locales', 'prompt']) {
-          if (url.searchParams.get(k)) params[k] = url.searchParams.get(k);
-        }
-        res.writeHead(302, { location: client.buildAuthorizationUrl(config, params).href }).end();
-        return;
-      }
-      if (url.pathname === '/cb') {
-        if (url.searchParams.get('error')) throw new Error(url.searchParams.get('error'));
-        const p = pending.get(url.searchParams.get('state'));
-        if (!p) throw new Error(url.searchParams.get('error') ?? 'unknown state');
-        const tokens = await client.authorizationCodeGrant(config, url, {
-          pkceCodeVerifier: p.verifier, expectedState: url.searchParams.get('state'),
-          expectedNonce: p.nonce, idTokenExpected: true });
-        const c = tokens.claims();
-        res.writeHead(200, { 'content-type': 'text/html' })
-          .end(`<p id="who">${c.preferred_username}</p><p id="sid">${c.sid}</p>`);
-        return;
-      }
-      if (url.pathname === '/frame') {
-        res.writeHead(200, { 'content-type': 'text/html' })
-          .end(`<iframe id="f" src="${url.searchParams.get('src')}"></iframe>`);
-        return;
-      }
-      res.writeHead(404).end();
-    } catch (e) {
-      res.writeHead(400, { 'content-type': 'text/html' }).end(`<p id="error">${e.message}</p>`);
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  apps.push(server);
-  return { clientId, origin, setConfig: (c) => { config = c; } };
-}
-
-async function register(app, extra = {}) {
-  await call('CreateClient', { client_id: app.clientId, metadata: JSON.stringify({
-    grant_types: ['authorization_code'], token_endpoint_auth_method: 'none',
-    redirect_uris: [`${app.origin}/cb`], scope: 'openid profile', first_party: true,
-    client_name: app.clientId, ...extra }) }, acme.key);
-  app.setConfig(await client.discovery(new URL(`${http}/accounts/${acme.id}`), app.clientId,
-    { id_token_signed_response_alg: 'ES256' }, client.None(),
-    { execute: [client.allowInsecureRequests] }));
-  return app;
-}
 
 before(async () => {
   iam = await startIamd('iam-browser-');
@@ -103,20 +40,28 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  for (const s of apps) s.close();
+  closeApps();
   await iam?.stop();
 });
+
+const register = (app, extra) =>
+  registerApp(app, { call, key: acme.key, issuer: `${http}/accounts/${acme.id}` }, extra);
 
 async function snap(page, name) {
   if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`) });
 }
 
+// Signs in on the login page; past the signed-in notice (the previous
+// login), when there is one, as a person would.
 async function signIn(page, username, password) {
   await page.waitForSelector('input[name=username]');
   await page.$eval('input[name=username]', (e) => { e.value = ''; });
   await page.type('input[name=username]', username);
   await page.type('input[name=password]', password);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  if (await page.$('#continue')) {
+    await Promise.all([page.waitForNavigation(), page.click('#continue')]);
+  }
 }
 
 test('a user signs in to one app in the browser and is signed in to the next one', async () => {

@@ -113,11 +113,20 @@ async function app(clientId) {
   };
 }
 
+// Signs in on the login page; past the signed-in notice (the previous
+// login), when there is one, as a person would click on.
 async function logIn(browser, url, username = 'carol', password = PASSWORD) {
   const page = await browser.follow(url);
   assert.equal(page.status, 200, page.body);
   assert.match(page.body, /autocomplete="current-password"/);
-  return browser.submit(page, { username, password });
+  return passNotice(browser, await browser.submit(page, { username, password }));
+}
+
+async function passNotice(browser, r) {
+  const more = r.status === 200 && /<a class="button" id="continue" href="([^"]+)"/.exec(r.body);
+  if (!more) return r;
+  assert.match(r.body, /id="previous-login"/);
+  return browser.follow(more[1].replaceAll('&amp;', '&').replaceAll('&#x2F;', '/'));
 }
 
 test('discovery names the authorization, token and userinfo endpoints', async () => {
