@@ -277,6 +277,64 @@ test('refusals: redirect URI, PKCE, a code used twice, CSRF, enumeration', async
   assert.match(known.body, /The username or password is not correct/);
 });
 
+test('the login steps refuse what a browser did not earn', async () => {
+  // An account whose users must have a second factor: the password leads
+  // to enrolment, with the ticket in an HttpOnly cookie, never the page.
+  const a = await call('CreateAccount', { name: 'stepco', admin_username: 'root' }, iam.root);
+  const key = a.admin_access_key_token;
+  await call('CreateUser', { username: 'erin' }, key);
+  await call('SetUserPassword', { username: 'erin', password: PASSWORD, permanent: true }, key);
+  const mfa = JSON.parse((await call('GetAccountPolicy', { kind: 'mfa' }, key)).document);
+  await call('SetAccountPolicy', { kind: 'mfa', document: JSON.stringify({ ...mfa, mode: 'required' }) }, key);
+  await call('CreateClient', { client_id: 'portal', metadata: JSON.stringify({
+    grant_types: ['authorization_code'], token_endpoint_auth_method: 'none',
+    redirect_uris: ['https://portal.example/cb'], scope: 'openid', first_party: true }) }, key);
+  const iss = `${http}/accounts/${a.account.id}`;
+  const config = await client.discovery(new URL(iss), 'portal', {}, client.None(), insecure);
+  const start = async () => client.buildAuthorizationUrl(config, {
+    redirect_uri: 'https://portal.example/cb', scope: 'openid', state: client.randomState(),
+    code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256' });
+  const browser = new Browser();
+  const login = await browser.follow(await start());
+  const enrol = await browser.submit(login, { username: 'erin', password: PASSWORD });
+  assert.match(enrol.body, /id="secret"/);
+  const ticket = [...browser.cookies.keys()].find((k) => k.endsWith('iam_mfa'));
+  assert.ok(ticket, 'the ticket is a cookie');
+  assert.doesNotMatch(enrol.body, new RegExp(browser.cookies.get(ticket)));
+  const enrolPath = /action="([^"]+)"/.exec(enrol.body)[1].replaceAll('&amp;', '&');
+  const mfaPath = enrolPath.replace('/enroll?', '/mfa?');
+  const post = (b, to, fields) => b.go(to, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString() });
+
+  // Without the page's CSRF token, or from another browser: refused.
+  assert.equal((await post(browser, enrolPath, { code: '123456' })).status, 403);
+  const thief = new Browser();
+  thief.cookies.set(ticket, browser.cookies.get(ticket));
+  assert.equal((await post(thief, enrolPath, { code: '123456', csrf: 'x'.repeat(43) })).status, 403);
+  // Another browser holding the stolen ticket but not the request: ended.
+  assert.equal((await thief.go(enrolPath)).status, 400);
+  assert.equal((await thief.go(enrolPath.replace('/enroll?', '/continue?'))).status, 400);
+  // The request's own browser with a forged ticket: back to the password.
+  const forged = new Browser();
+  forged.cookies = new Map(browser.cookies);
+  forged.cookies.set(ticket, `mt1.${'A'.repeat(43)}`);
+  assert.match((await forged.go(enrolPath)).body, /verification has ended/);
+  forged.cookies.delete(ticket);
+  assert.match((await forged.go(mfaPath)).body, /verification has ended/);
+  // Hostile codes: a clear "not correct", the ticket still usable.
+  const csrf = /name="csrf" value="([^"]+)"/.exec(enrol.body)[1];
+  for (const code of ['1'.repeat(5000), "1' OR '1'='1", '\u0000\uffff', '%ff%fe']) {
+    const r = await post(browser, enrolPath, { csrf, code });
+    assert.equal(r.status, 200, code.slice(0, 20));
+    assert.match(r.body, /not correct/);
+  }
+  // Continue without having signed in: back to the login page.
+  const early = await browser.follow(enrolPath.replace('/enroll?', '/continue?'));
+  assert.match(early.body, /autocomplete="current-password"/);
+});
+
 test('pages speak the browser\'s language and escape what they are given', async () => {
   const browser = new Browser();
   const wiki = await app('wiki');

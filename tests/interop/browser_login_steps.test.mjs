@@ -1,0 +1,301 @@
+// Every step of the login engine, driven through a real browser
+// (chromium, puppeteer-core) against the pages, with `openid-client`
+// relying parties: enrolment at login (the key read off the page, codes
+// from otplib), the recovery codes shown once, a TOTP step with "remember
+// this device" (the next login skips it), a wrong code; a password that
+// must change (the policy's rules listed, a refused choice, then a good
+// one), in Chinese; the proof-of-work challenge solved by the page's own
+// script; a lock; the session limit refusing and then signing the oldest
+// session out; a device waiting for an administrator's approval. With
+// IAM_SCREENSHOTS set, each page is saved there.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { authenticator } from 'otplib';
+import puppeteer from 'puppeteer-core';
+import { startIamd, grpcCaller } from './harness.mjs';
+import { startApp, registerApp, closeApps } from './relying_party.mjs';
+
+const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = process.env.IAM_SCREENSHOTS;
+const PASSWORD = 'Correct-Horse-Battery-9';
+let iam;
+let browser;
+let call;
+
+before(async () => {
+  // A cheap proof of work: the page's script solves it in a blink.
+  iam = await startIamd('iam-steps-', ['--challenge-pow-bits', '10']);
+  const grpcCall = grpcCaller(iam.address);
+  call = (method, req, key) => grpcCall('admin', method, req, key);
+  browser = await puppeteer.launch({ executablePath: chromium, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+  if (shots) mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  closeApps();
+  await iam?.stop();
+});
+
+async function snap(page, name) {
+  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+// A page reached by GET, in English and again in Chinese (Accept-Language).
+async function snapBoth(page, name) {
+  if (!shots) return;
+  await snap(page, `${name}-en`);
+  await page.setExtraHTTPHeaders({ 'accept-language': 'zh-CN' });
+  await page.reload();
+  await snap(page, `${name}-zh-CN`);
+  await page.setExtraHTTPHeaders({ 'accept-language': 'en-US' });
+  await page.reload();
+}
+
+// An account with users (password set, permanent) and one app.
+async function account(name, users) {
+  const a = await call('CreateAccount', { name, admin_username: 'admin' }, iam.root);
+  const acct = { id: a.account.id, key: a.admin_access_key_token };
+  for (const username of users) {
+    await call('CreateUser', { username }, acct.key);
+    await call('SetUserPassword', { username, password: PASSWORD, permanent: true }, acct.key);
+  }
+  acct.app = await registerApp(await startApp(`${name}-app`),
+    { call, key: acct.key, issuer: `${iam.http}/accounts/${acct.id}` });
+  // Changes some fields of a policy: every field is stated on the way back.
+  acct.policy = async (kind, change) => {
+    const doc = JSON.parse((await call('GetAccountPolicy', { kind }, acct.key)).document);
+    change(doc);
+    await call('SetAccountPolicy', { kind, document: JSON.stringify(doc) }, acct.key);
+  };
+  return acct;
+}
+
+async function newPage(locale = 'en-US') {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setExtraHTTPHeaders({ 'accept-language': locale });
+  return { context, page };
+}
+
+async function submit(page, selector = 'button[type=submit]') {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+async function typeInto(page, name, text) {
+  await page.$eval(`input[name=${name}]`, (e) => { e.value = ''; });
+  await page.type(`input[name=${name}]`, text);
+}
+
+async function password(page, username, pw) {
+  await page.waitForSelector('input[name=password]');
+  await typeInto(page, 'username', username);
+  await typeInto(page, 'password', pw);
+  await submit(page);
+}
+
+const pathOf = (page) => new URL(page.url()).pathname;
+const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
+// A code for the step after the current one (the current one may have
+// been used already, and a code passes once).
+const nextCode = (secret) => authenticator.clone({ epoch: Date.now() + 30000 }).generate(secret);
+
+test('enrolment at login, recovery codes, TOTP with remember-this-device', async () => {
+  const acme = await account('acme', ['erin']);
+  await acme.policy('mfa', (d) => { d.mode = 'required'; });
+  const { context, page } = await newPage();
+  await page.goto(`${acme.app.origin}/login`);
+  await password(page, 'erin', PASSWORD);
+  // No factor yet, and the account requires one: enrolment, QR and key.
+  assert.equal(pathOf(page), `/accounts/${acme.id}/enroll`);
+  const secret = (await text(page, '#secret')).trim();
+  assert.match(secret, /^[A-Z2-7]{16,}$/);
+  assert.match(await page.$eval('#qr', (e) => e.src), /^data:image\/svg\+xml;base64,/);
+  assert.equal(await page.$eval('input[name=code]', (e) => e.autocomplete), 'one-time-code');
+  await snapBoth(page, 'enroll');
+  // A wrong code: the same key is shown again.
+  await typeInto(page, 'code', '000000');
+  await submit(page);
+  assert.match(await text(page, '.notice.error'), /not correct/);
+  assert.equal((await text(page, '#secret')).trim(), secret);
+  await typeInto(page, 'code', authenticator.generate(secret));
+  await submit(page);
+  // The recovery codes, once, then on to the app with a second factor.
+  const codes = await page.$$eval('#recovery-codes code', (l) => l.map((e) => e.textContent));
+  assert.equal(codes.length, 10);
+  await snap(page, 'recovery-codes-en');
+  await submit(page, '#continue');
+  assert.equal(await text(page, '#who'), 'erin');
+  assert.match(await text(page, '#amr'), /otp/);
+  assert.equal(await text(page, '#acr'), 'urn:iam:acr:mfa');
+  await context.close();
+
+  // Another browser: the code step; a wrong code, then the right one with
+  // "remember this device".
+  const second = await newPage();
+  await second.page.goto(`${acme.app.origin}/login`);
+  await password(second.page, 'erin', PASSWORD);
+  assert.equal(pathOf(second.page), `/accounts/${acme.id}/mfa`);
+  await snapBoth(second.page, 'mfa');
+  await typeInto(second.page, 'code', '123456');
+  await submit(second.page);
+  assert.match(await text(second.page, '.notice.error'), /not correct/);
+  await typeInto(second.page, 'code', nextCode(secret));
+  await second.page.click('input[name=remember_device]');
+  await submit(second.page);
+  // The previous login, said plainly, then the app.
+  assert.match(await text(second.page, '#previous-login'), /previous sign-in: .* UTC from 127\.0\.0\.1/);
+  await snap(second.page, 'signed-in-en');
+  await submit(second.page, '#continue');
+  assert.equal(await text(second.page, '#who'), 'erin');
+  const cookies = await second.context.cookies(iam.http);
+  const device = cookies.find((c) => c.name === 'iam_device');
+  assert.ok(device?.httpOnly, 'the device token is an HttpOnly cookie');
+  // The next login from this browser skips the code.
+  await second.page.goto(`${acme.app.origin}/login?prompt=login`);
+  await password(second.page, 'erin', PASSWORD);
+  await submit(second.page, '#continue');
+  assert.equal(await text(second.page, '#who'), 'erin');
+  await second.context.close();
+
+  // A recovery code instead of the app's code, in a third browser.
+  const third = await newPage();
+  await third.page.goto(`${acme.app.origin}/login`);
+  await password(third.page, 'erin', PASSWORD);
+  await third.page.click('summary');
+  await typeInto(third.page, 'recovery_code', codes[0]);
+  await submit(third.page);
+  await submit(third.page, '#continue');
+  assert.match(await text(third.page, '#amr'), /recovery|mfa/);
+  await third.context.close();
+});
+
+test('a password that must change, in Chinese: the rules, a refusal, the change', async () => {
+  const acme = await account('initech', ['frank']);
+  await acme.policy('password', (d) => { d.min_length = 12; d.require_digit = true; });
+  await call('SetUserPassword', { username: 'frank', password: 'Temporary-Pass-1', permanent: false },
+    acme.key);
+  const { context, page } = await newPage('zh-CN,zh;q=0.9');
+  await page.goto(`${acme.app.origin}/login`);
+  await password(page, 'frank', 'Temporary-Pass-1');
+  assert.match(await text(page, 'h1'), /设置新密码/);
+  const rules = await page.$$eval('ul.rules li', (l) => l.map((e) => e.textContent));
+  assert.ok(rules.some((r) => r.includes('12')), rules.join('|'));
+  assert.ok(rules.some((r) => r.includes('数字')), rules.join('|'));
+  assert.equal(await page.$eval('input[name=new_password]', (e) => e.autocomplete), 'new-password');
+  await snap(page, 'password-change-zh-CN');
+  // Two entries that differ, then one the policy refuses.
+  await typeInto(page, 'password', 'Temporary-Pass-1');
+  await typeInto(page, 'new_password', 'Brand-New-Secret-42');
+  await typeInto(page, 'new_password_again', 'Brand-New-Secret-43');
+  await submit(page);
+  assert.match(await text(page, '.notice.error'), /不一致/);
+  await typeInto(page, 'password', 'Temporary-Pass-1');
+  await typeInto(page, 'new_password', 'short1');
+  await typeInto(page, 'new_password_again', 'short1');
+  await submit(page);
+  assert.match(await text(page, '.notice.error'), /不符合/);
+  await snap(page, 'password-refused-zh-CN');
+  await typeInto(page, 'password', 'Temporary-Pass-1');
+  await typeInto(page, 'new_password', 'Brand-New-Secret-42');
+  await typeInto(page, 'new_password_again', 'Brand-New-Secret-42');
+  await submit(page);
+  assert.equal(await text(page, '#who'), 'frank');
+  await context.close();
+  // The new password is the one now.
+  const again = await newPage('zh-CN');
+  await again.page.goto(`${acme.app.origin}/login?prompt=login`);
+  await password(again.page, 'frank', 'Brand-New-Secret-42');
+  await snap(again.page, 'signed-in-zh-CN');
+  await submit(again.page, '#continue');
+  assert.equal(await text(again.page, '#who'), 'frank');
+  await again.context.close();
+});
+
+test('the challenge is solved by the page; a lock says so', async () => {
+  const acme = await account('hooli', ['gina', 'hank']);
+  await acme.policy('lockout', (d) => {
+    d.max_failures = 4; d.challenge_after_failures = 2; d.quick_login_check_ms = 0;
+  });
+  const { context, page } = await newPage();
+  await page.goto(`${acme.app.origin}/login`);
+  await password(page, 'gina', 'wrong-1');
+  await password(page, 'gina', 'wrong-2');
+  // The next try is asked for the check first; the page's script does it.
+  await password(page, 'gina', PASSWORD);
+  assert.match(await text(page, '.notice.error'), /short check/);
+  await page.waitForFunction(() => !document.getElementById('sign-in').disabled, { timeout: 20000 });
+  assert.match(await page.$eval('#challenge-proof', (e) => e.value), /^pow1\.10\./);
+  await snap(page, 'challenge-en');
+  await typeInto(page, 'password', PASSWORD);
+  await submit(page);
+  assert.equal(await text(page, '#who'), 'gina');
+  await context.close();
+
+  // Without JavaScript the page says why it cannot go on.
+  const nojs = await newPage();
+  await nojs.page.setJavaScriptEnabled(false);
+  await nojs.page.goto(`${acme.app.origin}/login`);
+  for (const pw of ['x-1', 'x-2', 'x-3']) await password(nojs.page, 'hank', pw);
+  assert.match(await nojs.page.content(), /needs JavaScript/);
+  await nojs.context.close();
+
+  // Locked: the same words whoever asks, and no password is checked.
+  await acme.policy('lockout', (d) => { d.challenge_after_failures = 0; });
+  const locked = await newPage();
+  await locked.page.goto(`${acme.app.origin}/login`);
+  for (const pw of ['y-1', 'y-2', 'y-3', 'y-4']) await password(locked.page, 'hank', pw);
+  await password(locked.page, 'hank', PASSWORD);
+  assert.match(await text(locked.page, '.notice.error'), /Too many failed attempts/);
+  await snap(locked.page, 'locked-en');
+  await locked.context.close();
+});
+
+test('the session limit: refused, then the oldest session signed out', async () => {
+  const acme = await account('umbrella', ['ivy']);
+  await acme.policy('session', (d) => { d.web.max_sessions = 1; d.on_limit = 'refuse'; });
+  const first = await newPage();
+  await first.page.goto(`${acme.app.origin}/login`);
+  await password(first.page, 'ivy', PASSWORD);
+  assert.equal(await text(first.page, '#who'), 'ivy');
+  const second = await newPage();
+  await second.page.goto(`${acme.app.origin}/login`);
+  await password(second.page, 'ivy', PASSWORD);
+  assert.match(await text(second.page, '.notice.error'), /too many devices/);
+  await snap(second.page, 'session-limit-en');
+
+  await acme.policy('session', (d) => { d.on_limit = 'evict_oldest'; });
+  await password(second.page, 'ivy', PASSWORD);
+  assert.match(await text(second.page, '.notice.info'), /oldest session .* was signed out/);
+  await snap(second.page, 'session-evicted-en');
+  await submit(second.page, '#continue');
+  assert.equal(await text(second.page, '#who'), 'ivy');
+  // The first browser's session is gone: its next sign-in asks again.
+  await first.page.goto(`${acme.app.origin}/login`);
+  assert.equal(pathOf(first.page), `/accounts/${acme.id}/login`);
+  await first.context.close();
+  await second.context.close();
+});
+
+test('a device waits for an administrator, then signs in', async () => {
+  const acme = await account('globex', ['jack']);
+  await acme.policy('mfa', (d) => { d.device_binding = true; });
+  const { context, page } = await newPage();
+  await page.goto(`${acme.app.origin}/login`);
+  await password(page, 'jack', PASSWORD);
+  const deviceId = (await text(page, '#device-id')).trim();
+  assert.match(deviceId, /^browser-[0-9a-f]{24}$/);
+  await snap(page, 'device-pending-en');
+  // Listed as pending for the administrator, who approves it.
+  const listed = await grpcCaller(iam.address)('auth', 'ListDevices', { username: 'jack' }, acme.key);
+  assert.ok(listed.devices.some((d) => d.device_id === deviceId && d.state === 'pending'));
+  await call('ApproveDevice', { username: 'jack', device_id: deviceId }, acme.key);
+  await page.click('a.button');
+  await page.waitForSelector('input[name=password]');
+  await password(page, 'jack', PASSWORD);
+  assert.equal(await text(page, '#who'), 'jack');
+  await context.close();
+});
