@@ -6,12 +6,15 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
+#include <chrono>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "iam/common/pow_puzzle.h"
+#include "iam/common/status_macros.h"
 #include "iam/cli/commands.h"
 #include "iam/cli/duration.h"
 #include "iam/cli/mfa_flow.h"
@@ -61,7 +64,25 @@ std::string RandomDeviceId() {
   return id;
 }
 
+int Finish(Context& c, const grpc::Status& s, const v1::LoginResponse& r, const std::string& who);
+int LoginWeb(Context& c, const Args& a);
+
+// The profile's device id: drawn once per profile and kept there.
+absl::StatusOr<std::string> ProfileDeviceId(Context& c) {
+  std::string id = ProfileValue(c.options().profile, "device_id");
+  if (id.empty()) {
+    id = RandomDeviceId();
+    RETURN_IF_ERROR(UpdateProfile(c.options().profile, {{"device_id", id}}, {}));
+  }
+  return id;
+}
+
 int Login(Context& c, const Args& a) {
+  if (a.Flag("--web")) return LoginWeb(c, a);
+  if (a["--username"].empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "--username: required for a password login (or log in through the browser with --web)"));
+  }
   v1::LoginRequest q;
   q.set_account(a["--account"]);
   q.set_username(a["--username"]);
@@ -70,14 +91,12 @@ int Login(Context& c, const Args& a) {
   q.set_audience(a["--audience"]);
   // The device is this profile's: one id per profile, drawn once, and the
   // device token a remembered login left there.
-  q.set_device_id(a["--device-id"].empty() ? ProfileValue(c.options().profile, "device_id")
-                                           : a["--device-id"]);
-  if (q.device_id().empty()) {
-    q.set_device_id(RandomDeviceId());
-    if (auto st = UpdateProfile(c.options().profile, {{"device_id", q.device_id()}}, {});
-        !st.ok()) {
-      return Fail(st);
-    }
+  if (a["--device-id"].empty()) {
+    auto id = ProfileDeviceId(c);
+    if (!id.ok()) return Fail(id.status());
+    q.set_device_id(*id);
+  } else {
+    q.set_device_id(a["--device-id"]);
   }
   if (q.device_id() == ProfileValue(c.options().profile, "device_id")) {
     q.set_device_token(ProfileValue(c.options().profile, "device_token"));
@@ -113,6 +132,12 @@ int Login(Context& c, const Args& a) {
   if (s.ok() && r.status() == v1::LOGIN_STATUS_MFA_REQUIRED) {
     s = CompleteMfa(c, a.Flag("--remember-device"), &r);
   }
+  return Finish(c, s, r, "as " + a["--username"]);
+}
+
+// What every login ends with: the tokens saved in the profile (never
+// printed), the remembered device, and what the user should know.
+int Finish(Context& c, const grpc::Status& s, const v1::LoginResponse& r, const std::string& who) {
   if (!s.ok()) return Fail(s);
   if (r.status() != v1::LOGIN_STATUS_SUCCESS) {
     std::cerr << "iamctl: " << EnumLabel(v1::LoginStatus_Name(r.status()).substr(13)) << ": "
@@ -134,7 +159,7 @@ int Login(Context& c, const Args& a) {
   shown.mutable_tokens()->clear_access_token();  // secrets stay in the 0600 profile
   shown.mutable_tokens()->clear_refresh_token();
   return Render(c, s, shown, [&] {
-    std::cout << "logged in as " << a["--username"] << " (session " << r.tokens().session_id()
+    std::cout << "logged in " << who << " (session " << r.tokens().session_id()
               << ", token saved to profile '" << c.options().profile << "')\n";
     if (r.has_previous_login()) {
       const auto& p = r.previous_login();
@@ -149,6 +174,52 @@ int Login(Context& c, const Args& a) {
                    "change it with 'iamctl password change'\n";
     }
   });
+}
+
+// The login through a browser: the device authorization grant. The user
+// opens the page, signs in there with whatever the account asks (a second
+// factor included) and allows this command line, which polls meanwhile.
+int LoginWeb(Context& c, const Args& a) {
+  v1::StartDeviceLoginRequest q;
+  q.set_account(a["--account"]);
+  v1::StartDeviceLoginResponse started;
+  auto s = Invoke(c, &AuthService::Stub::StartDeviceLogin, q, &started);
+  if (!s.ok()) return Fail(s);
+  auto device_id = ProfileDeviceId(c);
+  if (!device_id.ok()) return Fail(device_id.status());
+  std::cerr << "To log in, open this page in a browser:\n\n    "
+            << started.verification_uri_complete() << "\n\nor go to "
+            << started.verification_uri() << " and enter the code " << started.user_code()
+            << "\nWaiting for the browser (the code works for "
+            << started.expires_in_seconds() / 60 << " minutes)...\n";
+  v1::FinishDeviceLoginRequest poll;
+  poll.set_account_id(started.account_id());
+  poll.set_device_code(started.device_code());
+  poll.set_device_id(*device_id);
+  poll.set_audience(a["--audience"]);
+  int64_t interval = std::max<int64_t>(1, started.interval_seconds());
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(started.expires_in_seconds() + 5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::seconds(interval));
+    v1::FinishDeviceLoginResponse answer;
+    s = Invoke(c, &AuthService::Stub::FinishDeviceLogin, poll, &answer);
+    if (!s.ok()) return Fail(s);
+    switch (answer.state()) {
+      case v1::DEVICE_LOGIN_STATE_PENDING:
+        continue;
+      case v1::DEVICE_LOGIN_STATE_SLOW_DOWN:
+        interval += 5;
+        continue;
+      case v1::DEVICE_LOGIN_STATE_DENIED:
+        return Fail(absl::PermissionDeniedError("the login was refused in the browser"));
+      case v1::DEVICE_LOGIN_STATE_DONE:
+        return Finish(c, s, answer.login(), "through the browser");
+      default:
+        return Fail(absl::DeadlineExceededError("the code expired: run the command again"));
+    }
+  }
+  return Fail(absl::DeadlineExceededError("the code expired: run the command again"));
 }
 
 // Changes one account policy: the stored document with --set changes, or
@@ -253,9 +324,10 @@ void PrintPolicyDocument(const Args&, const v1::AccountPolicy& r) {
 
 std::vector<Command> AuthCommands() {
   std::vector<Command> table = {
-      {"login", "log in with a password (read from the terminal)",
+      {"login", "log in with a password (read from the terminal), or through a browser (--web)",
        {Text("--account", "account id or alias").Required(),
-        Text("--username", "username or email").Required(),
+        Text("--username", "username or email (a password login)"),
+        Flag("--web", "log in through a browser: open the page shown and enter its code"),
         Text("--client-type", "web, mobile or api").OneOf({"web", "mobile", "api"}),
         Text("--device-id"), Text("--challenge-proof", "pass from a solved challenge"),
         Text("--audience", "service the token is for (default: iam)"),

@@ -7,7 +7,9 @@
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/oauth/client_service.h"
+#include "iam/oauth/device_authorization.h"
 #include "iam/oauth/oauth_error.h"
+#include "iam/store/device_code_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/sso_store.h"
 #include "iam/store/user_store.h"
@@ -22,13 +24,6 @@ bool Covers(const std::string& granted, const std::vector<std::string>& asked) {
   });
 }
 
-// A session whose login took more than a password.
-bool MultiFactor(const std::string& amr) {
-  for (absl::string_view m : absl::StrSplit(amr, ',', absl::SkipEmpty())) {
-    if (m != "pwd") return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -72,22 +67,73 @@ absl::StatusOr<AuthorizationService::Begun> AuthorizationService::Begin(
     out.error_redirect = ErrorRedirect(r, issuer, request.status());
     return out;
   }
+  ASSIGN_OR_RETURN(out.pending,
+                   Store(account_id, *std::move(request), *std::move(client), browser_id));
+  return out;
+}
+
+absl::StatusOr<PendingLogin> AuthorizationService::Store(const std::string& account_id,
+                                                         AuthorizeRequest request,
+                                                         KnownClient client,
+                                                         const std::string& browser_id) {
   const std::string id = crypto::Base64Url(random_.Bytes(32));
   const int64_t now = clock_.NowMs();
   store::AuthRequestRow row;
   row.request_hash = SecretDigest(id);
   row.account_id = account_id;
-  row.client_id = request->client_id;
+  row.client_id = request.client_id;
   row.browser_hash = SecretDigest(browser_id);
-  row.params = request->ToJson().dump();
+  row.params = request.ToJson().dump();
   row.created_at = now;
   row.expires_at = now + kAuthRequestTtlMs;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
     return store::sso::InsertAuthRequest(tx, row);
   }));
-  out.pending =
-      PendingLogin{id, account_id, *std::move(request), *std::move(client), issuer, now};
-  return out;
+  return PendingLogin{id, account_id, std::move(request), std::move(client),
+                      tokens_.AccountIssuer(account_id), now};
+}
+
+absl::StatusOr<PendingLogin> AuthorizationService::BeginDevice(const store::DeviceCodeRow& device,
+                                                               const std::string& browser_id) {
+  AuthorizeRequest request;
+  request.client_id = device.client_id;
+  request.scopes = absl::StrSplit(device.scope, ' ', absl::SkipEmpty());
+  request.device_code_hash = device.device_code_hash;
+  ASSIGN_OR_RETURN(KnownClient client, ClientOf(device.account_id, request));
+  return Store(device.account_id, std::move(request), std::move(client), browser_id);
+}
+
+absl::StatusOr<KnownClient> AuthorizationService::ClientOf(const std::string& account_id,
+                                                           const AuthorizeRequest& request) {
+  if (request.device_code_hash.empty() || request.client_id != kCliClientId) {
+    return clients_.Lookup(account_id, request.client_id);
+  }
+  // iamctl is no registered client: it is the service's own.
+  KnownClient client;
+  client.view.row.client_id = kCliClientId;
+  client.view.metadata.client_name = "iamctl";
+  client.view.metadata.first_party = true;
+  client.account_active = true;
+  return client;
+}
+
+absl::Status AuthorizationService::DecideDevice(const PendingLogin& p,
+                                                const store::SessionRow& session, bool allow) {
+  if (p.request.device_code_hash.empty()) return absl::NotFoundError("not a device sign-in");
+  return db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(int64_t finished,
+                     store::sso::FinishAuthRequest(tx, SecretDigest(p.id), clock_.NowMs()));
+    ASSIGN_OR_RETURN(auto device, store::device_codes::ByDeviceCode(tx, p.request.device_code_hash));
+    if (finished == 0 || !device || device->expires_at <= clock_.NowMs()) {
+      return absl::NotFoundError("this device sign-in has ended");
+    }
+    ASSIGN_OR_RETURN(int64_t decided,
+                     store::device_codes::Decide(tx, p.request.device_code_hash,
+                                                 allow ? "approved" : "denied", session.user_id,
+                                                 session.id));
+    if (decided == 0) return absl::NotFoundError("this device sign-in has ended");
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<PendingLogin> AuthorizationService::Pending(const std::string& account_id,
@@ -106,7 +152,7 @@ absl::StatusOr<PendingLogin> AuthorizationService::Pending(const std::string& ac
     return gone;
   }
   ASSIGN_OR_RETURN(AuthorizeRequest request, AuthorizeRequest::FromJson(row->params));
-  auto client = clients_.Lookup(account_id, row->client_id);
+  auto client = ClientOf(account_id, request);
   if (!client.ok()) return absl::IsNotFound(client.status()) ? gone : client.status();
   return PendingLogin{id, account_id, std::move(request), *std::move(client),
                       tokens_.AccountIssuer(account_id), row->created_at};
@@ -145,6 +191,9 @@ absl::StatusOr<Decision> AuthorizationService::Decide(
     if (none) return refuse("login_required", "the user is not signed in");
     return Decision{Decision::kLogin, ""};
   }
+  // A device is allowed by the signed-in user, every time, in so many
+  // words: a code typed from someone else's screen must not go through.
+  if (!r.device_code_hash.empty()) return Decision{Decision::kDevice, ""};
   const bool fresh_login = session->auth_time >= p.created_at;
   if (!fresh_login) {
     const int64_t now = clock_.NowMs();

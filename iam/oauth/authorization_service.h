@@ -33,6 +33,7 @@
 #include "iam/oauth/authorize.h"
 #include "iam/oauth/client_auth.h"
 #include "iam/store/auth_records.h"
+#include "iam/store/device_code_store.h"
 #include "iam/store/database.h"
 #include "iam/token/token_service.h"
 
@@ -67,6 +68,7 @@ struct Decision {
     kRedirect,  // to `redirect` (a code or an error for the client)
     kLogin,     // the user must log in
     kConsent,   // the user must say yes to a third-party client
+    kDevice,    // the signed-in user must allow or refuse a device
   };
   Kind kind = kLogin;
   std::string redirect;
@@ -88,6 +90,15 @@ class AuthorizationService {
   // `params`: the query, parsed. UNAVAILABLE when the store is.
   absl::StatusOr<Begun> Begin(const std::string& account_id, const Form& params,
                               const std::string& browser_id);
+
+  // The sign-in that approves a device (its user code was typed in this
+  // browser): a pending request for the device's client with no redirect.
+  absl::StatusOr<PendingLogin> BeginDevice(const store::DeviceCodeRow& device,
+                                           const std::string& browser_id);
+  // The signed-in user's answer for the device of a BeginDevice request;
+  // finishes the request. NOT_FOUND when it or the device code has ended.
+  absl::Status DecideDevice(const PendingLogin& pending, const store::SessionRow& session,
+                            bool allow);
 
   // The pending request of that id, made by this browser, not finished and
   // not expired; NOT_FOUND otherwise (one answer for all).
@@ -128,6 +139,12 @@ class AuthorizationService {
                                      absl::string_view description);
 
  private:
+  // The request's client: registered, or iamctl for its device sign-in.
+  absl::StatusOr<KnownClient> ClientOf(const std::string& account_id,
+                                       const AuthorizeRequest& request);
+  // Stores a judged request for this browser: its pending login.
+  absl::StatusOr<PendingLogin> Store(const std::string& account_id, AuthorizeRequest request,
+                                     KnownClient client, const std::string& browser_id);
   // Issues the code for the session and finishes the request: the redirect.
   absl::StatusOr<std::string> Finish(const PendingLogin& pending, const store::SessionRow& session);
   std::string ErrorRedirect(const AuthorizeRequest& r, const std::string& issuer,

@@ -57,6 +57,7 @@ nlohmann::json AuthorizeRequest::ToJson() const {
                       {"prompt", prompt},         {"login_hint", login_hint},
                       {"ui_locales", ui_locales}, {"mfa_requested", mfa_requested}};
   if (max_age) j["max_age"] = *max_age;
+  if (!device_code_hash.empty()) j["device"] = device_code_hash;
   return j;
 }
 
@@ -78,6 +79,7 @@ absl::StatusOr<AuthorizeRequest> AuthorizeRequest::FromJson(absl::string_view st
     r.ui_locales = j.at("ui_locales").get<std::string>();
     r.mfa_requested = j.at("mfa_requested").get<bool>();
     if (j.contains("max_age")) r.max_age = j["max_age"].get<int64_t>();
+    if (j.contains("device")) r.device_code_hash = j["device"].get<std::string>();
     return r;
   } catch (const nlohmann::json::exception&) {
     return absl::InternalError("a stored authorization request lacks a field");
@@ -182,6 +184,13 @@ std::string RedirectWith(const std::string& redirect_uri,
 bool VerifyPkce(absl::string_view verifier, absl::string_view challenge) {
   if (!PkceChars(verifier) || challenge.empty()) return false;
   return crypto::ConstantTimeEquals(crypto::Base64Url(crypto::Sha256(verifier)), challenge);
+}
+
+bool MultiFactor(const std::string& amr) {
+  for (absl::string_view m : absl::StrSplit(amr, ',', absl::SkipEmpty())) {
+    if (m != "pwd") return true;
+  }
+  return false;
 }
 
 }  // namespace iam::oauth

@@ -43,6 +43,10 @@ struct AuthorizeRequest {
   std::string login_hint;
   std::string ui_locales;
   bool mfa_requested = false;  // acr_values asked for kAcrMfa
+  // Set for the sign-in that approves a device (device_authorization.h):
+  // the hash of its device code. Such a request ends on the device
+  // confirmation page, never in a redirect.
+  std::string device_code_hash;
 
   bool Prompts(absl::string_view p) const;
   bool OpenId() const;  // "openid" among the scopes: an ID token is due
@@ -65,6 +69,9 @@ absl::StatusOr<AuthorizeRequest> ParseAuthorize(const Form& params, const Client
 // parameters added after any it has (RFC 6749 §3.1.2), each form-encoded.
 std::string RedirectWith(const std::string& redirect_uri,
                          const std::vector<std::pair<std::string, std::string>>& params);
+
+// Whether a session's amr (comma-separated) shows more than a password.
+bool MultiFactor(const std::string& amr);
 
 // Whether a PKCE code_verifier (RFC 7636 §4.1: 43 to 128 of
 // [A-Za-z0-9-._~]) hashes to the challenge (S256), in constant time.

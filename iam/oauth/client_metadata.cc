@@ -215,7 +215,9 @@ bool ClientMetadata::Allows(absl::string_view grant_type) const {
 bool ClientMetadata::AllowsScope(absl::string_view scope) const {
   // "openid" asks for an ID token, not for a permission: every client of
   // the code flow may ask for it.
-  if (scope == "openid" && Allows(kGrantAuthorizationCode)) return true;
+  if (scope == "openid" && (Allows(kGrantAuthorizationCode) || Allows(kGrantDeviceCode))) {
+    return true;
+  }
   return Contains(scopes, scope);
 }
 bool ClientMetadata::AllowsAudience(absl::string_view audience) const {
@@ -307,12 +309,13 @@ absl::StatusOr<ClientMetadata> ParseClientMetadata(const nlohmann::json& doc,
   RETURN_IF_ERROR(ReadList(doc, "grant_types", p, &m.grant_types,
                            [](const std::string& f, const std::string& g) -> absl::Status {
                              if (g == kGrantClientCredentials || g == kGrantRefreshToken ||
-                                 g == kGrantTokenExchange || g == kGrantAuthorizationCode) {
+                                 g == kGrantTokenExchange || g == kGrantAuthorizationCode ||
+                                 g == kGrantDeviceCode) {
                                return absl::OkStatus();
                              }
                              return absl::InvalidArgumentError(absl::StrCat(
                                  f, ": one of authorization_code, client_credentials, "
-                                 "refresh_token, ", kGrantTokenExchange));
+                                 "refresh_token, ", kGrantTokenExchange, ", ", kGrantDeviceCode));
                            }));
   if (m.grant_types.empty()) return Invalid(p, "grant_types", "at least one grant type");
   // response_types follows grant_types: ["code"] with authorization_code

@@ -24,6 +24,7 @@ inline constexpr char kGrantClientCredentials[] = "client_credentials";
 inline constexpr char kGrantRefreshToken[] = "refresh_token";
 inline constexpr char kGrantTokenExchange[] = "urn:ietf:params:oauth:grant-type:token-exchange";
 inline constexpr char kGrantAuthorizationCode[] = "authorization_code";
+inline constexpr char kGrantDeviceCode[] = "urn:ietf:params:oauth:grant-type:device_code";
 
 inline constexpr char kAuthSecretBasic[] = "client_secret_basic";
 inline constexpr char kAuthSecretPost[] = "client_secret_post";

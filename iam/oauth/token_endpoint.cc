@@ -170,8 +170,11 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::Token(const TokenRequest& r) {
       }
       return AuthorizationCode(client, r, grant);
     }
-    if (grant.grant_type == "urn:ietf:params:oauth:grant-type:device_code") {
-      return UnsupportedGrantType("this grant type is not offered by this endpoint");
+    if (grant.grant_type == kGrantDeviceCode) {
+      if (!client.view.metadata.Allows(kGrantDeviceCode)) {
+        return UnauthorizedClient("the client may not use the device grant");
+      }
+      return DeviceCode(client, r, grant);
     }
     return UnsupportedGrantType("unknown grant_type");
   }();

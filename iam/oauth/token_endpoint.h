@@ -44,7 +44,11 @@
 #include "iam/common/clock.h"
 #include "iam/common/random.h"
 #include "iam/oauth/client_auth.h"
+#include "iam/oauth/device_authorization.h"
 #include "iam/oauth/form.h"
+#include "iam/store/auth_records.h"
+#include "iam/store/records.h"
+#include "iam/store/sso_store.h"
 #include "iam/token/token_service.h"
 
 namespace iam::oauth {
@@ -75,6 +79,13 @@ class TokenEndpoint {
   // `token` and the optional `token_type_hint` are in request.form.
   absl::StatusOr<nlohmann::json> Introspect(const TokenRequest& request);
   absl::Status Revoke(const TokenRequest& request);
+  // The device authorization endpoint (RFC 8628 §3.1, §3.2): for an
+  // authenticated client allowed the device grant, a device code and the
+  // user code with the URLs of the verification page.
+  absl::StatusOr<nlohmann::json> AuthorizeDevice(const TokenRequest& request);
+  // The device codes the device_code grant redeems; null: the grant is
+  // not offered.
+  void SetDeviceAuthorization(DeviceAuthorization* devices) { devices_ = devices; }
 
  private:
   // What the audit record of a grant says.
@@ -97,6 +108,19 @@ class TokenEndpoint {
   // authorization_code (token_endpoint_code.cc).
   absl::StatusOr<nlohmann::json> AuthorizationCode(const KnownClient& client,
                                                    const TokenRequest& request, Grant& grant);
+  // The device authorization grant (token_endpoint_device.cc).
+  absl::StatusOr<nlohmann::json> DeviceCode(const KnownClient& client,
+                                            const TokenRequest& request, Grant& grant);
+  // The tokens of a browser session for the client, as the code grant
+  // issues them (`row` says what was granted; `family`: "" for no refresh
+  // token).
+  absl::StatusOr<nlohmann::json> IssueForSession(const KnownClient& client,
+                                                 const TokenRequest& request, Grant& grant,
+                                                 const store::CodeRow& row,
+                                                 const store::UserRow& user,
+                                                 const store::SessionRow& session,
+                                                 const std::string& jti,
+                                                 const std::string& family);
   // The claims every grant's token has: issuer, subject, audience, jti,
   // account, client, scope, DPoP binding, issue time (over what `base`
   // already holds, such as an act claim).
@@ -124,6 +148,7 @@ class TokenEndpoint {
   const Clock& clock_;
   Random& random_;
   audit::DecisionLog* grants_;
+  DeviceAuthorization* devices_ = nullptr;
 };
 
 // The scopes a client asks for (`scope`), all of them registered; none

@@ -97,7 +97,14 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::AuthorizationCode(const KnownClien
     return WithReason(InvalidGrant("the code is not valid"), "authorization code reuse");
   }
   RETURN_IF_ERROR(s);
+  return IssueForSession(client, r, grant, row, user, session, jti, family);
+}
 
+absl::StatusOr<nlohmann::json> TokenEndpoint::IssueForSession(
+    const KnownClient& client, const TokenRequest& r, Grant& grant, const store::CodeRow& row,
+    const store::UserRow& user, const store::SessionRow& session, const std::string& jti,
+    const std::string& family) {
+  const bool refreshes = !family.empty();
   grant.scopes = std::vector<std::string>(absl::StrSplit(row.scope, ' ', absl::SkipEmpty()));
   ASSIGN_OR_RETURN(grant.audience, GrantedAudience(client.view.metadata, r.form,
                                                    tokens_.options().default_audience));

@@ -3,6 +3,7 @@
 #ifndef IAM_SERVER_AUTH_SERVICE_H_
 #define IAM_SERVER_AUTH_SERVICE_H_
 
+#include "iam/auth/device_login.h"
 #include "iam/auth/login_service.h"
 #include "iam/auth/mfa_login_service.h"
 #include "iam/auth/password_service.h"
@@ -17,6 +18,7 @@ namespace iam::server {
 struct AuthBackends {
   auth::LoginService& login;
   auth::MfaLoginService& mfa_login;
+  auth::DeviceLogin& device_login;
   auth::PasswordService& passwords;
   session::SessionService& sessions;
   mfa::MfaService& mfa;
@@ -33,13 +35,19 @@ class AuthServiceImpl final
     : public v1::AuthService::WithCallbackMethod_VerifyToken<v1::AuthService::Service> {
  public:
   AuthServiceImpl(const AuthBackends& b, const Authenticator* authenticator)
-      : login_(b.login), mfa_login_(b.mfa_login), passwords_(b.passwords),
+      : login_(b.login), mfa_login_(b.mfa_login), device_login_(&b.device_login),
+        passwords_(b.passwords),
         sessions_(&b.sessions), mfa_(&b.mfa), devices_(&b.devices), tokens_(&b.tokens),
         authn_(authenticator), clock_(&b.clock), outage_(b.outage) {}
 
   grpc::Status Login(grpc::ServerContext*, const v1::LoginRequest*, v1::LoginResponse*) override;
   grpc::Status Refresh(grpc::ServerContext*, const v1::RefreshRequest*,
                        v1::TokenResponse*) override;
+  // auth_device_login.cc
+  grpc::Status StartDeviceLogin(grpc::ServerContext*, const v1::StartDeviceLoginRequest*,
+                                v1::StartDeviceLoginResponse*) override;
+  grpc::Status FinishDeviceLogin(grpc::ServerContext*, const v1::FinishDeviceLoginRequest*,
+                                 v1::FinishDeviceLoginResponse*) override;
   grpc::Status Logout(grpc::ServerContext*, const v1::LogoutRequest*,
                       v1::LogoutResponse*) override;
   grpc::Status ChangePassword(grpc::ServerContext*, const v1::ChangePasswordRequest*,
@@ -79,6 +87,7 @@ class AuthServiceImpl final
 
   auth::LoginService& login_;
   auth::MfaLoginService& mfa_login_;
+  auth::DeviceLogin* device_login_;
   auth::PasswordService& passwords_;
   session::SessionService* sessions_;
   mfa::MfaService* mfa_;

@@ -29,7 +29,10 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       client_auth(on.db, on.clock, on.client_key_sets),
       token_endpoint(client_auth, on.tokens, on.db, on.audit, on.clock, on.random,
                      on.decisions),
-      authorization(on.db, on.clock, on.random, client_auth, on.tokens) {
+      authorization(on.db, on.clock, on.random, client_auth, on.tokens),
+      device_authorization(on.db, on.clock, on.random),
+      device_login(on.db, on.clock, device_authorization, opener) {
+  token_endpoint.SetDeviceAuthorization(&device_authorization);
   // A change to any client, here or on another replica, bumps the
   // authorization version: cached clients are read again.
   on.authz_cache.OnChange([this] { client_auth.Clear(); });

@@ -19,6 +19,7 @@
 #include "iam/account/user_service.h"
 #include "iam/auth/auth_admin_service.h"
 #include "iam/auth/login_service.h"
+#include "iam/auth/device_login.h"
 #include "iam/auth/mfa_login_service.h"
 #include "iam/auth/password_service.h"
 #include "iam/auth/session_opener.h"
@@ -31,6 +32,7 @@
 #include "iam/oauth/authorization_service.h"
 #include "iam/oauth/client_auth.h"
 #include "iam/oauth/client_service.h"
+#include "iam/oauth/device_authorization.h"
 #include "iam/oauth/token_endpoint.h"
 #include "iam/session/session_service.h"
 #include "iam/token/token_service.h"
@@ -93,6 +95,8 @@ class Domain {
   oauth::ClientAuthenticator client_auth;
   oauth::TokenEndpoint token_endpoint;
   oauth::AuthorizationService authorization;
+  oauth::DeviceAuthorization device_authorization;
+  auth::DeviceLogin device_login;
 };
 
 }  // namespace iam::server

@@ -246,7 +246,8 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
         challenge_origin = u.substr(0, u.find('/', std::string("https://").size()));
       }
       AddWebRoutes(router, WebRoutes{*db_, *clock, d.authorization, d.login, d.mfa_login,
-                                     d.passwords, challenge_.get(), d.sessions, *tokens_,
+                                     d.passwords, d.device_authorization, challenge_.get(),
+                                     d.sessions, *tokens_,
                                      *pages_, *csrf_, *random, proxies, http_->tls(),
                                      challenge_origin});
     });
@@ -271,7 +272,8 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
                                                       decisions_.get());
   audit_service_ = std::make_unique<AuditServiceImpl>(d.audit_records, authn_.get());
   auth_service_ = std::make_unique<AuthServiceImpl>(
-      AuthBackends{d.login, d.mfa_login, d.passwords, d.sessions, d.mfa, d.devices, *tokens_,
+      AuthBackends{d.login, d.mfa_login, d.device_login, d.passwords, d.sessions, d.mfa,
+                   d.devices, *tokens_,
                    *clock, outage_.get()},
       authn_.get());
   return absl::OkStatus();

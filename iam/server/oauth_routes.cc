@@ -202,12 +202,13 @@ nlohmann::json AccountDiscovery(const std::string& issuer) {
       {"introspection_endpoint", issuer + "/oauth2/introspect"},
       {"revocation_endpoint", issuer + "/oauth2/revoke"},
       {"registration_endpoint", issuer + "/oauth2/register"},
+      {"device_authorization_endpoint", issuer + "/oauth2/device_authorization"},
       {"introspection_endpoint_auth_methods_supported",
        {"client_secret_basic", "client_secret_post", "private_key_jwt"}},
       {"revocation_endpoint_auth_methods_supported", client_auth},
       {"grant_types_supported",
        {"authorization_code", "client_credentials", "refresh_token",
-        "urn:ietf:params:oauth:grant-type:token-exchange"}},
+        "urn:ietf:params:oauth:grant-type:token-exchange", oauth::kGrantDeviceCode}},
       {"token_endpoint_auth_methods_supported", client_auth},
       {"token_endpoint_auth_signing_alg_values_supported", algs},
       {"dpop_signing_alg_values_supported", algs},
@@ -264,6 +265,19 @@ void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& p) {
     if (!answer.ok()) return ErrorResponse(answer.status(), account);
     return NoStore(HttpResponse::Json(200, answer->dump()));
   });
+
+  router.Post("/accounts/{account}/oauth2/device_authorization",
+              [p](const HttpRequest& req, const PathParams& params) {
+                const std::string& account = params.at("account");
+                if (!IsAccountId(account)) return NotFound();
+                auto t = ClientRequestOf(
+                    req, account, p.tokens.AccountIssuer(account) + "/oauth2/device_authorization",
+                    p.trusted_proxies);
+                if (!t.ok()) return ErrorResponse(t.status(), account);
+                auto answer = p.token_endpoint.AuthorizeDevice(*t);
+                if (!answer.ok()) return ErrorResponse(answer.status(), account);
+                return NoStore(HttpResponse::Json(200, answer->dump()));
+              });
 
   router.Post("/accounts/{account}/oauth2/introspect", [p](const HttpRequest& req,
                                                              const PathParams& params) {

@@ -124,6 +124,8 @@ HttpResponse Follow(const WebRoutes& p, const Browser& b, const oauth::PendingLo
       return Redirect(p, b, d.redirect);
     case oauth::Decision::kConsent:
       return Redirect(p, b, PagePath(pending.account_id, "consent", pending.id));
+    case oauth::Decision::kDevice:
+      return Redirect(p, b, PagePath(pending.account_id, "device/confirm", pending.id));
     case oauth::Decision::kLogin:
       break;
   }

@@ -29,6 +29,7 @@
 #include "iam/common/cidr.h"
 #include "iam/common/random.h"
 #include "iam/oauth/authorization_service.h"
+#include "iam/oauth/device_authorization.h"
 #include "iam/session/session_service.h"
 #include "iam/server/http_router.h"
 #include "iam/store/database.h"
@@ -45,6 +46,7 @@ struct WebRoutes {
   auth::LoginService& login;
   auth::MfaLoginService& mfa_login;
   auth::PasswordService& passwords;
+  oauth::DeviceAuthorization& devices;
   const auth::ChallengeVerifier* challenge;  // null: none is asked
   session::SessionService& sessions;
   token::TokenService& tokens;

@@ -153,7 +153,8 @@ absl::Status DeleteOfClient(Tx& tx, const std::string& account_id, const std::st
 }
 
 absl::Status DeleteAllOfAccount(Tx& tx, const std::string& account_id) {
-  for (const char* table : {"oauth_auth_requests", "web_sso", "oauth_codes", "oauth_consents"}) {
+  for (const char* table : {"oauth_auth_requests", "web_sso", "oauth_codes", "oauth_consents",
+                            "oauth_device_codes"}) {
     RETURN_IF_ERROR(
         tx.Exec(absl::StrCat("DELETE FROM ", table, " WHERE account_id = ?"), {account_id})
             .status());
@@ -176,7 +177,9 @@ absl::StatusOr<int64_t> PurgeEnded(Tx& tx, int64_t now_ms) {
                            "WHERE expires_at <= ? OR idle_expires_at <= ? OR "
                            "revoked_at IS NOT NULL)",
                            {now_ms, now_ms}));
-  return a + b + c + d;
+  ASSIGN_OR_RETURN(int64_t e,
+                   tx.Exec("DELETE FROM oauth_device_codes WHERE expires_at <= ?", {now_ms}));
+  return a + b + c + d + e;
 }
 
 }  // namespace iam::store::sso

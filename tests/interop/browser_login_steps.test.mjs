@@ -2,7 +2,8 @@
 // (chromium, puppeteer-core) against the pages, with `openid-client`
 // relying parties: enrolment at login (the key read off the page, codes
 // from otplib), the recovery codes shown once, a TOTP step with "remember
-// this device" (the next login skips it), a wrong code; a password that
+// this device" (the next login skips it), a wrong code; iamctl logged in
+// through the browser (the device grant), allowed and refused; a password that
 // must change (the policy's rules listed, a refused choice, then a good
 // one), in Chinese; the proof-of-work challenge solved by the page's own
 // script; a lock; the session limit refusing and then signing the oldest
@@ -10,7 +11,9 @@
 // IAM_SCREENSHOTS set, each page is saved there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authenticator } from 'otplib';
 import puppeteer from 'puppeteer-core';
@@ -298,4 +301,85 @@ test('a device waits for an administrator, then signs in', async () => {
   await password(page, 'jack', PASSWORD);
   assert.equal(await text(page, '#who'), 'jack');
   await context.close();
+});
+
+// iamctl login --web: started here as a user would, its page opened in the
+// browser, where the user signs in (with the second factor the account
+// requires) and allows it; or refuses it.
+function iamctl(args, configDir) {
+  const proc = spawn(process.env.IAMCTL, ['--address', iam.address, ...args],
+    { env: { ...process.env, IAMCTL_CONFIG: path.join(configDir, 'config') } });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { err += d; });
+  const done = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, out, err })));
+  const url = new Promise((resolve, reject) => {
+    const look = () => {
+      const m = /(http\S+\/device\?user_code=\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    };
+    proc.stderr.on('data', look);
+    proc.on('exit', () => reject(new Error(`iamctl ended: ${err}`)));
+  });
+  url.catch(() => {});  // not every command shows a page
+  return { url, done, err: () => err };
+}
+
+test('iamctl logs in through the browser: the device grant, allowed and refused', async () => {
+  const acme = await account('wayne', ['kate']);
+  await acme.policy('mfa', (d) => { d.mode = 'required'; });
+  const configDir = mkdtempSync(path.join(tmpdir(), 'iamctl-web-'));
+  try {
+    // A password login from the command line cannot enrol the factor the
+    // account requires without a terminal; the browser can.
+    const cli = iamctl(['login', '--account', 'wayne', '--web'], configDir);
+    const url = await cli.url;
+    assert.match(cli.err(), /enter the code [B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}/);
+    const { context, page } = await newPage();
+    await page.goto(url);
+    assert.match(await page.$eval('input[name=user_code]', (e) => e.value), /^[A-Z]{4}-[A-Z]{4}$/);
+    await snap(page, 'device-code-en');
+    await submit(page);
+    await password(page, 'kate', PASSWORD);
+    const secret = (await text(page, '#secret')).trim();
+    await typeInto(page, 'code', authenticator.generate(secret));
+    await submit(page);
+    await submit(page, '#continue');
+    // The confirmation: the code again and where the device is.
+    assert.equal(pathOf(page), `/accounts/${acme.id}/device/confirm`);
+    assert.match(await page.content(), /127\.0\.0\.1/);
+    await snap(page, 'device-confirm-en');
+    await submit(page, 'button[value=allow]');
+    assert.match(await text(page, '#device-result'), /device is signed in/);
+    await snap(page, 'device-allowed-en');
+    const result = await cli.done;
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /logged in through the browser/);
+    // The command line's own session, with the browser's second factor.
+    const sessions = iamctl(['session', 'list', '--output', 'json'], configDir);
+    const listed = await sessions.done;
+    assert.equal(listed.code, 0, listed.err);
+    assert.match(listed.out, /"client_type": *"api"/);
+
+    // Refused in the browser: iamctl says so and fails.
+    const refused = iamctl(['login', '--account', acme.id, '--web'], configDir);
+    await page.goto(await refused.url);
+    await submit(page);
+    // Signed in already in this browser: straight to the question.
+    assert.equal(pathOf(page), `/accounts/${acme.id}/device/confirm`);
+    await submit(page, 'button[value=deny]');
+    assert.match(await text(page, '#device-result'), /refused/);
+    const no = await refused.done;
+    assert.notEqual(no.code, 0);
+    assert.match(no.err, /refused in the browser/);
+    // A code that was decided cannot be used again; a made-up one is unknown.
+    await page.goto(`${iam.http}/accounts/${acme.id}/device`);
+    await typeInto(page, 'user_code', 'BCDF-GHJK');
+    await submit(page);
+    assert.match(await text(page, '.notice.error'), /not known/);
+    await context.close();
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
+  }
 });

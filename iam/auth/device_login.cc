@@ -1,0 +1,81 @@
+#include "iam/auth/device_login.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "iam/common/status_macros.h"
+#include "iam/common/text.h"
+#include "iam/store/account_store.h"
+#include "iam/store/session_store.h"
+#include "iam/store/user_store.h"
+
+namespace iam::auth {
+namespace {
+
+bool LooksLikeAccountId(const std::string& s) {
+  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) {
+           return absl::ascii_isdigit(static_cast<unsigned char>(c));
+         });
+}
+
+}  // namespace
+
+absl::StatusOr<DeviceLogin::Started> DeviceLogin::Start(const std::string& account,
+                                                        const std::string& source_ip) {
+  RETURN_IF_ERROR(text::CheckFreeText("account", account, 128, false));
+  Started out;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    auto row = LooksLikeAccountId(account)
+                   ? store::accounts::Get(tx, account)
+                   : store::accounts::GetByName(tx, text::AsciiLower(account));
+    if (row.ok() && row->state == store::AccountState::kActive) {
+      out.account_id = row->id;
+    } else if (absl::IsNotFound(row.status()) || row.ok()) {
+      // No such (active) account: a code all the same, which no account's
+      // page takes, so that the answer tells nothing.
+      out.account_id = absl::StrCat("none:", account);
+    } else {
+      return row.status();
+    }
+    return absl::OkStatus();
+  }));
+  ASSIGN_OR_RETURN(out.start, devices_.Start(out.account_id, oauth::kCliClientId, "", "cli",
+                                             source_ip));
+  return out;
+}
+
+absl::StatusOr<DeviceLogin::Finished> DeviceLogin::Finish(const std::string& account_id,
+                                                          const std::string& device_code,
+                                                          const DeviceLoginOrigin& origin) {
+  ASSIGN_OR_RETURN(oauth::DevicePoll poll,
+                   devices_.Poll(account_id, oauth::kCliClientId, "cli", device_code));
+  Finished out;
+  out.kind = poll.kind;
+  if (poll.kind != oauth::DevicePoll::kApproved) return out;
+  const store::DeviceCodeRow& device = poll.row;
+  std::string username;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, device.user_id));
+    ASSIGN_OR_RETURN(store::SessionRow web, store::sessions::Get(tx, device.session_id));
+    username = user.username;
+    LoginOrigin o{account_id,       user.username,   "api",           origin.device_id,
+                  origin.source_ip, origin.user_agent, origin.audience, oauth::kCliClientId};
+    if (!web.LiveAt(clock_.NowMs()) || user.state != store::UserState::kActive) {
+      // Signed out (or disabled) between allowing the device and now.
+      out.login.status = LoginStatus::kFailed;
+      return absl::OkStatus();
+    }
+    // The browser's proof stands for this login: its methods (amr).
+    OpenRequest open;
+    open.amr = absl::StrSplit(web.amr, ',', absl::SkipEmpty());
+    ASSIGN_OR_RETURN(out.login, opener_.OpenInTx(tx, user, o, open));
+    return absl::OkStatus();
+  }));
+  if (out.login.status != LoginStatus::kSuccess) return out;
+  ASSIGN_OR_RETURN(out.login, opener_.Sign(username, origin.audience, std::move(out.login)));
+  return out;
+}
+
+}  // namespace iam::auth
