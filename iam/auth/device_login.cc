@@ -27,36 +27,47 @@ absl::StatusOr<DeviceLogin::Started> DeviceLogin::Start(const std::string& accou
   RETURN_IF_ERROR(text::CheckFreeText("account", account, 128, false));
   Started out;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    out.account_id.clear();
     auto row = LooksLikeAccountId(account)
                    ? store::accounts::Get(tx, account)
                    : store::accounts::GetByName(tx, text::AsciiLower(account));
-    if (row.ok() && row->state == store::AccountState::kActive) {
-      out.account_id = row->id;
-    } else if (absl::IsNotFound(row.status()) || row.ok()) {
-      // No such (active) account: a code all the same, which no account's
-      // page takes, so that the answer tells nothing.
-      out.account_id = absl::StrCat("none:", account);
-    } else {
-      return row.status();
-    }
-    return absl::OkStatus();
+    if (row.ok() && row->state == store::AccountState::kActive) out.account_id = row->id;
+    return row.ok() || absl::IsNotFound(row.status()) ? absl::OkStatus() : row.status();
   }));
-  ASSIGN_OR_RETURN(out.start, devices_.Start(out.account_id, oauth::kCliClientId, "", "cli",
-                                             source_ip));
+  if (out.account_id.empty()) {
+    // No such (active) account: codes of the same shape, stored nowhere.
+    out.account_id = account;
+    out.start = devices_.Decoy();
+    return out;
+  }
+  ASSIGN_OR_RETURN(
+      out.start,
+      devices_.Start(out.account_id, oauth::kCliClientId, "", "cli", source_ip,
+                     [&](store::Tx& tx, const store::DeviceCodeRow& row) {
+                       audit::Event e = audit::Event::By("anonymous", out.account_id,
+                                                         "sts:StartDeviceLogin", "device_code",
+                                                         row.user_code);
+                       e.source_ip = source_ip;
+                       e.result = "pending";
+                       e.detail["client"] = oauth::kCliClientId;
+                       return audit_.Append(tx, e);
+                     }));
   return out;
 }
 
 absl::StatusOr<DeviceLogin::Finished> DeviceLogin::Finish(const std::string& account_id,
                                                           const std::string& device_code,
                                                           const DeviceLoginOrigin& origin) {
-  ASSIGN_OR_RETURN(oauth::DevicePoll poll,
-                   devices_.Poll(account_id, oauth::kCliClientId, "cli", device_code));
   Finished out;
-  out.kind = poll.kind;
-  if (poll.kind != oauth::DevicePoll::kApproved) return out;
-  const store::DeviceCodeRow& device = poll.row;
   std::string username;
+  // The code taken and the session opened together, or neither.
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    out = Finished{};
+    ASSIGN_OR_RETURN(oauth::DevicePoll poll,
+                     devices_.PollInTx(tx, account_id, oauth::kCliClientId, "cli", device_code));
+    out.kind = poll.kind;
+    if (poll.kind != oauth::DevicePoll::kApproved) return absl::OkStatus();
+    const store::DeviceCodeRow& device = poll.row;
     ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, device.user_id));
     ASSIGN_OR_RETURN(store::SessionRow web, store::sessions::Get(tx, device.session_id));
     username = user.username;
@@ -73,7 +84,9 @@ absl::StatusOr<DeviceLogin::Finished> DeviceLogin::Finish(const std::string& acc
     ASSIGN_OR_RETURN(out.login, opener_.OpenInTx(tx, user, o, open));
     return absl::OkStatus();
   }));
-  if (out.login.status != LoginStatus::kSuccess) return out;
+  if (out.kind != oauth::DevicePoll::kApproved || out.login.status != LoginStatus::kSuccess) {
+    return out;
+  }
   ASSIGN_OR_RETURN(out.login, opener_.Sign(username, origin.audience, std::move(out.login)));
   return out;
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "iam/audit/audit_log.h"
 #include "iam/auth/login_types.h"
 #include "iam/auth/session_opener.h"
 #include "iam/oauth/device_authorization.h"
@@ -28,13 +29,14 @@ struct DeviceLoginOrigin {
 
 class DeviceLogin {
  public:
-  DeviceLogin(store::Database& db, const Clock& clock, oauth::DeviceAuthorization& devices,
-              SessionOpener& opener)
-      : db_(db), clock_(clock), devices_(devices), opener_(opener) {}
+  DeviceLogin(store::Database& db, const Clock& clock, const audit::AuditLog& audit,
+              oauth::DeviceAuthorization& devices, SessionOpener& opener)
+      : db_(db), clock_(clock), audit_(audit), devices_(devices), opener_(opener) {}
 
   // `account`: id or alias. An unknown account gets a code like any other
-  // (one that no page will take): no existence oracle. The answer's
-  // account_id is the resolved id, for Finish.
+  // (one that is stored nowhere, so no page takes it): no existence
+  // oracle. A real one's code is stored with its audit record
+  // (sts:StartDeviceLogin). The answer's account_id is for Finish.
   struct Started {
     std::string account_id;
     oauth::DeviceStart start;
@@ -52,6 +54,7 @@ class DeviceLogin {
  private:
   store::Database& db_;
   const Clock& clock_;
+  const audit::AuditLog& audit_;
   oauth::DeviceAuthorization& devices_;
   SessionOpener& opener_;
 };

@@ -34,11 +34,33 @@ std::string DeviceAuthorization::NormalizeUserCode(const std::string& typed) {
   return out.size() == kUserCodeLength ? out : "";
 }
 
+std::string DeviceAuthorization::NewUserCode() {
+  std::string code;
+  while (code.size() < kUserCodeLength) {
+    for (unsigned char b : random_.Bytes(kUserCodeLength)) {
+      // 256 % 20 != 0: bytes from 240 up are dropped, so that each
+      // letter is as likely as the others.
+      if (b < 240 && code.size() < kUserCodeLength) code.push_back(kAlphabet[b % 20]);
+    }
+  }
+  return code;
+}
+
+DeviceStart DeviceAuthorization::Decoy() {
+  DeviceStart out;
+  out.device_code = crypto::Base64Url(random_.Bytes(32));
+  out.user_code = Formatted(NewUserCode());
+  out.expires_in = kDeviceCodeTtlMs / 1000;
+  out.interval = kDevicePollIntervalMs / 1000;
+  return out;
+}
+
 absl::StatusOr<DeviceStart> DeviceAuthorization::Start(const std::string& account_id,
                                                        const std::string& client_id,
                                                        const std::string& scope,
                                                        const std::string& purpose,
-                                                       const std::string& source_ip) {
+                                                       const std::string& source_ip,
+                                                       const InTx& also) {
   const int64_t now = clock_.NowMs();
   DeviceStart out;
   out.device_code = crypto::Base64Url(random_.Bytes(32));
@@ -56,19 +78,12 @@ absl::StatusOr<DeviceStart> DeviceAuthorization::Start(const std::string& accoun
   row.source_ip = source_ip.substr(0, 64);
   // A user code already in use (1 in 2.5e10 per live code) is drawn again.
   for (int attempt = 0;; ++attempt) {
-    std::string code;
-    while (code.size() < kUserCodeLength) {
-      for (unsigned char b : random_.Bytes(kUserCodeLength)) {
-        // 256 % 20 != 0: bytes from 240 up are dropped, so that each
-        // letter is as likely as the others.
-        if (b < 240 && code.size() < kUserCodeLength) code.push_back(kAlphabet[b % 20]);
-      }
-    }
-    row.user_code = code;
+    row.user_code = NewUserCode();
     absl::Status s = db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
       ASSIGN_OR_RETURN(auto taken, store::device_codes::ByUserCode(tx, row.user_code));
       if (taken) return absl::AlreadyExistsError("user code taken");
-      return store::device_codes::Insert(tx, row);
+      RETURN_IF_ERROR(store::device_codes::Insert(tx, row));
+      return also ? also(tx, row) : absl::OkStatus();
     });
     if (s.ok()) break;
     if (!absl::IsAlreadyExists(s) || attempt == 3) return s;
@@ -119,39 +134,49 @@ absl::StatusOr<DevicePoll> DeviceAuthorization::Poll(const std::string& account_
                                                      const std::string& client_id,
                                                      const std::string& purpose,
                                                      const std::string& device_code) {
+  DevicePoll out;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, PollInTx(tx, account_id, client_id, purpose, device_code));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<DevicePoll> DeviceAuthorization::PollInTx(store::Tx& tx,
+                                                         const std::string& account_id,
+                                                         const std::string& client_id,
+                                                         const std::string& purpose,
+                                                         const std::string& device_code) {
   const absl::Status unknown = absl::NotFoundError("the device code is not valid");
   if (device_code.empty() || device_code.size() > 128) return unknown;
   const std::string hash = SecretDigest(device_code);
   const int64_t now = clock_.NowMs();
   DevicePoll out;
-  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
-    out = DevicePoll{};
-    ASSIGN_OR_RETURN(auto row, store::device_codes::ByDeviceCode(tx, hash));
-    if (!row || row->account_id != account_id || row->client_id != client_id ||
-        row->purpose != purpose) {
-      return unknown;
-    }
-    if (row->expires_at <= now || row->status == "used") {
-      out.kind = DevicePoll::kExpired;
-      return absl::OkStatus();
-    }
-    if (row->status == "denied") {
-      out.kind = DevicePoll::kDenied;
-      return absl::OkStatus();
-    }
-    if (row->status == "approved") {
-      ASSIGN_OR_RETURN(int64_t used, store::device_codes::Use(tx, hash));
-      out.kind = used == 1 ? DevicePoll::kApproved : DevicePoll::kExpired;
-      out.row = *std::move(row);
-      return absl::OkStatus();
-    }
-    // Pending: too soon after the last poll slows the device down (RFC
-    // 8628 §3.5), for good.
-    const bool early = row->last_poll_at > 0 && now - row->last_poll_at < row->interval_ms;
-    out.kind = early ? DevicePoll::kSlowDown : DevicePoll::kPending;
-    return store::device_codes::Polled(tx, hash, now,
-                                       row->interval_ms + (early ? kSlowDownStepMs : 0));
-  }));
+  ASSIGN_OR_RETURN(auto row, store::device_codes::ByDeviceCode(tx, hash));
+  if (!row || row->account_id != account_id || row->client_id != client_id ||
+      row->purpose != purpose) {
+    return unknown;
+  }
+  if (row->expires_at <= now || row->status == "used") {
+    out.kind = DevicePoll::kExpired;
+    return out;
+  }
+  if (row->status == "denied") {
+    out.kind = DevicePoll::kDenied;
+    return out;
+  }
+  if (row->status == "approved") {
+    ASSIGN_OR_RETURN(int64_t used, store::device_codes::Use(tx, hash));
+    out.kind = used == 1 ? DevicePoll::kApproved : DevicePoll::kExpired;
+    out.row = *std::move(row);
+    return out;
+  }
+  // Pending: too soon after the last poll slows the device down (RFC
+  // 8628 §3.5), for good.
+  const bool early = row->last_poll_at > 0 && now - row->last_poll_at < row->interval_ms;
+  out.kind = early ? DevicePoll::kSlowDown : DevicePoll::kPending;
+  RETURN_IF_ERROR(store::device_codes::Polled(tx, hash, now,
+                                              row->interval_ms + (early ? kSlowDownStepMs : 0)));
   return out;
 }
 

@@ -14,6 +14,7 @@
 #ifndef IAM_OAUTH_DEVICE_AUTHORIZATION_H_
 #define IAM_OAUTH_DEVICE_AUTHORIZATION_H_
 
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -51,9 +52,15 @@ class DeviceAuthorization {
   DeviceAuthorization(store::Database& db, const Clock& clock, Random& random)
       : db_(db), clock_(clock), random_(random) {}
 
+  // `also` runs in the transaction that stores the code (its audit record).
+  using InTx = std::function<absl::Status(store::Tx&, const store::DeviceCodeRow&)>;
   absl::StatusOr<DeviceStart> Start(const std::string& account_id, const std::string& client_id,
                                     const std::string& scope, const std::string& purpose,
-                                    const std::string& source_ip);
+                                    const std::string& source_ip, const InTx& also = nullptr);
+
+  // Codes of the usual shape that are stored nowhere (for a caller that
+  // must not learn that its account does not exist).
+  DeviceStart Decoy();
 
   // The pending code the user typed, in the account. NOT_FOUND for a code
   // that is unknown, expired, decided or of another account (one answer);
@@ -66,6 +73,11 @@ class DeviceAuthorization {
   // client, account or purpose.
   absl::StatusOr<DevicePoll> Poll(const std::string& account_id, const std::string& client_id,
                                   const std::string& purpose, const std::string& device_code);
+  // The same inside a caller's write transaction (which then does what
+  // an approval allows, all or nothing).
+  absl::StatusOr<DevicePoll> PollInTx(store::Tx& tx, const std::string& account_id,
+                                      const std::string& client_id, const std::string& purpose,
+                                      const std::string& device_code);
 
   // "BCDFGHJK" from what a user typed ("bcdf-ghjk", "BCDF GHJK"); "" when
   // it cannot be a user code.
@@ -73,6 +85,7 @@ class DeviceAuthorization {
 
  private:
   bool TooManyGuesses(const std::string& source_ip, bool failed);
+  std::string NewUserCode();
 
   store::Database& db_;
   const Clock& clock_;

@@ -13,10 +13,7 @@ grpc::Status AuthServiceImpl::StartDeviceLogin(grpc::ServerContext* ctx,
   if (!ip.ok()) return ToGrpc(ip.status());
   auto started = device_login_->Start(req->account(), *ip);
   if (!started.ok()) return ToGrpc(started.status());
-  const std::string page = tokens_->AccountIssuer(started->account_id.rfind("none:", 0) == 0
-                                                      ? req->account()
-                                                      : started->account_id) +
-                           "/device";
+  const std::string page = tokens_->AccountIssuer(started->account_id) + "/device";
   out->set_account_id(started->account_id);
   out->set_device_code(started->start.device_code);
   out->set_user_code(started->start.user_code);

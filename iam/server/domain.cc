@@ -31,7 +31,7 @@ Domain::Domain(const Foundation& on, DomainSettings s)
                      on.decisions),
       authorization(on.db, on.clock, on.random, client_auth, on.tokens),
       device_authorization(on.db, on.clock, on.random),
-      device_login(on.db, on.clock, device_authorization, opener) {
+      device_login(on.db, on.clock, on.audit, device_authorization, opener) {
   token_endpoint.SetDeviceAuthorization(&device_authorization);
   // A change to any client, here or on another replica, bumps the
   // authorization version: cached clients are read again.

@@ -184,6 +184,47 @@ class AuthMutationsTest : public MutationTest {
            v1::RevokeDeviceResponse out;
            return server_->CallAuth(alice_, &AuthService::Stub::RevokeDevice, r, &out);
          }},
+        // iamctl through the browser: the code, then (once the browser
+        // allowed it, written here as the page would) its own session.
+        {"StartDeviceLogin",
+         {"sts:StartDeviceLogin"},
+         [&] {
+           v1::StartDeviceLoginRequest r;
+           r.set_account(acme_);
+           v1::StartDeviceLoginResponse out;
+           grpc::Status s = server_->CallAuth("", &AuthService::Stub::StartDeviceLogin, r, &out);
+           device_code_ = out.device_code();
+           return s;
+         }},
+        {"FinishDeviceLogin",
+         {"sts:CreateSession", "sts:Login"},
+         [&] {
+           v1::FinishDeviceLoginRequest r;
+           r.set_account_id(acme_);
+           r.set_device_code(device_code_);
+           v1::FinishDeviceLoginResponse out;
+           grpc::Status s = server_->CallAuth("", &AuthService::Stub::FinishDeviceLogin, r, &out);
+           if (s.ok() && out.state() != v1::DEVICE_LOGIN_STATE_DONE) {
+             return grpc::Status(grpc::StatusCode::ABORTED, "not done");
+           }
+           return s;
+         },
+         [&] {
+           const std::string user =
+               Rows("SELECT user_id FROM sessions WHERE id = '" + tokens_.session_id() + "'")
+                   .at(0)
+                   .at(0);
+           ASSERT_TRUE(t_->db()
+                           .Transact(store::TxMode::kWrite,
+                                     [&](store::Tx& tx) {
+                                       return tx
+                                           .Exec("UPDATE oauth_device_codes SET status = "
+                                                 "'approved', user_id = ?, session_id = ?",
+                                                 {user, tokens_.session_id()})
+                                           .status();
+                                     })
+                           .ok());
+         }},
         {"Logout",
          {"sts:Logout"},
          [&] {
@@ -242,7 +283,7 @@ class AuthMutationsTest : public MutationTest {
   }
 
   v1::Tokens tokens_;
-  std::string ticket_, secret_, first_session_;
+  std::string ticket_, secret_, first_session_, device_code_;
 };
 
 TEST_P(AuthMutationsTest, EveryMutatingMethodHasAStep) {

@@ -335,6 +335,60 @@ test('the login steps refuse what a browser did not earn', async () => {
   assert.match(early.body, /autocomplete="current-password"/);
 });
 
+test('the device grant: openid-client polls while the user allows it in a browser', async () => {
+  await call('CreateClient', { client_id: 'tv', metadata: JSON.stringify({
+    grant_types: [client.DEVICE_CODE_GRANT_TYPE ?? 'urn:ietf:params:oauth:grant-type:device_code',
+      'refresh_token'],
+    token_endpoint_auth_method: 'none', scope: 'openid profile offline_access',
+    first_party: true, client_name: 'Living-room TV' }) }, acme.key);
+  const config = await client.discovery(new URL(issuer()), 'tv', {}, client.None(), insecure);
+  assert.equal(config.serverMetadata().device_authorization_endpoint,
+    `${issuer()}/oauth2/device_authorization`);
+  const started = await client.initiateDeviceAuthorization(config, { scope: 'openid profile' });
+  assert.match(started.user_code, /^[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}$/);
+  assert.equal(started.verification_uri, `${issuer()}/device`);
+  const token = (fields) => fetch(`${issuer()}/oauth2/token`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      client_id: 'tv', ...fields }) }).then(async (r) => ({ status: r.status, ...(await r.json()) }));
+  // Before the user answers: pending, then slow_down for polling too fast.
+  assert.equal((await token({ device_code: started.device_code })).error, 'authorization_pending');
+  assert.equal((await token({ device_code: started.device_code })).error, 'slow_down');
+  assert.equal((await token({ device_code: 'made-up' })).error, 'invalid_grant');
+  // Another client cannot redeem it.
+  assert.equal((await token({ device_code: started.device_code, client_id: 'wiki' })).error,
+    'unauthorized_client');
+
+  const polled = client.pollDeviceAuthorizationGrant(config, started);
+  const browser = new Browser();
+  const form = await browser.follow(started.verification_uri_complete);
+  assert.match(form.body, new RegExp(`value="${started.user_code}"`),
+    `${started.verification_uri_complete} ${form.body.slice(form.body.indexOf("<form"), form.body.indexOf("</form>"))}`);
+  const login = await browser.submit(form, { user_code: started.user_code.toLowerCase() });
+  const confirm = await passNotice(browser, await browser.submit(login, { username: 'dave',
+    password: PASSWORD }));
+  assert.match(confirm.body, /Living-room TV/);
+  assert.match(confirm.body, new RegExp(started.user_code));
+  const done = await browser.submit(confirm, { decision: 'allow' });
+  assert.match(done.body, /device is signed in/);
+  const tokens = await polled;
+  const claims = tokens.claims();
+  assert.equal(claims.aud, 'tv');
+  assert.equal(claims.preferred_username, 'dave');
+  assert.ok(claims.sid);
+  assert.ok(tokens.refresh_token);
+  // Once: the same device code again has expired.
+  assert.equal((await token({ device_code: started.device_code })).error, 'expired_token');
+  // The allow form posted again (a replay): the device sign-in has ended.
+  const again = await browser.submit(confirm, { decision: 'allow' });
+  assert.equal(again.status, 400);
+  // A client not allowed the grant gets no code.
+  const refused = await fetch(`${issuer()}/oauth2/device_authorization`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'wiki' }) });
+  assert.equal((await refused.json()).error, 'unauthorized_client');
+});
+
 test('pages speak the browser\'s language and escape what they are given', async () => {
   const browser = new Browser();
   const wiki = await app('wiki');
