@@ -95,6 +95,21 @@ absl::StatusOr<std::string> ProvisionClient(const std::shared_ptr<grpc::Channel>
   return out.client_secret();
 }
 
+absl::Status ProvisionWebClient(const std::shared_ptr<grpc::Channel>& channel, const Fixture& f,
+                                const std::string& client_id, const std::string& redirect_uri) {
+  auto admin = v1::AdminService::NewStub(channel);
+  v1::CreateClientRequest req;
+  req.set_client_id(client_id);
+  req.set_metadata(absl::StrFormat(
+      R"({"grant_types":["authorization_code"],"token_endpoint_auth_method":"none",)"
+      R"("redirect_uris":["%s"],"scope":"openid","first_party":true})",
+      redirect_uri));
+  v1::IssuedClient out;
+  grpc::Status s = admin->CreateClient(As(f.admin_key).get(), req, &out);
+  if (!s.ok()) return Failed("creating the benchmark web client", s);
+  return absl::OkStatus();
+}
+
 absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,
                        int policies, const std::string& decision_log, Fixture* fixture) {
   auto admin = v1::AdminService::NewStub(channel);
@@ -146,6 +161,7 @@ absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std:
   }
 
   const std::string password = RandomHex(16);
+  f.password = password;
   v1::SetUserPasswordRequest sp;
   sp.set_username(f.username);
   sp.set_password(password);

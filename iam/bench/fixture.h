@@ -31,6 +31,7 @@ struct Fixture {
   std::string account_id;
   std::string admin_key;     // "<key id>.<secret>" of the account's admin
   std::string username;      // the user the checks are about
+  std::string password;      // that user's
   std::string access_token;  // that user's, from a real login
   // Allowed, implicitly denied and explicitly denied checks, interleaved.
   std::vector<v1::CheckRequest> checks;
@@ -47,6 +48,12 @@ absl::Status Provision(const std::shared_ptr<grpc::Channel>& channel, const std:
 // grant (client_secret_basic); its secret.
 absl::StatusOr<std::string> ProvisionClient(const std::shared_ptr<grpc::Channel>& channel,
                                             const Fixture& fixture, const std::string& client_id);
+
+// A public client of the fixture's account for the browser sign-in
+// (authorization_code with PKCE) that redirects to `redirect_uri`.
+absl::Status ProvisionWebClient(const std::shared_ptr<grpc::Channel>& channel,
+                                const Fixture& fixture, const std::string& client_id,
+                                const std::string& redirect_uri);
 
 // Closes the fixture's account.
 absl::Status Teardown(const std::shared_ptr<grpc::Channel>& channel, const std::string& root_key,

@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "iam/bench/fixture.h"
+#include "iam/bench/code_flow.h"
 #include "iam/bench/http_load.h"
 #include "iam/bench/load_loop.h"
 #include "iam/common/crypto.h"
@@ -258,6 +259,36 @@ int Run(const Flags& flags) {
     return 1;
   }
 
+  if (flags.rpc == "code-flow") {
+    int rc = 1;
+    const std::string redirect = "https://bench.example/cb";
+    if (absl::Status s = ProvisionWebClient(*setup_channel, *fixture, "bench-web", redirect);
+        !s.ok()) {
+      std::cerr << "iam-bench: " << s.message() << "\n";
+    } else {
+      CodeFlowOptions o;
+      const size_t colon = flags.http.rfind(':');
+      o.host = flags.http.substr(0, colon);
+      o.port = std::atoi(flags.http.substr(colon + 1).c_str());
+      o.workers = flags.concurrency;
+      o.warmup = absl::Seconds(flags.warmup_s);
+      o.duration = absl::Seconds(flags.duration_s);
+      o.account_id = fixture->account_id;
+      o.client_id = "bench-web";
+      o.redirect_uri = redirect;
+      o.username = fixture->username;
+      o.password = fixture->password;
+      const LoadResult r = RunCodeFlow(o);
+      Print(flags, "code-flow (authorize, login page, login, notice, token)", flags.concurrency,
+            r, 0);
+      rc = Finish(r);
+    }
+    if (!flags.keep) {
+      absl::Status s = Teardown(*setup_channel, root_key, *fixture);
+      if (!s.ok()) std::cerr << "iam-bench: " << s.message() << "\n";
+    }
+    return rc;
+  }
   if (flags.rpc == "client-credentials" || flags.rpc == "introspect" || flags.rpc == "refresh") {
     const int rc = RunOAuth(flags, *fixture, *setup_channel);
     if (!flags.keep) {
@@ -355,10 +386,11 @@ int main(int argc, char** argv) {
   CLI::App app{"iam-bench: load an iamd with Check, BatchCheck or VerifyToken calls"};
   app.add_option("rpc", f.rpc,
                  "gRPC: check, batch-check or verify-token; HTTP: http-get (--path), "
-                 "client-credentials (the OAuth token endpoint), introspect, refresh")
+                 "client-credentials (the OAuth token endpoint), introspect, refresh, "
+                 "code-flow (the browser sign-in, five requests a round)")
       ->required()
       ->check(CLI::IsMember({"check", "batch-check", "verify-token", "http-get",
-                             "client-credentials", "introspect", "refresh"}));
+                             "client-credentials", "introspect", "refresh", "code-flow"}));
   app.add_option("--http", f.http, "iamd HTTP address (HTTP modes)")->capture_default_str();
   app.add_option("--path", f.path, "http-get: the path to GET")->capture_default_str();
   app.add_option("--client-threads", f.client_threads, "HTTP modes: the client's I/O threads")
