@@ -7,19 +7,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { sharedStore } from './store.mjs';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 // Starts process.env.IAMD with `args` added; resolves once it listens.
 // Returns its gRPC address, HTTP URL, root access key, data directory and
 // stop().
+// The store is SQLite in the data directory, or, with IAM_INTEROP_STORE
+// set, a new database on that MariaDB server or Galera cluster.
 export async function startIamd(prefix, args = [], env = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const ready = path.join(dir, 'ready');
+  const store = sharedStore(dir);
   const proc = spawn(process.env.IAMD, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
-    '--data-dir', dir, '--argon2-memory-kib', '1024', '--argon2-iterations', '1',
+    ...store.primary, '--argon2-memory-kib', '1024', '--argon2-iterations', '1',
     '--ready-file', ready, '--bootstrap-key-file', path.join(dir, 'key'), ...args],
-  { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+  { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...store.env, ...env } });
   for (let i = 0; i < 100 && !existsSync(ready); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -31,6 +35,7 @@ export async function startIamd(prefix, args = [], env = {}) {
       if (proc.exitCode === null) {
         await new Promise((resolve) => { proc.once('exit', resolve); proc.kill('SIGTERM'); });
       }
+      store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
