@@ -320,6 +320,37 @@ absl::StatusOr<std::vector<std::string>> MfaService::RegenerateRecoveryCodes(
   return codes;
 }
 
+absl::Status MfaService::ResetOwn(const account::Caller& caller, const std::string& code,
+                                  const std::string& recovery_code) {
+  RETURN_IF_ERROR(CheckCodeInput(code, recovery_code, true));
+  CodeOutcome outcome;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::UserRow u, OwnUser(tx, caller));
+    ASSIGN_OR_RETURN(bool enrolled, Enrolled(tx, u.id));
+    if (!enrolled) return absl::FailedPreconditionError("no active TOTP factor");
+    ASSIGN_OR_RETURN(MfaPolicy policy,
+                     store::account_policies::Load<MfaPolicy>(tx, u.account_id, "mfa"));
+    ASSIGN_OR_RETURN(outcome, CheckInTx(tx, u, policy, code, recovery_code,
+                                        {caller.source_ip, caller.user_agent, "reset"}));
+    if (outcome.result != CodeResult::kAccepted) return absl::OkStatus();
+    ASSIGN_OR_RETURN(int codes, store::mfa::CountUnusedRecoveryCodes(tx, u.id));
+    RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, u.id));
+    RETURN_IF_ERROR(
+        store::login::DeleteCounter(tx, u.account_id, MfaCounterSubject(u.id)).status());
+    audit::Event e = account::UserEvent(caller.Arn(), u, "iam:DeactivateMFADevice");
+    e.detail["by"] = "the user";
+    e.detail["recovery_codes_removed"] = codes;
+    return audit_.Append(tx, e);
+  }));
+  if (outcome.result == CodeResult::kLocked) {
+    return absl::PermissionDeniedError("too many wrong codes: the user is locked");
+  }
+  if (outcome.result != CodeResult::kAccepted) {
+    return absl::InvalidArgumentError("code: does not match");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<FactorStatus> MfaService::Status(const account::Caller& caller,
                                                 const std::string& account_id,
                                                 const std::string& username) {

@@ -83,6 +83,11 @@ class MfaService {
   absl::StatusOr<FactorStatus> Status(const account::Caller& caller,
                                       const std::string& account_id,
                                       const std::string& username);
+  // The caller's own factor removed (a new phone), proven with a current
+  // TOTP or recovery code; enrolling again is Begin. INVALID_ARGUMENT when
+  // the code does not match; PERMISSION_DENIED once the user is locked.
+  absl::Status ResetOwn(const account::Caller& caller, const std::string& code,
+                        const std::string& recovery_code);
   // Administrators: removes the user's factor, recovery codes, pending
   // tickets and failure count.
   absl::Status Reset(const account::Caller& caller, const std::string& account_id,

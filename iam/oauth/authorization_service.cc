@@ -105,16 +105,26 @@ absl::StatusOr<PendingLogin> AuthorizationService::BeginDevice(const store::Devi
 
 absl::StatusOr<KnownClient> AuthorizationService::ClientOf(const std::string& account_id,
                                                            const AuthorizeRequest& request) {
-  if (request.device_code_hash.empty() || request.client_id != kCliClientId) {
-    return clients_.Lookup(account_id, request.client_id);
-  }
-  // iamctl is no registered client: it is the service's own.
+  const bool cli = !request.device_code_hash.empty() && request.client_id == kCliClientId;
+  const bool pages = !request.return_to.empty() && request.client_id == kAccountPagesClientId;
+  if (!cli && !pages) return clients_.Lookup(account_id, request.client_id);
+  // iamctl and the account's pages are no registered clients: they are the
+  // service's own.
   KnownClient client;
-  client.view.row.client_id = kCliClientId;
-  client.view.metadata.client_name = "iamctl";
+  client.view.row.client_id = request.client_id;
+  client.view.metadata.client_name = cli ? "iamctl" : "";
   client.view.metadata.first_party = true;
   client.account_active = true;
   return client;
+}
+
+absl::StatusOr<PendingLogin> AuthorizationService::BeginSelfService(
+    const std::string& account_id, const std::string& return_to, const std::string& browser_id) {
+  AuthorizeRequest request;
+  request.client_id = kAccountPagesClientId;
+  request.return_to = return_to;
+  ASSIGN_OR_RETURN(KnownClient client, ClientOf(account_id, request));
+  return Store(account_id, std::move(request), std::move(client), browser_id);
 }
 
 absl::Status AuthorizationService::DecideDevice(const PendingLogin& p,
@@ -194,6 +204,12 @@ absl::StatusOr<Decision> AuthorizationService::Decide(
   // A device is allowed by the signed-in user, every time, in so many
   // words: a code typed from someone else's screen must not go through.
   if (!r.device_code_hash.empty()) return Decision{Decision::kDevice, ""};
+  if (!r.return_to.empty()) {
+    RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+      return store::sso::FinishAuthRequest(tx, SecretDigest(p.id), clock_.NowMs()).status();
+    }));
+    return Decision{Decision::kRedirect, r.return_to};
+  }
   const bool fresh_login = session->auth_time >= p.created_at;
   if (!fresh_login) {
     const int64_t now = clock_.NowMs();

@@ -100,6 +100,12 @@ class AuthorizationService {
   absl::Status DecideDevice(const PendingLogin& pending, const store::SessionRow& session,
                             bool allow);
 
+  // The sign-in to the account's own pages: once signed in, the browser
+  // goes to `return_to` (a path of this service).
+  absl::StatusOr<PendingLogin> BeginSelfService(const std::string& account_id,
+                                                const std::string& return_to,
+                                                const std::string& browser_id);
+
   // The pending request of that id, made by this browser, not finished and
   // not expired; NOT_FOUND otherwise (one answer for all).
   absl::StatusOr<PendingLogin> Pending(const std::string& account_id, const std::string& id,

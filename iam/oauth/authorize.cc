@@ -58,6 +58,7 @@ nlohmann::json AuthorizeRequest::ToJson() const {
                       {"ui_locales", ui_locales}, {"mfa_requested", mfa_requested}};
   if (max_age) j["max_age"] = *max_age;
   if (!device_code_hash.empty()) j["device"] = device_code_hash;
+  if (!return_to.empty()) j["return_to"] = return_to;
   return j;
 }
 
@@ -80,6 +81,7 @@ absl::StatusOr<AuthorizeRequest> AuthorizeRequest::FromJson(absl::string_view st
     r.mfa_requested = j.at("mfa_requested").get<bool>();
     if (j.contains("max_age")) r.max_age = j["max_age"].get<int64_t>();
     if (j.contains("device")) r.device_code_hash = j["device"].get<std::string>();
+    if (j.contains("return_to")) r.return_to = j["return_to"].get<std::string>();
     return r;
   } catch (const nlohmann::json::exception&) {
     return absl::InternalError("a stored authorization request lacks a field");

@@ -47,6 +47,9 @@ struct AuthorizeRequest {
   // the hash of its device code. Such a request ends on the device
   // confirmation page, never in a redirect.
   std::string device_code_hash;
+  // Set for the sign-in to the account's own pages (self-service): where
+  // the browser goes once signed in, a path of this service.
+  std::string return_to;
 
   bool Prompts(absl::string_view p) const;
   bool OpenId() const;  // "openid" among the scopes: an ID token is due

@@ -31,6 +31,8 @@ inline constexpr int64_t kDeviceCodeTtlMs = 10 * 60 * 1000;
 // The client of "cli" codes: iamctl, the service's own, registered
 // nowhere (a registered client_id cannot hold a colon).
 inline constexpr char kCliClientId[] = "urn:iam:iamctl";
+// The client of the sign-in to the account's own pages (self-service).
+inline constexpr char kAccountPagesClientId[] = "urn:iam:account";
 inline constexpr int64_t kDevicePollIntervalMs = 5 * 1000;
 
 struct DeviceStart {

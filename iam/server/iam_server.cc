@@ -246,7 +246,8 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
         challenge_origin = u.substr(0, u.find('/', std::string("https://").size()));
       }
       AddWebRoutes(router, WebRoutes{*db_, *clock, d.authorization, d.login, d.mfa_login,
-                                     d.passwords, d.device_authorization, challenge_.get(),
+                                     d.passwords, d.device_authorization, d.mfa, d.devices,
+                                     challenge_.get(),
                                      d.sessions, *tokens_,
                                      *pages_, *csrf_, *random, proxies, http_->tls(),
                                      challenge_origin});

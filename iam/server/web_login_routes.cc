@@ -52,7 +52,9 @@ HttpResponse LoginPage(const WebRoutes& p, const Step& s, const std::string& use
       {"action", PagePath(s.account, "login", s.pending.id)},
       {"csrf", p.csrf.Token(s.b.id, "login:" + s.pending.id)},
       {"username", username},
-      {"client", ClientName(s.pending)},
+      {"client", s.pending.client.view.row.client_id == oauth::kAccountPagesClientId
+                     ? p.pages.Message(s.b.locale, "account_title")
+                     : ClientName(s.pending)},
   };
   if (!error_key.empty()) data["error"] = p.pages.Message(s.b.locale, error_key);
   if (challenge != nullptr && challenge->kind == "proof-of-work") {

@@ -12,6 +12,7 @@
 #include "iam/oauth/oauth_error.h"
 #include "iam/server/client_address.h"
 #include "iam/server/request_checks.h"
+#include "iam/server/web_account_routes.h"
 #include "iam/server/web_device_routes.h"
 #include "iam/server/web_login_routes.h"
 #include "iam/server/web_page.h"
@@ -212,6 +213,7 @@ void AddWebRoutes(HttpRouter& router, const WebRoutes& p) {
              ForAccount([p](const HttpRequest& r, const std::string& a) { return Authorize(p, r, a); }));
   AddLoginRoutes(router, p);
   AddDeviceRoutes(router, p);
+  AddAccountRoutes(router, p);
   router.Get("/accounts/{account}/consent", ForAccount([p](const HttpRequest& r, const std::string& a) {
                return Consent(p, r, a, false);
              }));

@@ -26,6 +26,8 @@
 #include "iam/auth/login_service.h"
 #include "iam/auth/mfa_login_service.h"
 #include "iam/auth/password_service.h"
+#include "iam/mfa/device_service.h"
+#include "iam/mfa/mfa_service.h"
 #include "iam/common/cidr.h"
 #include "iam/common/random.h"
 #include "iam/oauth/authorization_service.h"
@@ -47,6 +49,8 @@ struct WebRoutes {
   auth::MfaLoginService& mfa_login;
   auth::PasswordService& passwords;
   oauth::DeviceAuthorization& devices;
+  mfa::MfaService& mfa;
+  mfa::DeviceService& known_devices;
   const auth::ChallengeVerifier* challenge;  // null: none is asked
   session::SessionService& sessions;
   token::TokenService& tokens;

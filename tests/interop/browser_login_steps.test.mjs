@@ -383,3 +383,98 @@ test('iamctl logs in through the browser: the device grant, allowed and refused'
     rmSync(configDir, { recursive: true, force: true });
   }
 });
+
+test('the account page: sessions, devices, the authenticator, the password, recent sign-ins', async () => {
+  const acme = await account('stark', ['lena']);
+  const page0 = `${iam.http}/accounts/${acme.id}/account`;
+  const { context, page } = await newPage();
+  await page.goto(page0);
+  // Not signed in: the login pages first, then back here.
+  assert.equal(pathOf(page), `/accounts/${acme.id}/login`);
+  assert.match(await page.content(), /Your account/);
+  await password(page, 'lena', PASSWORD);
+  assert.equal(pathOf(page), `/accounts/${acme.id}/account`);
+  assert.match(await text(page, '#who'), /lena/);
+  assert.match(await text(page, '#sessions'), /this browser/);
+  assert.match(await text(page, '#logins'), /signed in/);
+  assert.match(await text(page, '#mfa-status'), /Not set up/);
+
+  // The authenticator: set up, then new recovery codes with a code.
+  await submit(page, 'button[value=begin_totp]');
+  const secret = (await text(page, '#secret')).trim();
+  await typeInto(page, 'code', authenticator.generate(secret));
+  await submit(page);
+  assert.equal((await page.$$('#recovery-codes code')).length, 10);
+  await submit(page, '#continue');
+  assert.match(await text(page, '#mfa-status'), /10 recovery codes left/);
+  await typeInto(page, 'code', '000000');
+  await submit(page, 'button[value=new_recovery_codes]');
+  assert.match(await text(page, '.notice.error'), /did not work/);
+  await typeInto(page, 'code', nextCode(secret));
+  await submit(page, 'button[value=new_recovery_codes]');
+  const codes = await page.$$eval('#recovery-codes code', (l) => l.map((e) => e.textContent));
+  assert.equal(codes.length, 10);
+  await submit(page, '#continue');
+
+  // Another browser signs in (with the code now); this page ends it.
+  const other = await newPage();
+  await other.page.goto(page0);
+  await password(other.page, 'lena', PASSWORD);
+  // (The app's codes of now and the next step are spent: a recovery code.)
+  await other.page.click('summary');
+  await typeInto(other.page, 'recovery_code', codes[0]);
+  await submit(other.page);
+  await submit(other.page, '#continue');
+  assert.equal(pathOf(other.page), `/accounts/${acme.id}/account`);
+  await page.reload();
+  assert.equal((await page.$$('#sessions li')).length, 2);
+  await snap(page, 'account-en');
+  const ends = await page.$$('#sessions li');
+  for (const li of ends) {
+    if (!(await li.evaluate((e) => e.textContent.includes('this browser')))) {
+      await Promise.all([page.waitForNavigation(), li.$eval('button', (b) => b.click())]);
+      break;
+    }
+  }
+  assert.match(await text(page, '.notice.info'), /signed out/);
+  await other.page.reload();
+  assert.equal(pathOf(other.page), `/accounts/${acme.id}/login`, 'the ended session is gone');
+  await other.context.close();
+
+  // Devices: this browser is known; forgetting it is said.
+  assert.match(await text(page, '#devices'), /browser-[0-9a-f]{24}/);
+  await Promise.all([page.waitForNavigation(), page.$eval('#devices button', (b) => b.click())]);
+  assert.match(await text(page, '.notice.info'), /forgotten/);
+
+  // The authenticator removed (a new phone), proven with a recovery code.
+  await typeInto(page, 'code', codes[1]);
+  await submit(page, 'button[value=reset_totp]');
+  assert.match(await text(page, '.notice.info'), /removed/);
+  assert.match(await text(page, '#mfa-status'), /Not set up/);
+
+  // The password: a wrong current one, two that differ, then a change.
+  const change = async (current, fresh, again) => {
+    await typeInto(page, 'password', current);
+    await typeInto(page, 'new_password', fresh);
+    await typeInto(page, 'new_password_again', again);
+    await submit(page, '#change-password');
+  };
+  await change('wrong', 'Brand-New-Secret-42', 'Brand-New-Secret-42');
+  assert.match(await text(page, '.notice.error'), /not correct/);
+  await change(PASSWORD, 'Brand-New-Secret-42', 'Brand-New-Secret-43');
+  assert.match(await text(page, '.notice.error'), /differ/);
+  await change(PASSWORD, 'Brand-New-Secret-42', 'Brand-New-Secret-42');
+  // Either the page says so, or the change signed every session out (the
+  // account's policy) and the page asks to sign in with the new one.
+  if (pathOf(page).endsWith('/login')) {
+    await password(page, 'lena', 'Brand-New-Secret-42');
+  } else {
+    assert.match(await text(page, '.notice.info'), /password is changed/);
+  }
+  assert.equal(pathOf(page), `/accounts/${acme.id}/account`);
+  await page.setExtraHTTPHeaders({ 'accept-language': 'zh-CN' });
+  await page.reload();
+  assert.match(await text(page, 'h1'), /我的账户/);
+  await snap(page, 'account-zh-CN');
+  await context.close();
+});
