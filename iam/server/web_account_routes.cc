@@ -141,10 +141,11 @@ HttpResponse AccountGet(const WebRoutes& p, const HttpRequest& req, const std::s
   return AccountPage(p, b, account, std::get<Me>(me), "", "");
 }
 
-// A change's failure in words: a wrong code or password, or the store.
-const char* FailureKey(const absl::Status& s) {
+// A change's failure in words: the store, a user locked by wrong codes
+// (the authenticator's changes), or anything else the user got wrong.
+const char* FailureKey(const absl::Status& s, bool codes) {
   if (absl::IsUnavailable(s) || absl::IsInternal(s)) return "store_unavailable";
-  if (absl::IsPermissionDenied(s)) return "locked";
+  if (codes && absl::IsPermissionDenied(s)) return "locked";
   return "account_action_failed";
 }
 
@@ -158,9 +159,11 @@ HttpResponse AccountPost(const WebRoutes& p, const HttpRequest& req, const std::
   // The enrolment page posts its code to ?do=confirm_totp.
   std::string what = oauth::Param(*form, "do");
   if (auto q = oauth::ParseForm(req.query); what.empty() && q.ok()) what = oauth::Param(*q, "do");
+  const bool codes = what == "confirm_totp" || what == "new_recovery_codes" ||
+                     what == "reset_totp";
   auto done = [&](const absl::Status& s, const char* info) {
     return s.ok() ? AccountPage(p, b, account, me, "", info)
-                  : AccountPage(p, b, account, me, FailureKey(s), "");
+                  : AccountPage(p, b, account, me, FailureKey(s, codes), "");
   };
   if (what == "end_session") {
     const std::string id = oauth::Param(*form, "session_id");

@@ -389,6 +389,43 @@ test('the device grant: openid-client polls while the user allows it in a browse
   assert.equal((await refused.json()).error, 'unauthorized_client');
 });
 
+test('the account page acts for its own user only', async () => {
+  const page = `${issuer()}/account`;
+  // Not signed in: to the login page, and back once signed in.
+  const carol = new Browser();
+  const first = await carol.go(page);
+  assert.equal(first.status, 303);
+  assert.match(first.location, /\/login\?request=/);
+  const mine = await passNotice(carol, await carol.submit(await carol.follow(first.location),
+    { username: 'carol', password: PASSWORD }));
+  const signedIn = mine.status === 303 ? await carol.follow(mine.location) : mine;
+  assert.match(signedIn.body, /Signed in as carol/);
+  // Dave's session, which carol must not be able to end.
+  const dave = new Browser();
+  const d1 = await dave.go(page);
+  const daves = await passNotice(dave, await dave.submit(await dave.follow(d1.location),
+    { username: 'dave', password: PASSWORD }));
+  const davePage = daves.status === 303 ? await dave.follow(daves.location) : daves;
+  const daveSession = /name="session_id" value="([^"]+)"/.exec(davePage.body)[1];
+  const csrf = /name="csrf" value="([^"]+)"/.exec(signedIn.body)[1];
+  const post = (b, fields) => b.go(page, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString() });
+  const tried = await post(carol, { csrf, do: 'end_session', session_id: daveSession });
+  assert.match(tried.body, /did not work/);
+  assert.match((await dave.go(page)).body, /Signed in as dave/, 'dave is still signed in');
+  // Without the form's token, or with carol's token in dave's browser.
+  assert.equal((await post(carol, { do: 'end_session', session_id: daveSession })).status, 403);
+  assert.equal((await post(dave, { csrf, do: 'end_session', session_id: daveSession })).status, 403);
+  // Hostile values: a clear answer, nothing changed.
+  for (const value of ["' OR 1=1 --", 'x'.repeat(5000), '%ff%fe\u0000']) {
+    const r = await post(carol, { csrf, do: 'forget_device', device_id: value });
+    assert.equal(r.status, 200);
+    assert.match(r.body, /did not work/);
+  }
+  assert.match((await post(carol, { csrf, do: 'no-such-thing' })).body, /did not work/);
+});
+
 test('pages speak the browser\'s language and escape what they are given', async () => {
   const browser = new Browser();
   const wiki = await app('wiki');
