@@ -317,23 +317,39 @@ auth::MfaAnswer AnswerOf(const WebRoutes& p, const HttpRequest& req, const Step&
   return a;
 }
 
-HttpResponse Mfa(const WebRoutes& p, const HttpRequest& req, const std::string& account,
-                 bool post) {
-  const std::string id = RequestIdOf(req);
+// A second-factor page's request: its step, and for a POST its form
+// (verified for `page`'s CSRF purpose); or the page that ends it (a form
+// without its token, a request that ended, a ticket that is gone).
+struct FactorRequest {
+  Step step;
+  std::optional<oauth::Form> form;
+};
+std::variant<FactorRequest, HttpResponse> FactorRequestOf(const WebRoutes& p,
+                                                          const HttpRequest& req,
+                                                          const std::string& account,
+                                                          bool post, const char* page) {
   Browser b = BrowserOf(req, p, "");
   std::optional<oauth::Form> form;
-  if (post && !(form = VerifiedForm(p, req, b, "mfa:" + id))) {
+  if (post && !(form = VerifiedForm(p, req, b, absl::StrCat(page, ":", RequestIdOf(req))))) {
     return ErrorPage(p, b, account, 403, "form_expired");
   }
   auto step = StepOf(p, req, account);
-  if (auto* page = std::get_if<HttpResponse>(&step)) return std::move(*page);
+  if (auto* ended = std::get_if<HttpResponse>(&step)) return std::move(*ended);
   Step& s = std::get<Step>(step);
   if (s.b.Cookie(kMfaCookie, p.tls).empty()) return LoginPage(p, s, "", "mfa_ended");
-  if (!post) return MfaPage(p, s, "");
-  auth::MfaAnswer answer = AnswerOf(p, req, s, *form);
+  return FactorRequest{std::move(s), std::move(form)};
+}
+
+HttpResponse Mfa(const WebRoutes& p, const HttpRequest& req, const std::string& account,
+                 bool post) {
+  auto got = FactorRequestOf(p, req, account, post, "mfa");
+  if (auto* page = std::get_if<HttpResponse>(&got)) return std::move(*page);
+  FactorRequest& f = std::get<FactorRequest>(got);
+  if (!post) return MfaPage(p, f.step, "");
+  auth::MfaAnswer answer = AnswerOf(p, req, f.step, *f.form);
   if (!answer.recovery_code.empty()) answer.code.clear();
-  if (answer.code.empty() && answer.recovery_code.empty()) return MfaPage(p, s, "wrong_code");
-  return AfterFactor(p, s, p.mfa_login.Verify(answer), MfaPage);
+  if (answer.code.empty() && answer.recovery_code.empty()) return MfaPage(p, f.step, "wrong_code");
+  return AfterFactor(p, f.step, p.mfa_login.Verify(answer), MfaPage);
 }
 
 HttpResponse EnrollPage(const WebRoutes& p, const Step& s, const std::string& error_key) {
@@ -355,20 +371,13 @@ HttpResponse EnrollPage(const WebRoutes& p, const Step& s, const std::string& er
 
 HttpResponse Enroll(const WebRoutes& p, const HttpRequest& req, const std::string& account,
                     bool post) {
-  const std::string id = RequestIdOf(req);
-  Browser b = BrowserOf(req, p, "");
-  std::optional<oauth::Form> form;
-  if (post && !(form = VerifiedForm(p, req, b, "enroll:" + id))) {
-    return ErrorPage(p, b, account, 403, "form_expired");
-  }
-  auto step = StepOf(p, req, account);
-  if (auto* page = std::get_if<HttpResponse>(&step)) return std::move(*page);
-  Step& s = std::get<Step>(step);
-  if (s.b.Cookie(kMfaCookie, p.tls).empty()) return LoginPage(p, s, "", "mfa_ended");
-  if (!post) return EnrollPage(p, s, "");
-  auth::MfaAnswer answer = AnswerOf(p, req, s, *form);
+  auto got = FactorRequestOf(p, req, account, post, "enroll");
+  if (auto* page = std::get_if<HttpResponse>(&got)) return std::move(*page);
+  FactorRequest& f = std::get<FactorRequest>(got);
+  if (!post) return EnrollPage(p, f.step, "");
+  auth::MfaAnswer answer = AnswerOf(p, req, f.step, *f.form);
   answer.recovery_code.clear();
-  return AfterFactor(p, s, p.mfa_login.ConfirmEnrollment(answer), EnrollPage);
+  return AfterFactor(p, f.step, p.mfa_login.ConfirmEnrollment(answer), EnrollPage);
 }
 
 // After the signed-in notice: the request goes on with the browser's

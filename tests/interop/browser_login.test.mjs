@@ -9,14 +9,10 @@
 // docs/screenshots/ is made).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium, snap } from './chromium.mjs';
 import { startIamd, grpcCaller } from './harness.mjs';
 import { startApp, registerApp, closeApps } from './relying_party.mjs';
 
-const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const shots = process.env.IAM_SCREENSHOTS;
 const PASSWORD = 'Correct-Horse-Battery-9';
 let iam;
 let http;
@@ -33,9 +29,7 @@ before(async () => {
   acme = { id: a.account.id, key: a.admin_access_key_token };
   await call('CreateUser', { username: 'carol' }, acme.key);
   await call('SetUserPassword', { username: 'carol', password: PASSWORD, permanent: true }, acme.key);
-  browser = await puppeteer.launch({ executablePath: chromium, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
-  if (shots) mkdirSync(shots, { recursive: true });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -46,10 +40,6 @@ after(async () => {
 
 const register = (app, extra) =>
   registerApp(app, { call, key: acme.key, issuer: `${http}/accounts/${acme.id}` }, extra);
-
-async function snap(page, name) {
-  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`) });
-}
 
 // Signs in on the login page; past the signed-in notice (the previous
 // login), when there is one, as a person would.

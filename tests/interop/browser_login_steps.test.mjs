@@ -12,16 +12,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authenticator } from 'otplib';
-import puppeteer from 'puppeteer-core';
+import { launchChromium, screenshots, snap as snapPage } from './chromium.mjs';
 import { startIamd, grpcCaller } from './harness.mjs';
 import { startApp, registerApp, closeApps } from './relying_party.mjs';
 
-const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const shots = process.env.IAM_SCREENSHOTS;
 const PASSWORD = 'Correct-Horse-Battery-9';
 let iam;
 let browser;
@@ -32,9 +30,7 @@ before(async () => {
   iam = await startIamd('iam-steps-', ['--challenge-pow-bits', '10']);
   const grpcCall = grpcCaller(iam.address);
   call = (method, req, key) => grpcCall('admin', method, req, key);
-  browser = await puppeteer.launch({ executablePath: chromium, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
-  if (shots) mkdirSync(shots, { recursive: true });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -43,13 +39,11 @@ after(async () => {
   await iam?.stop();
 });
 
-async function snap(page, name) {
-  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
+const snap = (page, name) => snapPage(page, name, true);
 
 // A page reached by GET, in English and again in Chinese (Accept-Language).
 async function snapBoth(page, name) {
-  if (!shots) return;
+  if (!screenshots) return;
   await snap(page, `${name}-en`);
   await page.setExtraHTTPHeaders({ 'accept-language': 'zh-CN' });
   await page.reload();
