@@ -47,6 +47,21 @@ $iamctl --profile acme user unlock bob >/dev/null
 echo "harbour-lantern-41" | $iamctl --profile x login --account acme --username bob >/dev/null \
   || fail "login after unlock"
 
+# After two failures the service asks for its built-in challenge, a proof
+# of work: iamctl solves it and the login goes through.
+$iamctl --profile acme account set-lockout-policy --set challenge_after_failures=2 >/dev/null
+for _ in 1 2; do
+  echo "wrong-password" | $iamctl --profile x login --account acme --username bob 2>/dev/null && fail "wrong password accepted"
+done
+echo "harbour-lantern-41" | $iamctl --profile x login --account acme --username bob >"$dir/out" 2>"$dir/err" \
+  || fail "login through the challenge: $(cat "$dir/err")"
+grep -q "solving the login challenge" "$dir/err" || fail "no challenge was solved: $(cat "$dir/err")"
+$iamctl --profile acme account set-lockout-policy --set challenge_after_failures=0 >/dev/null
+# A password login names its user; the browser login (--web) does not.
+if $iamctl --profile x login --account acme 2>"$dir/err" </dev/null; then fail "login without a user"; fi
+grep -q "username: required for a password login (or log in through the browser with --web)" \
+  "$dir/err" || fail "login without a user: $(cat "$dir/err")"
+
 # Keys: rotation by the operators; both keys published.
 $iamctl $root key rotate | grep -q "new signing key" || fail "rotate"
 [ "$($iamctl $root key signing-keys -o json | grep -c '"kid"')" = 2 ] || fail "signing keys"
