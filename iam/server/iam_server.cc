@@ -247,7 +247,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
       }
       AddWebRoutes(router, WebRoutes{*db_, *clock, d.authorization, d.login, d.mfa_login,
                                      d.passwords, d.device_authorization, d.mfa, d.devices,
-                                     challenge_.get(),
+                                     d.users, challenge_.get(),
                                      d.sessions, *tokens_,
                                      *pages_, *csrf_, *random, proxies, http_->tls(),
                                      challenge_origin});

@@ -17,6 +17,7 @@
 #include "iam/server/web_login_routes.h"
 #include "iam/server/web_page.h"
 #include "iam/store/account_store.h"
+#include "iam/store/user_store.h"
 #include "iam/web/cookies.h"
 #include "iam/web/page_headers.h"
 
@@ -194,7 +195,29 @@ HttpResponse UserInfo(const WebRoutes& p, const HttpRequest& req, const std::str
     return r;
   }
   nlohmann::json body = {{"sub", c.sub}};
-  if (has("profile")) body["preferred_username"] = c.username;
+  // The claims of the scopes granted, which the client had to be
+  // registered for: email and phone only for clients the account allowed
+  // them, in clear.
+  if (has("profile") || has("email") || has("phone")) {
+    std::optional<store::UserRow> row;
+    absl::Status read = p.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      auto user = store::users::Get(tx, c.sub);
+      if (user.ok()) row = *std::move(user);
+      return user.ok() || absl::IsNotFound(user.status()) ? absl::OkStatus() : user.status();
+    });
+    if (!read.ok()) return HttpResponse::Json(503, R"({"error":"temporarily_unavailable"})");
+    if (!row || row->account_id != account) {
+      return BearerError("invalid_token", "the access token is not valid");
+    }
+    auto view = p.users.View(*row, /*reveal=*/true);
+    if (!view.ok()) return HttpResponse::Json(503, R"({"error":"temporarily_unavailable"})");
+    if (has("profile")) {
+      body["preferred_username"] = row->username;
+      if (!row->display_name.empty()) body["name"] = row->display_name;
+    }
+    if (has("email") && !view->email.empty()) body["email"] = view->email;
+    if (has("phone") && !view->phone.empty()) body["phone_number"] = view->phone;
+  }
   return HttpResponse::Json(200, body.dump());
 }
 

@@ -22,6 +22,7 @@
 
 #include <vector>
 
+#include "iam/account/user_service.h"
 #include "iam/auth/challenge.h"
 #include "iam/auth/login_service.h"
 #include "iam/auth/mfa_login_service.h"
@@ -51,6 +52,7 @@ struct WebRoutes {
   oauth::DeviceAuthorization& devices;
   mfa::MfaService& mfa;
   mfa::DeviceService& known_devices;
+  const account::UserService& users;  // userinfo's claims
   const auth::ChallengeVerifier* challenge;  // null: none is asked
   session::SessionService& sessions;
   token::TokenService& tokens;

@@ -19,6 +19,7 @@ let iam;
 let http;
 let call;
 let acme;
+let web;  // registers a public web app of acme
 
 before(async () => {
   // The apps' back-channel logout endpoints are on loopback.
@@ -33,7 +34,7 @@ before(async () => {
     await call('CreateUser', { username }, acme.key);
     await call('SetUserPassword', { username, password: PASSWORD, permanent: true }, acme.key);
   }
-  const web = (clientId, extra = {}) => call('CreateClient', { client_id: clientId,
+  web = (clientId, extra = {}) => call('CreateClient', { client_id: clientId,
     metadata: JSON.stringify({ grant_types: ['authorization_code', 'refresh_token'],
       token_endpoint_auth_method: 'none', redirect_uris: [`https://${clientId}.example/cb`],
       post_logout_redirect_uris: [`https://${clientId}.example/bye`],
@@ -424,6 +425,33 @@ test('the account page acts for its own user only', async () => {
     assert.match(r.body, /did not work/);
   }
   assert.match((await post(carol, { csrf, do: 'no-such-thing' })).body, /did not work/);
+});
+
+test('userinfo: email and phone only for clients registered for them', async () => {
+  await call('UpdateUser', { username: 'dave', display_name: 'Dave Lister',
+    email: 'dave@example.com', phone: '+15555550100',
+    update_mask: { paths: ['display_name', 'email', 'phone'] } }, acme.key);
+  await web('mail', { scope: 'openid profile email phone' });
+  const info = async (clientId, scope) => {
+    const a = await app(clientId);
+    const url = await a.url({ scope });
+    const back = await logIn(new Browser(), url, 'dave');
+    const tokens = await a.tokens(back.location);
+    return client.fetchUserInfo(a.config, tokens.access_token, tokens.claims().sub);
+  };
+  const full = await info('mail', 'openid profile email phone');
+  assert.equal(full.preferred_username, 'dave');
+  assert.equal(full.name, 'Dave Lister');
+  assert.equal(full.email, 'dave@example.com');
+  assert.equal(full.phone_number, '+15555550100');
+  // The same client without the scopes asked: nothing of them.
+  const some = await info('mail', 'openid');
+  assert.equal(some.email, undefined);
+  assert.equal(some.phone_number, undefined);
+  // A client not registered for email cannot ask for it.
+  const wiki = await app('wiki');
+  const refused = await new Browser().follow(await wiki.url({ scope: 'openid email' }));
+  assert.equal(new URL(refused.location).searchParams.get('error'), 'invalid_scope');
 });
 
 test('pages speak the browser\'s language and escape what they are given', async () => {
