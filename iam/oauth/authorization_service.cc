@@ -10,6 +10,7 @@
 #include "iam/oauth/device_authorization.h"
 #include "iam/oauth/oauth_error.h"
 #include "iam/store/device_code_store.h"
+#include "iam/store/mfa_store.h"
 #include "iam/store/session_store.h"
 #include "iam/store/sso_store.h"
 #include "iam/store/user_store.h"
@@ -221,6 +222,20 @@ absl::StatusOr<Decision> AuthorizationService::Decide(
                       weak ? "a second factor is required" : "the sign-in is too old");
       }
       return Decision{Decision::kLogin, ""};
+    }
+  }
+  // Just signed in with a password, to a request that asked for a second
+  // factor (acr_values): a user who has one proves it now; one who has
+  // none goes on, and the ID token's acr says what was done.
+  if (fresh_login && r.mfa_requested && !MultiFactor(session->amr)) {
+    std::optional<store::MfaFactorRow> factor;
+    RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(factor, store::mfa::GetFactor(tx, session->user_id));
+      return absl::OkStatus();
+    }));
+    if (factor && factor->active) {
+      if (none) return refuse("interaction_required", "a second factor is required");
+      return Decision{Decision::kStepUp, ""};
     }
   }
   if (!p.client.view.metadata.first_party) {

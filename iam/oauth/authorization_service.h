@@ -69,6 +69,7 @@ struct Decision {
     kLogin,     // the user must log in
     kConsent,   // the user must say yes to a third-party client
     kDevice,    // the signed-in user must allow or refuse a device
+    kStepUp,    // a second factor the request asked for, of the signed-in user
   };
   Kind kind = kLogin;
   std::string redirect;

@@ -380,6 +380,51 @@ HttpResponse Enroll(const WebRoutes& p, const HttpRequest& req, const std::strin
   return AfterFactor(p, f.step, p.mfa_login.ConfirmEnrollment(answer), EnrollPage);
 }
 
+// A second factor for a request that asked for one (acr_values), proven
+// on the browser's session: its amr gains the method, its auth_time is now.
+HttpResponse StepUpPage(const WebRoutes& p, const Step& s, const std::string& error_key) {
+  nlohmann::json data = {{"action", PagePath(s.account, "stepup", s.pending.id)},
+                         {"csrf", p.csrf.Token(s.b.id, "stepup:" + s.pending.id)},
+                         {"remember_allowed", false}};
+  if (!error_key.empty()) data["error"] = p.pages.Message(s.b.locale, error_key);
+  return Page(p, s.b, s.account, 200, "mfa", "mfa_title", std::move(data));
+}
+
+HttpResponse StepUp(const WebRoutes& p, const HttpRequest& req, const std::string& account,
+                    bool post) {
+  const std::string id = RequestIdOf(req);
+  Browser b = BrowserOf(req, p, "");
+  std::optional<oauth::Form> form;
+  if (post && !(form = VerifiedForm(p, req, b, "stepup:" + id))) {
+    return ErrorPage(p, b, account, 403, "form_expired");
+  }
+  auto step = StepOf(p, req, account);
+  if (auto* page = std::get_if<HttpResponse>(&step)) return std::move(*page);
+  Step& s = std::get<Step>(step);
+  auto session = p.authorization.SignedIn(account, s.b.Cookie(SsoCookie(account), p.tls));
+  if (!session.ok()) return ErrorPage(p, s.b, account, 503, "store_unavailable");
+  if (!*session) return Redirect(p, s.b, PagePath(account, "login", id));
+  if (!post) return StepUpPage(p, s, "");
+  const Origin origin = OriginOf(p, req);
+  auto caller = p.authorization.CallerOf(**session, origin.ip, origin.user_agent);
+  if (!caller.ok()) return ErrorPage(p, s.b, account, 503, "store_unavailable");
+  std::string code = oauth::Param(*form, "code");
+  std::string recovery = oauth::Param(*form, "recovery_code");
+  if (!recovery.empty()) code.clear();
+  auto stepped = p.mfa_login.StepUp(*caller, code, recovery, "");
+  if (!stepped.ok()) {
+    if (absl::IsUnavailable(stepped.status())) {
+      return ErrorPage(p, s.b, account, 503, "store_unavailable");
+    }
+    return StepUpPage(p, s, "wrong_code");
+  }
+  auto fresh = p.authorization.SignedIn(account, s.b.Cookie(SsoCookie(account), p.tls));
+  if (!fresh.ok() || !*fresh) return ErrorPage(p, s.b, account, 503, "store_unavailable");
+  auto decision = p.authorization.Decide(s.pending, *fresh);
+  if (!decision.ok()) return ErrorPage(p, s.b, account, 503, "store_unavailable");
+  return Follow(p, s.b, s.pending, *decision);
+}
+
 // After the signed-in notice: the request goes on with the browser's
 // session (a fresh login only if it authenticated after the request began).
 HttpResponse Continue(const WebRoutes& p, const HttpRequest& req, const std::string& account) {
@@ -411,6 +456,12 @@ void AddLoginRoutes(HttpRouter& router, const WebRoutes& p) {
              }));
   router.Post("/accounts/{account}/enroll", ForAccount([p](const HttpRequest& r, const std::string& a) {
                 return Enroll(p, r, a, true);
+              }));
+  router.Get("/accounts/{account}/stepup", ForAccount([p](const HttpRequest& r, const std::string& a) {
+               return StepUp(p, r, a, false);
+             }));
+  router.Post("/accounts/{account}/stepup", ForAccount([p](const HttpRequest& r, const std::string& a) {
+                return StepUp(p, r, a, true);
               }));
   router.Get("/accounts/{account}/continue",
              ForAccount([p](const HttpRequest& r, const std::string& a) { return Continue(p, r, a); }));

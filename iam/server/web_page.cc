@@ -126,6 +126,8 @@ HttpResponse Follow(const WebRoutes& p, const Browser& b, const oauth::PendingLo
       return Redirect(p, b, PagePath(pending.account_id, "consent", pending.id));
     case oauth::Decision::kDevice:
       return Redirect(p, b, PagePath(pending.account_id, "device/confirm", pending.id));
+    case oauth::Decision::kStepUp:
+      return Redirect(p, b, PagePath(pending.account_id, "stepup", pending.id));
     case oauth::Decision::kLogin:
       break;
   }

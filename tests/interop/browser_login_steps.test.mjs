@@ -472,3 +472,35 @@ test('the account page: sessions, devices, the authenticator, the password, rece
   await snap(page, 'account-zh-CN');
   await context.close();
 });
+
+test('an app asks for a second factor (acr_values): the user proves theirs after the password', async () => {
+  const acme = await account('oscorp', ['mona']);
+  // Optional factors, never asked at login by risk: a password suffices...
+  await acme.policy('mfa', (d) => { d.mode = 'optional'; d.risk_step_up = false; });
+  const { context, page } = await newPage();
+  await page.goto(`${iam.http}/accounts/${acme.id}/account`);
+  await password(page, 'mona', PASSWORD);
+  await submit(page, 'button[value=begin_totp]');
+  const secret = (await text(page, '#secret')).trim();
+  await typeInto(page, 'code', authenticator.generate(secret));
+  await submit(page);
+  await submit(page, '#continue');
+  // ...unless the app asks for more.
+  await page.goto(`${acme.app.origin}/login?prompt=login&acr_values=urn:iam:acr:mfa`);
+  await password(page, 'mona', PASSWORD);
+  if (await page.$('#continue')) await submit(page, '#continue');
+  assert.equal(pathOf(page), `/accounts/${acme.id}/stepup`);
+  await typeInto(page, 'code', '000000');
+  await submit(page);
+  assert.match(await text(page, '.notice.error'), /not correct/);
+  await typeInto(page, 'code', nextCode(secret));
+  await submit(page);
+  assert.equal(await text(page, '#who'), 'mona');
+  assert.equal(await text(page, '#acr'), 'urn:iam:acr:mfa');
+  // Without acr_values the same login is a password's.
+  await page.goto(`${acme.app.origin}/login?prompt=login`);
+  await password(page, 'mona', PASSWORD);
+  if (await page.$('#continue')) await submit(page, '#continue');
+  assert.equal(await text(page, '#acr'), 'urn:iam:acr:pwd');
+  await context.close();
+});

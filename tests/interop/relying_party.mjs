@@ -27,7 +27,7 @@ export async function startApp(clientId) {
         const params = { redirect_uri: `${url.origin}/cb`, scope: 'openid profile', state, nonce,
           code_challenge: await client.calculatePKCECodeChallenge(verifier),
           code_challenge_method: 'S256' };
-        for (const k of ['ui_locales', 'prompt']) {
+        for (const k of ['ui_locales', 'prompt', 'acr_values']) {
           if (url.searchParams.get(k)) params[k] = url.searchParams.get(k);
         }
         res.writeHead(302, { location: client.buildAuthorizationUrl(config, params).href }).end();
