@@ -151,6 +151,16 @@ void PrintTokens(const google::protobuf::RepeatedPtrField<v1::InitialAccessToken
   PrintTable({"ID", "USES LEFT", "EXPIRES", "DESCRIPTION"}, rows);
 }
 
+void PrintDeliveries(const v1::ListLogoutDeliveriesResponse& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& d : r.deliveries()) {
+    const auto& when = d.state() == "pending" ? d.next_attempt_time() : d.finish_time();
+    rows.push_back({d.session_id(), d.state(), std::to_string(d.attempts()),
+                    FormatTime(when, true), d.last_error()});
+  }
+  PrintTable({"SESSION", "STATE", "ATTEMPTS", "NEXT / DONE", "LAST ERROR"}, rows);
+}
+
 absl::Status BuildCreate(const Args& a, v1::CreateClientRequest& q) {
   nlohmann::json doc = nlohmann::json::object();
   if (absl::Status s = ApplyOptions(a, doc); !s.ok()) return s;
@@ -259,6 +269,12 @@ std::vector<Command> ClientCommands() {
             [](const Args&, const v1::ListInitialAccessTokensResponse& r) {
               PrintTokens(r.tokens());
             })},
+      {"client logout-deliveries",
+       "the client's back-channel logout deliveries: delivered, retrying, or given up",
+       {Text("client_id").Required().Into("client_id"), AccountArg(),
+        Number("--limit", "at most this many, newest first (default 50)").Into("page_size")},
+       Call(&AdminService::Stub::ListLogoutDeliveries,
+            [](const Args&, const v1::ListLogoutDeliveriesResponse& r) { PrintDeliveries(r); })},
       {"client delete-initial-token", "delete an initial access token",
        {Text("id").Required().Into("id"), AccountArg()},
        Call(&AdminService::Stub::DeleteInitialAccessToken, Says("deleted"))},

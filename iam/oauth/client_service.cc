@@ -332,6 +332,22 @@ absl::StatusOr<IssuedInitialAccessToken> ClientService::CreateInitialAccessToken
   return out;
 }
 
+absl::StatusOr<std::vector<store::LogoutDeliveryRow>> ClientService::ListLogoutDeliveries(
+    const account::Caller& caller, const std::string& account_id, const std::string& client_id,
+    int limit) {
+  RETURN_IF_ERROR(text::CheckName("client_id", client_id, kMaxClientIdLength));
+  ASSIGN_OR_RETURN(std::string account,
+                   mutations_.Admit(caller, {"iam:ListLogoutDeliveries", account_id,
+                                             "client/" + client_id}));
+  const int n = limit <= 0 ? 50 : std::min(limit, 500);
+  std::vector<store::LogoutDeliveryRow> out;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, store::logout::ListOfClient(tx, account, client_id, n));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 absl::StatusOr<std::vector<store::InitialAccessTokenRow>> ClientService::ListInitialAccessTokens(
     const account::Caller& caller, const std::string& account_id) {
   ASSIGN_OR_RETURN(std::string account, mutations_.Admit(caller, {"iam:ListInitialAccessTokens",

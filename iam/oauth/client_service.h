@@ -31,6 +31,7 @@
 #include "iam/common/random.h"
 #include "iam/oauth/client_metadata.h"
 #include "iam/store/client_store.h"
+#include "iam/store/logout_store.h"
 
 namespace iam::oauth {
 
@@ -97,6 +98,10 @@ class ClientService {
   absl::StatusOr<IssuedInitialAccessToken> CreateInitialAccessToken(
       const account::Caller& caller, const std::string& account_id,
       const std::string& description, absl::Duration ttl, int uses);
+  // A client's back-channel logout deliveries, newest first.
+  absl::StatusOr<std::vector<store::LogoutDeliveryRow>> ListLogoutDeliveries(
+      const account::Caller& caller, const std::string& account_id, const std::string& client_id,
+      int limit);
   absl::StatusOr<std::vector<store::InitialAccessTokenRow>> ListInitialAccessTokens(
       const account::Caller& caller, const std::string& account_id);
   absl::Status DeleteInitialAccessToken(const account::Caller& caller,

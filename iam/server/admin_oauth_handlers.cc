@@ -151,6 +151,34 @@ grpc::Status AdminServiceImpl::ListInitialAccessTokens(
   });
 }
 
+grpc::Status AdminServiceImpl::ListLogoutDeliveries(grpc::ServerContext* ctx,
+                                                    const v1::ListLogoutDeliveriesRequest* req,
+                                                    v1::ListLogoutDeliveriesResponse* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, clients_.ListLogoutDeliveries(c, req->account_id(),
+                                                              req->client_id(),
+                                                              req->page_size()));
+    for (const store::LogoutDeliveryRow& r : rows) {
+      v1::LogoutDelivery* d = out->add_deliveries();
+      d->set_session_id(r.session_id);
+      d->set_user_id(r.user_id);
+      d->set_uri(r.uri);
+      d->set_state(r.delivered_at ? "delivered" : r.failed_at ? "failed" : "pending");
+      d->set_attempts(r.attempts);
+      *d->mutable_create_time() = Ts(r.created_at);
+      if (!r.delivered_at && !r.failed_at) {
+        *d->mutable_next_attempt_time() = Ts(r.next_attempt_at);
+      }
+      if (r.delivered_at || r.failed_at) {
+        *d->mutable_finish_time() =
+            Ts(r.delivered_at ? *r.delivered_at : *r.failed_at);
+      }
+      d->set_last_error(r.last_error);
+    }
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status AdminServiceImpl::DeleteInitialAccessToken(
     grpc::ServerContext* ctx, const v1::DeleteInitialAccessTokenRequest* req,
     v1::DeleteInitialAccessTokenResponse*) {

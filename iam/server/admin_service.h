@@ -182,6 +182,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                 IssuedInitialAccessToken)
   IAM_ADMIN_RPC(ListInitialAccessTokens, ListInitialAccessTokensRequest,
                 ListInitialAccessTokensResponse)
+  IAM_ADMIN_RPC(ListLogoutDeliveries, ListLogoutDeliveriesRequest, ListLogoutDeliveriesResponse)
   IAM_ADMIN_RPC(DeleteInitialAccessToken, DeleteInitialAccessTokenRequest,
                 DeleteInitialAccessTokenResponse)
 #undef IAM_ADMIN_RPC

@@ -128,6 +128,10 @@ ctl user delete bob | grep -qx "deleted user bob" || fail "user delete"
 ctl client create reports --grant client_credentials --scope "r w" --audience api \
   --cidr 10.0.0.0/8 --access-token-ttl 300 --name "Reports" >"$dir/client"
 grep -q "^client secret (shown once): " "$dir/client" || fail "client create: no secret shown"
+ctl client logout-deliveries reports | grep -q "^SESSION *STATE *ATTEMPTS" \
+  || fail "client logout-deliveries"
+if ctl client logout-deliveries "no such'client" 2>"$dir/err"; then fail "a bad client id listed"; fi
+grep -q "INVALID_ARGUMENT: client_id" "$dir/err" || fail "logout-deliveries: $(cat "$dir/err")"
 grep -q "service-account-reports" "$dir/client" || fail "client create: no service account"
 ctl client get reports >"$dir/client.json"
 for field in '"scope": "r w"' '"access_token_ttl": 300' '"10.0.0.0/8"' '"client_name": "Reports"'; do

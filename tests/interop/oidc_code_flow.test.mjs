@@ -592,6 +592,14 @@ test('back-channel logout: every app holding tokens of an ended session is told,
     assert.match(metrics, /^iam_backchannel_logout_total\{outcome="delivered"\} [2-9]/m);
     assert.match(metrics, /^iam_backchannel_logout_total\{outcome="retried"\} [1-9]/m);
     assert.match(metrics, /^iam_backchannel_logout_pending 0$/m);
+    // The administrator sees each delivery, its tries and its last error.
+    const listed = await call('ListLogoutDeliveries', { client_id: 'portal' }, acme.key);
+    const first = listed.deliveries.find((d) => d.session_id === sid);
+    assert.equal(first.state, 'delivered');
+    assert.equal(first.attempts, '2', 'delivered at the second try');
+    assert.ok(listed.deliveries.some((d) => d.session_id === other.claims().sid));
+    await assert.rejects(call('ListLogoutDeliveries', { client_id: "x' OR '1'='1" }, acme.key),
+      (e) => e.code === 3);
   } finally {
     receiver.close();
   }
