@@ -1,6 +1,7 @@
 #include "iam/bench/code_flow.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -88,8 +89,18 @@ class Browser {
   std::map<std::string, std::string> cookies_;
 };
 
-// One round: empty string when it ended with tokens, otherwise what went wrong.
-std::string Round(Browser& b, const CodeFlowOptions& o, Random& random) {
+using Clock = std::chrono::steady_clock;
+
+// One round: empty string when it ended with tokens, otherwise what went
+// wrong. `steps` gains each request's wall time (ns), in order.
+std::string Round(Browser& b, const CodeFlowOptions& o, Random& random,
+                  std::array<int64_t, kCodeFlowSteps>& steps) {
+  auto t = Clock::now();
+  auto lap = [&](int i) {
+    const auto now = Clock::now();
+    steps[i] += std::chrono::duration_cast<std::chrono::nanoseconds>(now - t).count();
+    t = now;
+  };
   static const std::regex kCsrf(R"re(name="csrf" value="([^"]+)")re");
   static const std::regex kContinue(R"re(id="continue" href="([^"]+)")re");
   b.ForgetCookies();  // a new browser: no single sign-on to ride on
@@ -101,9 +112,11 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random) {
                                  Encode(o.client_id), "&redirect_uri=", Encode(o.redirect_uri),
                                  "&scope=openid&state=s1&code_challenge=", challenge,
                                  "&code_challenge_method=S256"));
+  lap(0);
   if (res.result_int() != 303) return absl::StrCat("authorize: HTTP ", res.result_int());
   const std::string login(res[http::field::location]);
   res = b.Call(http::verb::get, login);
+  lap(1);
   std::smatch m;
   if (res.result_int() != 200 || !std::regex_search(res.body(), m, kCsrf)) {
     return absl::StrCat("login page: HTTP ", res.result_int());
@@ -111,9 +124,11 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random) {
   res = b.Call(http::verb::post, login,
                absl::StrCat("csrf=", Encode(Unescape(m[1])), "&username=", Encode(o.username),
                             "&password=", Encode(o.password)));
+  lap(2);
   if (res.result_int() == 200 && std::regex_search(res.body(), m, kContinue)) {
     res = b.Call(http::verb::get, Unescape(m[1]));
   }
+  lap(3);
   if (res.result_int() != 303) return absl::StrCat("login: HTTP ", res.result_int());
   const std::string back(res[http::field::location]);
   const size_t at = back.find("code=");
@@ -123,6 +138,7 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random) {
                absl::StrCat("grant_type=authorization_code&client_id=", Encode(o.client_id),
                             "&code=", code, "&redirect_uri=", Encode(o.redirect_uri),
                             "&code_verifier=", verifier));
+  lap(4);
   if (res.result_int() != 200 || res.body().find("\"id_token\"") == std::string::npos) {
     return absl::StrCat("token: HTTP ", res.result_int(), " ", res.body().substr(0, 200));
   }
@@ -131,8 +147,8 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random) {
 
 }  // namespace
 
-LoadResult RunCodeFlow(const CodeFlowOptions& o) {
-  LoadResult out;
+CodeFlowResult RunCodeFlow(const CodeFlowOptions& o) {
+  CodeFlowResult out;
   std::mutex mu;
   std::atomic<bool> measuring{false}, stop{false};
   std::vector<std::thread> threads;
@@ -141,6 +157,7 @@ LoadResult RunCodeFlow(const CodeFlowOptions& o) {
       boost::asio::io_context ioc;
       CryptoRandom random;
       std::vector<int64_t> latencies;
+      std::array<int64_t, kCodeFlowSteps> steps{};
       int64_t failed = 0;
       std::string first_failure;
       try {
@@ -148,9 +165,11 @@ LoadResult RunCodeFlow(const CodeFlowOptions& o) {
         while (!stop.load()) {
           const bool counted = measuring.load();
           const auto start = std::chrono::steady_clock::now();
-          std::string why = Round(b, o, random);
+          std::array<int64_t, kCodeFlowSteps> round{};
+          std::string why = Round(b, o, random, round);
           const auto took = std::chrono::steady_clock::now() - start;
           if (!counted || stop.load()) continue;
+          for (int i = 0; i < kCodeFlowSteps; ++i) steps[i] += round[i];
           latencies.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
           if (!why.empty()) {
             ++failed;
@@ -163,6 +182,7 @@ LoadResult RunCodeFlow(const CodeFlowOptions& o) {
       }
       std::lock_guard<std::mutex> lock(mu);
       out.latency_ns.insert(out.latency_ns.end(), latencies.begin(), latencies.end());
+      for (int i = 0; i < kCodeFlowSteps; ++i) out.step_ns[i] += steps[i];
       out.completed += static_cast<int64_t>(latencies.size());
       out.failed += failed;
       if (out.first_failure.empty()) out.first_failure = first_failure;

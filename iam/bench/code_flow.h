@@ -7,6 +7,7 @@
 #ifndef IAM_BENCH_CODE_FLOW_H_
 #define IAM_BENCH_CODE_FLOW_H_
 
+#include <array>
 #include <string>
 
 #include "absl/time/time.h"
@@ -27,7 +28,16 @@ struct CodeFlowOptions {
   std::string password;
 };
 
-LoadResult RunCodeFlow(const CodeFlowOptions& options);
+inline constexpr int kCodeFlowSteps = 5;
+inline constexpr const char* kCodeFlowStepNames[kCodeFlowSteps] = {
+    "authorize", "login page", "login post", "notice", "token"};
+
+struct CodeFlowResult : LoadResult {
+  // Each step's total wall time over the measured rounds (ns).
+  std::array<int64_t, kCodeFlowSteps> step_ns{};
+};
+
+CodeFlowResult RunCodeFlow(const CodeFlowOptions& options);
 
 }  // namespace iam::bench
 

@@ -278,9 +278,17 @@ int Run(const Flags& flags) {
       o.redirect_uri = redirect;
       o.username = fixture->username;
       o.password = fixture->password;
-      const LoadResult r = RunCodeFlow(o);
+      const CodeFlowResult r = RunCodeFlow(o);
       Print(flags, "code-flow (authorize, login page, login, notice, token)", flags.concurrency,
             r, 0);
+      if (flags.output != "json" && r.completed > 0) {
+        std::cout << "mean per step";
+        for (int i = 0; i < kCodeFlowSteps; ++i) {
+          std::cout << absl::StrFormat("  %s %.3f ms", kCodeFlowStepNames[i],
+                                       r.step_ns[i] / 1e6 / r.completed);
+        }
+        std::cout << "\n";
+      }
       rc = Finish(r);
     }
     if (!flags.keep) {

@@ -2,6 +2,9 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <atomic>
+#include <memory>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -12,10 +15,16 @@ namespace iam::web {
 namespace mustache = kainjow::mustache;
 
 struct PageRenderer::Impl {
-  // Sources, parsed again for each render: kainjow's renderer keeps state
-  // in the template object, so one object must not serve two threads.
-  std::map<std::string, std::string> templates;  // by page name
-  std::map<std::string, nlohmann::json> catalogs;                        // by locale
+  // Sources by page name. kainjow's renderer keeps state in the template
+  // object, so one parsed object must not serve two threads: each thread
+  // parses a page once and keeps it (Parsed below).
+  std::map<std::string, std::string> templates;
+  std::map<std::string, nlohmann::json> catalogs;  // by locale, as shipped
+  // Per locale, English under it: the messages without placeholders,
+  // ready for the template, and those that have some, filled per page.
+  std::map<std::string, mustache::data> fixed;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> filled;
+  uint64_t generation = 0;  // tells this renderer's parsed pages from another's
 };
 
 namespace {
@@ -80,8 +89,36 @@ absl::Status CheckColor(absl::string_view field, absl::string_view color) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": a colour as #rrggbb"));
 }
 
+// The parsed page of this thread, parsed on first use.
+mustache::mustache& Parsed(uint64_t generation, const std::string& page,
+                                 const std::string& source) {
+  thread_local std::map<std::pair<uint64_t, std::string>, std::unique_ptr<mustache::mustache>>
+      parsed;
+  auto& slot = parsed[{generation, page}];
+  if (!slot) slot = std::make_unique<mustache::mustache>(source);
+  return *slot;
+}
+
 PageRenderer::PageRenderer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
-  for (const auto& [locale, catalog] : impl_->catalogs) locales_.push_back(locale);
+  static std::atomic<uint64_t> generations{0};
+  impl_->generation = ++generations;
+  const nlohmann::json& fallback = impl_->catalogs.at(kFallbackLocale);
+  for (const auto& [locale, catalog] : impl_->catalogs) {
+    locales_.push_back(locale);
+    nlohmann::json merged = fallback;
+    for (const auto& [k, v] : catalog.items()) merged[k] = v;
+    mustache::data fixed{mustache::data::type::object};
+    auto& filled = impl_->filled[locale];
+    for (const auto& [k, v] : merged.items()) {
+      const std::string text = v.get<std::string>();
+      if (text.find('{') == std::string::npos) {
+        fixed.set(k, mustache::data(text));
+      } else {
+        filled.emplace_back(k, text);
+      }
+    }
+    impl_->fixed.emplace(locale, std::move(fixed));
+  }
 }
 PageRenderer::~PageRenderer() = default;
 
@@ -140,27 +177,26 @@ absl::StatusOr<std::string> PageRenderer::Render(const std::string& page,
   if (t == impl_->templates.end() || page == "layout") {
     return absl::NotFoundError(absl::StrCat("no page ", page));
   }
-  nlohmann::json messages = impl_->catalogs.at(kFallbackLocale);
-  if (auto c = impl_->catalogs.find(locale); c != impl_->catalogs.end()) {
-    for (const auto& [k, v] : c->second.items()) messages[k] = v;
-  }
-  for (auto& [k, v] : messages.items()) v = Fill(v.get<std::string>(), data);
-  nlohmann::json ctx = data;
-  ctx["t"] = std::move(messages);
-  ctx["lang"] = locale;
-  ctx["csp_nonce"] = csp_nonce;
-  ctx["brand"] = {{"name", brand.name},
-                  {"primary_color", brand.primary_color},
-                  {"background_color", brand.background_color}};
-  ctx["title"] = Message(locale, title_key, data);
-  mustache::data d = ToData(ctx);
-  mustache::mustache body_template(t->second);
+  const std::string& loc = impl_->fixed.count(locale) ? locale : std::string(kFallbackLocale);
+  mustache::data messages = impl_->fixed.at(loc);
+  for (const auto& [k, text] : impl_->filled.at(loc)) messages.set(k, mustache::data(Fill(text, data)));
+  mustache::data d = ToData(data);
+  d.set("t", messages);
+  d.set("lang", locale);
+  d.set("csp_nonce", csp_nonce);
+  mustache::data b{mustache::data::type::object};
+  b.set("name", brand.name);
+  b.set("primary_color", brand.primary_color);
+  b.set("background_color", brand.background_color);
+  d.set("brand", b);
+  d.set("title", Message(locale, title_key, data));
+  mustache::mustache& body_template = Parsed(impl_->generation, page, t->second);
   std::string body = body_template.render(d);
   if (!body_template.is_valid()) {
     return absl::InternalError(absl::StrCat(page, ": ", body_template.error_message()));
   }
   d.set("body", body);
-  mustache::mustache layout(impl_->templates.at("layout"));
+  mustache::mustache& layout = Parsed(impl_->generation, "layout", impl_->templates.at("layout"));
   std::string html = layout.render(d);
   if (!layout.is_valid()) return absl::InternalError(layout.error_message());
   return html;
