@@ -180,7 +180,8 @@ absl::StatusOr<std::string> PageRenderer::Render(const std::string& page,
   const std::string& loc = impl_->fixed.count(locale) ? locale : std::string(kFallbackLocale);
   mustache::data messages = impl_->fixed.at(loc);
   for (const auto& [k, text] : impl_->filled.at(loc)) messages.set(k, mustache::data(Fill(text, data)));
-  mustache::data d = ToData(data);
+  // The page's own values (none: an empty object), then what every page has.
+  mustache::data d = data.is_object() ? ToData(data) : mustache::data(mustache::data::type::object);
   d.set("t", messages);
   d.set("lang", locale);
   d.set("csp_nonce", csp_nonce);

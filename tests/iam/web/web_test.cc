@@ -3,6 +3,8 @@
 // branding), locale negotiation, CSRF tokens, cookies and page headers.
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -135,6 +137,29 @@ TEST(RendererTest, SpeaksTheNegotiatedLocaleWithTheAccountsColours) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(r->Render("../etc/passwd", "x", "en", b, {}, "n").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// A page with no values of its own still has the brand, the title and its
+// messages; and a page rendered many times (each thread keeps its parsed
+// templates) renders each time what it is given.
+TEST(RendererTest, PagesWithoutValuesAndRenderedAgain) {
+  auto r = Shipped();
+  ASSERT_NE(r, nullptr);
+  Branding b;
+  b.name = "Acme";
+  auto html = r->Render("signed_out", "signed_out_title", "en", b, nlohmann::json(), "n");
+  ASSERT_TRUE(html.ok());
+  EXPECT_NE(html->find("You are signed out."), std::string::npos) << *html;
+  EXPECT_NE(html->find("<div class=\"brand\">Acme</div>"), std::string::npos);
+  for (const char* who : {"alice", "bob"}) {
+    auto again = r->Render("login", "login_title", "en", b, {{"username", who}}, "n");
+    ASSERT_TRUE(again.ok());
+    EXPECT_NE(again->find(absl::StrCat("value=\"", who, "\"")), std::string::npos) << who;
+  }
+  // Another renderer (other assets) does not get this one's parsed pages.
+  auto other = Shipped();
+  ASSERT_NE(other, nullptr);
+  EXPECT_TRUE(other->Render("login", "login_title", "en", b, {}, "n").ok());
 }
 
 TEST(RendererTest, ColoursAreHexOnly) {
