@@ -7,7 +7,7 @@ set -euo pipefail
 bench=$2
 iamctl=$3
 . "$(dirname "$0")/iamd_harness.sh"
-start_iamd_light "$1" iam-bench-test --http-listen off
+start_iamd_light "$1" iam-bench-test --http-listen 127.0.0.1:0
 run() { "$bench" --address "$addr" --access-key-file "$dir/admin.key" "$@"; }
 
 for rpc in check batch-check verify-token; do
@@ -23,6 +23,14 @@ if sys.argv[2] == "batch-check":
     assert abs(r["decisions_per_second"] - 10 * r["requests_per_second"]) < 1, r
 PY
 done
+# The browser sign-in over HTTP: whole rounds, none failing.
+run code-flow --http "${http#http://}" -d 1 -w 0.2 -c 1 -o json >"$dir/flow.json" 2>"$dir/flow.err" \
+  || fail "code-flow: $(cat "$dir/flow.err")"
+python3 - "$dir/flow.json" <<'PY' || fail "code-flow: $(cat "$dir/flow.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["requests"] > 0 and r["failed"] == 0 and r["p50_ms"] > 0, r
+PY
 run check -d 0.3 -w 0 -c 4 --principal token >"$dir/text" || fail "check by token"
 grep -q "^requests/s" "$dir/text" || fail "text output: $(cat "$dir/text")"
 
@@ -33,7 +41,7 @@ python3 - "$dir/accounts" <<'PY' || fail "accounts left open: $(cat "$dir/accoun
 import json, sys
 accounts = json.load(open(sys.argv[1]))["accounts"]
 bench = [a for a in accounts if a["name"].startswith("bench-")]
-assert len(bench) == 4 and all(a["state"] == "ACCOUNT_STATE_CLOSED" for a in bench), bench
+assert len(bench) == 5 and all(a["state"] == "ACCOUNT_STATE_CLOSED" for a in bench), bench
 PY
 
 # Bad input: a clear message and a non-zero status, never a run.
