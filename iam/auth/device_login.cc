@@ -40,18 +40,17 @@ absl::StatusOr<DeviceLogin::Started> DeviceLogin::Start(const std::string& accou
     out.start = devices_.Decoy();
     return out;
   }
-  ASSIGN_OR_RETURN(
-      out.start,
-      devices_.Start(out.account_id, oauth::kCliClientId, "", "cli", source_ip,
-                     [&](store::Tx& tx, const store::DeviceCodeRow& row) {
-                       audit::Event e = audit::Event::By("anonymous", out.account_id,
-                                                         "sts:StartDeviceLogin", "device_code",
-                                                         row.user_code);
-                       e.source_ip = source_ip;
-                       e.result = "pending";
-                       e.detail["client"] = oauth::kCliClientId;
-                       return audit_.Append(tx, e);
-                     }));
+  ASSIGN_OR_RETURN(out.start,
+                   devices_.Start(out.account_id, oauth::kCliClientId, "", "cli", source_ip,
+                                  [&](store::Tx& tx, const store::DeviceCodeRow& row) {
+                                    audit::Event e = audit::Event::By("anonymous", out.account_id,
+                                                                      "sts:StartDeviceLogin",
+                                                                      "device_code", row.user_code);
+                                    e.source_ip = source_ip;
+                                    e.result = "pending";
+                                    e.detail["client"] = oauth::kCliClientId;
+                                    return audit_.Append(tx, e);
+                                  }));
   return out;
 }
 
@@ -71,7 +70,7 @@ absl::StatusOr<DeviceLogin::Finished> DeviceLogin::Finish(const std::string& acc
     ASSIGN_OR_RETURN(store::UserRow user, store::users::Get(tx, device.user_id));
     ASSIGN_OR_RETURN(store::SessionRow web, store::sessions::Get(tx, device.session_id));
     username = user.username;
-    LoginOrigin o{account_id,       user.username,   "api",           origin.device_id,
+    LoginOrigin o{account_id,       user.username,     "api",           origin.device_id,
                   origin.source_ip, origin.user_agent, origin.audience, oauth::kCliClientId};
     if (!web.LiveAt(clock_.NowMs()) || user.state != store::UserState::kActive) {
       // Signed out (or disabled) between allowing the device and now.

@@ -34,8 +34,7 @@ ChallengeOffer HostedChallenge::Offer(const std::string&, int) const {
   return offer;
 }
 
-bool HostedChallenge::Verify(absl::string_view proof, const std::string& source_ip,
-                             int) const {
+bool HostedChallenge::Verify(absl::string_view proof, const std::string& source_ip, int) const {
   if (proof.empty() || proof.size() > kMaxResponseBytes) return false;
   net::FetchRequest req;
   req.method = "POST";
@@ -47,8 +46,9 @@ bool HostedChallenge::Verify(absl::string_view proof, const std::string& source_
   auto res = fetcher_->Fetch(req);
   if (!res.ok() || res->status != 200) {
     // Fail closed, and tell the operator: every challenged login fails now.
-    log::Warn("the challenge service did not answer",
-              {{"status", res.ok() ? absl::StrCat("HTTP ", res->status) : res.status().ToString()}});
+    log::Warn(
+        "the challenge service did not answer",
+        {{"status", res.ok() ? absl::StrCat("HTTP ", res->status) : res.status().ToString()}});
     return false;
   }
   auto body = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);

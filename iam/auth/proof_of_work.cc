@@ -54,10 +54,9 @@ bool ProofOfWorkChallenge::Verify(absl::string_view proof, const std::string& so
   // cannot say) is refused.
   const std::string seen = crypto::Hex(crypto::Sha256(absl::StrCat("pow:", p.salt)));
   return db_
-      ->Transact(store::TxMode::kWrite,
-                 [&](store::Tx& tx) {
-                   return store::clients::RememberProof(tx, seen, p.expiry * 1000);
-                 })
+      ->Transact(
+          store::TxMode::kWrite,
+          [&](store::Tx& tx) { return store::clients::RememberProof(tx, seen, p.expiry * 1000); })
       .ok();
 }
 

@@ -37,9 +37,8 @@ std::string Encode(const std::string& s) {
 }
 
 std::string Unescape(std::string s) {
-  for (const auto& [from, to] : {std::pair<const char*, const char*>{"&amp;", "&"},
-                                 {"&#x2F;", "/"},
-                                 {"&#x3D;", "="}}) {
+  for (const auto& [from, to] :
+       {std::pair<const char*, const char*>{"&amp;", "&"}, {"&#x2F;", "/"}, {"&#x3D;", "="}}) {
     for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at)) {
       s.replace(at, std::strlen(from), to);
       at += std::strlen(to);
@@ -62,7 +61,8 @@ class Browser {
     req.set(http::field::host, o_.host);
     req.keep_alive(true);
     std::string cookies;
-    for (const auto& [k, v] : cookies_) absl::StrAppend(&cookies, cookies.empty() ? "" : "; ", k, "=", v);
+    for (const auto& [k, v] : cookies_)
+      absl::StrAppend(&cookies, cookies.empty() ? "" : "; ", k, "=", v);
     if (!cookies.empty()) req.set(http::field::cookie, cookies);
     if (verb == http::verb::post) {
       req.set(http::field::content_type, "application/x-www-form-urlencoded");
@@ -134,10 +134,10 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random,
   const size_t at = back.find("code=");
   if (at == std::string::npos) return "login: no code in " + back.substr(0, 200);
   const std::string code = back.substr(at + 5, back.find('&', at) - at - 5);
-  res = b.Call(http::verb::post, base + "/oauth2/token",
-               absl::StrCat("grant_type=authorization_code&client_id=", Encode(o.client_id),
-                            "&code=", code, "&redirect_uri=", Encode(o.redirect_uri),
-                            "&code_verifier=", verifier));
+  res = b.Call(
+      http::verb::post, base + "/oauth2/token",
+      absl::StrCat("grant_type=authorization_code&client_id=", Encode(o.client_id), "&code=", code,
+                   "&redirect_uri=", Encode(o.redirect_uri), "&code_verifier=", verifier));
   lap(4);
   if (res.result_int() != 200 || res.body().find("\"id_token\"") == std::string::npos) {
     return absl::StrCat("token: HTTP ", res.result_int(), " ", res.body().substr(0, 200));

@@ -29,8 +29,8 @@ struct CodeFlowOptions {
 };
 
 inline constexpr int kCodeFlowSteps = 5;
-inline constexpr const char* kCodeFlowStepNames[kCodeFlowSteps] = {
-    "authorize", "login page", "login post", "notice", "token"};
+inline constexpr const char* kCodeFlowStepNames[kCodeFlowSteps] = {"authorize", "login page",
+                                                                   "login post", "notice", "token"};
 
 struct CodeFlowResult : LoadResult {
   // Each step's total wall time over the measured rounds (ns).

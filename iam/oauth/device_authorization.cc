@@ -55,12 +55,9 @@ DeviceStart DeviceAuthorization::Decoy() {
   return out;
 }
 
-absl::StatusOr<DeviceStart> DeviceAuthorization::Start(const std::string& account_id,
-                                                       const std::string& client_id,
-                                                       const std::string& scope,
-                                                       const std::string& purpose,
-                                                       const std::string& source_ip,
-                                                       const InTx& also) {
+absl::StatusOr<DeviceStart> DeviceAuthorization::Start(
+    const std::string& account_id, const std::string& client_id, const std::string& scope,
+    const std::string& purpose, const std::string& source_ip, const InTx& also) {
   const int64_t now = clock_.NowMs();
   DeviceStart out;
   out.device_code = crypto::Base64Url(random_.Bytes(32));
@@ -175,8 +172,8 @@ absl::StatusOr<DevicePoll> DeviceAuthorization::PollInTx(store::Tx& tx,
   // 8628 §3.5), for good.
   const bool early = row->last_poll_at > 0 && now - row->last_poll_at < row->interval_ms;
   out.kind = early ? DevicePoll::kSlowDown : DevicePoll::kPending;
-  RETURN_IF_ERROR(store::device_codes::Polled(tx, hash, now,
-                                              row->interval_ms + (early ? kSlowDownStepMs : 0)));
+  RETURN_IF_ERROR(
+      store::device_codes::Polled(tx, hash, now, row->interval_ms + (early ? kSlowDownStepMs : 0)));
   return out;
 }
 

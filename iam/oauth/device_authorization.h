@@ -37,7 +37,7 @@ inline constexpr int64_t kDevicePollIntervalMs = 5 * 1000;
 
 struct DeviceStart {
   std::string device_code;
-  std::string user_code;  // XXXX-XXXX
+  std::string user_code;   // XXXX-XXXX
   int64_t expires_in = 0;  // seconds
   int64_t interval = 0;    // seconds
 };

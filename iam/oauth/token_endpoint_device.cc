@@ -72,9 +72,8 @@ absl::StatusOr<nlohmann::json> TokenEndpoint::DeviceCode(const KnownClient& clie
   row.amr = session.amr;
   row.acr = MultiFactor(session.amr) ? kAcrMfa : kAcrPassword;
   const std::string jti = crypto::Base64Url(random_.Bytes(16));
-  const std::string family = client.view.metadata.Allows(kGrantRefreshToken)
-                                 ? crypto::Base64Url(random_.Bytes(16))
-                                 : "";
+  const std::string family =
+      client.view.metadata.Allows(kGrantRefreshToken) ? crypto::Base64Url(random_.Bytes(16)) : "";
   return IssueForSession(client, r, grant, row, user, session, jti, family);
 }
 

@@ -45,8 +45,7 @@ absl::StatusOr<std::unique_ptr<auth::ChallengeVerifier>> MakeChallenge(const Con
                                    config.challenge_response_field};
     return std::make_unique<auth::HostedChallenge>(std::move(o), with.fetcher);
   }
-  return absl::InvalidArgumentError(
-      "challenge.kind: one of proof-of-work, hosted, pass, off");
+  return absl::InvalidArgumentError("challenge.kind: one of proof-of-work, hosted, pass, off");
 }
 
 }  // namespace iam::server

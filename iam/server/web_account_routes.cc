@@ -44,12 +44,11 @@ const char* DeviceState(store::DeviceState s) {
 }
 
 HttpResponse AccountPage(const WebRoutes& p, const Browser& b, const std::string& account,
-                         const Me& me, const std::string& error_key,
-                         const std::string& info_key) {
+                         const Me& me, const std::string& error_key, const std::string& info_key) {
   const std::string action = PathOf(account);
   const std::string csrf = p.csrf.Token(b.id, "account");
-  nlohmann::json data = {{"action", action}, {"csrf", csrf}, {"wide", true},
-                         {"username", me.caller.username}};
+  nlohmann::json data = {
+      {"action", action}, {"csrf", csrf}, {"wide", true}, {"username", me.caller.username}};
   if (!error_key.empty()) data["error"] = p.pages.Message(b.locale, error_key);
   if (!info_key.empty()) data["info"] = p.pages.Message(b.locale, info_key);
   auto sessions = p.sessions.List(me.caller, "", "", false);
@@ -60,25 +59,30 @@ HttpResponse AccountPage(const WebRoutes& p, const Browser& b, const std::string
   }
   nlohmann::json s = nlohmann::json::array();
   for (const store::SessionRow& row : *sessions) {
-    s.push_back({{"id", row.id}, {"client_type", row.client_type},
+    s.push_back({{"id", row.id},
+                 {"client_type", row.client_type},
                  {"address", row.source_ip.empty() ? "-" : row.source_ip},
-                 {"started", When(row.created_at)}, {"current", row.id == me.session.id},
-                 {"action", action}, {"csrf", csrf}});
+                 {"started", When(row.created_at)},
+                 {"current", row.id == me.session.id},
+                 {"action", action},
+                 {"csrf", csrf}});
   }
   data["sessions"] = std::move(s);
   nlohmann::json d = nlohmann::json::array();
   for (const store::DeviceRow& row : *devices) {
-    d.push_back({{"device_id", row.device_id}, {"state", DeviceState(row.state)},
+    d.push_back({{"device_id", row.device_id},
+                 {"state", DeviceState(row.state)},
                  {"trusted", !row.token_hash.empty() && row.trusted_until > p.clock.NowMs()},
-                 {"last_seen", When(row.last_seen_at)}, {"action", action}, {"csrf", csrf}});
+                 {"last_seen", When(row.last_seen_at)},
+                 {"action", action},
+                 {"csrf", csrf}});
   }
   data["devices"] = std::move(d);
   data["mfa_enrolled"] = factor->enrolled;
   if (factor->enrolled) {
-    data["mfa_status"] = p.pages.Message(
-        b.locale, "account_factor_on",
-        {{"since", When(factor->confirmed_at)},
-         {"left", std::to_string(factor->recovery_codes_left)}});
+    data["mfa_status"] = p.pages.Message(b.locale, "account_factor_on",
+                                         {{"since", When(factor->confirmed_at)},
+                                          {"left", std::to_string(factor->recovery_codes_left)}});
   }
   // The user's own sign-ins: the login records about them.
   std::vector<store::AuditRow> rows;
@@ -100,12 +104,13 @@ HttpResponse AccountPage(const WebRoutes& p, const Browser& b, const std::string
     }
     if (client == oauth::kAccountPagesClientId) client = p.pages.Message(b.locale, "account_title");
     if (client == oauth::kCliClientId) client = "iamctl";
-    logins.push_back({{"time", When(row.at)},
-                      {"address", row.source_ip.empty() ? "-" : row.source_ip},
-                      {"result", p.pages.Message(b.locale, row.result == "success"   ? "login_ok"
-                                           : row.result == "pending" ? "login_pending"
-                                                                     : "login_refused")},
-                      {"client", client}});
+    logins.push_back(
+        {{"time", When(row.at)},
+         {"address", row.source_ip.empty() ? "-" : row.source_ip},
+         {"result", p.pages.Message(b.locale, row.result == "success"   ? "login_ok"
+                                              : row.result == "pending" ? "login_pending"
+                                                                        : "login_refused")},
+         {"client", client}});
   }
   data["logins"] = std::move(logins);
   return Page(p, b, account, 200, "account", "account_title", std::move(data));
@@ -159,8 +164,7 @@ HttpResponse AccountPost(const WebRoutes& p, const HttpRequest& req, const std::
   // The enrolment page posts its code to ?do=confirm_totp.
   std::string what = oauth::Param(*form, "do");
   if (auto q = oauth::ParseForm(req.query); what.empty() && q.ok()) what = oauth::Param(*q, "do");
-  const bool codes = what == "confirm_totp" || what == "new_recovery_codes" ||
-                     what == "reset_totp";
+  const bool codes = what == "confirm_totp" || what == "new_recovery_codes" || what == "reset_totp";
   auto done = [&](const absl::Status& s, const char* info) {
     return s.ok() ? AccountPage(p, b, account, me, "", info)
                   : AccountPage(p, b, account, me, FailureKey(s, codes), "");
@@ -188,7 +192,8 @@ HttpResponse AccountPost(const WebRoutes& p, const HttpRequest& req, const std::
     if (absl::IsPermissionDenied(s) || absl::IsUnauthenticated(s)) {
       return AccountPage(p, b, account, me, "account_wrong_password", "");
     }
-    if (absl::IsInvalidArgument(s)) return AccountPage(p, b, account, me, "new_password_refused", "");
+    if (absl::IsInvalidArgument(s))
+      return AccountPage(p, b, account, me, "new_password_refused", "");
     // A change may end every session, this one too (the account's
     // policy): then the page asks to sign in again.
     if (s.ok()) {
@@ -220,9 +225,8 @@ HttpResponse AccountPost(const WebRoutes& p, const HttpRequest& req, const std::
   if (what == "reset_totp") {
     // The phone may be lost: a recovery code proves it as well.
     const std::string code = oauth::Param(*form, "code");
-    const bool digits = !code.empty() && std::all_of(code.begin(), code.end(), [](char c) {
-      return c >= '0' && c <= '9';
-    });
+    const bool digits = !code.empty() && std::all_of(code.begin(), code.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; });
     return done(p.mfa.ResetOwn(me.caller, digits ? code : "", digits ? "" : code),
                 "account_totp_removed");
   }
@@ -232,10 +236,12 @@ HttpResponse AccountPost(const WebRoutes& p, const HttpRequest& req, const std::
 }  // namespace
 
 void AddAccountRoutes(HttpRouter& router, const WebRoutes& p) {
-  router.Get("/accounts/{account}/account",
-             ForAccount([p](const HttpRequest& r, const std::string& a) { return AccountGet(p, r, a); }));
-  router.Post("/accounts/{account}/account",
-              ForAccount([p](const HttpRequest& r, const std::string& a) { return AccountPost(p, r, a); }));
+  router.Get(
+      "/accounts/{account}/account",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return AccountGet(p, r, a); }));
+  router.Post(
+      "/accounts/{account}/account",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return AccountPost(p, r, a); }));
 }
 
 }  // namespace iam::server

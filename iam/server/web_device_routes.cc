@@ -10,8 +10,8 @@
 namespace iam::server {
 namespace {
 
-HttpResponse CodePage(const WebRoutes& p, const Browser& b, const std::string& account,
-                      int status, const std::string& user_code, const std::string& error_key) {
+HttpResponse CodePage(const WebRoutes& p, const Browser& b, const std::string& account, int status,
+                      const std::string& user_code, const std::string& error_key) {
   nlohmann::json data = {{"action", absl::StrCat("/accounts/", account, "/device")},
                          {"csrf", p.csrf.Token(b.id, "device")},
                          {"user_code", user_code}};
@@ -58,13 +58,15 @@ HttpResponse Confirm(const WebRoutes& p, const HttpRequest& req, const std::stri
   }
   auto pending = p.authorization.Pending(account, id, b.id);
   if (!pending.ok()) return PendingErrorPage(p, b, account, pending.status());
-  if (pending->request.device_code_hash.empty()) return ErrorPage(p, b, account, 400, "request_ended");
+  if (pending->request.device_code_hash.empty())
+    return ErrorPage(p, b, account, 400, "request_ended");
   auto session = p.authorization.SignedIn(account, b.Cookie(SsoCookie(account), p.tls));
   if (!session.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
   if (!*session) return Redirect(p, b, PagePath(account, "login", id));
   std::optional<store::DeviceCodeRow> device;
   absl::Status read = p.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(device, store::device_codes::ByDeviceCode(tx, pending->request.device_code_hash));
+    ASSIGN_OR_RETURN(device,
+                     store::device_codes::ByDeviceCode(tx, pending->request.device_code_hash));
     return absl::OkStatus();
   });
   if (!read.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
@@ -82,22 +84,29 @@ HttpResponse Confirm(const WebRoutes& p, const HttpRequest& req, const std::stri
   absl::Status decided = p.authorization.DecideDevice(*pending, **session, allow);
   if (absl::IsNotFound(decided)) return ErrorPage(p, b, account, 400, "device_ended");
   if (!decided.ok()) return ErrorPage(p, b, account, 503, "store_unavailable");
-  return Page(p, b, account, 200, "device_done", "device_done_title",
-              {{"kind", allow ? "info" : "error"},
-               {"message", p.pages.Message(b.locale, allow ? "device_allowed" : "device_refused")}});
+  return Page(
+      p, b, account, 200, "device_done", "device_done_title",
+      {{"kind", allow ? "info" : "error"},
+       {"message", p.pages.Message(b.locale, allow ? "device_allowed" : "device_refused")}});
 }
 
 }  // namespace
 
 void AddDeviceRoutes(HttpRouter& router, const WebRoutes& p) {
-  router.Get("/accounts/{account}/device",
-             ForAccount([p](const HttpRequest& r, const std::string& a) { return DeviceGet(p, r, a); }));
-  router.Post("/accounts/{account}/device",
-              ForAccount([p](const HttpRequest& r, const std::string& a) { return DevicePost(p, r, a); }));
+  router.Get(
+      "/accounts/{account}/device",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return DeviceGet(p, r, a); }));
+  router.Post(
+      "/accounts/{account}/device",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return DevicePost(p, r, a); }));
   router.Get("/accounts/{account}/device/confirm",
-             ForAccount([p](const HttpRequest& r, const std::string& a) { return Confirm(p, r, a, false); }));
+             ForAccount([p](const HttpRequest& r, const std::string& a) {
+               return Confirm(p, r, a, false);
+             }));
   router.Post("/accounts/{account}/device/confirm",
-              ForAccount([p](const HttpRequest& r, const std::string& a) { return Confirm(p, r, a, true); }));
+              ForAccount([p](const HttpRequest& r, const std::string& a) {
+                return Confirm(p, r, a, true);
+              }));
 }
 
 }  // namespace iam::server

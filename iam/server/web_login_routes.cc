@@ -149,11 +149,13 @@ HttpResponse SignedOn(const WebRoutes& p, const Step& s, const auth::LoginResult
   out.With("Set-Cookie", web::SetCookie(kMfaCookie, "", p.tls, 0));
   if (!r.device_token.empty()) {
     int64_t days = 30;
-    p.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-          auto policy = store::account_policies::Load<mfa::MfaPolicy>(tx, s.account, "mfa");
-          if (policy.ok()) days = policy->remember_device_days;
-          return absl::OkStatus();
-        })
+    p.db.Transact(store::TxMode::kRead,
+                  [&](store::Tx& tx) -> absl::Status {
+                    auto policy =
+                        store::account_policies::Load<mfa::MfaPolicy>(tx, s.account, "mfa");
+                    if (policy.ok()) days = policy->remember_device_days;
+                    return absl::OkStatus();
+                  })
         .IgnoreError();
     out.With("Set-Cookie", web::SetCookie(kDeviceCookie, r.device_token, p.tls, days * 86400));
   }
@@ -180,10 +182,10 @@ HttpResponse AfterLogin(const WebRoutes& p, const Step& s, const std::string& us
     case auth::LoginStatus::kSuccess:
       return SignedOn(p, s, r);
     case auth::LoginStatus::kChallengeRequired:
-      return LoginPage(p, s, username,
-                       r.challenge.kind == "hosted" ? "hosted_challenge_needed"
-                                                    : "challenge_needed",
-                       &r.challenge);
+      return LoginPage(
+          p, s, username,
+          r.challenge.kind == "hosted" ? "hosted_challenge_needed" : "challenge_needed",
+          &r.challenge);
     case auth::LoginStatus::kPasswordChangeRequired:
       return ChangePasswordPage(p, s, username, r.password_change_reason, "");
     case auth::LoginStatus::kMfaRequired: {
@@ -194,9 +196,9 @@ HttpResponse AfterLogin(const WebRoutes& p, const Step& s, const std::string& us
       return out;
     }
     case auth::LoginStatus::kDeviceApprovalRequired:
-      return Page(p, s.b, s.account, 200, "device_pending", "device_pending_title",
-                  {{"device_id", s.b.DeviceId()},
-                   {"retry", PagePath(s.account, "login", s.pending.id)}});
+      return Page(
+          p, s.b, s.account, 200, "device_pending", "device_pending_title",
+          {{"device_id", s.b.DeviceId()}, {"retry", PagePath(s.account, "login", s.pending.id)}});
     default:
       return LoginPage(p, s, username, RefusalKey(r.status));
   }
@@ -258,11 +260,12 @@ HttpResponse LoginPost(const WebRoutes& p, const HttpRequest& req, const std::st
 
 bool RememberAllowed(const WebRoutes& p, const std::string& account) {
   bool allowed = false;
-  p.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-        auto policy = store::account_policies::Load<mfa::MfaPolicy>(tx, account, "mfa");
-        allowed = policy.ok() && policy->remember_device_days > 0;
-        return absl::OkStatus();
-      })
+  p.db.Transact(store::TxMode::kRead,
+                [&](store::Tx& tx) -> absl::Status {
+                  auto policy = store::account_policies::Load<mfa::MfaPolicy>(tx, account, "mfa");
+                  allowed = policy.ok() && policy->remember_device_days > 0;
+                  return absl::OkStatus();
+                })
       .IgnoreError();
   return allowed;
 }
@@ -326,8 +329,8 @@ struct FactorRequest {
 };
 std::variant<FactorRequest, HttpResponse> FactorRequestOf(const WebRoutes& p,
                                                           const HttpRequest& req,
-                                                          const std::string& account,
-                                                          bool post, const char* page) {
+                                                          const std::string& account, bool post,
+                                                          const char* page) {
   Browser b = BrowserOf(req, p, "");
   std::optional<oauth::Form> form;
   if (post && !(form = VerifiedForm(p, req, b, absl::StrCat(page, ":", RequestIdOf(req))))) {
@@ -441,30 +444,37 @@ HttpResponse Continue(const WebRoutes& p, const HttpRequest& req, const std::str
 }  // namespace
 
 void AddLoginRoutes(HttpRouter& router, const WebRoutes& p) {
-  router.Get("/accounts/{account}/login",
-             ForAccount([p](const HttpRequest& r, const std::string& a) { return LoginGet(p, r, a); }));
-  router.Post("/accounts/{account}/login",
-              ForAccount([p](const HttpRequest& r, const std::string& a) { return LoginPost(p, r, a); }));
+  router.Get(
+      "/accounts/{account}/login",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return LoginGet(p, r, a); }));
+  router.Post(
+      "/accounts/{account}/login",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return LoginPost(p, r, a); }));
   router.Get("/accounts/{account}/mfa", ForAccount([p](const HttpRequest& r, const std::string& a) {
                return Mfa(p, r, a, false);
              }));
-  router.Post("/accounts/{account}/mfa", ForAccount([p](const HttpRequest& r, const std::string& a) {
-                return Mfa(p, r, a, true);
-              }));
-  router.Get("/accounts/{account}/enroll", ForAccount([p](const HttpRequest& r, const std::string& a) {
+  router.Post(
+      "/accounts/{account}/mfa",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return Mfa(p, r, a, true); }));
+  router.Get("/accounts/{account}/enroll",
+             ForAccount([p](const HttpRequest& r, const std::string& a) {
                return Enroll(p, r, a, false);
              }));
-  router.Post("/accounts/{account}/enroll", ForAccount([p](const HttpRequest& r, const std::string& a) {
+  router.Post("/accounts/{account}/enroll",
+              ForAccount([p](const HttpRequest& r, const std::string& a) {
                 return Enroll(p, r, a, true);
               }));
-  router.Get("/accounts/{account}/stepup", ForAccount([p](const HttpRequest& r, const std::string& a) {
+  router.Get("/accounts/{account}/stepup",
+             ForAccount([p](const HttpRequest& r, const std::string& a) {
                return StepUp(p, r, a, false);
              }));
-  router.Post("/accounts/{account}/stepup", ForAccount([p](const HttpRequest& r, const std::string& a) {
+  router.Post("/accounts/{account}/stepup",
+              ForAccount([p](const HttpRequest& r, const std::string& a) {
                 return StepUp(p, r, a, true);
               }));
-  router.Get("/accounts/{account}/continue",
-             ForAccount([p](const HttpRequest& r, const std::string& a) { return Continue(p, r, a); }));
+  router.Get(
+      "/accounts/{account}/continue",
+      ForAccount([p](const HttpRequest& r, const std::string& a) { return Continue(p, r, a); }));
 }
 
 }  // namespace iam::server

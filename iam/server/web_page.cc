@@ -19,7 +19,8 @@ std::string Browser::Cookie(const std::string& base, bool tls) const {
 }
 
 std::string Browser::DeviceId() const {
-  return absl::StrCat("browser-", crypto::Hex(crypto::Sha256(absl::StrCat("device|", id))).substr(0, 24));
+  return absl::StrCat("browser-",
+                      crypto::Hex(crypto::Sha256(absl::StrCat("device|", id))).substr(0, 24));
 }
 
 Browser BrowserOf(const HttpRequest& req, const WebRoutes& p, const std::string& ui_locales) {
@@ -38,11 +39,13 @@ Browser BrowserOf(const HttpRequest& req, const WebRoutes& p, const std::string&
 
 web::Branding BrandOf(const WebRoutes& p, const std::string& account) {
   web::Branding brand;
-  p.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-        auto row = store::accounts::Get(tx, account);
-        if (row.ok()) brand.name = row->display_name.empty() ? row->name : row->display_name;
-        return absl::OkStatus();
-      })
+  p.db.Transact(store::TxMode::kRead,
+                [&](store::Tx& tx) -> absl::Status {
+                  auto row = store::accounts::Get(tx, account);
+                  if (row.ok())
+                    brand.name = row->display_name.empty() ? row->name : row->display_name;
+                  return absl::OkStatus();
+                })
       .IgnoreError();
   return brand;
 }
@@ -73,8 +76,8 @@ HttpResponse Page(const WebRoutes& p, const Browser& b, const std::string& accou
   return WithBrowser(std::move(r), b, p);
 }
 
-HttpResponse ErrorPage(const WebRoutes& p, const Browser& b, const std::string& account,
-                       int status, const std::string& message_key) {
+HttpResponse ErrorPage(const WebRoutes& p, const Browser& b, const std::string& account, int status,
+                       const std::string& message_key) {
   return Page(p, b, account, status, "error", "error_title",
               {{"message", p.pages.Message(b.locale, message_key)}});
 }

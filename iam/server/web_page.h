@@ -39,8 +39,8 @@ web::Branding BrandOf(const WebRoutes& p, const std::string& account);
 
 HttpResponse Page(const WebRoutes& p, const Browser& b, const std::string& account, int status,
                   const std::string& page, const std::string& title_key, nlohmann::json data);
-HttpResponse ErrorPage(const WebRoutes& p, const Browser& b, const std::string& account,
-                       int status, const std::string& message_key);
+HttpResponse ErrorPage(const WebRoutes& p, const Browser& b, const std::string& account, int status,
+                       const std::string& message_key);
 HttpResponse Redirect(const WebRoutes& p, const Browser& b, const std::string& location);
 // The error page for a failed Pending(): ended (400) or the store (503).
 HttpResponse PendingErrorPage(const WebRoutes& p, const Browser& b, const std::string& account,

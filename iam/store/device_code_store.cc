@@ -11,16 +11,16 @@ constexpr char kColumns[] =
     "expires_at, interval_ms, last_poll_at, status, user_id, session_id, source_ip";
 
 DeviceCodeRow RowOf(const Row& r) {
-  return DeviceCodeRow{r.Str(0), r.Str(1), r.Str(2),  r.Str(3),  r.Str(4),  r.Str(5),  r.Int(6),
+  return DeviceCodeRow{r.Str(0), r.Str(1), r.Str(2), r.Str(3),  r.Str(4),  r.Str(5),  r.Int(6),
                        r.Int(7), r.Int(8), r.Int(9), r.Str(10), r.Str(11), r.Str(12), r.Str(13)};
 }
 
 absl::StatusOr<std::optional<DeviceCodeRow>> One(Tx& tx, const char* column,
                                                  const std::string& value) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kColumns,
-                                                    " FROM oauth_device_codes WHERE ", column,
-                                                    " = ?"),
-                                       {value}));
+  ASSIGN_OR_RETURN(
+      auto rows,
+      tx.Query(absl::StrCat("SELECT ", kColumns, " FROM oauth_device_codes WHERE ", column, " = ?"),
+               {value}));
   if (rows.empty()) return std::nullopt;
   return RowOf(rows[0]);
 }
@@ -62,9 +62,10 @@ absl::StatusOr<int64_t> Use(Tx& tx, const std::string& hash) {
 
 absl::Status Polled(Tx& tx, const std::string& hash, int64_t now_ms, int64_t interval_ms) {
   return tx
-      .Exec("UPDATE oauth_device_codes SET last_poll_at = ?, interval_ms = ? "
-            "WHERE device_code_hash = ?",
-            {now_ms, interval_ms, hash})
+      .Exec(
+          "UPDATE oauth_device_codes SET last_poll_at = ?, interval_ms = ? "
+          "WHERE device_code_hash = ?",
+          {now_ms, interval_ms, hash})
       .status();
 }
 

@@ -19,13 +19,15 @@ absl::StatusOr<std::string> QrSvgDataUri(const std::string& text) {
   std::string path;
   for (int y = 0; y < w; ++y) {
     for (int x = 0; x < w; ++x) {
-      if (qr->data[y * w + x] & 1) absl::StrAppend(&path, "M", x + kQuiet, " ", y + kQuiet, "h1v1h-1z");
+      if (qr->data[y * w + x] & 1)
+        absl::StrAppend(&path, "M", x + kQuiet, " ", y + kQuiet, "h1v1h-1z");
     }
   }
-  const std::string svg = absl::StrCat(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 )", size, " ", size,
-                      R"(" shape-rendering="crispEdges" >)",
-                      R"(<rect width="100%" height="100%" fill="#fff"/><path fill="#000" d=")", path,
-                      R"("/></svg>)");
+  const std::string svg =
+      absl::StrCat(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 )", size, " ", size,
+                   R"(" shape-rendering="crispEdges" >)",
+                   R"(<rect width="100%" height="100%" fill="#fff"/><path fill="#000" d=")", path,
+                   R"("/></svg>)");
   return absl::StrCat("data:image/svg+xml;base64,", crypto::Base64(svg));
 }
 

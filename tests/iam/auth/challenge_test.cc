@@ -105,8 +105,8 @@ class HostedChallengeTest : public ::testing::Test {
       const bool good = r.body.find("response=good-token") != std::string::npos &&
                         r.body.find("secret=site%20secret") != std::string::npos &&
                         !used_.exchange(true);
-      return server::HttpResponse::Json(200, good ? R"({"success":true})"
-                                                  : R"({"success":false,"error-codes":["x"]})");
+      return server::HttpResponse::Json(
+          200, good ? R"({"success":true})" : R"({"success":false,"error-codes":["x"]})");
     });
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = *std::move(s);
@@ -116,10 +116,10 @@ class HostedChallengeTest : public ::testing::Test {
   }
 
   HostedChallenge Make(const std::string& path) {
-    return HostedChallenge({absl::StrCat("http://127.0.0.1:", server_->port(), path),
-                            "site secret", "site-key-1", "https://captcha.example/api.js",
-                            "cf-turnstile-response"},
-                           fetcher_.get());
+    return HostedChallenge(
+        {absl::StrCat("http://127.0.0.1:", server_->port(), path), "site secret", "site-key-1",
+         "https://captcha.example/api.js", "cf-turnstile-response"},
+        fetcher_.get());
   }
 
   std::mutex mu_;

@@ -55,7 +55,8 @@ TEST_P(DeviceCodeTest, UserCodesAreTypedLoosely) {
   }
   auto started = devices_->Start(kAccount, "tv", "openid", "oauth", "10.0.0.9");
   ASSERT_OK(started.status());
-  EXPECT_THAT(started->user_code, ::testing::MatchesRegex("[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}"));
+  EXPECT_THAT(started->user_code,
+              ::testing::MatchesRegex("[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}"));
   std::string lower = started->user_code;
   for (char& c : lower) c = static_cast<char>(std::tolower(c));
   auto found = devices_->Lookup(kAccount, lower, "10.0.0.1");
@@ -95,10 +96,14 @@ TEST_P(DeviceCodeTest, PollingTooFastSlowsTheDeviceDown) {
   clock_.Advance(absl::Seconds(16));
   EXPECT_EQ(poll()->kind, DevicePoll::kPending);
   // Another client, purpose or account: not this device's code.
-  EXPECT_TRUE(absl::IsNotFound(devices_->Poll(kAccount, "other", "oauth", started->device_code).status()));
-  EXPECT_TRUE(absl::IsNotFound(devices_->Poll(kAccount, "tv", "cli", started->device_code).status()));
-  EXPECT_TRUE(absl::IsNotFound(devices_->Poll("222222222222", "tv", "oauth", started->device_code).status()));
-  EXPECT_TRUE(absl::IsNotFound(devices_->Poll(kAccount, "tv", "oauth", std::string(500, 'a')).status()));
+  EXPECT_TRUE(
+      absl::IsNotFound(devices_->Poll(kAccount, "other", "oauth", started->device_code).status()));
+  EXPECT_TRUE(
+      absl::IsNotFound(devices_->Poll(kAccount, "tv", "cli", started->device_code).status()));
+  EXPECT_TRUE(absl::IsNotFound(
+      devices_->Poll("222222222222", "tv", "oauth", started->device_code).status()));
+  EXPECT_TRUE(
+      absl::IsNotFound(devices_->Poll(kAccount, "tv", "oauth", std::string(500, 'a')).status()));
   clock_.Advance(absl::Minutes(10));
   EXPECT_EQ(poll()->kind, DevicePoll::kExpired);
 }
@@ -131,7 +136,8 @@ TEST_P(DeviceCodeTest, ApprovedOnceAndTakenOnceUnderRaces) {
   auto again = Approve(started->device_code);
   ASSERT_OK(again.status());
   EXPECT_EQ(*again, 0);
-  EXPECT_TRUE(absl::IsNotFound(devices_->Lookup(kAccount, started->user_code, "10.0.0.2").status()));
+  EXPECT_TRUE(
+      absl::IsNotFound(devices_->Lookup(kAccount, started->user_code, "10.0.0.2").status()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeviceCodeTest,
