@@ -240,17 +240,18 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
     http_->Mount([&](HttpRouter& router) {
       AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients,
                                          proxies});
-      std::string challenge_origin;
-      if (!config.challenge_script_url.empty() && config.challenge_kind == "hosted") {
+      std::string challenge_origin, challenge_field;
+      if (config.challenge_kind == "hosted") {
         const std::string& u = config.challenge_script_url;
         challenge_origin = u.substr(0, u.find('/', std::string("https://").size()));
+        challenge_field = config.challenge_response_field;
       }
       AddWebRoutes(router, WebRoutes{*db_, *clock, d.authorization, d.login, d.mfa_login,
                                      d.passwords, d.device_authorization, d.mfa, d.devices,
                                      d.users, challenge_.get(),
                                      d.sessions, *tokens_,
                                      *pages_, *csrf_, *random, proxies, http_->tls(),
-                                     challenge_origin});
+                                     challenge_origin, challenge_field});
     });
   }
   if (config.logout_poll_ms > 0) {

@@ -231,9 +231,8 @@ HttpResponse LoginPost(const WebRoutes& p, const HttpRequest& req, const std::st
   in.device_token = s.b.Cookie(kDeviceCookie, p.tls);
   in.oauth_client = s.pending.client.view.row.client_id;
   in.challenge_proof = oauth::Param(*form, "challenge_proof");
-  if (in.challenge_proof.empty() && p.challenge != nullptr) {
-    const std::string field = p.challenge->Offer(origin.ip, 0).response_field;
-    if (!field.empty()) in.challenge_proof = oauth::Param(*form, field);
+  if (in.challenge_proof.empty() && !p.challenge_field.empty()) {
+    in.challenge_proof = oauth::Param(*form, p.challenge_field);
   }
   const bool changing = oauth::Param(*form, "step") == "change";
   const std::string reason = oauth::Param(*form, "reason");

@@ -61,8 +61,10 @@ struct WebRoutes {
   Random& random;
   std::vector<Cidr> trusted_proxies;
   bool tls = false;  // the listener's: cookie names and Secure
-  // A hosted challenge's origin, which the login page may load; "" for none.
+  // A hosted challenge's origin, which the login page may load, and the
+  // form field its widget fills; "" for none.
   std::string challenge_origin;
+  std::string challenge_field;
 };
 
 void AddWebRoutes(HttpRouter& router, const WebRoutes& parts);
