@@ -1,27 +1,14 @@
 #include "iam/auth/hosted_challenge.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "iam/common/log.h"
+#include "iam/common/text.h"
 #include "nlohmann/json.hpp"
 
 namespace iam::auth {
 namespace {
 
 constexpr size_t kMaxResponseBytes = 4096;
-
-std::string Encode(absl::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppendFormat(&out, "%%%02X", c);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -41,8 +28,9 @@ bool HostedChallenge::Verify(absl::string_view proof, const std::string& source_
   req.url = options_.verify_url;
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                  {"Accept", "application/json"}};
-  req.body = absl::StrCat("secret=", Encode(options_.secret), "&response=", Encode(proof),
-                          "&remoteip=", Encode(source_ip));
+  req.body = absl::StrCat("secret=", text::FormEncode(options_.secret),
+                          "&response=", text::FormEncode(proof),
+                          "&remoteip=", text::FormEncode(source_ip));
   auto res = fetcher_->Fetch(req);
   if (!res.ok() || res->status != 200) {
     // Fail closed, and tell the operator: every challenged login fails now.

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "iam/common/crypto.h"
 #include "iam/common/random.h"
+#include "iam/common/text.h"
 
 namespace iam::bench {
 namespace {
@@ -22,19 +23,6 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
-
-std::string Encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppend(&out, "%", absl::string_view("0123456789ABCDEF" + (c >> 4), 1),
-                      absl::string_view("0123456789ABCDEF" + (c & 15), 1));
-    }
-  }
-  return out;
-}
 
 std::string Unescape(std::string s) {
   for (const auto& [from, to] :
@@ -107,11 +95,12 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random,
   const std::string verifier = crypto::Base64Url(random.Bytes(32));
   const std::string challenge = crypto::Base64Url(crypto::Sha256(verifier));
   const std::string base = absl::StrCat("/accounts/", o.account_id);
-  auto res = b.Call(http::verb::get,
-                    absl::StrCat(base, "/oauth2/authorize?response_type=code&client_id=",
-                                 Encode(o.client_id), "&redirect_uri=", Encode(o.redirect_uri),
-                                 "&scope=openid&state=s1&code_challenge=", challenge,
-                                 "&code_challenge_method=S256"));
+  auto res = b.Call(
+      http::verb::get,
+      absl::StrCat(
+          base, "/oauth2/authorize?response_type=code&client_id=", text::FormEncode(o.client_id),
+          "&redirect_uri=", text::FormEncode(o.redirect_uri),
+          "&scope=openid&state=s1&code_challenge=", challenge, "&code_challenge_method=S256"));
   lap(0);
   if (res.result_int() != 303) return absl::StrCat("authorize: HTTP ", res.result_int());
   const std::string login(res[http::field::location]);
@@ -122,8 +111,9 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random,
     return absl::StrCat("login page: HTTP ", res.result_int());
   }
   res = b.Call(http::verb::post, login,
-               absl::StrCat("csrf=", Encode(Unescape(m[1])), "&username=", Encode(o.username),
-                            "&password=", Encode(o.password)));
+               absl::StrCat("csrf=", text::FormEncode(Unescape(m[1])),
+                            "&username=", text::FormEncode(o.username),
+                            "&password=", text::FormEncode(o.password)));
   lap(2);
   if (res.result_int() == 200 && std::regex_search(res.body(), m, kContinue)) {
     res = b.Call(http::verb::get, Unescape(m[1]));
@@ -134,10 +124,11 @@ std::string Round(Browser& b, const CodeFlowOptions& o, Random& random,
   const size_t at = back.find("code=");
   if (at == std::string::npos) return "login: no code in " + back.substr(0, 200);
   const std::string code = back.substr(at + 5, back.find('&', at) - at - 5);
-  res = b.Call(
-      http::verb::post, base + "/oauth2/token",
-      absl::StrCat("grant_type=authorization_code&client_id=", Encode(o.client_id), "&code=", code,
-                   "&redirect_uri=", Encode(o.redirect_uri), "&code_verifier=", verifier));
+  res =
+      b.Call(http::verb::post, base + "/oauth2/token",
+             absl::StrCat("grant_type=authorization_code&client_id=", text::FormEncode(o.client_id),
+                          "&code=", code, "&redirect_uri=", text::FormEncode(o.redirect_uri),
+                          "&code_verifier=", verifier));
   lap(4);
   if (res.result_int() != 200 || res.body().find("\"id_token\"") == std::string::npos) {
     return absl::StrCat("token: HTTP ", res.result_int(), " ", res.body().substr(0, 200));

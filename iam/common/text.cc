@@ -11,8 +11,8 @@ absl::Status Invalid(absl::string_view field, absl::string_view rule) {
 }
 
 bool IsNameChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '=' ||
-         c == ',' || c == '.' || c == '@' || c == '_' || c == '-';
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '=' || c == ',' ||
+         c == '.' || c == '@' || c == '_' || c == '-';
 }
 
 // Decodes one code point at s[i], advancing i; -1 when malformed (overlong
@@ -93,7 +93,8 @@ absl::Status CheckFreeText(absl::string_view field, absl::string_view value, siz
                            bool allow_empty) {
   if (value.empty()) return allow_empty ? absl::OkStatus() : Invalid(field, "required");
   // 4 bytes per code point at most: a cheap bound before decoding.
-  if (value.size() > max * 4) return Invalid(field, absl::StrCat("longer than ", max, " characters"));
+  if (value.size() > max * 4)
+    return Invalid(field, absl::StrCat("longer than ", max, " characters"));
   size_t n = 0;
   for (size_t i = 0; i < value.size(); ++n) {
     const int32_t cp = DecodeOne(value, i);
@@ -120,8 +121,8 @@ absl::Status CheckEmail(absl::string_view field, absl::string_view value) {
   }
   for (char c : value) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7F || c == '<' || c == '>' || c == '"' || c == '\\' ||
-        c == ',' || c == ';' || c == '(' || c == ')' || c == '[' || c == ']') {
+    if (u <= 0x20 || u == 0x7F || c == '<' || c == '>' || c == '"' || c == '\\' || c == ',' ||
+        c == ';' || c == '(' || c == ')' || c == '[' || c == ']') {
       return Invalid(field, "not an email address");
     }
   }
@@ -170,5 +171,23 @@ std::string MaskPhone(absl::string_view phone) {
 }
 
 std::string AsciiLower(absl::string_view s) { return absl::AsciiStrToLower(s); }
+
+std::string FormEncode(absl::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (absl::ascii_isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    }
+  }
+  return out;
+}
 
 }  // namespace iam::text

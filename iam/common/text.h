@@ -39,6 +39,10 @@ std::string MaskPhone(absl::string_view phone);
 
 std::string AsciiLower(absl::string_view s);
 
+// application/x-www-form-urlencoded (and query) encoding: unreserved
+// characters as they are, a space as '+', every other byte as %XX.
+std::string FormEncode(absl::string_view text);
+
 }  // namespace iam::text
 
 #endif  // IAM_COMMON_TEXT_H_

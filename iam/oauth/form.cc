@@ -43,23 +43,7 @@ absl::StatusOr<std::string> FormDecode(absl::string_view text) {
   return out;
 }
 
-std::string FormEncode(absl::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (absl::ascii_isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    }
-  }
-  return out;
-}
+std::string FormEncode(absl::string_view text) { return text::FormEncode(text); }
 
 absl::StatusOr<Form> ParseForm(absl::string_view body) {
   Form form;

@@ -103,7 +103,7 @@ class HostedChallengeTest : public ::testing::Test {
       if (r.path == "/broken") return server::HttpResponse::Text(500, "down");
       if (r.path == "/nonsense") return server::HttpResponse::Json(200, R"({"success":"yes"})");
       const bool good = r.body.find("response=good-token") != std::string::npos &&
-                        r.body.find("secret=site%20secret") != std::string::npos &&
+                        r.body.find("secret=site+secret") != std::string::npos &&
                         !used_.exchange(true);
       return server::HttpResponse::Json(
           200, good ? R"({"success":true})" : R"({"success":false,"error-codes":["x"]})");
