@@ -1,9 +1,18 @@
 #include "iam/account/arn.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
 namespace iam::account {
+
+bool IsAccountId(absl::string_view id) {
+  return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) {
+           return absl::ascii_isdigit(static_cast<unsigned char>(c));
+         });
+}
 
 std::string IamArn(absl::string_view account_id, absl::string_view path) {
   bool printable = path.size() <= 256;

@@ -17,6 +17,9 @@ namespace iam::account {
 // The ARN of an IAM object of an account: IamArn("123...", "user/alice").
 // A path that is not printable ASCII of at most 256 bytes (a bad name,
 // refused right after authorization) is judged as "*".
+// Whether `id` has the shape of this service's account ids (12 digits).
+bool IsAccountId(absl::string_view id);
+
 std::string IamArn(absl::string_view account_id, absl::string_view path);
 
 // "user/alice", "group/ops", "role/dev".

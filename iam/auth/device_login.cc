@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "iam/account/arn.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/store/account_store.h"
@@ -12,23 +13,13 @@
 #include "iam/store/user_store.h"
 
 namespace iam::auth {
-namespace {
-
-bool LooksLikeAccountId(const std::string& s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
-}
-
-}  // namespace
-
 absl::StatusOr<DeviceLogin::Started> DeviceLogin::Start(const std::string& account,
                                                         const std::string& source_ip) {
   RETURN_IF_ERROR(text::CheckFreeText("account", account, 128, false));
   Started out;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.account_id.clear();
-    auto row = LooksLikeAccountId(account)
+    auto row = account::IsAccountId(account)
                    ? store::accounts::Get(tx, account)
                    : store::accounts::GetByName(tx, text::AsciiLower(account));
     if (row.ok() && row->state == store::AccountState::kActive) out.account_id = row->id;

@@ -1,5 +1,7 @@
 #include "iam/auth/login_service.h"
 
+#include "iam/account/arn.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "iam/auth/session_opener.h"
@@ -41,12 +43,6 @@ struct Target {
   // The right password was found in the risk list at this attempt.
   bool password_at_risk = false;
 };
-
-bool IsAccountId(const std::string& s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
-}
 
 absl::Status Validate(const LoginRequest& r) {
   RETURN_IF_ERROR(text::CheckFreeText("account", r.account, 63, false));
@@ -154,7 +150,7 @@ absl::Status Attempt::Read() {
   return w_.db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     t_ = Target{};
     absl::StatusOr<store::AccountRow> account =
-        IsAccountId(r_.account) ? store::accounts::Get(tx, r_.account)
+        account::IsAccountId(r_.account) ? store::accounts::Get(tx, r_.account)
                                 : store::accounts::GetByName(tx, text::AsciiLower(r_.account));
     if (account.ok()) {
       t_.account = *account;

@@ -1,5 +1,7 @@
 #include "iam/server/request_checks.h"
 
+#include "iam/account/arn.h"
+
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -7,11 +9,7 @@
 
 namespace iam::server {
 
-bool IsAccountId(const std::string& id) {
-  return id.size() == 12 && std::all_of(id.begin(), id.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
-}
+bool IsAccountId(const std::string& id) { return account::IsAccountId(id); }
 
 bool IsForm(const HttpRequest& r) {
   const std::string* type = r.Header("content-type");
