@@ -15,6 +15,7 @@
 #include "iam/store/login_store.h"
 #include "iam/store/policy_store.h"
 #include "iam/store/user_store.h"
+#include "iam/web/branding.h"
 
 namespace iam::auth {
 namespace {
@@ -47,6 +48,10 @@ absl::StatusOr<nlohmann::json> Normalize(AccountPolicyKind kind, const nlohmann:
       ASSIGN_OR_RETURN(audit::AuditPolicy p, audit::AuditPolicy::FromJson(j));
       return p.ToJson();
     }
+    case AccountPolicyKind::kBranding: {
+      ASSIGN_OR_RETURN(web::BrandingPolicy p, web::BrandingPolicy::FromJson(j));
+      return p.ToJson();
+    }
   }
   return absl::InvalidArgumentError("kind: unknown");
 }
@@ -65,6 +70,8 @@ nlohmann::json Defaults(AccountPolicyKind kind) {
       return mfa::IpAllowlistPolicy{}.ToJson();
     case AccountPolicyKind::kAudit:
       return audit::AuditPolicy{}.ToJson();
+    case AccountPolicyKind::kBranding:
+      return web::BrandingPolicy{}.ToJson();
   }
   return nlohmann::json::object();
 }
@@ -83,6 +90,7 @@ constexpr KindInfo kKinds[] = {
     {AccountPolicyKind::kMfa, "mfa", "iam:UpdateAccountMfaPolicy"},
     {AccountPolicyKind::kIpAllowlist, "ip_allowlist", "iam:UpdateAccountIpAllowlist"},
     {AccountPolicyKind::kAudit, "audit", "iam:UpdateAccountAuditPolicy"},
+    {AccountPolicyKind::kBranding, "branding", "iam:UpdateAccountBranding"},
 };
 
 const KindInfo& InfoOf(AccountPolicyKind kind) {
@@ -101,7 +109,7 @@ absl::StatusOr<AccountPolicyKind> ParseAccountPolicyKind(absl::string_view name)
     if (name == k.name) return k.kind;
   }
   return absl::InvalidArgumentError(
-      "kind: must be password, lockout, session, mfa, ip_allowlist or audit");
+      "kind: must be password, lockout, session, mfa, ip_allowlist, audit or branding");
 }
 
 const char* AccountPolicyKindName(AccountPolicyKind kind) { return InfoOf(kind).name; }

@@ -25,7 +25,15 @@
 
 namespace iam::auth {
 
-enum class AccountPolicyKind { kPassword, kLockout, kSession, kMfa, kIpAllowlist, kAudit };
+enum class AccountPolicyKind {
+  kPassword,
+  kLockout,
+  kSession,
+  kMfa,
+  kIpAllowlist,
+  kAudit,
+  kBranding
+};
 
 absl::StatusOr<AccountPolicyKind> ParseAccountPolicyKind(absl::string_view name);
 const char* AccountPolicyKindName(AccountPolicyKind kind);

@@ -257,8 +257,9 @@ int SetPolicy(Context& c, const Args& a, const std::string& kind) {
 }
 
 Command SetPolicyCommand(const std::string& kind) {
-  return {"account set-" + kind + "-policy",
-          "change the account's " + kind + " policy: --set field=value (the rest stays), or --file",
+  const std::string what = kind == "branding" ? "branding (page colours)" : kind + " policy";
+  return {kind == "branding" ? "account set-branding" : "account set-" + kind + "-policy",
+          "change the account's " + what + ": --set field=value (the rest stays), or --file",
           {Texts("--set", "field=value (repeatable; nested: web.max_sessions=1)"),
            Text("--file", "a complete policy document (JSON)"),
            Text("--account", "account id (default: your own)")},
@@ -351,15 +352,15 @@ std::vector<Command> AuthCommands() {
               return std::to_string(r.revoked()) + " sessions revoked";
             }))},
   };
-  for (const char* kind : {"password", "lockout", "session", "mfa", "audit"}) {
+  for (const char* kind : {"password", "lockout", "session", "mfa", "audit", "branding"}) {
     table.push_back(SetPolicyCommand(kind));
   }
   std::vector<Command> rest = {
       {"account get-policy",
-       "show a password, lockout, session, mfa, ip_allowlist or audit policy",
+       "show a password, lockout, session, mfa, ip_allowlist, audit or branding policy",
        {Text("kind")
             .Required()
-            .OneOf({"password", "lockout", "session", "mfa", "ip_allowlist", "audit"})
+            .OneOf({"password", "lockout", "session", "mfa", "ip_allowlist", "audit", "branding"})
             .Into("kind"),
         Text("--account").Into("account_id")},
        Call(&AdminService::Stub::GetAccountPolicy, PrintPolicyDocument)},

@@ -6,6 +6,7 @@
 #include "iam/oauth/form.h"
 #include "iam/server/request_checks.h"
 #include "iam/store/account_store.h"
+#include "iam/store/policy_store.h"
 #include "iam/web/cookies.h"
 #include "iam/web/page_headers.h"
 
@@ -42,8 +43,14 @@ web::Branding BrandOf(const WebRoutes& p, const std::string& account) {
   p.db.Transact(store::TxMode::kRead,
                 [&](store::Tx& tx) -> absl::Status {
                   auto row = store::accounts::Get(tx, account);
-                  if (row.ok())
-                    brand.name = row->display_name.empty() ? row->name : row->display_name;
+                  if (!row.ok()) return absl::OkStatus();
+                  // A stored document that no longer parses shows the
+                  // default colours rather than no page.
+                  auto colours =
+                      store::account_policies::Load<web::BrandingPolicy>(tx, account, "branding");
+                  brand = web::Branding::Of(
+                      row->display_name.empty() ? row->name : row->display_name,
+                      colours.ok() ? *colours : web::BrandingPolicy{});
                   return absl::OkStatus();
                 })
       .IgnoreError();

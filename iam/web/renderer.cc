@@ -80,15 +80,6 @@ std::string Fill(const std::string& message, const nlohmann::json& data) {
 
 }  // namespace
 
-absl::Status CheckColor(absl::string_view field, absl::string_view color) {
-  bool ok = color.size() == 7 && color[0] == '#';
-  for (size_t i = 1; ok && i < color.size(); ++i) {
-    ok = absl::ascii_isxdigit(static_cast<unsigned char>(color[i]));
-  }
-  if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(field, ": a colour as #rrggbb"));
-}
-
 // The parsed page of this thread, parsed on first use.
 mustache::mustache& Parsed(uint64_t generation, const std::string& page,
                                  const std::string& source) {
@@ -189,6 +180,8 @@ absl::StatusOr<std::string> PageRenderer::Render(const std::string& page,
   b.set("name", brand.name);
   b.set("primary_color", brand.primary_color);
   b.set("background_color", brand.background_color);
+  b.set("on_primary_color", brand.on_primary_color);
+  b.set("primary_text_color", brand.primary_text_color);
   d.set("brand", b);
   d.set("title", Message(locale, title_key, data));
   mustache::mustache& body_template = Parsed(impl_->generation, page, t->second);

@@ -23,18 +23,9 @@
 
 #include "absl/status/statusor.h"
 #include "iam/web/assets.h"
+#include "iam/web/branding.h"
 
 namespace iam::web {
-
-// How an account's pages look: its display name and two colours.
-struct Branding {
-  std::string name = "IAM";
-  std::string primary_color = "#0969da";
-  std::string background_color = "#f6f8fa";
-};
-
-// INVALID_ARGUMENT naming `field` unless `color` is "#rrggbb".
-absl::Status CheckColor(absl::string_view field, absl::string_view color);
 
 class PageRenderer {
  public:

@@ -104,6 +104,15 @@ if ctl resource-policy get arn:aws:s3:::logs 2>/dev/null; then fail "deleted pol
 # The audit policy, like the others, by --set.
 ctl account set-audit-policy --set retention_days=400 >/dev/null
 ctl account get-policy audit | grep -q '"retention_days": 400' || fail "set-audit-policy"
+# The pages' colours: stored in lower case; anything but #rrggbb is refused
+# naming the field, and the colours stay as they were.
+ctl account set-branding --set primary_color=#0F766E >/dev/null
+ctl account get-policy branding | grep -q '"primary_color": "#0f766e"' || fail "set-branding"
+if ctl account set-branding --set 'background_color=#fff;}' 2>"$dir/err"; then
+  fail "a colour that is not #rrggbb was taken"
+fi
+grep -q "background_color" "$dir/err" || fail "the refusal names the field: $(cat "$dir/err")"
+ctl account get-policy branding | grep -q '"background_color": "#f6f8fa"' || fail "branding changed"
 
 # A user's own password change, and a fresh set of recovery codes.
 printf 'Initial-Pass-9x\n' | ctl user set-password bob --permanent >/dev/null

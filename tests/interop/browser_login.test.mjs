@@ -5,11 +5,10 @@
 // as a web app would. What is shown: the login in English and Chinese,
 // single sign-on, the consent of a third-party app, pages that work
 // without JavaScript, and a login page that another origin cannot frame.
-// With IAM_SCREENSHOTS set to a directory, each page is saved there (how
-// docs/screenshots/ is made).
+// (The screenshots of these pages are browser_pages.test.mjs's.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, snap } from './chromium.mjs';
+import { launchChromium } from './chromium.mjs';
 import { startIamd, grpcCaller } from './harness.mjs';
 import { startApp, registerApp, closeApps } from './relying_party.mjs';
 
@@ -63,10 +62,8 @@ test('a user signs in to one app in the browser and is signed in to the next one
   assert.match(page.url(), /\/login\?request=/);
   assert.equal(await page.$eval('input[name=username]', (e) => e.autocomplete), 'username');
   assert.equal(await page.$eval('input[name=password]', (e) => e.autocomplete), 'current-password');
-  await snap(page, 'login-en');
   await signIn(page, 'carol', 'wrong password');
   assert.match(await page.$eval('.notice.error', (e) => e.textContent), /not correct/);
-  await snap(page, 'login-failed-en');
   await signIn(page, 'carol', PASSWORD);
   assert.equal(page.url().split('?')[0], `${wiki.origin}/cb`);
   assert.equal(await page.$eval('#who', (e) => e.textContent), 'carol');
@@ -91,11 +88,9 @@ test('the pages in Chinese, without JavaScript, and the consent of a third-party
   await page.goto(`${partner.origin}/login?ui_locales=zh-CN`);
   assert.equal(await page.$eval('html', (e) => e.lang), 'zh-CN');
   assert.match(await page.$eval('label[for=username]', (e) => e.textContent), /用户名/);
-  await snap(page, 'login-zh-CN');
   await signIn(page, 'carol', PASSWORD);
   assert.match(page.url(), /\/consent\?request=/);
   assert.match(await page.content(), /Partner App/);
-  await snap(page, 'consent-zh-CN');
   await Promise.all([page.waitForNavigation(), page.click('button[value=allow]')]);
   assert.equal(await page.$eval('#who', (e) => e.textContent), 'carol');
   await context.close();
@@ -107,7 +102,6 @@ test('the pages in Chinese, without JavaScript, and the consent of a third-party
   await en.goto(`${partner.origin}/login?prompt=consent`);
   await signIn(en, 'carol', PASSWORD);
   assert.match(en.url(), /\/consent\?request=/);
-  await snap(en, 'consent-en');
   await Promise.all([en.waitForNavigation(), en.click('button[value=deny]')]);
   assert.equal(await en.$eval('#error', (e) => e.textContent), 'access_denied');
   await english.close();
@@ -121,9 +115,7 @@ test('error pages, and no other origin can frame a page', async () => {
   const response = await page.goto(bad);
   assert.equal(response.status(), 400);
   assert.match(await page.$eval('.notice.error', (e) => e.textContent), /not registered/);
-  await snap(page, 'error-en');
   await page.goto(`${bad}&ui_locales=zh-CN`);
-  await snap(page, 'error-zh-CN');
 
   // A page of the application's origin that frames the login page: the
   // browser refuses to show it (CSP frame-ancestors 'none').

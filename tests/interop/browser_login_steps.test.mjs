@@ -7,8 +7,8 @@
 // must change (the policy's rules listed, a refused choice, then a good
 // one), in Chinese; the proof-of-work challenge solved by the page's own
 // script; a lock; the session limit refusing and then signing the oldest
-// session out; a device waiting for an administrator's approval. With
-// IAM_SCREENSHOTS set, each page is saved there.
+// session out; a device waiting for an administrator's approval. (The
+// screenshots of these pages are browser_pages.test.mjs's.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authenticator } from 'otplib';
-import { launchChromium, screenshots, snap as snapPage } from './chromium.mjs';
+import { launchChromium } from './chromium.mjs';
 import { startIamd, grpcCaller } from './harness.mjs';
 import { startApp, registerApp, closeApps } from './relying_party.mjs';
 
@@ -39,18 +39,7 @@ after(async () => {
   await iam?.stop();
 });
 
-const snap = (page, name) => snapPage(page, name, true);
 
-// A page reached by GET, in English and again in Chinese (Accept-Language).
-async function snapBoth(page, name) {
-  if (!screenshots) return;
-  await snap(page, `${name}-en`);
-  await page.setExtraHTTPHeaders({ 'accept-language': 'zh-CN' });
-  await page.reload();
-  await snap(page, `${name}-zh-CN`);
-  await page.setExtraHTTPHeaders({ 'accept-language': 'en-US' });
-  await page.reload();
-}
 
 // An account with users (password set, permanent) and one app.
 async function account(name, users) {
@@ -112,7 +101,6 @@ test('enrolment at login, recovery codes, TOTP with remember-this-device', async
   assert.match(secret, /^[A-Z2-7]{16,}$/);
   assert.match(await page.$eval('#qr', (e) => e.src), /^data:image\/svg\+xml;base64,/);
   assert.equal(await page.$eval('input[name=code]', (e) => e.autocomplete), 'one-time-code');
-  await snapBoth(page, 'enroll');
   // A wrong code: the same key is shown again.
   await typeInto(page, 'code', '000000');
   await submit(page);
@@ -123,7 +111,6 @@ test('enrolment at login, recovery codes, TOTP with remember-this-device', async
   // The recovery codes, once, then on to the app with a second factor.
   const codes = await page.$$eval('#recovery-codes code', (l) => l.map((e) => e.textContent));
   assert.equal(codes.length, 10);
-  await snap(page, 'recovery-codes-en');
   await submit(page, '#continue');
   assert.equal(await text(page, '#who'), 'erin');
   assert.match(await text(page, '#amr'), /otp/);
@@ -136,7 +123,6 @@ test('enrolment at login, recovery codes, TOTP with remember-this-device', async
   await second.page.goto(`${acme.app.origin}/login`);
   await password(second.page, 'erin', PASSWORD);
   assert.equal(pathOf(second.page), `/accounts/${acme.id}/mfa`);
-  await snapBoth(second.page, 'mfa');
   await typeInto(second.page, 'code', '123456');
   await submit(second.page);
   assert.match(await text(second.page, '.notice.error'), /not correct/);
@@ -145,7 +131,6 @@ test('enrolment at login, recovery codes, TOTP with remember-this-device', async
   await submit(second.page);
   // The previous login, said plainly, then the app.
   assert.match(await text(second.page, '#previous-login'), /previous sign-in: .* UTC from 127\.0\.0\.1/);
-  await snap(second.page, 'signed-in-en');
   await submit(second.page, '#continue');
   assert.equal(await text(second.page, '#who'), 'erin');
   const cookies = await second.context.cookies(iam.http);
@@ -183,7 +168,6 @@ test('a password that must change, in Chinese: the rules, a refusal, the change'
   assert.ok(rules.some((r) => r.includes('12')), rules.join('|'));
   assert.ok(rules.some((r) => r.includes('数字')), rules.join('|'));
   assert.equal(await page.$eval('input[name=new_password]', (e) => e.autocomplete), 'new-password');
-  await snap(page, 'password-change-zh-CN');
   // Two entries that differ, then one the policy refuses.
   await typeInto(page, 'password', 'Temporary-Pass-1');
   await typeInto(page, 'new_password', 'Brand-New-Secret-42');
@@ -195,7 +179,6 @@ test('a password that must change, in Chinese: the rules, a refusal, the change'
   await typeInto(page, 'new_password_again', 'short1');
   await submit(page);
   assert.match(await text(page, '.notice.error'), /不符合/);
-  await snap(page, 'password-refused-zh-CN');
   await typeInto(page, 'password', 'Temporary-Pass-1');
   await typeInto(page, 'new_password', 'Brand-New-Secret-42');
   await typeInto(page, 'new_password_again', 'Brand-New-Secret-42');
@@ -206,7 +189,6 @@ test('a password that must change, in Chinese: the rules, a refusal, the change'
   const again = await newPage('zh-CN');
   await again.page.goto(`${acme.app.origin}/login?prompt=login`);
   await password(again.page, 'frank', 'Brand-New-Secret-42');
-  await snap(again.page, 'signed-in-zh-CN');
   await submit(again.page, '#continue');
   assert.equal(await text(again.page, '#who'), 'frank');
   await again.context.close();
@@ -226,7 +208,6 @@ test('the challenge is solved by the page; a lock says so', async () => {
   assert.match(await text(page, '.notice.error'), /short check/);
   await page.waitForFunction(() => !document.getElementById('sign-in').disabled, { timeout: 20000 });
   assert.match(await page.$eval('#challenge-proof', (e) => e.value), /^pow1\.10\./);
-  await snap(page, 'challenge-en');
   await typeInto(page, 'password', PASSWORD);
   await submit(page);
   assert.equal(await text(page, '#who'), 'gina');
@@ -247,7 +228,6 @@ test('the challenge is solved by the page; a lock says so', async () => {
   for (const pw of ['y-1', 'y-2', 'y-3', 'y-4']) await password(locked.page, 'hank', pw);
   await password(locked.page, 'hank', PASSWORD);
   assert.match(await text(locked.page, '.notice.error'), /Too many failed attempts/);
-  await snap(locked.page, 'locked-en');
   await locked.context.close();
 });
 
@@ -262,12 +242,10 @@ test('the session limit: refused, then the oldest session signed out', async () 
   await second.page.goto(`${acme.app.origin}/login`);
   await password(second.page, 'ivy', PASSWORD);
   assert.match(await text(second.page, '.notice.error'), /too many devices/);
-  await snap(second.page, 'session-limit-en');
 
   await acme.policy('session', (d) => { d.on_limit = 'evict_oldest'; });
   await password(second.page, 'ivy', PASSWORD);
   assert.match(await text(second.page, '.notice.info'), /oldest session .* was signed out/);
-  await snap(second.page, 'session-evicted-en');
   await submit(second.page, '#continue');
   assert.equal(await text(second.page, '#who'), 'ivy');
   // The first browser's session is gone: its next sign-in asks again.
@@ -285,7 +263,6 @@ test('a device waits for an administrator, then signs in', async () => {
   await password(page, 'jack', PASSWORD);
   const deviceId = (await text(page, '#device-id')).trim();
   assert.match(deviceId, /^browser-[0-9a-f]{24}$/);
-  await snap(page, 'device-pending-en');
   // Listed as pending for the administrator, who approves it.
   const listed = await grpcCaller(iam.address)('auth', 'ListDevices', { username: 'jack' }, acme.key);
   assert.ok(listed.devices.some((d) => d.device_id === deviceId && d.state === 'pending'));
@@ -333,7 +310,6 @@ test('iamctl logs in through the browser: the device grant, allowed and refused'
     const { context, page } = await newPage();
     await page.goto(url);
     assert.match(await page.$eval('input[name=user_code]', (e) => e.value), /^[A-Z]{4}-[A-Z]{4}$/);
-    await snap(page, 'device-code-en');
     await submit(page);
     await password(page, 'kate', PASSWORD);
     const secret = (await text(page, '#secret')).trim();
@@ -343,10 +319,8 @@ test('iamctl logs in through the browser: the device grant, allowed and refused'
     // The confirmation: the code again and where the device is.
     assert.equal(pathOf(page), `/accounts/${acme.id}/device/confirm`);
     assert.match(await page.content(), /127\.0\.0\.1/);
-    await snap(page, 'device-confirm-en');
     await submit(page, 'button[value=allow]');
     assert.match(await text(page, '#device-result'), /device is signed in/);
-    await snap(page, 'device-allowed-en');
     const result = await cli.done;
     assert.equal(result.code, 0, result.err);
     assert.match(result.out, /logged in through the browser/);
@@ -422,7 +396,6 @@ test('the account page: sessions, devices, the authenticator, the password, rece
   assert.equal(pathOf(other.page), `/accounts/${acme.id}/account`);
   await page.reload();
   assert.equal((await page.$$('#sessions li')).length, 2);
-  await snap(page, 'account-en');
   const ends = await page.$$('#sessions li');
   for (const li of ends) {
     if (!(await li.evaluate((e) => e.textContent.includes('this browser')))) {
@@ -469,7 +442,6 @@ test('the account page: sessions, devices, the authenticator, the password, rece
   await page.setExtraHTTPHeaders({ 'accept-language': 'zh-CN' });
   await page.reload();
   assert.match(await text(page, 'h1'), /我的账户/);
-  await snap(page, 'account-zh-CN');
   await context.close();
 });
 

@@ -172,6 +172,47 @@ TEST(RendererTest, ColoursAreHexOnly) {
   }
 }
 
+// The branding document: both colours stated, hex only, stored in lower
+// case; text on a colour is whichever of white and ink contrasts more.
+TEST(BrandingTest, ColoursAreCheckedAndTextStaysLegible) {
+  auto p = BrandingPolicy::FromJson({{"primary_color", "#0F766E"}, {"background_color", "#ecfdf5"}});
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->primary_color, "#0f766e");
+  EXPECT_EQ(p->ToJson(), nlohmann::json({{"primary_color", "#0f766e"},
+                                         {"background_color", "#ecfdf5"}}));
+  for (const auto& [doc, field] : std::vector<std::pair<nlohmann::json, std::string>>{
+           {{{"primary_color", "red"}, {"background_color", "#ffffff"}}, "primary_color"},
+           {{{"primary_color", "#000000"}, {"background_color", "#fff;}"}}, "background_color"},
+           {{{"primary_color", "#000000"}}, "background_color"},
+           {{{"primary_color", "#000000"}, {"background_color", "#ffffff"}, {"logo", "x"}}, "logo"},
+           {{{"primary_color", 7}, {"background_color", "#ffffff"}}, "primary_color"}}) {
+    auto bad = BrandingPolicy::FromJson(doc);
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << doc;
+    EXPECT_NE(bad.status().message().find(field), std::string::npos) << bad.status();
+  }
+  EXPECT_NEAR(ContrastRatio("#000000", "#ffffff"), 21.0, 1e-9);
+  EXPECT_NEAR(ContrastRatio("#777777", "#777777"), 1.0, 1e-9);
+  EXPECT_EQ(TextColorOn("#0f766e"), "#ffffff");  // dark teal: white text
+  EXPECT_EQ(TextColorOn("#ffd60a"), "#1f2328");  // yellow: dark text
+  EXPECT_EQ(TextColorOn("#FFFFFF"), "#1f2328");
+
+  BrandingPolicy light;
+  light.primary_color = "#ffd60a";
+  const Branding yellow = Branding::Of("Acme", light);
+  EXPECT_EQ(yellow.on_primary_color, "#1f2328");
+  EXPECT_EQ(yellow.primary_text_color, "#1f2328");  // too light for text on white
+  const Branding teal = Branding::Of("Acme", *p);
+  EXPECT_EQ(teal.on_primary_color, "#ffffff");
+  EXPECT_EQ(teal.primary_text_color, "#0f766e");
+
+  auto r = Shipped();
+  ASSERT_NE(r, nullptr);
+  auto html = r->Render("login", "login_title", "en", yellow, {}, "n");
+  ASSERT_TRUE(html.ok());
+  EXPECT_NE(html->find("--on-primary: #1f2328"), std::string::npos);
+  EXPECT_NE(html->find("--primary-text: #1f2328"), std::string::npos);
+}
+
 TEST(AssetsTest, ADeploymentReplacesKnownFilesOnly) {
   const std::string dir = testing::MakeTempDir();
   std::filesystem::create_directories(dir + "/templates");
