@@ -48,6 +48,8 @@ class PasswordHasher {
   const Argon2Params& params() const { return params_; }
   // Argon2 runs done and refused on the pool (the direct calls not counted).
   WorkerPoolStats stats() const { return pool_.stats(); }
+  // How long each hash or verification ran.
+  const LatencyHistogram& run_times() const { return pool_.run_times(); }
 
  private:
   Argon2Params params_;

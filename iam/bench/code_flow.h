@@ -3,7 +3,9 @@
 // person and an app would, on one keep-alive connection: /authorize, the
 // login page, the form posted, the signed-in notice passed, and the code
 // exchanged at the token endpoint. One round trip is those five requests;
-// its latency is the wall time of the five.
+// its latency is the wall time of the five. The service's own share of
+// that time (its handlers, and Argon2 within them) is read from its
+// /metrics before and after the measured window.
 #ifndef IAM_BENCH_CODE_FLOW_H_
 #define IAM_BENCH_CODE_FLOW_H_
 
@@ -35,6 +37,11 @@ inline constexpr const char* kCodeFlowStepNames[kCodeFlowSteps] = {"authorize", 
 struct CodeFlowResult : LoadResult {
   // Each step's total wall time over the measured rounds (ns).
   std::array<int64_t, kCodeFlowSteps> step_ns{};
+  // The service's own time over the measured window, from its /metrics
+  // (negative when it could not be read): every HTTP handler's time, and
+  // the Argon2 time within it.
+  double handler_seconds = -1;
+  double hash_seconds = -1;
 };
 
 CodeFlowResult RunCodeFlow(const CodeFlowOptions& options);

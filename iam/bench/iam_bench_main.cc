@@ -288,6 +288,14 @@ int Run(const Flags& flags) {
                                        r.step_ns[i] / 1e6 / r.completed);
         }
         std::cout << "\n";
+        if (r.handler_seconds >= 0) {
+          const double handlers = r.handler_seconds * 1e3 / r.completed;
+          const double hashes = r.hash_seconds * 1e3 / r.completed;
+          std::cout << absl::StrFormat(
+              "service time per round (its /metrics)  handlers %.3f ms  of which Argon2 %.3f ms"
+              "  beyond the hash %.3f ms\n",
+              handlers, hashes, handlers - hashes);
+        }
       }
       rc = Finish(r);
     }

@@ -50,7 +50,10 @@ void WorkerPool::Loop() {
     Job* job = queue_.front();
     queue_.pop_front();
     lock.unlock();
-    (*job->task)();
+    {
+      ScopedLatency timed(run_times_);
+      (*job->task)();
+    }
     lock.lock();
     job->done = true;
     ++completed_;

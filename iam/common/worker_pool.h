@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "iam/common/latency_histogram.h"
 
 namespace iam {
 
@@ -37,6 +38,8 @@ class WorkerPool {
 
   int threads() const { return static_cast<int>(threads_.size()); }
   WorkerPoolStats stats() const;
+  // How long tasks ran on a worker (not how long they waited for one).
+  const LatencyHistogram& run_times() const { return run_times_; }
 
  private:
   struct Job;
@@ -50,6 +53,7 @@ class WorkerPool {
   size_t idle_ = 0;         // workers waiting for a task; guarded by mu_
   uint64_t completed_ = 0;  // guarded by mu_
   uint64_t refused_ = 0;    // guarded by mu_
+  LatencyHistogram run_times_;
   std::vector<std::thread> threads_;
 };
 

@@ -41,6 +41,10 @@ class HttpListener {
   // The configured issuer, or the base URL when none was configured.
   const std::string& issuer() const { return issuer_; }
   HttpServerStats stats() const { return server_->stats(); }
+  // The routes' handler times (see HttpRouter::AppendMetrics).
+  void AppendRouteMetrics(std::string* out) const {
+    router_.load(std::memory_order_acquire)->AppendMetrics(out);
+  }
   bool tls() const { return server_->tls(); }
 
   // Adds routes to those served; requests already running keep the router

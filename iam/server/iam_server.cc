@@ -312,6 +312,7 @@ std::string IamServer::Metrics() const {
                     "# HELP iam_http_open_connections HTTP connections open now.\n"
                     "# TYPE iam_http_open_connections gauge\n"
                     "iam_http_open_connections ", h.open_connections, "\n");
+    http_->AppendRouteMetrics(&out);
   }
   if (logouts_) {
     const oauth::BackchannelLogout::Stats b = logouts_->stats();
@@ -375,7 +376,11 @@ std::string IamServer::Metrics() const {
                     "iam_password_hash_refused_total ", h.refused, "\n",
                     "# HELP iam_password_hash_queued Password work waiting for a hash worker.\n"
                     "# TYPE iam_password_hash_queued gauge\n"
-                    "iam_password_hash_queued ", h.queued, "\n");
+                    "iam_password_hash_queued ", h.queued, "\n",
+                    "# HELP iam_password_hash_seconds Time an Argon2id hash or verification "
+                    "ran on a hash worker (its wait for a worker not included).\n"
+                    "# TYPE iam_password_hash_seconds histogram\n");
+    hasher_->run_times().AppendTo(&out, "iam_password_hash_seconds", "");
   }
   return out;
 }

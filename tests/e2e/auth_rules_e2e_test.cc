@@ -99,6 +99,7 @@ TEST_P(AuthRulesTest, LockedOrThrottledAttemptsCostNoPasswordWork) {
   Login("bob", "wrong-2");
   const int64_t at_lock = Metric("iam_password_hashes_total");
   EXPECT_EQ(at_lock - before_any, 2) << "each counted failure checks one password";
+  EXPECT_EQ(Metric("iam_password_hash_seconds_count"), at_lock) << "each hash is timed";
   // Locked: the right and a wrong password get the same answer, and neither
   // is checked.
   v1::LoginResponse right = Login("bob", kBobPassword);

@@ -205,6 +205,17 @@ TEST_F(HttpServerTest, ServesRoutesOverOneKeepAliveConnection) {
   auto res = Read(*s);
   EXPECT_EQ(res.body, "bob|text/plain|abcde|127.0.0.1");
   EXPECT_EQ(server_->stats().requests, 4u);
+  // Each route's handler time, by its pattern; routes never asked are left
+  // out, and a copy of the router shares the figures.
+  std::string metrics;
+  HttpRouter(router_).AppendMetrics(&metrics);
+  EXPECT_NE(metrics.find("# TYPE iam_http_handler_seconds histogram"), std::string::npos);
+  EXPECT_NE(metrics.find("iam_http_handler_seconds_count{method=\"GET\",route=\"/hello\"} 3\n"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("iam_http_handler_seconds_bucket{method=\"POST\",route=\"/echo/{name}\","
+                         "le=\"+Inf\"} 1\n"),
+            std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("404"), std::string::npos);
 }
 
 TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
