@@ -14,6 +14,7 @@
 #include "iam/store/credential_store.h"
 #include "iam/store/device_store.h"
 #include "iam/store/group_store.h"
+#include "iam/store/idp_store.h"
 #include "iam/store/iam_policy_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
@@ -234,6 +235,7 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
           RETURN_IF_ERROR(store::sso::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::logout::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::clients::DeleteAllOfAccount(tx, row.id));
+          RETURN_IF_ERROR(store::idps::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(
               store::authz_versions::Bump(tx, store::authz_versions::kResourcesScope).status());
           ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));

@@ -12,6 +12,7 @@
 #include "iam/store/credential_store.h"
 #include "iam/store/device_store.h"
 #include "iam/store/group_store.h"
+#include "iam/store/idp_store.h"
 #include "iam/store/iam_policy_store.h"
 #include "iam/store/login_store.h"
 #include "iam/store/mfa_store.h"
@@ -298,6 +299,7 @@ absl::Status DeleteUserAndBindings(store::Tx& tx, const std::string& user_id) {
   RETURN_IF_ERROR(store::login::DeleteLoginState(tx, user_id));
   RETURN_IF_ERROR(store::mfa::DeleteOfUser(tx, user_id));
   RETURN_IF_ERROR(store::devices::DeleteOfUser(tx, user_id));
+  RETURN_IF_ERROR(store::idps::DeleteLinksOfUser(tx, user_id));
   RETURN_IF_ERROR(
       store::iam_policies::DeleteAllOfPrincipal(tx, {store::PrincipalType::kUser, user_id}));
   RETURN_IF_ERROR(store::roles::DeleteAssignmentsOf(tx, {store::PrincipalType::kUser, user_id}));

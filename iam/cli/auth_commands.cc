@@ -22,13 +22,7 @@
 #include "iam/cli/secret_input.h"
 
 namespace iam::cli {
-namespace {
 
-using v1::AdminService;
-using v1::AuthService;
-
-// "a.b=3" sets doc["a"]["b"] = 3; values parse as JSON when they can
-// (numbers, true/false), else they are strings.
 absl::Status ApplySetting(nlohmann::json& doc, const std::string& assignment) {
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -45,6 +39,11 @@ absl::Status ApplySetting(nlohmann::json& doc, const std::string& assignment) {
   (*at)[path.back()] = parsed;
   return absl::OkStatus();
 }
+
+namespace {
+
+using v1::AdminService;
+using v1::AuthService;
 
 void PrintSessions(const google::protobuf::RepeatedPtrField<v1::Session>& sessions) {
   std::vector<std::vector<std::string>> rows;

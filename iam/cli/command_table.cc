@@ -8,7 +8,7 @@ namespace iam::cli {
 std::vector<Command> CommandTable() {
   std::vector<Command> table;
   for (auto list : {AccountCommands, UserCommands, GroupCommands, KeyCommands, ClientCommands,
-                    AuthCommands, MfaCommands, AuthzCommands, AuditCommands}) {
+                    IdpCommands, AuthCommands, MfaCommands, AuthzCommands, AuditCommands}) {
     for (Command& c : list()) table.push_back(std::move(c));
   }
   return table;
@@ -21,6 +21,7 @@ const std::string& NounHelp(const std::string& path) {
       {"group", "groups of users"},
       {"key", "access keys"},
       {"client", "OAuth clients (apps and service accounts)"},
+      {"idp", "upstream identity providers (OpenID Connect, LDAP)"},
       {"password", "your own password"},
       {"session", "login sessions"},
       {"mfa", "your second factor (TOTP), recovery codes"},

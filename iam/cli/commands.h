@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/status/statusor.h"
 #include "iam/cli/command.h"
 
@@ -26,9 +28,15 @@ std::vector<Command> MfaCommands();
 std::vector<Command> AuthzCommands();
 // audit query, export, verify, logins.
 std::vector<Command> AuditCommands();
+// idp: upstream identity providers.
+std::vector<Command> IdpCommands();
 
 // Every command.
 std::vector<Command> CommandTable();
+
+// --set: "a.b=3" sets doc["a"]["b"] = 3; values parse as JSON when they can
+// (numbers, true/false, lists), else they are strings.
+absl::Status ApplySetting(nlohmann::json& doc, const std::string& assignment);
 
 // A document from a file, or stdin for "-"; NOT_FOUND naming the file.
 absl::StatusOr<std::string> ReadDocument(const std::string& path);

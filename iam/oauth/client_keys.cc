@@ -94,4 +94,22 @@ absl::StatusOr<VerifyKeys> ClientVerifyKeys(const nlohmann::json& jwks) {
   return KeysOf("jwks", jwks);
 }
 
+absl::StatusOr<VerifyKeys> UpstreamVerifyKeys(const nlohmann::json& jwks) {
+  if (!jwks.is_object() || !jwks.contains("keys") || !jwks["keys"].is_array()) {
+    return absl::InvalidArgumentError("jwks: must be an object with a keys list");
+  }
+  VerifyKeys out;
+  for (const auto& key : jwks["keys"]) {
+    if (out.size() >= 50) break;
+    auto normalised = Normalised("jwks", key);
+    if (!normalised.ok()) continue;
+    auto parsed = token::SigningKey::FromPublicJwk(*normalised);
+    if (parsed.ok()) out.push_back(*std::move(parsed));
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError("jwks: no ES256, EdDSA or RS256 signature key");
+  }
+  return out;
+}
+
 }  // namespace iam::oauth

@@ -25,6 +25,12 @@ absl::Status CheckClientJwks(absl::string_view field, const nlohmann::json& jwks
 // The set's verification keys (kid "" for keys that have none).
 absl::StatusOr<VerifyKeys> ClientVerifyKeys(const nlohmann::json& jwks);
 
+// An upstream identity provider's published set, read leniently: keys for
+// encryption, of other types or algorithms, or with private parts are
+// passed over (a provider publishes what it publishes); INVALID_ARGUMENT
+// when no signature key this service verifies is left.
+absl::StatusOr<VerifyKeys> UpstreamVerifyKeys(const nlohmann::json& jwks);
+
 }  // namespace iam::oauth
 
 #endif  // IAM_OAUTH_CLIENT_KEYS_H_

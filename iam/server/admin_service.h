@@ -17,6 +17,8 @@
 #include "iam/auth/password_service.h"
 #include "iam/server/authenticator.h"
 #include "iam/session/session_service.h"
+#include "iam/federation/idp_service.h"
+#include "iam/federation/oidc_upstream.h"
 #include "iam/oauth/client_service.h"
 #include "iam/token/key_ring.h"
 #include "iam/v1/admin_service.grpc.pb.h"
@@ -41,6 +43,8 @@ struct AdminBackends {
   const account::Mutations& mutations;  // the writes made here (RotateSigningKey)
   token::KeyRing& signing_keys;
   oauth::ClientService& clients;
+  federation::IdpService& idps;
+  federation::OidcUpstream* oidc_upstream;  // may be null: OIDC providers are not probed
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {
@@ -50,7 +54,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
         roles_(b.roles), policies_(b.policies), resources_(b.resources), exporter_(b.exporter),
         auth_admin_(b.auth_admin), passwords_(b.passwords), sessions_(&b.sessions),
         mfa_(&b.mfa), devices_(&b.devices), signing_keys_(&b.signing_keys),
-        authn_(authenticator), mutations_(b.mutations), clients_(b.clients) {}
+        authn_(authenticator), mutations_(b.mutations), clients_(b.clients),
+        idps_(b.idps), oidc_upstream_(b.oidc_upstream) {}
 
   // Who is calling: the bearer access key or access token in the metadata.
   // UNAUTHENTICATED when absent or invalid.
@@ -185,6 +190,12 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   IAM_ADMIN_RPC(ListLogoutDeliveries, ListLogoutDeliveriesRequest, ListLogoutDeliveriesResponse)
   IAM_ADMIN_RPC(DeleteInitialAccessToken, DeleteInitialAccessTokenRequest,
                 DeleteInitialAccessTokenResponse)
+  IAM_ADMIN_RPC(CreateIdentityProvider, CreateIdentityProviderRequest, IdentityProvider)
+  IAM_ADMIN_RPC(GetIdentityProvider, IdentityProviderRequest, IdentityProvider)
+  IAM_ADMIN_RPC(ListIdentityProviders, ListIdentityProvidersRequest, ListIdentityProvidersResponse)
+  IAM_ADMIN_RPC(UpdateIdentityProvider, UpdateIdentityProviderRequest, IdentityProvider)
+  IAM_ADMIN_RPC(DeleteIdentityProvider, IdentityProviderRequest, DeleteIdentityProviderResponse)
+  IAM_ADMIN_RPC(TestIdentityProvider, TestIdentityProviderRequest, TestIdentityProviderResponse)
 #undef IAM_ADMIN_RPC
 
  private:
@@ -205,6 +216,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   const Authenticator* authn_;
   const account::Mutations& mutations_;
   oauth::ClientService& clients_;
+  federation::IdpService& idps_;
+  federation::OidcUpstream* oidc_upstream_;
 };
 
 }  // namespace iam::server

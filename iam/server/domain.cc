@@ -31,7 +31,8 @@ Domain::Domain(const Foundation& on, DomainSettings s)
                      on.decisions),
       authorization(on.db, on.clock, on.random, client_auth, on.tokens),
       device_authorization(on.db, on.clock, on.random),
-      device_login(on.db, on.clock, on.audit, device_authorization, opener) {
+      device_login(on.db, on.clock, on.audit, device_authorization, opener),
+      idps(on.db, on.clock, on.pii, mutations) {
   token_endpoint.SetDeviceAuthorization(&device_authorization);
   // A change to any client, here or on another replica, bumps the
   // authorization version: cached clients are read again.

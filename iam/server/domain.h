@@ -27,6 +27,8 @@
 #include "iam/authz/permissions_export.h"
 #include "iam/authz/policy_admin_service.h"
 #include "iam/authz/resource_admin_service.h"
+#include "iam/federation/idp_service.h"
+#include "iam/federation/oidc_upstream.h"
 #include "iam/mfa/device_service.h"
 #include "iam/mfa/mfa_service.h"
 #include "iam/oauth/authorization_service.h"
@@ -57,6 +59,7 @@ struct Foundation {
   const auth::ChallengeVerifier* challenge;  // may be null: no challenges
   audit::DecisionLog* decisions;             // may be null: grants unrecorded
   oauth::RemoteKeySets* client_key_sets;     // may be null: jwks_uri not fetched
+  federation::OidcUpstream* oidc_upstream;   // may be null: no upstream OIDC logins
 };
 
 // The settings the domain services read.
@@ -97,6 +100,7 @@ class Domain {
   oauth::AuthorizationService authorization;
   oauth::DeviceAuthorization device_authorization;
   auth::DeviceLogin device_login;
+  federation::IdpService idps;
 };
 
 }  // namespace iam::server

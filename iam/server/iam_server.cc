@@ -208,6 +208,10 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
   fetch.ca_file = config.fetch_ca_file;
   fetcher_ = std::make_unique<net::HttpFetcher>(fetch);
   client_key_sets_ = std::make_unique<oauth::RemoteKeySets>(*fetcher_, *clock, oauth::ClientVerifyKeys);
+  upstream_key_sets_ =
+      std::make_unique<oauth::RemoteKeySets>(*fetcher_, *clock, oauth::UpstreamVerifyKeys);
+  oidc_upstream_ =
+      std::make_unique<federation::OidcUpstream>(*fetcher_, *clock, *upstream_key_sets_);
   ASSIGN_OR_RETURN(challenge_,
                    MakeChallenge(config, {master_key, clock, random, db_.get(), fetcher_.get()}));
 
@@ -226,7 +230,8 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
   domain_ = std::make_unique<Domain>(
       Foundation{*db_, *clock, *random, *pii_, *audit_, *authorizer_, *authz_cache_,
                  credentials_.get(), outage_.get(), *tokens_, *hasher_, blocklist,
-                 challenge_.get(), decisions_.get(), client_key_sets_.get()},
+                 challenge_.get(), decisions_.get(), client_key_sets_.get(),
+                 oidc_upstream_.get()},
       std::move(settings));
   Domain& d = *domain_;
 
@@ -267,7 +272,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
   admin_ = std::make_unique<AdminServiceImpl>(
       AdminBackends{d.accounts, d.users, d.groups, d.keys, d.roles, d.policies, d.resources,
                     d.exporter, d.auth_admin, d.passwords, d.sessions, d.mfa, d.devices,
-                    d.mutations, *key_ring_, d.clients},
+                    d.mutations, *key_ring_, d.clients, d.idps, oidc_upstream_.get()},
       authn_.get());
   authz_service_ = std::make_unique<AuthzServiceImpl>(d.mutations, outage_.get(), decider_.get(),
                                                       tokens_.get(), authn_.get(),

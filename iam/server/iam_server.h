@@ -102,6 +102,8 @@ class IamServer {
   std::unique_ptr<token::TokenService> tokens_;
   std::unique_ptr<net::HttpFetcher> fetcher_;
   std::unique_ptr<oauth::RemoteKeySets> client_key_sets_;
+  std::unique_ptr<oauth::RemoteKeySets> upstream_key_sets_;
+  std::unique_ptr<federation::OidcUpstream> oidc_upstream_;
   std::unique_ptr<web::CsrfGuard> csrf_;
   std::unique_ptr<web::PageRenderer> pages_;
   std::unique_ptr<Domain> domain_;

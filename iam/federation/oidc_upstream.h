@@ -1,0 +1,97 @@
+// OidcUpstream: this service as the relying party of an account's
+// upstream OpenID Connect provider. It finds the provider's endpoints
+// (discovery, cached for five minutes, its issuer checked against the
+// configured one; or the explicit endpoints), builds the authorization
+// request (state, nonce, PKCE S256), exchanges the code at the token
+// endpoint with the client's authentication, and verifies the ID token:
+// its signature against the provider's JWKS (cached, fetched again once
+// when a key is not found, so a rotation is followed), the issuer, the
+// audience (and azp when there are several), the expiry, the issue time
+// and the nonce. Outbound requests go through the HttpFetcher, with its
+// deadlines and destination rules. Thread-safe.
+#ifndef IAM_FEDERATION_OIDC_UPSTREAM_H_
+#define IAM_FEDERATION_OIDC_UPSTREAM_H_
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "iam/common/clock.h"
+#include "iam/federation/identity_provider.h"
+#include "iam/net/http_fetcher.h"
+#include "iam/oauth/remote_key_sets.h"
+
+namespace iam::federation {
+
+struct OidcEndpoints {
+  std::string issuer;
+  std::string authorization_endpoint;
+  std::string token_endpoint;
+  std::string jwks_uri;
+};
+
+struct AuthorizationRequest {
+  std::string redirect_uri;
+  std::string state;
+  std::string nonce;
+  std::string code_verifier;  // empty: no PKCE
+  std::string login_hint;
+  std::string ui_locales;
+};
+
+class OidcUpstream {
+ public:
+  // `key_sets` fetches and caches the providers' JWK Sets; it must parse
+  // them with oauth::UpstreamVerifyKeys.
+  OidcUpstream(const net::HttpFetcher& fetcher, const Clock& clock, oauth::RemoteKeySets& key_sets)
+      : fetcher_(fetcher), clock_(clock), key_sets_(key_sets) {}
+
+  // UNAVAILABLE when the provider cannot be reached or answers nonsense
+  // (the message says which); the endpoints otherwise.
+  absl::StatusOr<OidcEndpoints> Endpoints(const OidcSettings& settings);
+
+  // Where to send the browser.
+  static std::string AuthorizationUrl(const OidcEndpoints& endpoints, const OidcSettings& settings,
+                                      const AuthorizationRequest& request);
+
+  // The ID token the token endpoint answers for `code`. UNAVAILABLE when
+  // the provider cannot be reached; PERMISSION_DENIED when it refuses the
+  // code (its error code in the message).
+  absl::StatusOr<std::string> Exchange(const OidcEndpoints& endpoints, const OidcSettings& settings,
+                                       const std::string& client_secret, const std::string& code,
+                                       const std::string& redirect_uri,
+                                       const std::string& code_verifier);
+
+  // The claims of a verified ID token; PERMISSION_DENIED naming the check
+  // that failed (signature, issuer, audience, expired, nonce...);
+  // UNAVAILABLE when the provider's keys cannot be had.
+  absl::StatusOr<nlohmann::json> VerifyIdToken(const OidcEndpoints& endpoints,
+                                               const OidcSettings& settings,
+                                               const std::string& id_token,
+                                               const std::string& nonce);
+
+  // For `iamctl idp test`: discovery and keys, one finding a line; the
+  // status says whether it all worked.
+  absl::Status Probe(const OidcSettings& settings, std::vector<std::string>* findings);
+
+ private:
+  struct Cached {
+    OidcEndpoints endpoints;
+    absl::Time expires;
+  };
+  absl::StatusOr<OidcEndpoints> Discover(const std::string& issuer);
+
+  const net::HttpFetcher& fetcher_;
+  const Clock& clock_;
+  oauth::RemoteKeySets& key_sets_;
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, Cached> discovered_;  // guarded by mu_
+};
+
+}  // namespace iam::federation
+
+#endif  // IAM_FEDERATION_OIDC_UPSTREAM_H_
