@@ -62,7 +62,8 @@ absl::StatusOr<DeviceLogin::Finished> DeviceLogin::Finish(const std::string& acc
     ASSIGN_OR_RETURN(store::SessionRow web, store::sessions::Get(tx, device.session_id));
     username = user.username;
     LoginOrigin o{account_id,       user.username,     "api",           origin.device_id,
-                  origin.source_ip, origin.user_agent, origin.audience, oauth::kCliClientId};
+                  origin.source_ip, origin.user_agent, origin.audience, oauth::kCliClientId,
+                  ""};
     if (!web.LiveAt(clock_.NowMs()) || user.state != store::UserState::kActive) {
       // Signed out (or disabled) between allowing the device and now.
       out.login.status = LoginStatus::kFailed;

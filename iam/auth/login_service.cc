@@ -47,7 +47,9 @@ struct Target {
 absl::Status Validate(const LoginRequest& r) {
   RETURN_IF_ERROR(text::CheckFreeText("account", r.account, 63, false));
   RETURN_IF_ERROR(text::CheckFreeText("username", r.username, kMaxLoginName, false));
-  if (r.password.empty()) return absl::InvalidArgumentError("password: required");
+  if (r.password.empty() && r.federated_user_id.empty()) {
+    return absl::InvalidArgumentError("password: required");
+  }
   if (r.password.size() > kMaxSecretBytes || r.new_password.size() > kMaxSecretBytes) {
     return absl::InvalidArgumentError("password: longer than 16384 bytes");
   }
@@ -113,10 +115,13 @@ struct Settled {
 class Attempt {
  public:
   Attempt(const LoginCollaborators& with, const LoginRequest& r)
-      : w_(with), r_(r), origin_{r.account,   r.username,   r.client_type, r.device_id,
-                                 r.source_ip, r.user_agent, r.audience,    r.oauth_client} {}
+      : w_(with),
+        r_(r),
+        origin_{r.account,    r.username,   r.client_type,  r.device_id, r.source_ip,
+                r.user_agent, r.audience,   r.oauth_client, r.provider} {}
 
   absl::StatusOr<LoginResult> Run(PasswordService& passwords);
+  absl::StatusOr<LoginResult> RunFederated();
 
  private:
   absl::Status Read();
@@ -139,6 +144,7 @@ class Attempt {
   absl::StatusOr<LoginResult> SignTokens(LoginResult out);
 
   int64_t Now() const { return w_.clock.NowMs(); }
+  bool federated() const { return !r_.federated_user_id.empty(); }
 
   const LoginCollaborators& w_;  // what the login works with
   const LoginRequest& r_;
@@ -159,8 +165,11 @@ absl::Status Attempt::Read() {
     }
     if (t_.account) {
       const std::string& id = t_.account->id;
-      auto user = store::users::GetByUsername(tx, id, r_.username);
-      if (absl::IsNotFound(user.status()) && r_.username.find('@') != std::string::npos) {
+      auto user = federated() ? store::users::Get(tx, r_.federated_user_id)
+                              : store::users::GetByUsername(tx, id, r_.username);
+      if (user.ok() && user->account_id != id) user = absl::NotFoundError("user");
+      if (!federated() && absl::IsNotFound(user.status()) &&
+          r_.username.find('@') != std::string::npos) {
         user =
             store::users::GetByEmailIndex(tx, id, w_.pii.BlindIndex(text::AsciiLower(r_.username)));
       }
@@ -270,7 +279,7 @@ absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
             tx, "failure",
             t_.user->state != store::UserState::kActive ? "user disabled" : "account not active");
       }
-      RETURN_IF_ERROR(RecordPasswordRisk(tx, now));
+      if (!federated()) RETURN_IF_ERROR(RecordPasswordRisk(tx, now));
       if (change_due) {
         out.settlement = Settlement::kChangeDue;
         return absl::OkStatus();
@@ -351,7 +360,12 @@ absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& 
   facts.prefix_known = t_.device.prefix_known;
   facts.enrolled = t_.enrolled;
   facts.in_scope = t_.mfa_in_scope;
-  const mfa::GateDecision d = mfa::Decide(t_.mfa_policy, facts);
+  mfa::GateDecision d = mfa::Decide(t_.mfa_policy, facts);
+  // The upstream's second factor, when the provider is trusted for it,
+  // is the one the policy asks for.
+  if (r_.upstream_mfa && (d.next == mfa::Next::kMfa || d.next == mfa::Next::kEnroll)) {
+    d.next = mfa::Next::kOpen;
+  }
   switch (d.next) {
     case mfa::Next::kRefuseIp:
       return Answer(tx, LoginStatus::kFailed, "source address not in the login IP allowlist");
@@ -369,7 +383,9 @@ absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& 
     case mfa::Next::kOpen:
       break;
   }
-  return w_.opener.OpenInTx(tx, *t_.user, origin_, OpenRequest{{"pwd"}, d.risk, false, rehash});
+  std::vector<std::string> amr{federated() ? "fed" : "pwd"};
+  if (r_.upstream_mfa) amr.push_back("mfa");
+  return w_.opener.OpenInTx(tx, *t_.user, origin_, OpenRequest{amr, d.risk, false, rehash});
 }
 
 absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
@@ -389,6 +405,7 @@ absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
   row.user_agent = r_.user_agent;
   row.audience = r_.audience;
   row.risk = risk;
+  row.first_factor = federated() ? "fed" : "pwd";
   RETURN_IF_ERROR(store::mfa::PutTicket(tx, row));
   audit::Event e = LoginEvent(t_.account->id, &*t_.user, origin_, "pending",
                               enroll ? "mfa enrolment required" : "mfa required");
@@ -503,12 +520,37 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
   return Proceed();
 }
 
+absl::StatusOr<LoginResult> Attempt::RunFederated() {
+  RETURN_IF_ERROR(Read());
+  // The provider resolved the user in this account; gone since, it is
+  // refused as any unknown user is.
+  if (!t_.user) return Refuse(LoginStatus::kFailed, "unknown user", 0);
+  LockState lock = SubjectLock(ToCounter(t_.subject_counter), Now());
+  if (lock.locked) return Refuse(LoginStatus::kLocked, "locked", lock.retry_after_ms);
+  ASSIGN_OR_RETURN(Settled settled, Settle(/*password_ok=*/true, /*change_due=*/false, ""));
+  if (settled.settlement == Settlement::kGated) return SignTokens(std::move(settled.result));
+  return settled.result;
+}
+
 }  // namespace
 
 absl::StatusOr<LoginResult> LoginService::Login(const LoginRequest& request) {
+  if (!request.federated_user_id.empty()) {
+    return absl::InvalidArgumentError("federated_user_id: only for LoginFederated");
+  }
   RETURN_IF_ERROR(Validate(request));
   Attempt attempt(with_, request);
   return attempt.Run(with_.passwords);
+}
+
+absl::StatusOr<LoginResult> LoginService::LoginFederated(const LoginRequest& request) {
+  if (request.federated_user_id.empty() || request.provider.empty() ||
+      !request.password.empty()) {
+    return absl::InvalidArgumentError("federated login: a user and a provider, no password");
+  }
+  RETURN_IF_ERROR(Validate(request));
+  Attempt attempt(with_, request);
+  return attempt.RunFederated();
 }
 
 }  // namespace iam::auth

@@ -46,6 +46,13 @@ struct LoginRequest {
   std::string audience;
   std::string device_token;  // from an earlier "remember this device"
   std::string oauth_client;  // the app a web login is for (audit)
+  // LoginFederated only: the user an upstream identity provider vouched
+  // for (no password is asked), the provider's alias, and whether the
+  // upstream's own second factor counts as this account's (the provider
+  // is trusted for it and its amr says one was used).
+  std::string federated_user_id;
+  std::string provider;
+  bool upstream_mfa = false;
 };
 
 // What a login works with. All borrowed, outliving the service.
@@ -71,6 +78,13 @@ class LoginService {
   // INVALID_ARGUMENT for malformed input; RESOURCE_EXHAUSTED when the hash
   // pool is full; every other outcome is in the result.
   absl::StatusOr<LoginResult> Login(const LoginRequest& request);
+
+  // A login an upstream identity provider has proven: the same rules from
+  // the subject's lock on (a locked or disabled user, the account's IP
+  // allowlists, device binding, the second factor unless the upstream's
+  // counts, the session limits), and the same audit record, naming the
+  // provider. The session's amr is "fed" (and "mfa" with the upstream's).
+  absl::StatusOr<LoginResult> LoginFederated(const LoginRequest& request);
 
  private:
   LoginCollaborators with_;

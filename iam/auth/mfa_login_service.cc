@@ -31,10 +31,13 @@ absl::Status CheckTicket(const std::string& ticket) {
 LoginOrigin OriginOf(const store::MfaTicketRow& t, const store::UserRow& user,
                      const std::string& oauth_client) {
   return LoginOrigin{t.account_id, user.username, t.client_type, t.device_id,
-                     t.source_ip,  t.user_agent,  t.audience,    oauth_client};
+                     t.source_ip,  t.user_agent,  t.audience,    oauth_client, ""};
 }
 
-std::vector<std::string> AmrWith(const std::string& method) { return {"pwd", method, "mfa"}; }
+// The first factor the ticket's login proved, the second, and "mfa".
+std::vector<std::string> AmrWith(const store::MfaTicketRow& t, const std::string& method) {
+  return {t.first_factor.empty() ? "pwd" : t.first_factor, method, "mfa"};
+}
 
 }  // namespace
 
@@ -94,7 +97,7 @@ absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {
           return out;
         }
               return opener_.OpenInTx(tx, user, OriginOf(t, user, answer.oauth_client),
-                               OpenRequest{AmrWith(o.method), t.risk, answer.remember_device, ""});
+                               OpenRequest{AmrWith(t, o.method), t.risk, answer.remember_device, ""});
       });
 }
 
@@ -138,7 +141,7 @@ absl::StatusOr<LoginResult> MfaLoginService::ConfirmEnrollment(const MfaAnswer& 
           return out;
         }
               ASSIGN_OR_RETURN(LoginResult out, opener_.OpenInTx(tx, user, OriginOf(t, user, answer.oauth_client),
-                                                          OpenRequest{AmrWith("otp"), t.risk,
+                                                          OpenRequest{AmrWith(t, "otp"), t.risk,
                                                                       answer.remember_device, ""}));
         out.recovery_codes = std::move(*codes);
         return out;

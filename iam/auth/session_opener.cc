@@ -22,6 +22,7 @@ audit::Event LoginEvent(const std::string& account_id, const store::UserRow* use
   e.detail["client_type"] = origin.client_type;
   e.detail["device_id"] = origin.device_id;
   if (!origin.oauth_client.empty()) e.detail["client"] = origin.oauth_client;
+  if (!origin.provider.empty()) e.detail["provider"] = origin.provider;
   if (!reason.empty()) e.detail["reason"] = reason;
   return e;
 }

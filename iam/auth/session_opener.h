@@ -37,6 +37,7 @@ struct LoginOrigin {
   std::string user_agent;
   std::string audience;
   std::string oauth_client;  // the app a web login is for; "" otherwise
+  std::string provider;      // the upstream identity provider vouching; "" for none
 };
 
 struct OpenRequest {

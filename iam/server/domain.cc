@@ -32,7 +32,9 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       authorization(on.db, on.clock, on.random, client_auth, on.tokens),
       device_authorization(on.db, on.clock, on.random),
       device_login(on.db, on.clock, on.audit, device_authorization, opener),
-      idps(on.db, on.clock, on.pii, mutations) {
+      idps(on.db, on.clock, on.pii, mutations),
+      federated_login(on.db, on.clock, on.random, on.pii, on.audit, mutations, users, idps,
+                      on.oidc_upstream) {
   token_endpoint.SetDeviceAuthorization(&device_authorization);
   // A change to any client, here or on another replica, bumps the
   // authorization version: cached clients are read again.

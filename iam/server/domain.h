@@ -27,6 +27,7 @@
 #include "iam/authz/permissions_export.h"
 #include "iam/authz/policy_admin_service.h"
 #include "iam/authz/resource_admin_service.h"
+#include "iam/federation/federated_login.h"
 #include "iam/federation/idp_service.h"
 #include "iam/federation/oidc_upstream.h"
 #include "iam/mfa/device_service.h"
@@ -101,6 +102,7 @@ class Domain {
   oauth::DeviceAuthorization device_authorization;
   auth::DeviceLogin device_login;
   federation::IdpService idps;
+  federation::FederatedLogin federated_login;
 };
 
 }  // namespace iam::server

@@ -254,7 +254,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
       AddWebRoutes(router, WebRoutes{*db_, *clock, d.authorization, d.login, d.mfa_login,
                                      d.passwords, d.device_authorization, d.mfa, d.devices,
                                      d.users, challenge_.get(),
-                                     d.sessions, *tokens_,
+                                     d.sessions, d.federated_login, *tokens_,
                                      *pages_, *csrf_, *random, proxies, http_->tls(),
                                      challenge_origin, challenge_field});
     });

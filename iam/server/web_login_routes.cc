@@ -15,7 +15,6 @@ namespace iam::server {
 namespace {
 
 constexpr char kMfaCookie[] = "iam_mfa";        // the MFA ticket between pages
-constexpr char kDeviceCookie[] = "iam_device";  // a remembered device's token
 
 struct Origin {
   std::string ip;
@@ -34,15 +33,40 @@ struct Step {
   std::string account;
 };
 
-// The request of the page's URL, for this browser; or the error page.
+// The request `id` of this browser; or the error page.
 std::variant<Step, HttpResponse> StepOf(const WebRoutes& p, const HttpRequest& req,
-                                        const std::string& account) {
-  const std::string id = RequestIdOf(req);
+                                        const std::string& account, const std::string& id) {
   Browser b = BrowserOf(req, p, "");
   auto pending = p.authorization.Pending(account, id, b.id);
   if (!pending.ok()) return PendingErrorPage(p, b, account, pending.status());
   b.locale = BrowserOf(req, p, pending->request.ui_locales).locale;
   return Step{std::move(b), *std::move(pending), account};
+}
+
+// The request of the page's URL.
+std::variant<Step, HttpResponse> StepOf(const WebRoutes& p, const HttpRequest& req,
+                                        const std::string& account) {
+  return StepOf(p, req, account, RequestIdOf(req));
+}
+
+// A button for each enabled upstream OpenID Connect provider.
+nlohmann::json ProviderButtons(const WebRoutes& p, const Step& s) {
+  nlohmann::json out = nlohmann::json::array();
+  p.db.Transact(store::TxMode::kRead,
+                [&](store::Tx& tx) -> absl::Status {
+                  auto enabled = federation::IdpService::Enabled(tx, s.account);
+                  if (!enabled.ok()) return absl::OkStatus();
+                  for (const auto& idp : *enabled) {
+                    if (idp.kind != "oidc") continue;
+                    out.push_back(
+                        {{"name", idp.display_name},
+                         {"href", absl::StrCat("/accounts/", s.account, "/idp/", idp.alias,
+                                               "/start?request=", s.pending.id)}});
+                  }
+                  return absl::OkStatus();
+                })
+      .IgnoreError();
+  return out;
 }
 
 HttpResponse LoginPage(const WebRoutes& p, const Step& s, const std::string& username,
@@ -57,6 +81,8 @@ HttpResponse LoginPage(const WebRoutes& p, const Step& s, const std::string& use
                      : ClientName(s.pending)},
   };
   if (!error_key.empty()) data["error"] = p.pages.Message(s.b.locale, error_key);
+  data["providers"] = ProviderButtons(p, s);
+  data["has_providers"] = !data["providers"].empty();
   if (challenge != nullptr && challenge->kind == "proof-of-work") {
     data["challenge_pow"] = {{"puzzle", challenge->puzzle}, {"bits", challenge->bits}};
   } else if (challenge != nullptr && challenge->kind == "hosted") {
@@ -441,6 +467,14 @@ HttpResponse Continue(const WebRoutes& p, const HttpRequest& req, const std::str
 }
 
 }  // namespace
+
+HttpResponse ContinueSignIn(const WebRoutes& p, const HttpRequest& req, const std::string& account,
+                           const std::string& request_id, const std::string& username,
+                           const auth::LoginResult& result) {
+  auto step = StepOf(p, req, account, request_id);
+  if (auto* page = std::get_if<HttpResponse>(&step)) return std::move(*page);
+  return AfterLogin(p, std::get<Step>(step), username, result);
+}
 
 void AddLoginRoutes(HttpRouter& router, const WebRoutes& p) {
   router.Get(

@@ -25,6 +25,13 @@ namespace iam::server {
 
 void AddLoginRoutes(HttpRouter& router, const WebRoutes& p);
 
+// Continues this browser's sign-in request `request_id` with an answer of
+// the login engine, as the password form does (a login through an
+// upstream provider lands here).
+HttpResponse ContinueSignIn(const WebRoutes& p, const HttpRequest& req, const std::string& account,
+                            const std::string& request_id, const std::string& username,
+                            const auth::LoginResult& result);
+
 }  // namespace iam::server
 
 #endif  // IAM_SERVER_WEB_LOGIN_ROUTES_H_

@@ -14,6 +14,8 @@
 namespace iam::server {
 
 inline constexpr char kBrowserCookie[] = "iam_browser";
+// A remembered device's token ("remember this device").
+inline constexpr char kDeviceCookie[] = "iam_device";
 
 // Each account's sign-on has its own cookie: a browser signed in to two
 // accounts of this service keeps both.

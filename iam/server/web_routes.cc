@@ -14,6 +14,7 @@
 #include "iam/server/request_checks.h"
 #include "iam/server/web_account_routes.h"
 #include "iam/server/web_device_routes.h"
+#include "iam/server/web_federation_routes.h"
 #include "iam/server/web_login_routes.h"
 #include "iam/server/web_page.h"
 #include "iam/store/account_store.h"
@@ -235,6 +236,7 @@ void AddWebRoutes(HttpRouter& router, const WebRoutes& p) {
   router.Get("/accounts/{account}/oauth2/authorize",
              ForAccount([p](const HttpRequest& r, const std::string& a) { return Authorize(p, r, a); }));
   AddLoginRoutes(router, p);
+  AddFederationRoutes(router, p);
   AddDeviceRoutes(router, p);
   AddAccountRoutes(router, p);
   router.Get("/accounts/{account}/consent", ForAccount([p](const HttpRequest& r, const std::string& a) {

@@ -31,6 +31,7 @@
 #include "iam/mfa/mfa_service.h"
 #include "iam/common/cidr.h"
 #include "iam/common/random.h"
+#include "iam/federation/federated_login.h"
 #include "iam/oauth/authorization_service.h"
 #include "iam/oauth/device_authorization.h"
 #include "iam/session/session_service.h"
@@ -55,6 +56,7 @@ struct WebRoutes {
   const account::UserService& users;  // userinfo's claims
   const auth::ChallengeVerifier* challenge;  // null: none is asked
   session::SessionService& sessions;
+  federation::FederatedLogin& federation;  // logins through upstream providers
   token::TokenService& tokens;
   const web::PageRenderer& pages;
   const web::CsrfGuard& csrf;

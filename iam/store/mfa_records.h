@@ -38,6 +38,7 @@ struct MfaTicketRow {
   std::string user_agent;
   std::string audience;
   std::string risk;  // why the login looked unusual; empty when it did not
+  std::string first_factor = "pwd";  // what the login proved before: "pwd" or "fed"
 };
 
 struct DeviceRow {

@@ -11,7 +11,7 @@ constexpr char kFactorSelect[] =
 
 constexpr char kTicketSelect[] =
     "SELECT hash, account_id, user_id, purpose, created_at, expires_at, failures, client_type, "
-    "device_id, source_ip, user_agent, audience, risk FROM mfa_tickets WHERE hash = ?";
+    "device_id, source_ip, user_agent, audience, risk, first_factor FROM mfa_tickets WHERE hash = ?";
 
 MfaFactorRow FactorFrom(const Row& r) {
   MfaFactorRow f;
@@ -43,6 +43,7 @@ MfaTicketRow TicketFrom(const Row& r) {
   t.user_agent = r.Str(10);
   t.audience = r.Str(11);
   t.risk = r.Str(12);
+  t.first_factor = r.Str(13);
   return t;
 }
 
@@ -115,10 +116,10 @@ absl::Status PutTicket(Tx& tx, const MfaTicketRow& t) {
   return tx
       .Exec("INSERT INTO mfa_tickets (hash, account_id, user_id, purpose, created_at, "
             "expires_at, failures, client_type, device_id, source_ip, user_agent, audience, "
-            "risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "risk, first_factor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             {t.hash, t.account_id, t.user_id, t.purpose, t.created_at, t.expires_at,
              int64_t{t.failures}, t.client_type, t.device_id, t.source_ip, t.user_agent,
-             t.audience, t.risk})
+             t.audience, t.risk, t.first_factor})
       .status();
 }
 

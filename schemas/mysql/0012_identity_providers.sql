@@ -40,3 +40,7 @@ CREATE TABLE IF NOT EXISTS upstream_logins (
   expires_at     BIGINT NOT NULL,
   KEY upstream_logins_expiry (expires_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- What a login proved before its second factor ("pwd", or "fed" through
+-- an upstream provider), so the session's amr says it.
+ALTER TABLE mfa_tickets ADD COLUMN IF NOT EXISTS first_factor VARCHAR(8) NOT NULL DEFAULT 'pwd';

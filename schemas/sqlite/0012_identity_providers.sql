@@ -39,3 +39,7 @@ CREATE TABLE upstream_logins (
   expires_at     INTEGER NOT NULL
 );
 CREATE INDEX upstream_logins_expiry ON upstream_logins (expires_at);
+
+-- What a login proved before its second factor ("pwd", or "fed" through
+-- an upstream provider), so the session's amr says it.
+ALTER TABLE mfa_tickets ADD COLUMN first_factor TEXT NOT NULL DEFAULT 'pwd';

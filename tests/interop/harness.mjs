@@ -50,7 +50,8 @@ export function grpcCaller(address) {
   const creds = grpc.credentials.createInsecure();
   const stubs = { admin: new (load('iam/v1/admin_service.proto').AdminService)(address, creds),
     authz: new (load('iam/v1/authz_service.proto').AuthzService)(address, creds),
-    auth: new (load('iam/v1/auth_service.proto').AuthService)(address, creds) };
+    auth: new (load('iam/v1/auth_service.proto').AuthService)(address, creds),
+    audit: new (load('iam/v1/audit_service.proto').AuditService)(address, creds) };
   return (svc, method, req, key) => new Promise((resolve, reject) => {
     const md = new grpc.Metadata();
     if (key) md.set('authorization', `Bearer ${key}`);
