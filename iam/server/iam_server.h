@@ -61,6 +61,8 @@ class IamServer {
   const account::BootstrapResult& bootstrap() const { return bootstrap_; }
   store::Database& database() { return *db_; }
   account::AccountService& accounts() { return domain_->accounts; }
+  // The domain services, for tests that drive one directly.
+  Domain& domain() { return *domain_; }
   token::KeyRing& key_ring() { return *key_ring_; }
   token::TokenService& tokens() { return *tokens_; }
   authz::AuthzCache& authz_cache() { return *authz_cache_; }

@@ -19,6 +19,7 @@
 #include "iam/server/http_server.h"
 #include "iam/token/jwt.h"
 #include "iam/token/signing_key.h"
+#include "tests/iam/federation/loopback_provider.h"
 
 namespace iam::federation {
 namespace {
@@ -28,55 +29,12 @@ using server::HttpResponse;
 
 constexpr int64_t kNow = 1'800'000'000;
 
-class Provider {
- public:
-  std::string base;
-  std::shared_ptr<const token::SigningKey> key =
-      *token::SigningKey::Generate(token::Alg::kES256, "k1");
-  std::string issuer_in_discovery;  // empty: base
-  std::string id_token;
-  int token_status = 200;
-  std::string token_error;
-  HttpRequest last_token_request;
-  std::mutex mu;
-
-  HttpResponse Answer(const HttpRequest& r) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (absl::EndsWith(r.path, "/.well-known/openid-configuration")) {
-      return HttpResponse::Json(
-          200, nlohmann::json({{"issuer", issuer_in_discovery.empty() ? base : issuer_in_discovery},
-                               {"authorization_endpoint", base + "/auth"},
-                               {"token_endpoint", base + "/token"},
-                               {"jwks_uri", base + "/jwks"}})
-                   .dump());
-    }
-    if (r.path == "/jwks") {
-      return HttpResponse::Json(200, nlohmann::json({{"keys", {key->PublicJwk()}}}).dump());
-    }
-    if (r.path == "/token") {
-      last_token_request = r;
-      if (token_status != 200) {
-        return HttpResponse::Json(token_status,
-                                  nlohmann::json({{"error", token_error}}).dump());
-      }
-      return HttpResponse::Json(200, nlohmann::json({{"access_token", "at"},
-                                                     {"token_type", "Bearer"},
-                                                     {"id_token", id_token}})
-                                         .dump());
-    }
-    return HttpResponse::Json(404, "{}");
-  }
-};
+using Provider = testing::LoopbackProvider;
 
 class OidcUpstreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server::HttpServerOptions o;
-    o.listen = "127.0.0.1:0";
-    auto s = server::HttpServer::Start(o, [this](const HttpRequest& r) { return p_.Answer(r); });
-    ASSERT_TRUE(s.ok()) << s.status();
-    server_ = *std::move(s);
-    p_.base = absl::StrCat("http://127.0.0.1:", server_->port());
+    ASSERT_FALSE(p_.base.empty());
     clock_.Set(absl::FromUnixSeconds(kNow));
     settings_.issuer = p_.base;
     settings_.client_id = "iam-app";
@@ -104,7 +62,6 @@ class OidcUpstreamTest : public ::testing::Test {
   }()};
   FakeClock clock_;
   Provider p_;
-  std::unique_ptr<server::HttpServer> server_;
   oauth::RemoteKeySets key_sets_{fetcher_, clock_, oauth::UpstreamVerifyKeys};
   OidcUpstream upstream_{fetcher_, clock_, key_sets_};
   OidcSettings settings_;
