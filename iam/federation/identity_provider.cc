@@ -206,8 +206,9 @@ void ReadOidc(Reader& parent, OidcSettings* o) {
     r.Keep(CheckUpstreamUrl("oidc.jwks_uri", o->jwks_uri, false));
     if (o->client_id.empty()) r.Fail("client_id", "required");
     if (o->client_auth != "client_secret_basic" && o->client_auth != "client_secret_post" &&
-        o->client_auth != "none") {
-      r.Fail("client_auth", "must be client_secret_basic, client_secret_post or none");
+        o->client_auth != "private_key_jwt" && o->client_auth != "none") {
+      r.Fail("client_auth",
+             "must be client_secret_basic, client_secret_post, private_key_jwt or none");
     }
     if (o->client_auth == "none" && !o->pkce) {
       r.Fail("pkce", "a public client (client_auth none) must use PKCE");

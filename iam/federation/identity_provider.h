@@ -50,8 +50,10 @@ struct OidcSettings {
   std::string token_endpoint;
   std::string jwks_uri;
   std::string client_id;
-  // client_secret_basic, client_secret_post, or none (a public client,
-  // PKCE only).
+  // client_secret_basic, client_secret_post, private_key_jwt (RFC 7523:
+  // an assertion signed with this service's token signing key, which the
+  // provider reads from this service's JWKS; no secret), or none (a
+  // public client, PKCE only).
   std::string client_auth = "client_secret_basic";
   std::vector<std::string> scopes = {"openid", "profile", "email"};
   bool pkce = true;

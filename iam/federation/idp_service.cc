@@ -28,13 +28,15 @@ absl::Status CheckSecret(const std::string& secret) {
 // LDAP directory with a service bind.
 absl::Status CheckSecretPresence(const IdentityProvider& p, bool has_secret) {
   if (p.kind == "oidc") {
-    const bool needs = p.oidc.client_auth != "none";
+    const bool needs = p.oidc.client_auth == "client_secret_basic" ||
+                       p.oidc.client_auth == "client_secret_post";
     if (needs && !has_secret) {
       return absl::InvalidArgumentError(absl::StrCat(
           "secret: the client secret is required with client_auth ", p.oidc.client_auth));
     }
     if (!needs && has_secret) {
-      return absl::InvalidArgumentError("secret: a public client (client_auth none) has none");
+      return absl::InvalidArgumentError(absl::StrCat("secret: a client with client_auth ",
+                                                     p.oidc.client_auth, " has none"));
     }
   } else if (!p.ldap.bind_dn.empty() && !has_secret) {
     return absl::InvalidArgumentError("secret: the bind password of ldap.bind_dn is required");

@@ -118,6 +118,22 @@ absl::StatusOr<std::string> OidcUpstream::Exchange(const OidcEndpoints& e, const
     absl::StrAppend(&req.body, "&client_id=", text::FormEncode(s.client_id));
     if (s.client_auth == "client_secret_post") {
       absl::StrAppend(&req.body, "&client_secret=", text::FormEncode(client_secret));
+    } else if (s.client_auth == "private_key_jwt") {
+      // RFC 7523 §3: this client's own assertion, for this token endpoint,
+      // short-lived and never twice the same.
+      if (!sign_) return absl::FailedPreconditionError("this server signs no client assertions");
+      const int64_t now = absl::ToUnixSeconds(clock_.Now());
+      auto assertion = sign_({{"iss", s.client_id},
+                              {"sub", s.client_id},
+                              {"aud", e.token_endpoint},
+                              {"jti", crypto::Base64Url(random_.Bytes(24))},
+                              {"iat", now},
+                              {"exp", now + 60}});
+      if (!assertion.ok()) return assertion.status();
+      absl::StrAppend(&req.body,
+                      "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type"
+                      "%3Ajwt-bearer&client_assertion=",
+                      *assertion);
     }
   }
   auto res = fetcher_.Fetch(req);

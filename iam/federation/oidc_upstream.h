@@ -12,6 +12,7 @@
 #ifndef IAM_FEDERATION_OIDC_UPSTREAM_H_
 #define IAM_FEDERATION_OIDC_UPSTREAM_H_
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "iam/common/clock.h"
+#include "iam/common/random.h"
 #include "iam/federation/identity_provider.h"
 #include "iam/net/http_fetcher.h"
 #include "iam/oauth/remote_key_sets.h"
@@ -45,10 +47,17 @@ struct AuthorizationRequest {
 
 class OidcUpstream {
  public:
+  // Signs a client assertion (private_key_jwt) with this service's key:
+  // the compact JWS of the claims given.
+  using AssertionSigner = std::function<absl::StatusOr<std::string>(const nlohmann::json& claims)>;
+
   // `key_sets` fetches and caches the providers' JWK Sets; it must parse
-  // them with oauth::UpstreamVerifyKeys.
-  OidcUpstream(const net::HttpFetcher& fetcher, const Clock& clock, oauth::RemoteKeySets& key_sets)
-      : fetcher_(fetcher), clock_(clock), key_sets_(key_sets) {}
+  // them with oauth::UpstreamVerifyKeys. `sign` may be null: then
+  // private_key_jwt clients cannot exchange codes.
+  OidcUpstream(const net::HttpFetcher& fetcher, const Clock& clock, Random& random,
+               oauth::RemoteKeySets& key_sets, AssertionSigner sign = nullptr)
+      : fetcher_(fetcher), clock_(clock), random_(random), key_sets_(key_sets),
+        sign_(std::move(sign)) {}
 
   // UNAVAILABLE when the provider cannot be reached or answers nonsense
   // (the message says which); the endpoints otherwise.
@@ -87,7 +96,9 @@ class OidcUpstream {
 
   const net::HttpFetcher& fetcher_;
   const Clock& clock_;
+  Random& random_;
   oauth::RemoteKeySets& key_sets_;
+  AssertionSigner sign_;
   std::mutex mu_;
   absl::flat_hash_map<std::string, Cached> discovered_;  // guarded by mu_
 };

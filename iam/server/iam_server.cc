@@ -13,6 +13,7 @@
 #include "iam/audit/retention.h"
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
+#include "iam/token/jwt.h"
 #include "iam/server/malformed_request.h"
 #include "iam/server/challenge_setup.h"
 #include "iam/server/master_key.h"
@@ -210,8 +211,14 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
   client_key_sets_ = std::make_unique<oauth::RemoteKeySets>(*fetcher_, *clock, oauth::ClientVerifyKeys);
   upstream_key_sets_ =
       std::make_unique<oauth::RemoteKeySets>(*fetcher_, *clock, oauth::UpstreamVerifyKeys);
-  oidc_upstream_ =
-      std::make_unique<federation::OidcUpstream>(*fetcher_, *clock, *upstream_key_sets_);
+  // private_key_jwt at upstream providers: assertions signed with the
+  // token signing key, which the providers read from this service's JWKS.
+  oidc_upstream_ = std::make_unique<federation::OidcUpstream>(
+      *fetcher_, *clock, *random, *upstream_key_sets_,
+      [ring = key_ring_.get()](const nlohmann::json& claims) -> absl::StatusOr<std::string> {
+        ASSIGN_OR_RETURN(auto key, ring->Signer());
+        return token::SignJws(claims, "JWT", *key);
+      });
   ASSIGN_OR_RETURN(challenge_,
                    MakeChallenge(config, {master_key, clock, random, db_.get(), fetcher_.get()}));
 

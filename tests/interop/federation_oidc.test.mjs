@@ -48,7 +48,9 @@ before(async () => {
       'u-bobby': { preferred_username: 'bobby', email: 'bob@example.com', email_verified: true },
       'u-mallory': { preferred_username: 'bob', email: 'bob@example.com', email_verified: false },
       'u-eve': { preferred_username: 'eve', email: 'eve@other.org', email_verified: true },
+      'u-kim': { preferred_username: 'kim', email: 'kim@example.com', email_verified: true },
     },
+    keyClientId: 'iam-keys', keyClientJwksUri: `${iam.http}/.well-known/jwks.json`,
   });
   rogue = await startRogueProvider({ clientId: 'iam' });
   browser = await launchChromium();
@@ -197,6 +199,29 @@ test('a verified email links to the existing user; an unverified one does not', 
     : /allowed domains/.test(r) ? 'domain' : r).sort(), ['domain', 'taken']);
   const links = await audited('iam:LinkFederatedIdentity', 'success');
   assert.deepEqual(links.map((e) => [e.detail.username, e.detail.rule]), [['bob', 'verified_email']]);
+});
+
+test('a client that authenticates with private_key_jwt: no secret to keep', async () => {
+  const created = await iamctl(['idp', 'create', 'corp-keys', '--kind', 'oidc',
+    '--name', 'Corp (keys)', '--set', `oidc.issuer=${upstream.issuer}`,
+    '--set', 'oidc.client_id=iam-keys', '--set', 'oidc.client_auth=private_key_jwt']);
+  assert.equal(created.code, 0, created.err);
+  assert.match(created.out, /no secret/);
+  const { context, page } = await newPage();
+  await page.goto(`${acme.app.origin}/login`);
+  const links = await page.$$eval('a.provider', (l) => l.map((a) => [a.textContent.trim(), a.href]));
+  await page.goto(links.find(([name]) => name === 'Corp (keys)')[1]);
+  await page.waitForSelector('input[name=login]');
+  await page.type('input[name=login]', 'u-kim');
+  await page.type('input[name=password]', 'anything');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  if (await page.$('button.login-submit')) {
+    await Promise.all([page.waitForNavigation(), page.click('button.login-submit')]);
+  }
+  assert.ok(await page.$('#who'), `${page.url()} ${await page.content()}`);
+  assert.equal(await text(page, '#who'), 'kim');
+  await context.close();
+  assert.equal((await iamctl(['idp', 'delete', 'corp-keys'])).code, 0);
 });
 
 test('forged, misdirected and replayed answers are refused', async () => {

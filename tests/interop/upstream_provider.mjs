@@ -14,14 +14,21 @@ import * as jose from 'jose';
 
 const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 
-export async function startOidcProvider({ clientId, clientSecret, redirectUri, accounts }) {
+// `keyClientId`, when given, is a second client that authenticates with
+// private_key_jwt, its keys read from `keyClientJwksUri` (iamd's JWKS).
+export async function startOidcProvider({ clientId, clientSecret, redirectUri, accounts,
+  keyClientId, keyClientJwksUri }) {
   const server = createServer();
   await listen(server);
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
     clients: [{ client_id: clientId, client_secret: clientSecret,
       redirect_uris: [redirectUri], grant_types: ['authorization_code'],
-      response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
+      response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+    ...(keyClientId ? [{ client_id: keyClientId, redirect_uris: [redirectUri],
+      grant_types: ['authorization_code'], response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt', jwks_uri: keyClientJwksUri,
+      token_endpoint_auth_signing_alg: 'ES256' }] : [])],
     claims: { openid: ['sub'], email: ['email', 'email_verified'],
       profile: ['preferred_username', 'name', 'groups'] },
     // The scopes' claims in the ID token itself, as Entra ID and Keycloak do.
@@ -32,6 +39,9 @@ export async function startOidcProvider({ clientId, clientSecret, redirectUri, a
       return { accountId: id, claims: () => ({ sub: id, ...claims }) };
     },
     pkce: { required: () => true },
+    // iamd's JWKS (private_key_jwt) is on loopback, which the provider's
+    // own guard against requests to private addresses would refuse.
+    fetch: (url, { dispatcher, ...options }) => globalThis.fetch(url, options),
     cookies: { keys: [randomBytes(32).toString('hex')] },
   });
   provider.proxy = false;

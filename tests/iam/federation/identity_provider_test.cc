@@ -65,7 +65,7 @@ TEST(IdentityProviderTest, EachRuleNamesItsField) {
       {with(Oidc(), "/oidc/client_id", ""), "oidc.client_id"},
       {with(Oidc(), "/oidc/token_endpoint", "https://login.example.com/token"),
        "oidc.authorization_endpoint"},
-      {with(Oidc(), "/oidc/client_auth", "private_key_jwt"), "oidc.client_auth"},
+      {with(Oidc(), "/oidc/client_auth", "client_secret_jwt"), "oidc.client_auth"},
       {with(with(Oidc(), "/oidc/client_auth", "none"), "/oidc/pkce", false), "oidc.pkce"},
       {with(Oidc(), "/oidc/scopes", nlohmann::json::array({"profile"})), "oidc.scopes"},
       {with(Oidc(), "/oidc/scopes", "openid"), "oidc.scopes"},

@@ -63,7 +63,13 @@ class OidcUpstreamTest : public ::testing::Test {
   FakeClock clock_;
   Provider p_;
   oauth::RemoteKeySets key_sets_{fetcher_, clock_, oauth::UpstreamVerifyKeys};
-  OidcUpstream upstream_{fetcher_, clock_, key_sets_};
+  CryptoRandom random_;
+  std::shared_ptr<const token::SigningKey> ours_ =
+      *token::SigningKey::Generate(token::Alg::kES256, "iam-1");
+  OidcUpstream upstream_{fetcher_, clock_, random_, key_sets_,
+                         [this](const nlohmann::json& claims) {
+                           return token::SignJws(claims, "JWT", *ours_);
+                         }};
   OidcSettings settings_;
 };
 
@@ -117,6 +123,28 @@ TEST_F(OidcUpstreamTest, TheCodeIsExchangedWithTheClientsAuthentication) {
   EXPECT_EQ(oauth::Param(*form, "client_secret"), "s3cret");
   EXPECT_EQ(oauth::Param(*form, "client_id"), "iam-app");
   EXPECT_EQ(p_.last_token_request.Header("authorization"), nullptr);
+
+  // private_key_jwt: an assertion of this service's, for this endpoint,
+  // short-lived and unique; no secret anywhere.
+  settings_.client_auth = "private_key_jwt";
+  ASSERT_TRUE(upstream_.Exchange(*e, settings_, "", "c", "https://iam.example/cb", "v").ok());
+  form = oauth::ParseForm(p_.last_token_request.body);
+  EXPECT_EQ(oauth::Param(*form, "client_assertion_type"),
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+  EXPECT_EQ(oauth::Param(*form, "client_secret"), "");
+  EXPECT_EQ(p_.last_token_request.Header("authorization"), nullptr);
+  auto jws = token::ParseJws(oauth::Param(*form, "client_assertion"));
+  ASSERT_TRUE(jws.ok()) << jws.status();
+  EXPECT_TRUE(ours_->Verify(jws->signing_input, jws->signature));
+  EXPECT_EQ(jws->kid, "iam-1");
+  EXPECT_EQ(jws->payload["iss"], "iam-app");
+  EXPECT_EQ(jws->payload["sub"], "iam-app");
+  EXPECT_EQ(jws->payload["aud"], p_.base + "/token");
+  EXPECT_EQ(jws->payload["exp"].get<int64_t>() - jws->payload["iat"].get<int64_t>(), 60);
+  const std::string first_jti = jws->payload["jti"];
+  ASSERT_TRUE(upstream_.Exchange(*e, settings_, "", "c", "https://iam.example/cb", "v").ok());
+  auto second = token::ParseJws(oauth::Param(*oauth::ParseForm(p_.last_token_request.body), "client_assertion"));
+  EXPECT_NE(second->payload["jti"], first_jti);
 
   p_.token_status = 400;
   p_.token_error = "invalid_grant";
