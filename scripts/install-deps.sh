@@ -16,11 +16,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libboost-dev libcpp-httplib-dev libqrencode-dev libcurl4-openssl-dev
-  libkainjow-mustache-dev
+  libkainjow-mustache-dev libldap-dev
 )
-# Only the test suite needs a browser (and CJK fonts for its screenshots).
+# Only the test suite needs a browser (and CJK fonts for its screenshots),
+# and a directory server for the LDAP logins.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-wqy-microhei)
+  packages+=(chromium fonts-wqy-microhei slapd ldap-utils)
 fi
 
 missing=()

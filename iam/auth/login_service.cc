@@ -120,7 +120,7 @@ class Attempt {
         origin_{r.account,    r.username,   r.client_type,  r.device_id, r.source_ip,
                 r.user_agent, r.audience,   r.oauth_client, r.provider} {}
 
-  absl::StatusOr<LoginResult> Run(PasswordService& passwords);
+  absl::StatusOr<LoginResult> Run(PasswordService& passwords, DirectoryPasswords* directory);
   absl::StatusOr<LoginResult> RunFederated();
 
  private:
@@ -148,8 +148,9 @@ class Attempt {
 
   const LoginCollaborators& w_;  // what the login works with
   const LoginRequest& r_;
-  const LoginOrigin origin_;
+  LoginOrigin origin_;
   Target t_;
+  std::string directory_reason_;  // a directory's refusal, for the audit record
 };
 
 absl::Status Attempt::Read() {
@@ -297,10 +298,11 @@ absl::StatusOr<Settled> Attempt::Settle(bool password_ok, bool change_due,
       RETURN_IF_ERROR(store::login::PutCounter(
           tx, FromCounter(dev, RecordSourceFailure(w_.throttle, ToCounter(dev), now))));
     }
-    std::string reason = !t_.account    ? "unknown account"
-                         : !t_.user     ? "unknown user"
-                         : !t_.password ? "no password set"
-                                        : "wrong password";
+    std::string reason = !directory_reason_.empty() ? directory_reason_
+                         : !t_.account              ? "unknown account"
+                         : !t_.user                 ? "unknown user"
+                         : !t_.password             ? "no password set"
+                                                    : "wrong password";
     if (!subject) return Audit(tx, "failure", reason);
     FailureCounter next = RecordSubjectFailure(t_.lockout, ToCounter(*subject), now);
     RETURN_IF_ERROR(store::login::PutCounter(tx, FromCounter(*subject, next)));
@@ -383,7 +385,7 @@ absl::StatusOr<LoginResult> Attempt::GateInTx(store::Tx& tx, const std::string& 
     case mfa::Next::kOpen:
       break;
   }
-  std::vector<std::string> amr{federated() ? "fed" : "pwd"};
+  std::vector<std::string> amr{federated() ? r_.federated_factor : "pwd"};
   if (r_.upstream_mfa) amr.push_back("mfa");
   return w_.opener.OpenInTx(tx, *t_.user, origin_, OpenRequest{amr, d.risk, false, rehash});
 }
@@ -405,7 +407,7 @@ absl::StatusOr<LoginResult> Attempt::IssueTicketInTx(store::Tx& tx, bool enroll,
   row.user_agent = r_.user_agent;
   row.audience = r_.audience;
   row.risk = risk;
-  row.first_factor = federated() ? "fed" : "pwd";
+  row.first_factor = federated() ? r_.federated_factor : "pwd";
   RETURN_IF_ERROR(store::mfa::PutTicket(tx, row));
   audit::Event e = LoginEvent(t_.account->id, &*t_.user, origin_, "pending",
                               enroll ? "mfa enrolment required" : "mfa required");
@@ -423,7 +425,8 @@ absl::StatusOr<LoginResult> Attempt::SignTokens(LoginResult out) {
   return w_.opener.Sign(t_.user->username, r_.audience, std::move(out));
 }
 
-absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
+absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords,
+                                         DirectoryPasswords* directory) {
   RETURN_IF_ERROR(Read());
   const int64_t now = Now();
   // 1. The source: an address or device failing against many accounts.
@@ -465,6 +468,29 @@ absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords) {
                               0));
       out.challenge = w_.challenge->Offer(r_.source_ip, level);
       return out;
+    }
+  }
+  // 4a. An account's directory may own this password: it checks it, and
+  // the user it vouches for goes on as a federated login would; a refusal
+  // counts as a wrong password.
+  if (directory != nullptr && t_.account) {
+    ASSIGN_OR_RETURN(DirectoryVerdict d,
+                     directory->Check(t_.account->id, r_.username, r_.password,
+                                      t_.user ? &*t_.user : nullptr));
+    if (d.kind == DirectoryVerdict::kVerified) {
+      LoginRequest vouched = r_;
+      vouched.password.clear();
+      vouched.federated_user_id = d.user_id;
+      vouched.provider = d.provider;
+      vouched.federated_factor = "pwd";
+      Attempt next(w_, vouched);
+      return next.RunFederated();
+    }
+    if (d.kind == DirectoryVerdict::kRejected) {
+      directory_reason_ = d.reason;
+      origin_.provider = d.provider;
+      ASSIGN_OR_RETURN(Settled settled, Settle(false, false, ""));
+      return settled.result;
     }
   }
   // 4. The password, on the bounded pool; the same work when there is none.
@@ -540,7 +566,7 @@ absl::StatusOr<LoginResult> LoginService::Login(const LoginRequest& request) {
   }
   RETURN_IF_ERROR(Validate(request));
   Attempt attempt(with_, request);
-  return attempt.Run(with_.passwords);
+  return attempt.Run(with_.passwords, directory_);
 }
 
 absl::StatusOr<LoginResult> LoginService::LoginFederated(const LoginRequest& request) {

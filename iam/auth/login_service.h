@@ -53,6 +53,35 @@ struct LoginRequest {
   std::string federated_user_id;
   std::string provider;
   bool upstream_mfa = false;
+  // What the upstream proved, as the session's amr: "fed" (an identity
+  // provider's login) or "pwd" (a directory checked the password).
+  std::string federated_factor = "fed";
+};
+
+// A password a directory checks instead of this service's own hash: the
+// account's LDAP provider (federation::FederatedLogin implements it).
+struct DirectoryVerdict {
+  enum Kind {
+    kNotHandled,  // this service's own password decides
+    kVerified,    // the directory accepted it: `user_id` here (found, linked or created)
+    kRejected,    // a wrong password, an unknown or disabled directory user: a failure
+  };
+  Kind kind = kNotHandled;
+  std::string user_id;
+  std::string provider;  // the provider's alias (audit)
+  std::string reason;    // kRejected: why, for the audit record
+};
+
+class DirectoryPasswords {
+ public:
+  virtual ~DirectoryPasswords() = default;
+  // `known` is the user this service found by the name typed, or null.
+  // UNAVAILABLE when the directory cannot answer: the attempt is then
+  // neither a success nor a failure.
+  virtual absl::StatusOr<DirectoryVerdict> Check(const std::string& account_id,
+                                                 const std::string& username,
+                                                 const std::string& password,
+                                                 const store::UserRow* known) = 0;
 };
 
 // What a login works with. All borrowed, outliving the service.
@@ -75,6 +104,10 @@ class LoginService {
  public:
   explicit LoginService(LoginCollaborators with) : with_(std::move(with)) {}
 
+  // The directory that checks passwords of accounts with an LDAP provider;
+  // set once, before the first login.
+  void SetDirectory(DirectoryPasswords* directory) { directory_ = directory; }
+
   // INVALID_ARGUMENT for malformed input; RESOURCE_EXHAUSTED when the hash
   // pool is full; every other outcome is in the result.
   absl::StatusOr<LoginResult> Login(const LoginRequest& request);
@@ -88,6 +121,7 @@ class LoginService {
 
  private:
   LoginCollaborators with_;
+  DirectoryPasswords* directory_ = nullptr;
 };
 
 }  // namespace iam::auth

@@ -346,4 +346,76 @@ absl::Status FederatedLogin::SyncGroups(const LoadedIdp& idp, const std::string&
       });
 }
 
+absl::StatusOr<auth::DirectoryVerdict> FederatedLogin::Check(const std::string& account_id,
+                                                             const std::string& username,
+                                                             const std::string& password,
+                                                             const store::UserRow* known) {
+  auth::DirectoryVerdict verdict;
+  std::optional<LoadedIdp> idp;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    idp.reset();
+    ASSIGN_OR_RETURN(auto enabled, IdpService::Enabled(tx, account_id));
+    std::vector<const IdentityProvider*> ldap;
+    for (const auto& p : enabled) {
+      if (p.kind == "ldap") ldap.push_back(&p);
+    }
+    if (ldap.empty()) return absl::OkStatus();
+    const IdentityProvider* chosen = nullptr;
+    if (known != nullptr) {
+      ASSIGN_OR_RETURN(auto links, store::idps::LinksOfUser(tx, known->id));
+      for (const auto& l : links) {
+        for (const auto* p : ldap) {
+          if (p->alias == l.provider) chosen = p;
+        }
+      }
+      // A user of this service's own, unless the rule names them.
+      if (chosen == nullptr && ldap[0]->link == "username") chosen = ldap[0];
+    } else {
+      chosen = ldap[0];
+    }
+    if (chosen == nullptr) return absl::OkStatus();
+    ASSIGN_OR_RETURN(LoadedIdp loaded, idps_.Load(tx, account_id, chosen->alias));
+    idp = std::move(loaded);
+    return absl::OkStatus();
+  }));
+  if (!idp) return verdict;
+  verdict.provider = idp->provider.alias;
+  auto user = directory_.Authenticate(idp->provider.ldap, idp->secret, username, password);
+  if (absl::IsNotFound(user.status()) || absl::IsPermissionDenied(user.status())) {
+    verdict.kind = auth::DirectoryVerdict::kRejected;
+    verdict.reason = std::string(user.status().message());
+    return verdict;
+  }
+  if (!user.ok()) {
+    // The directory cannot say: neither a success nor a failure.
+    return absl::UnavailableError(absl::StrCat(
+        "the account's directory cannot be reached; try again later (",
+        user.status().message(), ")"));
+  }
+  UpstreamProfile profile;
+  profile.subject = user->subject;
+  profile.username = user->username.empty() ? username : user->username;
+  profile.email = user->email;
+  profile.email_verified = !user->email.empty();
+  profile.phone = user->phone;
+  profile.display_name = user->display_name;
+  profile.groups = user->groups;
+  if (!idp->provider.allowed_email_domains.empty() && !idp->provider.EmailAllowed(profile.email)) {
+    verdict.kind = auth::DirectoryVerdict::kRejected;
+    verdict.reason = "the directory email is outside the provider's allowed domains";
+    return verdict;
+  }
+  auto proven = Resolve(*idp, profile);
+  if (absl::IsPermissionDenied(proven.status())) {
+    verdict.kind = auth::DirectoryVerdict::kRejected;
+    verdict.reason = std::string(proven.status().message());
+    return verdict;
+  }
+  RETURN_IF_ERROR(proven.status());
+  RETURN_IF_ERROR(SyncGroups(*idp, proven->user_id, profile));
+  verdict.kind = auth::DirectoryVerdict::kVerified;
+  verdict.user_id = proven->user_id;
+  return verdict;
+}
+
 }  // namespace iam::federation

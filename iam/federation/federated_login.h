@@ -19,7 +19,13 @@
 // each login (one audited change when anything changes). Refusals are
 // audited as failed sts:Login attempts naming the provider; the login
 // itself (the account's own rules after the upstream) is LoginService's.
-// Thread-safe.
+//
+// It is also the login's directory (auth::DirectoryPasswords): in an
+// account with an enabled LDAP provider, the password of a user linked to
+// it, of a user its link rule "username" names, or of a name unknown here
+// is the directory's to check; the user found there is then resolved the
+// same way (the directory's email counts as verified: the directory is the
+// company's authority on it). Thread-safe.
 #ifndef IAM_FEDERATION_FEDERATED_LOGIN_H_
 #define IAM_FEDERATION_FEDERATED_LOGIN_H_
 
@@ -31,9 +37,11 @@
 #include "iam/account/pii_cipher.h"
 #include "iam/account/user_service.h"
 #include "iam/audit/audit_log.h"
+#include "iam/auth/login_service.h"
 #include "iam/common/clock.h"
 #include "iam/common/random.h"
 #include "iam/federation/idp_service.h"
+#include "iam/federation/ldap_directory.h"
 #include "iam/federation/oidc_upstream.h"
 #include "iam/store/database.h"
 
@@ -85,7 +93,7 @@ struct UpstreamProfile {
 // Reads `claims` by `mapping`; INVALID_ARGUMENT when the subject is missing.
 absl::StatusOr<UpstreamProfile> ProfileOf(const nlohmann::json& claims, const Mapping& mapping);
 
-class FederatedLogin {
+class FederatedLogin : public auth::DirectoryPasswords {
  public:
   FederatedLogin(store::Database& db, const Clock& clock, Random& random,
                  const account::PiiCipher& pii, const audit::AuditLog& audit,
@@ -106,6 +114,14 @@ class FederatedLogin {
   // reached.
   absl::StatusOr<ProvenUser> Complete(const CompleteRequest& request);
 
+  absl::StatusOr<auth::DirectoryVerdict> Check(const std::string& account_id,
+                                               const std::string& username,
+                                               const std::string& password,
+                                               const store::UserRow* known) override;
+
+  // `iamctl idp test` of an LDAP provider.
+  LdapDirectory& directory() { return directory_; }
+
  private:
   absl::Status Refuse(const std::string& account, const std::string& provider,
                       const std::string& username, const CompleteRequest& r,
@@ -123,6 +139,7 @@ class FederatedLogin {
   const account::UserService& users_;
   const IdpService& idps_;
   OidcUpstream* oidc_;
+  LdapDirectory directory_;
 };
 
 }  // namespace iam::federation

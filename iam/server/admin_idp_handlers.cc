@@ -99,7 +99,8 @@ grpc::Status AdminServiceImpl::TestIdentityProvider(grpc::ServerContext* ctx,
       }
       probed = oidc_upstream_->Probe(idp.provider.oidc, &findings);
     } else {
-      return absl::UnimplementedError("ldap: directory logins are not available yet");
+      probed = federated_login_.directory().Probe(idp.provider.ldap, idp.secret,
+                                                  req->username(), req->password(), &findings);
     }
     // A provider that cannot be reached is what the test found, not an
     // error of the call.

@@ -17,6 +17,7 @@
 #include "iam/auth/password_service.h"
 #include "iam/server/authenticator.h"
 #include "iam/session/session_service.h"
+#include "iam/federation/federated_login.h"
 #include "iam/federation/idp_service.h"
 #include "iam/federation/oidc_upstream.h"
 #include "iam/oauth/client_service.h"
@@ -45,6 +46,7 @@ struct AdminBackends {
   oauth::ClientService& clients;
   federation::IdpService& idps;
   federation::OidcUpstream* oidc_upstream;  // may be null: OIDC providers are not probed
+  federation::FederatedLogin& federated_login;  // LDAP providers are probed with its directory
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {
@@ -55,7 +57,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
         auth_admin_(b.auth_admin), passwords_(b.passwords), sessions_(&b.sessions),
         mfa_(&b.mfa), devices_(&b.devices), signing_keys_(&b.signing_keys),
         authn_(authenticator), mutations_(b.mutations), clients_(b.clients),
-        idps_(b.idps), oidc_upstream_(b.oidc_upstream) {}
+        idps_(b.idps), oidc_upstream_(b.oidc_upstream), federated_login_(b.federated_login) {}
 
   // Who is calling: the bearer access key or access token in the metadata.
   // UNAUTHENTICATED when absent or invalid.
@@ -218,6 +220,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   oauth::ClientService& clients_;
   federation::IdpService& idps_;
   federation::OidcUpstream* oidc_upstream_;
+  federation::FederatedLogin& federated_login_;
 };
 
 }  // namespace iam::server

@@ -36,6 +36,7 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       federated_login(on.db, on.clock, on.random, on.pii, on.audit, mutations, users, idps,
                       on.oidc_upstream) {
   token_endpoint.SetDeviceAuthorization(&device_authorization);
+  login.SetDirectory(&federated_login);
   // A change to any client, here or on another replica, bumps the
   // authorization version: cached clients are read again.
   on.authz_cache.OnChange([this] { client_auth.Clear(); });

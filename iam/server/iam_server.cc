@@ -279,7 +279,8 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
   admin_ = std::make_unique<AdminServiceImpl>(
       AdminBackends{d.accounts, d.users, d.groups, d.keys, d.roles, d.policies, d.resources,
                     d.exporter, d.auth_admin, d.passwords, d.sessions, d.mfa, d.devices,
-                    d.mutations, *key_ring_, d.clients, d.idps, oidc_upstream_.get()},
+                    d.mutations, *key_ring_, d.clients, d.idps, oidc_upstream_.get(),
+                    d.federated_login},
       authn_.get());
   authz_service_ = std::make_unique<AuthzServiceImpl>(d.mutations, outage_.get(), decider_.get(),
                                                       tokens_.get(), authn_.get(),
