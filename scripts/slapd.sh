@@ -51,7 +51,7 @@ start() {
   openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
     -CAcreateserial -days 2 -extfile "$dir/san.ext" -out "$dir/server.pem" 2>/dev/null
   local root_pw; root_pw=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-  echo "$root_pw" >"$dir/root_password"
+  printf %s "$root_pw" >"$dir/root_password"  # ldapmodify -y reads it whole
   cat >"$dir/slapd.conf" <<CONF
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema

@@ -5,10 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "iam/account/arn.h"
 #include "iam/common/crypto.h"
+#include "iam/common/log.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/store/group_store.h"
 #include "iam/store/idp_store.h"
+#include "iam/store/session_store.h"
 #include "iam/store/user_store.h"
 
 namespace iam::federation {
@@ -416,6 +418,110 @@ absl::StatusOr<auth::DirectoryVerdict> FederatedLogin::Check(const std::string& 
   verdict.kind = auth::DirectoryVerdict::kVerified;
   verdict.user_id = proven->user_id;
   return verdict;
+}
+
+absl::StatusOr<FederatedLogin::SyncResult> FederatedLogin::SyncDirectory(
+    const std::string& account_id, const std::string& alias) {
+  LoadedIdp idp;
+  std::vector<store::FederatedIdentityRow> links;
+  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(idp, idps_.Load(tx, account_id, alias));
+    ASSIGN_OR_RETURN(links, store::idps::LinksOfProvider(tx, account_id, alias));
+    return absl::OkStatus();
+  }));
+  if (idp.provider.kind != "ldap") {
+    return absl::FailedPreconditionError("only LDAP providers are synced");
+  }
+  ASSIGN_OR_RETURN(LdapDirectory::Snapshot snapshot,
+                   directory_.Users(idp.provider.ldap, idp.secret));
+  const std::set<std::string> disabled(snapshot.disabled.begin(), snapshot.disabled.end());
+  SyncResult out;
+  for (const auto& link : links) {
+    ++out.checked;
+    std::optional<store::UserRow> user;
+    RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+      auto u = store::users::Get(tx, link.user_id);
+      if (u.ok()) user = *u;
+      return absl::OkStatus();
+    }));
+    if (!user) continue;
+    auto entry = snapshot.users.find(link.subject);
+    const bool gone = entry == snapshot.users.end();
+    if (gone || disabled.count(link.subject)) {
+      if (user->state != store::UserState::kActive) continue;
+      if (user->is_admin) {
+        out.kept.push_back(user->username);
+        continue;
+      }
+      account::Operation op{"iam:DisableUser", account_id, "user/" + user->username,
+                            account::Touches::kAuthorization};
+      RETURN_IF_ERROR(mutations_.Commit(account::AdmitForIamd(account::Caller{}, op, account_id),
+          [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
+            ASSIGN_OR_RETURN(store::UserRow row, store::users::Get(tx, link.user_id));
+            row.state = store::UserState::kDisabled;
+            row.updated_at = clock_.NowMs();
+            RETURN_IF_ERROR(store::users::Update(tx, row));
+            ASSIGN_OR_RETURN(auto ended, store::sessions::RevokeAllOfUser(
+                                             tx, row.id, row.updated_at, "user disabled"));
+            record.Object("user", row.id);
+            record.detail["username"] = row.username;
+            record.detail["provider"] = alias;
+            record.detail["reason"] = gone ? "directory: the user is gone or outside the filter"
+                                           : "directory: the user is disabled";
+            record.detail["sessions_revoked"] = ended.size();
+            return absl::OkStatus();
+          }));
+      out.disabled.push_back(user->username);
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto groups,
+                     directory_.GroupsOf(idp.provider.ldap, idp.secret, entry->second.dn));
+    UpstreamProfile profile;
+    profile.groups = std::move(groups);
+    RETURN_IF_ERROR(SyncGroups(idp, link.user_id, profile));
+  }
+  account::Operation op{"iam:SyncDirectory", account_id, "identity-provider/" + alias,
+                        account::Touches::kAccountData};
+  RETURN_IF_ERROR(mutations_.Commit(account::AdmitForIamd(account::Caller{}, op, account_id),
+      [&](store::Tx&, const std::string&, audit::Event& record) -> absl::Status {
+        record.Object("identity-provider", alias);
+        record.detail["checked"] = out.checked;
+        record.detail["directory_users"] = snapshot.users.size();
+        record.detail["disabled"] = out.disabled;
+        record.detail["kept_administrators"] = out.kept;
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+void FederatedLogin::SyncDueDirectories() {
+  std::vector<store::IdentityProviderRow> rows;
+  absl::Status read = db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, store::idps::ListOfKind(tx, "ldap"));
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return;
+  const int64_t now = clock_.NowMs();
+  for (const auto& row : rows) {
+    auto p = IdentityProvider::FromJson(nlohmann::json::parse(row.config, nullptr, false));
+    if (!p.ok() || !p->enabled || p->ldap.sync_interval_seconds == 0) continue;
+    const std::string key = absl::StrCat(row.account_id, "/", row.alias);
+    {
+      std::lock_guard<std::mutex> lock(sync_mu_);
+      auto it = last_sync_ms_.find(key);
+      if (it != last_sync_ms_.end() &&
+          now - it->second < int64_t{p->ldap.sync_interval_seconds} * 1000) {
+        continue;
+      }
+      last_sync_ms_[key] = now;
+    }
+    auto synced = SyncDirectory(row.account_id, row.alias);
+    if (!synced.ok()) {
+      log::Error("directory sync failed", {{"account", row.account_id},
+                                           {"provider", row.alias},
+                                           {"status", synced.status().ToString()}});
+    }
+  }
 }
 
 }  // namespace iam::federation

@@ -29,6 +29,8 @@
 #ifndef IAM_FEDERATION_FEDERATED_LOGIN_H_
 #define IAM_FEDERATION_FEDERATED_LOGIN_H_
 
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -119,6 +121,22 @@ class FederatedLogin : public auth::DirectoryPasswords {
                                                const std::string& password,
                                                const store::UserRow* known) override;
 
+  // The periodic sync of an LDAP provider: each user linked to it is
+  // looked up in the directory; one that is gone, outside the filter or
+  // disabled there is disabled here (its sessions end), an administrator
+  // excepted (kept, and said so in the record); the others' mapped groups
+  // follow the directory's. New directory users are not created here:
+  // their first login does. One iam:SyncDirectory record by iamd.
+  struct SyncResult {
+    int checked = 0;
+    std::vector<std::string> disabled;  // usernames
+    std::vector<std::string> kept;      // administrators the directory no longer has
+  };
+  absl::StatusOr<SyncResult> SyncDirectory(const std::string& account_id, const std::string& alias);
+  // Every LDAP provider whose sync_interval_seconds has passed since this
+  // replica last synced it (the maintenance loop calls this).
+  void SyncDueDirectories();
+
   // `iamctl idp test` of an LDAP provider.
   LdapDirectory& directory() { return directory_; }
 
@@ -140,6 +158,8 @@ class FederatedLogin : public auth::DirectoryPasswords {
   const IdpService& idps_;
   OidcUpstream* oidc_;
   LdapDirectory directory_;
+  std::mutex sync_mu_;
+  std::map<std::string, int64_t> last_sync_ms_;  // by "<account>/<alias>"; guarded by sync_mu_
 };
 
 }  // namespace iam::federation

@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/match.h"
 #include "iam/common/crypto.h"
+#include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 
 namespace iam::federation {
@@ -244,6 +245,72 @@ absl::StatusOr<DirectoryUser> LdapDirectory::Authenticate(const LdapSettings& s,
   if (s.bind_dn.empty() || c->Bind(s.bind_dn, bind_password) == LDAP_SUCCESS) {
     Release(s, bind_password, std::move(c));
   }
+  return out;
+}
+
+absl::StatusOr<LdapDirectory::Snapshot> LdapDirectory::Users(const LdapSettings& s,
+                                                              const std::string& bind_password,
+                                                              int max_users) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Acquire(s, bind_password));
+  const Mapping& m = s.attributes;
+  std::vector<std::string> attrs;
+  for (const std::string* a : {&m.subject, &m.username, &m.email, &m.phone, &m.display_name}) {
+    if (!a->empty()) attrs.push_back(*a);
+  }
+  // Every name the filter admits: its {username} as the wildcard.
+  const std::string all = absl::StrReplaceAll(s.user_filter, {{"{username}", "*"}});
+  std::vector<Connection::Entry> found;
+  int rc = c->Search(s.user_base, LDAP_SCOPE_SUBTREE, all, attrs, max_users, s.timeout_ms, &found);
+  if (rc == LDAP_SIZELIMIT_EXCEEDED) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("directory: more than ", max_users, " users match the filter"));
+  }
+  if (rc != LDAP_SUCCESS) return DirectoryError("the user listing", rc);
+  Snapshot out;
+  auto first = [](const Connection::Entry& e, const std::string& attr) -> std::string {
+    auto it = e.values.find(absl::AsciiStrToLower(attr));
+    return attr.empty() || it == e.values.end() || it->second.empty() ? "" : it->second[0];
+  };
+  for (const auto& e : found) {
+    DirectoryUser u{e.dn, first(e, m.subject), first(e, m.username), first(e, m.email),
+                    first(e, m.phone), first(e, m.display_name), {}};
+    if (u.subject.empty()) u.subject = e.dn;
+    out.users[u.subject] = std::move(u);
+  }
+  if (!s.disabled_filter.empty()) {
+    std::vector<Connection::Entry> disabled;
+    rc = c->Search(s.user_base, LDAP_SCOPE_SUBTREE,
+                   absl::StrCat("(&", all, s.disabled_filter, ")"),
+                   m.subject.empty() ? std::vector<std::string>{"1.1"}
+                                     : std::vector<std::string>{m.subject},
+                   max_users, s.timeout_ms, &disabled);
+    if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) return DirectoryError("the disabled listing", rc);
+    for (const auto& e : disabled) {
+      const std::string subject = first(e, m.subject);
+      out.disabled.push_back(subject.empty() ? e.dn : subject);
+    }
+  }
+  Release(s, bind_password, std::move(c));
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> LdapDirectory::GroupsOf(const LdapSettings& s,
+                                                                 const std::string& bind_password,
+                                                                 const std::string& dn) {
+  std::vector<std::string> out;
+  if (s.group_base.empty()) return out;
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Acquire(s, bind_password));
+  std::vector<Connection::Entry> groups;
+  const std::string filter = absl::StrReplaceAll(s.group_filter, {{"{dn}", EscapeFilterValue(dn)}});
+  const int rc = c->Search(s.group_base, LDAP_SCOPE_SUBTREE, filter, {s.group_name_attribute},
+                           kMaxGroups, s.timeout_ms, &groups);
+  if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) return DirectoryError("the group search", rc);
+  for (const auto& g : groups) {
+    auto it = g.values.find(absl::AsciiStrToLower(s.group_name_attribute));
+    if (it != g.values.end() && !it->second.empty()) out.push_back(it->second[0]);
+  }
+  std::sort(out.begin(), out.end());
+  Release(s, bind_password, std::move(c));
   return out;
 }
 

@@ -53,6 +53,20 @@ class LdapDirectory {
                                              const std::string& username,
                                              const std::string& password);
 
+  // Every user the filter admits (up to `max_users`), by subject, and the
+  // subjects of those the disabled filter matches: what the periodic sync
+  // compares the linked users with. Groups are not read here.
+  struct Snapshot {
+    std::map<std::string, DirectoryUser> users;
+    std::vector<std::string> disabled;
+  };
+  absl::StatusOr<Snapshot> Users(const LdapSettings& settings, const std::string& bind_password,
+                                 int max_users = 10000);
+  // The names of the groups of the entry `dn`.
+  absl::StatusOr<std::vector<std::string>> GroupsOf(const LdapSettings& settings,
+                                                    const std::string& bind_password,
+                                                    const std::string& dn);
+
   // For `iamctl idp test`: the connection and TLS, the service's bind,
   // and, with a username, the lookup (and with a password, the user's
   // bind); one finding a line.

@@ -412,6 +412,8 @@ void IamServer::RunMaintenance() {
     log::Info("purged expired audit records", {{"records", absl::StrCat(audit_purged->records)},
                                                {"accounts", absl::StrCat(audit_purged->accounts)}});
   }
+  // Directories whose periodic sync is due (LDAP providers).
+  domain_->federated_login.SyncDueDirectories();
   auto rotated = key_ring_->Rotate(/*force=*/false);
   if (!rotated.ok()) log::Error("key rotation failed", {{"status", rotated.status().ToString()}});
   const int64_t now = clock_->NowMs();

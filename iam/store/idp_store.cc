@@ -55,6 +55,16 @@ absl::StatusOr<std::vector<IdentityProviderRow>> List(Tx& tx, const std::string&
   return out;
 }
 
+absl::StatusOr<std::vector<IdentityProviderRow>> ListOfKind(Tx& tx, const std::string& kind) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kIdpColumns,
+                                                    " FROM identity_providers WHERE kind = ? "
+                                                    "ORDER BY account_id, alias"),
+                                       {kind}));
+  std::vector<IdentityProviderRow> out;
+  for (const auto& r : rows) out.push_back(IdpOf(r));
+  return out;
+}
+
 absl::Status Update(Tx& tx, const IdentityProviderRow& p) {
   ASSIGN_OR_RETURN(int64_t n, tx.Exec("UPDATE identity_providers SET config = ?, sealed_secret = ?, "
                                       "updated_at = ? WHERE account_id = ? AND alias = ?",
@@ -111,6 +121,19 @@ absl::StatusOr<std::vector<FederatedIdentityRow>> LinksOfUser(Tx& tx, const std:
                                                     " FROM federated_identities WHERE user_id = ? "
                                                     "ORDER BY provider"),
                                        {user_id}));
+  std::vector<FederatedIdentityRow> out;
+  for (const auto& r : rows) out.push_back(LinkOf(r));
+  return out;
+}
+
+absl::StatusOr<std::vector<FederatedIdentityRow>> LinksOfProvider(Tx& tx,
+                                                                  const std::string& account_id,
+                                                                  const std::string& provider) {
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query(absl::StrCat("SELECT ", kLinkColumns,
+                                         " FROM federated_identities WHERE account_id = ? AND "
+                                         "provider = ? ORDER BY subject"),
+                            {account_id, provider}));
   std::vector<FederatedIdentityRow> out;
   for (const auto& r : rows) out.push_back(LinkOf(r));
   return out;

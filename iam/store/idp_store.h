@@ -52,6 +52,8 @@ absl::Status Insert(Tx& tx, const IdentityProviderRow& row);
 absl::StatusOr<IdentityProviderRow> Get(Tx& tx, const std::string& account_id,
                                         const std::string& alias);
 absl::StatusOr<std::vector<IdentityProviderRow>> List(Tx& tx, const std::string& account_id);
+// Every account's providers of a kind ("ldap"), for the periodic sync.
+absl::StatusOr<std::vector<IdentityProviderRow>> ListOfKind(Tx& tx, const std::string& kind);
 // NOT_FOUND when there is none.
 absl::Status Update(Tx& tx, const IdentityProviderRow& row);
 // Deletes the provider and its federated identities (the users stay);
@@ -65,6 +67,9 @@ absl::StatusOr<std::optional<FederatedIdentityRow>> FindLink(Tx& tx, const std::
                                                             const std::string& provider,
                                                             const std::string& subject);
 absl::StatusOr<std::vector<FederatedIdentityRow>> LinksOfUser(Tx& tx, const std::string& user_id);
+absl::StatusOr<std::vector<FederatedIdentityRow>> LinksOfProvider(Tx& tx,
+                                                                  const std::string& account_id,
+                                                                  const std::string& provider);
 absl::Status Touch(Tx& tx, const std::string& account_id, const std::string& provider,
                    const std::string& subject, int64_t now);
 absl::Status DeleteLinksOfUser(Tx& tx, const std::string& user_id);

@@ -45,6 +45,14 @@ class Directory : public ::testing::Environment {
     Script("stop");
     std::system(("rm -rf " + dir).c_str());
   }
+  // Changes the directory as its administrator would (ldapmodify).
+  int Modify(const std::string& ldif) {
+    const std::string file = dir + "/change.ldif";
+    std::ofstream(file) << ldif;
+    return std::system(absl::StrCat("ldapmodify -x -H ", ldap_url, " -D cn=admin,dc=example,dc=com",
+                                    " -y ", dir, "/root_password -f ", file, " >/dev/null 2>&1")
+                           .c_str());
+  }
   int Script(const std::string& cmd) {
     return std::system(absl::StrCat("bash ", IAM_SOURCE_DIR, "/scripts/slapd.sh ", cmd, " ", dir,
                                     " >/dev/null 2>&1")
@@ -321,6 +329,61 @@ TEST_P(LdapLoginTest, TestSaysWhatItFound) {
   EXPECT_NE(out.findings(0).find("service bind"), std::string::npos);
   // And a login then is the directory's problem, not the user's.
   EXPECT_EQ(Login("alice", "Alice-Pass-1").status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_P(LdapLoginTest, ThePeriodicSyncFollowsTheDirectory) {
+  nlohmann::json settings = Settings(directory->ldap_url);
+  settings["ldap"]["sync_interval_seconds"] = 300;
+  ASSERT_RPC_OK(CreateProvider(settings));
+  // Two users of the directory's for this test alone.
+  const std::string suffix = GetParam() == Backend::kSqlite ? "s" : "m";
+  const std::string erin = "erin" + suffix, frank = "frank" + suffix;
+  for (const std::string& u : {erin, frank}) {
+    ASSERT_EQ(directory->Modify(absl::StrCat(
+                  "dn: uid=", u, ",ou=people,dc=example,dc=com\nchangetype: add\n",
+                  "objectClass: inetOrgPerson\nuid: ", u, "\ncn: ", u, "\nsn: ", u,
+                  "\nemployeeType: staff\nuserPassword: Sync-Pass-1\n\n",
+                  "dn: cn=engineering,ou=groups,dc=example,dc=com\nchangetype: modify\n",
+                  "add: member\nmember: uid=", u, ",ou=people,dc=example,dc=com\n")),
+              0);
+    ASSERT_EQ(Login(u, "Sync-Pass-1")->status, auth::LoginStatus::kSuccess) << u;
+  }
+  auto groups_of = [&](const std::string& u) {
+    v1::ListUserGroupsRequest r;
+    r.set_username(u);
+    v1::ListGroupsResponse out;
+    EXPECT_RPC_OK(server_->Call(alice_, &v1::AdminService::Stub::ListUserGroups, r, &out));
+    return out.groups_size();
+  };
+  EXPECT_EQ(groups_of(erin), 1);
+  // The directory disables erin and takes frank out of engineering.
+  ASSERT_EQ(directory->Modify(absl::StrCat(
+                "dn: uid=", erin, ",ou=people,dc=example,dc=com\nchangetype: modify\n",
+                "add: description\ndescription: disabled\n\n",
+                "dn: cn=engineering,ou=groups,dc=example,dc=com\nchangetype: modify\n",
+                "delete: member\nmember: uid=", frank, ",ou=people,dc=example,dc=com\n")),
+            0);
+  auto synced = domain().federated_login.SyncDirectory(acme_, "corp-ldap");
+  ASSERT_TRUE(synced.ok()) << synced.status();
+  EXPECT_EQ(synced->disabled, std::vector<std::string>{erin});
+  EXPECT_EQ(groups_of(frank), 0);
+  v1::GetUserRequest g;
+  g.set_username(erin);
+  v1::User u;
+  ASSERT_RPC_OK(server_->Call(alice_, &v1::AdminService::Stub::GetUser, g, &u));
+  EXPECT_EQ(u.state(), v1::USER_STATE_DISABLED);
+  // Deleted from the directory: disabled at the next sync, which the
+  // maintenance loop runs once the interval has passed.
+  ASSERT_EQ(directory->Modify(absl::StrCat("dn: uid=", frank,
+                                           ",ou=people,dc=example,dc=com\nchangetype: delete\n")),
+            0);
+  domain().federated_login.SyncDueDirectories();  // first run on this replica: now
+  g.set_username(frank);
+  ASSERT_RPC_OK(server_->Call(alice_, &v1::AdminService::Stub::GetUser, g, &u));
+  EXPECT_EQ(u.state(), v1::USER_STATE_DISABLED);
+  EXPECT_EQ(Login(frank, "Sync-Pass-1")->status, auth::LoginStatus::kFailed);
+  // Clean up the directory for the other backend's run.
+  directory->Modify(absl::StrCat("dn: uid=", erin, ",ou=people,dc=example,dc=com\nchangetype: delete\n"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LdapLoginTest,
