@@ -265,6 +265,22 @@ test('forged, misdirected and replayed answers are refused', async () => {
   const bounced = await other.page.goto(callbacks[0]);
   assert.equal(bounced.status(), 400);
   await other.context.close();
+  // Hostile requests to the federation routes: each a clear 4xx, nothing
+  // started, nothing signed in.
+  const hostile = [
+    [`${acme.issuer}/idp/callback?state=${'a'.repeat(5000)}&code=x`, 400],
+    [`${acme.issuer}/idp/callback?state=%zz&code=%`, 400],
+    [`${acme.issuer}/idp/callback?code=x`, 400],
+    [`${acme.issuer}/idp/callback?state=x&error=access_denied`, 400],
+    [`${acme.issuer}/idp/rogue/start?request=made-up`, 400],
+    [`${acme.issuer}/idp/NOT..VALID/start?request=x`, 400],
+    [`${iam.http}/accounts/not-an-account/idp/callback?state=x`, 404],
+  ];
+  for (const [url, status] of hostile) {
+    const r = await fetch(url, { redirect: 'manual' });
+    assert.equal(r.status, status, url.slice(0, 120));
+    assert.equal(r.headers.get('location'), null, url.slice(0, 120));
+  }
   // Each refusal is an audited sts:Login failure naming the provider and why.
   const failures = (await audited('sts:Login', 'failure'))
     .filter((e) => e.detail.provider === 'rogue').map((e) => e.detail.reason);
