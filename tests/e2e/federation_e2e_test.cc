@@ -151,17 +151,9 @@ class FederationTest : public ::testing::TestWithParam<Backend> {
   }
 
   void SetPolicy(const std::string& kind, const nlohmann::json& change) {
-    v1::GetAccountPolicyRequest g;
-    g.set_kind(kind);
-    v1::AccountPolicy current;
-    ASSERT_RPC_OK(server_->Call(alice_, &v1::AdminService::Stub::GetAccountPolicy, g, &current));
-    nlohmann::json doc = nlohmann::json::parse(current.document());
-    doc.merge_patch(change);
-    v1::SetAccountPolicyRequest s;
-    s.set_kind(kind);
-    s.set_document(doc.dump());
-    ASSERT_RPC_OK(server_->Call(alice_, &v1::AdminService::Stub::SetAccountPolicy, s, &current));
+    ASSERT_RPC_OK(server_->PatchAccountPolicy(alice_, kind, change));
   }
+
 
   FakeClock clock_;
   CryptoRandom random_;

@@ -54,6 +54,21 @@ std::pair<std::string, std::string> TestServer::CreateAccount(const std::string&
   return {resp.account().id(), resp.admin_access_key_token()};
 }
 
+grpc::Status TestServer::PatchAccountPolicy(const std::string& token, const std::string& kind,
+                                            const nlohmann::json& patch) {
+  v1::GetAccountPolicyRequest get;
+  get.set_kind(kind);
+  v1::AccountPolicy current;
+  grpc::Status s = Call(token, &v1::AdminService::Stub::GetAccountPolicy, get, &current);
+  if (!s.ok()) return s;
+  nlohmann::json doc = nlohmann::json::parse(current.document());
+  doc.merge_patch(patch);
+  v1::SetAccountPolicyRequest set;
+  set.set_kind(kind);
+  set.set_document(doc.dump());
+  return Call(token, &v1::AdminService::Stub::SetAccountPolicy, set, &current);
+}
+
 grpc::Status TestServer::CallRaw(const std::string& method, const std::string& token,
                                  const std::string& request, std::string* response) {
   return CallRawAuthorized(method, token.empty() ? "" : "Bearer " + token, request, response);

@@ -5,6 +5,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -70,6 +72,11 @@ class TestServer {
   // Creates an account with an admin; returns {account id, admin token}.
   std::pair<std::string, std::string> CreateAccount(const std::string& name,
                                                     const std::string& admin);
+
+  // Changes some fields of the caller's account policy of `kind` (a JSON
+  // merge patch over the stored document, which states every field).
+  grpc::Status PatchAccountPolicy(const std::string& token, const std::string& kind,
+                                  const nlohmann::json& patch);
 
  private:
   std::unique_ptr<server::IamServer> server_;
