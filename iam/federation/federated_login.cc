@@ -155,13 +155,18 @@ absl::StatusOr<ProvenUser> FederatedLogin::Complete(const CompleteRequest& r) {
     return Refuse(r.account_id, alias, "", r, "the provider's answer has no code");
   }
   ASSIGN_OR_RETURN(OidcEndpoints endpoints, oidc_->Endpoints(idp.provider.oidc));
-  auto id_token = oidc_->Exchange(endpoints, idp.provider.oidc, idp.secret, r.code,
-                                  r.redirect_uri, login->code_verifier);
-  if (absl::IsPermissionDenied(id_token.status())) {
-    return Refuse(r.account_id, alias, "", r, std::string(id_token.status().message()));
+  auto tokens = oidc_->Exchange(endpoints, idp.provider.oidc, idp.secret, r.code,
+                                r.redirect_uri, login->code_verifier);
+  if (absl::IsPermissionDenied(tokens.status())) {
+    return Refuse(r.account_id, alias, "", r, std::string(tokens.status().message()));
   }
-  RETURN_IF_ERROR(id_token.status());
-  auto claims = oidc_->VerifyIdToken(endpoints, idp.provider.oidc, *id_token, login->nonce);
+  RETURN_IF_ERROR(tokens.status());
+  // OpenID Connect: the verified ID token; a plain OAuth 2.0 login: what
+  // its userinfo endpoint says of the access token's user.
+  auto claims = idp.provider.oidc.protocol == "oauth2"
+                    ? oidc_->UserInfo(idp.provider.oidc, tokens->access_token)
+                    : oidc_->VerifyIdToken(endpoints, idp.provider.oidc, tokens->id_token,
+                                           login->nonce);
   if (absl::IsPermissionDenied(claims.status())) {
     return Refuse(r.account_id, alias, "", r, std::string(claims.status().message()));
   }

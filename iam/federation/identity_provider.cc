@@ -181,8 +181,13 @@ void ReadOidc(Reader& parent, OidcSettings* o) {
   const nlohmann::json* j = parent.Object("oidc");
   if (j == nullptr) return parent.Fail("oidc", "required for kind oidc");
   Reader r(*j, "oidc.",
-           {"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "client_id",
-            "client_auth", "scopes", "pkce", "trust_upstream_mfa", "claims"});
+           {"protocol", "issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
+            "userinfo_endpoint", "client_id", "client_auth", "scopes", "pkce",
+            "trust_upstream_mfa", "claims"});
+  r.Str("protocol", &o->protocol, 8);
+  r.Str("userinfo_endpoint", &o->userinfo_endpoint, kMaxUrl);
+  const bool oauth2 = o->protocol == "oauth2";
+  if (oauth2) o->scopes = {};  // a plain OAuth 2.0 login has no standard scopes
   r.Str("issuer", &o->issuer, kMaxUrl);
   r.Str("authorization_endpoint", &o->authorization_endpoint, kMaxUrl);
   r.Str("token_endpoint", &o->token_endpoint, kMaxUrl);
@@ -193,7 +198,30 @@ void ReadOidc(Reader& parent, OidcSettings* o) {
   r.Bool("pkce", &o->pkce);
   r.Bool("trust_upstream_mfa", &o->trust_upstream_mfa);
   ReadMapping(r, "claims", &o->claims);
-  if (r.status().ok()) {
+  if (r.status().ok() && o->protocol != "oidc" && !oauth2) {
+    r.Fail("protocol", "must be oidc or oauth2");
+  }
+  if (r.status().ok() && oauth2) {
+    // No ID token: the endpoints are stated, the claims come from userinfo.
+    r.Keep(CheckUpstreamUrl("oidc.issuer", o->issuer, false));
+    r.Keep(CheckUpstreamUrl("oidc.authorization_endpoint", o->authorization_endpoint, true));
+    r.Keep(CheckUpstreamUrl("oidc.token_endpoint", o->token_endpoint, true));
+    r.Keep(CheckUpstreamUrl("oidc.userinfo_endpoint", o->userinfo_endpoint, true));
+    if (!o->jwks_uri.empty()) r.Fail("jwks_uri", "an oauth2 login has no ID token to verify");
+    if (o->trust_upstream_mfa) r.Fail("trust_upstream_mfa", "an oauth2 login says no amr");
+    if (o->client_id.empty()) r.Fail("client_id", "required");
+    if (o->client_auth != "client_secret_basic" && o->client_auth != "client_secret_post" &&
+        o->client_auth != "private_key_jwt" && o->client_auth != "none") {
+      r.Fail("client_auth",
+             "must be client_secret_basic, client_secret_post, private_key_jwt or none");
+    }
+    for (const auto& s : o->scopes) {
+      if (s.find_first_of(" \"\\") != std::string::npos) r.Fail("scopes", "a scope has no spaces");
+    }
+  } else if (r.status().ok()) {
+    if (!o->userinfo_endpoint.empty()) {
+      r.Fail("userinfo_endpoint", "only for protocol oauth2 (an OIDC login reads the ID token)");
+    }
     r.Keep(CheckUpstreamUrl("oidc.issuer", o->issuer, true));
     const int explicit_endpoints = !o->authorization_endpoint.empty() +
                                    !o->token_endpoint.empty() + !o->jwks_uri.empty();
@@ -331,7 +359,9 @@ nlohmann::json IdentityProvider::ToJson() const {
                       {"allowed_email_domains", allowed_email_domains},
                       {"group_map", group_map}};
   if (kind == "oidc") {
-    j["oidc"] = {{"issuer", oidc.issuer},
+    j["oidc"] = {{"protocol", oidc.protocol},
+                 {"userinfo_endpoint", oidc.userinfo_endpoint},
+                 {"issuer", oidc.issuer},
                  {"authorization_endpoint", oidc.authorization_endpoint},
                  {"token_endpoint", oidc.token_endpoint},
                  {"jwks_uri", oidc.jwks_uri},

@@ -42,6 +42,12 @@ struct Mapping {
 };
 
 struct OidcSettings {
+  // "oidc": an OpenID Connect provider, whose ID token says who the user
+  // is. "oauth2": a plain OAuth 2.0 login (the style of WeCom, DingTalk or
+  // GitHub): no ID token, the user's claims are read from
+  // `userinfo_endpoint` with the access token the code was exchanged for;
+  // the three endpoints are then given explicitly and there is no nonce.
+  std::string protocol = "oidc";
   // Discovery at <issuer>/.well-known/openid-configuration, or the three
   // endpoints given explicitly (then the issuer is still what the ID
   // token's iss must be).
@@ -49,6 +55,7 @@ struct OidcSettings {
   std::string authorization_endpoint;
   std::string token_endpoint;
   std::string jwks_uri;
+  std::string userinfo_endpoint;  // oauth2 only
   std::string client_id;
   // client_secret_basic, client_secret_post, private_key_jwt (RFC 7523:
   // an assertion signed with this service's token signing key, which the

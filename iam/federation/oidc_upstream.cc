@@ -78,11 +78,14 @@ absl::StatusOr<OidcEndpoints> OidcUpstream::Endpoints(const OidcSettings& s) {
 
 std::string OidcUpstream::AuthorizationUrl(const OidcEndpoints& e, const OidcSettings& s,
                                            const AuthorizationRequest& r) {
-  std::string q = absl::StrCat(
-      "response_type=code&client_id=", text::FormEncode(s.client_id),
-      "&redirect_uri=", text::FormEncode(r.redirect_uri),
-      "&scope=", text::FormEncode(absl::StrJoin(s.scopes, " ")),
-      "&state=", text::FormEncode(r.state), "&nonce=", text::FormEncode(r.nonce));
+  std::string q = absl::StrCat("response_type=code&client_id=", text::FormEncode(s.client_id),
+                               "&redirect_uri=", text::FormEncode(r.redirect_uri),
+                               "&state=", text::FormEncode(r.state));
+  if (!s.scopes.empty()) {
+    absl::StrAppend(&q, "&scope=", text::FormEncode(absl::StrJoin(s.scopes, " ")));
+  }
+  // A plain OAuth 2.0 login has no ID token to carry a nonce.
+  if (s.protocol != "oauth2") absl::StrAppend(&q, "&nonce=", text::FormEncode(r.nonce));
   if (!r.code_verifier.empty()) {
     absl::StrAppend(&q, "&code_challenge=",
                     crypto::Base64Url(crypto::Sha256(r.code_verifier)),
@@ -93,7 +96,7 @@ std::string OidcUpstream::AuthorizationUrl(const OidcEndpoints& e, const OidcSet
   return AppendQuery(e.authorization_endpoint, q);
 }
 
-absl::StatusOr<std::string> OidcUpstream::Exchange(const OidcEndpoints& e, const OidcSettings& s,
+absl::StatusOr<OidcUpstream::Tokens> OidcUpstream::Exchange(const OidcEndpoints& e, const OidcSettings& s,
                                                    const std::string& client_secret,
                                                    const std::string& code,
                                                    const std::string& redirect_uri,
@@ -149,11 +152,16 @@ absl::StatusOr<std::string> OidcUpstream::Exchange(const OidcEndpoints& e, const
     }
     return absl::PermissionDeniedError(absl::StrCat("token endpoint refused the code: ", error));
   }
-  const std::string id_token = doc.is_object() ? Str(doc, "id_token") : "";
-  if (id_token.empty()) {
-    return absl::PermissionDeniedError("token endpoint: the answer has no id_token");
+  Tokens out;
+  if (doc.is_object()) {
+    out.id_token = Str(doc, "id_token");
+    out.access_token = Str(doc, "access_token");
   }
-  return id_token;
+  if (s.protocol == "oauth2" ? out.access_token.empty() : out.id_token.empty()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "token endpoint: the answer has no ", s.protocol == "oauth2" ? "access_token" : "id_token"));
+  }
+  return out;
 }
 
 absl::StatusOr<nlohmann::json> OidcUpstream::VerifyIdToken(const OidcEndpoints& e,
@@ -210,7 +218,41 @@ absl::StatusOr<nlohmann::json> OidcUpstream::VerifyIdToken(const OidcEndpoints& 
   return p;
 }
 
+absl::StatusOr<nlohmann::json> OidcUpstream::UserInfo(const OidcSettings& s,
+                                                      const std::string& access_token) {
+  net::FetchRequest req;
+  req.url = s.userinfo_endpoint;
+  req.headers.push_back({"Authorization", absl::StrCat("Bearer ", access_token)});
+  req.headers.push_back({"Accept", "application/json"});
+  auto res = fetcher_.Fetch(req);
+  if (!res.ok()) return absl::UnavailableError(absl::StrCat("userinfo: ", res.status().message()));
+  if (res->status == 401 || res->status == 403) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("userinfo refused the access token: HTTP ", res->status));
+  }
+  if (res->status != 200) {
+    return absl::UnavailableError(absl::StrCat("userinfo: answered HTTP ", res->status));
+  }
+  auto doc = nlohmann::json::parse(res->body, nullptr, false);
+  if (!doc.is_object()) return absl::UnavailableError("userinfo: the answer is not a JSON object");
+  return doc;
+}
+
 absl::Status OidcUpstream::Probe(const OidcSettings& s, std::vector<std::string>* findings) {
+  if (s.protocol == "oauth2") {
+    findings->push_back("endpoints: given explicitly (OAuth 2.0: claims from userinfo)");
+    findings->push_back(absl::StrCat("authorization endpoint: ", s.authorization_endpoint));
+    findings->push_back(absl::StrCat("token endpoint: ", s.token_endpoint));
+    findings->push_back(absl::StrCat("userinfo endpoint: ", s.userinfo_endpoint));
+    // Reachable at all: without a token it should refuse, not fail.
+    auto res = fetcher_.Fetch({"GET", s.userinfo_endpoint, {}, ""});
+    if (!res.ok()) {
+      findings->push_back(absl::StrCat("userinfo: ", res.status().message()));
+      return absl::UnavailableError(res.status().message());
+    }
+    findings->push_back(absl::StrCat("userinfo: reachable (HTTP ", res->status, " without a token)"));
+    return absl::OkStatus();
+  }
   auto e = Endpoints(s);
   if (!e.ok()) {
     findings->push_back(std::string(e.status().message()));

@@ -67,10 +67,16 @@ class OidcUpstream {
   static std::string AuthorizationUrl(const OidcEndpoints& endpoints, const OidcSettings& settings,
                                       const AuthorizationRequest& request);
 
-  // The ID token the token endpoint answers for `code`. UNAVAILABLE when
+  // What the token endpoint answers for a code.
+  struct Tokens {
+    std::string id_token;      // required of an OIDC provider
+    std::string access_token;  // what an oauth2 login reads userinfo with
+  };
+  // The tokens the token endpoint answers for `code`. UNAVAILABLE when
   // the provider cannot be reached; PERMISSION_DENIED when it refuses the
-  // code (its error code in the message).
-  absl::StatusOr<std::string> Exchange(const OidcEndpoints& endpoints, const OidcSettings& settings,
+  // code (its error code in the message), or answers without the token
+  // the protocol needs.
+  absl::StatusOr<Tokens> Exchange(const OidcEndpoints& endpoints, const OidcSettings& settings,
                                        const std::string& client_secret, const std::string& code,
                                        const std::string& redirect_uri,
                                        const std::string& code_verifier);
@@ -82,6 +88,11 @@ class OidcUpstream {
                                                const OidcSettings& settings,
                                                const std::string& id_token,
                                                const std::string& nonce);
+
+  // oauth2: the user's claims from the userinfo endpoint. PERMISSION_DENIED
+  // when it refuses the access token; UNAVAILABLE when it cannot answer.
+  absl::StatusOr<nlohmann::json> UserInfo(const OidcSettings& settings,
+                                          const std::string& access_token);
 
   // For `iamctl idp test`: discovery and keys, one finding a line; the
   // status says whether it all worked.

@@ -91,6 +91,7 @@ class FederationTest : public ::testing::TestWithParam<Backend> {
     if (!params.ok()) return params.status();
     claims["nonce"] = oauth::Param(*params, "nonce");
     upstream_.NextIdToken(claims);
+    last_url_ = *url;
     last_state_ = oauth::Param(*params, "state");
     return Complete(last_state_, browser);
   }
@@ -160,7 +161,7 @@ class FederationTest : public ::testing::TestWithParam<Backend> {
   testing::LoopbackProvider upstream_;
   std::unique_ptr<testing::TestDatabase> t_;
   std::unique_ptr<testing::TestServer> server_;
-  std::string acme_, alice_, last_state_;
+  std::string acme_, alice_, last_state_, last_url_;
 };
 
 TEST_P(FederationTest, AnAnswerIsTakenOnceByTheBrowserThatStarted) {
@@ -331,6 +332,44 @@ TEST_P(FederationTest, TheAccountsOwnRulesComeAfterTheUpstream) {
   v1::User disabled;
   ASSERT_RPC_OK(server_->Call(alice_, &v1::AdminService::Stub::DisableUser, d, &disabled));
   EXPECT_EQ(Login(*hank, "10.1.2.3")->status, auth::LoginStatus::kFailed);
+}
+
+// A plain OAuth 2.0 login (WeCom, DingTalk or GitHub style): no ID token,
+// the claims from the userinfo endpoint with the access token.
+TEST_P(FederationTest, APlainOAuth2LoginReadsUserinfo) {
+  v1::CreateIdentityProviderRequest r;
+  r.set_config(nlohmann::json({{"alias", "corp"},
+                               {"kind", "oidc"},
+                               {"oidc",
+                                {{"protocol", "oauth2"},
+                                 {"authorization_endpoint", upstream_.base + "/auth"},
+                                 {"token_endpoint", upstream_.base + "/token"},
+                                 {"userinfo_endpoint", upstream_.base + "/userinfo"},
+                                 {"client_id", "iam"},
+                                 {"client_auth", "none"},
+                                 {"claims", {{"subject", "id"}, {"username", "login"}}}}}})
+                   .dump());
+  v1::IdentityProvider created;
+  ASSERT_RPC_OK(server_->Call(alice_, &v1::AdminService::Stub::CreateIdentityProvider, r, &created));
+  upstream_.userinfo = {{"id", 583231}, {"login", "octo"}, {"email", "octo@example.com"}};
+  auto octo = Through(nlohmann::json::object());
+  ASSERT_TRUE(octo.ok()) << octo.status();
+  EXPECT_EQ(octo->username, "octo");
+  EXPECT_TRUE(octo->created);
+  EXPECT_EQ(last_url_.find("nonce="), std::string::npos) << last_url_;
+  EXPECT_EQ(last_url_.find("scope="), std::string::npos) << last_url_;
+  // The same numeric id again: the same user.
+  auto again = Through(nlohmann::json::object());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->user_id, octo->user_id);
+  // A userinfo endpoint that refuses the token; one that answers no id.
+  upstream_.accepted_token = "another";
+  upstream_.userinfo = {{"id", 1}, {"login", "x"}};
+  auto refused = Through(nlohmann::json::object());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  upstream_.accepted_token = "at";
+  upstream_.userinfo = {{"login", "noid"}};
+  EXPECT_EQ(Through(nlohmann::json::object()).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FederationTest,

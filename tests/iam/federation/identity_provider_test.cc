@@ -89,6 +89,12 @@ TEST(IdentityProviderTest, EachRuleNamesItsField) {
       {with(with(Ldap(), "/ldap/group_base", "ou=groups"), "/ldap/group_filter", "(cn=x)"),
        "ldap.group_filter"},
       {nlohmann::json::array(), "config"},
+      {with(Oidc(), "/oidc/protocol", "saml2"), "oidc.protocol"},
+      {with(Oidc(), "/oidc/userinfo_endpoint", "https://login.example.com/me"),
+       "oidc.userinfo_endpoint"},
+      {with(with(Oidc(), "/oidc/protocol", "oauth2"), "/oidc/token_endpoint",
+            "https://login.example.com/token"),
+       "oidc.authorization_endpoint"},
   };
   for (const auto& c : cases) {
     auto p = IdentityProvider::FromJson(c.doc);
@@ -106,6 +112,17 @@ TEST(IdentityProviderTest, EachRuleNamesItsField) {
   explicit_endpoints["oidc"]["jwks_uri"] = "https://login.example.com/keys";
   EXPECT_TRUE(IdentityProvider::FromJson(explicit_endpoints).ok());
   EXPECT_TRUE(IdentityProvider::FromJson(with(Oidc(), "/oidc/issuer", "http://127.0.0.1:9000")).ok());
+  // A plain OAuth 2.0 login: its endpoints stated, no openid scope needed.
+  nlohmann::json oauth2 = Oidc();
+  oauth2["oidc"] = {{"protocol", "oauth2"},
+                    {"client_id", "iam"},
+                    {"authorization_endpoint", "https://open.example.com/connect/oauth2/authorize"},
+                    {"token_endpoint", "https://api.example.com/gettoken"},
+                    {"userinfo_endpoint", "https://api.example.com/user/getuserinfo"},
+                    {"scopes", {"snsapi_base"}}};
+  auto plain = IdentityProvider::FromJson(oauth2);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(IdentityProvider::FromJson(plain->ToJson())->ToJson(), plain->ToJson());
 }
 
 TEST(IdentityProviderTest, EmailDomainsAreExactAndCaseBlind) {

@@ -45,6 +45,11 @@ class LoopbackProvider {
   std::string id_token;
   int token_status = 200;
   std::string token_error;
+  // The access token /token issues; /userinfo answers `userinfo` to the
+  // bearer of `accepted_token` (401 to others).
+  nlohmann::json userinfo = nlohmann::json::object();
+  std::string access_token = "at";
+  std::string accepted_token = "at";
   server::HttpRequest last_token_request;
   int token_requests = 0;
   std::mutex mu;
@@ -64,13 +69,20 @@ class LoopbackProvider {
     if (r.path == "/jwks") {
       return HttpResponse::Json(200, nlohmann::json({{"keys", {key->PublicJwk()}}}).dump());
     }
+    if (r.path == "/userinfo") {
+      const std::string* auth = r.Header("authorization");
+      if (auth == nullptr || *auth != "Bearer " + accepted_token) {
+        return HttpResponse::Json(401, R"({"error":"invalid_token"})");
+      }
+      return HttpResponse::Json(200, userinfo.dump());
+    }
     if (r.path == "/token") {
       last_token_request = r;
       ++token_requests;
       if (token_status != 200) {
         return HttpResponse::Json(token_status, nlohmann::json({{"error", token_error}}).dump());
       }
-      return HttpResponse::Json(200, nlohmann::json({{"access_token", "at"},
+      return HttpResponse::Json(200, nlohmann::json({{"access_token", access_token},
                                                      {"token_type", "Bearer"},
                                                      {"id_token", id_token}})
                                          .dump());

@@ -107,7 +107,8 @@ TEST_F(OidcUpstreamTest, TheCodeIsExchangedWithTheClientsAuthentication) {
   p_.id_token = "the-id-token";
   auto got = upstream_.Exchange(*e, settings_, "s3cr:et", "code-1", "https://iam.example/cb", "v");
   ASSERT_TRUE(got.ok()) << got.status();
-  EXPECT_EQ(*got, "the-id-token");
+  EXPECT_EQ(got->id_token, "the-id-token");
+  EXPECT_EQ(got->access_token, "at");
   const std::string* auth = p_.last_token_request.Header("authorization");
   ASSERT_NE(auth, nullptr);
   EXPECT_EQ(*auth, "Basic " + crypto::Base64("iam-app:s3cr%3Aet"));
