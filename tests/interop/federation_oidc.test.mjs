@@ -135,6 +135,11 @@ test('iamctl configures and tests the provider', async () => {
   const bad = await iamctl(['idp', 'update', 'corp', '--set', 'oidc.issuer=http://example.com']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.err, /oidc\.issuer: must be https/);
+  const got = await iamctl(['idp', 'get', 'corp']);
+  assert.equal(got.code, 0, got.err);
+  assert.match(got.out, /"client_auth": "client_secret_basic"/);
+  assert.match(got.out, /"engineering": "engineers"/);
+  assert.doesNotMatch(got.out, new RegExp(CLIENT_SECRET));
   const listed = await iamctl(['idp', 'list', '-o', 'json']);
   assert.match(listed.out, new RegExp(upstream.issuer.replace(/[/.]/g, '\\$&')));
   // A provider that is down: the test says so, and fails.
