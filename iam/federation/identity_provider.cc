@@ -357,7 +357,9 @@ nlohmann::json IdentityProvider::ToJson() const {
                       {"provisioning", provisioning},
                       {"link", link},
                       {"allowed_email_domains", allowed_email_domains},
-                      {"group_map", group_map}};
+                      // An empty map is still an object in the document.
+                      {"group_map", group_map.empty() ? nlohmann::json::object()
+                                                      : nlohmann::json(group_map)}};
   if (kind == "oidc") {
     j["oidc"] = {{"protocol", oidc.protocol},
                  {"userinfo_endpoint", oidc.userinfo_endpoint},
@@ -386,8 +388,6 @@ nlohmann::json IdentityProvider::ToJson() const {
                  {"sync_interval_seconds", ldap.sync_interval_seconds},
                  {"attributes", MappingJson(ldap.attributes)}};
   }
-  j["group_map"] = nlohmann::json::object();
-  for (const auto& [k, v] : group_map) j["group_map"][k] = v;
   return j;
 }
 
