@@ -19,9 +19,9 @@ packages=(
   libkainjow-mustache-dev libldap-dev
 )
 # Only the test suite needs a browser (and CJK fonts for its screenshots),
-# and a directory server for the LDAP logins.
+# a directory server for the LDAP logins, and systemd-analyze for the unit.
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-wqy-microhei slapd ldap-utils)
+  packages+=(chromium fonts-wqy-microhei slapd ldap-utils systemd)
 fi
 
 missing=()

@@ -122,6 +122,9 @@ class Attempt {
 
   absl::StatusOr<LoginResult> Run(PasswordService& passwords, DirectoryPasswords* directory);
   absl::StatusOr<LoginResult> RunFederated();
+  // The reason of the last failure audited, as a metrics label from a
+  // fixed set ("wrong_password", "locked"...; "" after a success).
+  std::string ReasonLabel() const;
 
  private:
   absl::Status Read();
@@ -151,6 +154,7 @@ class Attempt {
   LoginOrigin origin_;
   Target t_;
   std::string directory_reason_;  // a directory's refusal, for the audit record
+  std::string reason_;            // the last failure's reason, as audited
 };
 
 absl::Status Attempt::Read() {
@@ -223,6 +227,7 @@ absl::Status Attempt::Read() {
 }
 
 absl::Status Attempt::Audit(store::Tx& tx, const std::string& result, const std::string& reason) {
+  reason_ = reason;
   if (!t_.account) {
     log::Info("login attempt for an unknown account",
               {{"result", result}, {"reason", reason}, {"source_ip", r_.source_ip}});
@@ -425,6 +430,25 @@ absl::StatusOr<LoginResult> Attempt::SignTokens(LoginResult out) {
   return w_.opener.Sign(t_.user->username, r_.audience, std::move(out));
 }
 
+std::string Attempt::ReasonLabel() const {
+  if (reason_.empty()) return "";
+  // A directory's refusal is its own free text: one label for all of them.
+  if (!directory_reason_.empty() && reason_ == directory_reason_) return "directory";
+  static constexpr absl::string_view kKnown[] = {
+      "unknown account", "unknown user", "no password set", "wrong password", "locked",
+      "source address throttled", "device throttled", "challenge required", "challenge failed",
+      "password at risk: change required", "password change required",
+      "source address not in the login IP allowlist", "device binding: no device id",
+      "device not approved"};
+  for (absl::string_view known : kKnown) {
+    if (reason_ != known) continue;
+    std::string label(known.substr(0, known.find(':')));
+    for (char& c : label) c = c == ' ' ? '_' : absl::ascii_tolower(c);
+    return label;
+  }
+  return "other";
+}
+
 absl::StatusOr<LoginResult> Attempt::Run(PasswordService& passwords,
                                          DirectoryPasswords* directory) {
   RETURN_IF_ERROR(Read());
@@ -566,7 +590,17 @@ absl::StatusOr<LoginResult> LoginService::Login(const LoginRequest& request) {
   }
   RETURN_IF_ERROR(Validate(request));
   Attempt attempt(with_, request);
-  return attempt.Run(with_.passwords, directory_);
+  absl::StatusOr<LoginResult> result = attempt.Run(with_.passwords, directory_);
+  Count("password", result, attempt.ReasonLabel());
+  return result;
+}
+
+void LoginService::Count(absl::string_view step, const absl::StatusOr<LoginResult>& result,
+                         const std::string& reason) {
+  if (with_.outcomes == nullptr) return;
+  std::string outcome = result.ok() ? absl::AsciiStrToLower(LoginStatusName(result->status))
+                                    : "error";
+  with_.outcomes->Inc({step, outcome, result.ok() ? reason : ""});
 }
 
 absl::StatusOr<LoginResult> LoginService::LoginFederated(const LoginRequest& request) {
@@ -576,7 +610,9 @@ absl::StatusOr<LoginResult> LoginService::LoginFederated(const LoginRequest& req
   }
   RETURN_IF_ERROR(Validate(request));
   Attempt attempt(with_, request);
-  return attempt.RunFederated();
+  absl::StatusOr<LoginResult> result = attempt.RunFederated();
+  Count("federated", result, attempt.ReasonLabel());
+  return result;
 }
 
 }  // namespace iam::auth

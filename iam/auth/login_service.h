@@ -30,6 +30,7 @@
 #include "iam/auth/login_types.h"
 #include "iam/auth/password_service.h"
 #include "iam/auth/session_opener.h"
+#include "iam/common/counter_family.h"
 
 namespace iam::auth {
 
@@ -98,6 +99,10 @@ struct LoginCollaborators {
   mfa::DeviceService* devices;  // may be null: devices are not looked at
   SessionOpener& opener;
   PasswordService& passwords;
+  // May be null: outcomes not counted. Labels: step ("password" or
+  // "federated"), outcome (the LoginStatus, lower case, or "error"), reason
+  // (why a login failed, from a fixed set).
+  CounterFamily* outcomes = nullptr;
 };
 
 class LoginService {
@@ -120,6 +125,9 @@ class LoginService {
   absl::StatusOr<LoginResult> LoginFederated(const LoginRequest& request);
 
  private:
+  void Count(absl::string_view step, const absl::StatusOr<LoginResult>& result,
+             const std::string& reason);
+
   LoginCollaborators with_;
   DirectoryPasswords* directory_ = nullptr;
 };

@@ -1,5 +1,7 @@
 #include "iam/auth/mfa_login_service.h"
 
+#include "absl/strings/ascii.h"
+
 #include <set>
 
 #include "absl/strings/str_join.h"
@@ -47,8 +49,10 @@ absl::StatusOr<LoginResult> MfaLoginService::WithTicket(const MfaAnswer& answer,
   const std::string hash = crypto::Hex(crypto::Sha256(answer.ticket));
   LoginResult out;
   std::string username, audience;
-  RETURN_IF_ERROR(db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+  std::string reason;  // why it failed, as a metrics label
+  absl::Status done = db_.Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
     out = LoginResult{};
+    reason = "ticket";
     const int64_t now = clock_.NowMs();
     ASSIGN_OR_RETURN(auto t, store::mfa::LockTicket(tx, hash));
     const bool right_use = t && (t->purpose == "enroll") == (use == TicketUse::kEnroll);
@@ -63,6 +67,8 @@ absl::StatusOr<LoginResult> MfaLoginService::WithTicket(const MfaAnswer& answer,
     username = user.username;
     audience = t->audience;
     ASSIGN_OR_RETURN(out, step(tx, *t, user, policy));
+    reason = out.status == LoginStatus::kSuccess ? "" : out.status == LoginStatus::kLocked ? "locked"
+                                                                                     : "wrong_code";
     if (out.status == LoginStatus::kMfaRequired) {
       // A wrong code: the ticket lives on until its limit.
       const int failures = t->failures + 1;
@@ -77,8 +83,15 @@ absl::StatusOr<LoginResult> MfaLoginService::WithTicket(const MfaAnswer& answer,
     }
     // Used, whatever came of it: a ticket never serves twice.
     return store::mfa::DeleteTicket(tx, hash);
-  }));
-  return opener_.Sign(username, audience, std::move(out));
+  });
+  absl::StatusOr<LoginResult> result =
+      done.ok() ? opener_.Sign(username, audience, std::move(out)) : absl::StatusOr<LoginResult>(done);
+  if (outcomes_ != nullptr) {
+    outcomes_->Inc({"mfa", result.ok() ? absl::AsciiStrToLower(LoginStatusName(result->status))
+                                       : "error",
+                    result.ok() ? reason : ""});
+  }
+  return result;
 }
 
 absl::StatusOr<LoginResult> MfaLoginService::Verify(const MfaAnswer& answer) {

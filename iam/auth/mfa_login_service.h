@@ -28,6 +28,7 @@
 #include "iam/store/database.h"
 #include "iam/auth/login_types.h"
 #include "iam/auth/session_opener.h"
+#include "iam/common/counter_family.h"
 
 namespace iam::auth {
 
@@ -43,10 +44,18 @@ struct MfaAnswer {
 
 class MfaLoginService {
  public:
+  // `outcomes` (may be null) counts each answer under step "mfa" (see
+  // LoginCollaborators::outcomes).
   MfaLoginService(store::Database& db, const Clock& clock, const audit::AuditLog& audit,
                   mfa::MfaService& mfa, session::SessionService& sessions,
-                  SessionOpener& opener)
-      : db_(db), clock_(clock), audit_(audit), mfa_(mfa), sessions_(sessions), opener_(opener) {}
+                  SessionOpener& opener, CounterFamily* outcomes = nullptr)
+      : db_(db),
+        clock_(clock),
+        audit_(audit),
+        mfa_(mfa),
+        sessions_(sessions),
+        opener_(opener),
+        outcomes_(outcomes) {}
 
   // kSuccess with tokens; kMfaRequired (same ticket) after a wrong code;
   // kFailed when the ticket is unknown, used, expired or exhausted; kLocked
@@ -83,6 +92,7 @@ class MfaLoginService {
   mfa::MfaService& mfa_;
   session::SessionService& sessions_;
   SessionOpener& opener_;
+  CounterFamily* outcomes_;
 };
 
 }  // namespace iam::auth

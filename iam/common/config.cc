@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "iam/common/process_metrics.h"
 #include "iam/common/status_macros.h"
 
 namespace iam {
@@ -215,7 +216,7 @@ absl::StatusOr<Config> LoadConfig(int argc, const char* const* argv, const EnvLo
   std::vector<Setting> settings = Settings(config);
 
   CLI::App app{"iamd: the identity and access management service"};
-  app.set_version_flag("--version", "iamd 0.1.0");
+  app.set_version_flag("--version", "iamd " + BuildVersion());
   std::string config_path = env("IAM_CONFIG").value_or("");
   app.add_option("--config", config_path, "YAML configuration file (IAM_CONFIG)");
   std::vector<std::pair<const Setting*, std::string>> flag_values(settings.size());

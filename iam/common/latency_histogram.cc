@@ -1,6 +1,7 @@
 #include "iam/common/latency_histogram.h"
 
 #include "absl/strings/str_cat.h"
+#include "iam/common/counter_family.h"
 
 namespace iam {
 
@@ -25,8 +26,8 @@ void LatencyHistogram::AppendTo(std::string* out, absl::string_view name,
                     "\n");
   }
   const std::string braces = labels.empty() ? "" : absl::StrCat("{", labels, "}");
-  absl::StrAppend(out, name, "_sum", braces, " ", sum_seconds(), "\n", name, "_count", braces, " ",
-                  count(), "\n");
+  absl::StrAppend(out, name, "_sum", braces, " ", MetricValue(sum_seconds()), "\n", name, "_count",
+                  braces, " ", count(), "\n");
 }
 
 }  // namespace iam

@@ -97,6 +97,7 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   ASSIGN_OR_RETURN(authz::PrincipalOutcome principal,
                    batch.principals.Resolve(caller, asked, field));
   if (const auto* rejected = std::get_if<authz::TokenRejected>(&principal)) {
+    if (explained == nullptr) CountDecision(policy::Decision::kImplicitDeny);
     out->set_decision(v1::IMPLICIT_DENY);
     out->add_reasons(rejected->why);
     return absl::OkStatus();
@@ -125,6 +126,7 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
     d.source_ip = source_ip;
     decisions_->Offer(std::move(d));  // never waits; a full queue is counted
   }
+  if (explained == nullptr) CountDecision(outcome->decision);
   out->set_decision(ToProto(outcome->decision));
   out->set_allowed(outcome->decision == policy::Decision::kAllow);
   for (const auto& r : outcome->reasons) out->add_reasons(r);
@@ -134,6 +136,13 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
     explained->set_resource_owner(outcome->resource_owner);
   }
   return absl::OkStatus();
+}
+
+void AuthzServiceImpl::CountDecision(policy::Decision d) const {
+  std::atomic<uint64_t>* c = d == policy::Decision::kAllow          ? allowed_
+                             : d == policy::Decision::kExplicitDeny ? denied_
+                                                                    : not_allowed_;
+  if (c != nullptr) c->fetch_add(1, std::memory_order_relaxed);
 }
 
 absl::Status AuthzServiceImpl::StoreStillTrusted() const {

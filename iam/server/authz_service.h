@@ -9,6 +9,7 @@
 #include "absl/functional/function_ref.h"
 #include "iam/account/mutation.h"
 #include "iam/audit/decision_log.h"
+#include "iam/common/counter_family.h"
 #include "iam/authz/decider.h"
 #include "iam/server/arena_allocator.h"
 #include "iam/server/authenticator.h"
@@ -29,13 +30,17 @@ class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
   // (may be null) says when to fail closed.
   AuthzServiceImpl(const account::Mutations& mutations, const StoreOutage* outage,
                    const authz::Decider* decider, token::TokenService* tokens,
-                   const Authenticator* authenticator, audit::DecisionLog* decisions)
+                   const Authenticator* authenticator, audit::DecisionLog* decisions,
+                   CounterFamily* decision_counts = nullptr)
       : mutations_(mutations),
         outage_(outage),
         decider_(decider),
         tokens_(tokens),
         authn_(authenticator),
-        decisions_(decisions) {
+        decisions_(decisions),
+        allowed_(Counter(decision_counts, "allow")),
+        denied_(Counter(decision_counts, "explicit_deny")),
+        not_allowed_(Counter(decision_counts, "implicit_deny")) {
     SetMessageAllocatorFor_Check(&check_messages_);
     SetMessageAllocatorFor_BatchCheck(&batch_messages_);
   }
@@ -67,6 +72,15 @@ class AuthzServiceImpl final : public v1::AuthzService::CallbackService {
   token::TokenService* tokens_;
   const Authenticator* authn_;
   audit::DecisionLog* decisions_;
+  // The decisions answered, by kind (null: not counted); resolved once,
+  // as counting is on every Check's path.
+  static std::atomic<uint64_t>* Counter(CounterFamily* family, absl::string_view decision) {
+    return family == nullptr ? nullptr : &family->At({decision});
+  }
+  void CountDecision(policy::Decision d) const;
+  std::atomic<uint64_t>* const allowed_;
+  std::atomic<uint64_t>* const denied_;
+  std::atomic<uint64_t>* const not_allowed_;
   ArenaAllocator<v1::CheckRequest, v1::CheckResponse> check_messages_;
   ArenaAllocator<v1::BatchCheckRequest, v1::BatchCheckResponse> batch_messages_;
 };

@@ -18,6 +18,7 @@
 #include "iam/account/role_service.h"
 #include "iam/account/user_service.h"
 #include "iam/auth/auth_admin_service.h"
+#include "iam/common/counter_family.h"
 #include "iam/auth/login_service.h"
 #include "iam/auth/device_login.h"
 #include "iam/auth/mfa_login_service.h"
@@ -61,6 +62,7 @@ struct Foundation {
   audit::DecisionLog* decisions;             // may be null: grants unrecorded
   oauth::RemoteKeySets* client_key_sets;     // may be null: jwks_uri not fetched
   federation::OidcUpstream* oidc_upstream;   // may be null: no upstream OIDC logins
+  CounterFamily* login_outcomes;             // may be null: logins not counted
 };
 
 // The settings the domain services read.

@@ -7,6 +7,8 @@
 #ifndef IAM_SERVER_HTTP_ROUTER_H_
 #define IAM_SERVER_HTTP_ROUTER_H_
 
+#include <array>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,22 +32,31 @@ class HttpRouter {
 
   HttpResponse Handle(const HttpRequest& request) const;
 
-  // Appends iam_http_handler_seconds, the time each route's handler took
-  // (from the routed request to its answer, without the network), for the
-  // routes that have answered. A copied router shares its routes' figures.
+  // Appends iam_http_responses_total, the answers of each route by status
+  // code (route "unmatched" for paths no route takes), and
+  // iam_http_handler_seconds, the time each route's handler took (from the
+  // routed request to its answer, without the network), for the routes
+  // that have answered. A copied router shares its routes' figures.
   void AppendMetrics(std::string* out) const;
 
  private:
+  // Answers by status code (100 to 599), lock-free on every request.
+  struct Figures {
+    LatencyHistogram time;
+    std::array<std::atomic<uint64_t>, 500> by_code{};
+    void Count(int status);
+  };
   struct Entry {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
     Route route;
-    std::shared_ptr<LatencyHistogram> time;
+    std::shared_ptr<Figures> figures;
   };
   HttpRouter& Add(const std::string& method, const std::string& pattern, Route route);
 
   std::vector<Entry> entries_;
+  std::shared_ptr<Figures> unmatched_ = std::make_shared<Figures>();
 };
 
 }  // namespace iam::server

@@ -91,7 +91,11 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   s->credentials_ = std::make_unique<account::CredentialCache>(clock);
   s->outage_ = std::make_unique<StoreOutage>(
       clock, absl::Seconds(std::max<int64_t>(0, config.store_outage_grace_seconds)));
-  s->authz_cache_->OnPoll([o = s->outage_.get()](const absl::Status& st) { o->Observe(st); });
+  s->health_ = std::make_unique<HealthReporter>(s->outage_.get());
+  s->authz_cache_->OnPoll([o = s->outage_.get(), h = s->health_.get()](const absl::Status& st) {
+    o->Observe(st);
+    h->Refresh();
+  });
   // A change through another replica may have disabled a user, suspended
   // an account or revoked a key.
   s->authz_cache_->OnAnyChange([c = s->credentials_.get()] { c->Clear(); });
@@ -114,6 +118,8 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
     f.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
     f.push_back(std::make_unique<RequestFactsInterceptorFactory>());
+    // After the one that rewrites a malformed request's status.
+    f.push_back(s->metrics_.rpcs.InterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(f));
   }
   builder.AddListeningPort(config.listen, creds, &s->port_);
@@ -129,7 +135,7 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
         "cannot listen on ", config.listen,
         " (gRPC): the address is in use (is another iamd running?) or not available"));
   }
-  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  s->health_->Attach(s->server_->GetHealthCheckService());
   const size_t colon = config.listen.rfind(':');
   s->address_ = absl::StrCat(config.listen.substr(0, colon), ":", s->port_);
 
@@ -238,7 +244,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
       Foundation{*db_, *clock, *random, *pii_, *audit_, *authorizer_, *authz_cache_,
                  credentials_.get(), outage_.get(), *tokens_, *hasher_, blocklist,
                  challenge_.get(), decisions_.get(), client_key_sets_.get(),
-                 oidc_upstream_.get()},
+                 oidc_upstream_.get(), &metrics_.logins},
       std::move(settings));
   Domain& d = *domain_;
 
@@ -251,7 +257,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
   if (http_) {
     http_->Mount([&](HttpRouter& router) {
       AddOAuthRoutes(router, OAuthRoutes{*db_, *key_ring_, *tokens_, d.token_endpoint, d.clients,
-                                         proxies});
+                                         proxies, &metrics_.tokens});
       std::string challenge_origin, challenge_field;
       if (config.challenge_kind == "hosted") {
         const std::string& u = config.challenge_script_url;
@@ -284,7 +290,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
       authn_.get());
   authz_service_ = std::make_unique<AuthzServiceImpl>(d.mutations, outage_.get(), decider_.get(),
                                                       tokens_.get(), authn_.get(),
-                                                      decisions_.get());
+                                                      decisions_.get(), &metrics_.decisions);
   audit_service_ = std::make_unique<AuditServiceImpl>(d.audit_records, authn_.get());
   auth_service_ = std::make_unique<AuthServiceImpl>(
       AuthBackends{d.login, d.mfa_login, d.device_login, d.passwords, d.sessions, d.mfa,
@@ -292,110 +298,6 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
                    *clock, outage_.get()},
       authn_.get());
   return absl::OkStatus();
-}
-
-std::string IamServer::Metrics() const {
-  std::string out;
-  if (decisions_) {
-    const audit::DecisionLogStats d = decisions_->stats();
-    absl::StrAppend(&out,
-                    "# HELP iam_decision_log_recorded_total Decisions written to audit logs.\n"
-                    "# TYPE iam_decision_log_recorded_total counter\n"
-                    "iam_decision_log_recorded_total ", d.recorded, "\n",
-                    "# HELP iam_decision_log_dropped_total Decisions not recorded: the queue was "
-                    "full or the store refused.\n"
-                    "# TYPE iam_decision_log_dropped_total counter\n"
-                    "iam_decision_log_dropped_total ", d.dropped, "\n",
-                    "# HELP iam_decision_log_queued Decisions waiting to be written.\n"
-                    "# TYPE iam_decision_log_queued gauge\n"
-                    "iam_decision_log_queued ", d.queued, "\n");
-  }
-  if (http_) {
-    const HttpServerStats h = http_->stats();
-    absl::StrAppend(&out,
-                    "# HELP iam_http_requests_total HTTP requests read whole.\n"
-                    "# TYPE iam_http_requests_total counter\n"
-                    "iam_http_requests_total ", h.requests, "\n",
-                    "# HELP iam_http_rejected_total HTTP requests answered before a handler ran: "
-                    "busy (503, the handler queue was full) or limit (400, 413, 431, timeouts, "
-                    "connections over the limit).\n"
-                    "# TYPE iam_http_rejected_total counter\n"
-                    "iam_http_rejected_total{reason=\"busy\"} ", h.rejected_busy, "\n",
-                    "iam_http_rejected_total{reason=\"limit\"} ", h.rejected_limit, "\n",
-                    "# HELP iam_http_open_connections HTTP connections open now.\n"
-                    "# TYPE iam_http_open_connections gauge\n"
-                    "iam_http_open_connections ", h.open_connections, "\n");
-    http_->AppendRouteMetrics(&out);
-  }
-  if (logouts_) {
-    const oauth::BackchannelLogout::Stats b = logouts_->stats();
-    absl::StrAppend(&out,
-                    "# HELP iam_backchannel_logout_total Back-channel logout deliveries by "
-                    "outcome: delivered, retried (an attempt failed, another will come), "
-                    "failed (given up).\n"
-                    "# TYPE iam_backchannel_logout_total counter\n"
-                    "iam_backchannel_logout_total{outcome=\"delivered\"} ", b.delivered, "\n",
-                    "iam_backchannel_logout_total{outcome=\"retried\"} ", b.retried, "\n",
-                    "iam_backchannel_logout_total{outcome=\"failed\"} ", b.failed, "\n");
-    // What waits or was given up, on every replica: from the store.
-    store::logout::Counts counts;
-    absl::Status read = db_->Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(counts, store::logout::Count(tx));
-      return absl::OkStatus();
-    });
-    if (read.ok()) {
-      absl::StrAppend(&out,
-                      "# HELP iam_backchannel_logout_pending Deliveries not yet made.\n"
-                      "# TYPE iam_backchannel_logout_pending gauge\n"
-                      "iam_backchannel_logout_pending ", counts.pending, "\n",
-                      "# HELP iam_backchannel_logout_given_up Deliveries given up (kept a week).\n"
-                      "# TYPE iam_backchannel_logout_given_up gauge\n"
-                      "iam_backchannel_logout_given_up ", counts.failed, "\n");
-    }
-  }
-  if (client_key_sets_) {
-    const oauth::RemoteKeySets::Stats k = client_key_sets_->stats();
-    absl::StrAppend(&out,
-                    "# HELP iam_client_jwks_fetches_total Fetches of clients' jwks_uri key sets.\n"
-                    "# TYPE iam_client_jwks_fetches_total counter\n"
-                    "iam_client_jwks_fetches_total ", k.fetches, "\n",
-                    "# HELP iam_client_jwks_fetch_failures_total Those fetches that failed "
-                    "(unreachable, refused destination, bad answer).\n"
-                    "# TYPE iam_client_jwks_fetch_failures_total counter\n"
-                    "iam_client_jwks_fetch_failures_total ", k.failures, "\n");
-  }
-  if (outage_) {
-    absl::StrAppend(&out,
-                    "# HELP iam_store_reachable 1 while the store answers, 0 during an outage.\n"
-                    "# TYPE iam_store_reachable gauge\n"
-                    "iam_store_reachable ", outage_->reachable() ? 1 : 0, "\n",
-                    "# HELP iam_store_outages_total Outages of the store seen by this replica.\n"
-                    "# TYPE iam_store_outages_total counter\n"
-                    "iam_store_outages_total ", outage_->outages(), "\n",
-                    "# HELP iam_stale_answers_total Credentials and session states answered "
-                    "from the last state read while the store was unreachable.\n"
-                    "# TYPE iam_stale_answers_total counter\n"
-                    "iam_stale_answers_total ", outage_->stale_answers(), "\n");
-  }
-  if (hasher_) {
-    const WorkerPoolStats h = hasher_->stats();
-    absl::StrAppend(&out,
-                    "# HELP iam_password_hashes_total Argon2id hashes and verifications run.\n"
-                    "# TYPE iam_password_hashes_total counter\n"
-                    "iam_password_hashes_total ", h.completed, "\n",
-                    "# HELP iam_password_hash_refused_total Password work refused: the hash "
-                    "queue was full.\n"
-                    "# TYPE iam_password_hash_refused_total counter\n"
-                    "iam_password_hash_refused_total ", h.refused, "\n",
-                    "# HELP iam_password_hash_queued Password work waiting for a hash worker.\n"
-                    "# TYPE iam_password_hash_queued gauge\n"
-                    "iam_password_hash_queued ", h.queued, "\n",
-                    "# HELP iam_password_hash_seconds Time an Argon2id hash or verification "
-                    "ran on a hash worker (its wait for a worker not included).\n"
-                    "# TYPE iam_password_hash_seconds histogram\n");
-    hasher_->run_times().AppendTo(&out, "iam_password_hash_seconds", "");
-  }
-  return out;
 }
 
 void IamServer::RunMaintenance() {
@@ -449,7 +351,7 @@ void IamServer::Shutdown(absl::Duration grace) {
   }
   cv_.notify_all();
   if (server_) {
-    server_->GetHealthCheckService()->SetServingStatus(false);
+    health_->Detach();
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   }
   if (purge_thread_.joinable()) purge_thread_.join();

@@ -36,6 +36,8 @@
 #include "iam/server/auth_service.h"
 #include "iam/server/audit_grpc_service.h"
 #include "iam/server/authz_service.h"
+#include "iam/server/health_reporter.h"
+#include "iam/server/service_metrics.h"
 #include "iam/server/authenticator.h"
 #include "iam/server/domain.h"
 #include "iam/server/http_listener.h"
@@ -89,11 +91,14 @@ class IamServer {
                          Random* random);
   void PurgeLoop(absl::Duration interval);
 
+  // First: the services count into it, and the interceptor outlives no call.
+  ServiceMetrics metrics_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<account::PiiCipher> pii_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<account::CredentialCache> credentials_;
   std::unique_ptr<StoreOutage> outage_;
+  std::unique_ptr<HealthReporter> health_;
   std::unique_ptr<authz::AuthzCache> authz_cache_;
   std::unique_ptr<authz::Decider> decider_;
   std::unique_ptr<authz::PolicyAuthorizer> authorizer_;

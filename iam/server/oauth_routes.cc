@@ -9,6 +9,7 @@
 #include "iam/oauth/oauth_error.h"
 #include "iam/server/client_address.h"
 #include "iam/server/request_checks.h"
+#include "iam/server/service_metrics.h"
 #include "iam/store/account_store.h"
 
 namespace iam::server {
@@ -262,6 +263,10 @@ void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& p) {
                              p.trusted_proxies);
     if (!t.ok()) return ErrorResponse(t.status(), account);
     auto answer = p.token_endpoint.Token(*t);
+    if (p.token_counts != nullptr) {
+      p.token_counts->Inc({GrantLabel(oauth::Param(t->form, "grant_type")),
+                           answer.ok() ? "issued" : "refused"});
+    }
     if (!answer.ok()) return ErrorResponse(answer.status(), account);
     return NoStore(HttpResponse::Json(200, answer->dump()));
   });

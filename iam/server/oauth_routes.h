@@ -19,6 +19,7 @@
 #define IAM_SERVER_OAUTH_ROUTES_H_
 
 #include "iam/common/cidr.h"
+#include "iam/common/counter_family.h"
 #include "iam/oauth/client_service.h"
 #include "iam/oauth/token_endpoint.h"
 #include "iam/server/http_router.h"
@@ -35,6 +36,8 @@ struct OAuthRoutes {
   oauth::ClientService& clients;
   // Whose X-Forwarded-For is believed (login.trusted_proxies).
   std::vector<Cidr> trusted_proxies;
+  // May be null: token requests not counted (labels: grant, result).
+  CounterFamily* token_counts = nullptr;
 };
 
 void AddOAuthRoutes(HttpRouter& router, const OAuthRoutes& parts);

@@ -15,6 +15,7 @@
 #define IAM_STORE_DATABASE_H_
 
 #include "absl/strings/string_view.h"
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -96,9 +97,43 @@ struct Migration {
   std::string sql;
 };
 
+// What a store has done since it opened, for the service's metrics.
+struct StoreStats {
+  uint64_t committed = 0;  // transactions that committed
+  uint64_t failed = 0;     // transactions that ended with an error, the function's own included
+  uint64_t retries = 0;    // attempts run again after a conflict or a lost connection
+  uint64_t db_errors = 0;  // errors the database itself reported (conflict, busy, lost, refused)
+  // The connection pool (for MySQL both pools, writes and reads).
+  int64_t pool_open = 0;    // connections open
+  int64_t pool_in_use = 0;  // of which borrowed by a transaction
+  int64_t pool_size = 0;    // the most that may be open
+  uint64_t pool_waits = 0;  // borrowers that had to wait for a connection
+};
+
+// The counters a backend keeps for StoreStats; relaxed atomics, as a scrape
+// needs no ordering between them.
+struct StoreCounters {
+  std::atomic<uint64_t> committed{0}, failed{0}, retries{0}, db_errors{0}, pool_waits{0};
+
+  void Ended(const absl::Status& s) {
+    (s.ok() ? committed : failed).fetch_add(1, std::memory_order_relaxed);
+  }
+  static void Add(std::atomic<uint64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
+  void Fill(StoreStats* out) const {
+    out->committed = committed.load(std::memory_order_relaxed);
+    out->failed = failed.load(std::memory_order_relaxed);
+    out->retries = retries.load(std::memory_order_relaxed);
+    out->db_errors = db_errors.load(std::memory_order_relaxed);
+    out->pool_waits += pool_waits.load(std::memory_order_relaxed);
+  }
+};
+
 class Database {
  public:
   virtual ~Database() = default;
+
+  // Counts since the store opened. Thread-safe; cheap (no query).
+  virtual StoreStats stats() const { return {}; }
 
   virtual Backend backend() const = 0;
 

@@ -174,6 +174,11 @@ class StoreOutageGraceTest : public MysqlCrashTest {
     r.set_offline(offline);
     return server_->CallAuth("", &v1::AuthService::Stub::VerifyToken, r, out);
   }
+  // grpc.health.v1 statuses, and the services that have one.
+  static constexpr int kServing = 1, kNotServing = 2;
+  static constexpr const char* kServices[] = {"", "iam.v1.AdminService", "iam.v1.AuthService",
+                                              "iam.v1.AuditService", "iam.v1.AuthzService"};
+
   // Waits (in real time) for the version poll to see the store's state.
   void WaitForPoll() { std::this_thread::sleep_for(std::chrono::milliseconds(300)); }
 
@@ -202,11 +207,18 @@ TEST_F(StoreOutageGraceTest, AuthorizationRidesOutAShortOutageThenFailsClosed) {
   ASSERT_FALSE(v.valid());
   // This replica's own changes do not make its poll drop what it read.
   WaitForPoll();
+  for (const char* name : kServices) EXPECT_EQ(server_->HealthStatus(name), kServing) << name;
 
   ASSERT_EQ(Ctl("stop"), 0);
   WaitForPoll();
   fake_.Advance(absl::Seconds(5));  // past every one-second cache
   EXPECT_NE(server_->server().Metrics().find("iam_store_reachable 0"), std::string::npos);
+  // The services that need the store say so; Check rides the outage out.
+  EXPECT_EQ(server_->HealthStatus(""), kServing);
+  EXPECT_EQ(server_->HealthStatus("iam.v1.AdminService"), kNotServing);
+  EXPECT_EQ(server_->HealthStatus("iam.v1.AuthService"), kNotServing);
+  EXPECT_EQ(server_->HealthStatus("iam.v1.AuditService"), kNotServing);
+  EXPECT_EQ(server_->HealthStatus("iam.v1.AuthzService"), kServing);
 
   // Within the grace period: answers from what was read before.
   grpc::Status s = Check(admin_, &allowed);
@@ -231,6 +243,9 @@ TEST_F(StoreOutageGraceTest, AuthorizationRidesOutAShortOutageThenFailsClosed) {
   // Past the grace period: fail closed, except offline verification.
   fake_.Advance(absl::Seconds(60));
   EXPECT_EQ(Check(admin_, &allowed).error_code(), grpc::StatusCode::UNAVAILABLE);
+  WaitForPoll();
+  EXPECT_EQ(server_->HealthStatus("iam.v1.AuthzService"), kNotServing);
+  EXPECT_EQ(server_->HealthStatus(""), kServing);
   EXPECT_EQ(Verify(token, false, &v).error_code(), grpc::StatusCode::UNAVAILABLE);
   ASSERT_TRUE(Verify(token, true, &v).ok());
   EXPECT_TRUE(v.valid());
@@ -244,6 +259,8 @@ TEST_F(StoreOutageGraceTest, AuthorizationRidesOutAShortOutageThenFailsClosed) {
   }
   EXPECT_TRUE(recovered);
   EXPECT_NE(server_->server().Metrics().find("iam_store_reachable 1"), std::string::npos);
+  WaitForPoll();
+  for (const char* name : kServices) EXPECT_EQ(server_->HealthStatus(name), kServing) << name;
 }
 
 TEST_F(StoreOutageGraceTest, AGraceOfZeroFailsClosedAtOnce) {

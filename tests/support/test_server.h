@@ -69,6 +69,10 @@ class TestServer {
   grpc::Status CallRawAuthorized(const std::string& method, const std::string& authorization,
                                  const std::string& request, std::string* response = nullptr);
 
+  // What grpc.health.v1.Health/Check answers for `service`: 1 SERVING,
+  // 2 NOT_SERVING; -1 when the call fails (NOT_FOUND: an unknown name).
+  int HealthStatus(const std::string& service);
+
   // Creates an account with an admin; returns {account id, admin token}.
   std::pair<std::string, std::string> CreateAccount(const std::string& name,
                                                     const std::string& admin);

@@ -54,9 +54,16 @@ MysqlDatabase::MysqlDatabase(MysqlOptions options)
 MysqlDatabase::~MysqlDatabase() = default;
 
 absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {
+  absl::Status result = RunWithRetries(mode, fn);
+  counters_.Ended(result);
+  return result;
+}
+
+absl::Status MysqlDatabase::RunWithRetries(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {
   absl::Status result;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) {
+      StoreCounters::Add(counters_.retries);
       // Jittered, so that transactions that conflicted do not meet again.
       thread_local std::minstd_rand jitter(std::random_device{}());
       const int base = 10 << std::min(attempt, 5);
@@ -66,7 +73,12 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
     // No connection to be had anywhere: every host is down or unreachable,
     // and a retry would only make the caller wait out more connect timeouts.
     MysqlPool& pool = PoolFor(mode);
-    ASSIGN_OR_RETURN(auto conn, pool.Borrow());
+    auto borrowed = pool.Borrow();
+    if (!borrowed.ok()) {
+      StoreCounters::Add(counters_.db_errors);
+      return borrowed.status();
+    }
+    std::unique_ptr<MysqlConnection> conn = *std::move(borrowed);
     bool committing = false;
     result = RunInMode(mode, *conn, fn);
     if (result.ok()) {
@@ -80,6 +92,7 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
     if (!result.ok()) conn->Rollback();
     pool.Return(std::move(conn));
     if (result.ok()) return result;
+    if (error.has_value()) StoreCounters::Add(counters_.db_errors);
     if (error == ErrorClass::kConnection) {
       // Lost during COMMIT: the server may or may not have committed, and
       // re-running could apply the change twice. The caller is told.
@@ -98,6 +111,20 @@ absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Stat
     return result;
   }
   return result;
+}
+
+StoreStats MysqlDatabase::stats() const {
+  StoreStats out;
+  counters_.Fill(&out);
+  for (const MysqlPool* pool : std::initializer_list<const MysqlPool*>{&writes_, reads_.get()}) {
+    if (pool == nullptr) continue;
+    const MysqlPool::Use u = pool->use();
+    out.pool_open += u.open;
+    out.pool_in_use += u.in_use;
+    out.pool_size += u.size;
+    out.pool_waits += u.waits;
+  }
+  return out;
 }
 
 std::vector<int64_t> MysqlDatabase::IdleConnectionIds() {

@@ -35,6 +35,7 @@ class MysqlDatabase final : public Database {
   Backend backend() const override { return Backend::kMysql; }
   absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) override;
   absl::Status Migrate(const std::vector<Migration>& migrations, int64_t now_ms) override;
+  StoreStats stats() const override;
 
   // The server-side id of every pooled idle connection, of both pools (tests
   // kill them to prove reconnection).
@@ -48,10 +49,12 @@ class MysqlDatabase final : public Database {
 
  private:
   explicit MysqlDatabase(MysqlOptions options);
+  absl::Status RunWithRetries(TxMode mode, const std::function<absl::Status(Tx&)>& fn);
   MysqlPool& PoolFor(TxMode mode) { return mode == TxMode::kRead && reads_ ? *reads_ : writes_; }
 
   const MysqlOptions options_;
   std::function<void(int64_t)> before_commit_;
+  StoreCounters counters_;
   MysqlPool writes_;
   std::unique_ptr<MysqlPool> reads_;  // only when read_host is not the first host
 };

@@ -65,6 +65,7 @@ absl::StatusOr<std::unique_ptr<MysqlConnection>> MysqlPool::Borrow() {
     bool probe = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
+      if (idle_.empty() && open_ >= options_.pool_size) ++waits_;
       if (!cv_.wait_for(lock, std::chrono::seconds(10),
                         [&] { return !idle_.empty() || open_ < options_.pool_size; })) {
         return absl::UnavailableError("mysql: every pooled connection is busy");
@@ -119,6 +120,11 @@ void MysqlPool::Return(std::unique_ptr<MysqlConnection> conn) {
     idle_.push_back(std::move(conn));
   }
   cv_.notify_one();
+}
+
+MysqlPool::Use MysqlPool::use() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {open_, open_ - static_cast<int64_t>(idle_.size()), options_.pool_size, waits_};
 }
 
 std::vector<int64_t> MysqlPool::IdleConnectionIds() {

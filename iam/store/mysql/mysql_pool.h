@@ -35,6 +35,12 @@ class MysqlPool {
   // The server-side id of every idle connection.
   std::vector<int64_t> IdleConnectionIds();
 
+  struct Use {
+    int64_t open = 0, in_use = 0, size = 0;
+    uint64_t waits = 0;  // borrowers that found every connection busy
+  };
+  Use use() const;
+
  private:
   absl::StatusOr<std::unique_ptr<MysqlConnection>> ConnectSomewhere(const std::vector<int>& ranks);
   void DropIdleLocked(int rank);
@@ -44,10 +50,11 @@ class MysqlPool {
   const MysqlOptions& options_;
   const std::vector<int> preference_;  // rank -> host index
   std::vector<int> rank_of_;           // host index -> rank
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<MysqlConnection>> idle_;  // guarded by mu_
   int open_ = 0;                                        // guarded by mu_
+  uint64_t waits_ = 0;                                  // guarded by mu_
   HostPicker ranks_;           // over ranks, not host indices; guarded by mu_
   int current_ = 0;            // rank of the newest connection's host; mu_
   bool probing_ = false;       // a borrower is trying a better host; mu_

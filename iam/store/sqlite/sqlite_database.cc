@@ -157,6 +157,7 @@ SqliteDatabase::~SqliteDatabase() = default;
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteDatabase::Borrow() {
   {
     std::unique_lock<std::mutex> lock(mu_);
+    if (idle_.empty() && open_ >= options_.pool_size) StoreCounters::Add(counters_.pool_waits);
     cv_.wait(lock, [&] { return !idle_.empty() || open_ < options_.pool_size; });
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
@@ -214,10 +215,25 @@ absl::Status SqliteDatabase::Transact(TxMode mode, const std::function<absl::Sta
       }
       if (!result.ok()) conn->Run("ROLLBACK").IgnoreError();
     }
+    // BUSY and locked come back as ABORTED (from a statement, or from the
+    // function that passed its statement's status on).
     if (!absl::IsAborted(result)) break;
+    StoreCounters::Add(counters_.db_errors);
+    if (attempt + 1 < kMaxAttempts) StoreCounters::Add(counters_.retries);
   }
   Return(std::move(conn));
+  counters_.Ended(result);
   return result;
+}
+
+StoreStats SqliteDatabase::stats() const {
+  StoreStats out;
+  counters_.Fill(&out);
+  std::lock_guard<std::mutex> lock(mu_);
+  out.pool_open = open_;
+  out.pool_in_use = open_ - static_cast<int64_t>(idle_.size());
+  out.pool_size = options_.pool_size;
+  return out;
 }
 
 absl::Status SqliteDatabase::Migrate(const std::vector<Migration>& migrations, int64_t now_ms) {

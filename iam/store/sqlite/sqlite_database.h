@@ -35,6 +35,7 @@ class SqliteDatabase final : public Database {
   Backend backend() const override { return Backend::kSqlite; }
   absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) override;
   absl::Status Migrate(const std::vector<Migration>& migrations, int64_t now_ms) override;
+  StoreStats stats() const override;
 
  private:
   explicit SqliteDatabase(SqliteOptions options);
@@ -42,7 +43,8 @@ class SqliteDatabase final : public Database {
   void Return(std::unique_ptr<SqliteConnection> conn);
 
   const SqliteOptions options_;
-  std::mutex mu_;
+  StoreCounters counters_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<SqliteConnection>> idle_;  // guarded by mu_
   int open_ = 0;                                         // guarded by mu_
