@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "policy/json_syntax.h"
 #include "policy/policy.h"
 
 namespace iam::policy {
@@ -264,8 +265,9 @@ absl::StatusOr<Policy> ParsePolicy(absl::string_view text, const ParseOptions& o
         absl::StrCat("policy: ", size, " characters (not counting white space), more than the "
                      "limit of ", limit));
   }
-  Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return absl::InvalidArgumentError("policy: not valid JSON");
+  absl::StatusOr<Json> parsed = ParseJson(text, "policy");
+  if (!parsed.ok()) return parsed.status();
+  Json doc = *std::move(parsed);
   if (!doc.is_object()) return absl::InvalidArgumentError("policy: must be a JSON object");
   Policy policy;
   policy.kind = options.kind;

@@ -48,6 +48,11 @@ absl::StatusOr<store::audit::AuditFilter> AuditService::Filter(const std::string
         {"source_ip", &q.source_ip}}) {
     RETURN_IF_ERROR(text::CheckFreeText(field, *value, kMaxFieldChars));
   }
+  if (!q.result.empty() && q.result != "success" && q.result != "failure" &&
+      q.result != "denied" && q.result != "pending") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "result: ", text::Quoted(q.result), " is not one of success, failure, denied, pending"));
+  }
   if (q.from_ms < 0 || q.to_ms < 0) {
     return absl::InvalidArgumentError("start_time: before 1970");
   }

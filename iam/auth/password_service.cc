@@ -41,6 +41,14 @@ absl::StatusOr<PasswordPolicy> PasswordService::Policy(const std::string& accoun
   return p;
 }
 
+absl::Status PasswordService::CheckCandidate(const std::string& account_id,
+                                             const PasswordContext& context,
+                                             const std::string& password) {
+  RETURN_IF_ERROR(CheckPasswordField("password", password));
+  ASSIGN_OR_RETURN(PasswordPolicy policy, Policy(account_id));
+  return ViolationsToStatus(CheckPassword(policy, password, context, blocklist_.get()));
+}
+
 absl::StatusOr<account::Admission> PasswordService::OwnChange(const account::Caller& user) {
   account::Operation op{"iam:ChangePassword", user.account_id, "user/" + user.username,
                         account::Touches::kAccountData};

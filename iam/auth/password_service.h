@@ -67,6 +67,13 @@ class PasswordService {
   // The account's password policy and the user's context for checking one.
   absl::StatusOr<PasswordPolicy> Policy(const std::string& account_id);
 
+  // Whether `password` passes the account's policy and the blocklist for a
+  // user not created yet (no history, no age): INVALID_ARGUMENT listing
+  // every broken rule. Lets a user be created with a first password
+  // without a user left behind when the password is refused.
+  absl::Status CheckCandidate(const std::string& account_id, const PasswordContext& context,
+                              const std::string& password);
+
  private:
   store::Database& db_;
   const Clock& clock_;

@@ -1,6 +1,7 @@
 // iamctl whoami / configure / account ...
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "iam/cli/commands.h"
 #include "iam/cli/output.h"
 
@@ -29,6 +30,43 @@ int Configure(Context& c, const Args&) {
   auto st = SaveProfile(c.options().profile, c.address(), key);
   if (!st.ok()) return Fail(st);
   std::cout << "saved profile '" << c.options().profile << "' in " << ProfilePath() << "\n";
+  return 0;
+}
+
+// The profiles, with what each holds: the address and the kind of
+// credential (the access key's id, or a login session and when its token
+// expires); never a secret.
+int ListProfiles(Context& c, const Args&) {
+  nlohmann::json all = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, values] : AllProfiles()) {
+    auto get = [&](const char* key) {
+      auto it = values.find(key);
+      return it == values.end() ? std::string() : it->second;
+    };
+    std::string credential = "-";
+    if (!get("access_token").empty()) {
+      int64_t expires = 0;
+      absl::SimpleAtoi(get("token_expires"), &expires);
+      google::protobuf::Timestamp t;
+      t.set_seconds(expires);
+      credential = "login session, token until " + FormatTime(t, expires > 0);
+    } else if (!get("access_key").empty()) {
+      const std::string& key = get("access_key");
+      credential = "access key " + key.substr(0, key.find('.'));
+    }
+    const std::string address = get("address").empty() ? "-" : get("address");
+    const bool current = name == c.options().profile;
+    rows.push_back({name + (current ? " *" : ""), address, credential});
+    all.push_back({{"name", name}, {"address", address}, {"credential", credential},
+                   {"current", current}});
+  }
+  if (c.json()) {
+    std::cout << nlohmann::json{{"path", ProfilePath()}, {"profiles", all}}.dump(2) << "\n";
+  } else {
+    PrintTable({"PROFILE", "ADDRESS", "CREDENTIAL"}, rows);
+    std::cout << "(" << ProfilePath() << "; * the profile in use)\n";
+  }
   return 0;
 }
 
@@ -70,6 +108,8 @@ std::vector<Command> AccountCommands() {
             })},
       {"configure", "save the address and an access key (read from stdin) in a profile", {},
        Configure},
+      {"configure list", "list the profiles: address and credential (never a secret)", {},
+       ListProfiles},
       {"account create",
        "create an account and its first admin",
        {Text("name", "alias: 3-63 of [a-z0-9-]").Required().Into("name"),

@@ -28,7 +28,7 @@ std::vector<Arg> FilterArgs(std::vector<Arg> more = {}) {
       Text("--action", "iam:CreateUser, or a prefix: iam:*"),
       Text("--object", "the object's id"),
       Text("--object-type", "user, group, access-key, session, ..."),
-      Text("--result", "success, failure or denied"),
+      Text("--result", "the outcome recorded").OneOf({"success", "failure", "denied", "pending"}),
       Text("--ip", "source address")};
   args.insert(args.end(), more.begin(), more.end());
   return args;
@@ -160,7 +160,7 @@ int Export(Context& c, const Args& a) {
   }
   grpc::Status s = reader->Finish();
   std::cout.flush();
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return Fail(c, s);
   std::cerr << n << " records exported\n";
   return 0;
 }

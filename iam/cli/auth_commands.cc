@@ -20,6 +20,8 @@
 #include "iam/cli/mfa_flow.h"
 #include "iam/cli/output.h"
 #include "iam/cli/secret_input.h"
+#include "iam/cli/policy_fields.h"
+#include "policy/json_syntax.h"
 
 namespace iam::cli {
 
@@ -76,6 +78,9 @@ absl::StatusOr<std::string> ProfileDeviceId(Context& c) {
   return id;
 }
 
+// How many times a new password is asked for before the login gives up.
+constexpr int kNewPasswordAttempts = 3;
+
 int Login(Context& c, const Args& a) {
   if (a.Flag("--web")) return LoginWeb(c, a);
   if (a["--username"].empty()) {
@@ -121,12 +126,24 @@ int Login(Context& c, const Args& a) {
     std::cerr << (r.password_at_risk() ? "the password is on a list of breached or common "
                                          "passwords and must be changed\n"
                                        : "the password must be changed\n");
-    const std::string fresh = ReadSecret("new password: ");
-    if (fresh != ReadSecret("new password again: ")) {
-      return Fail(absl::InvalidArgumentError("new password: the two entries differ"));
+    // A new password the policy refuses, or two entries that differ, is
+    // asked for again, as a login page would.
+    for (int attempt = 1;; ++attempt) {
+      const std::string fresh = ReadSecret("new password: ");
+      if (fresh != ReadSecret("new password again: ")) {
+        if (attempt == kNewPasswordAttempts) {
+          return Fail(absl::InvalidArgumentError("new password: the two entries differ"));
+        }
+        std::cerr << "the two entries differ; again\n";
+        continue;
+      }
+      q.set_new_password(fresh);
+      s = Invoke(c, &AuthService::Stub::Login, q, &r);
+      if (s.error_code() != grpc::StatusCode::INVALID_ARGUMENT || attempt == kNewPasswordAttempts) {
+        break;
+      }
+      std::cerr << "refused: " << s.error_message() << "; choose another\n";
     }
-    q.set_new_password(fresh);
-    s = Invoke(c, &AuthService::Stub::Login, q, &r);
   }
   if (s.ok() && r.status() == v1::LOGIN_STATUS_MFA_REQUIRED) {
     s = CompleteMfa(c, a.Flag("--remember-device"), &r);
@@ -137,7 +154,7 @@ int Login(Context& c, const Args& a) {
 // What every login ends with: the tokens saved in the profile (never
 // printed), the remembered device, and what the user should know.
 int Finish(Context& c, const grpc::Status& s, const v1::LoginResponse& r, const std::string& who) {
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return Fail(c, s);
   if (r.status() != v1::LOGIN_STATUS_SUCCESS) {
     std::cerr << "iamctl: " << EnumLabel(v1::LoginStatus_Name(r.status()).substr(13)) << ": "
               << r.message();
@@ -183,7 +200,7 @@ int LoginWeb(Context& c, const Args& a) {
   q.set_account(a["--account"]);
   v1::StartDeviceLoginResponse started;
   auto s = Invoke(c, &AuthService::Stub::StartDeviceLogin, q, &started);
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return Fail(c, s);
   auto device_id = ProfileDeviceId(c);
   if (!device_id.ok()) return Fail(device_id.status());
   std::cerr << "To log in, open this page in a browser:\n\n    "
@@ -203,7 +220,7 @@ int LoginWeb(Context& c, const Args& a) {
     std::this_thread::sleep_for(std::chrono::seconds(interval));
     v1::FinishDeviceLoginResponse answer;
     s = Invoke(c, &AuthService::Stub::FinishDeviceLogin, poll, &answer);
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return Fail(c, s);
     switch (answer.state()) {
       case v1::DEVICE_LOGIN_STATE_PENDING:
         continue;
@@ -227,12 +244,12 @@ int SetPolicy(Context& c, const Args& a, const std::string& kind) {
   nlohmann::json doc;
   if (!a["--file"].empty()) {
     std::ifstream in(a["--file"]);
+    if (!in) return Fail(absl::InvalidArgumentError("--file: cannot read " + a["--file"]));
     std::stringstream ss;
     ss << in.rdbuf();
-    doc = nlohmann::json::parse(ss.str(), nullptr, false);
-    if (!in || doc.is_discarded()) {
-      return Fail(absl::InvalidArgumentError("--file: not a readable JSON document"));
-    }
+    auto parsed = policy::ParseJson(ss.str(), "--file " + a["--file"]);
+    if (!parsed.ok()) return Fail(parsed.status());
+    doc = *std::move(parsed);
   } else {
     // Start from the stored policy so that an update states every field.
     v1::GetAccountPolicyRequest g;
@@ -240,7 +257,7 @@ int SetPolicy(Context& c, const Args& a, const std::string& kind) {
     g.set_kind(kind);
     v1::AccountPolicy current;
     auto s = Invoke(c, &AdminService::Stub::GetAccountPolicy, g, &current);
-    if (!s.ok()) return Fail(s);
+    if (!s.ok()) return Fail(c, s);
     doc = nlohmann::json::parse(current.document());
   }
   for (const auto& set : a.List("--set")) {
@@ -259,7 +276,7 @@ Command SetPolicyCommand(const std::string& kind) {
   const std::string what = kind == "branding" ? "branding (page colours)" : kind + " policy";
   return {kind == "branding" ? "account set-branding" : "account set-" + kind + "-policy",
           "change the account's " + what + ": --set field=value (the rest stays), or --file",
-          {Texts("--set", "field=value (repeatable; nested: web.max_sessions=1)"),
+          {Texts("--set", PolicyFieldsHelp(kind)),
            Text("--file", "a complete policy document (JSON)"),
            Text("--account", "account id (default: your own)")},
           [kind](Context& c, const Args& a) { return SetPolicy(c, a, kind); }};

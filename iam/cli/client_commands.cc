@@ -10,6 +10,7 @@
 #include "iam/cli/commands.h"
 #include "iam/cli/duration.h"
 #include "iam/cli/output.h"
+#include "policy/json_syntax.h"
 
 namespace iam::cli {
 namespace {
@@ -19,9 +20,7 @@ using v1::AdminService;
 absl::StatusOr<nlohmann::json> ReadJsonFile(const std::string& option, const std::string& path) {
   auto text = ReadDocument(path);
   if (!text.ok()) return text.status();
-  auto doc = nlohmann::json::parse(*text, nullptr, false);
-  if (doc.is_discarded()) return absl::InvalidArgumentError(option + ": not a JSON document");
-  return doc;
+  return policy::ParseJson(*text, option + " " + path);
 }
 
 // The metadata options, each one field of the document.

@@ -157,7 +157,10 @@ void AddCommands(CLI::App& app, const std::vector<Command>& table, Chosen* chose
     CLI::App* leaf = parent->add_subcommand(words.back(), command.help);
     auto args = std::make_shared<Args>();
     for (const Arg& arg : command.args) args->Bind(leaf, arg);
+    // A command may also be a noun ("configure", "configure list"): CLI11
+    // runs the deepest callback first, and that one is the command.
     leaf->callback([chosen, &command, args] {
+      if (chosen->command != nullptr) return;
       chosen->command = &command;
       chosen->args = args;
     });

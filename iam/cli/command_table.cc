@@ -8,7 +8,8 @@ namespace iam::cli {
 std::vector<Command> CommandTable() {
   std::vector<Command> table;
   for (auto list : {AccountCommands, UserCommands, GroupCommands, KeyCommands, ClientCommands,
-                    IdpCommands, AuthCommands, MfaCommands, AuthzCommands, AuditCommands}) {
+                    IdpCommands, AuthCommands, MfaCommands, AuthzCommands, AuditCommands,
+                    TagCommands, CompletionCommands}) {
     for (Command& c : list()) table.push_back(std::move(c));
   }
   return table;

@@ -30,6 +30,10 @@ std::vector<Command> AuthzCommands();
 std::vector<Command> AuditCommands();
 // idp: upstream identity providers.
 std::vector<Command> IdpCommands();
+// tag, untag and tags under user, role and client.
+std::vector<Command> TagCommands();
+// completion bash|zsh.
+std::vector<Command> CompletionCommands();
 
 // Every command.
 std::vector<Command> CommandTable();

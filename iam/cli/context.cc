@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -17,6 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "iam/cli/advice.h"
+#include "iam/common/status_macros.h"
 
 namespace iam::cli {
 namespace {
@@ -67,6 +70,10 @@ absl::Status SaveProfile(const std::string& profile, const std::string& address,
   return UpdateProfile(profile, {{"address", address}, {"access_key", access_key}}, {});
 }
 
+std::map<std::string, std::map<std::string, std::string>> AllProfiles() {
+  return ReadProfiles(ProfilePath());
+}
+
 std::string ProfileValue(const std::string& profile, const std::string& key) {
   Profiles profiles = ReadProfiles(ProfilePath());
   auto p = profiles.find(profile);
@@ -114,10 +121,28 @@ absl::Status Context::Init() {
     auto it = p.find(key);
     return it == p.end() ? std::string() : it->second;
   };
+  for (const auto& [name, unused] : profiles) {
+    if (name != options_.profile) profiles_.push_back(name);
+  }
+  profile_found_ = profiles.count(options_.profile) > 0 && !p.empty();
+  if (profile_found_) profiles_.push_back(options_.profile);
+  std::sort(profiles_.begin(), profiles_.end());
+  const std::string profile_words = absl::StrCat("profile \"", options_.profile, "\"");
   address_ = options_.address;
-  if (address_.empty() && Env("IAMCTL_ADDRESS")) address_ = Env("IAMCTL_ADDRESS");
-  if (address_.empty()) address_ = from_profile("address");
-  if (address_.empty()) address_ = "127.0.0.1:50051";
+  address_source_ = "--address";
+  if (address_.empty() && Env("IAMCTL_ADDRESS")) {
+    address_ = Env("IAMCTL_ADDRESS");
+    address_source_ = "IAMCTL_ADDRESS";
+  }
+  if (address_.empty()) {
+    address_ = from_profile("address");
+    address_source_ = profile_words;
+  }
+  if (address_.empty()) {
+    address_ = "127.0.0.1:50051";
+    address_source_ = "the default";
+  }
+  RETURN_IF_ERROR(CheckAddress(address_, address_source_));
 
   if (!options_.access_key_file.empty()) {
     access_key_ = ReadFirstLine(options_.access_key_file);
@@ -125,15 +150,19 @@ absl::Status Context::Init() {
       return absl::InvalidArgumentError(
           absl::StrCat("--access-key-file: cannot read a key from ", options_.access_key_file));
     }
+    credential_source_ = absl::StrCat("--access-key-file ", options_.access_key_file);
   } else if (const char* k = Env("IAMCTL_ACCESS_KEY")) {
     access_key_ = k;
+    credential_source_ = "IAMCTL_ACCESS_KEY";
   } else if (!from_profile("access_token").empty()) {
     // A session from `iamctl login` is preferred to the profile's key.
     access_key_ = from_profile("access_token");
     refresh_token_ = from_profile("refresh_token");
     absl::SimpleAtoi(from_profile("token_expires"), &token_expires_);
+    credential_source_ = absl::StrCat("the login session of ", profile_words);
   } else {
     access_key_ = from_profile("access_key");
+    if (!access_key_.empty()) credential_source_ = absl::StrCat("the access key of ", profile_words);
   }
 
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
@@ -232,6 +261,13 @@ int Fail(const grpc::Status& status) {
   std::cerr << "iamctl: " << CodeName(status.error_code()) << ": " << status.error_message()
             << "\n";
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ? 3 : 1;
+}
+
+int Fail(const Context& context, const grpc::Status& status) {
+  const int code = Fail(status);
+  const std::string advice = Advice(context, status);
+  if (!advice.empty()) std::cerr << "iamctl: " << advice << "\n";
+  return code;
 }
 
 int Fail(const absl::Status& status) {

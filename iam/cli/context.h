@@ -39,6 +39,8 @@ absl::Status SaveProfile(const std::string& profile, const std::string& address,
                          const std::string& access_key);
 // One value of a profile ("" when absent).
 std::string ProfileValue(const std::string& profile, const std::string& key);
+// Every profile of the file, by name, with its keys and values.
+std::map<std::string, std::map<std::string, std::string>> AllProfiles();
 // Sets and removes keys of one profile, leaving the others as they are.
 absl::Status UpdateProfile(const std::string& profile,
                            const std::map<std::string, std::string>& set,
@@ -64,9 +66,23 @@ class Context {
   bool json() const { return options_.output == "json"; }
   const std::string& address() const { return address_; }
 
+  // Where the address and the credential came from, in words, for error
+  // messages: "--address", "profile \"prod\"", "the default"...; the
+  // credential's source is "" when there is none.
+  const std::string& address_source() const { return address_source_; }
+  const std::string& credential_source() const { return credential_source_; }
+  // The profiles the profile file holds, and whether the chosen one is
+  // among them.
+  const std::vector<std::string>& profiles() const { return profiles_; }
+  bool profile_found() const { return profile_found_; }
+
  private:
   Options options_;
   std::string address_;
+  std::string address_source_;
+  std::string credential_source_;
+  std::vector<std::string> profiles_;
+  bool profile_found_ = false;
   std::string access_key_;    // "<key id>.<secret>" or an access token
   std::string refresh_token_;  // when access_key_ is a session's token
   int64_t token_expires_ = 0;
@@ -82,6 +98,8 @@ class Context {
 // Prints "iamctl: <code>: <message>" and returns the exit code for it.
 int Fail(const grpc::Status& status);
 int Fail(const absl::Status& status);
+// The same, followed by what the caller can do about it (advice.h).
+int Fail(const Context& context, const grpc::Status& status);
 
 }  // namespace iam::cli
 

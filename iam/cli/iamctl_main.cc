@@ -4,11 +4,12 @@
 
 #include "iam/cli/commands.h"
 #include "iam/cli/context.h"
+#include "iam/common/process_metrics.h"
 
 int main(int argc, char** argv) {
   iam::cli::Options options;
   CLI::App app{"iamctl: manage accounts, users, groups, keys, logins and sessions of an iamd"};
-  app.set_version_flag("--version", "iamctl 0.1.0");
+  app.set_version_flag("--version", "iamctl " + iam::BuildVersion());
   app.require_subcommand(1);
   app.fallthrough();
   app.add_option("--address", options.address,
@@ -18,8 +19,9 @@ int main(int argc, char** argv) {
   app.add_option("--access-key-file", options.access_key_file,
                  "file holding '<key id>.<secret>' (else IAMCTL_ACCESS_KEY, else the profile's "
                  "login session or key)");
-  app.add_option("-o,--output", options.output, "table, json, or csv (export permissions)")
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+  app.add_option("-o,--output", options.output,
+                 "table, json, yaml, or csv (export permissions, audit query and export)")
+      ->check(CLI::IsMember({"table", "json", "yaml", "csv"}));
   app.add_flag("--tls", options.tls, "connect with TLS");
   app.add_option("--ca-file", options.ca_file, "CA bundle to verify the server (implies --tls)");
   app.add_option("--timeout", options.timeout_seconds, "seconds per call")

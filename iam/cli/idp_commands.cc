@@ -10,6 +10,7 @@
 #include "iam/cli/commands.h"
 #include "iam/cli/output.h"
 #include "iam/cli/secret_input.h"
+#include "policy/json_syntax.h"
 
 namespace iam::cli {
 namespace {
@@ -27,7 +28,9 @@ absl::StatusOr<nlohmann::json> Settings(const Args& a, nlohmann::json base) {
   if (!a["--file"].empty()) {
     auto text = ReadDocument(a["--file"]);
     if (!text.ok()) return text.status();
-    base = nlohmann::json::parse(*text, nullptr, false);
+    auto parsed = policy::ParseJson(*text, "--file " + a["--file"]);
+    if (!parsed.ok()) return parsed.status();
+    base = *std::move(parsed);
     if (!base.is_object()) return absl::InvalidArgumentError("--file: not a JSON object");
   }
   for (const auto& set : a.List("--set")) {

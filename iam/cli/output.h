@@ -1,5 +1,5 @@
-// iamctl's two output formats: JSON (the API's messages, proto field names)
-// and aligned text tables. Writes to stdout.
+// iamctl's output formats: JSON (the API's messages, proto field names),
+// the same as YAML, and aligned text tables. Writes to stdout.
 #ifndef IAM_CLI_OUTPUT_H_
 #define IAM_CLI_OUTPUT_H_
 
@@ -12,6 +12,9 @@
 namespace iam::cli {
 
 void PrintJson(const google::protobuf::Message& message);
+// The message as PrintJson gives it, in YAML (block style; strings that
+// YAML would read as something else are quoted).
+void PrintYaml(const google::protobuf::Message& message);
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);
 // RFC 3339, or "-" when unset.

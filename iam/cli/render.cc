@@ -8,9 +8,11 @@ namespace iam::cli {
 
 int Render(Context& c, const grpc::Status& s, const google::protobuf::Message& m,
            const std::function<void()>& table, const std::function<void()>& csv) {
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return Fail(c, s);
   if (c.json()) {
     PrintJson(m);
+  } else if (c.options().output == "yaml") {
+    PrintYaml(m);
   } else if (csv && c.options().output == "csv") {
     csv();
   } else {

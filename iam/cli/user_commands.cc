@@ -32,6 +32,23 @@ void BuildUpdate(const Args& a, v1::UpdateUserRequest& q) {
   }
 }
 
+// --password-stdin: the first password, never from argv.
+absl::Status InitialPassword(const Args& a, v1::CreateUserRequest& q) {
+  if (!a.Flag("--password-stdin")) {
+    if (a.Flag("--require-change")) {
+      return absl::InvalidArgumentError("--require-change: only with --password-stdin");
+    }
+    return absl::OkStatus();
+  }
+  std::string line;
+  if (!std::getline(std::cin, line) || line.empty()) {
+    return absl::InvalidArgumentError("--password-stdin: no password on stdin");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  q.set_initial_password(line);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void PrintUsers(const google::protobuf::RepeatedPtrField<v1::User>& users) {
@@ -53,8 +70,13 @@ std::vector<Command> UserCommands() {
       {"user create", "create a user",
        {UsernameArg(), Text("--display-name").Into("display_name"),
         Text("--email").Into("email"), Text("--phone").Into("phone"),
-        Flag("--admin", "administrator of the account").Into("admin"), AccountArg()},
-       Call(&AdminService::Stub::CreateUser, ShowUser)},
+        Flag("--admin", "administrator of the account").Into("admin"),
+        Flag("--password-stdin", "a first password, one line of stdin (checked before the user "
+                                 "is created)"),
+        Flag("--require-change", "with --password-stdin: changed at first login")
+            .Into("password_change_required"),
+        AccountArg()},
+       Call(&AdminService::Stub::CreateUser, InitialPassword, ShowUser)},
       {"user get", "show a user",
        {UsernameArg(), Flag("--reveal", "show email and phone in clear").Into("reveal_pii"),
         AccountArg()},

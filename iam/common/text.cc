@@ -1,6 +1,7 @@
 #include "iam/common/text.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace iam::text {
@@ -171,6 +172,12 @@ std::string MaskPhone(absl::string_view phone) {
 }
 
 std::string AsciiLower(absl::string_view s) { return absl::AsciiStrToLower(s); }
+
+std::string Quoted(absl::string_view value) {
+  constexpr size_t kMax = 64;
+  const bool cut = value.size() > kMax;
+  return absl::StrCat("\"", absl::CHexEscape(value.substr(0, kMax)), cut ? "...\"" : "\"");
+}
 
 std::string FormEncode(absl::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";

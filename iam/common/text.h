@@ -39,6 +39,12 @@ std::string MaskPhone(absl::string_view phone);
 
 std::string AsciiLower(absl::string_view s);
 
+// `value` in double quotes for a message, as C escapes what is not
+// printable ASCII (a quote, a control character, a byte of UTF-8), cut at
+// 64 bytes: a caller's input named back to the caller, never able to
+// break the message's line or a terminal.
+std::string Quoted(absl::string_view value);
+
 // application/x-www-form-urlencoded (and query) encoding: unreserved
 // characters as they are, a space as '+', every other byte as %XX.
 std::string FormEncode(absl::string_view text);

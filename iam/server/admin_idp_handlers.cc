@@ -6,6 +6,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/server/admin_service.h"
 #include "iam/server/serve.h"
+#include "policy/json_syntax.h"
 
 namespace iam::server {
 namespace {
@@ -13,9 +14,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 absl::StatusOr<nlohmann::json> ConfigOf(const std::string& text) {
-  auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return absl::InvalidArgumentError("config: not valid JSON");
-  return doc;
+  return policy::ParseJson(text, "config");
 }
 
 void ToProto(const federation::IdpView& v, v1::IdentityProvider* out) {

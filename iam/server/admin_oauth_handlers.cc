@@ -8,6 +8,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/server/admin_service.h"
 #include "iam/server/serve.h"
+#include "policy/json_syntax.h"
 
 namespace iam::server {
 namespace {
@@ -18,9 +19,7 @@ google::protobuf::Timestamp Ts(int64_t ms) { return TimeUtil::MillisecondsToTime
 
 absl::StatusOr<nlohmann::json> MetadataOf(const std::string& text) {
   if (text.empty()) return nlohmann::json::object();
-  auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return absl::InvalidArgumentError("metadata: not valid JSON");
-  return doc;
+  return policy::ParseJson(text, "metadata");
 }
 
 void ToProto(const oauth::ClientView& v, v1::OAuthClient* out) {

@@ -10,6 +10,7 @@
 #include "iam/server/grpc_status.h"
 #include "iam/server/proto_convert.h"
 #include "iam/server/serve.h"
+#include "policy/json_syntax.h"
 
 namespace iam::server {
 namespace {
@@ -119,7 +120,28 @@ grpc::Status AdminServiceImpl::CreateUser(grpc::ServerContext* ctx,
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     account::NewUser in{req->username(), req->display_name(), req->email(), req->phone(),
                         req->admin()};
+    const std::string& password = req->initial_password();
+    if (!password.empty()) {
+      // Refused before anything is created (the caller's right to create
+      // users is checked by Create, which runs next).
+      RETURN_IF_ERROR(passwords_.CheckCandidate(
+          req->account_id().empty() ? c.account_id : req->account_id(),
+          {req->username(), req->email()}, password));
+    }
     ASSIGN_OR_RETURN(auto view, users_.Create(c, req->account_id(), in));
+    if (!password.empty()) {
+      absl::Status set = passwords_.SetByAdmin(c, req->account_id(), req->username(), password,
+                                               req->password_change_required());
+      if (!set.ok()) {
+        // The password could not be stored after all (the caller may not
+        // set passwords, the store failed): the user goes again.
+        const bool removed = users_.Delete(c, req->account_id(), req->username()).ok();
+        return absl::Status(set.code(),
+                            absl::StrCat(removed ? "the user was not created: "
+                                                 : "the user was created without a password: ",
+                                         set.message()));
+      }
+    }
     ToProto(view, out);
     return absl::OkStatus();
   });
@@ -341,8 +363,7 @@ grpc::Status AdminServiceImpl::SetAccountPolicy(grpc::ServerContext* ctx,
     if (req->document().size() > 64 * 1024) {
       return absl::InvalidArgumentError("document: larger than 64 KiB");
     }
-    nlohmann::json doc = nlohmann::json::parse(req->document(), nullptr, false);
-    if (doc.is_discarded()) return absl::InvalidArgumentError("document: not valid JSON");
+    ASSIGN_OR_RETURN(nlohmann::json doc, policy::ParseJson(req->document(), "document"));
     ASSIGN_OR_RETURN(nlohmann::json stored, auth_admin_.SetPolicy(c, req->account_id(), kind, doc));
     out->set_account_id(req->account_id().empty() ? c.account_id : req->account_id());
     out->set_kind(req->kind());

@@ -1,5 +1,6 @@
 #include "iam/store/group_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 
@@ -32,7 +33,9 @@ absl::StatusOr<GroupRow> GetByName(Tx& tx, const std::string& account_id,
   ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kSelect) +
                                            "WHERE g.account_id = ? AND g.name_key = ?",
                                        {account_id, text::AsciiLower(name)}));
-  if (rows.empty()) return absl::NotFoundError("group not found");
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("group ", text::Quoted(name), " not found"));
+  }
   return FromRow(rows[0]);
 }
 

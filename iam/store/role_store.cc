@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 
@@ -42,7 +43,9 @@ absl::StatusOr<RoleRow> GetByName(Tx& tx, const std::string& account_id, const s
   ASSIGN_OR_RETURN(auto rows,
                    tx.Query(std::string(kSelectRole) + "WHERE account_id = ? AND name_key = ?",
                             {account_id, text::AsciiLower(name)}));
-  if (rows.empty()) return absl::NotFoundError("role not found");
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("role ", text::Quoted(name), " not found"));
+  }
   return RoleFrom(rows[0]);
 }
 

@@ -1,5 +1,6 @@
 #include "iam/store/user_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 
@@ -49,8 +50,13 @@ absl::StatusOr<UserRow> Get(Tx& tx, const std::string& id) {
 
 absl::StatusOr<UserRow> GetByUsername(Tx& tx, const std::string& account_id,
                                       const std::string& username) {
-  return One(tx.Query(std::string(kSelect) + "WHERE account_id = ? AND username_key = ?",
-                      {account_id, UsernameKey(username)}));
+  absl::StatusOr<UserRow> user =
+      One(tx.Query(std::string(kSelect) + "WHERE account_id = ? AND username_key = ?",
+                   {account_id, UsernameKey(username)}));
+  if (absl::IsNotFound(user.status())) {
+    return absl::NotFoundError(absl::StrCat("user ", text::Quoted(username), " not found"));
+  }
+  return user;
 }
 
 absl::StatusOr<UserRow> GetByEmailIndex(Tx& tx, const std::string& account_id,

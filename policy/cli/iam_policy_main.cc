@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "policy/eval_input.h"
+#include "policy/json_syntax.h"
 #include "policy/policy.h"
 
 namespace {
@@ -75,12 +76,12 @@ int Eval(int argc, char** argv) {
     std::cerr << "error: input larger than 64 MiB\n";
     return 2;
   }
-  auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) {
-    std::cerr << "error: $: not valid JSON\n";
+  auto json = iam::policy::ParseJson(text, "$");
+  if (!json.ok()) {
+    std::cerr << "error: " << json.status().message() << "\n";
     return 2;
   }
-  auto input = iam::policy::ParseEvalInput(json);
+  auto input = iam::policy::ParseEvalInput(*json);
   if (!input.ok()) {
     std::cerr << "error: " << input.status().message() << "\n";
     return 2;

@@ -185,4 +185,63 @@ ctl client list-initial-tokens | grep -q "ci" || fail "list-initial-tokens"
 ctl client delete-initial-token "$iat_id" | grep -qx deleted || fail "delete-initial-token"
 ctl client delete reports | grep -qx deleted || fail "client delete"
 if ctl user get service-account-reports 2>/dev/null; then fail "the service account outlived its client"; fi
+
+# Tags of users, roles and clients (a client's on its service account).
+ctl user create tina >/dev/null
+ctl user tag tina team=payments cost-center=42 | grep -q "cost-center *42" || fail "user tag"
+ctl user tags tina | grep -q "team *payments" || fail "user tags"
+ctl user untag tina team | grep -q "team" && fail "user untag left the tag"
+ctl user tags tina | grep -q "cost-center" || fail "untag removed another tag"
+if ctl user tag tina not-a-pair 2>"$dir/err"; then fail "a tag without = was accepted"; fi
+grep -q 'tags: "not-a-pair" is not KEY=VALUE' "$dir/err" || fail "tag error: $(cat "$dir/err")"
+ctl role create tagged >/dev/null
+ctl role tag tagged tier=gold | grep -q "tier *gold" || fail "role tag"
+ctl role untag tagged tier >/dev/null && ctl role tags tagged | grep -q tier && fail "role untag"
+ctl client create tagme --grant client_credentials >/dev/null
+ctl client tag tagme env=prod >/dev/null
+ctl user tags service-account-tagme | grep -q "env *prod" || fail "client tag: not on its account"
+ctl client tags tagme | grep -q "env *prod" || fail "client tags"
+ctl client delete tagme >/dev/null
+
+# A user with a first password from stdin, in one step; a refused one
+# creates nothing.
+printf 'stdin-given-password-8\n' | ctl user create dora --password-stdin --require-change >/dev/null
+printf 'stdin-given-password-8\n' |
+  $iamctl --profile dora login --account acme --username dora >"$dir/dora" 2>&1 || true
+grep -q "the password must be changed" "$dir/dora" || fail "--require-change: $(cat "$dir/dora")"
+printf 'x\n' | ctl user create eve --password-stdin 2>"$dir/err" && fail "a weak first password"
+grep -q "password:" "$dir/err" || fail "first password refusal: $(cat "$dir/err")"
+ctl user get eve 2>/dev/null && fail "a refused first password left the user behind"
+printf 'stdin-given-password-8\n' | ctl user create frank --password-stdin >/dev/null
+printf 'stdin-given-password-8\n' | $iamctl --profile frank login --account acme \
+  --username frank | grep -q "logged in as frank" || fail "a permanent first password"
+
+# Profiles, listed without secrets.
+ctl configure list >"$dir/profiles"
+grep -q "^acme \* .*access key AK" "$dir/profiles" || fail "configure list: $(cat "$dir/profiles")"
+grep -q "^frank .*login session" "$dir/profiles" || fail "configure list session"
+grep -q "$(cut -d. -f2 <<<"$key")" "$dir/profiles" && fail "configure list showed a secret"
+ctl -o json configure list | grep -q '"current": true' || fail "configure list -o json"
+
+# YAML output.
+ctl -o yaml user get tina >"$dir/tina.yaml"
+grep -q "^username: tina$" "$dir/tina.yaml" || fail "-o yaml: $(cat "$dir/tina.yaml")"
+grep -q "^state: USER_STATE_ACTIVE$" "$dir/tina.yaml" || fail "-o yaml state: $(cat "$dir/tina.yaml")"
+
+# Completion: generated from the command table.
+$iamctl completion bash >"$dir/completion.bash"
+bash -c '
+  source "$1"
+  complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _iamctl; echo "${COMPREPLY[*]}"; }
+  [[ " $(complete_words iamctl us) " == *" user "* ]] || exit 11
+  [[ " $(complete_words iamctl user cr) " == *" create "* ]] || exit 12
+  [[ " $(complete_words iamctl user create bob --pa) " == *" --password-stdin "* ]] || exit 13
+  [[ " $(complete_words iamctl audit query --result "") " == *" denied "* ]] || exit 14
+  [[ " $(complete_words iamctl --profile acme -o "") " == *" yaml "* ]] || exit 15
+  words=" $(complete_words iamctl user t) "
+  [[ $words == *" tag "* && $words == *" tags "* && $words != *" untag "* ]] || exit 16
+  [[ -z "$(complete_words iamctl user create bob --zz)" ]] || exit 17
+' _ "$dir/completion.bash" || fail "bash completion (case $?)"
+$iamctl completion zsh >"$dir/completion.zsh"
+grep -q "^autoload -U +X bashcompinit" "$dir/completion.zsh" || fail "zsh completion"
 echo "iamctl commands: ok"

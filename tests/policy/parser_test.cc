@@ -14,7 +14,15 @@ struct BadCase {
 };
 
 const BadCase kBad[] = {
-    {"not json", "{", "policy: not valid JSON"},
+    {"not json", "{",
+     "policy: not valid JSON (line 1, column 2: syntax error while parsing object key - "
+     "unexpected end of input; expected string literal)"},
+    {"not json, where", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [}\n}",
+     "policy: not valid JSON (line 3, column 17: syntax error while parsing value - unexpected "
+     "'}'; expected '[', '{', or a literal)"},
+    {"not json, a hostile byte quoted as ?", "\xff",
+     "policy: not valid JSON (line 1, column 1: syntax error while parsing value - invalid "
+     "literal; last read: '?')"},
     {"not an object", "[]", "policy: must be a JSON object"},
     {"unknown top-level element", R"({"Statement":[], "Extra": 1})", "Extra: unknown element"},
     {"bad version", R"({"Version":"2020-01-01","Statement":[]})",

@@ -64,5 +64,12 @@ TEST(TextTest, Masks) {
   EXPECT_EQ(MaskPhone("12345"), "***45");
 }
 
+TEST(TextTest, QuotedNeverBreaksTheLineOrTheTerminal) {
+  EXPECT_EQ(Quoted("bob"), "\"bob\"");
+  EXPECT_EQ(Quoted("a\"b\x1b[31m\n"), "\"a\\\"b\\x1b[31m\\n\"");
+  EXPECT_EQ(Quoted("\xc3\xa9"), "\"\\xc3\\xa9\"");
+  EXPECT_EQ(Quoted(std::string(100, 'x')), "\"" + std::string(64, 'x') + "...\"");
+}
+
 }  // namespace
 }  // namespace iam::text
