@@ -1,0 +1,1 @@
+// The object the domain libraries' precompiled header is built with.
