@@ -1,6 +1,6 @@
 # Small helpers so each module is one target with an alias (iam::name).
 #
-#   iam_cc_library(NAME name [ALIAS iam::name] [NO_DOMAIN_PCH] SRCS ... DEPS ...)
+#   iam_cc_library(NAME name [ALIAS iam::name] [NO_DOMAIN_PCH] [NO_UNITY] SRCS ... DEPS ...)
 #   iam_cc_binary(NAME name SRCS ... DEPS ...)
 #   iam_cc_test(NAME name SRCS ... DEPS ... [LABELS ...])
 
@@ -8,10 +8,15 @@
 #   precompiled header (IAM_DOMAIN_PCH, iam/CMakeLists.txt): it has its own
 #   (the gRPC layer) or its flags differ (gRPC's -D_REENTRANT). Every other
 #   library under iam/ reuses it.
+#   NO_UNITY: never batched by IAM_UNITY_BUILD (its files define private
+#   names alike).
 function(iam_cc_library)
-  cmake_parse_arguments(A "NO_DOMAIN_PCH" "NAME;ALIAS" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(A "NO_DOMAIN_PCH;NO_UNITY" "NAME;ALIAS" "SRCS;DEPS" ${ARGN})
   add_library(${A_NAME} STATIC ${A_SRCS})
   target_link_libraries(${A_NAME} PUBLIC ${A_DEPS})
+  if(IAM_UNITY_BUILD AND NOT A_NO_UNITY)
+    set_target_properties(${A_NAME} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
   if(IAM_DOMAIN_PCH AND NOT A_NO_DOMAIN_PCH)
     target_precompile_headers(${A_NAME} REUSE_FROM ${IAM_DOMAIN_PCH})
     # GCC 12 forgets, for code that comes from a precompiled header, that

@@ -50,6 +50,9 @@ struct Policy {
 // identity policy, 20 KiB for a bucket policy.
 inline constexpr size_t kDefaultIdentityPolicyLimit = 6144;
 inline constexpr size_t kDefaultResourcePolicyLimit = 20 * 1024;
+// The limit when reading back a stored document: it was held to the write
+// limit when stored, and a limit lowered since must not make it unreadable.
+inline constexpr size_t kStoredPolicyLimit = 1 << 20;
 
 struct ParseOptions {
   PolicyKind kind = PolicyKind::kIdentity;

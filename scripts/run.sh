@@ -3,11 +3,27 @@
 # ./iam-data. On the first start it prints the first admin's access key and
 # also leaves it in ./iam-data/admin.key (mode 0600) for the walk-through.
 # Extra arguments go to iamd (see: build/iam/server/iamd --help).
+# On a fresh 2-core machine the first run takes about 5 minutes (packages
+# and build, timed below); later runs start at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
+phase() { echo "== $1 ($((SECONDS - start)) s so far)"; }
+
 bash scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$(nproc)" --target iamd iamctl
-echo "iamctl is at $(pwd)/build/iam/cli/iamctl"
+phase "packages ready"
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+  export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+fi
+# Unity batches and a shared precompiled header: a cold build in half the
+# time (see the IAM_UNITY_BUILD option).
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_UNITY_BUILD=ON \
+  "${launcher[@]}" >/dev/null
+cmake --build build -j "$(nproc)" --target iamd iamctl iam-policy
+phase "built iamd, iamctl and iam-policy"
+echo "iamctl is at $(pwd)/build/iam/cli/iamctl (iam-bench: cmake --build build --target iam-bench)"
 exec build/iam/server/iamd --data-dir ./iam-data --bootstrap-key-file ./iam-data/admin.key \
   --log-format text "$@"

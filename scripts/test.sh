@@ -49,9 +49,10 @@ fi
 
 build() {
   case $1 in
-    release) cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null ;;
+    release) cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_UNITY_BUILD=ON \
+               "${launcher[@]}" >/dev/null ;;
     sanitize) cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIAM_SANITIZE=ON \
-                "${launcher[@]}" >/dev/null ;;
+                -DIAM_UNITY_BUILD=ON "${launcher[@]}" >/dev/null ;;
   esac
   cmake --build "$(dir_of "$1")" -j "$(nproc)"
 }

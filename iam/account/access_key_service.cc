@@ -19,7 +19,6 @@ namespace iam::account {
 namespace {
 
 constexpr size_t kMaxCidrs = 32;
-constexpr size_t kMaxDescription = 1000;
 constexpr size_t kMaxTokenBytes = 128;
 
 absl::StatusOr<std::string> NormalizeCidrs(const std::vector<std::string>& cidrs) {
@@ -94,7 +93,7 @@ AccessKeyView AccessKeyService::View(const store::AccessKeyRow& row,
 absl::StatusOr<CreatedAccessKey> AccessKeyService::InsertInTx(store::Tx& tx,
                                                               const store::UserRow& user,
                                                               const NewAccessKey& key) const {
-  RETURN_IF_ERROR(text::CheckFreeText("description", key.description, kMaxDescription));
+  RETURN_IF_ERROR(text::CheckFreeText("description", key.description, text::kMaxDescriptionChars));
   ASSIGN_OR_RETURN(std::string cidrs, NormalizeCidrs(key.allowed_cidrs));
   const int64_t now = clock_.NowMs();
   if (key.expires_at && ToUnixMillisUtc(*key.expires_at) <= now) {

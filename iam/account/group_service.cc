@@ -15,7 +15,6 @@ namespace iam::account {
 namespace {
 
 constexpr size_t kMaxGroupName = 128;
-constexpr size_t kMaxDescription = 1000;
 
 }  // namespace
 
@@ -31,7 +30,7 @@ absl::StatusOr<store::GroupRow> GroupService::Create(const Caller& caller,
                                                      const std::string& name,
                                                      const std::string& description) {
   Operation op = On("iam:CreateGroup", account_id, name);
-  op.Check(text::CheckFreeText("description", description, kMaxDescription));
+  op.Check(text::CheckFreeText("description", description, text::kMaxDescriptionChars));
   store::GroupRow row;
   RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {

@@ -17,7 +17,6 @@
 namespace iam::account {
 namespace {
 
-constexpr size_t kMaxDescription = 1000;
 constexpr size_t kMaxRulesRoles = 20;
 
 }  // namespace
@@ -76,7 +75,7 @@ absl::StatusOr<RoleView> RoleService::Create(const Caller& caller, const std::st
                                              const std::string& name,
                                              const std::string& description) {
   Operation op = On("iam:CreateRole", account_id, name);
-  op.Check(text::CheckFreeText("description", description, kMaxDescription));
+  op.Check(text::CheckFreeText("description", description, text::kMaxDescriptionChars));
   RoleView view;
   RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {

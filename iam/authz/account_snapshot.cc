@@ -16,10 +16,6 @@
 namespace iam::authz {
 namespace {
 
-// Stored documents were validated against the size limit when written; a
-// limit lowered since must not make them unreadable.
-constexpr size_t kStoredLimit = 1 << 20;
-
 using account::ManagedPolicyArn;
 using account::RoleArn;
 
@@ -52,7 +48,7 @@ absl::flat_hash_map<std::string, std::vector<Row>> ByPrincipal(const std::vector
 absl::StatusOr<PolicyPtr> ParseStored(const std::string& document, const std::string& label) {
   policy::ParseOptions opts;
   opts.kind = policy::PolicyKind::kIdentity;
-  opts.max_size = kStoredLimit;
+  opts.max_size = policy::kStoredPolicyLimit;
   opts.label = label;
   auto parsed = policy::ParsePolicy(document, opts);
   if (!parsed.ok()) {

@@ -15,8 +15,6 @@
 namespace iam::authz {
 namespace {
 
-constexpr size_t kStoredLimit = 1 << 20;
-
 // A prefix covers the resource itself and what lies under it as a path:
 // "arn:aws:s3:::photos" covers "arn:aws:s3:::photos/a.jpg", not
 // "arn:aws:s3:::photos-old".
@@ -60,7 +58,7 @@ absl::StatusOr<std::shared_ptr<const ResourceIndex>> ResourceIndex::Load(store::
   for (const auto& row : policies) {
     policy::ParseOptions opts;
     opts.kind = policy::PolicyKind::kResource;
-    opts.max_size = kStoredLimit;
+    opts.max_size = policy::kStoredPolicyLimit;
     opts.label = absl::StrCat("resource-policy ", row.resource);
     auto p = policy::ParsePolicy(row.body, opts);
     if (!p.ok()) {

@@ -57,7 +57,7 @@ std::vector<Arg> PrincipalArgs(bool roles = true) {
 }
 
 // --account first, as every command of this file takes it, then the rest.
-std::vector<Arg> With(std::vector<Arg> args, const std::vector<Arg>& more = {}) {
+std::vector<Arg> WithAccount(std::vector<Arg> args, const std::vector<Arg>& more = {}) {
   args.insert(args.begin(), AccountArg());
   args.insert(args.end(), more.begin(), more.end());
   return args;
@@ -278,14 +278,14 @@ const Arg kFile = Text("--file", "the document (- for stdin)").Required();
 std::vector<Command> PolicyCommands() {
   return {
       {"policy create", "create a managed policy from a JSON document",
-       With({Text("name").Required().Into("name"), kFile,
+       WithAccount({Text("name").Required().Into("name"), kFile,
              Text("--description").Into("description")}),
        Call(&AdminService::Stub::CreatePolicy, SetDocument<v1::CreatePolicyRequest>,
             Says([](const Args&, const v1::ManagedPolicy& p) {
               return "created " + p.arn() + " (v1)";
             }))},
       {"policy update", "add a version (the default unless --no-default)",
-       With({Text("name").Required().Into("policy"), kFile,
+       WithAccount({Text("name").Required().Into("policy"), kFile,
              Flag("--no-default", "keep the current default version")}),
        Call(&AdminService::Stub::CreatePolicyVersion,
             [](const Args& a, v1::CreatePolicyVersionRequest& q) {
@@ -297,46 +297,46 @@ std::vector<Command> PolicyCommands() {
                      (v.is_default() ? " (default)" : "");
             }))},
       {"policy list", "list the account's managed policies",
-       With({Flag("--builtin", "include the built-in policies").Into("include_builtin")}),
+       WithAccount({Flag("--builtin", "include the built-in policies").Into("include_builtin")}),
        CallAll(&AdminService::Stub::ListPolicies, PrintPolicies)},
       {"policy get", "show a policy's default (or --version) document",
-       With({Text("policy", "name or ARN").Required().Into("policy"), Number("--version")}),
+       WithAccount({Text("policy", "name or ARN").Required().Into("policy"), Number("--version")}),
        GetPolicy},
       {"policy versions", "list a policy's versions",
-       With({Text("policy").Required().Into("policy")}),
+       WithAccount({Text("policy").Required().Into("policy")}),
        Call(&AdminService::Stub::ListPolicyVersions, PrintVersions)},
       {"policy set-default", "make a version the default",
-       With({Text("policy").Required().Into("policy"),
+       WithAccount({Text("policy").Required().Into("policy"),
              Number("version").Required().Into("version")}),
        Call(&AdminService::Stub::SetDefaultPolicyVersion,
             Says([](const Args& a, const v1::PolicyVersionResponse&) {
               return "default is now v" + std::to_string(a.Number("version"));
             }))},
       {"policy delete", "delete a policy, or one of its versions",
-       With({Text("policy").Required().Into("policy"), Number("--version")}), DeletePolicy},
+       WithAccount({Text("policy").Required().Into("policy"), Number("--version")}), DeletePolicy},
       {"policy attach", "attach a managed or built-in policy",
-       With({Text("policy", "name or ARN").Required().Into("policy")}, PrincipalArgs()),
+       WithAccount({Text("policy", "name or ARN").Required().Into("policy")}, PrincipalArgs()),
        Call(&AdminService::Stub::AttachPolicy, ToPrincipal<v1::AttachPolicyRequest>,
             Says("attached"))},
       {"policy detach", "detach a policy",
-       With({Text("policy", "name or ARN").Required().Into("policy")}, PrincipalArgs()),
+       WithAccount({Text("policy", "name or ARN").Required().Into("policy")}, PrincipalArgs()),
        Call(&AdminService::Stub::DetachPolicy, ToPrincipal<v1::AttachPolicyRequest>,
             Says("detached"))},
       {"policy put-inline", "embed a policy in a user, group or role",
-       With({Text("name").Required().Into("policy_name"), kFile}, PrincipalArgs()),
+       WithAccount({Text("name").Required().Into("policy_name"), kFile}, PrincipalArgs()),
        Call(&AdminService::Stub::PutInlinePolicy, ToPrincipalWithDocument, Says("saved"))},
       {"policy delete-inline", "remove an inline policy",
-       With({Text("name").Required().Into("policy_name")}, PrincipalArgs()),
+       WithAccount({Text("name").Required().Into("policy_name")}, PrincipalArgs()),
        Call(&AdminService::Stub::DeleteInlinePolicy, ToPrincipal<v1::InlinePolicyRequest>,
             Says("deleted"))},
-      {"policy list-for", "what a user, group or role has", With(PrincipalArgs()),
+      {"policy list-for", "what a user, group or role has", WithAccount(PrincipalArgs()),
        Call(&AdminService::Stub::ListPrincipalPolicies, ToPrincipal<v1::PrincipalRequest>,
             PrintPrincipalPolicies)},
       {"policy set-boundary", "limit a user or role to a policy",
-       With({Text("policy").Required().Into("policy"), Text("--user"), Text("--role")}),
+       WithAccount({Text("policy").Required().Into("policy"), Text("--user"), Text("--role")}),
        Call(&AdminService::Stub::PutPermissionsBoundary,
             ToPrincipal<v1::PermissionsBoundaryRequest>, Says("boundary set"))},
-      {"policy clear-boundary", "remove a boundary", With({Text("--user"), Text("--role")}),
+      {"policy clear-boundary", "remove a boundary", WithAccount({Text("--user"), Text("--role")}),
        Call(&AdminService::Stub::DeletePermissionsBoundary,
             ToPrincipal<v1::PermissionsBoundaryRequest>, Says("boundary removed"))},
   };
@@ -345,16 +345,16 @@ std::vector<Command> PolicyCommands() {
 std::vector<Command> RoleCommands() {
   return {
       {"role create", "create a role",
-       With({Text("name").Required().Into("name"), Text("--description").Into("description")}),
+       WithAccount({Text("name").Required().Into("name"), Text("--description").Into("description")}),
        Call(&AdminService::Stub::CreateRole, PrintRole)},
-      {"role get", "show a role and who holds it", With({Text("name").Required().Into("name")}),
+      {"role get", "show a role and who holds it", WithAccount({Text("name").Required().Into("name")}),
        Call(&AdminService::Stub::GetRole, PrintRole)},
-      {"role list", "list roles, or the roles a --user holds", With({Text("--user")}), ListRoles},
+      {"role list", "list roles, or the roles a --user holds", WithAccount({Text("--user")}), ListRoles},
       {"role delete", "delete a role and its assignments",
-       With({Text("name").Required().Into("name")}),
+       WithAccount({Text("name").Required().Into("name")}),
        Call(&AdminService::Stub::DeleteRole, Says("deleted"))},
       {"role assign", "give a role to a user or group (--for 4h: temporary)",
-       With({Text("role").Required().Into("role")},
+       WithAccount({Text("role").Required().Into("role")},
             {Text("--user", "a user"), Text("--group", "a group"),
              Text("--for", "ends by itself after 90s, 30m, 4h, 7d..."),
              Text("--until", "ends by itself at this RFC 3339 time")}),
@@ -364,16 +364,16 @@ std::vector<Command> RoleCommands() {
                      (r.has_expire_time() ? " until " + FormatTime(r.expire_time(), true) : "");
             }))},
       {"role unassign", "take a role back",
-       With({Text("role").Required().Into("role")}, PrincipalArgs(false)),
+       WithAccount({Text("role").Required().Into("role")}, PrincipalArgs(false)),
        Call(&AdminService::Stub::UnassignRole, ToPrincipal<v1::UnassignRoleRequest>,
             Says("unassigned"))},
       {"role forbid-together", "separation of duties: no one holds two of these",
-       With({Text("rule").Required().Into("name"),
+       WithAccount({Text("rule").Required().Into("name"),
              Texts("roles").Required().Count(2, 20).Into("roles")}),
        Call(&AdminService::Stub::CreateSodRule, Says([](const Args&, const v1::SodRule& r) {
               return "rule " + r.name() + ": " + absl::StrJoin(r.roles(), ", ");
             }))},
-      {"role rules", "list separation-of-duties rules", With({}),
+      {"role rules", "list separation-of-duties rules", WithAccount({}),
        Call(&AdminService::Stub::ListSodRules,
             [](const Args&, const v1::ListSodRulesResponse& r) {
               std::vector<std::vector<std::string>> rows;
@@ -383,7 +383,7 @@ std::vector<Command> RoleCommands() {
               PrintTable({"RULE", "ROLES"}, rows);
             })},
       {"role delete-rule", "delete a separation-of-duties rule",
-       With({Text("rule").Required().Into("name")}),
+       WithAccount({Text("rule").Required().Into("name")}),
        Call(&AdminService::Stub::DeleteSodRule, Says("deleted"))},
   };
 }
@@ -392,22 +392,22 @@ std::vector<Command> ResourceCommands() {
   const Arg resource = Text("resource").Required().Into("resource");
   return {
       {"resource-policy put", "a resource policy on an ARN prefix",
-       With({resource, Text("--file").Required()}),
+       WithAccount({resource, Text("--file").Required()}),
        Call(&AdminService::Stub::PutResourcePolicy, SetDocument<v1::ResourcePolicyRequest>,
             Says("saved"))},
-      {"resource-policy get", "a resource policy on an ARN prefix", With({resource}),
+      {"resource-policy get", "a resource policy on an ARN prefix", WithAccount({resource}),
        Call(&AdminService::Stub::GetResourcePolicy,
             Says([](const Args&, const v1::ResourcePolicy& r) { return r.document(); }))},
-      {"resource-policy delete", "a resource policy on an ARN prefix", With({resource}),
+      {"resource-policy delete", "a resource policy on an ARN prefix", WithAccount({resource}),
        Call(&AdminService::Stub::DeleteResourcePolicy, Says("deleted"))},
       {"acl put", "set an ACL: --canned NAME or --grant TYPE:GRANTEE:PERM...",
-       With({resource,
+       WithAccount({resource,
              Text("--canned", "private, public-read, public-read-write, ...").Into("canned"),
              Texts("--grant",
                    "CanonicalUser:<account id>:READ or Group:AllUsers:READ (repeatable)"),
              Text("--target", "bucket or object (default)").Into("target")}),
        Call(&AdminService::Stub::PutResourceAcl, BuildAcl, Says("saved"))},
-      {"acl get", "show a resource's ACL", With({resource}),
+      {"acl get", "show a resource's ACL", WithAccount({resource}),
        Call(&AdminService::Stub::GetResourceAcl, PrintAcl)},
       {"simulate", "what the policies decide, and why",
        {Text("--account", "the user's account (default: your own)"), Text("--user").Required(),

@@ -160,7 +160,7 @@ void PrintDeliveries(const v1::ListLogoutDeliveriesResponse& r) {
   PrintTable({"SESSION", "STATE", "ATTEMPTS", "NEXT / DONE", "LAST ERROR"}, rows);
 }
 
-absl::Status BuildCreate(const Args& a, v1::CreateClientRequest& q) {
+absl::Status BuildCreateClient(const Args& a, v1::CreateClientRequest& q) {
   nlohmann::json doc = nlohmann::json::object();
   if (absl::Status s = ApplyOptions(a, doc); !s.ok()) return s;
   q.set_metadata(doc.dump());
@@ -194,10 +194,6 @@ int UpdateClient(Context& c, const Args& a) {
   return Render(c, s, r, [&] { PrintIssued(a, r); });
 }
 
-std::vector<Arg> With(std::vector<Arg> args, const std::vector<Arg>& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
 
 }  // namespace
 
@@ -206,8 +202,8 @@ std::vector<Command> ClientCommands() {
       {"client create",
        "register an OAuth client (its secret is shown once); with the client_credentials grant "
        "it gets a service account",
-       With({Text("client_id").Required().Into("client_id"), AccountArg()}, MetadataArgs()),
-       Call(&AdminService::Stub::CreateClient, BuildCreate, PrintIssued)},
+       Joined({Text("client_id").Required().Into("client_id"), AccountArg()}, MetadataArgs()),
+       Call(&AdminService::Stub::CreateClient, BuildCreateClient, PrintIssued)},
       {"client get", "show a client and its metadata",
        {Text("client_id").Required().Into("client_id"), AccountArg()},
        Call(&AdminService::Stub::GetClient,
@@ -218,7 +214,7 @@ std::vector<Command> ClientCommands() {
       {"client update",
        "change a client: the options set those fields and keep the rest; --disable stops its "
        "tokens",
-       With({Text("client_id").Required().Into("client_id"), AccountArg(),
+       Joined({Text("client_id").Required().Into("client_id"), AccountArg(),
              Flag("--enable", "let it obtain tokens again"),
              Flag("--disable", "refuse it tokens (those issued stay valid until they expire)")},
             MetadataArgs()),

@@ -57,6 +57,12 @@ Arg Number(std::string name, std::string help = "");
 // --account, which every account-scoped command takes, into account_id.
 Arg AccountArg(std::string help = "account id (default: your own)");
 
+// `args`, then `more`: one command's list built from shared pieces.
+inline std::vector<Arg> Joined(std::vector<Arg> args, const std::vector<Arg>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
 // The values the command line gave, by argument name. Reading a name the
 // command did not declare is a programming error and throws.
 class Args {

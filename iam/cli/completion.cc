@@ -32,8 +32,8 @@ int PrintScript(Context&, const Args& a) {
   std::map<std::string, std::set<std::string>> next;
   std::map<std::string, std::set<std::string>> choices;
   next[""].insert(kGlobalOptions.begin(), kGlobalOptions.end());
-  for (const std::string& o : {"-o", "--output"}) {
-    choices[" " + o].insert(kOutputs.begin(), kOutputs.end());
+  for (const char* o : {"-o", "--output"}) {
+    choices[std::string(" ") + o].insert(kOutputs.begin(), kOutputs.end());
   }
   for (const Command& command : CommandTable()) {
     std::vector<std::string> words = absl::StrSplit(command.path, ' ');

@@ -60,7 +60,7 @@ void PrintProvider(const Args&, const v1::IdentityProvider& p) {
             << (p.has_secret() ? "a secret is set\n" : "no secret\n");
 }
 
-absl::Status BuildCreate(const Args& a, v1::CreateIdentityProviderRequest& q) {
+absl::Status BuildCreateProvider(const Args& a, v1::CreateIdentityProviderRequest& q) {
   auto doc = Settings(a, nlohmann::json::object());
   if (!doc.ok()) return doc.status();
   (*doc)["alias"] = a["alias"];
@@ -102,10 +102,6 @@ int Update(Context& c, const Args& a) {
   return Render(c, s, r, [&] { PrintProvider(a, r); });
 }
 
-std::vector<Arg> With(std::vector<Arg> args, const std::vector<Arg>& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
 
 }  // namespace
 
@@ -113,11 +109,11 @@ std::vector<Command> IdpCommands() {
   return {
       {"idp create",
        "add an upstream identity provider: an OpenID Connect provider or an LDAP directory",
-       With({Text("alias").Required(),
+       Joined({Text("alias").Required(),
              Text("--kind", "oidc or ldap").OneOf({"oidc", "ldap"}),
              Text("--name", "display_name: the words of the login button"), AccountArg()},
             SettingArgs()),
-       Call(&AdminService::Stub::CreateIdentityProvider, BuildCreate, PrintProvider)},
+       Call(&AdminService::Stub::CreateIdentityProvider, BuildCreateProvider, PrintProvider)},
       {"idp get", "show a provider's settings (never its secret)",
        {Text("alias").Required().Into("alias"), AccountArg()},
        Call(&AdminService::Stub::GetIdentityProvider, PrintProvider)},
@@ -128,7 +124,7 @@ std::vector<Command> IdpCommands() {
             })},
       {"idp update",
        "change a provider: --set fields over its settings, --file to replace them",
-       With({Text("alias").Required(), AccountArg(),
+       Joined({Text("alias").Required(), AccountArg(),
              Text("--name", "display_name: the words of the login button"),
              Flag("--enable", "offer it at login again"),
              Flag("--disable", "stop offering it (its users' links stay)"),

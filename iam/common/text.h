@@ -39,6 +39,9 @@ std::string MaskPhone(absl::string_view phone);
 
 std::string AsciiLower(absl::string_view s);
 
+// The longest description a group, a role or an access key may have.
+inline constexpr size_t kMaxDescriptionChars = 1000;
+
 // `value` in double quotes for a message, as C escapes what is not
 // printable ASCII (a quote, a control character, a byte of UTF-8), cut at
 // 64 bytes: a caller's input named back to the caller, never able to

@@ -18,7 +18,6 @@ namespace {
 
 constexpr int64_t kUpstreamLoginTtlMs = 10 * 60 * 1000;
 constexpr size_t kMaxSubject = 255;
-constexpr size_t kMaxGroups = 200;
 
 std::string Hash(absl::string_view v) { return crypto::Hex(crypto::Sha256(v)); }
 
@@ -63,7 +62,7 @@ absl::StatusOr<UpstreamProfile> ProfileOf(const nlohmann::json& claims, const Ma
     auto g = claims.find(m.groups);
     if (g != claims.end() && g->is_array()) {
       for (const auto& e : *g) {
-        if (e.is_string() && p.groups.size() < kMaxGroups) p.groups.push_back(e.get<std::string>());
+        if (e.is_string() && p.groups.size() < kMaxUpstreamGroups) p.groups.push_back(e.get<std::string>());
       }
     } else if (g != claims.end() && g->is_string()) {
       p.groups.push_back(g->get<std::string>());

@@ -30,6 +30,10 @@
 
 namespace iam::federation {
 
+// The most groups taken from an upstream (ID token claim, userinfo or
+// directory) for one login: the group map reads no more.
+inline constexpr size_t kMaxUpstreamGroups = 200;
+
 // Which upstream claim (oidc) or attribute (ldap) fills each user field.
 // An empty name leaves the field alone.
 struct Mapping {

@@ -17,7 +17,6 @@
 namespace iam::federation {
 namespace {
 
-constexpr int kMaxGroups = 200;
 
 bool Unavailable(int rc) {
   return rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT || rc == LDAP_CONNECT_ERROR ||
@@ -225,7 +224,7 @@ absl::StatusOr<DirectoryUser> LdapDirectory::Authenticate(const LdapSettings& s,
         absl::StrReplaceAll(s.group_filter, {{"{dn}", EscapeFilterValue(e.dn)}});
     std::vector<Connection::Entry> groups;
     rc = c->Search(s.group_base, LDAP_SCOPE_SUBTREE, group_filter, {s.group_name_attribute},
-                   kMaxGroups, s.timeout_ms, &groups);
+                   static_cast<int>(kMaxUpstreamGroups), s.timeout_ms, &groups);
     if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) return DirectoryError("the group search", rc);
     for (const auto& g : groups) {
       auto it = g.values.find(absl::AsciiStrToLower(s.group_name_attribute));
@@ -303,7 +302,7 @@ absl::StatusOr<std::vector<std::string>> LdapDirectory::GroupsOf(const LdapSetti
   std::vector<Connection::Entry> groups;
   const std::string filter = absl::StrReplaceAll(s.group_filter, {{"{dn}", EscapeFilterValue(dn)}});
   const int rc = c->Search(s.group_base, LDAP_SCOPE_SUBTREE, filter, {s.group_name_attribute},
-                           kMaxGroups, s.timeout_ms, &groups);
+                           static_cast<int>(kMaxUpstreamGroups), s.timeout_ms, &groups);
   if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) return DirectoryError("the group search", rc);
   for (const auto& g : groups) {
     auto it = g.values.find(absl::AsciiStrToLower(s.group_name_attribute));

@@ -6,6 +6,7 @@
 
 #include "iam/common/status_macros.h"
 #include "iam/server/admin_service.h"
+#include "iam/server/proto_convert.h"
 #include "iam/server/serve.h"
 
 namespace iam::server {
@@ -13,7 +14,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-google::protobuf::Timestamp Ts(int64_t ms) { return TimeUtil::MillisecondsToTimestamp(ms); }
 
 absl::StatusOr<account::PrincipalName> Principal(const v1::PrincipalName& p) {
   switch (p.type()) {
@@ -41,8 +41,8 @@ void ToProto(const authz::ManagedPolicyView& v, v1::ManagedPolicy* out) {
   out->set_description(v.description);
   out->set_builtin(v.builtin);
   out->set_default_version(v.default_version);
-  if (v.created_at) *out->mutable_create_time() = Ts(v.created_at);
-  if (v.updated_at) *out->mutable_update_time() = Ts(v.updated_at);
+  if (v.created_at) *out->mutable_create_time() = TimestampOf(v.created_at);
+  if (v.updated_at) *out->mutable_update_time() = TimestampOf(v.updated_at);
   out->set_attachment_count(v.attachment_count);
   out->set_document(v.document);
 }
@@ -51,14 +51,14 @@ void ToProto(const authz::PolicyVersionView& v, v1::PolicyVersion* out) {
   out->set_version(v.version);
   out->set_is_default(v.is_default);
   out->set_document(v.document);
-  if (v.created_at) *out->mutable_create_time() = Ts(v.created_at);
+  if (v.created_at) *out->mutable_create_time() = TimestampOf(v.created_at);
 }
 
 void ToProto(const account::RoleAssignmentView& a, v1::RoleAssignment* out) {
   out->set_role(a.role);
   ToProto(a.principal, out->mutable_principal());
-  if (a.expires_at) *out->mutable_expire_time() = Ts(*a.expires_at);
-  *out->mutable_assign_time() = Ts(a.assigned_at);
+  if (a.expires_at) *out->mutable_expire_time() = TimestampOf(*a.expires_at);
+  *out->mutable_assign_time() = TimestampOf(a.assigned_at);
   out->set_assigned_by(a.assigned_by);
   out->set_expired(a.expired);
 }
@@ -67,31 +67,31 @@ void ToProto(const account::RoleView& r, v1::Role* out) {
   out->set_name(r.row.name);
   out->set_arn(r.arn);
   out->set_description(r.row.description);
-  *out->mutable_create_time() = Ts(r.row.created_at);
+  *out->mutable_create_time() = TimestampOf(r.row.created_at);
   for (const auto& a : r.assignments) ToProto(a, out->add_assignments());
 }
 
 void ToProto(const account::HeldRole& h, v1::HeldRole* out) {
   out->set_role(h.role);
   out->set_via_group(h.via_group);
-  if (h.expires_at) *out->mutable_expire_time() = Ts(*h.expires_at);
+  if (h.expires_at) *out->mutable_expire_time() = TimestampOf(*h.expires_at);
 }
 
 void ToProto(const account::SodRuleView& r, v1::SodRule* out) {
   out->set_name(r.name);
   for (const auto& role : r.roles) out->add_roles(role);
-  *out->mutable_create_time() = Ts(r.created_at);
+  *out->mutable_create_time() = TimestampOf(r.created_at);
 }
 
 void ToProto(const authz::ResourceDocView& v, v1::ResourcePolicy* out) {
   out->set_resource(v.resource);
   out->set_document(v.body);
-  *out->mutable_update_time() = Ts(v.updated_at);
+  *out->mutable_update_time() = TimestampOf(v.updated_at);
 }
 
 void ToProto(const authz::ResourceDocView& v, v1::ResourceAcl* out) {
   out->set_resource(v.resource);
-  *out->mutable_update_time() = Ts(v.updated_at);
+  *out->mutable_update_time() = TimestampOf(v.updated_at);
   auto j = nlohmann::json::parse(v.body, nullptr, false);
   if (!j.is_object()) return;
   out->set_owner(j.value("owner", ""));
@@ -256,7 +256,7 @@ grpc::Status AdminServiceImpl::GetInlinePolicy(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(auto v, policies_.GetInline(c, req->account_id(), p, req->policy_name()));
     out->set_policy_name(v.name);
     out->set_document(v.document);
-    *out->mutable_update_time() = Ts(v.updated_at);
+    *out->mutable_update_time() = TimestampOf(v.updated_at);
     return absl::OkStatus();
   });
 }
@@ -478,7 +478,7 @@ grpc::Status AdminServiceImpl::ExportPermissions(grpc::ServerContext* ctx,
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto exported, exporter_.Export(c, req->account_id()));
     out->set_account_id(exported.account_id);
-    *out->mutable_export_time() = Ts(exported.exported_at);
+    *out->mutable_export_time() = TimestampOf(exported.exported_at);
     for (const auto& p : exported.principals) {
       v1::PrincipalPermissions* o = out->add_principals();
       ToProto(p.principal, o->mutable_principal());

@@ -7,15 +7,12 @@
 #include "iam/account/arn.h"
 #include "iam/common/status_macros.h"
 #include "iam/server/admin_service.h"
+#include "iam/server/proto_convert.h"
 #include "iam/server/serve.h"
 #include "policy/json_syntax.h"
 
 namespace iam::server {
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-google::protobuf::Timestamp Ts(int64_t ms) { return TimeUtil::MillisecondsToTimestamp(ms); }
 
 absl::StatusOr<nlohmann::json> MetadataOf(const std::string& text) {
   if (text.empty()) return nlohmann::json::object();
@@ -32,12 +29,12 @@ void ToProto(const oauth::ClientView& v, v1::OAuthClient* out) {
     out->set_service_account_arn(account::UserArn(v.row.account_id, v.service_account));
   }
   out->set_has_secret(v.row.secret_hash.has_value());
-  if (v.row.secret_created_at) *out->mutable_secret_create_time() = Ts(*v.row.secret_created_at);
+  if (v.row.secret_created_at) *out->mutable_secret_create_time() = TimestampOf(*v.row.secret_created_at);
   out->set_old_secret_active(v.has_old_secret);
-  if (v.has_old_secret) *out->mutable_old_secret_expire_time() = Ts(*v.row.old_secret_expires_at);
+  if (v.has_old_secret) *out->mutable_old_secret_expire_time() = TimestampOf(*v.row.old_secret_expires_at);
   out->set_registered(v.row.registration_hash.has_value());
-  *out->mutable_create_time() = Ts(v.row.created_at);
-  *out->mutable_update_time() = Ts(v.row.updated_at);
+  *out->mutable_create_time() = TimestampOf(v.row.created_at);
+  *out->mutable_update_time() = TimestampOf(v.row.updated_at);
 }
 
 void ToProto(const oauth::IssuedClient& issued, v1::IssuedClient* out) {
@@ -50,8 +47,8 @@ void ToProto(const store::InitialAccessTokenRow& row, v1::InitialAccessToken* ou
   out->set_account_id(row.account_id);
   out->set_description(row.description);
   out->set_uses_left(row.uses_left);
-  *out->mutable_expire_time() = Ts(row.expires_at);
-  *out->mutable_create_time() = Ts(row.created_at);
+  *out->mutable_expire_time() = TimestampOf(row.expires_at);
+  *out->mutable_create_time() = TimestampOf(row.created_at);
 }
 
 }  // namespace
@@ -164,13 +161,13 @@ grpc::Status AdminServiceImpl::ListLogoutDeliveries(grpc::ServerContext* ctx,
       d->set_uri(r.uri);
       d->set_state(r.delivered_at ? "delivered" : r.failed_at ? "failed" : "pending");
       d->set_attempts(r.attempts);
-      *d->mutable_create_time() = Ts(r.created_at);
+      *d->mutable_create_time() = TimestampOf(r.created_at);
       if (!r.delivered_at && !r.failed_at) {
-        *d->mutable_next_attempt_time() = Ts(r.next_attempt_at);
+        *d->mutable_next_attempt_time() = TimestampOf(r.next_attempt_at);
       }
       if (r.delivered_at || r.failed_at) {
         *d->mutable_finish_time() =
-            Ts(r.delivered_at ? *r.delivered_at : *r.failed_at);
+            TimestampOf(r.delivered_at ? *r.delivered_at : *r.failed_at);
       }
       d->set_last_error(r.last_error);
     }

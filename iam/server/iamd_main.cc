@@ -83,10 +83,19 @@ int main(int argc, char** argv) {
               << "  Access key (shown once, keep it safe):\n\n"
               << "    " << token << "\n\n"
               << "  Use it with iamctl:\n"
-              << "    export IAMCTL_ADDRESS=" << s.address() << "\n"
-              << "    export IAMCTL_ACCESS_KEY='" << token << "'\n"
-              << "    iamctl whoami\n\n"
-              << std::flush;
+              << "    export IAMCTL_ADDRESS=" << s.address() << "\n";
+    if (!config->bootstrap_key_file.empty()) {
+      std::cout << "    iamctl --access-key-file " << config->bootstrap_key_file << " whoami\n"
+                << "  (the key is also in " << config->bootstrap_key_file << ", mode 0600)\n\n";
+    } else {
+      std::cout << "    export IAMCTL_ACCESS_KEY='" << token << "'\n"
+                << "    iamctl whoami\n\n";
+    }
+    std::cout << std::flush;
+  } else if (!config->bootstrap_key_file.empty()) {
+    // A later start: the first admin's key is where the first start left it.
+    std::cout << "  The first admin's access key is in " << config->bootstrap_key_file
+              << ": iamctl --access-key-file " << config->bootstrap_key_file << " whoami\n";
   }
   std::cout << "iamd listening on " << s.address() << (tls ? " (TLS)" : "") << std::endl;
   std::string http_url;

@@ -6,6 +6,10 @@
 #include "iam/account/caller.h"
 
 namespace iam::server {
+
+google::protobuf::Timestamp TimestampOf(int64_t ms) {
+  return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(ms);
+}
 namespace {
 
 void SetTime(int64_t ms, google::protobuf::Timestamp* t) {

@@ -10,6 +10,9 @@
 
 namespace iam::server {
 
+// Unix milliseconds as a Timestamp.
+google::protobuf::Timestamp TimestampOf(int64_t ms);
+
 void ToProto(const store::AccountRow& row, int64_t purge_time_ms, v1::Account* out);
 void ToProto(const account::UserView& view, v1::User* out);
 void ToProto(const store::GroupRow& row, v1::Group* out);

@@ -10,9 +10,6 @@ namespace {
 
 constexpr size_t kMaxTokenBytes = 8192;
 
-absl::Status Bad(absl::string_view why) {
-  return absl::UnauthenticatedError(absl::StrCat("token: ", why));
-}
 
 bool IsB64Url(absl::string_view s) {
   for (char c : s) {
@@ -22,6 +19,10 @@ bool IsB64Url(absl::string_view s) {
 }
 
 }  // namespace
+
+absl::Status TokenRefused(absl::string_view why) {
+  return absl::UnauthenticatedError(absl::StrCat("token: ", why));
+}
 
 nlohmann::json Claims::ToJson() const {
   nlohmann::json j = {{"iss", iss},       {"sub", sub},       {"aud", aud},
@@ -41,7 +42,7 @@ nlohmann::json Claims::ToJson() const {
 }
 
 absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return Bad("claims are not an object");
+  if (!j.is_object()) return TokenRefused("claims are not an object");
   Claims c;
   auto str = [&](const char* k, std::string* out, bool required) -> bool {
     auto it = j.find(k);
@@ -62,7 +63,7 @@ absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
       !str("client_id", &c.client_id, false) || !str("scope", &c.scope, false) ||
       !num("iat", &c.iat) || !num("nbf", &c.nbf) || !num("exp", &c.exp) ||
       !num("auth_time", &c.auth_time)) {
-    return Bad("a required claim is missing or mistyped");
+    return TokenRefused("a required claim is missing or mistyped");
   }
   // RFC 7519 allows "aud" as a string or an array; ours carry one.
   auto aud = j.find("aud");
@@ -71,19 +72,19 @@ absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
   } else if (aud != j.end() && aud->is_array() && aud->size() == 1 && (*aud)[0].is_string()) {
     c.aud = (*aud)[0].get<std::string>();
   } else {
-    return Bad("aud is missing or mistyped");
+    return TokenRefused("aud is missing or mistyped");
   }
   // Only a client's token goes without a session.
-  if (c.sid.empty() && c.client_id.empty()) return Bad("a required claim is missing or mistyped");
+  if (c.sid.empty() && c.client_id.empty()) return TokenRefused("a required claim is missing or mistyped");
   if (auto cnf = j.find("cnf"); cnf != j.end()) {
     if (!cnf->is_object() || !cnf->contains("jkt") || !(*cnf)["jkt"].is_string()) {
-      return Bad("cnf is mistyped");
+      return TokenRefused("cnf is mistyped");
     }
     c.cnf_jkt = (*cnf)["jkt"].get<std::string>();
   }
   if (auto act = j.find("act"); act != j.end()) {
     if (!act->is_object() || !act->contains("sub") || !(*act)["sub"].is_string()) {
-      return Bad("act is mistyped");
+      return TokenRefused("act is mistyped");
     }
     c.act_sub = (*act)["sub"].get<std::string>();
     if (act->contains("client_id") && (*act)["client_id"].is_string()) {
@@ -92,9 +93,9 @@ absl::StatusOr<Claims> Claims::FromJson(const nlohmann::json& j) {
   }
   auto amr = j.find("amr");
   if (amr != j.end()) {
-    if (!amr->is_array()) return Bad("amr is mistyped");
+    if (!amr->is_array()) return TokenRefused("amr is mistyped");
     for (const auto& m : *amr) {
-      if (!m.is_string()) return Bad("amr is mistyped");
+      if (!m.is_string()) return TokenRefused("amr is mistyped");
       c.amr.push_back(m.get<std::string>());
     }
   }
@@ -125,37 +126,37 @@ absl::StatusOr<ParsedJwt> ParseJwt(absl::string_view token) {
   auto jws = ParseJws(token);
   if (!jws.ok()) return jws.status();
   if (!jws->header.contains("kid") || !jws->header["kid"].is_string()) {
-    return Bad("header lacks alg or kid");
+    return TokenRefused("header lacks alg or kid");
   }
   // Explicit typing (RFC 8725 §3.11, RFC 9068 §4): an ID token or a logout
   // token, signed by the same keys, is never taken for an access token.
   if (!jws->header.contains("typ") || jws->header["typ"] != "at+jwt") {
-    return Bad("not an access token (typ)");
+    return TokenRefused("not an access token (typ)");
   }
   return jws;
 }
 
 absl::StatusOr<ParsedJwt> ParseJws(absl::string_view token) {
-  if (token.size() > kMaxTokenBytes) return Bad("too long");
-  if (!LooksLikeJwt(token)) return Bad("malformed");
+  if (token.size() > kMaxTokenBytes) return TokenRefused("too long");
+  if (!LooksLikeJwt(token)) return TokenRefused("malformed");
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   auto header_raw = crypto::FromBase64Url(parts[0]);
   auto payload_raw = crypto::FromBase64Url(parts[1]);
   auto sig = crypto::FromBase64Url(parts[2]);
-  if (!header_raw.ok() || !payload_raw.ok() || !sig.ok()) return Bad("malformed");
+  if (!header_raw.ok() || !payload_raw.ok() || !sig.ok()) return TokenRefused("malformed");
   ParsedJwt out;
   nlohmann::json header = nlohmann::json::parse(*header_raw, nullptr, false);
   out.payload = nlohmann::json::parse(*payload_raw, nullptr, false);
   if (header.is_discarded() || !header.is_object() || out.payload.is_discarded()) {
-    return Bad("malformed");
+    return TokenRefused("malformed");
   }
   auto alg = header.find("alg");
   auto kid = header.find("kid");
   if (alg == header.end() || !alg->is_string() || (kid != header.end() && !kid->is_string())) {
-    return Bad("header lacks alg or kid");
+    return TokenRefused("header lacks alg or kid");
   }
   // A critical extension we do not implement must be refused (RFC 7515 4.1.11).
-  if (header.contains("crit")) return Bad("unsupported critical header");
+  if (header.contains("crit")) return TokenRefused("unsupported critical header");
   out.alg = alg->get<std::string>();
   if (kid != header.end()) out.kid = kid->get<std::string>();
   out.header = std::move(header);

@@ -62,6 +62,10 @@ struct ParsedJwt {
   nlohmann::json payload;
 };
 
+// UNAUTHENTICATED "token: <why>": how every refusal of a presented token
+// reads, whichever check refused it.
+absl::Status TokenRefused(absl::string_view why);
+
 // Splits and decodes without verifying. UNAUTHENTICATED for anything that
 // is not a well-formed access token of ours (typ at+jwt; size capped at
 // 8 KiB).

@@ -4,6 +4,7 @@
 #include "iam/common/crypto.h"
 #include "iam/common/status_macros.h"
 #include "iam/token/claim_rules.h"
+#include "iam/token/jwt.h"
 #include "iam/store/client_store.h"
 #include "iam/store/session_store.h"
 
@@ -16,9 +17,6 @@ constexpr absl::Duration kSessionStaleAfter = absl::Seconds(1);
 // read itself.
 constexpr absl::Duration kRevocationStaleAfter = absl::Milliseconds(500);
 
-absl::Status Unauthenticated(absl::string_view why) {
-  return absl::UnauthenticatedError(absl::StrCat("token: ", why));
-}
 
 }  // namespace
 
@@ -71,15 +69,15 @@ absl::StatusOr<nlohmann::json> TokenService::VerifyOwn(absl::string_view token,
   ASSIGN_OR_RETURN(ParsedJwt jws, ParseJws(token));
   if (!jws.header.contains("typ") || !jws.header["typ"].is_string() ||
       jws.header["typ"].get<std::string>() != typ || jws.kid.empty()) {
-    return Unauthenticated("not a token of that type");
+    return TokenRefused("not a token of that type");
   }
   auto key = keys_->Find(jws.kid);
   if (!key.ok()) {
-    if (absl::IsNotFound(key.status())) return Unauthenticated("signed by an unknown key");
+    if (absl::IsNotFound(key.status())) return TokenRefused("signed by an unknown key");
     return key.status();
   }
-  if (jws.alg != AlgName((*key)->alg())) return Unauthenticated("algorithm mismatch");
-  if (!(*key)->Verify(jws.signing_input, jws.signature)) return Unauthenticated("bad signature");
+  if (jws.alg != AlgName((*key)->alg())) return TokenRefused("algorithm mismatch");
+  if (!(*key)->Verify(jws.signing_input, jws.signature)) return TokenRefused("bad signature");
   return jws.payload;
 }
 
@@ -98,12 +96,12 @@ absl::StatusOr<Claims> TokenService::VerifySignature(absl::string_view token) {
   ASSIGN_OR_RETURN(ParsedJwt jwt, ParseJwt(token));
   auto key = keys_->Find(jwt.kid);
   if (!key.ok()) {
-    if (absl::IsNotFound(key.status())) return Unauthenticated("signed by an unknown key");
+    if (absl::IsNotFound(key.status())) return TokenRefused("signed by an unknown key");
     return key.status();
   }
   // The key's algorithm decides; a token naming another one is refused.
-  if (jwt.alg != AlgName((*key)->alg())) return Unauthenticated("algorithm mismatch");
-  if (!(*key)->Verify(jwt.signing_input, jwt.signature)) return Unauthenticated("bad signature");
+  if (jwt.alg != AlgName((*key)->alg())) return TokenRefused("algorithm mismatch");
+  if (!(*key)->Verify(jwt.signing_input, jwt.signature)) return TokenRefused("bad signature");
   ASSIGN_OR_RETURN(Claims claims, Claims::FromJson(jwt.payload));
   std::lock_guard<std::mutex> lock(shard.mu);
   if (shard.map.size() >= options_.cache_entries / kShards) {

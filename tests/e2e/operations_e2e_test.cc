@@ -180,7 +180,9 @@ TEST_P(OperationsTest, MetricsPageIsValidExpositionFormat) {
     const size_t space = line.rfind(' ');
     double v = 0;
     EXPECT_TRUE(absl::SimpleAtod(line.substr(space + 1), &v)) << line;
-    if (line[end] == '{') EXPECT_EQ(line[space - 1], '}') << line;
+    if (line[end] == '{') {
+      EXPECT_EQ(line[space - 1], '}') << line;
+    }
     ++series;
   }
   EXPECT_GT(series, 50);
