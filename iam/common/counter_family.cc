@@ -1,6 +1,7 @@
 #include "iam/common/counter_family.h"
 
 #include <algorithm>
+#include <charconv>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,11 +14,22 @@ CounterFamily::CounterFamily(std::string name, std::string help,
     : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 
 std::string MetricValue(double value) {
-  if (value == static_cast<double>(static_cast<int64_t>(value)) && value < 9.0e15 &&
-      value > -9.0e15) {
-    return absl::StrCat(static_cast<int64_t>(value));
-  }
-  return absl::StrFormat("%.9g", value);
+  // The shortest text that reads back as the same double, as Prometheus's
+  // own clients write it: a start time keeps its fraction of a second.
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  return ec == std::errc() ? std::string(buf, end) : absl::StrFormat("%.17g", value);
+}
+
+void AppendFamily(std::string* out, absl::string_view name, absl::string_view help,
+                  absl::string_view type) {
+  absl::StrAppend(out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
+}
+
+void AppendSample(std::string* out, absl::string_view name, absl::string_view help,
+                  absl::string_view type, double value) {
+  AppendFamily(out, name, help, type);
+  absl::StrAppend(out, name, " ", MetricValue(value), "\n");
 }
 
 std::string EscapeLabelValue(absl::string_view value) {
@@ -67,7 +79,7 @@ void CounterFamily::AppendTo(std::string* out) const {
     for (const auto& [key, n] : counters_) rows.emplace_back(key, n.load(std::memory_order_relaxed));
   }
   std::sort(rows.begin(), rows.end());
-  absl::StrAppend(out, "# HELP ", name_, " ", help_, "\n# TYPE ", name_, " counter\n");
+  AppendFamily(out, name_, help_, "counter");
   for (const auto& [key, n] : rows) {
     absl::StrAppend(out, name_, key.empty() ? "" : absl::StrCat("{", key, "}"), " ", n, "\n");
   }

@@ -54,10 +54,17 @@ class CounterFamily {
   absl::node_hash_map<std::string, std::atomic<uint64_t>> counters_ ABSL_GUARDED_BY(mu_);
 };
 
-// A sample value for the exposition format: an integral value as an
-// integer, any other with nine significant digits (a start time or a
-// large sum keeps its precision, unlike the default six).
+// A sample value for the exposition format: the shortest text that reads
+// back as the same value (a start time or a large sum keeps its precision,
+// which absl::StrCat's six digits lose).
 std::string MetricValue(double value);
+
+// "# HELP <name> <help>" and "# TYPE <name> <type>": a family's header.
+void AppendFamily(std::string* out, absl::string_view name, absl::string_view help,
+                  absl::string_view type);
+// A family of one sample without labels: its header and `name value`.
+void AppendSample(std::string* out, absl::string_view name, absl::string_view help,
+                  absl::string_view type, double value);
 
 // A label value escaped for the exposition format (backslash, quote and
 // newline), so that a value can never end its label early.

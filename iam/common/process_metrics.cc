@@ -32,11 +32,6 @@ std::string ReadFile(const char* path) {
   return s.str();
 }
 
-void Gauge(std::string* out, const char* name, const char* help, const char* type, double v) {
-  absl::StrAppend(out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n", name, " ",
-                  MetricValue(v), "\n");
-}
-
 int CountOpenFds() {
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return -1;
@@ -71,24 +66,24 @@ void AppendProcessMetrics(std::string* out) {
       for (absl::string_view line : absl::StrSplit(ReadFile("/proc/stat"), '\n')) {
         if (absl::ConsumePrefix(&line, "btime ")) absl::SimpleAtod(line, &boot);
       }
-      Gauge(out, "process_cpu_seconds_total", "User and system CPU time spent, in seconds.",
+      AppendSample(out, "process_cpu_seconds_total", "User and system CPU time spent, in seconds.",
             "counter", (utime + stime) / ticks);
-      Gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
+      AppendSample(out, "process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
             rss * page);
-      Gauge(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.", "gauge", vsize);
-      Gauge(out, "process_threads", "Threads in the process.", "gauge", threads);
+      AppendSample(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.", "gauge", vsize);
+      AppendSample(out, "process_threads", "Threads in the process.", "gauge", threads);
       if (boot > 0) {
-        Gauge(out, "process_start_time_seconds",
+        AppendSample(out, "process_start_time_seconds",
               "Start time of the process since the Unix epoch, in seconds.", "gauge",
               boot + start / ticks);
       }
     }
   }
   const int fds = CountOpenFds();
-  if (fds >= 0) Gauge(out, "process_open_fds", "Open file descriptors.", "gauge", fds);
+  if (fds >= 0) AppendSample(out, "process_open_fds", "Open file descriptors.", "gauge", fds);
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    Gauge(out, "process_max_fds", "The most file descriptors the process may open.", "gauge",
+    AppendSample(out, "process_max_fds", "The most file descriptors the process may open.", "gauge",
           static_cast<double>(limit.rlim_cur));
   }
 }

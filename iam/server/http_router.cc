@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "iam/common/counter_family.h"
 
 namespace iam::server {
 namespace {
@@ -84,10 +85,10 @@ void HttpRouter::Figures::Count(int status) {
 }
 
 void HttpRouter::AppendMetrics(std::string* out) const {
-  absl::StrAppend(out,
-                  "# HELP iam_http_responses_total HTTP answers of the routes, by method, route "
-                  "and status code (route \"unmatched\": no route took the path).\n"
-                  "# TYPE iam_http_responses_total counter\n");
+  AppendFamily(out, "iam_http_responses_total",
+               "HTTP answers of the routes, by method, route and status code (route "
+               "\"unmatched\": no route took the path).",
+               "counter");
   auto codes = [&](const std::string& method, const std::string& route, const Figures& f) {
     for (size_t i = 0; i < f.by_code.size(); ++i) {
       const uint64_t n = f.by_code[i].load(std::memory_order_relaxed);
@@ -98,10 +99,10 @@ void HttpRouter::AppendMetrics(std::string* out) const {
   };
   for (const Entry& e : entries_) codes(e.method, e.pattern, *e.figures);
   codes("any", "unmatched", *unmatched_);
-  absl::StrAppend(out,
-                  "# HELP iam_http_handler_seconds Time from a routed HTTP request to its answer, "
-                  "by route (the network and the wait for a handler thread not included).\n"
-                  "# TYPE iam_http_handler_seconds histogram\n");
+  AppendFamily(out, "iam_http_handler_seconds",
+               "Time from a routed HTTP request to its answer, by route (the network and the "
+               "wait for a handler thread not included).",
+               "histogram");
   for (const Entry& e : entries_) {
     if (e.figures->time.count() == 0) continue;
     e.figures->time.AppendTo(out, "iam_http_handler_seconds",

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "iam/common/counter_family.h"
 
 namespace iam::server {
 namespace {
@@ -95,10 +96,8 @@ void RpcMetrics::AppendTo(std::string* out) const {
   std::sort(called.begin(), called.end(), [](const Method* a, const Method* b) {
     return std::tie(a->service, a->name) < std::tie(b->service, b->name);
   });
-  absl::StrAppend(out,
-                  "# HELP iam_grpc_requests_total gRPC calls answered, by method and status "
-                  "code.\n"
-                  "# TYPE iam_grpc_requests_total counter\n");
+  AppendFamily(out, "iam_grpc_requests_total", "gRPC calls answered, by method and status code.",
+               "counter");
   for (const Method* m : called) {
     for (size_t code = 0; code < m->by_code.size(); ++code) {
       const uint64_t n = m->by_code[code].load(std::memory_order_relaxed);
@@ -107,10 +106,8 @@ void RpcMetrics::AppendTo(std::string* out) const {
                       m->name, "\",code=\"", kCodeNames[code], "\"} ", n, "\n");
     }
   }
-  absl::StrAppend(out,
-                  "# HELP iam_grpc_request_seconds Time from a gRPC call's arrival to its "
-                  "status, by method.\n"
-                  "# TYPE iam_grpc_request_seconds histogram\n");
+  AppendFamily(out, "iam_grpc_request_seconds",
+               "Time from a gRPC call's arrival to its status, by method.", "histogram");
   for (const Method* m : called) {
     m->time.AppendTo(out, "iam_grpc_request_seconds",
                      absl::StrCat("service=\"", m->service, "\",method=\"", m->name, "\""));
