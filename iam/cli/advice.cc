@@ -27,7 +27,8 @@ std::string NoCredential(const Context& c) {
   return absl::StrCat(
       "no credential was sent: --access-key-file was not given, IAMCTL_ACCESS_KEY is not set, "
       "and ", profile,
-      ". Give one: `iamctl login --account <account> <user>`, IAMCTL_ACCESS_KEY=<key id>.<secret>, "
+      ". Give one: `iamctl login --account <account> --username <user>`, "
+      "IAMCTL_ACCESS_KEY=<key id>.<secret>, "
       "or --access-key-file <file> (the first admin's key is in iam-data/admin.key)");
 }
 

@@ -261,6 +261,7 @@ int SetPolicy(Context& c, const Args& a, const std::string& kind) {
     doc = nlohmann::json::parse(current.document());
   }
   for (const auto& set : a.List("--set")) {
+    if (auto st = CheckPolicyField(kind, set.substr(0, set.find('='))); !st.ok()) return Fail(st);
     if (auto st = ApplySetting(doc, set); !st.ok()) return Fail(st);
   }
   v1::SetAccountPolicyRequest q;

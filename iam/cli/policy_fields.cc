@@ -1,7 +1,9 @@
 #include "iam/cli/policy_fields.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace iam::cli {
@@ -89,6 +91,20 @@ std::vector<PolicyField> Build() {
 const std::vector<PolicyField>& PolicyFields() {
   static const std::vector<PolicyField> kFields = Build();
   return kFields;
+}
+
+absl::Status CheckPolicyField(const std::string& kind, const std::string& field) {
+  std::vector<std::string> names;
+  for (const PolicyField& f : PolicyFields()) {
+    if (f.kind != kind) continue;
+    // "web" sets the whole web.* object.
+    if (f.name == field || absl::StartsWith(f.name, field + ".")) return absl::OkStatus();
+    names.push_back(f.name);
+  }
+  if (names.empty()) return absl::OkStatus();  // a kind without a guide: the server decides
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--set: the ", kind, " policy has no field \"", field.substr(0, 64), "\"; its fields: ",
+      absl::StrJoin(names, ", "), " (--help shows each one's default and range)"));
 }
 
 std::string PolicyFieldsHelp(const std::string& kind) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace iam::cli {
 
 struct PolicyField {
@@ -24,6 +26,10 @@ const std::vector<PolicyField>& PolicyFields();
 
 // The --set help of a kind: one line per field.
 std::string PolicyFieldsHelp(const std::string& kind);
+
+// INVALID_ARGUMENT naming the kind's fields when `field` is not one of
+// them (a typo caught before anything is sent).
+absl::Status CheckPolicyField(const std::string& kind, const std::string& field);
 
 }  // namespace iam::cli
 

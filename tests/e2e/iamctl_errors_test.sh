@@ -67,6 +67,10 @@ expect_error "role \"nothing\" not found" -- ctl role get nothing
 # A name that cannot be one says which characters can.
 expect_error "username: only letters, digits and +=,.@_- are allowed" -- ctl user get $'a"b\e[31m'
 
+# A mistyped --set field names the fields there are.
+expect_error '--set: the lockout policy has no field "max_failure"; its fields: enabled, max_failures' \
+  -- ctl account set-lockout-policy --set max_failure=3
+
 # Choices are listed.
 expect_error "--result" "success" "failure" "denied" "pending" -- ctl audit query --result bogus
 

@@ -121,5 +121,15 @@ TEST(PolicyFieldsTest, HelpListsTheFieldsOfOneKind) {
   EXPECT_EQ(help.find("min_length"), std::string::npos) << help;
 }
 
+TEST(PolicyFieldsTest, AFieldNotThereIsCaughtWithTheFieldsThatAre) {
+  EXPECT_TRUE(CheckPolicyField("lockout", "max_failures").ok());
+  EXPECT_TRUE(CheckPolicyField("session", "web.max_sessions").ok());
+  EXPECT_TRUE(CheckPolicyField("session", "web").ok());  // the whole object
+  const absl::Status s = CheckPolicyField("session", "web.max_session");
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_NE(s.message().find("web.max_sessions"), absl::string_view::npos) << s.message();
+  EXPECT_FALSE(CheckPolicyField("session", "we").ok());
+}
+
 }  // namespace
 }  // namespace iam::cli
