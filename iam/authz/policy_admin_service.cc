@@ -11,6 +11,7 @@
 #include "iam/account/paging.h"
 #include "iam/account/user_service.h"
 #include "iam/authz/builtin_policies.h"
+#include "iam/authz/policy_ref.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
 #include "iam/store/iam_policy_store.h"
@@ -22,68 +23,6 @@ namespace {
 
 using account::PrincipalName;
 using store::PrincipalRef;
-
-constexpr size_t kMaxPolicyName = 128;
-constexpr size_t kMaxDescription = 1000;
-
-// The principal type as IAM's action names spell it (iam:AttachUserPolicy).
-const char* Capital(store::PrincipalType type) {
-  switch (type) {
-    case store::PrincipalType::kUser:
-      return "User";
-    case store::PrincipalType::kGroup:
-      return "Group";
-    case store::PrincipalType::kRole:
-      return "Role";
-  }
-  return "";
-}
-
-std::string PrincipalPath(const PrincipalName& p) { return account::PrincipalPath(p.type, p.name); }
-
-// A policy as a request names it: a name, or a managed or built-in ARN.
-struct PolicyRef {
-  std::string name;
-  bool builtin = false;
-};
-
-absl::StatusOr<PolicyRef> ParsePolicyRef(const std::string& account, const std::string& ref) {
-  if (absl::StartsWith(ref, kBuiltinArnPrefix)) {
-    std::string name = ref.substr(sizeof(kBuiltinArnPrefix) - 1);
-    if (FindBuiltin(name) == nullptr) return absl::NotFoundError("policy not found");
-    return PolicyRef{name, true};
-  }
-  if (absl::StartsWith(ref, "arn:")) {
-    // Another account's policy is not there, as far as this caller knows.
-    auto arn = account::ParseIamArn(ref);
-    if (!arn || arn->account != account || arn->kind != "policy") {
-      return absl::NotFoundError("policy not found");
-    }
-    RETURN_IF_ERROR(text::CheckName("policy", arn->name, kMaxPolicyName));
-    return PolicyRef{arn->name, false};
-  }
-  RETURN_IF_ERROR(text::CheckName("policy", ref, kMaxPolicyName));
-  return PolicyRef{ref, false};
-}
-
-constexpr char kCannotChange[] = "built-in policies cannot be changed";
-constexpr char kCannotDelete[] = "built-in policies cannot be deleted";
-
-// The account and the policy a request names. With a refusal, a built-in
-// policy is refused with it: those cannot be changed or deleted.
-absl::StatusOr<std::pair<std::string, PolicyRef>> Named(const account::Caller& caller,
-                                                        const std::string& account_id,
-                                                        const std::string& policy,
-                                                        const char* refusal = nullptr) {
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  ASSIGN_OR_RETURN(PolicyRef ref, ParsePolicyRef(account, policy));
-  if (refusal != nullptr && ref.builtin) return absl::FailedPreconditionError(refusal);
-  return std::make_pair(std::move(account), std::move(ref));
-}
-
-std::string ArnOf(const std::string& account, const PolicyRef& ref) {
-  return ref.builtin ? BuiltinArn(ref.name) : account::ManagedPolicyArn(account, ref.name);
-}
 
 // The store id of the policy a ref names; NOT_FOUND when there is none.
 absl::StatusOr<std::string> PolicyIdOf(store::Tx& tx, const std::string& account,
@@ -126,23 +65,6 @@ bool IsAdministratorAccess(const PolicyRef& ref) {
   return ref.builtin && ref.name == kAdministratorAccess;
 }
 
-absl::Status CheckTagKey(const std::string& field, const std::string& key) {
-  if (key.empty() || key.size() > 128) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": 1 to 128 characters"));
-  }
-  for (char c : key) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
-        std::string_view(" _.:/=+-@").find(c) == std::string_view::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ": letters, digits, spaces and _.:/=+-@ only"));
-    }
-  }
-  if (absl::StartsWithIgnoreCase(key, "aws:")) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": the aws: prefix is reserved"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status PolicyAdminService::ValidateDocument(const std::string& document) const {
@@ -167,7 +89,7 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Call
                                                              const std::string& document) {
   RETURN_IF_ERROR(text::CheckName("name", name, kMaxPolicyName));
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  RETURN_IF_ERROR(text::CheckFreeText("description", description, kMaxDescription));
+  RETURN_IF_ERROR(text::CheckFreeText("description", description, text::kMaxDescriptionChars));
   RETURN_IF_ERROR(ValidateDocument(document));
   if (FindBuiltin(name) != nullptr) {
     return absl::AlreadyExistsError("name: a built-in policy has that name");
@@ -198,10 +120,10 @@ absl::StatusOr<ManagedPolicyView> PolicyAdminService::Create(const account::Call
 absl::StatusOr<ManagedPolicyView> PolicyAdminService::Get(const account::Caller& caller,
                                                           const std::string& account_id,
                                                           const std::string& policy) {
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy));
   const auto& [account, ref] = named;
   RETURN_IF_ERROR(
-      mutations_.Admit(caller, account::Operation("iam:GetPolicy", account, ArnOf(account, ref)))
+      mutations_.Admit(caller, account::Operation("iam:GetPolicy", account, PolicyArnOf(account, ref)))
           .status());
   ManagedPolicyView view;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -254,10 +176,10 @@ absl::StatusOr<account::Listing<ManagedPolicyView>> PolicyAdminService::List(
 
 absl::Status PolicyAdminService::Delete(const account::Caller& caller,
                                         const std::string& account_id, const std::string& policy) {
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotDelete));
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy, kCannotDelete));
   const auto& [account, ref] = named;
   return mutations_.Run(
-      caller, account::Operation("iam:DeletePolicy", account, ArnOf(account, ref)),
+      caller, account::Operation("iam:DeletePolicy", account, PolicyArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -280,12 +202,12 @@ absl::StatusOr<PolicyVersionView> PolicyAdminService::CreateVersion(const accoun
                                                                     const std::string& policy,
                                                                     const std::string& document,
                                                                     bool set_default) {
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotChange));
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy, kCannotChange));
   const auto& [account, ref] = named;
   RETURN_IF_ERROR(ValidateDocument(document));
   PolicyVersionView view;
   RETURN_IF_ERROR(mutations_.Run(
-      caller, account::Operation("iam:CreatePolicyVersion", account, ArnOf(account, ref)),
+      caller, account::Operation("iam:CreatePolicyVersion", account, PolicyArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -326,11 +248,11 @@ absl::StatusOr<PolicyVersionView> PolicyAdminService::GetVersion(const account::
 
 absl::StatusOr<std::vector<PolicyVersionView>> PolicyAdminService::ListVersions(
     const account::Caller& caller, const std::string& account_id, const std::string& policy) {
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy));
   const auto& [account, ref] = named;
   RETURN_IF_ERROR(
       mutations_
-          .Admit(caller, account::Operation("iam:ListPolicyVersions", account, ArnOf(account, ref)))
+          .Admit(caller, account::Operation("iam:ListPolicyVersions", account, PolicyArnOf(account, ref)))
           .status());
   if (ref.builtin) {
     return std::vector<PolicyVersionView>{{1, true, FindBuiltin(ref.name)->document, 0}};
@@ -352,10 +274,10 @@ absl::StatusOr<std::vector<PolicyVersionView>> PolicyAdminService::ListVersions(
 absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller,
                                                    const std::string& account_id,
                                                    const std::string& policy, int64_t version) {
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotChange));
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy, kCannotChange));
   const auto& [account, ref] = named;
   return mutations_.Run(
-      caller, account::Operation("iam:SetDefaultPolicyVersion", account, ArnOf(account, ref)),
+      caller, account::Operation("iam:SetDefaultPolicyVersion", account, PolicyArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -374,10 +296,10 @@ absl::Status PolicyAdminService::SetDefaultVersion(const account::Caller& caller
 absl::Status PolicyAdminService::DeleteVersion(const account::Caller& caller,
                                                const std::string& account_id,
                                                const std::string& policy, int64_t version) {
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy, kCannotChange));
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy, kCannotChange));
   const auto& [account, ref] = named;
   return mutations_.Run(
-      caller, account::Operation("iam:DeletePolicyVersion", account, ArnOf(account, ref)),
+      caller, account::Operation("iam:DeletePolicyVersion", account, PolicyArnOf(account, ref)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(store::ManagedPolicyRow row,
                          store::iam_policies::GetPolicy(tx, account, ref.name));
@@ -411,11 +333,11 @@ absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
                                                   bool attach) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   const std::string action =
-      absl::StrCat(attach ? "iam:Attach" : "iam:Detach", Capital(p.type), "Policy");
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+      absl::StrCat(attach ? "iam:Attach" : "iam:Detach", ActionWord(p.type), "Policy");
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy));
   const auto& [account, ref] = named;
   return mutations_.Run(
-      caller, account::Operation(action, account, PrincipalPath(p)),
+      caller, account::Operation(action, account, PathOf(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
@@ -435,7 +357,7 @@ absl::Status PolicyAdminService::ChangeAttachment(const account::Caller& caller,
         }
         record.Object(store::Name(p.type), r.id);
         record.detail[store::Name(p.type)] = p.name;
-        record.detail["policy"] = ArnOf(account, ref);
+        record.detail["policy"] = PolicyArnOf(account, ref);
         return absl::OkStatus();
       });
 }
@@ -447,8 +369,8 @@ absl::StatusOr<PrincipalPolicies> PolicyAdminService::ListOf(const account::Call
   ASSIGN_OR_RETURN(
       std::string account,
       mutations_.Admit(
-          caller, account::Operation(absl::StrCat("iam:ListAttached", Capital(p.type), "Policies"),
-                                     account_id, PrincipalPath(p))));
+          caller, account::Operation(absl::StrCat("iam:ListAttached", ActionWord(p.type), "Policies"),
+                                     account_id, PathOf(p))));
   PrincipalPolicies out;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out = PrincipalPolicies{};
@@ -481,11 +403,11 @@ absl::Status PolicyAdminService::PutInline(const account::Caller& caller,
                                            const std::string& name, const std::string& document) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
-  const std::string action = absl::StrCat("iam:Put", Capital(p.type), "Policy");
+  const std::string action = absl::StrCat("iam:Put", ActionWord(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   RETURN_IF_ERROR(ValidateDocument(document));
   return mutations_.Run(
-      caller, account::Operation(action, account, PrincipalPath(p)),
+      caller, account::Operation(action, account, PathOf(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         auto before = store::iam_policies::GetInline(tx, ref, name);
@@ -509,8 +431,8 @@ absl::StatusOr<InlinePolicyView> PolicyAdminService::GetInline(const account::Ca
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
   ASSIGN_OR_RETURN(std::string account,
                    mutations_.Admit(caller, account::Operation(
-                                                absl::StrCat("iam:Get", Capital(p.type), "Policy"),
-                                                account_id, PrincipalPath(p))));
+                                                absl::StrCat("iam:Get", ActionWord(p.type), "Policy"),
+                                                account_id, PathOf(p))));
   InlinePolicyView view;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
@@ -526,10 +448,10 @@ absl::Status PolicyAdminService::DeleteInline(const account::Caller& caller,
                                               const std::string& name) {
   RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
   RETURN_IF_ERROR(text::CheckName("policy_name", name, kMaxPolicyName));
-  const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "Policy");
+  const std::string action = absl::StrCat("iam:Delete", ActionWord(p.type), "Policy");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   return mutations_.Run(
-      caller, account::Operation(action, account, PrincipalPath(p)),
+      caller, account::Operation(action, account, PathOf(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef ref, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::DeleteInline(tx, ref, name));
@@ -547,18 +469,18 @@ absl::Status PolicyAdminService::SetBoundary(const account::Caller& caller,
   if (p.type == store::PrincipalType::kGroup) {
     return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
   }
-  const std::string action = absl::StrCat("iam:Put", Capital(p.type), "PermissionsBoundary");
-  ASSIGN_OR_RETURN(auto named, Named(caller, account_id, policy));
+  const std::string action = absl::StrCat("iam:Put", ActionWord(p.type), "PermissionsBoundary");
+  ASSIGN_OR_RETURN(auto named, NamedPolicy(caller, account_id, policy));
   const auto& [account, ref] = named;
   return mutations_.Run(
-      caller, account::Operation(action, account, PrincipalPath(p)),
+      caller, account::Operation(action, account, PathOf(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(std::string id, PolicyIdOf(tx, account, ref));
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::SetBoundary(tx, {r, account, id, clock_.NowMs()}));
         record.Object(store::Name(p.type), r.id);
         record.detail[store::Name(p.type)] = p.name;
-        record.detail["policy"] = ArnOf(account, ref);
+        record.detail["policy"] = PolicyArnOf(account, ref);
         return absl::OkStatus();
       });
 }
@@ -570,10 +492,10 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
   if (p.type == store::PrincipalType::kGroup) {
     return absl::InvalidArgumentError("principal: boundaries apply to users and roles");
   }
-  const std::string action = absl::StrCat("iam:Delete", Capital(p.type), "PermissionsBoundary");
+  const std::string action = absl::StrCat("iam:Delete", ActionWord(p.type), "PermissionsBoundary");
   ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
   return mutations_.Run(
-      caller, account::Operation(action, account, PrincipalPath(p)),
+      caller, account::Operation(action, account, PathOf(p)),
       [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
         RETURN_IF_ERROR(store::iam_policies::ClearBoundary(tx, r));
@@ -581,93 +503,6 @@ absl::Status PolicyAdminService::ClearBoundary(const account::Caller& caller,
         record.detail[store::Name(p.type)] = p.name;
         return absl::OkStatus();
       });
-}
-
-absl::Status PolicyAdminService::Tag(const account::Caller& caller, const std::string& account_id,
-                                     const PrincipalName& p,
-                                     const std::vector<std::pair<std::string, std::string>>& tags) {
-  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == store::PrincipalType::kGroup)
-    return absl::InvalidArgumentError("principal: users and roles have tags");
-  if (tags.empty() || tags.size() > kMaxTagsPerPrincipal) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tags: between 1 and ", kMaxTagsPerPrincipal, " tags"));
-  }
-  for (size_t i = 0; i < tags.size(); ++i) {
-    RETURN_IF_ERROR(CheckTagKey(absl::StrCat("tags[", i, "].key"), tags[i].first));
-    RETURN_IF_ERROR(text::CheckFreeText(absl::StrCat("tags[", i, "].value"), tags[i].second, 256));
-  }
-  const std::string action = absl::StrCat("iam:Tag", Capital(p.type));
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return mutations_.Run(
-      caller, account::Operation(action, account, PrincipalPath(p)),
-      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
-        ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-        nlohmann::json changed = nlohmann::json::object();
-        for (const auto& [k, v] : tags) {
-          RETURN_IF_ERROR(store::iam_policies::PutTag(tx, {r, k, v, account}));
-          changed[k] = v;
-        }
-        ASSIGN_OR_RETURN(auto all, store::iam_policies::ListTags(tx, r));
-        if (all.size() > kMaxTagsPerPrincipal) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("a principal has at most ", kMaxTagsPerPrincipal, " tags"));
-        }
-        record.Object(store::Name(p.type), r.id);
-        record.detail[store::Name(p.type)] = p.name;
-        record.detail["tags"] = changed;
-        return absl::OkStatus();
-      });
-}
-
-absl::Status PolicyAdminService::Untag(const account::Caller& caller, const std::string& account_id,
-                                       const PrincipalName& p,
-                                       const std::vector<std::string>& keys) {
-  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == store::PrincipalType::kGroup)
-    return absl::InvalidArgumentError("principal: users and roles have tags");
-  if (keys.empty() || keys.size() > kMaxTagsPerPrincipal) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("keys: between 1 and ", kMaxTagsPerPrincipal, " keys"));
-  }
-  for (size_t i = 0; i < keys.size(); ++i) {
-    RETURN_IF_ERROR(CheckTagKey(absl::StrCat("keys[", i, "]"), keys[i]));
-  }
-  const std::string action = absl::StrCat("iam:Untag", Capital(p.type));
-  ASSIGN_OR_RETURN(std::string account, account::ResolveAccountId(caller, account_id));
-  return mutations_.Run(
-      caller, account::Operation(action, account, PrincipalPath(p)),
-      [&](store::Tx& tx, const std::string& account, audit::Event& record) -> absl::Status {
-        ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-        for (const std::string& k : keys) {
-          absl::Status s = store::iam_policies::DeleteTag(tx, r, k);
-          if (!s.ok() && !absl::IsNotFound(s)) return s;
-        }
-        record.Object(store::Name(p.type), r.id);
-        record.detail[store::Name(p.type)] = p.name;
-        record.detail["keys"] = keys;
-        return absl::OkStatus();
-      });
-}
-
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PolicyAdminService::ListTags(
-    const account::Caller& caller, const std::string& account_id, const PrincipalName& p) {
-  RETURN_IF_ERROR(account::CheckPrincipalName(p, true));
-  if (p.type == store::PrincipalType::kGroup)
-    return absl::InvalidArgumentError("principal: users and roles have tags");
-  ASSIGN_OR_RETURN(
-      std::string account,
-      mutations_.Admit(caller, account::Operation(absl::StrCat("iam:List", Capital(p.type), "Tags"),
-                                                  account_id, PrincipalPath(p))));
-  std::vector<std::pair<std::string, std::string>> out;
-  RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    out.clear();
-    ASSIGN_OR_RETURN(PrincipalRef r, account::ResolvePrincipal(tx, account, p));
-    ASSIGN_OR_RETURN(auto tags, store::iam_policies::ListTags(tx, r));
-    for (const auto& t : tags) out.emplace_back(t.key, t.value);
-    return absl::OkStatus();
-  }));
-  return out;
 }
 
 }  // namespace iam::authz

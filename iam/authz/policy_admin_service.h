@@ -131,6 +131,17 @@ class PolicyAdminService {
       const account::Caller& caller, const std::string& account_id,
       const account::PrincipalName& p);
 
+  // A managed policy's tags (not a built-in's: FAILED_PRECONDITION), by
+  // the same rules; deleted with the policy. Metadata: evaluation does not
+  // read them. (policy_admin_tags.cc)
+  absl::Status TagPolicy(const account::Caller& caller, const std::string& account_id,
+                         const std::string& policy,
+                         const std::vector<std::pair<std::string, std::string>>& tags);
+  absl::Status UntagPolicy(const account::Caller& caller, const std::string& account_id,
+                           const std::string& policy, const std::vector<std::string>& keys);
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListPolicyTags(
+      const account::Caller& caller, const std::string& account_id, const std::string& policy);
+
   // INVALID_ARGUMENT "document: <path>: <problem>" unless a valid identity
   // policy within the size limit.
   absl::Status ValidateDocument(const std::string& document) const;

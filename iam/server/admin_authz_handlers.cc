@@ -106,15 +106,28 @@ void ToProto(const authz::ResourceDocView& v, v1::ResourceAcl* out) {
   }
 }
 
-absl::Status Tags(authz::PolicyAdminService& svc, const account::Caller& c,
-                  const std::string& account, const account::PrincipalName& p,
-                  v1::PrincipalTags* out) {
-  ASSIGN_OR_RETURN(auto tags, svc.ListTags(c, account, p));
+template <typename Out>
+void AddTags(const std::vector<std::pair<std::string, std::string>>& tags, Out* out) {
   for (const auto& [k, v] : tags) {
     v1::Tag* t = out->add_tags();
     t->set_key(k);
     t->set_value(v);
   }
+}
+
+absl::Status Tags(authz::PolicyAdminService& svc, const account::Caller& c,
+                  const std::string& account, const account::PrincipalName& p,
+                  v1::PrincipalTags* out) {
+  ASSIGN_OR_RETURN(auto tags, svc.ListTags(c, account, p));
+  AddTags(tags, out);
+  return absl::OkStatus();
+}
+
+absl::Status PolicyTags(authz::PolicyAdminService& svc, const account::Caller& c,
+                        const std::string& account, const std::string& policy,
+                        v1::PolicyTags* out) {
+  ASSIGN_OR_RETURN(auto tags, svc.ListPolicyTags(c, account, policy));
+  AddTags(tags, out);
   return absl::OkStatus();
 }
 
@@ -317,6 +330,34 @@ grpc::Status AdminServiceImpl::ListPrincipalTags(grpc::ServerContext* ctx,
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto p, Principal(req->principal()));
     return Tags(policies_, c, req->account_id(), p, out);
+  });
+}
+
+grpc::Status AdminServiceImpl::TagPolicy(grpc::ServerContext* ctx,
+                                         const v1::TagPolicyRequest* req, v1::PolicyTags* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    std::vector<std::pair<std::string, std::string>> tags;
+    for (const auto& t : req->tags()) tags.emplace_back(t.key(), t.value());
+    RETURN_IF_ERROR(policies_.TagPolicy(c, req->account_id(), req->policy(), tags));
+    return PolicyTags(policies_, c, req->account_id(), req->policy(), out);
+  });
+}
+
+grpc::Status AdminServiceImpl::UntagPolicy(grpc::ServerContext* ctx,
+                                           const v1::UntagPolicyRequest* req,
+                                           v1::PolicyTags* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    RETURN_IF_ERROR(policies_.UntagPolicy(c, req->account_id(), req->policy(),
+                                          {req->keys().begin(), req->keys().end()}));
+    return PolicyTags(policies_, c, req->account_id(), req->policy(), out);
+  });
+}
+
+grpc::Status AdminServiceImpl::ListPolicyTags(grpc::ServerContext* ctx,
+                                              const v1::GetPolicyRequest* req,
+                                              v1::PolicyTags* out) {
+  return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
+    return PolicyTags(policies_, c, req->account_id(), req->policy(), out);
   });
 }
 

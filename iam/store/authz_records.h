@@ -98,6 +98,14 @@ struct TagRow {
   std::string account_id;
 };
 
+// A tag of a managed policy.
+struct PolicyTagRow {
+  std::string policy_id;
+  std::string key;
+  std::string value;
+  std::string account_id;
+};
+
 // A resource policy (document) or an ACL (its JSON form) on a resource ARN.
 struct ResourceDocRow {
   std::string resource;

@@ -104,6 +104,7 @@ absl::Status UpdatePolicy(Tx& tx, const ManagedPolicyRow& p) {
 
 absl::Status DeletePolicy(Tx& tx, const std::string& id) {
   RETURN_IF_ERROR(tx.Exec("DELETE FROM policy_versions WHERE policy_id = ?", {id}).status());
+  RETURN_IF_ERROR(tx.Exec("DELETE FROM policy_tags WHERE policy_id = ?", {id}).status());
   ASSIGN_OR_RETURN(int64_t n, tx.Exec("DELETE FROM managed_policies WHERE id = ?", {id}));
   if (n == 0) return absl::NotFoundError("policy not found");
   return absl::OkStatus();
@@ -328,6 +329,34 @@ absl::StatusOr<std::vector<TagRow>> ListTagsOfAccount(Tx& tx, const std::string&
   return Map<TagRow>(rows, TagFrom);
 }
 
+absl::Status PutPolicyTag(Tx& tx, const PolicyTagRow& t) {
+  RETURN_IF_ERROR(tx.Exec("DELETE FROM policy_tags WHERE policy_id = ? AND key_lower = ?",
+                          {t.policy_id, text::AsciiLower(t.key)})
+                      .status());
+  return tx
+      .Exec("INSERT INTO policy_tags (policy_id, key_lower, tag_key, tag_value, account_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            {t.policy_id, text::AsciiLower(t.key), t.key, t.value, t.account_id})
+      .status();
+}
+
+absl::Status DeletePolicyTag(Tx& tx, const std::string& policy_id, const std::string& key) {
+  ASSIGN_OR_RETURN(int64_t n, tx.Exec("DELETE FROM policy_tags WHERE policy_id = ? AND "
+                                      "key_lower = ?",
+                                      {policy_id, text::AsciiLower(key)}));
+  if (n == 0) return absl::NotFoundError("tag not found");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<PolicyTagRow>> ListPolicyTags(Tx& tx, const std::string& policy_id) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT policy_id, tag_key, tag_value, account_id FROM "
+                                       "policy_tags WHERE policy_id = ? ORDER BY key_lower",
+                                       {policy_id}));
+  std::vector<PolicyTagRow> out;
+  for (const Row& r : rows) out.push_back({r.Str(0), r.Str(1), r.Str(2), r.Str(3)});
+  return out;
+}
+
 absl::Status DeleteAllOfPrincipal(Tx& tx, const PrincipalRef& p) {
   for (const char* table :
        {"inline_policies", "policy_attachments", "permission_boundaries", "principal_tags"}) {
@@ -340,8 +369,9 @@ absl::Status DeleteAllOfPrincipal(Tx& tx, const PrincipalRef& p) {
 }
 
 absl::Status DeleteAllOfAccount(Tx& tx, const std::string& account_id) {
-  for (const char* table : {"policy_versions", "managed_policies", "inline_policies",
-                            "policy_attachments", "permission_boundaries", "principal_tags"}) {
+  for (const char* table : {"policy_versions", "policy_tags", "managed_policies",
+                            "inline_policies", "policy_attachments", "permission_boundaries",
+                            "principal_tags"}) {
     RETURN_IF_ERROR(
         tx.Exec(std::string("DELETE FROM ") + table + " WHERE account_id = ?", {account_id})
             .status());

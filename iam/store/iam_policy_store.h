@@ -71,6 +71,13 @@ absl::Status DeleteTag(Tx& tx, const PrincipalRef& p, const std::string& key);
 absl::StatusOr<std::vector<TagRow>> ListTags(Tx& tx, const PrincipalRef& p);
 absl::StatusOr<std::vector<TagRow>> ListTagsOfAccount(Tx& tx, const std::string& account_id);
 
+// A managed policy's tags, as the principal ones: PutPolicyTag replaces a
+// key's value (case-insensitive), DeletePolicyTag answers NOT_FOUND when
+// there is no such tag. DeletePolicy removes them with the policy.
+absl::Status PutPolicyTag(Tx& tx, const PolicyTagRow& row);
+absl::Status DeletePolicyTag(Tx& tx, const std::string& policy_id, const std::string& key);
+absl::StatusOr<std::vector<PolicyTagRow>> ListPolicyTags(Tx& tx, const std::string& policy_id);
+
 // Everything bound to one principal (inline policies, attachments,
 // boundary, tags), when it is deleted.
 absl::Status DeleteAllOfPrincipal(Tx& tx, const PrincipalRef& p);

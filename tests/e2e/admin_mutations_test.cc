@@ -105,6 +105,8 @@ class AdminMutationsTest : public MutationTest {
         {"DeletePermissionsBoundary", false, bob},
         {"TagPrincipal", false, absl::StrCat(bob, " tags { key: 'team' value: 'red' }")},
         {"UntagPrincipal", false, absl::StrCat(bob, " keys: 'team'")},
+        {"TagPolicy", false, "policy: 'P' tags { key: 'owner' value: 'storage' }"},
+        {"UntagPolicy", false, "policy: 'P' keys: 'owner'"},
         {"CreateRole", false, "name: 'R'"},
         {"AssignRole", false, absl::StrCat("role: 'R' ", bob)},
         {"UnassignRole", false, absl::StrCat("role: 'R' ", bob)},

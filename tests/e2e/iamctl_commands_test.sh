@@ -81,7 +81,19 @@ ctl policy delete-inline Extra --user bob | grep -qx deleted || fail "delete-inl
 ctl policy detach S3 --user bob | grep -qx detached || fail "detach"
 ctl policy delete S3 --version 2 | grep -qx deleted || fail "delete --version"
 ctl policy versions S3 | grep -q "^v2" && fail "version 2 still there"
+# A managed policy's tags: set, listed, removed, gone with the policy; a
+# built-in policy takes none.
+ctl policy tag S3 owner=storage tier=gold | grep -q "owner *storage" || fail "policy tag"
+ctl policy untag S3 tier | grep -q tier && fail "policy untag left the tag"
+ctl policy tags S3 | grep -q "owner *storage" || fail "policy tags"
+if ctl policy tag arn:aws:iam::aws:policy/ReadOnlyAccess x=y 2>"$dir/err"; then
+  fail "a built-in policy took a tag"
+fi
+grep -q "built-in policies cannot be changed" "$dir/err" || fail "built-in tag: $(cat "$dir/err")"
 ctl policy delete S3 | grep -qx deleted || fail "policy delete"
+ctl policy create S3 --file "$dir/p.json" >/dev/null
+ctl policy tags S3 | grep -q owner && fail "a deleted policy's tags came back with its name"
+ctl policy delete S3 >/dev/null
 
 # Roles and separation-of-duties rules.
 ctl role create pager >/dev/null
