@@ -116,10 +116,8 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
-    f.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
+    f.push_back(std::make_unique<MalformedRequestInterceptorFactory>(&s->metrics_.rpcs));
     f.push_back(std::make_unique<RequestFactsInterceptorFactory>());
-    // After the one that rewrites a malformed request's status.
-    f.push_back(s->metrics_.rpcs.InterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(f));
   }
   builder.AddListeningPort(config.listen, creds, &s->port_);

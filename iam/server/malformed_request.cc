@@ -7,6 +7,9 @@ using grpc::experimental::InterceptionHookPoints;
 
 class MalformedRequestInterceptor final : public grpc::experimental::Interceptor {
  public:
+  explicit MalformedRequestInterceptor(RpcMetrics::Method* method)
+      : method_(method), start_(std::chrono::steady_clock::now()) {}
+
   void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
     // The handler's request is null exactly when it could not be parsed.
     if (m->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
@@ -23,18 +26,27 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
           "request: not a valid message (a string field with invalid UTF-8, or a truncated "
           "or malformed field)"));
     }
+    // The status the caller gets, rewritten or not.
+    if (method_ != nullptr &&
+        m->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      method_->Count(m->GetSendStatus().error_code(), std::chrono::steady_clock::now() - start_);
+    }
     m->Proceed();
   }
 
  private:
+  RpcMetrics::Method* const method_;
+  const std::chrono::steady_clock::time_point start_;
   bool malformed_ = false;
 };
 
 }  // namespace
 
 grpc::experimental::Interceptor* MalformedRequestInterceptorFactory::CreateServerInterceptor(
-    grpc::experimental::ServerRpcInfo*) {
-  return new MalformedRequestInterceptor();
+    grpc::experimental::ServerRpcInfo* info) {
+  RpcMetrics::Method* method = nullptr;
+  if (metrics_ != nullptr) method = &metrics_->For(info->method() ? info->method() : "");
+  return new MalformedRequestInterceptor(method);
 }
 
 }  // namespace iam::server

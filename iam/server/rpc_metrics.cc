@@ -10,8 +10,6 @@
 namespace iam::server {
 namespace {
 
-using grpc::experimental::InterceptionHookPoints;
-
 // The gRPC status code names, as gRPC spells them, by number.
 constexpr const char* kCodeNames[] = {
     "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
@@ -19,41 +17,6 @@ constexpr const char* kCodeNames[] = {
     "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
     "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",       "DATA_LOSS",
     "UNAUTHENTICATED"};
-
-class Interceptor final : public grpc::experimental::Interceptor {
- public:
-  explicit Interceptor(RpcMetrics::Method& method)
-      : method_(method), start_(std::chrono::steady_clock::now()) {}
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
-    // Registered after the interceptor that rewrites a malformed request's
-    // status, so the code counted is the one the caller gets.
-    if (m->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const int code = static_cast<int>(m->GetSendStatus().error_code());
-      if (code >= 0 && code < static_cast<int>(method_.by_code.size())) {
-        method_.by_code[static_cast<size_t>(code)].fetch_add(1, std::memory_order_relaxed);
-      }
-      method_.time.Observe(std::chrono::steady_clock::now() - start_);
-    }
-    m->Proceed();
-  }
-
- private:
-  RpcMetrics::Method& method_;
-  const std::chrono::steady_clock::time_point start_;
-};
-
-class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
- public:
-  explicit Factory(RpcMetrics& metrics) : metrics_(metrics) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
-    return new Interceptor(metrics_.For(info->method() ? info->method() : ""));
-  }
-
- private:
-  RpcMetrics& metrics_;
-};
 
 }  // namespace
 
@@ -114,9 +77,12 @@ void RpcMetrics::AppendTo(std::string* out) const {
   }
 }
 
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-RpcMetrics::InterceptorFactory() {
-  return std::make_unique<Factory>(*this);
+void RpcMetrics::Method::Count(grpc::StatusCode code, std::chrono::nanoseconds elapsed) {
+  const int c = static_cast<int>(code);
+  if (c >= 0 && c < static_cast<int>(by_code.size())) {
+    by_code[static_cast<size_t>(c)].fetch_add(1, std::memory_order_relaxed);
+  }
+  time.Observe(elapsed);
 }
 
 }  // namespace iam::server

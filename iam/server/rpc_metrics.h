@@ -4,12 +4,12 @@
 // iam_grpc_request_seconds. The methods are those of the services named
 // at construction, read from the generated descriptors, so counting never
 // takes a lock; a call to any other method (health, reflection) counts
-// under method "other". Thread-safe; must outlive the server that uses its
-// interceptor.
+// under method "other". The interceptor that sees every call counts into
+// it (malformed_request.h). Thread-safe; must outlive the server.
 #ifndef IAM_SERVER_RPC_METRICS_H_
 #define IAM_SERVER_RPC_METRICS_H_
 
-#include <grpcpp/support/server_interceptor.h>
+#include <grpcpp/support/status.h>
 
 #include <array>
 #include <atomic>
@@ -38,6 +38,8 @@ class RpcMetrics {
     std::string name;     // "GetUser"
     LatencyHistogram time;
     std::array<std::atomic<uint64_t>, 17> by_code{};  // grpc::StatusCode 0..16
+
+    void Count(grpc::StatusCode code, std::chrono::nanoseconds elapsed);
   };
 
   // The table of a full method name ("/iam.v1.AdminService/GetUser").
@@ -45,9 +47,6 @@ class RpcMetrics {
 
   // Appends both families, for the methods that have been called.
   void AppendTo(std::string* out) const;
-
-  // An interceptor factory that counts every call into this object.
-  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> InterceptorFactory();
 
  private:
   void Add(std::string service, std::string name);
