@@ -60,6 +60,12 @@ function(iam_cc_test)
   # serves them all.
   target_precompile_headers(${A_NAME} REUSE_FROM iam_test_pch)
   iam_test_flags(${A_NAME})
+  # A test binary of several files compiles them as one under
+  # IAM_UNITY_BUILD: each file's cost is mostly gtest's and the shared
+  # headers', paid once a batch.
+  if(IAM_UNITY_BUILD)
+    set_target_properties(${A_NAME} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
   # One CTest entry per binary: gtest_discover_tests would start a process
   # per case and multiply the MariaDB database set-up cost.
   add_test(NAME ${A_NAME} COMMAND ${A_NAME} --gtest_brief=1)

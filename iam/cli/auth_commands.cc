@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "iam/common/pow_puzzle.h"
@@ -203,11 +204,13 @@ int LoginWeb(Context& c, const Args& a) {
   if (!s.ok()) return Fail(c, s);
   auto device_id = ProfileDeviceId(c);
   if (!device_id.ok()) return Fail(device_id.status());
-  std::cerr << "To log in, open this page in a browser:\n\n    "
-            << started.verification_uri_complete() << "\n\nor go to "
-            << started.verification_uri() << " and enter the code " << started.user_code()
-            << "\nWaiting for the browser (the code works for "
-            << started.expires_in_seconds() / 60 << " minutes)...\n";
+  // One write: std::cerr is unbuffered, and a reader of the stream (a
+  // script, a test) should never see the address without the code.
+  std::cerr << absl::StrCat("To log in, open this page in a browser:\n\n    ",
+                            started.verification_uri_complete(), "\n\nor go to ",
+                            started.verification_uri(), " and enter the code ",
+                            started.user_code(), "\nWaiting for the browser (the code works for ",
+                            started.expires_in_seconds() / 60, " minutes)...\n");
   v1::FinishDeviceLoginRequest poll;
   poll.set_account_id(started.account_id());
   poll.set_device_code(started.device_code());

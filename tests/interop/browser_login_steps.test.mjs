@@ -287,7 +287,8 @@ function iamctl(args, configDir) {
   const done = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, out, err })));
   const url = new Promise((resolve, reject) => {
     const look = () => {
-      const m = /(http\S+\/device\?user_code=\S+)/.exec(err);
+      // The whole notice, not just its first chunk: the code follows the address.
+      const m = /(http\S+\/device\?user_code=\S+)[\s\S]*Waiting for the browser/.exec(err);
       if (m) resolve(m[1]);
     };
     proc.stderr.on('data', look);

@@ -19,7 +19,7 @@
 namespace iam::oauth {
 namespace {
 
-constexpr char kAccount[] = "111111111111";
+constexpr char kDeviceAccount[] = "111111111111";
 
 class DeviceCodeTest : public ::testing::TestWithParam<store::Backend> {
  protected:
@@ -53,13 +53,13 @@ TEST_P(DeviceCodeTest, UserCodesAreTypedLoosely) {
                           "ＢＣＤＦ-ＧＨＪＫ", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8"}) {
     EXPECT_EQ(DeviceAuthorization::NormalizeUserCode(bad), "") << bad;
   }
-  auto started = devices_->Start(kAccount, "tv", "openid", "oauth", "10.0.0.9");
+  auto started = devices_->Start(kDeviceAccount, "tv", "openid", "oauth", "10.0.0.9");
   ASSERT_OK(started.status());
   EXPECT_THAT(started->user_code,
               ::testing::MatchesRegex("[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}"));
   std::string lower = started->user_code;
   for (char& c : lower) c = static_cast<char>(std::tolower(c));
-  auto found = devices_->Lookup(kAccount, lower, "10.0.0.1");
+  auto found = devices_->Lookup(kDeviceAccount, lower, "10.0.0.1");
   ASSERT_OK(found.status());
   EXPECT_EQ(found->client_id, "tv");
   EXPECT_EQ(found->source_ip, "10.0.0.9");
@@ -69,26 +69,26 @@ TEST_P(DeviceCodeTest, UserCodesAreTypedLoosely) {
 
 TEST_P(DeviceCodeTest, GuessesAreLimitedPerAddress) {
   for (int i = 0; i < 9; ++i) {
-    EXPECT_TRUE(absl::IsNotFound(devices_->Lookup(kAccount, "BCDF-GHJK", "10.0.0.66").status()));
+    EXPECT_TRUE(absl::IsNotFound(devices_->Lookup(kDeviceAccount, "BCDF-GHJK", "10.0.0.66").status()));
   }
-  EXPECT_TRUE(absl::IsNotFound(devices_->Lookup(kAccount, "' OR 1=1 --", "10.0.0.66").status()));
-  auto started = devices_->Start(kAccount, "tv", "", "oauth", "");
+  EXPECT_TRUE(absl::IsNotFound(devices_->Lookup(kDeviceAccount, "' OR 1=1 --", "10.0.0.66").status()));
+  auto started = devices_->Start(kDeviceAccount, "tv", "", "oauth", "");
   ASSERT_OK(started.status());
   EXPECT_TRUE(absl::IsResourceExhausted(
-      devices_->Lookup(kAccount, started->user_code, "10.0.0.66").status()))
+      devices_->Lookup(kDeviceAccount, started->user_code, "10.0.0.66").status()))
       << "even the right code, once an address has guessed too often";
-  EXPECT_OK(devices_->Lookup(kAccount, started->user_code, "10.0.0.67").status());
+  EXPECT_OK(devices_->Lookup(kDeviceAccount, started->user_code, "10.0.0.67").status());
   clock_.Advance(absl::Minutes(11));
-  auto fresh = devices_->Start(kAccount, "tv", "", "oauth", "");
+  auto fresh = devices_->Start(kDeviceAccount, "tv", "", "oauth", "");
   ASSERT_OK(fresh.status());
-  EXPECT_OK(devices_->Lookup(kAccount, fresh->user_code, "10.0.0.66").status())
+  EXPECT_OK(devices_->Lookup(kDeviceAccount, fresh->user_code, "10.0.0.66").status())
       << "the window passes";
 }
 
 TEST_P(DeviceCodeTest, PollingTooFastSlowsTheDeviceDown) {
-  auto started = devices_->Start(kAccount, "tv", "", "oauth", "");
+  auto started = devices_->Start(kDeviceAccount, "tv", "", "oauth", "");
   ASSERT_OK(started.status());
-  auto poll = [&] { return devices_->Poll(kAccount, "tv", "oauth", started->device_code); };
+  auto poll = [&] { return devices_->Poll(kDeviceAccount, "tv", "oauth", started->device_code); };
   EXPECT_EQ(poll()->kind, DevicePoll::kPending);
   EXPECT_EQ(poll()->kind, DevicePoll::kSlowDown);
   clock_.Advance(absl::Seconds(6));
@@ -97,19 +97,19 @@ TEST_P(DeviceCodeTest, PollingTooFastSlowsTheDeviceDown) {
   EXPECT_EQ(poll()->kind, DevicePoll::kPending);
   // Another client, purpose or account: not this device's code.
   EXPECT_TRUE(
-      absl::IsNotFound(devices_->Poll(kAccount, "other", "oauth", started->device_code).status()));
+      absl::IsNotFound(devices_->Poll(kDeviceAccount, "other", "oauth", started->device_code).status()));
   EXPECT_TRUE(
-      absl::IsNotFound(devices_->Poll(kAccount, "tv", "cli", started->device_code).status()));
+      absl::IsNotFound(devices_->Poll(kDeviceAccount, "tv", "cli", started->device_code).status()));
   EXPECT_TRUE(absl::IsNotFound(
       devices_->Poll("222222222222", "tv", "oauth", started->device_code).status()));
   EXPECT_TRUE(
-      absl::IsNotFound(devices_->Poll(kAccount, "tv", "oauth", std::string(500, 'a')).status()));
+      absl::IsNotFound(devices_->Poll(kDeviceAccount, "tv", "oauth", std::string(500, 'a')).status()));
   clock_.Advance(absl::Minutes(10));
   EXPECT_EQ(poll()->kind, DevicePoll::kExpired);
 }
 
 TEST_P(DeviceCodeTest, ApprovedOnceAndTakenOnceUnderRaces) {
-  auto started = devices_->Start(kAccount, "tv", "openid", "oauth", "");
+  auto started = devices_->Start(kDeviceAccount, "tv", "openid", "oauth", "");
   ASSERT_OK(started.status());
   std::atomic<int> approvals{0}, taken{0}, expired{0};
   std::vector<std::thread> threads;
@@ -124,7 +124,7 @@ TEST_P(DeviceCodeTest, ApprovedOnceAndTakenOnceUnderRaces) {
   threads.clear();
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
-      auto p = devices_->Poll(kAccount, "tv", "oauth", started->device_code);
+      auto p = devices_->Poll(kDeviceAccount, "tv", "oauth", started->device_code);
       if (p.ok() && p->kind == DevicePoll::kApproved) ++taken;
       if (p.ok() && p->kind == DevicePoll::kExpired) ++expired;
     });
@@ -137,7 +137,7 @@ TEST_P(DeviceCodeTest, ApprovedOnceAndTakenOnceUnderRaces) {
   ASSERT_OK(again.status());
   EXPECT_EQ(*again, 0);
   EXPECT_TRUE(
-      absl::IsNotFound(devices_->Lookup(kAccount, started->user_code, "10.0.0.2").status()));
+      absl::IsNotFound(devices_->Lookup(kDeviceAccount, started->user_code, "10.0.0.2").status()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeviceCodeTest,

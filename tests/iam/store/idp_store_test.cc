@@ -17,7 +17,7 @@
 namespace iam::store {
 namespace {
 
-constexpr char kAccount[] = "111111111111";
+constexpr char kIdpAccount[] = "111111111111";
 constexpr char kOther[] = "222222222222";
 
 class IdpStoreTest : public ::testing::TestWithParam<Backend> {
@@ -30,7 +30,7 @@ class IdpStoreTest : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(IdpStoreTest, ProvidersAndTheirLinks) {
-  IdentityProviderRow corp{kAccount, "corp", "oidc", R"({"alias":"corp"})", "v1:sealed", 1, 1};
+  IdentityProviderRow corp{kIdpAccount, "corp", "oidc", R"({"alias":"corp"})", "v1:sealed", 1, 1};
   ASSERT_OK(Write([&](Tx& tx) { return idps::Insert(tx, corp); }));
   EXPECT_EQ(Write([&](Tx& tx) { return idps::Insert(tx, corp); }).code(),
             absl::StatusCode::kAlreadyExists);
@@ -39,9 +39,9 @@ TEST_P(IdpStoreTest, ProvidersAndTheirLinks) {
   theirs.account_id = kOther;
   ASSERT_OK(Write([&](Tx& tx) { return idps::Insert(tx, theirs); }));
   ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
-    IdentityProviderRow dir{kAccount, "dir", "ldap", "{}", "", 2, 2};
+    IdentityProviderRow dir{kIdpAccount, "dir", "ldap", "{}", "", 2, 2};
     RETURN_IF_ERROR(idps::Insert(tx, dir));
-    auto list = idps::List(tx, kAccount);
+    auto list = idps::List(tx, kIdpAccount);
     RETURN_IF_ERROR(list.status());
     EXPECT_EQ(list->size(), 2u);
     EXPECT_EQ((*list)[0].alias, "corp");
@@ -50,12 +50,12 @@ TEST_P(IdpStoreTest, ProvidersAndTheirLinks) {
     corp.sealed_secret = "";
     corp.updated_at = 5;
     RETURN_IF_ERROR(idps::Update(tx, corp));
-    auto got = idps::Get(tx, kAccount, "corp");
+    auto got = idps::Get(tx, kIdpAccount, "corp");
     RETURN_IF_ERROR(got.status());
     EXPECT_EQ(got->config, corp.config);
     EXPECT_EQ(got->sealed_secret, "");
     EXPECT_EQ(got->updated_at, 5);
-    EXPECT_EQ(idps::Get(tx, kAccount, "nope").status().code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ(idps::Get(tx, kIdpAccount, "nope").status().code(), absl::StatusCode::kNotFound);
     IdentityProviderRow ghost = corp;
     ghost.alias = "ghost";
     EXPECT_EQ(idps::Update(tx, ghost).code(), absl::StatusCode::kNotFound);
@@ -63,7 +63,7 @@ TEST_P(IdpStoreTest, ProvidersAndTheirLinks) {
   }));
 
   // One upstream subject is one user; a user has one identity per provider.
-  FederatedIdentityRow bob{kAccount, "corp", "sub-bob", "U1", 10, 10};
+  FederatedIdentityRow bob{kIdpAccount, "corp", "sub-bob", "U1", 10, 10};
   ASSERT_OK(Write([&](Tx& tx) { return idps::Link(tx, bob); }));
   FederatedIdentityRow same_subject = bob;
   same_subject.user_id = "U2";
@@ -73,24 +73,24 @@ TEST_P(IdpStoreTest, ProvidersAndTheirLinks) {
   second_identity.subject = "sub-bob-2";
   EXPECT_EQ(Write([&](Tx& tx) { return idps::Link(tx, second_identity); }).code(),
             absl::StatusCode::kAlreadyExists);
-  FederatedIdentityRow at_dir{kAccount, "dir", "uid=bob", "U1", 11, 11};
+  FederatedIdentityRow at_dir{kIdpAccount, "dir", "uid=bob", "U1", 11, 11};
   ASSERT_OK(Write([&](Tx& tx) { return idps::Link(tx, at_dir); }));
   ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
-    RETURN_IF_ERROR(idps::Touch(tx, kAccount, "corp", "sub-bob", 99));
-    auto found = idps::FindLink(tx, kAccount, "corp", "sub-bob");
+    RETURN_IF_ERROR(idps::Touch(tx, kIdpAccount, "corp", "sub-bob", 99));
+    auto found = idps::FindLink(tx, kIdpAccount, "corp", "sub-bob");
     RETURN_IF_ERROR(found.status());
     EXPECT_TRUE(found->has_value());
     EXPECT_EQ((*found)->user_id, "U1");
     EXPECT_EQ((*found)->last_login_at, 99);
     // Subjects are exact: case matters.
-    EXPECT_FALSE(idps::FindLink(tx, kAccount, "corp", "SUB-BOB")->has_value());
+    EXPECT_FALSE(idps::FindLink(tx, kIdpAccount, "corp", "SUB-BOB")->has_value());
     EXPECT_FALSE(idps::FindLink(tx, kOther, "corp", "sub-bob")->has_value());
     EXPECT_EQ(idps::LinksOfUser(tx, "U1")->size(), 2u);
     // Deleting the provider takes its links, not the other provider's.
-    RETURN_IF_ERROR(idps::Delete(tx, kAccount, "corp"));
-    EXPECT_FALSE(idps::FindLink(tx, kAccount, "corp", "sub-bob")->has_value());
+    RETURN_IF_ERROR(idps::Delete(tx, kIdpAccount, "corp"));
+    EXPECT_FALSE(idps::FindLink(tx, kIdpAccount, "corp", "sub-bob")->has_value());
     EXPECT_EQ(idps::LinksOfUser(tx, "U1")->size(), 1u);
-    EXPECT_EQ(idps::Delete(tx, kAccount, "corp").code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ(idps::Delete(tx, kIdpAccount, "corp").code(), absl::StatusCode::kNotFound);
     EXPECT_TRUE(idps::Get(tx, kOther, "corp").ok());
     RETURN_IF_ERROR(idps::DeleteLinksOfUser(tx, "U1"));
     EXPECT_TRUE(idps::LinksOfUser(tx, "U1")->empty());
@@ -99,7 +99,7 @@ TEST_P(IdpStoreTest, ProvidersAndTheirLinks) {
 }
 
 TEST_P(IdpStoreTest, AnUpstreamAnswerIsTakenOnce) {
-  UpstreamLoginRow row{"hash-1", kAccount, "corp", "req-1", "browser", "nonce", "verifier",
+  UpstreamLoginRow row{"hash-1", kIdpAccount, "corp", "req-1", "browser", "nonce", "verifier",
                        100, 700};
   ASSERT_OK(Write([&](Tx& tx) { return idps::PutUpstreamLogin(tx, row); }));
   std::atomic<int> taken{0};
