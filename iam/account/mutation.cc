@@ -105,9 +105,12 @@ absl::Status Mutations::TransactAuthz(const std::string& scope,
     return fn(tx);
   }));
   // Who a credential belongs to may have changed too (a disabled user, a
-  // suspended account, a revoked key).
-  if (credentials_ != nullptr) credentials_->Clear();
-  if (listener_ != nullptr) listener_->Changed(scope, version);
+  // suspended account, a revoked key). Inside a joined transaction (an
+  // account converged to a file) only once it all committed.
+  db_.AfterCommit([this, scope, version] {
+    if (credentials_ != nullptr) credentials_->Clear();
+    if (listener_ != nullptr) listener_->Changed(scope, version);
+  });
   return absl::OkStatus();
 }
 

@@ -100,9 +100,15 @@ const KindInfo& InfoOf(AccountPolicyKind kind) {
   return kKinds[0];  // unreachable: every enumerator is in the table
 }
 
-const char* SetAction(AccountPolicyKind kind) { return InfoOf(kind).set_action; }
-
 }  // namespace
+
+const char* AccountPolicySetAction(AccountPolicyKind kind) { return InfoOf(kind).set_action; }
+
+std::vector<AccountPolicyKind> AccountPolicyKinds() {
+  std::vector<AccountPolicyKind> out;
+  for (const KindInfo& k : kKinds) out.push_back(k.kind);
+  return out;
+}
 
 absl::StatusOr<AccountPolicyKind> ParseAccountPolicyKind(absl::string_view name) {
   for (const KindInfo& k : kKinds) {
@@ -136,7 +142,7 @@ absl::StatusOr<nlohmann::json> AuthAdminService::SetPolicy(const account::Caller
                                                            const nlohmann::json& policy) {
   // Which decisions are recorded lives in every replica's compiled
   // authorization data: it changes with the account's authorization version.
-  account::Operation op{SetAction(kind), account_id, "",
+  account::Operation op{AccountPolicySetAction(kind), account_id, "",
                         kind == AccountPolicyKind::kAudit ? account::Touches::kAuthorization
                                                           : account::Touches::kAccountData};
   auto normalized = Normalize(kind, policy);

@@ -37,6 +37,10 @@ enum class AccountPolicyKind {
 
 absl::StatusOr<AccountPolicyKind> ParseAccountPolicyKind(absl::string_view name);
 const char* AccountPolicyKindName(AccountPolicyKind kind);
+// The action that changes a kind of account policy ("iam:UpdateAccountMfaPolicy").
+const char* AccountPolicySetAction(AccountPolicyKind kind);
+// Every kind, in a fixed order.
+std::vector<AccountPolicyKind> AccountPolicyKinds();
 
 struct LoginBlock {
   std::string kind;     // "user", "unknown-name", "ip", "device"

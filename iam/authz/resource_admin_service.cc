@@ -221,15 +221,31 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::GetPolicy(const account::C
 absl::Status ResourceAdminService::DeletePolicy(const account::Caller& caller,
                                                 const std::string& account_id,
                                                 const std::string& resource) {
-  ASSIGN_OR_RETURN(std::string account,
-                   OwnAccount(caller, account_id, "iam:DeleteResourcePolicy", resource));
+  return Delete(caller, account_id, static_cast<int>(Kind::kPolicy), "iam:DeleteResourcePolicy",
+                resource);
+}
+
+absl::Status ResourceAdminService::DeleteAcl(const account::Caller& caller,
+                                             const std::string& account_id,
+                                             const std::string& resource) {
+  return Delete(caller, account_id, static_cast<int>(Kind::kAcl), "iam:DeleteResourceAcl",
+                resource);
+}
+
+absl::Status ResourceAdminService::Delete(const account::Caller& caller,
+                                          const std::string& account_id, int kind_number,
+                                          absl::string_view action, const std::string& resource) {
+  const Kind kind = static_cast<Kind>(kind_number);
+  ASSIGN_OR_RETURN(std::string account, OwnAccount(caller, account_id, action, resource));
   return mutations_.Run(caller,
-      account::Operation("iam:DeleteResourcePolicy", account, resource,
-                         account::Touches::kResources),
+      account::Operation(std::string(action), account, resource, account::Touches::kResources),
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
-        ASSIGN_OR_RETURN(auto row, store::resources::Get(tx, Kind::kPolicy, resource));
-        if (row.account_id != account) return absl::NotFoundError("resource policy not found");
-        RETURN_IF_ERROR(store::resources::Delete(tx, Kind::kPolicy, resource));
+        ASSIGN_OR_RETURN(auto row, store::resources::Get(tx, kind, resource));
+        if (row.account_id != account) {
+          return absl::NotFoundError(kind == Kind::kAcl ? "resource ACL not found"
+                                                        : "resource policy not found");
+        }
+        RETURN_IF_ERROR(store::resources::Delete(tx, kind, resource));
         record.Object("resource", resource);
         record.detail["before"] = row.body;
         return absl::OkStatus();
@@ -238,12 +254,24 @@ absl::Status ResourceAdminService::DeletePolicy(const account::Caller& caller,
 
 absl::StatusOr<std::vector<ResourceDocView>> ResourceAdminService::ListPolicies(
     const account::Caller& caller, const std::string& account_id) {
+  return List(caller, account_id, static_cast<int>(Kind::kPolicy), "iam:ListResourcePolicies");
+}
+
+absl::StatusOr<std::vector<ResourceDocView>> ResourceAdminService::ListAcls(
+    const account::Caller& caller, const std::string& account_id) {
+  return List(caller, account_id, static_cast<int>(Kind::kAcl), "iam:ListResourceAcls");
+}
+
+absl::StatusOr<std::vector<ResourceDocView>> ResourceAdminService::List(
+    const account::Caller& caller, const std::string& account_id, int kind,
+    absl::string_view action) {
   ASSIGN_OR_RETURN(std::string account,
-                   mutations_.Admit(caller, {"iam:ListResourcePolicies", account_id}));
+                   mutations_.Admit(caller, {std::string(action), account_id}));
   std::vector<ResourceDocView> out;
   RETURN_IF_ERROR(db_.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     out.clear();
-    ASSIGN_OR_RETURN(auto rows, store::resources::ListOfAccount(tx, Kind::kPolicy, account));
+    ASSIGN_OR_RETURN(auto rows,
+                     store::resources::ListOfAccount(tx, static_cast<Kind>(kind), account));
     for (auto& r : rows) out.push_back({r.resource, r.body, r.updated_at});
     return absl::OkStatus();
   }));

@@ -59,6 +59,11 @@ class ResourceAdminService {
   absl::StatusOr<ResourceDocView> GetAcl(const account::Caller& caller,
                                          const std::string& account_id,
                                          const std::string& resource);
+  // Removes the ACL: the resource falls back to its owner's alone.
+  absl::Status DeleteAcl(const account::Caller& caller, const std::string& account_id,
+                         const std::string& resource);
+  absl::StatusOr<std::vector<ResourceDocView>> ListAcls(const account::Caller& caller,
+                                                        const std::string& account_id);
 
  private:
   // The caller's account, once the resource is not another account's
@@ -76,6 +81,11 @@ class ResourceAdminService {
                                       const std::string& resource, const std::string& body);
   absl::StatusOr<ResourceDocView> Get(const std::string& account, int kind,
                                       const std::string& resource);
+  absl::Status Delete(const account::Caller& caller, const std::string& account_id, int kind,
+                      absl::string_view action, const std::string& resource);
+  absl::StatusOr<std::vector<ResourceDocView>> List(const account::Caller& caller,
+                                                    const std::string& account_id, int kind,
+                                                    absl::string_view action);
 
   store::Database& db_;
   const Clock& clock_;

@@ -9,7 +9,7 @@ std::vector<Command> CommandTable() {
   std::vector<Command> table;
   for (auto list : {AccountCommands, UserCommands, GroupCommands, KeyCommands, ClientCommands,
                     IdpCommands, AuthCommands, MfaCommands, AuthzCommands, AuditCommands,
-                    TagCommands, CompletionCommands}) {
+                    TagCommands, DeclarativeCommands, CompletionCommands}) {
     for (Command& c : list()) table.push_back(std::move(c));
   }
   return table;

@@ -34,6 +34,8 @@ std::vector<Command> IdpCommands();
 std::vector<Command> TagCommands();
 // completion bash|zsh.
 std::vector<Command> CompletionCommands();
+// account export, apply: declarative accounts.
+std::vector<Command> DeclarativeCommands();
 
 // Every command.
 std::vector<Command> CommandTable();

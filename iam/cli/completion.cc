@@ -45,8 +45,11 @@ int PrintScript(Context&, const Args& a) {
     std::set<std::string>& here = next[path];
     here.insert("--help");
     for (const Arg& arg : command.args) {
-      const bool option = arg.name.rfind("--", 0) == 0;
-      if (option) here.insert(arg.name);
+      const bool option = arg.name.rfind("-", 0) == 0;
+      // "-f,--file": each spelling is offered.
+      if (option) {
+        for (auto name : absl::StrSplit(arg.name, ',')) here.insert(std::string(name));
+      }
       if (arg.choices.empty()) continue;
       if (option) {
         choices[path + " " + arg.name].insert(arg.choices.begin(), arg.choices.end());

@@ -3,13 +3,12 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
+#include "iam/cli/yaml_json.h"
 #include "iam/common/text.h"
 
 namespace iam::cli {
@@ -25,46 +24,13 @@ void PrintJson(const google::protobuf::Message& message) {
   if (out.empty() || out.back() != '\n') std::cout << "\n";
 }
 
-namespace {
-
-YAML::Node ToYaml(const nlohmann::json& j) {
-  switch (j.type()) {
-    case nlohmann::json::value_t::object: {
-      YAML::Node n(YAML::NodeType::Map);
-      for (auto it = j.begin(); it != j.end(); ++it) n[it.key()] = ToYaml(it.value());
-      return n;
-    }
-    case nlohmann::json::value_t::array: {
-      YAML::Node n(YAML::NodeType::Sequence);
-      for (const auto& v : j) n.push_back(ToYaml(v));
-      return n;
-    }
-    case nlohmann::json::value_t::string:
-      return YAML::Node(j.get<std::string>());
-    case nlohmann::json::value_t::boolean:
-      return YAML::Node(j.get<bool>());
-    case nlohmann::json::value_t::number_integer:
-      return YAML::Node(j.get<int64_t>());
-    case nlohmann::json::value_t::number_unsigned:
-      return YAML::Node(j.get<uint64_t>());
-    case nlohmann::json::value_t::number_float:
-      return YAML::Node(j.get<double>());
-    default:
-      return YAML::Node(YAML::NodeType::Null);
-  }
-}
-
-}  // namespace
-
 void PrintYaml(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions opts;
   opts.preserve_proto_field_names = true;
   opts.always_print_primitive_fields = true;
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(message, &json, opts);
-  YAML::Emitter out;
-  out << ToYaml(nlohmann::json::parse(json, nullptr, false));
-  std::cout << out.c_str() << "\n";
+  std::cout << JsonToYaml(nlohmann::json::parse(json, nullptr, false));
 }
 
 void PrintTable(const std::vector<std::string>& headers,

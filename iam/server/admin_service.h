@@ -13,6 +13,7 @@
 #include "iam/authz/permissions_export.h"
 #include "iam/authz/policy_admin_service.h"
 #include "iam/authz/resource_admin_service.h"
+#include "iam/declarative/account_services.h"
 #include "iam/auth/auth_admin_service.h"
 #include "iam/auth/password_service.h"
 #include "iam/server/authenticator.h"
@@ -47,6 +48,7 @@ struct AdminBackends {
   federation::IdpService& idps;
   federation::OidcUpstream* oidc_upstream;  // may be null: OIDC providers are not probed
   federation::FederatedLogin& federated_login;  // LDAP providers are probed with its directory
+  store::Database& db;  // the one transaction an account's configuration is applied in
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {
@@ -57,7 +59,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
         auth_admin_(b.auth_admin), passwords_(b.passwords), sessions_(&b.sessions),
         mfa_(&b.mfa), devices_(&b.devices), signing_keys_(&b.signing_keys),
         authn_(authenticator), mutations_(b.mutations), clients_(b.clients),
-        idps_(b.idps), oidc_upstream_(b.oidc_upstream), federated_login_(b.federated_login) {}
+        idps_(b.idps), oidc_upstream_(b.oidc_upstream), federated_login_(b.federated_login),
+        configuration_{b.db, b.mutations, b.users, b.groups, b.roles,
+                       b.policies, b.resources, b.auth_admin} {}
 
   // Who is calling: the bearer access key or access token in the metadata.
   // UNAUTHENTICATED when absent or invalid.
@@ -181,6 +185,11 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   IAM_ADMIN_RPC(PutResourceAcl, PutResourceAclRequest, ResourceAcl)
   IAM_ADMIN_RPC(GetResourceAcl, GetResourceAclRequest, ResourceAcl)
   IAM_ADMIN_RPC(ExportPermissions, ExportPermissionsRequest, ExportPermissionsResponse)
+  // admin_declarative_handlers.cc
+  IAM_ADMIN_RPC(ExportAccountConfiguration, ExportAccountConfigurationRequest,
+                AccountConfiguration)
+  IAM_ADMIN_RPC(ApplyAccountConfiguration, ApplyAccountConfigurationRequest,
+                ApplyAccountConfigurationResponse)
   // admin_oauth_handlers.cc
   IAM_ADMIN_RPC(CreateClient, CreateClientRequest, IssuedClient)
   IAM_ADMIN_RPC(GetClient, ClientRequest, OAuthClient)
@@ -224,6 +233,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   federation::IdpService& idps_;
   federation::OidcUpstream* oidc_upstream_;
   federation::FederatedLogin& federated_login_;
+  const declarative::AccountServices configuration_;
 };
 
 }  // namespace iam::server

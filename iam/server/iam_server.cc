@@ -284,7 +284,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
       AdminBackends{d.accounts, d.users, d.groups, d.keys, d.roles, d.policies, d.resources,
                     d.exporter, d.auth_admin, d.passwords, d.sessions, d.mfa, d.devices,
                     d.mutations, *key_ring_, d.clients, d.idps, oidc_upstream_.get(),
-                    d.federated_login},
+                    d.federated_login, *db_},
       authn_.get());
   authz_service_ = std::make_unique<AuthzServiceImpl>(d.mutations, outage_.get(), decider_.get(),
                                                       tokens_.get(), authn_.get(),

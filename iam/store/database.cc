@@ -43,6 +43,67 @@ absl::Status RunInMode(TxMode mode, Tx& tx, const std::function<absl::Status(Tx&
   return fn(read_only);
 }
 
+namespace {
+
+// The joined transaction open on this thread, if any.
+struct Joined {
+  Database* db;
+  Tx* tx;
+  TxMode mode;
+  std::vector<std::function<void()>> after_commit;
+};
+thread_local Joined* current_join = nullptr;
+
+// What a joined dry run returns from inside its transaction to have it
+// rolled back; never seen outside TransactJoined.
+absl::Status DryRunRollback() { return absl::CancelledError("dry run: rolled back"); }
+
+}  // namespace
+
+absl::Status Database::Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {
+  if (current_join != nullptr && current_join->db == this) {
+    if (mode == TxMode::kWrite && current_join->mode == TxMode::kRead) {
+      return absl::FailedPreconditionError("a write inside a read-only joined transaction");
+    }
+    return fn(*current_join->tx);
+  }
+  return RunTransaction(mode, fn);
+}
+
+absl::Status Database::TransactJoined(TxMode mode, bool commit,
+                                      const std::function<absl::Status()>& fn) {
+  if (current_join != nullptr) {
+    return absl::FailedPreconditionError("a joined transaction is already open on this thread");
+  }
+  bool dry_run_done = false;
+  std::vector<std::function<void()>> after;
+  absl::Status s = RunTransaction(mode, [&](Tx& tx) -> absl::Status {
+    Joined joined{this, &tx, mode, {}};
+    current_join = &joined;
+    absl::Status inner = fn();
+    current_join = nullptr;
+    after = std::move(joined.after_commit);  // this attempt's, not an earlier one's
+    if (inner.ok() && !commit) {
+      dry_run_done = true;
+      return DryRunRollback();
+    }
+    return inner;
+  });
+  if (dry_run_done) return absl::OkStatus();
+  if (s.ok()) {
+    for (auto& then : after) then();
+  }
+  return s;
+}
+
+void Database::AfterCommit(std::function<void()> then) {
+  if (current_join != nullptr && current_join->db == this) {
+    current_join->after_commit.push_back(std::move(then));
+    return;
+  }
+  then();
+}
+
 absl::StatusOr<int> Database::SchemaVersion() {
   int version = 0;
   RETURN_IF_ERROR(Transact(TxMode::kRead, [&](Tx& tx) -> absl::Status {

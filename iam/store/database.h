@@ -141,7 +141,25 @@ class Database {
   // rolls back and is returned. ABORTED (deadlock, busy) and a connection
   // lost before commit are retried a few times, so fn may run more than once:
   // it must assign its outputs, not append to them.
-  virtual absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) = 0;
+  //
+  // Inside TransactJoined on the same thread and database, fn runs in the
+  // joined transaction instead of a new one (a write asked inside a joined
+  // read is refused: FAILED_PRECONDITION).
+  absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn);
+
+  // Runs fn with every Transact of this thread on this database joined into
+  // one transaction: many changes, each made by the code that makes it
+  // alone, land together or not at all. With `commit` false the transaction
+  // is rolled back once fn succeeded (a dry run) and OK is returned. Like
+  // Transact, fn may run more than once.
+  absl::Status TransactJoined(TxMode mode, bool commit, const std::function<absl::Status()>& fn);
+
+  // Runs `then` once the current transaction of this thread committed: at
+  // once outside a joined transaction (whose callers call it after their
+  // own Transact returned), after the joined one commits inside one, never
+  // when it rolls back. For what must not be seen before the data is
+  // (telling caches that it changed).
+  void AfterCommit(std::function<void()> then);
 
   // Applies the migrations newer than the schema's version, in order, holding
   // a lock that keeps concurrent replicas from applying them twice.
@@ -150,6 +168,11 @@ class Database {
 
   // The schema version recorded in the database (0 for an empty one).
   absl::StatusOr<int> SchemaVersion();
+
+ protected:
+  // The backend's transaction, as Transact describes it.
+  virtual absl::Status RunTransaction(TxMode mode,
+                                      const std::function<absl::Status(Tx&)>& fn) = 0;
 };
 
 // Helper shared by the backends' Migrate(): the version check and its message.

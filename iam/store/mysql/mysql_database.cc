@@ -53,7 +53,8 @@ MysqlDatabase::MysqlDatabase(MysqlOptions options)
 
 MysqlDatabase::~MysqlDatabase() = default;
 
-absl::Status MysqlDatabase::Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {
+absl::Status MysqlDatabase::RunTransaction(TxMode mode,
+                                    const std::function<absl::Status(Tx&)>& fn) {
   absl::Status result = RunWithRetries(mode, fn);
   counters_.Ended(result);
   return result;

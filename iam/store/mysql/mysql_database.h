@@ -33,7 +33,6 @@ class MysqlDatabase final : public Database {
   ~MysqlDatabase() override;
 
   Backend backend() const override { return Backend::kMysql; }
-  absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) override;
   absl::Status Migrate(const std::vector<Migration>& migrations, int64_t now_ms) override;
   StoreStats stats() const override;
 
@@ -48,6 +47,8 @@ class MysqlDatabase final : public Database {
   }
 
  private:
+  absl::Status RunTransaction(TxMode mode,
+                              const std::function<absl::Status(Tx&)>& fn) override;
   explicit MysqlDatabase(MysqlOptions options);
   absl::Status RunWithRetries(TxMode mode, const std::function<absl::Status(Tx&)>& fn);
   MysqlPool& PoolFor(TxMode mode) { return mode == TxMode::kRead && reads_ ? *reads_ : writes_; }

@@ -202,7 +202,8 @@ void SqliteDatabase::Return(std::unique_ptr<SqliteConnection> conn) {
   cv_.notify_one();
 }
 
-absl::Status SqliteDatabase::Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) {
+absl::Status SqliteDatabase::RunTransaction(TxMode mode,
+                                    const std::function<absl::Status(Tx&)>& fn) {
   ASSIGN_OR_RETURN(auto conn, Borrow());
   absl::Status result;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {

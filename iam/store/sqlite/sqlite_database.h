@@ -33,11 +33,12 @@ class SqliteDatabase final : public Database {
   ~SqliteDatabase() override;
 
   Backend backend() const override { return Backend::kSqlite; }
-  absl::Status Transact(TxMode mode, const std::function<absl::Status(Tx&)>& fn) override;
   absl::Status Migrate(const std::vector<Migration>& migrations, int64_t now_ms) override;
   StoreStats stats() const override;
 
  private:
+  absl::Status RunTransaction(TxMode mode,
+                              const std::function<absl::Status(Tx&)>& fn) override;
   explicit SqliteDatabase(SqliteOptions options);
   absl::StatusOr<std::unique_ptr<SqliteConnection>> Borrow();
   void Return(std::unique_ptr<SqliteConnection> conn);

@@ -92,8 +92,10 @@ class AuditWritesFail final : public store::Database {
   absl::Status Migrate(const std::vector<store::Migration>& m, int64_t now) override {
     return inner_->Migrate(m, now);
   }
-  absl::Status Transact(store::TxMode mode,
-                        const std::function<absl::Status(store::Tx&)>& fn) override {
+
+ protected:
+  absl::Status RunTransaction(store::TxMode mode,
+                              const std::function<absl::Status(store::Tx&)>& fn) override {
     return inner_->Transact(mode, [&](store::Tx& tx) {
       FailingTx failing(tx);
       return fn(failing);

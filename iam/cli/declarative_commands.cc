@@ -1,0 +1,101 @@
+// account export and apply: an account's configuration as a YAML (or
+// JSON) file, and an account converged to such a file. The server plans
+// and checks; this side converts the file, shows the plan and, unless
+// --dry-run, has it applied.
+#include <iostream>
+
+#include "iam/cli/commands.h"
+#include "iam/cli/output.h"
+#include "iam/cli/yaml_json.h"
+#include "policy/json_syntax.h"
+
+namespace iam::cli {
+namespace {
+
+using v1::AdminService;
+
+int Export(Context& c, const Args& a) {
+  v1::ExportAccountConfigurationRequest q;
+  q.set_account_id(a["--account"]);
+  v1::AccountConfiguration r;
+  grpc::Status s = Invoke(c, &AdminService::Stub::ExportAccountConfiguration, q, &r);
+  if (!s.ok()) return Fail(c, s);
+  auto doc = policy::ParseJson(r.document(), "the exported document");
+  if (!doc.ok()) return Fail(doc.status());
+  if (c.json()) {
+    std::cout << doc->dump(2) << "\n";
+  } else {
+    std::cout << "# The configuration of account " << r.account_id()
+              << ": iamctl apply -f <this file> converges an account to it.\n"
+              << JsonToYaml(*doc);
+  }
+  return 0;
+}
+
+void PrintPlan(const v1::ApplyAccountConfigurationResponse& r) {
+  for (const auto& change : r.changes()) {
+    std::cout << change.op() << " " << change.kind() << " " << change.name() << "\n";
+    for (const auto& d : change.details()) std::cout << "    " << d << "\n";
+  }
+}
+
+int Apply(Context& c, const Args& a) {
+  const std::string& path = a["-f,--file"];
+  auto text = ReadDocument(path);
+  if (!text.ok()) return Fail(absl::InvalidArgumentError("--file: " + std::string(text.status().message())));
+  auto doc = YamlToJson(*text, path == "-" ? "standard input" : path);
+  if (!doc.ok()) return Fail(doc.status());
+  v1::ApplyAccountConfigurationRequest q;
+  q.set_account_id(a["--account"]);
+  q.set_document(doc->dump());
+  // The plan first, checked by the server against every rule a real run
+  // meets; then, unless only the plan was asked for, the run.
+  q.set_dry_run(true);
+  v1::ApplyAccountConfigurationResponse plan;
+  grpc::Status s = Invoke(c, &AdminService::Stub::ApplyAccountConfiguration, q, &plan);
+  if (!s.ok()) return Fail(c, s);
+  if (plan.changes().empty()) {
+    if (c.json()) PrintJson(plan);
+    else std::cout << "no changes: the account is as " << path << " says\n";
+    return 0;
+  }
+  if (a.Flag("--dry-run")) {
+    if (c.json()) {
+      PrintJson(plan);
+    } else {
+      PrintPlan(plan);
+      std::cout << "\n" << plan.changes_size() << " change(s) planned; dry run: nothing changed\n";
+    }
+    return 0;
+  }
+  q.set_dry_run(false);
+  v1::ApplyAccountConfigurationResponse done;
+  s = Invoke(c, &AdminService::Stub::ApplyAccountConfiguration, q, &done);
+  if (!s.ok()) return Fail(c, s);
+  if (c.json()) {
+    PrintJson(done);
+  } else {
+    PrintPlan(done);
+    std::cout << "\n" << done.changes_size() << " change(s) applied\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<Command> DeclarativeCommands() {
+  return {
+      {"account export",
+       "write the account's configuration (users, groups, roles, policies, bindings, rules, "
+       "resource policies, ACLs, account policies; never a secret) as YAML, or JSON with -o json",
+       {AccountArg()}, Export},
+      {"apply",
+       "converge an account to a file from `account export`: the plan first, then every change "
+       "in one transaction, or none",
+       {Text("-f,--file", "the YAML or JSON file; - for standard input").Required(), AccountArg(),
+        Flag("--dry-run", "show and check the plan, change nothing")},
+       Apply},
+  };
+}
+
+}  // namespace iam::cli
