@@ -77,7 +77,7 @@ absl::StatusOr<std::shared_ptr<const AccountSnapshot>> AccountSnapshot::Load(
     ASSIGN_OR_RETURN(PolicyPtr p, ParseStored(b.document, absl::StrCat("builtin/", b.name)));
     snap->policies_[BuiltinId(b.name)] = BoundPolicy{BuiltinId(b.name), BuiltinArn(b.name), p};
   }
-  RETURN_IF_ERROR(db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db.ReadCommitted([&](store::Tx& tx) -> absl::Status {
     // The version first: data read after it is at least as new, so a change
     // racing this load is picked up again at the next poll, never missed.
     ASSIGN_OR_RETURN(snap->version_, store::authz_versions::Read(tx, account_id));
@@ -175,7 +175,7 @@ absl::StatusOr<std::shared_ptr<const UserAuthz>> AccountSnapshot::LoadUser(store
   std::vector<store::RoleAssignmentRow> assignments;
   std::vector<store::TagRow> tags;
   std::vector<store::GroupRow> groups;
-  RETURN_IF_ERROR(db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db.ReadCommitted([&](store::Tx& tx) -> absl::Status {
     store::UserRow row;
     if (by_id) {
       ASSIGN_OR_RETURN(row, store::users::Get(tx, key));

@@ -41,7 +41,7 @@ absl::StatusOr<std::shared_ptr<const ResourceIndex>> ResourceIndex::Load(store::
   auto index = std::shared_ptr<ResourceIndex>(new ResourceIndex());
   std::vector<store::ResourceDocRow> policies, acls;
   std::vector<std::pair<std::string, std::string>> owners;
-  RETURN_IF_ERROR(db.Transact(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+  RETURN_IF_ERROR(db.ReadCommitted([&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(index->version_,
                      store::authz_versions::Read(tx, store::authz_versions::kResourcesScope));
     ASSIGN_OR_RETURN(policies, store::resources::ListAll(tx, store::resources::Kind::kPolicy));

@@ -409,6 +409,8 @@ std::vector<Command> ResourceCommands() {
        Call(&AdminService::Stub::PutResourceAcl, BuildAcl, Says("saved"))},
       {"acl get", "show a resource's ACL", WithAccount({resource}),
        Call(&AdminService::Stub::GetResourceAcl, PrintAcl)},
+      {"acl delete", "remove a resource's ACL (its owner's alone again)", WithAccount({resource}),
+       Call(&AdminService::Stub::DeleteResourceAcl, Says("deleted"))},
       {"simulate", "what the policies decide, and why",
        {Text("--account", "the user's account (default: your own)"), Text("--user").Required(),
         Text("--action").Required(), Text("--resource").Required(),

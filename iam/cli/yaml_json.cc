@@ -92,14 +92,15 @@ absl::StatusOr<json> FromNode(const YAML::Node& n, const std::string& path) {
     case YAML::NodeType::Map: {
       json out = json::object();
       for (const auto& kv : n) {
+        const std::string where = path.empty() ? "document" : path;
         if (!kv.first.IsScalar()) {
-          return absl::InvalidArgumentError(absl::StrCat(path, ": a key must be a plain string"));
+          return absl::InvalidArgumentError(absl::StrCat(where, ": a key must be a plain string"));
         }
         const std::string key = kv.first.Scalar();
         auto v = FromNode(kv.second, path.empty() ? key : absl::StrCat(path, ".", key));
         if (!v.ok()) return v.status();
         if (out.contains(key)) {
-          return absl::InvalidArgumentError(absl::StrCat(path, ": \"", key, "\" given twice"));
+          return absl::InvalidArgumentError(absl::StrCat(where, ": \"", key, "\" given twice"));
         }
         out[key] = *std::move(v);
       }

@@ -39,6 +39,7 @@ class Fields {
     return absl::OkStatus();
   }
 
+  const json& Whole() const { return j_; }
   std::string Path(absl::string_view key) const { return absl::StrCat(path_, ".", key); }
   bool Has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
   const json& At(const char* key) const { return j_.at(key); }
@@ -193,6 +194,18 @@ json ToJson(const AccountDocument& doc) {
     j.update(acl);
     acls.push_back(std::move(j));
   }
+  json clients = json::array();
+  for (const auto& [id, c] : doc.clients) {
+    json j = {{"client_id", id}, {"metadata", c.metadata}};
+    if (!c.enabled) j["enabled"] = false;
+    clients.push_back(std::move(j));
+  }
+  json idps = json::array();
+  for (const auto& [alias, config] : doc.identity_providers) {
+    json j = config;
+    j["alias"] = alias;
+    idps.push_back(std::move(j));
+  }
   auto put = [&](const char* key, json& list) {
     if (!list.empty()) out[key] = std::move(list);
   };
@@ -203,6 +216,8 @@ json ToJson(const AccountDocument& doc) {
   put("separation_of_duties", rules);
   put("resource_policies", resource_policies);
   put("acls", acls);
+  put("clients", clients);
+  put("identity_providers", idps);
   return out;
 }
 
@@ -210,7 +225,8 @@ absl::StatusOr<AccountDocument> ParseAccountDocument(const json& j) {
   Fields top(j, "document");
   if (!j.is_object()) return Fields::Bad("document", "must be a map of fields");
   RETURN_IF_ERROR(top.Object({"kind", "account", "account_policies", "policies", "groups", "users",
-                              "roles", "separation_of_duties", "resource_policies", "acls"}));
+                              "roles", "separation_of_duties", "resource_policies", "acls",
+                              "clients", "identity_providers"}));
   std::string kind;
   RETURN_IF_ERROR(top.String("kind", &kind, /*required=*/true));
   if (kind != kDocumentKind) {
@@ -308,6 +324,24 @@ absl::StatusOr<AccountDocument> ParseAccountDocument(const json& j) {
     return absl::OkStatus();
   }));
   doc.acls = std::move(acls);
+  RETURN_IF_ERROR(ReadList(j, "clients", "client_id", &doc.clients, [](const Fields& f, ClientSpec& c) {
+    RETURN_IF_ERROR(f.Object({"client_id", "enabled", "metadata"}));
+    RETURN_IF_ERROR(f.Bool("enabled", &c.enabled));
+    if (!f.Has("metadata") || !f.At("metadata").is_object()) {
+      return Fields::Bad(f.Path("metadata"), "the client's metadata (an object) is required");
+    }
+    c.metadata = f.At("metadata");
+    return absl::OkStatus();
+  }));
+  // A provider's settings are checked by the provider's own reader when
+  // applied; here only that each is an object with an alias.
+  std::map<std::string, json> idps;
+  RETURN_IF_ERROR(ReadList(j, "identity_providers", "alias", &idps, [](const Fields& f, json& config) {
+    config = f.Whole();
+    config.erase("alias");
+    return absl::OkStatus();
+  }));
+  doc.identity_providers = std::move(idps);
   return doc;
 }
 

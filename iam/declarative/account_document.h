@@ -3,7 +3,7 @@
 // to. Everything an administrator sets up (account policies, managed
 // policies, groups, users, roles and who holds them, the bindings of
 // policies to them, separation-of-duties rules, resource policies and
-// ACLs) and nothing that is a secret or a person's data: no password,
+// ACLs, OAuth clients, identity providers) and nothing that is a secret or a person's data: no password,
 // hash, key, factor, email or phone. Objects are keyed by name, so two
 // documents of the same account compare field by field and print in the
 // same order.
@@ -66,6 +66,11 @@ struct PolicySpec {
   Tags tags;
 };
 
+struct ClientSpec {
+  bool enabled = true;
+  nlohmann::json metadata;  // RFC 7591's names, as ClientMetadata writes them; never the secret
+};
+
 struct AccountDocument {
   // By kind ("password", "lockout", ...): the whole policy, every field.
   std::map<std::string, nlohmann::json> account_policies;
@@ -78,6 +83,12 @@ struct AccountDocument {
   // By resource ARN: {"target": "bucket"|"object", "canned": ...} or
   // {"target": ..., "grants": [{"type", "grantee", "permission"}]}.
   Documents acls;
+  // OAuth clients by client_id. A client's service account is among the
+  // users ("service-account-<client_id>"), made and removed with it.
+  std::map<std::string, ClientSpec> clients;
+  // Upstream identity providers by alias: their settings, never their
+  // secret (a provider that needs one is created with it first).
+  Documents identity_providers;
 };
 
 // The document as JSON: lists sorted by name, empty fields left out.

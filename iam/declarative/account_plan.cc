@@ -1,10 +1,14 @@
 #include "iam/declarative/account_plan.h"
 
+#include <cstring>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "iam/account/user_service.h"
 #include "iam/common/status_macros.h"
+#include "iam/federation/identity_provider.h"
+#include "iam/oauth/client_metadata.h"
 
 namespace iam::declarative {
 namespace {
@@ -26,6 +30,10 @@ const char* TypeName(PrincipalType t) {
       return "role";
   }
   return "user";
+}
+
+bool IsServiceAccount(const std::string& username) {
+  return username.rfind(account::kServiceAccountPrefix, 0) == 0;
 }
 
 // "user" -> "User": the word in the principal's actions (iam:TagUser).
@@ -79,17 +87,9 @@ class Planner {
     for (const auto& [kind, doc] : want.account_policies) {
       auto it = cur.account_policies.find(kind);
       if (it != cur.account_policies.end() && it->second == doc) continue;
-      std::vector<std::string> details;
-      if (it != cur.account_policies.end()) {
-        for (const auto& [field, value] : doc.items()) {
-          auto before = it->second.find(field);
-          if (before == it->second.end() || *before != value) {
-            details.push_back(absl::StrCat(
-                field, ": ", before == it->second.end() ? "(none)" : before->dump(), " -> ",
-                value.dump()));
-          }
-        }
-      }
+      const std::vector<std::string> details =
+          it == cur.account_policies.end() ? std::vector<std::string>{}
+                                           : FieldChanges("", it->second, doc);
       auto k = auth::ParseAccountPolicyKind(kind);
       if (!k.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("account_policies.", kind, ": ",
@@ -175,8 +175,18 @@ class Planner {
       const std::string path = "user/" + name;
       const PrincipalName p{PrincipalType::kUser, name};
       auto it = cur.users.find(name);
-      const UserSpec before = it == cur.users.end() ? UserSpec{} : it->second;
-      if (it == cur.users.end()) {
+      UserSpec before = it == cur.users.end() ? UserSpec{} : it->second;
+      const bool service = IsServiceAccount(name);
+      if (service && it == cur.users.end()) {
+        // Made by its client, in an earlier step; the rest converges here.
+        const std::string client = name.substr(std::strlen(account::kServiceAccountPrefix));
+        if (want.clients.count(client) == 0) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "users[", name, "]: a service account comes with its OAuth client; the document "
+                              "has no client ", Q(client)));
+        }
+        before.display_name = oauth::ServiceAccountDisplayName(client);
+      } else if (it == cur.users.end()) {
         Add(kCreate, {"+", "user", name, {}}, "iam:CreateUser", path, [this, name = name, u = u] {
           account::NewUser nu;
           nu.username = name;
@@ -239,6 +249,7 @@ class Planner {
     }
     for (const auto& [name, _] : cur.users) {
       if (want.users.count(name) != 0) continue;
+      if (IsServiceAccount(name)) continue;  // goes with its client, or stays with it
       if (name == caller_.username && account_ == caller_.account_id) {
         return absl::InvalidArgumentError(absl::StrCat(
             "users: the document leaves out ", Q(name),
@@ -307,6 +318,78 @@ class Planner {
     return absl::OkStatus();
   }
 
+  absl::Status Clients(const AccountDocument& cur, const AccountDocument& want) {
+    for (const auto& [id, c] : want.clients) {
+      const std::string path = "client/" + id;
+      // As the service stores it (defaults filled in, lists normalised),
+      // so that a file written by hand compares equal once applied.
+      auto parsed = oauth::ParseClientMetadata(c.metadata, "clients[" + id + "].metadata.");
+      if (!parsed.ok()) return parsed.status();
+      const json metadata = parsed->ToJson();
+      auto it = cur.clients.find(id);
+      if (it == cur.clients.end()) {
+        std::vector<std::string> details;
+        if (parsed->UsesSecret()) {
+          details.push_back(absl::StrCat("a new secret, never shown: `iamctl client rotate-secret ",
+                                         id, "` issues one to give the app"));
+        }
+        Add(kCreate, {"+", "client", id, details}, "iam:CreateClient", path,
+            [this, id = id, metadata, enabled = c.enabled]() -> absl::Status {
+              RETURN_IF_ERROR(s_.clients.Create(caller_, account_, id, metadata).status());
+              if (enabled) return absl::OkStatus();
+              return s_.clients.Update(caller_, account_, id, std::nullopt, false).status();
+            });
+        continue;
+      }
+      if (it->second.metadata != metadata) {
+        Add(kCreate, {"~", "client", id, FieldChanges("metadata", it->second.metadata, metadata)},
+            "iam:UpdateClient", path, [this, id = id, metadata] {
+              return s_.clients.Update(caller_, account_, id, metadata, std::nullopt).status();
+            });
+      }
+      if (it->second.enabled != c.enabled) {
+        Add(kCreate, {"~", "client", id, {c.enabled ? "enabled" : "disabled"}}, "iam:UpdateClient",
+            path, [this, id = id, enabled = c.enabled] {
+              return s_.clients.Update(caller_, account_, id, std::nullopt, enabled).status();
+            });
+      }
+    }
+    for (const auto& [id, _] : cur.clients) {
+      if (want.clients.count(id) != 0) continue;
+      Add(kDeleteUsers, {"-", "client", id, {"and its service account"}}, "iam:DeleteClient",
+          "client/" + id, [this, id = id] { return s_.clients.Delete(caller_, account_, id); });
+    }
+    for (const auto& [alias, config] : want.identity_providers) {
+      const std::string path = "identity-provider/" + alias;
+      json given = config;
+      given["alias"] = alias;
+      auto parsed = federation::IdentityProvider::FromJson(given);
+      if (!parsed.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("identity_providers[", alias, "].", parsed.status().message()));
+      }
+      json normal = parsed->ToJson();
+      normal.erase("alias");
+      auto it = cur.identity_providers.find(alias);
+      if (it == cur.identity_providers.end()) {
+        Add(kCreate, {"+", "identity_provider", alias, {}}, "iam:CreateIdentityProvider", path,
+            [this, given] { return s_.idps.Create(caller_, account_, given, "").status(); });
+      } else if (it->second != normal) {
+        Add(kCreate, {"~", "identity_provider", alias, FieldChanges("", it->second, normal)},
+            "iam:UpdateIdentityProvider", path, [this, alias = alias, given] {
+              return s_.idps.Update(caller_, account_, alias, given, {}).status();
+            });
+      }
+    }
+    for (const auto& [alias, _] : cur.identity_providers) {
+      if (want.identity_providers.count(alias) != 0) continue;
+      Add(kDeleteUsers, {"-", "identity_provider", alias, {}}, "iam:DeleteIdentityProvider",
+          "identity-provider/" + alias,
+          [this, alias = alias] { return s_.idps.Delete(caller_, account_, alias); });
+    }
+    return absl::OkStatus();
+  }
+
   void Resources(const AccountDocument& cur, const AccountDocument& want) {
     for (const auto& [resource, doc] : want.resource_policies) {
       auto it = cur.resource_policies.find(resource);
@@ -350,6 +433,26 @@ class Planner {
 
  private:
   using Tagger = std::function<absl::Status(const Tags& set, const std::vector<std::string>& drop)>;
+
+  // "prefix.field: before -> after", one line a top-level field that differs.
+  static std::vector<std::string> FieldChanges(const std::string& prefix, const json& before,
+                                               const json& after) {
+    std::vector<std::string> out;
+    auto line = [&](const std::string& key, const json* b, const json* a) {
+      out.push_back(absl::StrCat(prefix.empty() ? "" : prefix + ".", key, ": ",
+                                 b == nullptr ? "(none)" : b->dump(), " -> ",
+                                 a == nullptr ? "(none)" : a->dump()));
+    };
+    for (const auto& [key, value] : after.items()) {
+      auto b = before.find(key);
+      if (b == before.end()) line(key, nullptr, &value);
+      else if (*b != value) line(key, &*b, &value);
+    }
+    for (const auto& [key, value] : before.items()) {
+      if (!after.contains(key)) line(key, &value, nullptr);
+    }
+    return out;
+  }
 
   static absl::Status Unchangeable(const char* kind, const std::string& name,
                                    const std::string& has, const std::string& wants) {
@@ -468,6 +571,7 @@ absl::StatusOr<std::vector<Step>> PlanChanges(const AccountServices& s, const Ca
   auto planner = std::make_shared<Planner>(s, caller, account_id);
   RETURN_IF_ERROR(planner->AccountPolicies(current, desired));
   RETURN_IF_ERROR(planner->Policies(current, desired));
+  RETURN_IF_ERROR(planner->Clients(current, desired));  // before the users: their service accounts
   RETURN_IF_ERROR(planner->Groups(current, desired));
   RETURN_IF_ERROR(planner->Users(current, desired));
   RETURN_IF_ERROR(planner->Roles(current, desired));

@@ -1,5 +1,6 @@
 #include "iam/declarative/account_reader.h"
 
+#include <set>
 #include <utility>
 
 #include "iam/common/status_macros.h"
@@ -92,7 +93,11 @@ class Reader {
                        return s_.users.List(caller_, account_, kPage, token, false);
                      }));
     for (const auto& u : listed) {
-      if (u.row.kind != store::UserKind::kHuman) continue;
+      // A service account is its client's: in the document with it, or not at all.
+      if (u.row.kind != store::UserKind::kHuman &&
+          service_accounts_.count(u.row.username) == 0) {
+        continue;
+      }
       const std::string& name = u.row.username;
       UserSpec& spec = doc.users[name];
       spec.display_name = u.row.display_name;
@@ -134,6 +139,28 @@ class Reader {
     return absl::OkStatus();
   }
 
+  // Clients an administrator made; those an app registered itself (RFC
+  // 7591) are managed with their registration token, not here.
+  absl::Status Clients(AccountDocument& doc) {
+    ASSIGN_OR_RETURN(auto listed, All<oauth::ClientView>([&](const std::string& token) {
+                       return s_.clients.List(caller_, account_, kPage, token);
+                     }));
+    for (const auto& c : listed) {
+      if (c.row.registration_hash.has_value()) continue;
+      ClientSpec& spec = doc.clients[c.row.client_id];
+      spec.enabled = c.row.state == store::ClientState::kActive;
+      spec.metadata = c.metadata.ToJson();
+      if (!c.service_account.empty()) service_accounts_.insert(c.service_account);
+    }
+    ASSIGN_OR_RETURN(auto idps, s_.idps.List(caller_, account_));
+    for (const auto& idp : idps) {
+      json config = idp.provider.ToJson();
+      config.erase("alias");
+      doc.identity_providers[idp.provider.alias] = std::move(config);
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Resources(AccountDocument& doc) {
     ASSIGN_OR_RETURN(auto policies, s_.resources.ListPolicies(caller_, account_));
     for (const auto& p : policies) {
@@ -171,6 +198,7 @@ class Reader {
   const AccountServices& s_;
   const Caller& caller_;
   const std::string& account_;
+  std::set<std::string> service_accounts_;  // of the clients in the document
 };
 
 }  // namespace
@@ -181,6 +209,7 @@ absl::StatusOr<AccountDocument> ReadAccount(const AccountServices& s, const Call
   Reader r(s, caller, account_id);
   RETURN_IF_ERROR(r.AccountPolicies(doc));
   RETURN_IF_ERROR(r.Policies(doc));
+  RETURN_IF_ERROR(r.Clients(doc));  // before the users: which service accounts are in
   RETURN_IF_ERROR(r.Groups(doc));
   RETURN_IF_ERROR(r.Users(doc));
   RETURN_IF_ERROR(r.Roles(doc));

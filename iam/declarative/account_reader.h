@@ -13,8 +13,8 @@
 
 namespace iam::declarative {
 
-// Service accounts of OAuth clients are their clients' business and left
-// out, as are role assignments with an expiry (just-in-time grants).
+// Left out: clients an app registered itself (and their service
+// accounts), and role assignments with an expiry (just-in-time grants).
 absl::StatusOr<AccountDocument> ReadAccount(const AccountServices& s,
                                             const account::Caller& caller,
                                             const std::string& account_id);

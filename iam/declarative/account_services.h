@@ -12,6 +12,8 @@
 #include "iam/auth/auth_admin_service.h"
 #include "iam/authz/policy_admin_service.h"
 #include "iam/authz/resource_admin_service.h"
+#include "iam/federation/idp_service.h"
+#include "iam/oauth/client_service.h"
 #include "iam/store/database.h"
 
 namespace iam::declarative {
@@ -25,6 +27,8 @@ struct AccountServices {
   authz::PolicyAdminService& policies;
   authz::ResourceAdminService& resources;
   auth::AuthAdminService& auth_admin;
+  oauth::ClientService& clients;
+  federation::IdpService& idps;
 };
 
 }  // namespace iam::declarative

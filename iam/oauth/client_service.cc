@@ -43,6 +43,10 @@ std::string ServiceAccountName(absl::string_view client_id) {
   return absl::StrCat(account::kServiceAccountPrefix, client_id);
 }
 
+std::string ServiceAccountDisplayName(absl::string_view client_id) {
+  return absl::StrCat("Service account of OAuth client ", client_id);
+}
+
 std::string SecretDigest(absl::string_view secret) { return crypto::Hex(crypto::Sha256(secret)); }
 
 bool OldSecretLive(const store::ClientRow& row, int64_t now_ms) {
@@ -92,7 +96,7 @@ absl::StatusOr<std::string> ClientService::EnsureServiceAccount(store::Tx& tx,
   u.id = account::NewUserId(random_);
   u.account_id = account;
   u.username = ServiceAccountName(row.client_id);
-  u.display_name = absl::StrCat("Service account of OAuth client ", row.client_id);
+  u.display_name = ServiceAccountDisplayName(row.client_id);
   u.kind = store::UserKind::kService;
   u.created_at = u.updated_at = clock_.NowMs();
   absl::Status s = store::users::Insert(tx, u);

@@ -60,6 +60,8 @@ inline constexpr absl::Duration kMaxInitialAccessTokenTtl = absl::Hours(24 * 30)
 
 // "<client_id>" -> "service-account-<client_id>".
 std::string ServiceAccountName(absl::string_view client_id);
+// The display name a client's service account is created with.
+std::string ServiceAccountDisplayName(absl::string_view client_id);
 // SHA-256 of a client secret or an opaque token, hex.
 std::string SecretDigest(absl::string_view secret);
 // Whether a rotated secret is still in its grace period.

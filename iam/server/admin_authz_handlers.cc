@@ -513,6 +513,14 @@ grpc::Status AdminServiceImpl::GetResourceAcl(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status AdminServiceImpl::DeleteResourceAcl(grpc::ServerContext* ctx,
+                                                 const v1::GetResourceAclRequest* req,
+                                                 v1::DeleteResourceAclResponse*) {
+  return Serve(*this, ctx, [&](const account::Caller& c) {
+    return resources_.DeleteAcl(c, req->account_id(), req->resource());
+  });
+}
+
 grpc::Status AdminServiceImpl::ExportPermissions(grpc::ServerContext* ctx,
                                                  const v1::ExportPermissionsRequest* req,
                                                  v1::ExportPermissionsResponse* out) {

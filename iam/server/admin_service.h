@@ -61,7 +61,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
         authn_(authenticator), mutations_(b.mutations), clients_(b.clients),
         idps_(b.idps), oidc_upstream_(b.oidc_upstream), federated_login_(b.federated_login),
         configuration_{b.db, b.mutations, b.users, b.groups, b.roles,
-                       b.policies, b.resources, b.auth_admin} {}
+                       b.policies, b.resources, b.auth_admin, b.clients, b.idps} {}
 
   // Who is calling: the bearer access key or access token in the metadata.
   // UNAUTHENTICATED when absent or invalid.
@@ -184,6 +184,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   IAM_ADMIN_RPC(DeleteResourcePolicy, ResourcePolicyRequest, DeleteResourcePolicyResponse)
   IAM_ADMIN_RPC(PutResourceAcl, PutResourceAclRequest, ResourceAcl)
   IAM_ADMIN_RPC(GetResourceAcl, GetResourceAclRequest, ResourceAcl)
+  IAM_ADMIN_RPC(DeleteResourceAcl, GetResourceAclRequest, DeleteResourceAclResponse)
   IAM_ADMIN_RPC(ExportPermissions, ExportPermissionsRequest, ExportPermissionsResponse)
   // admin_declarative_handlers.cc
   IAM_ADMIN_RPC(ExportAccountConfiguration, ExportAccountConfigurationRequest,

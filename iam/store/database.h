@@ -154,6 +154,13 @@ class Database {
   // Transact, fn may run more than once.
   absl::Status TransactJoined(TxMode mode, bool commit, const std::function<absl::Status()>& fn);
 
+  // A read of committed data only, never joined: for caches, which must
+  // not keep what a joined transaction has not committed (and may roll
+  // back).
+  absl::Status ReadCommitted(const std::function<absl::Status(Tx&)>& fn) {
+    return RunTransaction(TxMode::kRead, fn);
+  }
+
   // Runs `then` once the current transaction of this thread committed: at
   // once outside a joined transaction (whose callers call it after their
   // own Transact returned), after the joined one commits inside one, never

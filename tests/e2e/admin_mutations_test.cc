@@ -5,6 +5,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/text_format.h>
+#include <nlohmann/json.hpp>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -122,6 +123,7 @@ class AdminMutationsTest : public MutationTest {
                       Quoted(kResourceDocument))},
         {"DeleteResourcePolicy", false, "resource: 'arn:aws:s3:::acme-photos'"},
         {"PutResourceAcl", false, "resource: 'arn:aws:s3:::acme-photos/a.jpg' canned: 'private'"},
+        {"DeleteResourceAcl", false, "resource: 'arn:aws:s3:::acme-photos/a.jpg'"},
         {"DeleteGroup", false, "name: 'ops'"},
         // A client with a service account: its user is created and deleted
         // in the same change as the client, under the one record.
@@ -142,6 +144,19 @@ class AdminMutationsTest : public MutationTest {
                       Quoted(R"({"alias":"corp","kind":"oidc","oidc":{"issuer":"https://login.example.com","client_id":"iam"}})"))},
         {"DeleteIdentityProvider", false, "alias: 'corp'"},
         {"DeleteUser", false, "username: 'bob'"},
+        // A document of the account as it is, plus one group: one change,
+        // one record, made by CreateGroup inside the apply.
+        {"ApplyAccountConfiguration", false, "document: $DOC", false,
+         [&] {
+           v1::ExportAccountConfigurationRequest q;
+           v1::AccountConfiguration r;
+           ASSERT_TRUE(
+               server_->Call(alice_, &v1::AdminService::Stub::ExportAccountConfiguration, q, &r)
+                   .ok());
+           auto doc = nlohmann::json::parse(r.document());
+           doc["groups"].push_back({{"name", "declared"}});
+           values_["$DOC"] = Quoted(doc.dump());
+         }},
         {"BlockLoginSource", true, "kind: 'ip' subject: '203.0.113.9' duration_seconds: 600"},
         {"ClearLoginBlock", true, "kind: 'ip' subject: '203.0.113.9'"},
         {"RotateSigningKey", true, ""},

@@ -82,6 +82,9 @@ ctl acl get arn:aws:s3:::photos/public/logo.png | grep -q "READ" || fail "acl ge
 if ctl acl put arn:aws:s3:::photos/x --grant CanonicalUser:123:READ 2>"$dir/err"; then
   fail "bad grant accepted"
 fi
+ctl acl put arn:aws:s3:::photos/public/gone.png --canned public-read >/dev/null
+ctl acl delete arn:aws:s3:::photos/public/gone.png | grep -qx deleted || fail "acl delete"
+if ctl acl get arn:aws:s3:::photos/public/gone.png 2>/dev/null; then fail "deleted ACL still there"; fi
 
 # Export: JSON and CSV, and the export itself is audited.
 ctl -o json export permissions >"$dir/export.json"

@@ -49,18 +49,27 @@ ctl role forbid-together split approver requester >/dev/null
 ctl account set-password-policy --set min_length=14 >/dev/null
 ctl resource-policy put arn:aws:s3:::photos --file "$examples/resources/photos-bucket-policy.json" >/dev/null
 ctl acl put arn:aws:s3:::photos/public/cat.jpg --canned public-read >/dev/null
+ctl client create reports --grant client_credentials --scope "reports.read" --audience api >/dev/null
+ctl policy attach ReadPhotos --user service-account-reports >/dev/null
+ctl client create wiki --grant authorization_code --auth-method none \
+  --redirect-uri https://wiki.example.com/cb >/dev/null
+ctl client update wiki --disable >/dev/null
+ctl idp create corp --kind oidc --name "Corp SSO" --set oidc.issuer=https://login.example.com/t \
+  --set oidc.client_id=iam --set oidc.client_auth=none --set group_map.engineering=devs >/dev/null
 
 ctl account export >"$dir/acme.yaml"
 yaml=$dir/acme.yaml
 for want in 'username: bob' 'display_name: Bob Builder' 'ReadPhotos' 'arn:aws:iam::aws:policy/ReadOnlyAccess' \
             'boundary: OwnHome' 'cost-center: "0042"' 'disabled: true' '10.0.0.0/8' 'user:bob' \
             'min_length: 14' 'arn:aws:s3:::photos' 'canned: public-read' 'owner: photos' \
-            'description: approves payments' 'name: split' '雪'; do
+            'description: approves payments' 'name: split' '雪' 'client_id: reports' \
+            'username: service-account-reports' 'alias: corp' 'https://wiki.example.com/cb' \
+            'enabled: false' 'engineering: devs'; do
   grep -qF -- "$want" "$yaml" || fail "the export lacks $want: $(cat "$yaml")"
 done
 # Never a secret, a hash or a person's data; a temporary grant is not
 # configuration.
-for never in 'bob@example.com' 'secret' 'hash' 'user:carol'; do
+for never in 'bob@example.com' 'client_secret:' 'secret_hash' '$argon2' 'user:carol'; do
   grep -qiF -- "$never" "$yaml" && fail "the export shows $never"
 done
 ctl -o json account export >"$dir/acme.json"
@@ -73,6 +82,7 @@ $iamctl --address "$target_addr" $target_root account create acme --admin-userna
 tctl apply -f "$yaml" --dry-run >"$dir/plan"
 grep -qx "+ user bob" "$dir/plan" || fail "dry-run plan: $(cat "$dir/plan")"
 grep -qx "+ policy ReadPhotos" "$dir/plan" || fail "plan: the policy"
+grep -q "client rotate-secret reports" "$dir/plan" || fail "plan: the new client's secret"
 grep -q "dry run: nothing changed" "$dir/plan" || fail "dry run said: $(cat "$dir/plan")"
 tctl user list | grep -q bob && fail "the dry run created bob"
 tctl apply -f "$yaml" >"$dir/applied"

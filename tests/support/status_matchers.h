@@ -27,4 +27,15 @@ const absl::Status& GetStatus(const absl::StatusOr<T>& s) {
 #define ASSERT_CODE(expr, expected) ASSERT_EQ(::iam::testing::GetStatus(expr).code(), expected) \
     << ::iam::testing::GetStatus(expr)
 
+// ASSERT_OK_AND_ASSIGN(auto x, StatusOrExpr()): the value, or the test
+// stops with the status.
+#define IAM_TEST_CONCAT_INNER_(a, b) a##b
+#define IAM_TEST_CONCAT_(a, b) IAM_TEST_CONCAT_INNER_(a, b)
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  ASSERT_OK_AND_ASSIGN_IMPL_(IAM_TEST_CONCAT_(status_or_, __LINE__), lhs, expr)
+#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                \
+  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
+  lhs = std::move(tmp).value()
+
 #endif  // IAM_TESTS_SUPPORT_STATUS_MATCHERS_H_
