@@ -9,6 +9,7 @@
 #include "iam/common/status_macros.h"
 #include "iam/federation/identity_provider.h"
 #include "iam/oauth/client_metadata.h"
+#include "iam/store/states.h"
 
 namespace iam::declarative {
 namespace {
@@ -19,18 +20,6 @@ using nlohmann::json;
 using store::PrincipalType;
 
 std::string Q(const std::string& s) { return json(s).dump(); }
-
-const char* TypeName(PrincipalType t) {
-  switch (t) {
-    case PrincipalType::kUser:
-      return "user";
-    case PrincipalType::kGroup:
-      return "group";
-    case PrincipalType::kRole:
-      return "role";
-  }
-  return "user";
-}
 
 bool IsServiceAccount(const std::string& username) {
   return username.rfind(account::kServiceAccountPrefix, 0) == 0;
@@ -495,7 +484,7 @@ class Planner {
   }
 
   void BindingChanges(const PrincipalName& p, const Bindings& before, const Bindings& after) {
-    const std::string kind = TypeName(p.type);
+    const std::string kind = store::Name(p.type);
     const std::string path = kind + "/" + p.name;
     const std::string word = ActionWord(kind);
     for (const auto& policy : after.policies) {
