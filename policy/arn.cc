@@ -4,6 +4,16 @@
 
 namespace iam::policy {
 
+bool IsAccountName(absl::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool SplitArn(absl::string_view text, ArnParts* parts) {
   if (text.substr(0, 4) != "arn:") return false;
   size_t start = 0;

@@ -13,6 +13,16 @@ namespace iam::policy {
 
 using ArnParts = std::array<absl::string_view, 6>;
 
+// Whether `s` can be the account of an ARN, a principal or a request: an
+// opaque identifier, matched exactly and case-sensitively. AWS's are
+// twelve digits; S3-compatible stores name their tenants (Ceph RGW
+// tenants, MinIO accounts), so any 1 to 64 letters, digits, '-', '_' and
+// '.' are taken, never a ':', '/', '*' or '?', which would change what an
+// ARN or a pattern means.
+bool IsAccountName(absl::string_view s);
+inline constexpr char kAccountNameRule[] =
+    "must be an account: 1 to 64 letters, digits, '-', '_' or '.' (AWS: 12 digits)";
+
 // False when `text` does not start with "arn:" or has fewer than six parts.
 bool SplitArn(absl::string_view text, ArnParts* parts);
 

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "policy/arn.h"
 #include "policy/policy.h"
 
 namespace iam::policy {
@@ -26,12 +27,6 @@ absl::StatusOr<std::string> OptString(const Json& obj, const char* key, const st
   if (!obj.contains(key) || obj[key].is_null()) return std::string();
   if (!obj[key].is_string()) return Error(absl::StrCat(path, ".", key), "must be a string");
   return obj[key].get<std::string>();
-}
-
-bool IsAccountId(const std::string& s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
 }
 
 absl::StatusOr<std::shared_ptr<const PolicySet>> ParseSet(const Json& list,
@@ -78,7 +73,7 @@ absl::Status ParsePrincipal(const Json& j, const std::string& path, Principal& p
     }
     return absl::OkStatus();
   }
-  if (!IsAccountId(p.account)) return Error(path + ".account", "must be 12 digits");
+  if (!IsAccountName(p.account)) return Error(path + ".account", kAccountNameRule);
   if (p.arn.empty()) {
     p.arn = p.user.empty() ? absl::StrCat("arn:aws:iam::", p.account, ":root")
                            : absl::StrCat("arn:aws:iam::", p.account, ":user/", p.user);
@@ -117,6 +112,7 @@ absl::StatusOr<Acl> ParseAcl(const Json& j, const std::string& path) {
   if (!owner.ok()) return owner.status();
   acl.owner = *owner;
   if (acl.owner.empty()) return Error(path + ".owner", "required");
+  if (!IsAccountName(acl.owner)) return Error(path + ".owner", kAccountNameRule);
   auto target = OptString(j, "target", path);
   if (!target.ok()) return target.status();
   if (*target == "bucket") {
@@ -152,6 +148,7 @@ absl::StatusOr<Acl> ParseAcl(const Json& j, const std::string& path) {
       auto id = OptString(ge, "id", gp + ".grantee");
       if (!id.ok()) return id.status();
       if (id->empty()) return Error(gp + ".grantee.id", "required");
+      if (!IsAccountName(*id)) return Error(gp + ".grantee.id", kAccountNameRule);
       grant.grantee = AclGrant::Grantee::kAccount;
       grant.account = *id;
     } else if (*type == "Group") {
@@ -231,8 +228,8 @@ absl::StatusOr<EvalInput> ParseEvalInput(const Json& j) {
   }
   if (in.request.action.empty()) return Error("request.action", "required");
   if (in.request.resource.empty()) return Error("request.resource", "required");
-  if (!in.request.resource_owner.empty() && !IsAccountId(in.request.resource_owner)) {
-    return Error("request.resource_owner", "must be 12 digits");
+  if (!in.request.resource_owner.empty() && !IsAccountName(in.request.resource_owner)) {
+    return Error("request.resource_owner", kAccountNameRule);
   }
   if (in.request.principal.anonymous && in.request.resource_owner.empty()) {
     if (in.acl) {

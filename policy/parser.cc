@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "policy/arn.h"
 #include "policy/json_syntax.h"
 #include "policy/policy.h"
 
@@ -31,12 +32,6 @@ absl::StatusOr<std::vector<std::string>> Strings(const Json& v, const std::strin
     out.push_back(v[i].get<std::string>());
   }
   return out;
-}
-
-bool IsAccountId(absl::string_view s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
 }
 
 absl::Status ParseActions(const Json& v, const std::string& path, Statement& st) {
@@ -101,14 +96,14 @@ absl::Status ParsePrincipal(const Json& v, const std::string& path, PrincipalSpe
       if (it.key() == "AWS") {
         if (s == "*") {
           out.everyone = true;
-        } else if (IsAccountId(s)) {
+        } else if (IsAccountName(s)) {
           out.accounts.push_back(s);
         } else if (absl::StartsWith(s, "arn:")) {
           if (s.find_first_of("*?") != std::string::npos) {
             return Error(pi, "wildcards are not allowed in a principal ARN");
           }
           ArnParts parts;
-          if (!SplitArn(s, &parts) || !IsAccountId(parts[4])) {
+          if (!SplitArn(s, &parts) || !IsAccountName(parts[4])) {
             return Error(pi, "not a principal ARN");
           }
           if (parts[5] == "root") {
@@ -117,11 +112,12 @@ absl::Status ParsePrincipal(const Json& v, const std::string& path, PrincipalSpe
             out.arns.push_back(s);
           }
         } else {
-          return Error(pi, "not an account id, ARN or \"*\"");
+          return Error(pi, "not an account, an ARN or \"*\"");
         }
       } else if (it.key() == "CanonicalUser") {
-        if (s.empty()) return Error(pi, "empty canonical user");
-        out.accounts.push_back(s);  // canonical ids are account ids here
+        // Canonical ids are account names here.
+        if (!IsAccountName(s)) return Error(pi, kAccountNameRule);
+        out.accounts.push_back(s);
       } else if (it.key() == "Service" || it.key() == "Federated") {
         if (s.empty()) return Error(pi, "empty principal");
         out.others.push_back(s);
