@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -179,10 +180,13 @@ absl::StatusOr<Condition> Condition::Compile(const Operator& op, absl::string_vi
         c.texts_.push_back(lower);
         break;
       }
-      case Family::kBinary:
-        if (!IsBase64(v)) return bad("not base64");
-        c.texts_.push_back(v);
+      case Family::kBinary: {
+        // Kept decoded: the request's value is the bytes themselves.
+        std::string bytes;
+        if (!IsBase64(v) || !absl::Base64Unescape(v, &bytes)) return bad("not base64");
+        c.texts_.push_back(std::move(bytes));
         break;
+      }
       case Family::kIp: {
         auto cidr = Cidr::Parse(v);
         if (!cidr.ok()) return bad("not a CIDR");

@@ -59,7 +59,7 @@ class Condition {
   std::vector<double> numbers_;
   std::vector<absl::Time> times_;
   std::vector<Cidr> cidrs_;
-  std::vector<std::string> texts_;  // Bool ("true"/"false"), Binary (base64)
+  std::vector<std::string> texts_;  // Bool ("true"/"false"), Binary (the decoded bytes)
   bool null_expected_ = false;      // Null: true means "the key is absent"
 };
 

@@ -1,6 +1,7 @@
 #include "policy/eval_input.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "policy/arn.h"
@@ -96,8 +97,25 @@ absl::Status ParseContext(const Json& j, const std::string& path, Context& ctx) 
         values.push_back(it.value()[i].get<std::string>());
       }
       ctx.Set(it.key(), std::move(values), true);
+    } else if (it.value().is_object() && it.value().size() == 1 &&
+               it.value().contains("base64")) {
+      // Binary values that are not text, given as base64: {"base64": "..."}
+      // or {"base64": ["...", ...]} (a multivalued key).
+      const Json& b = it.value()["base64"];
+      const bool multi = b.is_array();
+      std::vector<std::string> values;
+      for (size_t i = 0; i < (multi ? b.size() : 1); ++i) {
+        const Json& one = multi ? b[i] : b;
+        const std::string vp = multi ? absl::StrCat(p, ".base64[", i, "]") : p + ".base64";
+        std::string bytes;
+        if (!one.is_string() || !absl::Base64Unescape(one.get<std::string>(), &bytes)) {
+          return Error(vp, "must be base64");
+        }
+        values.push_back(std::move(bytes));
+      }
+      ctx.Set(it.key(), std::move(values), multi);
     } else {
-      return Error(p, "must be a string or an array of strings");
+      return Error(p, "must be a string, an array of strings or {\"base64\": ...}");
     }
   }
   return absl::OkStatus();

@@ -201,6 +201,21 @@ std::vector<std::string> Result::Reasons() const {
   return out;
 }
 
+// AWS's documented exceptions to evaluation; `action` is lower case.
+const char* AlwaysAllowed(absl::string_view action, const Principal& p, bool is_root,
+                          const std::string& owner) {
+  if (p.anonymous) return nullptr;
+  if (action == "sts:getcalleridentity") {
+    return "sts:GetCallerIdentity needs no permission, and no deny stops it";
+  }
+  if (is_root && owner == p.account &&
+      (action == "s3:getbucketpolicy" || action == "s3:putbucketpolicy" ||
+       action == "s3:deletebucketpolicy")) {
+    return "the owning account's root may always read, replace and delete a bucket policy";
+  }
+  return nullptr;
+}
+
 Result Evaluate(const PolicyInputs& in, const Request& req, bool explain) {
   Result result;
   Evaluation ev{req, absl::AsciiStrToLower(req.action),
@@ -213,6 +228,16 @@ Result Evaluate(const PolicyInputs& in, const Request& req, bool explain) {
   const std::string& owner = req.resource_owner.empty() ? p.account : req.resource_owner;
   ev.is_root = !p.anonymous && !p.account.empty() &&
                p.arn == absl::StrCat("arn:aws:iam::", p.account, ":root");
+
+  // 0. What AWS allows whatever any policy says, so that no policy can
+  // lock it out: the owning account's root managing its bucket policy,
+  // and anyone signed in asking who they are.
+  if (const char* exception = AlwaysAllowed(ev.action, p, ev.is_root, owner)) {
+    result.decision = Decision::kAllow;
+    result.notes.push_back(exception);
+    if (explain) result.trace.push_back(exception);
+    return result;
+  }
 
   auto identity = p.anonymous ? Evaluation::SideResult{} : ev.Scan(in.identity);
   auto boundary = p.anonymous ? Evaluation::SideResult{} : ev.Scan(in.boundary);

@@ -23,7 +23,9 @@ absl::StatusOr<std::string> Mutations::Admit(const Caller& caller, const Operati
   }
   ASSIGN_OR_RETURN(std::string account, ResolveAccountId(caller, op.account_id));
   RETURN_IF_ERROR(op.input);
-  if (!op.self) {
+  const bool admin_of_account =
+      op.owner_admin && caller.is_admin && !account.empty() && caller.account_id == account;
+  if (!op.self && !admin_of_account) {
     RETURN_IF_ERROR(Authorize(caller, op.action, account, ArnIn(account, op.resource)));
   }
   return account;

@@ -48,6 +48,10 @@ struct Operation {
   // allowed without asking the authorizer, as a user may always manage
   // their own sign-in.
   bool self = false;
+  // An administrator of the account may always do this, whatever its
+  // policies deny: what AWS grants the root of a bucket's account over the
+  // bucket's policy, so that no policy can lock the account out of it.
+  bool owner_admin = false;
   // The change acts on the registry of accounts, not inside one (creating
   // an account): it is authorized against every account, runs without an
   // account, and its body names the account its record belongs to.

@@ -19,6 +19,14 @@ namespace {
 
 using store::resources::Kind;
 
+// The service's form of AWS's exception for a bucket's policy: its
+// account's administrators may always read, replace and delete a resource
+// policy of the account (not its ACLs), whatever their policies deny.
+bool OwnerMayAlways(absl::string_view action) {
+  return action == "iam:GetResourcePolicy" || action == "iam:PutResourcePolicy" ||
+         action == "iam:DeleteResourcePolicy";
+}
+
 constexpr size_t kMaxGrants = 100;
 
 std::string GroupUri(const std::string& g) {
@@ -141,7 +149,9 @@ absl::StatusOr<std::string> ResourceAdminService::AdmitRead(const account::Calle
                                                             absl::string_view action,
                                                             const std::string& resource) {
   ASSIGN_OR_RETURN(std::string account, OwnAccount(caller, account_id, action, resource));
-  return mutations_.Admit(caller, account::Operation(std::string(action), account, resource));
+  account::Operation op(std::string(action), account, resource);
+  op.owner_admin = OwnerMayAlways(action);
+  return mutations_.Admit(caller, op);
 }
 
 absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller& caller,
@@ -151,8 +161,9 @@ absl::StatusOr<ResourceDocView> ResourceAdminService::Put(const account::Caller&
                                                           const std::string& body) {
   const ResourceName name = SplitResource(resource);
   const int64_t now = clock_.NowMs();
-  RETURN_IF_ERROR(mutations_.Run(caller,
-      account::Operation(std::string(action), account, resource, account::Touches::kResources),
+  account::Operation op(std::string(action), account, resource, account::Touches::kResources);
+  op.owner_admin = OwnerMayAlways(action);
+  RETURN_IF_ERROR(mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         if (name.account.empty()) {
           ASSIGN_OR_RETURN(auto owner, store::resources::OwnerOf(tx, name.root));
@@ -237,8 +248,9 @@ absl::Status ResourceAdminService::Delete(const account::Caller& caller,
                                           absl::string_view action, const std::string& resource) {
   const Kind kind = static_cast<Kind>(kind_number);
   ASSIGN_OR_RETURN(std::string account, OwnAccount(caller, account_id, action, resource));
-  return mutations_.Run(caller,
-      account::Operation(std::string(action), account, resource, account::Touches::kResources),
+  account::Operation op(std::string(action), account, resource, account::Touches::kResources);
+  op.owner_admin = OwnerMayAlways(action);
+  return mutations_.Run(caller, op,
       [&](store::Tx& tx, const std::string&, audit::Event& record) -> absl::Status {
         ASSIGN_OR_RETURN(auto row, store::resources::Get(tx, kind, resource));
         if (row.account_id != account) {

@@ -226,6 +226,18 @@ void PrintExplanation(const Args&, const v1::ExplainResponse& r) {
   for (const auto& t : r.trace()) std::cout << "  " << t << "\n";
 }
 
+// One request from the flags, or a whole test file.
+int Simulate(Context& c, const Args& a) {
+  if (!a["--file"].empty()) return SimulateFile(c, a);
+  for (const char* flag : {"--user", "--action", "--resource"}) {
+    if (a[flag].empty()) {
+      return Refuse(absl::InvalidArgumentError(absl::StrCat(flag, ": required (or --file)")));
+    }
+  }
+  static const Run one = Call(&v1::AuthzService::Stub::Explain, BuildSimulate, PrintExplanation);
+  return one(c, a);
+}
+
 void PrintPermissions(const v1::ExportPermissionsResponse& r) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : r.principals()) {
@@ -411,11 +423,13 @@ std::vector<Command> ResourceCommands() {
        Call(&AdminService::Stub::GetResourceAcl, PrintAcl)},
       {"acl delete", "remove a resource's ACL (its owner's alone again)", WithAccount({resource}),
        Call(&AdminService::Stub::DeleteResourceAcl, Says("deleted"))},
-      {"simulate", "what the policies decide, and why",
-       {Text("--account", "the user's account (default: your own)"), Text("--user").Required(),
-        Text("--action").Required(), Text("--resource").Required(),
-        Texts("--context", "key=value (repeatable; a,b,c for lists)")},
-       Call(&v1::AuthzService::Stub::Explain, BuildSimulate, PrintExplanation)},
+      {"simulate", "what the policies decide, and why; or, with --file, a policy test file's "
+                   "requests against them",
+       {Text("--account", "the user's account (default: your own)"), Text("--user"),
+        Text("--action"), Text("--resource"),
+        Texts("--context", "key=value (repeatable; a,b,c for lists)"),
+        Text("--file", "a policy test file (iam-policy test): its requests, its expectations")},
+       Simulate},
       {"export permissions", "who can do what (-o json or -o csv)", {Text("--account")},
        ExportPermissions},
   };

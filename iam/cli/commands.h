@@ -46,6 +46,8 @@ absl::Status ApplySetting(nlohmann::json& doc, const std::string& assignment);
 
 // A document from a file, or stdin for "-"; NOT_FOUND naming the file.
 absl::StatusOr<std::string> ReadDocument(const std::string& path);
+// simulate --file (simulate_file.cc).
+int SimulateFile(Context& c, const Args& a);
 
 // An account policy's document, indented.
 void PrintPolicyDocument(const Args&, const v1::AccountPolicy& policy);

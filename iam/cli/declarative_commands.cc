@@ -6,7 +6,7 @@
 
 #include "iam/cli/commands.h"
 #include "iam/cli/output.h"
-#include "iam/cli/yaml_json.h"
+#include "policy/yaml_syntax.h"
 #include "policy/json_syntax.h"
 
 namespace iam::cli {
@@ -27,7 +27,7 @@ int Export(Context& c, const Args& a) {
   } else {
     std::cout << "# The configuration of account " << r.account_id()
               << ": iamctl apply -f <this file> converges an account to it.\n"
-              << JsonToYaml(*doc);
+              << policy::JsonToYaml(*doc);
   }
   return 0;
 }
@@ -43,7 +43,7 @@ int Apply(Context& c, const Args& a) {
   const std::string& path = a["-f,--file"];
   auto text = ReadDocument(path);
   if (!text.ok()) return Fail(absl::InvalidArgumentError("--file: " + std::string(text.status().message())));
-  auto doc = YamlToJson(*text, path == "-" ? "standard input" : path);
+  auto doc = policy::YamlToJson(*text, path == "-" ? "standard input" : path);
   if (!doc.ok()) return Fail(doc.status());
   v1::ApplyAccountConfigurationRequest q;
   q.set_account_id(a["--account"]);

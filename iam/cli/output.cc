@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
-#include "iam/cli/yaml_json.h"
+#include "policy/yaml_syntax.h"
 #include "iam/common/text.h"
 
 namespace iam::cli {
@@ -30,7 +30,7 @@ void PrintYaml(const google::protobuf::Message& message) {
   opts.always_print_primitive_fields = true;
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(message, &json, opts);
-  std::cout << JsonToYaml(nlohmann::json::parse(json, nullptr, false));
+  std::cout << policy::JsonToYaml(nlohmann::json::parse(json, nullptr, false));
 }
 
 void PrintTable(const std::vector<std::string>& headers,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "iam/authz/check_principal.h"
@@ -58,8 +59,19 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   in.resource = req.resource();
   in.explain = explain;
   in.what_if = what_if;
-  for (const auto& e : req.context()) {
+  for (int i = 0; i < req.context_size(); ++i) {
+    const v1::ContextEntry& e = req.context(i);
     in.context.push_back({e.key(), {e.values().begin(), e.values().end()}, e.multi()});
+    if (!e.base64()) continue;
+    for (size_t j = 0; j < in.context.back().values.size(); ++j) {
+      std::string& v = in.context.back().values[j];
+      std::string bytes;
+      if (!absl::Base64Unescape(v, &bytes)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field(), "context[", i, "].values[", j, "]: not base64"));
+      }
+      v = std::move(bytes);
+    }
   }
   std::string source_ip = caller.source_ip;
   if (!req.source_ip().empty()) {

@@ -1,14 +1,19 @@
 // iam-policy: validate policy documents and evaluate requests offline.
 //   iam-policy validate [--kind identity|resource] [--max-size N] < policy.json
 //   iam-policy eval [--explain] < input.json
+//   iam-policy test FILE...   (policy_tests.h; YAML or JSON; - for stdin)
+#include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "policy/eval_input.h"
 #include "policy/json_syntax.h"
 #include "policy/policy.h"
+#include "policy/policy_tests.h"
+#include "policy/yaml_syntax.h"
 
 namespace {
 
@@ -16,7 +21,8 @@ constexpr size_t kMaxInput = 64 * 1024 * 1024;
 
 int Usage() {
   std::cerr << "usage: iam-policy validate [--kind identity|resource] [--max-size N] < policy\n"
-               "       iam-policy eval [--explain] < input\n";
+               "       iam-policy eval [--explain] < input\n"
+               "       iam-policy test FILE... (- for stdin)\n";
   return 2;
 }
 
@@ -91,6 +97,60 @@ int Eval(int argc, char** argv) {
   return 0;
 }
 
+// Runs the test files: a line per test, the failures explained, a total.
+// Exit 0 when every test passed, 1 when one failed, 2 for a file that
+// cannot be read or is malformed (nothing of it runs).
+int Test(int argc, char** argv) {
+  if (argc < 3) return Usage();
+  int passed = 0, failed = 0;
+  for (int i = 2; i < argc; ++i) {
+    const std::string path = argv[i];
+    std::string text;
+    if (path == "-") {
+      if (!ReadStdin(&text)) {
+        std::cerr << "error: input larger than 64 MiB\n";
+        return 2;
+      }
+    } else {
+      std::ifstream in(path);
+      if (!in) {
+        std::cerr << "error: " << path << ": cannot read\n";
+        return 2;
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      text = ss.str();
+    }
+    auto file = iam::policy::YamlToJson(text, path);
+    if (!file.ok()) {
+      std::cerr << "error: " << file.status().message() << "\n";
+      return 2;
+    }
+    auto outcomes = iam::policy::RunPolicyTests(*file);
+    if (!outcomes.ok()) {
+      std::cerr << "error: " << path << ": " << outcomes.status().message() << "\n";
+      return 2;
+    }
+    for (const auto& o : *outcomes) {
+      if (o.passed) {
+        ++passed;
+        std::cout << "ok    " << o.name << "\n";
+        continue;
+      }
+      ++failed;
+      std::cout << "FAIL  " << o.name << "\n      expected " << o.expected << ", got " << o.got
+                << "\n";
+      if (o.expected_reasons) {
+        std::cout << "      expected reasons: " << nlohmann::json(*o.expected_reasons).dump()
+                  << "\n";
+      }
+      std::cout << "      reasons: " << nlohmann::json(o.reasons).dump() << "\n";
+    }
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,5 +158,6 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   if (cmd == "validate") return Validate(argc, argv);
   if (cmd == "eval") return Eval(argc, argv);
+  if (cmd == "test") return Test(argc, argv);
   return Usage();
 }

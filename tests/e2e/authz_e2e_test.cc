@@ -175,6 +175,38 @@ TEST_P(AuthzE2eTest, DefaultDenyThenUserPolicyAllows) {
   EXPECT_THAT(last_.reasons(0), HasSubstr("token is invalid"));
 }
 
+// BinaryEquals: the policy holds base64; a request value is the bytes
+// themselves (text), or base64 when the entry says so (bytes that are not
+// text).
+TEST_P(AuthzE2eTest, BinaryConditionsCompareBytes) {
+  ASSERT_RPC_OK(CreatePolicy(
+      "Signed", Allow("s3:GetObject", "*", {{"BinaryEquals", {{"s3:x-amz-meta-tag", "AP8Qgg=="}}}})));
+  ASSERT_RPC_OK(CreatePolicy(
+      "Named", Allow("s3:PutObject", "*",
+                     {{"BinaryEquals", {{"s3:x-amz-meta-tag", "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}}}})));
+  ASSERT_RPC_OK(Attach("Signed", P(v1::PrincipalName::USER, "bob")));
+  ASSERT_RPC_OK(Attach("Named", P(v1::PrincipalName::USER, "bob")));
+  auto with = [&](const std::string& action, const std::string& value, bool base64) {
+    v1::CheckRequest r = Req("bob", action, "arn:aws:s3:::photos/a.jpg");
+    auto* e = r.add_context();
+    e->set_key("s3:x-amz-meta-tag");
+    e->add_values(value);
+    e->set_base64(base64);
+    return r;
+  };
+  EXPECT_EQ(Decide(with("s3:PutObject", "BinaryValueInBase64", false)), v1::ALLOW);
+  EXPECT_EQ(Decide(with("s3:PutObject", "QmluYXJ5VmFsdWVJbkJhc2U2NA==", false)),
+            v1::IMPLICIT_DENY);  // the base64 text is not the bytes
+  EXPECT_EQ(Decide(with("s3:PutObject", "QmluYXJ5VmFsdWVJbkJhc2U2NA==", true)), v1::ALLOW);
+  EXPECT_EQ(Decide(with("s3:GetObject", "AP8Qgg==", true)), v1::ALLOW);
+  EXPECT_EQ(Decide(with("s3:GetObject", "AP8Qgw==", true)), v1::IMPLICIT_DENY);
+  v1::CheckResponse out;
+  grpc::Status bad = server_->CallAuthz(alice_, &AuthzService::Stub::Check,
+                                        with("s3:GetObject", "not base64!", true), &out);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("context[0].values[0]: not base64"));
+}
+
 TEST_P(AuthzE2eTest, GroupPolicyAndInlinePolicies) {
   v1::CreateGroupRequest g;
   g.set_name("devs");
@@ -380,6 +412,51 @@ TEST_P(AuthzE2eTest, SeparationOfDutiesRefusesConflictingRoles) {
   ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::AssignRole, a, &assigned));
   EXPECT_RPC(server_->Call(alice_, &AdminService::Stub::CreateSodRule, bad, &created),
              grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// AWS lets a bucket's account root always manage the bucket's policy; here
+// the account's administrators may always read, replace and delete its
+// resource policies, whatever their own policies deny; not its ACLs, and
+// not a user who is no administrator.
+TEST_P(AuthzE2eTest, AdministratorsCannotBeLockedOutOfResourcePolicies) {
+  ASSERT_RPC_OK(CreatePolicy(
+      "NoResourceAdmin",
+      nlohmann::json{{"Version", "2012-10-17"},
+                     {"Statement",
+                      {{{"Effect", "Deny"},
+                        {"Action",
+                         {"iam:PutResourcePolicy", "iam:GetResourcePolicy",
+                          "iam:DeleteResourcePolicy", "iam:PutResourceAcl"}},
+                        {"Resource", "*"}}}}}
+          .dump()));
+  ASSERT_RPC_OK(Attach("NoResourceAdmin", P(v1::PrincipalName::USER, "alice")));
+  v1::ResourcePolicyRequest rp;
+  rp.set_resource("arn:aws:s3:::acme-locked");
+  rp.set_document(nlohmann::json{{"Version", "2012-10-17"},
+                                 {"Statement",
+                                  {{{"Effect", "Deny"},
+                                    {"Principal", "*"},
+                                    {"Action", "s3:*"},
+                                    {"Resource", "arn:aws:s3:::acme-locked/*"}}}}}
+                      .dump());
+  v1::ResourcePolicy out;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::PutResourcePolicy, rp, &out));
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::GetResourcePolicy, rp, &out));
+  v1::PutResourceAclRequest acl;
+  acl.set_resource("arn:aws:s3:::acme-locked/a.jpg");
+  acl.set_canned("public-read");
+  v1::ResourceAcl acl_out;
+  EXPECT_RPC(server_->Call(alice_, &AdminService::Stub::PutResourceAcl, acl, &acl_out),
+             grpc::StatusCode::PERMISSION_DENIED);
+  v1::DeleteResourcePolicyResponse deleted;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::DeleteResourcePolicy, rp, &deleted));
+  // bob, allowed everything but denied the same, is no administrator.
+  ASSERT_RPC_OK(CreatePolicy("Everything", Allow("*", "*")));
+  ASSERT_RPC_OK(Attach("Everything", P(v1::PrincipalName::USER, "bob")));
+  ASSERT_RPC_OK(Attach("NoResourceAdmin", P(v1::PrincipalName::USER, "bob")));
+  const std::string bob = LoginToken("bob");
+  EXPECT_RPC(server_->Call(bob, &AdminService::Stub::PutResourcePolicy, rp, &out),
+             grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_P(AuthzE2eTest, ResourcePoliciesAclsAndCrossAccount) {

@@ -30,6 +30,28 @@ ctl simulate --user bob --action s3:GetObject --resource arn:aws:s3:::photos/a.j
 ctl policy set-default ReadPhotos 1 >/dev/null
 ctl policy versions ReadPhotos | grep -q "v1 *yes" || fail "versions"
 
+# A policy test file (iam-policy test's) against the live policies.
+cat >"$dir/live.yaml" <<'YAML'
+tests:
+  - name: bob reads photos
+    request: {principal: {user: bob}, action: s3:GetObject, resource: "arn:aws:s3:::photos/a.jpg"}
+    expect: Allow
+  - name: bob cannot delete photos
+    request: {principal: {user: bob}, action: s3:DeleteObject, resource: "arn:aws:s3:::photos/a.jpg"}
+    expect: Deny
+YAML
+ctl simulate --file "$dir/live.yaml" >"$dir/sim" || fail "simulate --file: $(cat "$dir/sim")"
+grep -q "^2 passed, 0 failed" "$dir/sim" || fail "simulate --file summary: $(cat "$dir/sim")"
+sed 's/expect: Deny/expect: Allow/' "$dir/live.yaml" >"$dir/wrong.yaml"
+if ctl simulate --file "$dir/wrong.yaml" >"$dir/sim"; then fail "a failed expectation exit 0"; fi
+grep -q "^FAIL  bob cannot delete photos" "$dir/sim" || fail "FAIL line: $(cat "$dir/sim")"
+grep -q "expected Allow, got ImplicitDeny" "$dir/sim" || fail "explanation: $(cat "$dir/sim")"
+printf 'tests:\n  - name: x\n    request: {action: a:b, resource: "*"}\n    expect: Allow\n' \
+  >"$dir/nouser.yaml"
+if ctl simulate --file "$dir/nouser.yaml" 2>"$dir/err"; then fail "a test without a user ran"; fi
+grep -q 'tests\[0\] "x".request.principal: a live simulation needs a user' "$dir/err" \
+  || fail "no user: $(cat "$dir/err")"
+
 # A bad document names its path.
 echo '{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}' \
   >"$dir/bad.json"

@@ -14,6 +14,11 @@ for f in sorted(glob.glob(data + "/*.json")):
     for c in json.load(open(f))["cases"]:
         out = subprocess.run([bin, "eval"], input=json.dumps(c["input"]), capture_output=True,
                              text=True)
+        if "error" in c:  # refused: exit 2, the error on stderr
+            assert out.returncode == 2, (f, c["name"], out.returncode)
+            assert c["error"] in out.stderr, (f, c["name"], out.stderr)
+            count += 1
+            continue
         assert out.returncode == 0, (f, c["name"], out.stderr)
         got = json.loads(out.stdout)
         assert got["decision"] == c["decision"], (f, c["name"], got)
@@ -45,5 +50,25 @@ out=$(echo '{"identity_policies":[{"Statement":{"Effect":"Allow","Action":"*","R
   "resource":"arn:aws:s3:::b/k"}}' | "$bin" eval --explain) || fail "explain"
 echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["trace"], d' ||
   fail "explain has no trace"
-rm -f /tmp/iam-policy-err.$$
+# Policy tests: the example passes; a wrong expectation fails (exit 1,
+# explained); a malformed file runs nothing (exit 2, the path named).
+examples=$(cd "$(dirname "$0")/../../examples" && pwd)
+out=$("$bin" test "$examples/policy-tests.yaml") || fail "the example's tests: $out"
+echo "$out" | tail -1 | grep -qx "4 passed, 0 failed" || fail "test summary: $out"
+sed 's/expect: ImplicitDeny/expect: Allow/' "$examples/policy-tests.yaml" | "$bin" test - \
+  >/tmp/iam-policy-out.$$
+[ $? -eq 1 ] || fail "a failing test: exit code"
+grep -q "^FAIL  bob cannot delete a photo" /tmp/iam-policy-out.$$ || fail "no FAIL line"
+grep -q "expected Allow, got ImplicitDeny" /tmp/iam-policy-out.$$ || fail "no explanation"
+grep -qx "3 passed, 1 failed" /tmp/iam-policy-out.$$ || fail "failing summary"
+sed 's/account: "111122223333", user: bob}/account: "1:2", user: bob}/' "$examples/policy-tests.yaml" | "$bin" test - \
+  >/dev/null 2>/tmp/iam-policy-err.$$
+[ $? -eq 2 ] || fail "a malformed test file: exit code"
+grep -q 'tests\[0\] "bob reads a photo over TLS": request.principal.account' /tmp/iam-policy-err.$$ \
+  || fail "malformed test: $(cat /tmp/iam-policy-err.$$)"
+printf 'tests: []\n' | "$bin" test - >/dev/null 2>&1
+[ $? -eq 2 ] || fail "an empty test file: exit code"
+"$bin" test /nonexistent.yaml >/dev/null 2>&1
+[ $? -eq 2 ] || fail "a missing file: exit code"
+rm -f /tmp/iam-policy-err.$$ /tmp/iam-policy-out.$$
 echo "$n passed, 0 failed"

@@ -1,4 +1,4 @@
-#include "iam/cli/yaml_json.h"
+#include "policy/yaml_syntax.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -9,7 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace iam::cli {
+namespace iam::policy {
 namespace {
 
 using nlohmann::json;
@@ -150,4 +150,4 @@ absl::StatusOr<json> YamlToJson(absl::string_view text, absl::string_view what) 
   }
 }
 
-}  // namespace iam::cli
+}  // namespace iam::policy

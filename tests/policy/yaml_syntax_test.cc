@@ -1,12 +1,12 @@
 // YAML as iamctl writes and reads it: every JSON value comes back as it
 // was, strings that look like something else included.
-#include "iam/cli/yaml_json.h"
+#include "policy/yaml_syntax.h"
 
 #include <gtest/gtest.h>
 
 #include "tests/support/status_matchers.h"
 
-namespace iam::cli {
+namespace iam::policy {
 namespace {
 
 using nlohmann::json;
@@ -44,4 +44,4 @@ TEST(YamlJsonTest, ErrorsSayWhere) {
 }
 
 }  // namespace
-}  // namespace iam::cli
+}  // namespace iam::policy

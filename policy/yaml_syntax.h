@@ -1,10 +1,11 @@
-// YAML as iamctl writes and reads it: the JSON data model in block style.
+// YAML as iamctl and iam-policy write and read it: the JSON data model in
+// block style. Pure (text in, text out), like json_syntax.h.
 // Writing quotes every string that would read back as something else
 // ("123", "true", "null", "1e3"), so that a document read back is the
 // document written; reading takes quoted scalars as strings and plain ones
 // as null, booleans, numbers or strings, as YAML 1.2's core schema does.
-#ifndef IAM_CLI_YAML_JSON_H_
-#define IAM_CLI_YAML_JSON_H_
+#ifndef IAM_POLICY_YAML_SYNTAX_H_
+#define IAM_POLICY_YAML_SYNTAX_H_
 
 #include <string>
 
@@ -13,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace iam::cli {
+namespace iam::policy {
 
 std::string JsonToYaml(const nlohmann::json& j);
 
@@ -22,6 +23,6 @@ std::string JsonToYaml(const nlohmann::json& j);
 // form for (anchors aside, which are resolved).
 absl::StatusOr<nlohmann::json> YamlToJson(absl::string_view text, absl::string_view what);
 
-}  // namespace iam::cli
+}  // namespace iam::policy
 
-#endif  // IAM_CLI_YAML_JSON_H_
+#endif  // IAM_POLICY_YAML_SYNTAX_H_
