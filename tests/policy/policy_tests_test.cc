@@ -10,7 +10,7 @@ namespace {
 using nlohmann::json;
 
 json File() {
-  return json::parse(R"({
+  return json::parse(R"json({
     "identity_policies": [{"Version": "2012-10-17", "Statement": [
       {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
       {"Sid": "NoSecrets", "Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::b/secret/*"}]}],
@@ -24,7 +24,7 @@ json File() {
       {"name": "a test with its own policies", "expect": "ImplicitDeny", "identity_policies": [],
        "request": {"principal": {"account": "111122223333", "user": "bob"},
                    "action": "s3:GetObject", "resource": "arn:aws:s3:::b/a"}}
-    ]})");
+    ]})json");
 }
 
 TEST(PolicyTestsTest, PassesAndFails) {
