@@ -74,9 +74,10 @@ absl::Status CheckContext(const std::vector<ContextKey>& keys, bool what_if) {
           absl::StrCat(field, ": at most ", kMaxContextValues, " values"));
     }
     for (const std::string& v : k.values) {
-      if (v.size() > kMaxContextValueBytes || !text::IsValidUtf8(v)) {
+      if (v.size() > kMaxContextValueBytes || (!k.binary && !text::IsValidUtf8(v))) {
         return absl::InvalidArgumentError(absl::StrCat(
-            field, ": values are valid UTF-8 of at most ", kMaxContextValueBytes, " bytes"));
+            field, ": values are valid UTF-8 (or base64 bytes) of at most ", kMaxContextValueBytes,
+            " bytes"));
       }
     }
   }

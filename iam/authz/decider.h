@@ -22,6 +22,7 @@ struct ContextKey {
   std::string key;
   std::vector<std::string> values;
   bool multi = false;  // a multivalued key (ForAnyValue / ForAllValues)
+  bool binary = false;  // the values are bytes, not text (sent base64, decoded)
 };
 
 inline constexpr size_t kMaxContextKeys = 64;

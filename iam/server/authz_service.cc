@@ -61,7 +61,7 @@ absl::Status AuthzServiceImpl::Decide(const account::Caller& caller, const v1::C
   in.what_if = what_if;
   for (int i = 0; i < req.context_size(); ++i) {
     const v1::ContextEntry& e = req.context(i);
-    in.context.push_back({e.key(), {e.values().begin(), e.values().end()}, e.multi()});
+    in.context.push_back({e.key(), {e.values().begin(), e.values().end()}, e.multi(), e.base64()});
     if (!e.base64()) continue;
     for (size_t j = 0; j < in.context.back().values.size(); ++j) {
       std::string& v = in.context.back().values[j];
