@@ -11,6 +11,7 @@
 #include "iam/cli/commands.h"
 #include "iam/cli/duration.h"
 #include "iam/cli/output.h"
+#include "policy/yaml_syntax.h"
 
 namespace iam::cli {
 
@@ -24,6 +25,14 @@ absl::StatusOr<std::string> ReadDocument(const std::string& path) {
     ss << in.rdbuf();
   }
   return ss.str();
+}
+
+absl::StatusOr<nlohmann::json> ReadYamlDocument(const std::string& path) {
+  auto text = ReadDocument(path);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError("--file: " + std::string(text.status().message()));
+  }
+  return policy::YamlToJson(*text, path == "-" ? "standard input" : path);
 }
 
 namespace {

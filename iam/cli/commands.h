@@ -46,6 +46,9 @@ absl::Status ApplySetting(nlohmann::json& doc, const std::string& assignment);
 
 // A document from a file, or stdin for "-"; NOT_FOUND naming the file.
 absl::StatusOr<std::string> ReadDocument(const std::string& path);
+// A YAML (or JSON) file of --file as JSON; errors name --file, or the line
+// and column.
+absl::StatusOr<nlohmann::json> ReadYamlDocument(const std::string& path);
 // simulate --file (simulate_file.cc).
 int SimulateFile(Context& c, const Args& a);
 

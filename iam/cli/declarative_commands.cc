@@ -41,10 +41,8 @@ void PrintPlan(const v1::ApplyAccountConfigurationResponse& r) {
 
 int Apply(Context& c, const Args& a) {
   const std::string& path = a["-f,--file"];
-  auto text = ReadDocument(path);
-  if (!text.ok()) return Fail(absl::InvalidArgumentError("--file: " + std::string(text.status().message())));
-  auto doc = policy::YamlToJson(*text, path == "-" ? "standard input" : path);
-  if (!doc.ok()) return Fail(doc.status());
+  auto doc = ReadYamlDocument(path);
+  if (!doc.ok()) return Refuse(doc.status());
   v1::ApplyAccountConfigurationRequest q;
   q.set_account_id(a["--account"]);
   q.set_document(doc->dump());

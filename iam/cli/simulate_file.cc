@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "iam/cli/commands.h"
 #include "policy/policy_tests.h"
-#include "policy/yaml_syntax.h"
 
 namespace iam::cli {
 namespace {
@@ -88,10 +87,7 @@ const char* DecisionName(v1::Decision d) {
 }  // namespace
 
 int SimulateFile(Context& c, const Args& a) {
-  const std::string& path = a["--file"];
-  auto text = ReadDocument(path);
-  if (!text.ok()) return Refuse(absl::InvalidArgumentError("--file: " + std::string(text.status().message())));
-  auto file = policy::YamlToJson(*text, path == "-" ? "standard input" : path);
+  auto file = ReadYamlDocument(a["--file"]);
   if (!file.ok()) return Refuse(file.status());
   auto cases = policy::ReadPolicyTests(*file);
   if (!cases.ok()) return Refuse(cases.status());
