@@ -1,7 +1,7 @@
 // libFuzzer target for the policy parser and evaluator. The first byte picks
 // the entry point: a policy document (identity or resource), evaluated
-// against a few fixed requests when it parses, or a whole `iam-policy eval`
-// input.
+// against a few fixed requests when it parses, a whole `iam-policy eval`
+// input, or (0xFF) a policy test file as `iam-policy test` runs it.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,6 +10,7 @@
 
 #include "policy/eval_input.h"
 #include "policy/policy.h"
+#include "policy/policy_tests.h"
 
 namespace {
 
@@ -46,6 +47,11 @@ void EvaluatePolicy(Policy policy, PolicyKind kind) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  if (data[0] == 0xFF) {
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    if (!json.is_discarded()) (void)RunPolicyTests(json);
+    return 0;
+  }
   switch (data[0] % 3) {
     case 0:
     case 1: {
