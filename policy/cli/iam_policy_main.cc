@@ -1,5 +1,6 @@
 // iam-policy: validate policy documents and evaluate requests offline.
-//   iam-policy validate [--kind identity|resource] [--max-size N] < policy.json
+//   iam-policy validate [--kind identity|resource] [--max-size N] [--strict]
+//                       [--service NAME]... < policy.json   (then the findings, lint.h)
 //   iam-policy eval [--explain] < input.json
 //   iam-policy test FILE...   (policy_tests.h; YAML or JSON; - for stdin)
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "policy/eval_input.h"
 #include "policy/json_syntax.h"
+#include "policy/lint.h"
 #include "policy/policy.h"
 #include "policy/policy_tests.h"
 #include "policy/yaml_syntax.h"
@@ -20,7 +22,8 @@ namespace {
 constexpr size_t kMaxInput = 64 * 1024 * 1024;
 
 int Usage() {
-  std::cerr << "usage: iam-policy validate [--kind identity|resource] [--max-size N] < policy\n"
+  std::cerr << "usage: iam-policy validate [--kind identity|resource] [--max-size N] [--strict]\n"
+               "                          [--service NAME]... < policy\n"
                "       iam-policy eval [--explain] < input\n"
                "       iam-policy test FILE... (- for stdin)\n";
   return 2;
@@ -35,11 +38,19 @@ bool ReadStdin(std::string* out) {
   return true;
 }
 
+// Exit 0 when valid (1 with --strict and a security warning or error
+// among the findings), 1 when invalid.
 int Validate(int argc, char** argv) {
   iam::policy::ParseOptions options;
+  iam::policy::LintOptions lint;
+  bool strict = false;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--kind" && i + 1 < argc) {
+    if (arg == "--strict") {
+      strict = true;
+    } else if (arg == "--service" && i + 1 < argc) {
+      lint.services.push_back(argv[++i]);
+    } else if (arg == "--kind" && i + 1 < argc) {
       const std::string kind = argv[++i];
       if (kind == "identity") {
         options.kind = iam::policy::PolicyKind::kIdentity;
@@ -65,7 +76,16 @@ int Validate(int argc, char** argv) {
     return 1;
   }
   std::cout << "valid\n";
-  return 0;
+  auto json = iam::policy::ParseJson(text, "policy");
+  if (!json.ok()) return 0;  // unreachable: the document parsed
+  bool serious = false;
+  for (const auto& f : iam::policy::LintPolicy(*json, options.kind, lint)) {
+    std::cout << iam::policy::SeverityName(f.severity) << " " << f.code << " " << f.path << ": "
+              << f.message << "\n";
+    serious = serious || f.severity == iam::policy::Severity::kSecurityWarning ||
+              f.severity == iam::policy::Severity::kError;
+  }
+  return strict && serious ? 1 : 0;
 }
 
 int Eval(int argc, char** argv) {

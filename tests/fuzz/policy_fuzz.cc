@@ -1,6 +1,6 @@
 // libFuzzer target for the policy parser and evaluator. The first byte picks
 // the entry point: a policy document (identity or resource), evaluated
-// against a few fixed requests when it parses, a whole `iam-policy eval`
+// against a few fixed requests and linted when it parses, a whole `iam-policy eval`
 // input, or (0xFF) a policy test file as `iam-policy test` runs it.
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/eval_input.h"
+#include "policy/lint.h"
 #include "policy/policy.h"
 #include "policy/policy_tests.h"
 
@@ -58,7 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ParseOptions o;
       o.kind = data[0] % 3 == 0 ? PolicyKind::kIdentity : PolicyKind::kResource;
       auto p = ParsePolicy(text, o);
-      if (p.ok()) EvaluatePolicy(std::move(*p), o.kind);
+      if (p.ok()) {
+        EvaluatePolicy(std::move(*p), o.kind);
+        (void)LintPolicy(nlohmann::json::parse(text, nullptr, false), o.kind);
+      }
       break;
     }
     default: {
