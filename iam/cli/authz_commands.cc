@@ -18,7 +18,14 @@ namespace iam::cli {
 absl::StatusOr<std::string> ReadDocument(const std::string& path) {
   std::stringstream ss;
   if (path == "-") {
-    ss << std::cin.rdbuf();
+    // Standard input can be read once; a document checked (--strict) and
+    // then sent reads it twice.
+    static const std::string kStdin = [] {
+      std::stringstream in;
+      in << std::cin.rdbuf();
+      return in.str();
+    }();
+    return kStdin;
   } else {
     std::ifstream in(path);
     if (!in) return absl::NotFoundError("cannot read " + path);
@@ -295,28 +302,104 @@ absl::Status ToPrincipalWithDocument(const Args& a, v1::InlinePolicyRequest& q) 
 }
 
 const Arg kFile = Text("--file", "the document (- for stdin)").Required();
+const Arg kStrict = Flag("--strict", "refuse a document with a security warning");
+
+void PrintFindings(const google::protobuf::RepeatedPtrField<v1::PolicyFinding>& findings) {
+  for (const auto& f : findings) {
+    std::cout << f.severity() << " " << f.code() << " " << f.path() << ": " << f.message() << "\n";
+  }
+}
+
+bool Serious(const google::protobuf::RepeatedPtrField<v1::PolicyFinding>& findings) {
+  for (const auto& f : findings) {
+    if (f.severity() == "SECURITY_WARNING" || f.severity() == "ERROR") return true;
+  }
+  return false;
+}
+
+// A write's answer, then what the document's checks found.
+template <typename Show>
+auto WithFindings(Show show) {
+  return [show](const Args& a, const auto& r) {
+    show(a, r);
+    PrintFindings(r.findings());
+  };
+}
+
+// ValidatePolicy on the --file document.
+grpc::Status Validate(Context& c, const Args& a, const std::string& kind,
+                      v1::ValidatePolicyResponse* r) {
+  auto doc = ReadDocument(a["--file"]);
+  if (!doc.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "--file: " + std::string(doc.status().message()));
+  }
+  v1::ValidatePolicyRequest q;
+  q.set_account_id(a["--account"]);
+  q.set_document(*doc);
+  q.set_kind(kind);
+  return Invoke(c, &AdminService::Stub::ValidatePolicy, q, r);
+}
+
+// With --strict, the document is checked first and a security warning
+// refuses it: nothing is written.
+Run Strict(const std::string& kind, Run write) {
+  return [kind, write](Context& c, const Args& a) {
+    if (!a.Flag("--strict")) return write(c, a);
+    v1::ValidatePolicyResponse r;
+    grpc::Status s = Validate(c, a, kind, &r);
+    if (!s.ok()) return Fail(c, s);
+    if (r.valid() && Serious(r.findings())) {
+      PrintFindings(r.findings());
+      return Refuse(absl::FailedPreconditionError(
+          "--strict: the document has security warnings (above); nothing was written"));
+    }
+    return write(c, a);
+  };
+}
+
+int ValidateCommand(Context& c, const Args& a) {
+  v1::ValidatePolicyResponse r;
+  grpc::Status s = Validate(c, a, a["--kind"], &r);
+  if (!s.ok()) return Fail(c, s);
+  if (c.json()) {
+    PrintJson(r);
+  } else if (!r.valid()) {
+    std::cout << "invalid: " << r.error() << "\n";
+  } else {
+    std::cout << "valid\n";
+    PrintFindings(r.findings());
+  }
+  return !r.valid() || (a.Flag("--strict") && Serious(r.findings())) ? 1 : 0;
+}
 
 std::vector<Command> PolicyCommands() {
   return {
+      {"policy validate", "check a document without storing it: valid or not, then its findings",
+       WithAccount({kFile, Text("--kind", "identity (default) or resource").OneOf({"identity", "resource"}),
+             Flag("--strict", "exit 1 on a security warning too")}),
+       ValidateCommand},
       {"policy create", "create a managed policy from a JSON document",
        WithAccount({Text("name").Required().Into("name"), kFile,
-             Text("--description").Into("description")}),
-       Call(&AdminService::Stub::CreatePolicy, SetDocument<v1::CreatePolicyRequest>,
-            Says([](const Args&, const v1::ManagedPolicy& p) {
-              return "created " + p.arn() + " (v1)";
-            }))},
+             Text("--description").Into("description"), kStrict}),
+       Strict("identity",
+              Call(&AdminService::Stub::CreatePolicy, SetDocument<v1::CreatePolicyRequest>,
+                   WithFindings(Says([](const Args&, const v1::ManagedPolicy& p) {
+                     return "created " + p.arn() + " (v1)";
+                   }))))},
       {"policy update", "add a version (the default unless --no-default)",
        WithAccount({Text("name").Required().Into("policy"), kFile,
-             Flag("--no-default", "keep the current default version")}),
-       Call(&AdminService::Stub::CreatePolicyVersion,
-            [](const Args& a, v1::CreatePolicyVersionRequest& q) {
-              q.set_set_as_default(!a.Flag("--no-default"));
-              return SetDocument(a, q);
-            },
-            Says([](const Args&, const v1::PolicyVersion& v) {
-              return "version " + std::to_string(v.version()) +
-                     (v.is_default() ? " (default)" : "");
-            }))},
+             Flag("--no-default", "keep the current default version"), kStrict}),
+       Strict("identity",
+              Call(&AdminService::Stub::CreatePolicyVersion,
+                   [](const Args& a, v1::CreatePolicyVersionRequest& q) {
+                     q.set_set_as_default(!a.Flag("--no-default"));
+                     return SetDocument(a, q);
+                   },
+                   WithFindings(Says([](const Args&, const v1::PolicyVersion& v) {
+                     return "version " + std::to_string(v.version()) +
+                            (v.is_default() ? " (default)" : "");
+                   }))))},
       {"policy list", "list the account's managed policies",
        WithAccount({Flag("--builtin", "include the built-in policies").Into("include_builtin")}),
        CallAll(&AdminService::Stub::ListPolicies, PrintPolicies)},
@@ -344,8 +427,9 @@ std::vector<Command> PolicyCommands() {
        Call(&AdminService::Stub::DetachPolicy, ToPrincipal<v1::AttachPolicyRequest>,
             Says("detached"))},
       {"policy put-inline", "embed a policy in a user, group or role",
-       WithAccount({Text("name").Required().Into("policy_name"), kFile}, PrincipalArgs()),
-       Call(&AdminService::Stub::PutInlinePolicy, ToPrincipalWithDocument, Says("saved"))},
+       WithAccount({Text("name").Required().Into("policy_name"), kFile, kStrict}, PrincipalArgs()),
+       Strict("identity", Call(&AdminService::Stub::PutInlinePolicy, ToPrincipalWithDocument,
+                               WithFindings(Says("saved"))))},
       {"policy delete-inline", "remove an inline policy",
        WithAccount({Text("name").Required().Into("policy_name")}, PrincipalArgs()),
        Call(&AdminService::Stub::DeleteInlinePolicy, ToPrincipal<v1::InlinePolicyRequest>,
@@ -413,9 +497,9 @@ std::vector<Command> ResourceCommands() {
   const Arg resource = Text("resource").Required().Into("resource");
   return {
       {"resource-policy put", "a resource policy on an ARN prefix",
-       WithAccount({resource, Text("--file").Required()}),
-       Call(&AdminService::Stub::PutResourcePolicy, SetDocument<v1::ResourcePolicyRequest>,
-            Says("saved"))},
+       WithAccount({resource, Text("--file").Required(), kStrict}),
+       Strict("resource", Call(&AdminService::Stub::PutResourcePolicy,
+                               SetDocument<v1::ResourcePolicyRequest>, WithFindings(Says("saved"))))},
       {"resource-policy get", "a resource policy on an ARN prefix", WithAccount({resource}),
        Call(&AdminService::Stub::GetResourcePolicy,
             Says([](const Args&, const v1::ResourcePolicy& r) { return r.document(); }))},

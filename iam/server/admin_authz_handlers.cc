@@ -6,6 +6,7 @@
 
 #include "iam/common/status_macros.h"
 #include "iam/server/admin_service.h"
+#include "iam/server/policy_findings.h"
 #include "iam/server/proto_convert.h"
 #include "iam/server/serve.h"
 
@@ -140,6 +141,7 @@ grpc::Status AdminServiceImpl::CreatePolicy(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(auto v, policies_.Create(c, req->account_id(), req->name(), req->description(),
                                               req->document()));
     ToProto(v, out);
+    AddFindings(req->document(), policy::PolicyKind::kIdentity, out->mutable_findings());
     return absl::OkStatus();
   });
 }
@@ -180,6 +182,7 @@ grpc::Status AdminServiceImpl::CreatePolicyVersion(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(auto v, policies_.CreateVersion(c, req->account_id(), req->policy(),
                                                      req->document(), req->set_as_default()));
     ToProto(v, out);
+    AddFindings(req->document(), policy::PolicyKind::kIdentity, out->mutable_findings());
     return absl::OkStatus();
   });
 }
@@ -254,10 +257,13 @@ grpc::Status AdminServiceImpl::ListPrincipalPolicies(grpc::ServerContext* ctx,
 
 grpc::Status AdminServiceImpl::PutInlinePolicy(grpc::ServerContext* ctx,
                                                const v1::InlinePolicyRequest* req,
-                                               v1::InlinePolicyResponse*) {
+                                               v1::InlinePolicyResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(auto p, Principal(req->principal()));
-    return policies_.PutInline(c, req->account_id(), p, req->policy_name(), req->document());
+    RETURN_IF_ERROR(
+        policies_.PutInline(c, req->account_id(), p, req->policy_name(), req->document()));
+    AddFindings(req->document(), policy::PolicyKind::kIdentity, out->mutable_findings());
+    return absl::OkStatus();
   });
 }
 
@@ -467,6 +473,7 @@ grpc::Status AdminServiceImpl::PutResourcePolicy(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(auto v,
                      resources_.PutPolicy(c, req->account_id(), req->resource(), req->document()));
     ToProto(v, out);
+    AddFindings(req->document(), policy::PolicyKind::kResource, out->mutable_findings());
     return absl::OkStatus();
   });
 }

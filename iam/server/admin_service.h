@@ -145,6 +145,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 
 #define IAM_ADMIN_RPC(name, Req, Resp) \
   grpc::Status name(grpc::ServerContext*, const v1::Req*, v1::Resp*) override;
+  IAM_ADMIN_RPC(ValidatePolicy, ValidatePolicyRequest, ValidatePolicyResponse)  // policy_findings.cc
   IAM_ADMIN_RPC(CreatePolicy, CreatePolicyRequest, ManagedPolicy)
   IAM_ADMIN_RPC(GetPolicy, GetPolicyRequest, ManagedPolicy)
   IAM_ADMIN_RPC(ListPolicies, ListPoliciesRequest, ListPoliciesResponse)

@@ -670,6 +670,67 @@ TEST_P(AuthzE2eTest, VersionsAtMostFiveAndTheDefaultDecides) {
              grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+// What a document's checks find: asked for (ValidatePolicy, which stores
+// nothing), and answered beside every write.
+TEST_P(AuthzE2eTest, PolicyFindingsWithValidationAndEveryWrite) {
+  const std::string everything = Allow("*", "*");
+  v1::ValidatePolicyRequest v;
+  v.set_document(everything);
+  v1::ValidatePolicyResponse vr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::ValidatePolicy, v, &vr));
+  EXPECT_TRUE(vr.valid());
+  ASSERT_EQ(vr.findings_size(), 1);
+  EXPECT_EQ(vr.findings(0).code(), "FULL_ACCESS");
+  EXPECT_EQ(vr.findings(0).severity(), "SECURITY_WARNING");
+  EXPECT_EQ(vr.findings(0).path(), "Statement[0]");
+  // Invalid: said, with the path; not an RPC error.
+  v.set_document(R"({"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]})");
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::ValidatePolicy, v, &vr));
+  EXPECT_FALSE(vr.valid());
+  EXPECT_THAT(vr.error(), HasSubstr("Statement[0].Effect"));
+  // A resource policy open to anyone.
+  v.set_kind("resource");
+  v.set_document(nlohmann::json{{"Version", "2012-10-17"},
+                                {"Statement",
+                                 {{{"Effect", "Allow"},
+                                   {"Principal", "*"},
+                                   {"Action", "s3:GetObject"},
+                                   {"Resource", "arn:aws:s3:::acme-pub/*"}}}}}
+                     .dump());
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::ValidatePolicy, v, &vr));
+  ASSERT_EQ(vr.findings_size(), 1);
+  EXPECT_EQ(vr.findings(0).code(), "PUBLIC_ACCESS");
+  v.set_kind("bucket");
+  EXPECT_RPC(server_->Call(alice_, &AdminService::Stub::ValidatePolicy, v, &vr),
+             grpc::StatusCode::INVALID_ARGUMENT);
+  // bob may not ask without iam:ValidatePolicy.
+  v.set_kind("resource");
+  EXPECT_RPC(server_->Call(LoginToken("bob"), &AdminService::Stub::ValidatePolicy, v, &vr),
+             grpc::StatusCode::PERMISSION_DENIED);
+  // Every write answers its document's findings.
+  v1::CreatePolicyRequest cp;
+  cp.set_name("Everything");
+  cp.set_document(everything);
+  v1::ManagedPolicy created;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreatePolicy, cp, &created));
+  ASSERT_EQ(created.findings_size(), 1);
+  EXPECT_EQ(created.findings(0).code(), "FULL_ACCESS");
+  v1::InlinePolicyRequest ip;
+  *ip.mutable_principal() = P(v1::PrincipalName::USER, "bob");
+  ip.set_policy_name("Pass");
+  ip.set_document(Allow("iam:PassRole", "*"));
+  v1::InlinePolicyResponse ipr;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::PutInlinePolicy, ip, &ipr));
+  ASSERT_EQ(ipr.findings_size(), 1);
+  EXPECT_EQ(ipr.findings(0).code(), "PASS_ROLE_WITH_STAR_IN_RESOURCE");
+  v1::CreatePolicyVersionRequest cv;
+  cv.set_policy("Everything");
+  cv.set_document(Allow("s3:GetObject", "arn:aws:s3:::photos/*"));
+  v1::PolicyVersion version;
+  ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreatePolicyVersion, cv, &version));
+  EXPECT_EQ(version.findings_size(), 0);
+}
+
 TEST_P(AuthzE2eTest, BadDocumentsAreRefusedWithTheirPath) {
   grpc::Status s = CreatePolicy(
       "Bad",

@@ -52,6 +52,24 @@ if ctl simulate --file "$dir/nouser.yaml" 2>"$dir/err"; then fail "a test withou
 grep -q 'tests\[0\] "x".request.principal: a live simulation needs a user' "$dir/err" \
   || fail "no user: $(cat "$dir/err")"
 
+# Findings: validate alone, beside a write, and --strict refusing.
+echo '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' \
+  >"$dir/all.json"
+ctl policy validate --file "$dir/all.json" >"$dir/out" || fail "validate: $(cat "$dir/out")"
+head -1 "$dir/out" | grep -qx valid || fail "validate: $(cat "$dir/out")"
+grep -q "^SECURITY_WARNING FULL_ACCESS Statement\[0\]: " "$dir/out" || fail "finding: $(cat "$dir/out")"
+if ctl policy validate --file "$dir/all.json" --strict >/dev/null; then fail "validate --strict"; fi
+if ctl policy create Everything --file "$dir/all.json" --strict >"$dir/out" 2>"$dir/err"; then
+  fail "--strict created a policy with a security warning"
+fi
+grep -q "nothing was written" "$dir/err" || fail "--strict: $(cat "$dir/err")"
+if ctl policy get Everything 2>/dev/null; then fail "--strict left a policy behind"; fi
+ctl policy create Everything --file - <"$dir/all.json" >"$dir/out"
+grep -q "^SECURITY_WARNING FULL_ACCESS" "$dir/out" || fail "create's findings: $(cat "$dir/out")"
+ctl policy delete Everything >/dev/null
+ctl policy create Everything2 --file - --strict <"$dir/read.json" >/dev/null \
+  || fail "--strict with stdin and nothing to find"
+
 # A bad document names its path.
 echo '{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}' \
   >"$dir/bad.json"
