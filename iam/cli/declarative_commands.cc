@@ -1,7 +1,7 @@
 // account export and apply: an account's configuration as a YAML (or
-// JSON) file, and an account converged to such a file. The server plans
-// and checks; this side converts the file, shows the plan and, unless
-// --dry-run, has it applied.
+// JSON) file, and an account converged to such a file. The server plans,
+// checks and (unless --dry-run) applies; this side converts the file and
+// shows the plan.
 #include <iostream>
 
 #include "iam/cli/commands.h"
@@ -32,13 +32,8 @@ int Export(Context& c, const Args& a) {
   return 0;
 }
 
-void PrintPlan(const v1::ApplyAccountConfigurationResponse& r) {
-  for (const auto& change : r.changes()) {
-    std::cout << change.op() << " " << change.kind() << " " << change.name() << "\n";
-    for (const auto& d : change.details()) std::cout << "    " << d << "\n";
-  }
-}
-
+// One call: the server plans, checks every change and, unless this is a
+// dry run, makes them all; either way it answers the plan.
 int Apply(Context& c, const Args& a) {
   const std::string& path = a["-f,--file"];
   auto doc = ReadYamlDocument(path);
@@ -46,35 +41,22 @@ int Apply(Context& c, const Args& a) {
   v1::ApplyAccountConfigurationRequest q;
   q.set_account_id(a["--account"]);
   q.set_document(doc->dump());
-  // The plan first, checked by the server against every rule a real run
-  // meets; then, unless only the plan was asked for, the run.
-  q.set_dry_run(true);
-  v1::ApplyAccountConfigurationResponse plan;
-  grpc::Status s = Invoke(c, &AdminService::Stub::ApplyAccountConfiguration, q, &plan);
-  if (!s.ok()) return Fail(c, s);
-  if (plan.changes().empty()) {
-    if (c.json()) PrintJson(plan);
-    else std::cout << "no changes: the account is as " << path << " says\n";
-    return 0;
-  }
-  if (a.Flag("--dry-run")) {
-    if (c.json()) {
-      PrintJson(plan);
-    } else {
-      PrintPlan(plan);
-      std::cout << "\n" << plan.changes_size() << " change(s) planned; dry run: nothing changed\n";
-    }
-    return 0;
-  }
-  q.set_dry_run(false);
-  v1::ApplyAccountConfigurationResponse done;
-  s = Invoke(c, &AdminService::Stub::ApplyAccountConfiguration, q, &done);
+  q.set_dry_run(a.Flag("--dry-run"));
+  v1::ApplyAccountConfigurationResponse r;
+  grpc::Status s = Invoke(c, &AdminService::Stub::ApplyAccountConfiguration, q, &r);
   if (!s.ok()) return Fail(c, s);
   if (c.json()) {
-    PrintJson(done);
+    PrintJson(r);
+  } else if (r.changes().empty()) {
+    std::cout << "no changes: the account is as " << path << " says\n";
   } else {
-    PrintPlan(done);
-    std::cout << "\n" << done.changes_size() << " change(s) applied\n";
+    for (const auto& change : r.changes()) {
+      std::cout << change.op() << " " << change.kind() << " " << change.name() << "\n";
+      for (const auto& d : change.details()) std::cout << "    " << d << "\n";
+    }
+    std::cout << "\n" << r.changes_size()
+              << (r.applied() ? " change(s) applied\n"
+                              : " change(s) planned; dry run: nothing changed\n");
   }
   return 0;
 }
@@ -88,8 +70,8 @@ std::vector<Command> DeclarativeCommands() {
        "resource policies, ACLs, account policies; never a secret) as YAML, or JSON with -o json",
        {AccountArg()}, Export},
       {"apply",
-       "converge an account to a file from `account export`: the plan first, then every change "
-       "in one transaction, or none",
+       "converge an account to a file from `account export`: every change in one transaction, "
+       "or none; prints what changed (with --dry-run, what would)",
        {Text("-f,--file", "the YAML or JSON file; - for standard input").Required(), AccountArg(),
         Flag("--dry-run", "show and check the plan, change nothing")},
        Apply},
