@@ -703,6 +703,10 @@ TEST_P(AuthzE2eTest, PolicyFindingsWithValidationAndEveryWrite) {
   v.set_kind("bucket");
   EXPECT_RPC(server_->Call(alice_, &AdminService::Stub::ValidatePolicy, v, &vr),
              grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ValidatePolicyRequest huge;
+  huge.set_document(std::string(1024 * 1024 + 1, ' '));
+  EXPECT_RPC(server_->Call(alice_, &AdminService::Stub::ValidatePolicy, huge, &vr),
+             grpc::StatusCode::INVALID_ARGUMENT);
   // bob may not ask without iam:ValidatePolicy.
   v.set_kind("resource");
   EXPECT_RPC(server_->Call(LoginToken("bob"), &AdminService::Stub::ValidatePolicy, v, &vr),

@@ -177,6 +177,30 @@ TEST_P(DeclarativeE2eTest, ARefusalAnywhereLeavesTheAccountAsItWas) {
     EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << text;
     EXPECT_NE(bad.error_message().find(says), std::string::npos) << bad.error_message();
   }
+  // Another account is not alice's to read or change, nor known to exist;
+  // a malformed account id is said so.
+  auto [globex, gina] = server_->CreateAccount("globex", "gina");
+  (void)gina;
+  for (const std::string& account : {globex, std::string("999999999999")}) {
+    v1::ExportAccountConfigurationRequest eq;
+    eq.set_account_id(account);
+    v1::AccountConfiguration er;
+    EXPECT_EQ(server_->Call(alice_, &AdminService::Stub::ExportAccountConfiguration, eq, &er)
+                  .error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    v1::ApplyAccountConfigurationRequest aq;
+    aq.set_account_id(account);
+    aq.set_document(before.dump());
+    EXPECT_EQ(server_->Call(alice_, &AdminService::Stub::ApplyAccountConfiguration, aq, &r)
+                  .error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  v1::ExportAccountConfigurationRequest bad_id;
+  bad_id.set_account_id("12' OR '1'='1");
+  v1::AccountConfiguration er;
+  EXPECT_EQ(server_->Call(alice_, &AdminService::Stub::ExportAccountConfiguration, bad_id, &er)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   // Past gRPC's 4 MiB message limit: refused before any of it is read.
   v1::ApplyAccountConfigurationRequest huge;
   huge.set_document(std::string(5 * 1024 * 1024, ' '));
