@@ -8,6 +8,7 @@
 #include "iam/common/log.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
+#include "iam/store/access_activity_store.h"
 #include "iam/store/access_key_store.h"
 #include "iam/store/account_store.h"
 #include "iam/store/authz_version_store.h"
@@ -236,6 +237,7 @@ absl::StatusOr<int> AccountService::PurgeClosedAccounts() {
           RETURN_IF_ERROR(store::logout::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::clients::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(store::idps::DeleteAllOfAccount(tx, row.id));
+          RETURN_IF_ERROR(store::access_activity::DeleteAllOfAccount(tx, row.id));
           RETURN_IF_ERROR(
               store::authz_versions::Bump(tx, store::authz_versions::kResourcesScope).status());
           ASSIGN_OR_RETURN(int64_t users, store::users::DeleteAllOfAccount(tx, row.id));

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "iam/authz/access_activity.h"
 #include "iam/authz/resource_arn.h"
 #include "iam/common/status_macros.h"
 #include "iam/common/text.h"
@@ -119,10 +120,25 @@ bool Recorded(const audit::AuditPolicy& p, Decision d) {
 struct Combined {
   const policy::Result* deny = nullptr;
   const policy::Result* allow = nullptr;
+  size_t allow_path = 0;
   std::string allow_note;
 };
 
 }  // namespace
+
+void Decider::RecordUse(const CheckInput& in, const UserAuthz& user, const RoleGrant* path,
+                        const policy::Result& allow, int64_t now_ms) const {
+  // The first statement that allowed, or the ACL grant or rule that did.
+  static const std::string kNone;
+  const std::string& by = !allow.statements.empty() ? allow.statements[0]->label
+                          : !allow.notes.empty()    ? allow.notes[0]
+                                                    : kNone;
+  activity_->Record(in.account_id, {store::PrincipalType::kUser, user.id}, in.action, by, now_ms);
+  if (path != nullptr) {
+    activity_->Record(in.account_id, {store::PrincipalType::kRole, path->role->id}, in.action, by,
+                      now_ms);
+  }
+}
 
 absl::Status Decider::Validate(const CheckInput& in) {
   RETURN_IF_ERROR(CheckAction(in.action));
@@ -243,6 +259,7 @@ absl::StatusOr<CheckOutcome> Decider::CheckValidated(const CheckInput& in) const
     if (r.decision == Decision::kExplicitDeny && c.deny == nullptr) c.deny = &r;
     if (r.decision == Decision::kAllow && c.allow == nullptr) {
       c.allow = &r;
+      c.allow_path = i;
       if (i > 0) c.allow_note = absl::StrCat("through ", header(i));
     }
   }
@@ -257,6 +274,9 @@ absl::StatusOr<CheckOutcome> Decider::CheckValidated(const CheckInput& in) const
     if (snapshot) out.record = Recorded(snapshot->audit_policy(), out.decision);
   }
   if (!c.deny && c.allow && !c.allow_note.empty()) out.reasons.push_back(c.allow_note);
+  if (activity_ != nullptr && user && c.allow && !c.deny && !in.explain && !in.what_if) {
+    RecordUse(in, *user, paths[c.allow_path], *c.allow, now_ms);
+  }
   return out;
 }
 

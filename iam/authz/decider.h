@@ -62,9 +62,15 @@ struct CheckOutcome {
   bool record = false;
 };
 
+class AccessActivity;
+
 class Decider {
  public:
   Decider(AuthzCache* cache, const Clock* clock) : cache_(cache), clock_(clock) {}
+
+  // Where allowed decisions are recorded for last-used data (never for an
+  // explanation or a simulation); null: not recorded. Set before use.
+  void set_activity(AccessActivity* activity) { activity_ = activity; }
 
   // INVALID_ARGUMENT (naming the field) for a malformed action, resource or
   // context; NOT_FOUND when the principal's account or user does not exist.
@@ -79,8 +85,12 @@ class Decider {
   absl::Time Now() const { return clock_->Now(); }
 
  private:
+  void RecordUse(const CheckInput& in, const UserAuthz& user, const RoleGrant* path,
+                 const policy::Result& allow, int64_t now_ms) const;
+
   AuthzCache* cache_;
   const Clock* clock_;
+  AccessActivity* activity_ = nullptr;
 };
 
 }  // namespace iam::authz

@@ -8,7 +8,7 @@ namespace iam::cli {
 std::vector<Command> CommandTable() {
   std::vector<Command> table;
   for (auto list : {AccountCommands, UserCommands, GroupCommands, KeyCommands, ClientCommands,
-                    IdpCommands, AuthCommands, MfaCommands, AuthzCommands, AuditCommands,
+                    IdpCommands, AuthCommands, MfaCommands, AuthzCommands, AccessCommands, AuditCommands,
                     TagCommands, DeclarativeCommands, CompletionCommands}) {
     for (Command& c : list()) table.push_back(std::move(c));
   }
@@ -32,6 +32,7 @@ const std::string& NounHelp(const std::string& path) {
       {"resource-policy", "resource (bucket) policies"},
       {"acl", "access control lists on resources"},
       {"export", "export metadata for audit"},
+      {"access", "what principals used of what they hold (last-used data)"},
       {"audit", "the account's audit log: query, export, verify"},
   };
   static const std::string kNone;

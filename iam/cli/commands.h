@@ -26,6 +26,8 @@ std::vector<Command> AuthCommands();
 std::vector<Command> MfaCommands();
 // policy, role, resource-policy, acl, simulate, export.
 std::vector<Command> AuthzCommands();
+// access last-used, access unused.
+std::vector<Command> AccessCommands();
 // audit query, export, verify, logins.
 std::vector<Command> AuditCommands();
 // idp: upstream identity providers.

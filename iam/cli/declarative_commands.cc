@@ -14,7 +14,7 @@ namespace {
 
 using v1::AdminService;
 
-int Export(Context& c, const Args& a) {
+int ExportConfiguration(Context& c, const Args& a) {
   v1::ExportAccountConfigurationRequest q;
   q.set_account_id(a["--account"]);
   v1::AccountConfiguration r;
@@ -68,7 +68,7 @@ std::vector<Command> DeclarativeCommands() {
       {"account export",
        "write the account's configuration (users, groups, roles, policies, bindings, rules, "
        "resource policies, ACLs, account policies; never a secret) as YAML, or JSON with -o json",
-       {AccountArg()}, Export},
+       {AccountArg()}, ExportConfiguration},
       {"apply",
        "converge an account to a file from `account export`: every change in one transaction, "
        "or none; prints what changed (with --dry-run, what would)",

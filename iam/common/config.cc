@@ -77,6 +77,9 @@ std::vector<Setting> Settings(Config& c) {
        "the name authenticator apps show for TOTP factors", &c.mfa_issuer},
       {"authz.poll_ms", "IAM_AUTHZ_POLL_MS", "--authz-poll-ms",
        "how often policy changes made through other replicas are picked up", &c.authz_poll_ms},
+      {"authz.access_flush_seconds", "IAM_ACCESS_FLUSH_SECONDS", "--access-flush-seconds",
+       "how often last-used data is merged into the store (0: not recorded)",
+       &c.access_flush_seconds},
       {"store.outage_grace_seconds", "IAM_STORE_OUTAGE_GRACE_SECONDS",
        "--store-outage-grace-seconds",
        "how long Check and VerifyToken answer from the last state read while the store is "

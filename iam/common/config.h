@@ -57,6 +57,9 @@ struct Config {
   std::string mfa_issuer = "IAM";  // the name authenticator apps show
   // How often a replica looks for policy changes made through others.
   int64_t authz_poll_ms = 250;
+  // How often each replica merges its last-used data (which principal was
+  // last allowed which action) into the store; 0: not recorded.
+  int64_t access_flush_seconds = 10;
   // How long Check and online VerifyToken keep answering from the last
   // state read while the store is unreachable (0: fail closed at once).
   int64_t store_outage_grace_seconds = 60;

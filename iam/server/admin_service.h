@@ -10,6 +10,7 @@
 #include "iam/account/group_service.h"
 #include "iam/account/role_service.h"
 #include "iam/account/user_service.h"
+#include "iam/authz/access_report.h"
 #include "iam/authz/permissions_export.h"
 #include "iam/authz/policy_admin_service.h"
 #include "iam/authz/resource_admin_service.h"
@@ -37,6 +38,7 @@ struct AdminBackends {
   authz::PolicyAdminService& policies;
   authz::ResourceAdminService& resources;
   authz::PermissionsExporter& exporter;
+  authz::AccessReports& access_reports;
   auth::AuthAdminService& auth_admin;
   auth::PasswordService& passwords;
   session::SessionService& sessions;
@@ -56,6 +58,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   AdminServiceImpl(const AdminBackends& b, const Authenticator* authenticator)
       : accounts_(b.accounts), users_(b.users), groups_(b.groups), keys_(b.keys),
         roles_(b.roles), policies_(b.policies), resources_(b.resources), exporter_(b.exporter),
+        access_reports_(b.access_reports),
         auth_admin_(b.auth_admin), passwords_(b.passwords), sessions_(&b.sessions),
         mfa_(&b.mfa), devices_(&b.devices), signing_keys_(&b.signing_keys),
         authn_(authenticator), mutations_(b.mutations), clients_(b.clients),
@@ -187,6 +190,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   IAM_ADMIN_RPC(GetResourceAcl, GetResourceAclRequest, ResourceAcl)
   IAM_ADMIN_RPC(DeleteResourceAcl, GetResourceAclRequest, DeleteResourceAclResponse)
   IAM_ADMIN_RPC(ExportPermissions, ExportPermissionsRequest, ExportPermissionsResponse)
+  IAM_ADMIN_RPC(GetAccessLastUsed, AccessLastUsedRequest, AccessLastUsedResponse)
+  IAM_ADMIN_RPC(ListUnusedAccess, UnusedAccessRequest, UnusedAccessResponse)
   // admin_declarative_handlers.cc
   IAM_ADMIN_RPC(ExportAccountConfiguration, ExportAccountConfigurationRequest,
                 AccountConfiguration)
@@ -223,6 +228,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   authz::PolicyAdminService& policies_;
   authz::ResourceAdminService& resources_;
   authz::PermissionsExporter& exporter_;
+  authz::AccessReports& access_reports_;
   auth::AuthAdminService& auth_admin_;
   auth::PasswordService& passwords_;
   session::SessionService* sessions_;

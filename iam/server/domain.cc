@@ -15,6 +15,7 @@ Domain::Domain(const Foundation& on, DomainSettings s)
       policies(on.db, on.clock, on.random, mutations, settings.account.policy_max_bytes),
       resources(on.db, on.clock, mutations, settings.account.resource_policy_max_bytes),
       exporter(on.db, on.clock, mutations, &on.authz_cache),
+      access_reports(on.db, on.clock, mutations, &on.authz_cache, on.access_activity),
       sessions(on.db, on.clock, on.random, on.audit, mutations, &on.tokens),
       mfa(on.db, on.clock, on.random, on.pii, on.audit, mutations, settings.mfa_issuer),
       devices(on.db, on.clock, on.random, on.audit, mutations),

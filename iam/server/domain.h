@@ -24,6 +24,7 @@
 #include "iam/auth/mfa_login_service.h"
 #include "iam/auth/password_service.h"
 #include "iam/auth/session_opener.h"
+#include "iam/authz/access_report.h"
 #include "iam/authz/authz_cache.h"
 #include "iam/authz/permissions_export.h"
 #include "iam/authz/policy_admin_service.h"
@@ -60,6 +61,7 @@ struct Foundation {
   std::shared_ptr<const auth::PasswordBlocklist> blocklist;
   const auth::ChallengeVerifier* challenge;  // may be null: no challenges
   audit::DecisionLog* decisions;             // may be null: grants unrecorded
+  authz::AccessActivity* access_activity;    // may be null: last uses unrecorded
   oauth::RemoteKeySets* client_key_sets;     // may be null: jwks_uri not fetched
   federation::OidcUpstream* oidc_upstream;   // may be null: no upstream OIDC logins
   CounterFamily* login_outcomes;             // may be null: logins not counted
@@ -89,6 +91,7 @@ class Domain {
   authz::PolicyAdminService policies;
   authz::ResourceAdminService resources;
   authz::PermissionsExporter exporter;
+  authz::AccessReports access_reports;
   session::SessionService sessions;
   mfa::MfaService mfa;
   mfa::DeviceService devices;

@@ -23,6 +23,7 @@
 #include "iam/server/port_check.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "iam/store/access_activity_store.h"
 #include "iam/store/account_store.h"
 #include "iam/store/client_store.h"
 #include "iam/store/logout_store.h"
@@ -88,6 +89,18 @@ absl::StatusOr<std::unique_ptr<IamServer>> IamServer::Start(const Config& config
   s->authz_cache_ = std::make_unique<authz::AuthzCache>(s->db_.get());
   s->decider_ = std::make_unique<authz::Decider>(s->authz_cache_.get(), clock);
   s->authorizer_ = std::make_unique<authz::PolicyAuthorizer>(s->decider_.get());
+  if (config.access_flush_seconds > 0) {
+    // Recording begins (for "unused for N days") when the first replica
+    // starts with it.
+    RETURN_IF_ERROR(s->db_->Transact(store::TxMode::kWrite, [&](store::Tx& tx) {
+      return store::access_activity::EnsureTrackingStart(tx, clock->NowMs()).status();
+    }));
+    authz::AccessActivityOptions access;
+    access.flush_interval = absl::Seconds(config.access_flush_seconds);
+    s->access_ = std::make_unique<authz::AccessActivity>(s->db_.get(), access);
+    s->decider_->set_activity(s->access_.get());
+    s->access_->Start();
+  }
   s->credentials_ = std::make_unique<account::CredentialCache>(clock);
   s->outage_ = std::make_unique<StoreOutage>(
       clock, absl::Seconds(std::max<int64_t>(0, config.store_outage_grace_seconds)));
@@ -241,7 +254,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
   domain_ = std::make_unique<Domain>(
       Foundation{*db_, *clock, *random, *pii_, *audit_, *authorizer_, *authz_cache_,
                  credentials_.get(), outage_.get(), *tokens_, *hasher_, blocklist,
-                 challenge_.get(), decisions_.get(), client_key_sets_.get(),
+                 challenge_.get(), decisions_.get(), access_.get(), client_key_sets_.get(),
                  oidc_upstream_.get(), &metrics_.logins},
       std::move(settings));
   Domain& d = *domain_;
@@ -282,7 +295,7 @@ absl::Status IamServer::StartAuth(const Config& config, const std::string& maste
 
   admin_ = std::make_unique<AdminServiceImpl>(
       AdminBackends{d.accounts, d.users, d.groups, d.keys, d.roles, d.policies, d.resources,
-                    d.exporter, d.auth_admin, d.passwords, d.sessions, d.mfa, d.devices,
+                    d.exporter, d.access_reports, d.auth_admin, d.passwords, d.sessions, d.mfa, d.devices,
                     d.mutations, *key_ring_, d.clients, d.idps, oidc_upstream_.get(),
                     d.federated_login, *db_},
       authn_.get());
@@ -356,6 +369,7 @@ void IamServer::Shutdown(absl::Duration grace) {
   if (logouts_) logouts_->Stop();
   if (authz_cache_) authz_cache_->Stop();
   if (decisions_) decisions_->Stop();  // writes what is queued
+  if (access_) access_->Stop();        // merges what is held
   if (http_) http_->Stop();
 }
 

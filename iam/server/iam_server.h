@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "iam/account/account_service.h"
 #include "iam/account/authorizer.h"
+#include "iam/authz/access_activity.h"
 #include "iam/authz/authz_cache.h"
 #include "iam/authz/decider.h"
 #include "iam/authz/policy_authorizer.h"
@@ -70,6 +71,7 @@ class IamServer {
   authz::AuthzCache& authz_cache() { return *authz_cache_; }
   audit::DecisionLog& decision_log() { return *decisions_; }
   authz::Decider& decider() { return *decider_; }
+  authz::AccessActivity* access_activity() { return access_.get(); }  // null: off
   auth::PasswordHasher& hasher() { return *hasher_; }
   // The HTTP listener's port (0 when it is off) and the tokens' issuer.
   int http_port() const { return http_ ? http_->port() : 0; }
@@ -101,6 +103,7 @@ class IamServer {
   std::unique_ptr<HealthReporter> health_;
   std::unique_ptr<authz::AuthzCache> authz_cache_;
   std::unique_ptr<authz::Decider> decider_;
+  std::unique_ptr<authz::AccessActivity> access_;  // null: last uses unrecorded
   std::unique_ptr<authz::PolicyAuthorizer> authorizer_;
   const Clock* clock_ = nullptr;
   std::unique_ptr<auth::PasswordHasher> hasher_;

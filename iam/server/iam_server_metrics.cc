@@ -61,6 +61,21 @@ std::string IamServer::Metrics() const {
     AppendSample(&out, "iam_decision_log_queued", "Decisions waiting to be written.", "gauge",
                  d.queued);
   }
+  if (access_) {
+    const authz::AccessActivityStats a = access_->stats();
+    AppendSample(&out, "iam_access_activity_recorded_total",
+                 "Allowed decisions recorded as last-used data.", "counter", a.recorded);
+    AppendSample(&out, "iam_access_activity_flushed_total",
+                 "Last-used rows merged into the store.", "counter", a.flushed);
+    AppendSample(&out, "iam_access_activity_dropped_total",
+                 "Allowed decisions not recorded: the in-memory table was full.", "counter",
+                 a.dropped);
+    AppendSample(&out, "iam_access_activity_failed_flushes_total",
+                 "Merges the store refused (their rows are kept for the next).", "counter",
+                 a.failed_flushes);
+    AppendSample(&out, "iam_access_activity_pending", "Last-used rows waiting to be merged.",
+                 "gauge", a.pending);
+  }
   if (http_) {
     const HttpServerStats h = http_->stats();
     AppendSample(&out, "iam_http_requests_total", "HTTP requests read whole.", "counter",

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "iam/authz/access_activity.h"
 #include "iam/authz/decider.h"
 #include "iam/store/account_store.h"
 #include "iam/store/iam_policy_store.h"
@@ -37,6 +38,10 @@ struct World {
   std::unique_ptr<store::Database> db;
   std::unique_ptr<authz::AuthzCache> cache;
   std::unique_ptr<authz::Decider> decider;
+  // The same decisions with last-used data recorded (in memory; the
+  // store's merge is another thread's work, not the decision's).
+  std::unique_ptr<authz::AccessActivity> activity;
+  std::unique_ptr<authz::Decider> recording;
   std::vector<authz::CheckInput> checks;
 };
 
@@ -87,6 +92,9 @@ std::unique_ptr<World> Build(int policies) {
   w->cache = std::make_unique<authz::AuthzCache>(w->db.get());
   static SystemClock clock;
   w->decider = std::make_unique<authz::Decider>(w->cache.get(), &clock);
+  w->activity = std::make_unique<authz::AccessActivity>(w->db.get());
+  w->recording = std::make_unique<authz::Decider>(w->cache.get(), &clock);
+  w->recording->set_activity(w->activity.get());
   for (int k = 0; k < kAttached; ++k) {
     const std::string object =
         absl::StrCat("arn:aws:s3:::bench-", k * (policies / kAttached), "/reports/", k, ".csv");
@@ -130,6 +138,28 @@ void BM_WarmDecision(benchmark::State& state) {
   state.SetLabel(absl::StrCat(kAttached, " attached of ", state.range(0), " policies"));
 }
 BENCHMARK(BM_WarmDecision)->Arg(kAttached)->Arg(10000);
+
+// Two threads show what the recorder's shared table costs when both cores
+// decide at once.
+void BM_WarmDecisionRecordingUse(benchmark::State& state) {
+  static absl::Mutex mu;
+  static std::unique_ptr<World> w;
+  {
+    absl::MutexLock lock(&mu);
+    if (!w) w = Build(kAttached);
+  }
+  const bool record = state.range(0) == 1;
+  const authz::Decider& decider = record ? *w->recording : *w->decider;
+  size_t i = state.thread_index();
+  for (auto _ : state) {
+    auto out = decider.Check(w->checks[i % w->checks.size()]);
+    benchmark::DoNotOptimize(out);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(record ? "last-used recorded" : "not recorded");
+}
+BENCHMARK(BM_WarmDecisionRecordingUse)->Arg(0)->Arg(1)->Threads(1)->Threads(2)->UseRealTime();
 
 }  // namespace
 }  // namespace iam
