@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "policy/aws_rules.h"
 #include "policy/pattern.h"
 
 namespace iam::policy {
@@ -51,6 +52,62 @@ bool Covers(const std::string& pattern, const std::string& action) {
   return GlobMatch(absl::AsciiStrToLower(pattern), action, /*case_insensitive=*/true);
 }
 
+// Whether the glob `wide` matches every string the glob `narrow` matches:
+// a '*' of wide may stand for any run of narrow (its wildcards included), a
+// '?' for one character or '?', a letter only for itself.
+bool GlobCovers(const std::string& wide, const std::string& narrow, bool case_insensitive) {
+  auto same = [&](char a, char b) {
+    return case_insensitive ? absl::ascii_tolower(static_cast<unsigned char>(a)) ==
+                                  absl::ascii_tolower(static_cast<unsigned char>(b))
+                            : a == b;
+  };
+  // covers[i][j]: wide[i..] covers narrow[j..].
+  std::vector<std::vector<char>> covers(wide.size() + 1, std::vector<char>(narrow.size() + 1, 0));
+  covers[wide.size()][narrow.size()] = 1;
+  for (size_t i = wide.size(); i-- > 0;) {
+    for (size_t j = narrow.size() + 1; j-- > 0;) {
+      const char w = wide[i];
+      if (w == '*') {
+        covers[i][j] = covers[i + 1][j] || (j < narrow.size() && covers[i][j + 1]);
+      } else if (j < narrow.size() && narrow[j] != '*') {
+        const bool one = w == '?' ? true : (narrow[j] != '?' && same(w, narrow[j]));
+        covers[i][j] = one && covers[i + 1][j + 1];
+      }
+    }
+  }
+  return covers[0][0];
+}
+
+// Whether every pattern of `narrow` is covered by one of `wide`.
+bool AllCovered(const std::vector<std::string>& wide, const std::vector<std::string>& narrow,
+                bool case_insensitive) {
+  for (const std::string& n : narrow) {
+    bool covered = false;
+    for (const std::string& w : wide) covered = covered || GlobCovers(w, n, case_insensitive);
+    if (!covered) return false;
+  }
+  return true;
+}
+
+// Whether statement `wide` grants (or denies) everything `narrow` does, on
+// the same terms: same effect, no condition or the same conditions, the
+// same principal, actions and resources covered.
+bool StatementCovers(const Json& wide, const Json& narrow) {
+  if (wide.value("Effect", "") != narrow.value("Effect", "")) return false;
+  for (const char* exact : {"Condition", "Principal", "NotPrincipal"}) {
+    const Json w = wide.value(exact, Json()), n = narrow.value(exact, Json());
+    const bool w_empty = w.is_null() || w.empty(), n_empty = n.is_null() || n.empty();
+    if (w_empty && n_empty) continue;
+    if (w != n) return false;
+  }
+  for (const char* negated : {"NotAction", "NotResource"}) {
+    if (wide.contains(negated) || narrow.contains(negated)) return false;
+  }
+  if (!narrow.contains("Action") || !narrow.contains("Resource")) return false;
+  return AllCovered(Values(wide.value("Action", Json())), Values(narrow["Action"]), true) &&
+         AllCovered(Values(wide.value("Resource", Json())), Values(narrow["Resource"]), false);
+}
+
 class Linter {
  public:
   Linter(PolicyKind kind, const LintOptions& o) : kind_(kind), options_(o) {}
@@ -67,6 +124,9 @@ class Linter {
             absl::StrCat("the Sid \"", sid, "\" is also ", sids_[sid],
                          "'s: a reason naming it is ambiguous"));
       }
+    }
+    if (kind_ == PolicyKind::kIdentity && st.contains("Action") && st.contains("Resource")) {
+      NotApplicable(st["Action"], resources, path + ".Action");
     }
     if (allow && st.contains("NotAction")) {
       Add("ALLOW_WITH_NOT_ACTION", Severity::kWarning, path + ".NotAction",
@@ -185,9 +245,54 @@ class Linter {
     }
   }
 
+  // S3 refuses a bucket policy whose action acts on none of the
+  // statement's resources; in an identity policy such an action is
+  // accepted and grants nothing there.
+  void NotApplicable(const Json& actions, const std::vector<std::string>& resources,
+                     const std::string& path) {
+    auto check = [&](const Json& a, const std::string& p) {
+      if (!a.is_string()) return;
+      const unsigned wants = S3ActionTargets(a.get<std::string>());
+      if (wants == 0) return;
+      for (const std::string& r : resources) {
+        if (S3ResourceTargets(r) & wants) return;
+      }
+      Add("ACTION_NOT_APPLICABLE", Severity::kWarning, p,
+          absl::StrCat("\"", a.get<std::string>(), "\" acts on ",
+                       wants == kS3Object ? "objects" : wants == kS3Bucket ? "buckets" : "buckets and objects",
+                       ", and no resource of the statement is one: it grants nothing here"));
+    };
+    if (actions.is_array()) {
+      for (size_t i = 0; i < actions.size(); ++i) check(actions[i], absl::StrCat(path, "[", i, "]"));
+    } else {
+      check(actions, path);
+    }
+  }
+
+  // A statement another covers wholly adds nothing; of two that cover
+  // each other (duplicates), the later is named.
+ public:
+  void Redundant(const Json& statements) {
+    for (size_t i = 0; i < statements.size(); ++i) {
+      if (!statements[i].is_object()) continue;
+      for (size_t j = 0; j < statements.size(); ++j) {
+        if (i == j || !statements[j].is_object()) continue;
+        if (!StatementCovers(statements[j], statements[i])) continue;
+        if (j > i && StatementCovers(statements[i], statements[j])) continue;
+        Add("REDUNDANT_STATEMENT", Severity::kSuggestion, absl::StrCat("Statement[", i, "]"),
+            absl::StrCat("Statement[", j, "] already ",
+                         statements[i].value("Effect", "") == "Deny" ? "denies" : "allows",
+                         " everything this one does: remove it, or narrow the other"));
+        break;
+      }
+    }
+  }
+
   void Add(std::string code, Severity severity, std::string path, std::string message) {
     findings_.push_back({std::move(code), severity, std::move(path), std::move(message)});
   }
+
+ private:
 
   PolicyKind kind_;
   const LintOptions& options_;
@@ -214,6 +319,11 @@ const char* SeverityName(Severity s) {
 std::vector<Finding> LintPolicy(const Json& doc, PolicyKind kind, const LintOptions& options) {
   Linter linter(kind, options);
   if (!doc.is_object() || !doc.contains("Statement")) return {};
+  if (!doc.contains("Version")) {
+    linter.Add("MISSING_VERSION", Severity::kWarning, "Version",
+               "no Version: the policy is read as 2008-10-17, where ${...} is text, not a "
+               "variable; state \"2012-10-17\"");
+  }
   const Json& statements = doc["Statement"];
   if (statements.is_object()) {
     linter.Statement(statements, "Statement");
@@ -221,6 +331,7 @@ std::vector<Finding> LintPolicy(const Json& doc, PolicyKind kind, const LintOpti
     for (size_t i = 0; i < statements.size(); ++i) {
       if (statements[i].is_object()) linter.Statement(statements[i], absl::StrCat("Statement[", i, "]"));
     }
+    linter.Redundant(statements);
   }
   return linter.Take();
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "policy/aws_rules.h"
 #include "policy/arn.h"
 #include "policy/json_syntax.h"
 #include "policy/policy.h"
@@ -18,31 +19,38 @@ absl::Status Error(const std::string& path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
 }
 
-// A string, or a non-empty array of strings.
-absl::StatusOr<std::vector<std::string>> Strings(const Json& v, const std::string& path) {
+// A string, or a non-empty array of strings. A null in an array is
+// skipped, as AWS skips it; `indices` (when given) receives each string's
+// position in the array, for the paths of errors.
+absl::StatusOr<std::vector<std::string>> Strings(const Json& v, const std::string& path,
+                                                 std::vector<size_t>* indices = nullptr) {
   std::vector<std::string> out;
   if (v.is_string()) {
     out.push_back(v.get<std::string>());
+    if (indices) indices->push_back(0);
     return out;
   }
   if (!v.is_array()) return Error(path, "must be a string or an array of strings");
-  if (v.empty()) return Error(path, "must not be empty");
   for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i].is_null()) continue;
     if (!v[i].is_string()) return Error(absl::StrCat(path, "[", i, "]"), "must be a string");
     out.push_back(v[i].get<std::string>());
+    if (indices) indices->push_back(i);
   }
+  if (out.empty()) return Error(path, "must not be empty");
   return out;
 }
 
 absl::Status ParseActions(const Json& v, const std::string& path, Statement& st) {
-  auto list = Strings(v, path);
+  std::vector<size_t> at;
+  auto list = Strings(v, path, &at);
   if (!list.ok()) return list.status();
   for (size_t i = 0; i < list->size(); ++i) {
     const std::string& a = (*list)[i];
-    const std::string p = v.is_array() ? absl::StrCat(path, "[", i, "]") : path;
+    const std::string p = v.is_array() ? absl::StrCat(path, "[", at[i], "]") : path;
     if (a.empty()) return Error(p, "empty action");
-    if (a != "*" && a.find(':') == std::string::npos) {
-      return Error(p, "an action is \"service:Name\" or \"*\"");
+    if (a != "*" && std::count(a.begin(), a.end(), ':') != 1) {
+      return Error(p, "an action is \"service:Name\" (one ':') or \"*\"");
     }
     for (char c : a) {
       if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '*' ||
@@ -59,16 +67,18 @@ absl::Status ParseActions(const Json& v, const std::string& path, Statement& st)
 
 absl::Status ParseResources(const Json& v, const std::string& path, bool variables,
                             Statement& st) {
-  auto list = Strings(v, path);
+  std::vector<size_t> at;
+  auto list = Strings(v, path, &at);
   if (!list.ok()) return list.status();
   for (size_t i = 0; i < list->size(); ++i) {
     const std::string& r = (*list)[i];
-    const std::string p = v.is_array() ? absl::StrCat(path, "[", i, "]") : path;
+    const std::string p = v.is_array() ? absl::StrCat(path, "[", at[i], "]") : path;
     if (r != "*") {
       if (!absl::StartsWith(r, "arn:") ||
           std::count(r.begin(), r.end(), ':') < 5) {
         return Error(p, "not an ARN (arn:partition:service:region:account:resource) or \"*\"");
       }
+      if (absl::Status layout = CheckResourceLayout(r, p); !layout.ok()) return layout;
     }
     auto pat = Pattern::Compile(r, /*wildcards=*/true, variables);
     if (!pat.ok()) return Error(p, pat.status().message());
@@ -237,6 +247,29 @@ absl::Status ParseStatement(const Json& s, const std::string& path, const Policy
   if (s.contains("Condition")) {
     r = ParseConditions(s["Condition"], path + ".Condition", variables, st);
     if (!r.ok()) return r;
+  }
+  // S3's rule for bucket policies: every action applies to one of the
+  // statement's resources (an object action to an object, a bucket action
+  // to a bucket). In identity policies AWS does not refuse this; lint
+  // reports it there.
+  if (policy.kind == PolicyKind::kResource && has_a && has_r) {
+    std::vector<size_t> at;
+    auto actions = Strings(s["Action"], path + ".Action", &at);
+    if (!actions.ok()) return actions.status();
+    for (size_t i = 0; i < actions->size(); ++i) {
+      const unsigned wants = S3ActionTargets((*actions)[i]);
+      if (wants == 0) continue;
+      bool applies = false;
+      for (const Pattern& res : st.resources) applies = applies || (S3ResourceTargets(res.source()) & wants);
+      if (!applies) {
+        return Error(s["Action"].is_array() ? absl::StrCat(path, ".Action[", at[i], "]")
+                                            : path + ".Action",
+                     absl::StrCat("\"", (*actions)[i], "\" applies to no resource of the statement ",
+                                  "(it acts on ", wants == kS3Object ? "objects: arn:aws:s3:::bucket/key"
+                                  : wants == kS3Bucket ? "buckets: arn:aws:s3:::bucket"
+                                                       : "buckets and objects", ")"));
+      }
+    }
   }
   return absl::OkStatus();
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace iam::policy {
 namespace {
 
@@ -70,6 +72,60 @@ TEST(LintTest, EachCheckWhereItApplies) {
             std::vector<std::string>{"PUBLIC_ACCESS@Statement.Principal"});
 }
 
+TEST(LintTest, VersionAndActionsOnNoResource) {
+  EXPECT_EQ(Codes(R"({"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})"),
+            std::vector<std::string>{"MISSING_VERSION@Version"});
+  // An object action on a bucket ARN, a bucket action on objects: accepted
+  // in an identity policy (AWS refuses them only in a bucket policy).
+  EXPECT_EQ(Codes(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket",null,"s3:Get*"],"Resource":"arn:aws:s3:::b"},
+      {"Effect":"Allow","Action":"s3:ListBucket","Resource":["arn:aws:s3:::b/*"]},
+      {"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::c","arn:aws:s3:::c/*"]},
+      {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::*"}]})"),
+            (std::vector<std::string>{"ACTION_NOT_APPLICABLE@Statement[0].Action[0]",
+                                      "ACTION_NOT_APPLICABLE@Statement[1].Action"}));
+}
+
+TEST(LintTest, RedundantStatements) {
+  // Covered by a wider statement of the same effect, wildcards included.
+  EXPECT_EQ(Codes(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"},
+      {"Effect":"Allow","Action":["S3:GetObject","s3:GetObjectAcl"],"Resource":"arn:aws:s3:::b/x/*"}]})"),
+            std::vector<std::string>{"REDUNDANT_STATEMENT@Statement[1]"});
+  // A '*' covers a '?', not the other way round.
+  EXPECT_EQ(Codes(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:Get*","Resource":"*"},
+      {"Effect":"Allow","Action":"s3:Get?","Resource":"*"}]})"),
+            std::vector<std::string>{"REDUNDANT_STATEMENT@Statement[1]"});
+  // Duplicates: the later one is named, once.
+  EXPECT_EQ(Codes(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"},
+      {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]})"),
+            std::vector<std::string>{"REDUNDANT_STATEMENT@Statement[1]"});
+  // Not covered: another effect, a condition the wide one lacks or differs
+  // in, a narrower wildcard, a '?' against a '*', a resource of another case,
+  // NotAction, another principal.
+  for (const char* pair : {
+           R"({"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"})",
+           R"({"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"})",
+           R"({"Effect":"Allow","Action":"s3:Get?","Resource":"*"},{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"})",
+           R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/x"})",
+           R"({"Effect":"Allow","NotAction":"iam:*","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"})",
+       }) {
+    const std::vector<std::string> codes =
+        Codes(std::string(R"({"Version":"2012-10-17","Statement":[)") + pair + "]}");
+    EXPECT_EQ(std::count(codes.begin(), codes.end(), "REDUNDANT_STATEMENT@Statement[1]") +
+                  std::count(codes.begin(), codes.end(), "REDUNDANT_STATEMENT@Statement[0]"),
+              0)
+        << pair;
+  }
+  EXPECT_EQ(Codes(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+      {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]})",
+                  PolicyKind::kResource),
+            std::vector<std::string>{});
+}
+
 TEST(LintTest, QuietForWhatIsFine) {
   EXPECT_TRUE(Codes(R"({"Version":"2012-10-17","Statement":[
       {"Sid":"Read","Effect":"Allow","Action":["s3:GetObject","s3:List*"],"Resource":"arn:aws:s3:::b/*",
@@ -81,7 +137,7 @@ TEST(LintTest, QuietForWhatIsFine) {
       {"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/app"}]})")
                   .empty());
   // A public statement under a condition (TLS, a source network) is not flagged.
-  EXPECT_TRUE(Codes(R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject",
+  EXPECT_TRUE(Codes(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject",
       "Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]})",
                     PolicyKind::kResource)
                   .empty());

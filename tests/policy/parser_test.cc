@@ -42,7 +42,7 @@ const BadCase kBad[] = {
      "Statement[0].Action: must not be empty"},
     {"action without service",
      R"({"Statement":[{"Effect":"Allow","Action":["s3:GetObject","GetObject"],"Resource":"*"}]})",
-     "Statement[0].Action[1]: an action is \"service:Name\" or \"*\""},
+     "Statement[0].Action[1]: an action is \"service:Name\" (one ':') or \"*\""},
     {"both Action and NotAction",
      R"({"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*"}]})",
      "Statement[0]: Action and NotAction cannot be used together"},
