@@ -28,25 +28,25 @@ print(count)
 PY
 ) || fail "golden cases through the binary"
 
-out=$(echo '{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}' | "$bin" validate) \
+out=$(echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}' | "$bin" validate) \
   || fail "valid policy refused"
 [ "$out" = valid ] || fail "validate output: $out"
 # Findings after "valid"; --strict refuses on a security warning.
-out=$(echo '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' | "$bin" validate) \
+out=$(echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' | "$bin" validate) \
   || fail "a policy with findings refused without --strict"
 echo "$out" | head -1 | grep -qx valid || fail "findings: $out"
 echo "$out" | grep -q "^SECURITY_WARNING FULL_ACCESS Statement: " || fail "findings: $out"
-echo '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' | "$bin" validate --strict \
+echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' | "$bin" validate --strict \
   >/dev/null
 [ $? -eq 1 ] || fail "--strict: exit code"
-out=$(echo '{"Statement":{"Effect":"Allow","Action":"billing:View","Resource":"*"}}' |
+out=$(echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"billing:View","Resource":"*"}}' |
       "$bin" validate --service billing) || fail "--service"
 [ "$out" = valid ] || fail "a declared service is known: $out"
-out=$(echo '{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}' |
+out=$(echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}' |
       "$bin" validate --kind resource) || fail "valid resource policy refused"
-echo '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' | "$bin" validate --kind resource \
+echo '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' | "$bin" validate --kind resource \
   >/dev/null && fail "resource policy without Principal accepted"
-out=$(echo '{"Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}' | "$bin" validate)
+out=$(echo '{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}' | "$bin" validate)
 [ $? -eq 1 ] || fail "invalid policy: exit code"
 echo "$out" | grep -q 'Statement\[0\].Effect' || fail "invalid policy: no path in '$out'"
 
