@@ -15,43 +15,111 @@ namespace {
 // access keys, OAuth clients, identity providers, devices, signing keys,
 // separation-of-duties rules and audit logs), and the ones that stand
 // alone without a '/'.
-constexpr const char* kIamTypes[] = {
-    "user", "group", "role", "policy", "instance-profile", "mfa", "server-certificate",
-    "saml-provider", "oidc-provider", "sms-mfa", "access-report", "u2f",
-    "access-key", "client", "identity-provider", "device", "signing-key", "sod-rule"};
+constexpr const char* kIamTypes[] = {"user",
+                                     "group",
+                                     "role",
+                                     "policy",
+                                     "instance-profile",
+                                     "mfa",
+                                     "server-certificate",
+                                     "saml-provider",
+                                     "oidc-provider",
+                                     "sms-mfa",
+                                     "access-report",
+                                     "u2f",
+                                     "access-key",
+                                     "client",
+                                     "identity-provider",
+                                     "device",
+                                     "signing-key",
+                                     "sod-rule"};
 constexpr const char* kIamSingles[] = {"root", "account", "audit-log"};
 constexpr const char* kStsTypes[] = {"assumed-role", "federated-user", "self"};
 // S3 resources that do carry a region and an account.
-constexpr const char* kS3Regional[] = {"accesspoint/", "job/", "storage-lens/", "outpost/",
-                                       "async-request/", "storage-lens-group/",
+constexpr const char* kS3Regional[] = {"accesspoint/",  "job/",           "storage-lens/",
+                                       "outpost/",      "async-request/", "storage-lens-group/",
                                        "access-grants/"};
 
-constexpr const char* kS3BucketActions[] = {
-    "CreateBucket", "DeleteBucket", "ListBucket", "ListBucketVersions",
-    "ListBucketMultipartUploads", "GetBucketLocation", "GetBucketPolicy", "PutBucketPolicy",
-    "DeleteBucketPolicy", "GetBucketPolicyStatus", "GetBucketAcl", "PutBucketAcl",
-    "GetBucketVersioning", "PutBucketVersioning", "GetBucketTagging", "PutBucketTagging",
-    "GetBucketCORS", "PutBucketCORS", "GetBucketWebsite", "PutBucketWebsite",
-    "DeleteBucketWebsite", "GetBucketLogging", "PutBucketLogging", "GetBucketNotification",
-    "PutBucketNotification", "GetBucketRequestPayment", "PutBucketRequestPayment",
-    "GetBucketObjectLockConfiguration", "PutBucketObjectLockConfiguration",
-    "GetBucketPublicAccessBlock", "PutBucketPublicAccessBlock", "GetBucketOwnershipControls",
-    "PutBucketOwnershipControls", "GetLifecycleConfiguration", "PutLifecycleConfiguration",
-    "GetEncryptionConfiguration", "PutEncryptionConfiguration", "GetReplicationConfiguration",
-    "PutReplicationConfiguration", "GetAccelerateConfiguration", "PutAccelerateConfiguration",
-    "GetAnalyticsConfiguration", "PutAnalyticsConfiguration", "GetInventoryConfiguration",
-    "PutInventoryConfiguration", "GetMetricsConfiguration", "PutMetricsConfiguration",
-    "GetIntelligentTieringConfiguration", "PutIntelligentTieringConfiguration"};
-constexpr const char* kS3ObjectActions[] = {
-    "GetObject", "PutObject", "DeleteObject", "GetObjectAcl", "PutObjectAcl",
-    "GetObjectVersion", "DeleteObjectVersion", "GetObjectVersionAcl", "PutObjectVersionAcl",
-    "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectVersionTagging",
-    "PutObjectVersionTagging", "DeleteObjectVersionTagging", "GetObjectAttributes",
-    "GetObjectVersionAttributes", "GetObjectRetention", "PutObjectRetention",
-    "GetObjectLegalHold", "PutObjectLegalHold", "RestoreObject", "AbortMultipartUpload",
-    "ListMultipartUploadParts", "GetObjectTorrent", "GetObjectVersionTorrent",
-    "BypassGovernanceRetention", "ReplicateObject", "ReplicateDelete", "ReplicateTags",
-    "ObjectOwnerOverrideToBucketOwner"};
+constexpr const char* kS3BucketActions[] = {"CreateBucket",
+                                            "DeleteBucket",
+                                            "ListBucket",
+                                            "ListBucketVersions",
+                                            "ListBucketMultipartUploads",
+                                            "GetBucketLocation",
+                                            "GetBucketPolicy",
+                                            "PutBucketPolicy",
+                                            "DeleteBucketPolicy",
+                                            "GetBucketPolicyStatus",
+                                            "GetBucketAcl",
+                                            "PutBucketAcl",
+                                            "GetBucketVersioning",
+                                            "PutBucketVersioning",
+                                            "GetBucketTagging",
+                                            "PutBucketTagging",
+                                            "GetBucketCORS",
+                                            "PutBucketCORS",
+                                            "GetBucketWebsite",
+                                            "PutBucketWebsite",
+                                            "DeleteBucketWebsite",
+                                            "GetBucketLogging",
+                                            "PutBucketLogging",
+                                            "GetBucketNotification",
+                                            "PutBucketNotification",
+                                            "GetBucketRequestPayment",
+                                            "PutBucketRequestPayment",
+                                            "GetBucketObjectLockConfiguration",
+                                            "PutBucketObjectLockConfiguration",
+                                            "GetBucketPublicAccessBlock",
+                                            "PutBucketPublicAccessBlock",
+                                            "GetBucketOwnershipControls",
+                                            "PutBucketOwnershipControls",
+                                            "GetLifecycleConfiguration",
+                                            "PutLifecycleConfiguration",
+                                            "GetEncryptionConfiguration",
+                                            "PutEncryptionConfiguration",
+                                            "GetReplicationConfiguration",
+                                            "PutReplicationConfiguration",
+                                            "GetAccelerateConfiguration",
+                                            "PutAccelerateConfiguration",
+                                            "GetAnalyticsConfiguration",
+                                            "PutAnalyticsConfiguration",
+                                            "GetInventoryConfiguration",
+                                            "PutInventoryConfiguration",
+                                            "GetMetricsConfiguration",
+                                            "PutMetricsConfiguration",
+                                            "GetIntelligentTieringConfiguration",
+                                            "PutIntelligentTieringConfiguration"};
+constexpr const char* kS3ObjectActions[] = {"GetObject",
+                                            "PutObject",
+                                            "DeleteObject",
+                                            "GetObjectAcl",
+                                            "PutObjectAcl",
+                                            "GetObjectVersion",
+                                            "DeleteObjectVersion",
+                                            "GetObjectVersionAcl",
+                                            "PutObjectVersionAcl",
+                                            "GetObjectTagging",
+                                            "PutObjectTagging",
+                                            "DeleteObjectTagging",
+                                            "GetObjectVersionTagging",
+                                            "PutObjectVersionTagging",
+                                            "DeleteObjectVersionTagging",
+                                            "GetObjectAttributes",
+                                            "GetObjectVersionAttributes",
+                                            "GetObjectRetention",
+                                            "PutObjectRetention",
+                                            "GetObjectLegalHold",
+                                            "PutObjectLegalHold",
+                                            "RestoreObject",
+                                            "AbortMultipartUpload",
+                                            "ListMultipartUploadParts",
+                                            "GetObjectTorrent",
+                                            "GetObjectVersionTorrent",
+                                            "BypassGovernanceRetention",
+                                            "ReplicateObject",
+                                            "ReplicateDelete",
+                                            "ReplicateTags",
+                                            "ObjectOwnerOverrideToBucketOwner"};
 
 template <size_t N>
 bool OneOf(absl::string_view s, const char* const (&list)[N]) {
@@ -85,10 +153,9 @@ absl::Status CheckResourceLayout(absl::string_view resource, const std::string& 
     const size_t slash = rest.find('/');
     const absl::string_view type = rest.substr(0, slash);
     if (Wild(type)) return absl::OkStatus();
-    const bool known =
-        svc == "iam" ? (slash == absl::string_view::npos ? OneOf(type, kIamSingles)
-                                                          : OneOf(type, kIamTypes))
-                     : slash != absl::string_view::npos && OneOf(type, kStsTypes);
+    const bool known = svc == "iam" ? (slash == absl::string_view::npos ? OneOf(type, kIamSingles)
+                                                                        : OneOf(type, kIamTypes))
+                                    : slash != absl::string_view::npos && OneOf(type, kStsTypes);
     if (!known) {
       return Refuse(path, absl::StrCat("\"", type, "\" is not a resource type of ", svc,
                                        svc == "iam" ? " (user/, group/, role/, policy/, root, ...)"
@@ -123,6 +190,12 @@ unsigned S3ActionTargets(absl::string_view action) {
     if (GlobMatch(name, a, true)) out |= kS3Object;
   }
   return out;
+}
+
+const char* S3TargetsText(unsigned targets) {
+  if (targets == kS3Object) return "objects: arn:aws:s3:::bucket/key";
+  if (targets == kS3Bucket) return "buckets: arn:aws:s3:::bucket";
+  return "buckets and objects";
 }
 
 unsigned S3ResourceTargets(absl::string_view resource) {

@@ -25,6 +25,9 @@ inline constexpr unsigned kS3Object = 2;
 // The resource types the S3 actions an action glob (any case) matches act
 // on; 0 for an action of another service or one S3 does not document.
 unsigned S3ActionTargets(absl::string_view action);
+// "objects: arn:aws:s3:::bucket/key", "buckets: arn:aws:s3:::bucket" or
+// "buckets and objects", for messages.
+const char* S3TargetsText(unsigned targets);
 // The S3 resource types a resource glob can name: kS3Bucket,
 // kS3Object, both ("*", "arn:aws:s3:::*") or neither.
 unsigned S3ResourceTargets(absl::string_view resource);

@@ -258,12 +258,13 @@ class Linter {
         if (S3ResourceTargets(r) & wants) return;
       }
       Add("ACTION_NOT_APPLICABLE", Severity::kWarning, p,
-          absl::StrCat("\"", a.get<std::string>(), "\" acts on ",
-                       wants == kS3Object ? "objects" : wants == kS3Bucket ? "buckets" : "buckets and objects",
-                       ", and no resource of the statement is one: it grants nothing here"));
+          absl::StrCat("\"", a.get<std::string>(), "\" acts on ", S3TargetsText(wants),
+                       "; no resource of the statement is one, so it grants nothing here"));
     };
     if (actions.is_array()) {
-      for (size_t i = 0; i < actions.size(); ++i) check(actions[i], absl::StrCat(path, "[", i, "]"));
+      for (size_t i = 0; i < actions.size(); ++i) {
+        check(actions[i], absl::StrCat(path, "[", i, "]"));
+      }
     } else {
       check(actions, path);
     }

@@ -260,14 +260,16 @@ absl::Status ParseStatement(const Json& s, const std::string& path, const Policy
       const unsigned wants = S3ActionTargets((*actions)[i]);
       if (wants == 0) continue;
       bool applies = false;
-      for (const Pattern& res : st.resources) applies = applies || (S3ResourceTargets(res.source()) & wants);
+      for (const Pattern& res : st.resources) {
+        applies = applies || (S3ResourceTargets(res.source()) & wants) != 0;
+      }
       if (!applies) {
-        return Error(s["Action"].is_array() ? absl::StrCat(path, ".Action[", at[i], "]")
-                                            : path + ".Action",
-                     absl::StrCat("\"", (*actions)[i], "\" applies to no resource of the statement ",
-                                  "(it acts on ", wants == kS3Object ? "objects: arn:aws:s3:::bucket/key"
-                                  : wants == kS3Bucket ? "buckets: arn:aws:s3:::bucket"
-                                                       : "buckets and objects", ")"));
+        const std::string at_path = s["Action"].is_array()
+                                        ? absl::StrCat(path, ".Action[", at[i], "]")
+                                        : path + ".Action";
+        return Error(at_path, absl::StrCat("\"", (*actions)[i],
+                                           "\" applies to no resource of the statement (it acts on ",
+                                           S3TargetsText(wants), ")"));
       }
     }
   }

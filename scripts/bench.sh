@@ -9,10 +9,40 @@
 #   scripts/bench.sh auth     # authentication
 #   scripts/bench.sh authz    # authorization service
 #   scripts/bench.sh audit    # audit export of 100,000 and 1,000,000 records
+#   scripts/bench.sh access   # Check with last-used data recorded, against off
+# BENCH_BUILD=DIR uses an already built tree instead of build-release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh >/dev/null
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+if [ -z "${BENCH_BUILD:-}" ]; then
+  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+tree=${BENCH_BUILD:-build-release}
+if [ "${1:-}" = access ]; then
+  cmake --build "$tree" --target authz_bench iamd iam-bench -j "$(nproc)" >/dev/null
+  "$tree"/tests/bench/authz_bench --benchmark_filter=RecordingUse --benchmark_repetitions=5 \
+    --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+    2>/dev/null | grep -E "^(BM_|-|Benchmark)" | grep -v "_cv\|_stddev\|_mean"
+  # iamd with recording off (0) and on (every 10 s), taken in turns: this
+  # machine's speed drifts over minutes, which must not pass for overhead.
+  for round in 1 2 3; do
+    for flush in 0 10; do
+      dir=$(mktemp -d)
+      "$tree"/iam/server/iamd --listen 127.0.0.1:0 --http-listen off --data-dir "$dir" \
+        --ready-file "$dir/ready" --bootstrap-key-file "$dir/admin.key" \
+        --access-flush-seconds "$flush" >"$dir/log" 2>&1 &
+      pid=$!
+      for _ in $(seq 1 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
+      printf "round %s, access-flush-seconds %s: " "$round" "$flush"
+      "$tree"/iam/bench/iam-bench check --address "$(head -1 "$dir/ready")" \
+        --access-key-file "$dir/admin.key" -c 64 -d 10 -w 2 | grep -E "requests/s|p99" | tr '\n' ' '
+      echo
+      kill "$pid"; wait "$pid" 2>/dev/null || true
+      rm -rf "$dir"
+    done
+  done
+  exit 0
+fi
 if [ "${1:-}" = audit ]; then
   cmake --build build-release --target audit_fill iamd iamctl -j "$(nproc)" >/dev/null
   hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }

@@ -16,10 +16,10 @@ using store::access_activity::ActivityRow;
 
 // account, principal type, principal id and the action in lower case,
 // separated by a byte none of them may hold.
-void BuildKey(std::string* key, const std::string& account, const store::PrincipalRef& p,
-              absl::string_view action) {
+void BuildKey(std::string* key, absl::string_view account, store::PrincipalType type,
+              absl::string_view id, absl::string_view action) {
   key->clear();
-  absl::StrAppend(key, account, "\x1f", store::Name(p.type), "\x1f", p.id, "\x1f");
+  absl::StrAppend(key, account, "\x1f", store::Name(type), "\x1f", id, "\x1f");
   const size_t start = key->size();
   key->append(action.data(), action.size());
   for (size_t i = start; i < key->size(); ++i) {
@@ -54,28 +54,29 @@ void AccessActivity::MergeInto(Shard& shard, const std::string& key, const Activ
   held.uses += row.uses;
 }
 
-void AccessActivity::Record(const std::string& account_id, const store::PrincipalRef& principal,
-                            absl::string_view action, absl::string_view granted_by,
-                            int64_t now_ms) {
+void AccessActivity::Record(absl::string_view account_id, store::PrincipalType type,
+                            absl::string_view principal_id, absl::string_view action,
+                            absl::string_view granted_by, int64_t now_ms) {
   thread_local std::string key;
-  BuildKey(&key, account_id, principal, action);
-  recorded_.fetch_add(1, std::memory_order_relaxed);
+  BuildKey(&key, account_id, type, principal_id, action);
   Shard& shard = shards_[absl::HashOf(key) % kShards];
   absl::MutexLock lock(&shard.mu);
+  ++shard.recorded;
   auto it = shard.rows.find(key);
   if (it != shard.rows.end()) {  // the common case: only numbers change
     ActivityRow& held = it->second.row;
     if (now_ms >= held.last_used_at) {
       held.last_used_at = now_ms;
-      if (held.granted_by != granted_by) held.granted_by.assign(granted_by.data(), granted_by.size());
+      if (held.granted_by != granted_by)
+        held.granted_by.assign(granted_by.data(), granted_by.size());
       if (held.action != action) held.action.assign(action.data(), action.size());
     }
     ++held.uses;
     return;
   }
   ActivityRow row;
-  row.account_id = account_id;
-  row.principal = principal;
+  row.account_id = std::string(account_id);
+  row.principal = {type, std::string(principal_id)};
   row.action = std::string(action);
   row.last_used_at = now_ms;
   row.granted_by = std::string(granted_by);
@@ -86,7 +87,7 @@ void AccessActivity::Record(const std::string& account_id, const store::Principa
 void AccessActivity::Restore(std::vector<ActivityRow> rows) {
   std::string key;
   for (ActivityRow& row : rows) {
-    BuildKey(&key, row.account_id, row.principal, row.action);
+    BuildKey(&key, row.account_id, row.principal.type, row.principal.id, row.action);
     Shard& shard = shards_[absl::HashOf(key) % kShards];
     absl::MutexLock lock(&shard.mu);
     MergeInto(shard, key, row);
@@ -167,9 +168,12 @@ void AccessActivity::Run() {
   }
 }
 
-AccessActivityStats AccessActivity::stats() const {
+AccessActivityStats AccessActivity::stats() {
   AccessActivityStats s;
-  s.recorded = recorded_.load(std::memory_order_relaxed);
+  for (Shard& shard : shards_) {
+    absl::MutexLock lock(&shard.mu);
+    s.recorded += shard.recorded;
+  }
   s.flushed = flushed_.load(std::memory_order_relaxed);
   s.dropped = dropped_.load(std::memory_order_relaxed);
   s.failed_flushes = failed_flushes_.load(std::memory_order_relaxed);

@@ -36,7 +36,7 @@ struct AccessActivityStats {
   int64_t flushed = 0;   // rows merged into the store
   int64_t dropped = 0;   // decisions lost to a full table
   int64_t failed_flushes = 0;
-  int64_t pending = 0;   // keys waiting for the next flush
+  int64_t pending = 0;  // keys waiting for the next flush
 };
 
 class AccessActivity {
@@ -48,8 +48,9 @@ class AccessActivity {
 
   // `principal` allowed `action` at now_ms by `granted_by`. Never blocks on
   // the store.
-  void Record(const std::string& account_id, const store::PrincipalRef& principal,
-              absl::string_view action, absl::string_view granted_by, int64_t now_ms);
+  void Record(absl::string_view account_id, store::PrincipalType type,
+              absl::string_view principal_id, absl::string_view action,
+              absl::string_view granted_by, int64_t now_ms);
 
   void Start();
   // Flushes what is held, then stops the writer.
@@ -58,7 +59,7 @@ class AccessActivity {
   // not written stays held for the next flush.
   absl::Status Flush();
 
-  AccessActivityStats stats() const;
+  AccessActivityStats stats();
 
  private:
   struct Pending {
@@ -67,6 +68,7 @@ class AccessActivity {
   struct Shard {
     absl::Mutex mu;
     absl::flat_hash_map<std::string, Pending> rows ABSL_GUARDED_BY(mu);
+    int64_t recorded ABSL_GUARDED_BY(mu) = 0;  // per shard: no counter all cores write
   };
   static constexpr size_t kShards = 16;
 
@@ -74,7 +76,8 @@ class AccessActivity {
   // Puts rows back after a failed write, merged with what came meanwhile.
   void Restore(std::vector<store::access_activity::ActivityRow> rows);
   void MergeInto(Shard& shard, const std::string& key,
-                 const store::access_activity::ActivityRow& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
+                 const store::access_activity::ActivityRow& row)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
   store::Database* db_;
   const AccessActivityOptions options_;
@@ -86,7 +89,6 @@ class AccessActivity {
   bool stopping_ = false;  // guarded by run_mu_
   std::thread writer_;
 
-  std::atomic<int64_t> recorded_{0};
   std::atomic<int64_t> flushed_{0};
   std::atomic<int64_t> dropped_{0};
   std::atomic<int64_t> failed_flushes_{0};

@@ -167,9 +167,8 @@ class Judge {
         continue;
       }
       for (const policy::Pattern& a : st.actions) {
-        auto [recent, last] = Uses([&](const std::string& action) {
-          return policy::GlobMatch(a.source(), action, true);
-        });
+        auto [recent, last] = Uses(
+            [&](const std::string& action) { return policy::GlobMatch(a.source(), action, true); });
         if (recent) {
           used = true;
           continue;
@@ -302,13 +301,19 @@ absl::StatusOr<UnusedReport> AccessReports::Unused(const account::Caller& caller
     }
     ASSIGN_OR_RETURN(auto users, store::users::List(tx, account, "", 1 << 30));
     for (const store::UserRow& u : users) {
-      subjects.push_back(Subject{{store::PrincipalType::kUser, u.id}, KindOf(u), ShownName(u),
-                                 account::UserArn(account, u.username), u.created_at});
+      subjects.push_back(Subject{{store::PrincipalType::kUser, u.id},
+                                 KindOf(u),
+                                 ShownName(u),
+                                 account::UserArn(account, u.username),
+                                 u.created_at});
     }
     ASSIGN_OR_RETURN(auto roles, store::roles::List(tx, account, "", 1 << 30));
     for (const store::RoleRow& r : roles) {
-      subjects.push_back(Subject{{store::PrincipalType::kRole, r.id}, "role", r.name,
-                                 account::RoleArn(account, r.name), r.created_at});
+      subjects.push_back(Subject{{store::PrincipalType::kRole, r.id},
+                                 "role",
+                                 r.name,
+                                 account::RoleArn(account, r.name),
+                                 r.created_at});
     }
     return absl::OkStatus();
   }));

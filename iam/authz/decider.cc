@@ -133,9 +133,9 @@ void Decider::RecordUse(const CheckInput& in, const UserAuthz& user, const RoleG
   const std::string& by = !allow.statements.empty() ? allow.statements[0]->label
                           : !allow.notes.empty()    ? allow.notes[0]
                                                     : kNone;
-  activity_->Record(in.account_id, {store::PrincipalType::kUser, user.id}, in.action, by, now_ms);
+  activity_->Record(in.account_id, store::PrincipalType::kUser, user.id, in.action, by, now_ms);
   if (path != nullptr) {
-    activity_->Record(in.account_id, {store::PrincipalType::kRole, path->role->id}, in.action, by,
+    activity_->Record(in.account_id, store::PrincipalType::kRole, path->role->id, in.action, by,
                       now_ms);
   }
 }

@@ -17,9 +17,8 @@ template <typename Req>
 absl::Status SubjectOf(const Args& a, Req& q, bool required) {
   const int given = !a["--user"].empty() + !a["--role"].empty() + !a["--client"].empty();
   if (given > 1 || (required && given == 0)) {
-    return absl::InvalidArgumentError(
-        required ? "give exactly one of --user, --role, --client"
-                 : "give at most one of --user, --role, --client");
+    return absl::InvalidArgumentError(required ? "give exactly one of --user, --role, --client"
+                                               : "give at most one of --user, --role, --client");
   }
   if (!a["--client"].empty()) {
     q.set_client_id(a["--client"]);
@@ -85,8 +84,8 @@ struct FindingLine {
 std::vector<FindingLine> Lines(const v1::PrincipalUnusedAccess& p, int days) {
   std::vector<FindingLine> out;
   if (p.inactive()) {
-    out.push_back({absl::StrCat("inactive: nothing allowed in ", days, " days"), "", "", "", "",
-                   "", "", FormatTime(p.last_used_time(), p.has_last_used_time())});
+    out.push_back({absl::StrCat("inactive: nothing allowed in ", days, " days"), "", "", "", "", "",
+                   "", FormatTime(p.last_used_time(), p.has_last_used_time())});
   }
   for (const auto& up : p.unused_policies()) {
     out.push_back({"unused policy", "", "", up.policy(), up.via(), "", "", ""});
@@ -112,8 +111,7 @@ void PrintUnused(const v1::UnusedAccessResponse& r) {
   if (rows.empty()) {
     std::cout << "no unused access in the last " << r.days() << " days\n";
   } else {
-    PrintTable({"PRINCIPAL", "FINDING", "ACTION", "POLICY", "VIA", "STATEMENT", "LAST USED"},
-               rows);
+    PrintTable({"PRINCIPAL", "FINDING", "ACTION", "POLICY", "VIA", "STATEMENT", "LAST USED"}, rows);
   }
   if (!r.not_judged().empty()) {
     std::cout << r.not_judged_size() << " principal(s) tracked for less than " << r.days()
@@ -128,8 +126,8 @@ void PrintUnusedCsv(const v1::UnusedAccessResponse& r) {
     for (const FindingLine& l : Lines(p, r.days())) {
       std::cout << p.kind() << "," << CsvField(p.name()) << "," << CsvField(p.arn()) << ","
                 << CsvField(l.finding) << "," << CsvField(l.service) << "," << CsvField(l.action)
-                << "," << CsvField(l.policy) << "," << CsvField(l.via) << "," << l.statement
-                << "," << CsvField(l.sid) << "," << l.last_used << "\n";
+                << "," << CsvField(l.policy) << "," << CsvField(l.via) << "," << l.statement << ","
+                << CsvField(l.sid) << "," << l.last_used << "\n";
     }
   }
 }

@@ -38,8 +38,7 @@ grpc::Status AdminServiceImpl::GetAccessLastUsed(grpc::ServerContext* ctx,
                                                  v1::AccessLastUsedResponse* out) {
   return Serve(*this, ctx, [&](const account::Caller& c) -> absl::Status {
     ASSIGN_OR_RETURN(authz::AccessSubject who, Subject(req->principal(), req->client_id()));
-    ASSIGN_OR_RETURN(authz::LastUsedReport r,
-                     access_reports_.LastUsed(c, req->account_id(), who));
+    ASSIGN_OR_RETURN(authz::LastUsedReport r, access_reports_.LastUsed(c, req->account_id(), who));
     out->set_account_id(r.account_id);
     out->set_principal_arn(r.principal_arn);
     out->set_kind(r.kind);

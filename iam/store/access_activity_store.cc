@@ -54,11 +54,11 @@ absl::Status Merge(Tx& tx, const ActivityRow& row) {
   ASSIGN_OR_RETURN(int64_t n, Update(tx, row, key));
   if (n > 0) return absl::OkStatus();
   absl::Status s = tx.Exec(
-                       "INSERT INTO access_activity (account_id, principal_type, principal_id, "
-                       "action_key, action, last_used_at, granted_by, uses) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       {row.account_id, std::string(Name(row.principal.type)), row.principal.id,
-                        key, row.action, row.last_used_at, row.granted_by, row.uses})
+                         "INSERT INTO access_activity (account_id, principal_type, principal_id, "
+                         "action_key, action, last_used_at, granted_by, uses) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         {row.account_id, std::string(Name(row.principal.type)), row.principal.id,
+                          key, row.action, row.last_used_at, row.granted_by, row.uses})
                        .status();
   // Another replica inserted it meanwhile: merge into its row.
   if (absl::IsAlreadyExists(s)) return Update(tx, row, key).status();
@@ -76,10 +76,10 @@ absl::StatusOr<std::vector<ActivityRow>> ListOfPrincipal(Tx& tx, const std::stri
 }
 
 absl::StatusOr<std::vector<ActivityRow>> ListOfAccount(Tx& tx, const std::string& account_id) {
-  ASSIGN_OR_RETURN(auto rows,
-                   tx.Query(absl::StrCat(kColumns, "WHERE account_id = ? ORDER BY principal_type, "
-                                                   "principal_id, action_key"),
-                            {account_id}));
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(kColumns,
+                                                    "WHERE account_id = ? ORDER BY principal_type, "
+                                                    "principal_id, action_key"),
+                                       {account_id}));
   return FromRows(rows);
 }
 
@@ -91,8 +91,7 @@ absl::StatusOr<int64_t> EnsureTrackingStart(Tx& tx, int64_t now_ms) {
   ASSIGN_OR_RETURN(std::optional<int64_t> since, TrackingStart(tx));
   if (since) return *since;
   absl::Status s =
-      tx.Exec("INSERT INTO access_tracking (name, since) VALUES ('started', ?)", {now_ms})
-          .status();
+      tx.Exec("INSERT INTO access_tracking (name, since) VALUES ('started', ?)", {now_ms}).status();
   if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
   ASSIGN_OR_RETURN(since, TrackingStart(tx));
   if (!since) return absl::InternalError("access_tracking: the start was not kept");

@@ -17,10 +17,10 @@ namespace iam::store::access_activity {
 
 struct ActivityRow {
   std::string account_id;
-  PrincipalRef principal;   // a user or a role
-  std::string action;       // as last asked: "s3:GetObject"
+  PrincipalRef principal;    // a user or a role
+  std::string action;        // as last asked: "s3:GetObject"
   int64_t last_used_at = 0;  // ms
-  std::string granted_by;   // the statement (or grant) that allowed it then
+  std::string granted_by;    // the statement (or grant) that allowed it then
   int64_t uses = 0;
 };
 

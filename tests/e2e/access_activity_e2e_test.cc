@@ -45,16 +45,15 @@ class AccessActivityE2eTest : public ::testing::TestWithParam<Backend> {
     ASSERT_NE(server_, nullptr);
     std::tie(acme_, alice_) = server_->CreateAccount("acme", "alice");
     User("bob");
-    Ok(&AdminService::Stub::CreatePolicy,
-       [] {
-         v1::CreatePolicyRequest r;
-         r.set_name("ReadPhotos");
-         r.set_document(Doc({{{"Sid", "Read"},
-                              {"Effect", "Allow"},
-                              {"Action", {"s3:GetObject", "s3:ListBucket"}},
-                              {"Resource", "*"}}}));
-         return r;
-       }());
+    Ok(&AdminService::Stub::CreatePolicy, [] {
+      v1::CreatePolicyRequest r;
+      r.set_name("ReadPhotos");
+      r.set_document(Doc({{{"Sid", "Read"},
+                           {"Effect", "Allow"},
+                           {"Action", {"s3:GetObject", "s3:ListBucket"}},
+                           {"Resource", "*"}}}));
+      return r;
+    }());
     Attach("ReadPhotos", Named(v1::PrincipalName::USER, "bob"));
   }
 
@@ -381,8 +380,7 @@ TEST_P(AccessActivityE2eTest, ReportsAreAuditedAndBadRequestsRefused) {
   ASSERT_RPC_OK(server_->Call(alice_, &AdminService::Stub::CreateAccessKey, ck, &key));
   r.clear_account_id();
   *r.mutable_principal() = Named(v1::PrincipalName::USER, "bob");
-  EXPECT_EQ(code(r, key.token()),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(code(r, key.token()), grpc::StatusCode::PERMISSION_DENIED);
 
   for (int days : {0, -1, 366, 1 << 30}) {
     v1::UnusedAccessRequest u;

@@ -30,7 +30,8 @@ class AccessActivityTest : public ::testing::TestWithParam<Backend> {
   absl::Status Write(const std::function<absl::Status(Tx&)>& fn) {
     return t_->db().Transact(TxMode::kWrite, fn);
   }
-  std::vector<ActivityRow> Rows(const PrincipalRef& p, const std::string& account = kActivityAccount) {
+  std::vector<ActivityRow> Rows(const PrincipalRef& p,
+                                const std::string& account = kActivityAccount) {
     std::vector<ActivityRow> out;
     EXPECT_OK(t_->db().Transact(TxMode::kRead, [&](Tx& tx) -> absl::Status {
       ASSIGN_OR_RETURN(out, access_activity::ListOfPrincipal(tx, account, p));
@@ -42,17 +43,21 @@ class AccessActivityTest : public ::testing::TestWithParam<Backend> {
 };
 
 ActivityRow ActivityUse(const PrincipalRef& p, const std::string& action, int64_t at,
-                const std::string& by, int64_t uses = 1) {
+                        const std::string& by, int64_t uses = 1) {
   return ActivityRow{kActivityAccount, p, action, at, by, uses};
 }
 
 TEST_P(AccessActivityTest, MergeKeepsTheLatestUseAndAddsUp) {
   ASSERT_OK(Write([&](Tx& tx) -> absl::Status {
-    RETURN_IF_ERROR(access_activity::Merge(tx, ActivityUse(kActivityBob, "s3:GetObject", 100, "policy/A", 2)));
+    RETURN_IF_ERROR(
+        access_activity::Merge(tx, ActivityUse(kActivityBob, "s3:GetObject", 100, "policy/A", 2)));
     // An older batch from a slower replica: counted, but the last use stays.
-    RETURN_IF_ERROR(access_activity::Merge(tx, ActivityUse(kActivityBob, "S3:GETOBJECT", 50, "policy/Old", 3)));
-    RETURN_IF_ERROR(access_activity::Merge(tx, ActivityUse(kActivityBob, "s3:PutObject", 70, "policy/B")));
-    RETURN_IF_ERROR(access_activity::Merge(tx, ActivityUse(kActivityRole, "s3:GetObject", 10, "role")));
+    RETURN_IF_ERROR(
+        access_activity::Merge(tx, ActivityUse(kActivityBob, "S3:GETOBJECT", 50, "policy/Old", 3)));
+    RETURN_IF_ERROR(
+        access_activity::Merge(tx, ActivityUse(kActivityBob, "s3:PutObject", 70, "policy/B")));
+    RETURN_IF_ERROR(
+        access_activity::Merge(tx, ActivityUse(kActivityRole, "s3:GetObject", 10, "role")));
     return absl::OkStatus();
   }));
   auto rows = Rows(kActivityBob);
@@ -74,7 +79,8 @@ TEST_P(AccessActivityTest, MergeKeepsTheLatestUseAndAddsUp) {
   // Roles and other accounts are their own rows.
   EXPECT_EQ(Rows(kActivityRole).size(), 1u);
   EXPECT_TRUE(Rows(kActivityBob, "222222222222").empty());
-  ASSERT_OK(Write([&](Tx& tx) { return access_activity::DeleteAllOfAccount(tx, kActivityAccount); }));
+  ASSERT_OK(
+      Write([&](Tx& tx) { return access_activity::DeleteAllOfAccount(tx, kActivityAccount); }));
   EXPECT_TRUE(Rows(kActivityBob).empty());
 }
 
@@ -91,10 +97,13 @@ TEST_P(AccessActivityTest, TrackingStartsOnce) {
 TEST_P(AccessActivityTest, RecorderMergesDecisionsIntoOneRowPerAction) {
   authz::AccessActivity activity(&t_->db());
   for (int i = 0; i < 10; ++i) {
-    activity.Record(kActivityAccount, kActivityBob, "s3:GetObject", "policy/A", 1000 + i);
+    activity.Record(kActivityAccount, kActivityBob.type, kActivityBob.id, "s3:GetObject",
+                    "policy/A", 1000 + i);
   }
-  activity.Record(kActivityAccount, kActivityBob, "s3:GETOBJECT", "policy/B", 999);  // older: counted only
-  activity.Record(kActivityAccount, kActivityRole, "s3:GetObject", "role", 5);
+  activity.Record(kActivityAccount, kActivityBob.type, kActivityBob.id, "s3:GETOBJECT", "policy/B",
+                  999);  // older: counted only
+  activity.Record(kActivityAccount, kActivityRole.type, kActivityRole.id, "s3:GetObject", "role",
+                  5);
   EXPECT_EQ(activity.stats().pending, 2);
   EXPECT_TRUE(Rows(kActivityBob).empty());  // nothing reaches the store before a flush
   ASSERT_OK(activity.Flush());
@@ -107,7 +116,8 @@ TEST_P(AccessActivityTest, RecorderMergesDecisionsIntoOneRowPerAction) {
   EXPECT_EQ(activity.stats().flushed, 2);
   EXPECT_EQ(activity.stats().recorded, 12);
   // The next interval's uses add to the stored row.
-  activity.Record(kActivityAccount, kActivityBob, "s3:GetObject", "policy/A", 2000);
+  activity.Record(kActivityAccount, kActivityBob.type, kActivityBob.id, "s3:GetObject", "policy/A",
+                  2000);
   ASSERT_OK(activity.Flush());
   EXPECT_EQ(Rows(kActivityBob)[0].uses, 12);
   EXPECT_EQ(Rows(kActivityBob)[0].last_used_at, 2000);
@@ -115,14 +125,16 @@ TEST_P(AccessActivityTest, RecorderMergesDecisionsIntoOneRowPerAction) {
 
 TEST_P(AccessActivityTest, RefusedFlushKeepsTheRowsForTheNext) {
   authz::AccessActivity activity(&t_->db());
-  activity.Record(kActivityAccount, kActivityBob, "s3:GetObject", "policy/A", 100);
+  activity.Record(kActivityAccount, kActivityBob.type, kActivityBob.id, "s3:GetObject", "policy/A",
+                  100);
   ASSERT_OK(Write([&](Tx& tx) {
     return tx.Exec("ALTER TABLE access_activity RENAME TO access_activity_away", {}).status();
   }));
   EXPECT_FALSE(activity.Flush().ok());
   EXPECT_EQ(activity.stats().failed_flushes, 1);
   EXPECT_EQ(activity.stats().pending, 1);
-  activity.Record(kActivityAccount, kActivityBob, "s3:GetObject", "policy/B", 200);  // merged with the kept row
+  activity.Record(kActivityAccount, kActivityBob.type, kActivityBob.id, "s3:GetObject", "policy/B",
+                  200);  // merged with the kept row
   ASSERT_OK(Write([&](Tx& tx) {
     return tx.Exec("ALTER TABLE access_activity_away RENAME TO access_activity", {}).status();
   }));
@@ -139,7 +151,8 @@ TEST_P(AccessActivityTest, BeyondItsLimitNewKeysAreDroppedAndCounted) {
   small.max_pending = 16;  // one key per shard
   authz::AccessActivity activity(&t_->db(), small);
   for (int i = 0; i < 200; ++i) {
-    activity.Record(kActivityAccount, kActivityBob, "svc:Action" + std::to_string(i), "p", 1);
+    activity.Record(kActivityAccount, kActivityBob.type, kActivityBob.id,
+                    "svc:Action" + std::to_string(i), "p", 1);
   }
   const auto s = activity.stats();
   EXPECT_LE(s.pending, 16);
@@ -164,7 +177,8 @@ TEST_P(AccessActivityTest, ManyThreadsAndTwoReplicasLoseNothing) {
     threads.emplace_back([&, t] {
       authz::AccessActivity& r = t % 2 ? a : b;
       for (int i = 0; i < kEach; ++i) {
-        r.Record(kActivityAccount, kActivityBob, "s3:Action" + std::to_string(i % 7), "p", 1 + i);
+        r.Record(kActivityAccount, kActivityBob.type, kActivityBob.id,
+                 "s3:Action" + std::to_string(i % 7), "p", 1 + i);
       }
     });
   }
