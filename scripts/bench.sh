@@ -25,7 +25,7 @@ if [ "${1:-}" = access ]; then
     2>/dev/null | grep -E "^(BM_|-|Benchmark)" | grep -v "_cv\|_stddev\|_mean"
   # iamd with recording off (0) and on (every 10 s), taken in turns: this
   # machine's speed drifts over minutes, which must not pass for overhead.
-  for round in 1 2 3; do
+  for round in $(seq 1 "${ROUNDS:-3}"); do
     for flush in 0 10; do
       dir=$(mktemp -d)
       "$tree"/iam/server/iamd --listen 127.0.0.1:0 --http-listen off --data-dir "$dir" \

@@ -1,6 +1,7 @@
 // AccessActivity: when each principal was last allowed each action, kept
 // off the decision's path. Record() updates an in-memory table (sharded,
-// no allocation when the key was seen since the last flush) and returns;
+// each thread starting at its own shard; no allocation when the key was
+// seen since the last flush) and returns;
 // a writer thread merges the table into the store every flush interval,
 // in batches, so replicas' tables add up in one place and survive
 // restarts. A batch the store refuses goes back into the table for the
