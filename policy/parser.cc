@@ -41,7 +41,7 @@ absl::StatusOr<std::vector<std::string>> Strings(const Json& v, const std::strin
   return out;
 }
 
-absl::Status ParseActions(const Json& v, const std::string& path, Statement& st) {
+absl::Status ParseActions(const Json& v, const std::string& path, bool stored, Statement& st) {
   std::vector<size_t> at;
   auto list = Strings(v, path, &at);
   if (!list.ok()) return list.status();
@@ -49,7 +49,8 @@ absl::Status ParseActions(const Json& v, const std::string& path, Statement& st)
     const std::string& a = (*list)[i];
     const std::string p = v.is_array() ? absl::StrCat(path, "[", at[i], "]") : path;
     if (a.empty()) return Error(p, "empty action");
-    if (a != "*" && std::count(a.begin(), a.end(), ':') != 1) {
+    if (a != "*" && (stored ? a.find(':') == std::string::npos
+                            : std::count(a.begin(), a.end(), ':') != 1)) {
       return Error(p, "an action is \"service:Name\" (one ':') or \"*\"");
     }
     for (char c : a) {
@@ -65,7 +66,7 @@ absl::Status ParseActions(const Json& v, const std::string& path, Statement& st)
   return absl::OkStatus();
 }
 
-absl::Status ParseResources(const Json& v, const std::string& path, bool variables,
+absl::Status ParseResources(const Json& v, const std::string& path, bool variables, bool stored,
                             Statement& st) {
   std::vector<size_t> at;
   auto list = Strings(v, path, &at);
@@ -78,7 +79,9 @@ absl::Status ParseResources(const Json& v, const std::string& path, bool variabl
           std::count(r.begin(), r.end(), ':') < 5) {
         return Error(p, "not an ARN (arn:partition:service:region:account:resource) or \"*\"");
       }
-      if (absl::Status layout = CheckResourceLayout(r, p); !layout.ok()) return layout;
+      if (!stored) {
+        if (absl::Status layout = CheckResourceLayout(r, p); !layout.ok()) return layout;
+      }
     }
     auto pat = Pattern::Compile(r, /*wildcards=*/true, variables);
     if (!pat.ok()) return Error(p, pat.status().message());
@@ -194,7 +197,7 @@ absl::Status ParseConditions(const Json& v, const std::string& path, bool variab
 }
 
 absl::Status ParseStatement(const Json& s, const std::string& path, const Policy& policy,
-                            const std::string& label, Statement& st) {
+                            const std::string& label, bool stored, Statement& st) {
   if (!s.is_object()) return Error(path, "must be an object");
   static const absl::flat_hash_set<std::string> kKnown = {
       "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
@@ -206,6 +209,16 @@ absl::Status ParseStatement(const Json& s, const std::string& path, const Policy
   if (s.contains("Sid")) {
     if (!s["Sid"].is_string()) return Error(path + ".Sid", "must be a string");
     st.sid = s["Sid"].get<std::string>();
+    // IAM takes only letters and digits in an identity policy's Sid; S3
+    // takes any text in a bucket policy's.
+    if (!stored && policy.kind == PolicyKind::kIdentity) {
+      for (char c : st.sid) {
+        if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+          return Error(path + ".Sid",
+                       "in an identity policy, letters and digits only (A-Z, a-z, 0-9)");
+        }
+      }
+    }
   }
   st.label = st.sid.empty() ? label : absl::StrCat(label, " (", st.sid, ")");
   if (!s.contains("Effect")) return Error(path + ".Effect", "required");
@@ -221,14 +234,14 @@ absl::Status ParseStatement(const Json& s, const std::string& path, const Policy
   if (!has_a && !has_na) return Error(path + ".Action", "required");
   st.not_action = has_na;
   absl::Status r = ParseActions(s[has_a ? "Action" : "NotAction"],
-                                path + (has_a ? ".Action" : ".NotAction"), st);
+                                path + (has_a ? ".Action" : ".NotAction"), stored, st);
   if (!r.ok()) return r;
   const bool has_r = s.contains("Resource"), has_nr = s.contains("NotResource");
   if (has_r && has_nr) return Error(path, "Resource and NotResource cannot be used together");
   if (!has_r && !has_nr) return Error(path + ".Resource", "required");
   st.not_resource = has_nr;
   r = ParseResources(s[has_r ? "Resource" : "NotResource"],
-                     path + (has_r ? ".Resource" : ".NotResource"), variables, st);
+                     path + (has_r ? ".Resource" : ".NotResource"), variables, stored, st);
   if (!r.ok()) return r;
   const bool has_p = s.contains("Principal"), has_np = s.contains("NotPrincipal");
   if (policy.kind == PolicyKind::kIdentity && (has_p || has_np)) {
@@ -252,7 +265,7 @@ absl::Status ParseStatement(const Json& s, const std::string& path, const Policy
   // statement's resources (an object action to an object, a bucket action
   // to a bucket). In identity policies AWS does not refuse this; lint
   // reports it there.
-  if (policy.kind == PolicyKind::kResource && has_a && has_r) {
+  if (!stored && policy.kind == PolicyKind::kResource && has_a && has_r) {
     std::vector<size_t> at;
     auto actions = Strings(s["Action"], path + ".Action", &at);
     if (!actions.ok()) return actions.status();
@@ -267,9 +280,10 @@ absl::Status ParseStatement(const Json& s, const std::string& path, const Policy
         const std::string at_path = s["Action"].is_array()
                                         ? absl::StrCat(path, ".Action[", at[i], "]")
                                         : path + ".Action";
-        return Error(at_path, absl::StrCat("\"", (*actions)[i],
-                                           "\" applies to no resource of the statement (it acts on ",
-                                           S3TargetsText(wants), ")"));
+        return Error(at_path,
+                     absl::StrCat("\"", (*actions)[i],
+                                  "\" applies to no resource of the statement (it acts on ",
+                                  S3TargetsText(wants), ")"));
       }
     }
   }
@@ -329,7 +343,7 @@ absl::StatusOr<Policy> ParsePolicy(absl::string_view text, const ParseOptions& o
     const std::string path = single ? "Statement" : absl::StrCat("Statement[", i, "]");
     Statement st;
     absl::Status s = ParseStatement(single ? stmts : stmts[i], path, policy,
-                                    absl::StrCat(options.label, ".", path), st);
+                                    absl::StrCat(options.label, ".", path), options.stored, st);
     if (!s.ok()) return s;
     if (!st.sid.empty() && !sids.insert(st.sid).second) {
       return Error(path + ".Sid", "duplicate Sid in the policy");

@@ -58,6 +58,11 @@ struct ParseOptions {
   PolicyKind kind = PolicyKind::kIdentity;
   size_t max_size = 0;  // 0: AWS's default for the kind
   std::string label = "policy";  // prefix of the statements' labels
+  // Reading back a document stored under earlier rules: AWS's write-time
+  // rules (aws_rules.h, the action and Sid forms) are not applied, so a
+  // rule added since never makes a stored policy unreadable. The grammar
+  // evaluation needs is checked as ever.
+  bool stored = false;
 };
 
 // INVALID_ARGUMENT naming the JSON path of the first problem, e.g.

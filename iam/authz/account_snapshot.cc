@@ -49,6 +49,7 @@ absl::StatusOr<PolicyPtr> ParseStored(const std::string& document, const std::st
   policy::ParseOptions opts;
   opts.kind = policy::PolicyKind::kIdentity;
   opts.max_size = policy::kStoredPolicyLimit;
+  opts.stored = true;
   opts.label = label;
   auto parsed = policy::ParsePolicy(document, opts);
   if (!parsed.ok()) {

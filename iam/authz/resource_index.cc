@@ -59,6 +59,7 @@ absl::StatusOr<std::shared_ptr<const ResourceIndex>> ResourceIndex::Load(store::
     policy::ParseOptions opts;
     opts.kind = policy::PolicyKind::kResource;
     opts.max_size = policy::kStoredPolicyLimit;
+    opts.stored = true;
     opts.label = absl::StrCat("resource-policy ", row.resource);
     auto p = policy::ParsePolicy(row.body, opts);
     if (!p.ok()) {

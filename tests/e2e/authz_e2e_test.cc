@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "iam/mfa/totp.h"
 #include "tests/support/rpc_matchers.h"
 #include "tests/support/status_matchers.h"
@@ -1072,6 +1073,56 @@ TEST_P(AuthzE2eTest, ExplainShowsTheTraceAndExportListsWhoCanDoWhat) {
     return absl::OkStatus();
   }));
   EXPECT_EQ(exports, 1);
+}
+
+// A document stored before a write-time rule was added (here an identity
+// Sid with a '-' and an IAM ARN with a region, which the API now refuses)
+// keeps deciding: the rules apply to new documents, never to reading
+// back.
+TEST_P(AuthzE2eTest, PoliciesStoredUnderEarlierRulesStillDecide) {
+  ASSERT_RPC_OK(CreatePolicy("ReadPhotos", Allow("s3:GetObject", "arn:aws:s3:::photos/*")));
+  ASSERT_RPC_OK(Attach("ReadPhotos", P(v1::PrincipalName::USER, "bob")));
+  const std::string older = nlohmann::json{
+      {"Version", "2012-10-17"},
+      {"Statement",
+       {{{"Sid", "read-photos"},
+         {"Effect", "Allow"},
+         {"Action", "s3:GetObject"},
+         {"Resource", {"arn:aws:s3:::photos/*", "arn:aws:iam:us-east-1:" + acme_ + ":user/x"}}}}}}
+                                .dump();
+  v1::CreatePolicyRequest refused;
+  refused.set_name("Older");
+  refused.set_document(older);
+  v1::ManagedPolicy out;
+  EXPECT_EQ(server_->Call(alice_, &AdminService::Stub::CreatePolicy, refused, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // As an earlier release stored it (a second version, made the default),
+  // with the change announced to replicas.
+  ASSERT_OK(t_->db().Transact(store::TxMode::kWrite, [&](store::Tx& tx) -> absl::Status {
+    auto n = tx.Exec(
+        "INSERT INTO policy_versions (policy_id, version, account_id, document, created_at) "
+        "SELECT policy_id, 2, account_id, ?, created_at FROM policy_versions "
+        "WHERE account_id = ? AND version = 1",
+        {older, acme_});
+    if (!n.ok()) return n.status();
+    if (*n != 1) return absl::InternalError("expected one version");
+    n = tx.Exec("UPDATE managed_policies SET default_version = 2, next_version = 3 "
+                "WHERE account_id = ?",
+                {acme_});
+    if (!n.ok()) return n.status();
+    return tx.Exec("UPDATE authz_versions SET version = version + 1 WHERE scope = ? OR scope = '*'",
+                   {acme_})
+        .status();
+  }));
+  // Picked up at the next poll (every 250 ms), as a change through another
+  // replica would be.
+  bool reread = false;
+  for (int i = 0; i < 100 && !reread; ++i) {
+    EXPECT_EQ(Decide("bob", "s3:GetObject", "arn:aws:s3:::photos/a.jpg"), v1::ALLOW);
+    reread = last_.reasons_size() > 0 && absl::StrContains(last_.reasons(0), "(read-photos)");
+    if (!reread) absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(reread) << last_.DebugString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, AuthzE2eTest, ::testing::Values(Backend::kSqlite, Backend::kMysql),

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace iam::policy {
 namespace {
 
@@ -126,6 +128,34 @@ TEST(ParserTest, RefusesMalformedDocumentsNamingThePath) {
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
     EXPECT_EQ(p.status().message(), c.error) << c.name;
   }
+}
+
+// AWS's write-time rules refuse new documents only: one stored before a
+// rule was added still reads back, so no decision fails on it.
+TEST(ParserTest, StoredDocumentsReadBackWithoutTheWriteRules) {
+  const char* identity = R"({"Version":"2012-10-17","Statement":[{"Sid":"read-photos",
+      "Effect":"Allow","Action":["s3:Get:Object","iam:GetUser"],
+      "Resource":["arn:aws:iam:us-east-1:111122223333:user/bob","arn:aws:iam::111122223333:person/x"]}]})";
+  const char* bucket = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+      "Action":"s3:ListBucket","Resource":"arn:aws:s3:eu-west-1::bucket/*"}]})";
+  for (auto [text, kind] : {std::pair{identity, PolicyKind::kIdentity},
+                            std::pair{bucket, PolicyKind::kResource}}) {
+    ParseOptions o;
+    o.kind = kind;
+    EXPECT_FALSE(ParsePolicy(text, o).ok()) << text;
+    o.stored = true;
+    auto p = ParsePolicy(text, o);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->statements.size(), 1u);
+  }
+  // The grammar still holds for stored documents.
+  ParseOptions o;
+  o.stored = true;
+  EXPECT_FALSE(ParsePolicy(R"({"Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]})", o)
+                   .ok());
+  EXPECT_FALSE(ParsePolicy(R"({"Statement":[{"Effect":"Allow","Action":"GetObject","Resource":"*"}]})",
+                           o)
+                   .ok());
 }
 
 TEST(ParserTest, SizeLimitsAreAwsDefaultsAndConfigurable) {
