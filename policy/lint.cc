@@ -250,13 +250,12 @@ class Linter {
   // accepted and grants nothing there.
   void NotApplicable(const Json& actions, const std::vector<std::string>& resources,
                      const std::string& path) {
+    unsigned named = 0;  // what the statement's resources can name
+    for (const std::string& r : resources) named |= S3ResourceTargets(r);
     auto check = [&](const Json& a, const std::string& p) {
       if (!a.is_string()) return;
       const unsigned wants = S3ActionTargets(a.get<std::string>());
-      if (wants == 0) return;
-      for (const std::string& r : resources) {
-        if (S3ResourceTargets(r) & wants) return;
-      }
+      if (wants == 0 || (wants & named) != 0) return;
       Add("ACTION_NOT_APPLICABLE", Severity::kWarning, p,
           absl::StrCat("\"", a.get<std::string>(), "\" acts on ", S3TargetsText(wants),
                        "; no resource of the statement is one, so it grants nothing here"));

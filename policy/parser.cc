@@ -269,14 +269,11 @@ absl::Status ParseStatement(const Json& s, const std::string& path, const Policy
     std::vector<size_t> at;
     auto actions = Strings(s["Action"], path + ".Action", &at);
     if (!actions.ok()) return actions.status();
+    unsigned named = 0;  // what the statement's resources can name
+    for (const Pattern& res : st.resources) named |= S3ResourceTargets(res.source());
     for (size_t i = 0; i < actions->size(); ++i) {
       const unsigned wants = S3ActionTargets((*actions)[i]);
-      if (wants == 0) continue;
-      bool applies = false;
-      for (const Pattern& res : st.resources) {
-        applies = applies || (S3ResourceTargets(res.source()) & wants) != 0;
-      }
-      if (!applies) {
+      if (wants != 0 && (wants & named) == 0) {
         const std::string at_path = s["Action"].is_array()
                                         ? absl::StrCat(path, ".Action[", at[i], "]")
                                         : path + ".Action";

@@ -53,24 +53,18 @@ AccessActivity::AccessActivity(store::Database* db, AccessActivityOptions option
 
 AccessActivity::~AccessActivity() { Stop(); }
 
-void AccessActivity::MergeInto(Shard& shard, const std::string& key, const ActivityRow& row) {
+void AccessActivity::MergeInto(Shard& shard, const std::string& key, ActivityRow row) {
   auto it = shard.rows.find(key);
-  if (it == shard.rows.end()) {
-    if (shard.rows.size() >= options_.max_pending / kShards) {
-      dropped_.fetch_add(row.uses, std::memory_order_relaxed);
-      return;
-    }
-    shard.rows.emplace(key, Pending{row});
-    pending_.fetch_add(1, std::memory_order_relaxed);
+  if (it != shard.rows.end()) {
+    Fold(it->second.row, std::move(row));
     return;
   }
-  ActivityRow& held = it->second.row;
-  if (row.last_used_at >= held.last_used_at) {
-    held.last_used_at = row.last_used_at;
-    if (held.granted_by != row.granted_by) held.granted_by = row.granted_by;
-    if (held.action != row.action) held.action = row.action;
+  if (shard.rows.size() >= options_.max_pending / kShards) {
+    dropped_.fetch_add(row.uses, std::memory_order_relaxed);
+    return;
   }
-  held.uses += row.uses;
+  shard.rows.emplace(key, Pending{std::move(row)});
+  pending_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void AccessActivity::Record(absl::string_view account_id, store::PrincipalType type,
@@ -100,7 +94,7 @@ void AccessActivity::Record(absl::string_view account_id, store::PrincipalType t
   row.last_used_at = now_ms;
   row.granted_by = std::string(granted_by);
   row.uses = 1;
-  MergeInto(shard, key, row);
+  MergeInto(shard, key, std::move(row));
 }
 
 void AccessActivity::Restore(std::vector<ActivityRow> rows) {
@@ -109,7 +103,7 @@ void AccessActivity::Restore(std::vector<ActivityRow> rows) {
     BuildKey(&key, row.account_id, row.principal.type, row.principal.id, row.action);
     Shard& shard = shards_[absl::HashOf(key) % kShards];
     absl::MutexLock lock(&shard.mu);
-    MergeInto(shard, key, row);
+    MergeInto(shard, key, std::move(row));
   }
 }
 

@@ -76,8 +76,9 @@ class AccessActivity {
   void Run();
   // Puts rows back after a failed write, merged with what came meanwhile.
   void Restore(std::vector<store::access_activity::ActivityRow> rows);
-  void MergeInto(Shard& shard, const std::string& key,
-                 const store::access_activity::ActivityRow& row)
+  // `row` into the shard: folded into the row held for `key`, or added
+  // when the shard has room, else dropped and counted.
+  void MergeInto(Shard& shard, const std::string& key, store::access_activity::ActivityRow row)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
   store::Database* db_;

@@ -127,10 +127,14 @@ class Judge {
     return last;
   }
 
-  // Adds a finding per grant of `p`'s Allow statements unused in the window;
-  // true when the policy grants something and none of it was used.
-  bool Policy(const BoundPolicy& p, const std::string& via,
-              std::vector<UnusedGrantFinding>* out) const {
+  struct PolicyUse {
+    bool grants = false;  // it has an Allow statement
+    bool used = false;    // one of its grants was used in the window
+  };
+
+  // Adds a finding per grant of `p`'s Allow statements unused in the window.
+  PolicyUse Policy(const BoundPolicy& p, const std::string& via,
+                   std::vector<UnusedGrantFinding>* out) const {
     bool grants = false;
     bool used = false;
     const std::string name = p.arn.empty() ? p.name : p.arn;
@@ -177,7 +181,7 @@ class Judge {
         finding(service, a.source(), last);
       }
     }
-    return grants && !used;
+    return {grants, used};
   }
 
  private:
@@ -197,16 +201,6 @@ class Judge {
   const std::vector<const ActivityRow*>& uses_;
   const int64_t window_start_;
 };
-
-std::string ViaOf(const UserAuthz& u, size_t i) {
-  if (i < u.own_policies) return "user";
-  for (const GroupData* g : u.groups) {
-    for (const auto& gp : g->policies) {
-      if (gp.policy == u.policies[i].policy) return "group:" + g->name;
-    }
-  }
-  return "group";
-}
 
 }  // namespace
 
@@ -339,20 +333,20 @@ absl::StatusOr<UnusedReport> AccessReports::Unused(const account::Caller& caller
     p.last_used_at = judge.LastUse();
     bool grants_any = false;
     auto judge_policy = [&](const BoundPolicy& bp, const std::string& via) {
-      for (const policy::Statement& st : bp.policy->statements) {
-        if (st.effect == policy::Effect::kAllow) grants_any = true;
-      }
-      if (judge.Policy(bp, via, &p.grants)) {
+      const auto use = judge.Policy(bp, via, &p.grants);
+      grants_any = grants_any || use.grants;
+      if (use.grants && !use.used) {
         p.policies.push_back(UnusedPolicyFinding{bp.arn.empty() ? bp.name : bp.arn, via});
       }
     };
     if (s.ref.type == store::PrincipalType::kUser) {
       ASSIGN_OR_RETURN(auto u, snapshot->User(cache_->db(), s.ref.id, /*by_id=*/true));
-      for (size_t i = 0; i < u->policies.size(); ++i) judge_policy(u->policies[i], ViaOf(*u, i));
-    } else {
-      for (const auto& [id, role] : snapshot->roles()) {
-        if (id != s.ref.id) continue;
-        for (const BoundPolicy& bp : role.policies) judge_policy(bp, "role:" + role.name);
+      for (size_t i = 0; i < u->policies.size(); ++i) {
+        judge_policy(u->policies[i], PolicyVia(*u, i));
+      }
+    } else if (auto role = snapshot->roles().find(s.ref.id); role != snapshot->roles().end()) {
+      for (const BoundPolicy& bp : role->second.policies) {
+        judge_policy(bp, "role:" + role->second.name);
       }
     }
     p.inactive = grants_any && !judge.Active();

@@ -58,6 +58,17 @@ absl::StatusOr<PolicyPtr> ParseStored(const std::string& document, const std::st
   return std::make_shared<const policy::Policy>(*std::move(parsed));
 }
 
+std::string PolicyVia(const UserAuthz& user, size_t i) {
+  std::string via = "user";
+  if (i < user.own_policies) return via;
+  for (const GroupData* g : user.groups) {
+    for (const auto& gp : g->policies) {
+      if (gp.policy == user.policies[i].policy) via = "group:" + g->name;
+    }
+  }
+  return via;
+}
+
 SetPtr CompileAll(const std::vector<const BoundPolicy*>& policies) {
   std::vector<policy::Policy> copies;
   copies.reserve(policies.size());

@@ -128,6 +128,9 @@ class AccountSnapshot {
 // document no longer parses.
 absl::StatusOr<PolicyPtr> ParseStored(const std::string& document, const std::string& label);
 
+// How the user holds its i-th policy: "user" (its own) or "group:<name>".
+std::string PolicyVia(const UserAuthz& user, size_t i);
+
 SetPtr CompileAll(const std::vector<const BoundPolicy*>& policies);
 
 }  // namespace iam::authz

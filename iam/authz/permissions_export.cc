@@ -69,15 +69,7 @@ absl::StatusOr<PermissionsExport> PermissionsExporter::Export(const account::Cal
     e.disabled = !u->active;
     Describe(u->policies, 0, u->own_policies, &e);
     for (size_t i = 0; i < u->policies.size(); ++i) {
-      std::string via = "user";
-      if (i >= u->own_policies) {
-        for (const GroupData* g : u->groups) {
-          for (const auto& gp : g->policies) {
-            if (gp.policy == u->policies[i].policy) via = "group:" + g->name;
-          }
-        }
-      }
-      AddGrants(u->policies[i], via, &e.grants);
+      AddGrants(u->policies[i], PolicyVia(*u, i), &e.grants);
     }
     for (const GroupData* g : u->groups) e.groups.push_back(g->name);
     for (const RoleGrant& r : u->roles) {
